@@ -1,0 +1,41 @@
+# Sealroom — the two entry points of the README, plus the checks CI runs.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck contracts check bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+## make demo: the kiosk, windowed, with simulated devices and a throw-away journal
+demo: $(STAMP)
+	$(VENV)/bin/sealroom demo
+
+## make test: the whole test suite (Qt offscreen)
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kiosk hardware ui tests benchmarks
+	$(VENV)/bin/ruff format --check kiosk hardware ui tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy kiosk hardware ui
+
+contracts: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+check: lint typecheck contracts test
+
+bench: $(STAMP)
+	$(PY) benchmarks/journal.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
