@@ -70,7 +70,7 @@ def canon_unchecked(obj: Any) -> bytes:
     return _ENCODER.encode(obj).encode("utf-8")
 
 
-def H(data: bytes) -> str:  # noqa: N802 - the spec's name
+def H(data: bytes) -> str:
     """SHA-256 as 64 lower-case hex digits."""
     return hashlib.sha256(data).hexdigest()
 

@@ -261,9 +261,11 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         "approval",
         "rp_id",
         str,
-        lambda v: None
-        if re.match(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$", v)
-        else "must be a lower-case domain name",
+        lambda v: (
+            None
+            if re.match(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$", v)
+            else "must be a lower-case domain name"
+        ),
     )
     uv = r.get("approval", "uv_required", bool)
     witness = r.get("approval", "witness_required", bool)
@@ -367,9 +369,13 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
             for key in ("usb_class", "vendor", "product"):
                 v = d.get(key)
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-                    raise r.fail("devices.allow", key, f"device rule {i + 1}: '{key}' must be a number")
+                    raise r.fail(
+                        "devices.allow", key, f"device rule {i + 1}: '{key}' must be a number"
+                    )
                 vals[key] = v
-            devices.append(DeviceRule(d["kind"], vals["usb_class"], vals["vendor"], vals["product"]))
+            devices.append(
+                DeviceRule(d["kind"], vals["usb_class"], vals["vendor"], vals["product"])
+            )
 
     return Policy(
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -424,5 +430,7 @@ def load_policy(path: Path | None = None) -> Policy:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise PolicyError("policy.missing", path=str(p), reason=exc.strerror or "unreadable") from exc
+        raise PolicyError(
+            "policy.missing", path=str(p), reason=exc.strerror or "unreadable"
+        ) from exc
     return parse_policy(raw, str(p))

@@ -1,0 +1,359 @@
+"""Journal entries exactly as ``spec/export-format.md`` sections 2-3 define them.
+
+Invariants (every function here keeps them):
+
+* an entry's line is ``canon(entry)`` where entry has the seven fields
+  ``attest, data, hash, kind, prev, seq, ts``;
+* ``digest = SHA-256(canon({seq, ts, kind, data, prev}))`` — what security
+  keys sign (the WebAuthn challenge);
+* ``hash = H(canon({seq, ts, kind, data, prev, attest}))`` — so the chain
+  covers the signatures, and each signature is bound to its position;
+* ``prev`` of seq 1 is 64 zeros; of seq n it is the ``hash`` of seq n-1;
+* ``seq`` runs 1, 2, 3… with no gap; ``ts`` never decreases.
+
+:func:`check_chain` is the one implementation of those checks. The journal's
+own ``verify()`` and the auditors' bundle verifier both call it, so the
+terminal can never accept a chain the auditors would reject.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import msgspec
+
+from kiosk.canonical import canon
+from kiosk.clock import is_ts
+
+GENESIS_PREV = "0" * 64
+ENTRY_FIELDS = frozenset({"seq", "ts", "kind", "data", "prev", "attest", "hash"})
+
+
+def is_hex64(value: object) -> bool:
+    return isinstance(value, str) and _HEX64.fullmatch(value) is not None
+
+
+def body_of(seq: int, ts: str, kind: str, data: dict[str, Any], prev: str) -> dict[str, Any]:
+    return {"seq": seq, "ts": ts, "kind": kind, "data": data, "prev": prev}
+
+
+def digest_of(body: dict[str, Any]) -> bytes:
+    """The 32 bytes a custodian's key signs for this entry."""
+    return hashlib.sha256(canon(body)).digest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    ts: str
+    kind: str
+    data: dict[str, Any]
+    prev: str
+    attest: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    hash: str = ""
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return body_of(self.seq, self.ts, self.kind, self.data, self.prev)
+
+    @property
+    def digest(self) -> bytes:
+        return digest_of(self.body)
+
+    def computed_hash(self) -> str:
+        obj = dict(self.body, attest=list(self.attest))
+        return hashlib.sha256(canon(obj)).hexdigest()
+
+    def sealed(self) -> Entry:
+        """This entry with its ``hash`` field filled in."""
+        return Entry(
+            self.seq, self.ts, self.kind, self.data, self.prev, self.attest, self.computed_hash()
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "ts": self.ts,
+            "kind": self.kind,
+            "data": self.data,
+            "prev": self.prev,
+            "attest": list(self.attest),
+            "hash": self.hash,
+        }
+
+    def line(self) -> bytes:
+        """``canon(entry)`` without the trailing newline."""
+        return canon(self.to_json())
+
+    @staticmethod
+    def from_json(obj: dict[str, Any]) -> Entry:
+        return Entry(
+            obj["seq"],
+            obj["ts"],
+            obj["kind"],
+            obj["data"],
+            obj["prev"],
+            tuple(obj["attest"]),
+            obj["hash"],
+        )
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first thing wrong with a chain: which entry (seq or line number) and what."""
+
+    seq: int
+    line: int
+    reason: str
+
+
+@dataclass
+class ChainResult:
+    entries: int = 0
+    head_hash: str = GENESIS_PREV
+    problem: ChainProblem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _no_floats(text: str) -> Any:
+    raise ValueError(f"number {text} is not an integer")
+
+
+# msgspec is used for speed only: it decodes, refusing floats, and re-encodes
+# with sorted keys. Where its output could differ from the spec's Python
+# definition (non-ASCII text, backslash escapes, possibly-huge integers) the
+# line is re-encoded with ``json.dumps`` exactly as the spec writes it, so the
+# verdict is always the spec's.
+_DECODER = msgspec.json.Decoder(float_hook=_no_floats)
+_ENCODER = msgspec.json.Encoder(order="sorted")
+# Number tokens in canonical JSON start right after ':', '[' or ',' (maybe
+# with '-'). Mapping those to 'c' and digits to '0' turns "is there a number
+# of 16 or more digits?" into two substring searches. Strings that happen to
+# contain such text only send the line down the exact (slower) path.
+_NUMBER_MAP = bytes(
+    48 if 48 <= i <= 57 else 99 if i in b":[," else 45 if i == 45 else 120 for i in range(256)
+)
+_LONG_NUMBERS = (b"c" + b"0" * 16, b"c-" + b"0" * 16)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _may_hold_long_number(raw: bytes) -> bool:
+    """True if a number token of 16+ digits may exist (so may exceed 2**53)."""
+    mapped = raw.translate(_NUMBER_MAP)
+    return _LONG_NUMBERS[0] in mapped or _LONG_NUMBERS[1] in mapped
+
+
+def _decode(raw: bytes) -> Any:
+    return _DECODER.decode(raw)
+
+
+def _is_canonical(obj: dict[str, Any], raw: bytes) -> bool | str:
+    if raw.isascii() and b"\\" not in raw and not _may_hold_long_number(raw):
+        return _ENCODER.encode(obj) == raw
+    try:
+        return canon(obj) == raw
+    except ValueError as exc:
+        return f"holds a value outside canonical JSON ({exc})"
+
+
+def check_line(raw: bytes, expect_seq: int, prev_hash: str, prev_ts: str | None) -> Entry | str:
+    """Parse and check one line; return the entry, or the reason it is bad.
+
+    The line must be canonical: parsing then re-encoding gives the same bytes.
+    Hashes are computed from slices of the canonical bytes (the spec's field
+    order is fixed by sorted keys), which is why verification is fast.
+    """
+    try:
+        obj = _decode(raw)
+    except (msgspec.DecodeError, ValueError) as exc:
+        return f"is not valid JSON or holds a non-integer number ({exc})"
+    if not isinstance(obj, dict):
+        return "is not a JSON object"
+    if obj.keys() != ENTRY_FIELDS:
+        missing = sorted(ENTRY_FIELDS - obj.keys())
+        extra = sorted(obj.keys() - ENTRY_FIELDS)
+        return f"has the wrong fields (missing {missing}, unexpected {extra})"
+    seq, ts, kind, data, prev, attest, hsh = (
+        obj["seq"],
+        obj["ts"],
+        obj["kind"],
+        obj["data"],
+        obj["prev"],
+        obj["attest"],
+        obj["hash"],
+    )
+    if type(seq) is not int:
+        return "has a seq that is not an integer"
+    if seq != expect_seq:
+        return f"has seq {seq} where {expect_seq} was expected (gap or repeat)"
+    if not is_ts(ts):
+        return f"has a malformed ts {ts!r}"
+    if not isinstance(kind, str) or not kind:
+        return "has no kind"
+    if not isinstance(data, dict):
+        return "has data that is not an object"
+    if not isinstance(attest, list) or not all(isinstance(a, dict) for a in attest):
+        return "has attest that is not a list of objects"
+    if not is_hex64(prev) or not is_hex64(hsh):
+        return "has a prev or hash that is not 64 lower-case hex digits"
+    canonical = _is_canonical(obj, raw)
+    if isinstance(canonical, str):
+        return canonical
+    if not canonical:
+        return "is not in canonical form"
+    if prev != prev_hash:
+        return "does not chain: prev is not the hash of the entry before"
+    if prev_ts is not None and ts < prev_ts:
+        return f"has ts {ts} earlier than the entry before ({prev_ts})"
+    # canon(entry) = {"attest":A,"data":D,"hash":"H",<tail>}; the hashed object is
+    # the same bytes without the hash member.
+    # In canonical bytes nothing after the top-level hash member (kind, prev,
+    # seq, ts) can contain this marker, so the last occurrence is the one.
+    marker = b',"hash":"' + hsh.encode("ascii") + b'",'
+    cut = raw.rfind(marker)
+    if cut < 0:
+        return "is not in canonical form"
+    hashed = raw[:cut] + b"," + raw[cut + len(marker) :]
+    if hashlib.sha256(hashed).hexdigest() != hsh:
+        return "has a hash that does not match its content"
+    return Entry(seq, ts, kind, data, prev, tuple(attest), hsh)
+
+
+class _Line(msgspec.Struct, forbid_unknown_fields=True):
+    """The shape of one entry, checked by msgspec in C (fast path only).
+
+    Fields are declared in sorted order so that encoding a struct gives the
+    same bytes as ``canon`` of the entry.
+    """
+
+    attest: list[dict[str, Any]]
+    data: dict[str, Any]
+    hash: str
+    kind: Annotated[str, msgspec.Meta(min_length=1)]
+    prev: str
+    seq: int
+    ts: str
+
+
+_BATCH_DECODER = msgspec.json.Decoder(list[_Line], float_hook=_no_floats)
+_BATCH = 512
+_TS_BATCH = re.compile(r"(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\n)*")
+
+
+def _fast_batch(lines: list[bytes]) -> list[_Line] | None:
+    """Decode and canonicity-check a batch at once, or None to go line by line.
+
+    Only batches that are pure ASCII without escapes or long numbers qualify:
+    there msgspec's encoding provably equals ``json.dumps``'s (same
+    separators, same key order, same integer form). Anything else takes the
+    exact per-line path.
+    """
+    blob = b"[" + b",".join(lines) + b"]"
+    if not blob.isascii() or b"\\" in blob or _may_hold_long_number(blob):
+        return None
+    try:
+        parsed = _BATCH_DECODER.decode(blob)
+    except (msgspec.DecodeError, ValueError):
+        return None
+    if _ENCODER.encode(parsed) != blob:
+        return None
+    # hash and prev need no shape check here: each is compared with a
+    # computed SHA-256 hex digest. ts shapes are checked in one regex call.
+    if not _TS_BATCH.fullmatch("".join([item.ts + "\n" for item in parsed])):
+        return None
+    return parsed
+
+
+def check_chain(lines: Iterable[bytes], on_entry: Any = None, start_seq: int = 1) -> ChainResult:
+    """Check a whole chain from ``start_seq`` (1 for a full journal).
+
+    ``on_entry(entry)`` is called for each good entry (e.g. to build the
+    projection or check attestations); if it returns a string, that string is
+    reported as the problem with that entry and checking stops.
+
+    Lines are taken in batches: a batch that passes the fast shape and
+    canonicity check is chained with a few comparisons and one SHA-256 per
+    line; any other batch is checked line by line by :func:`check_line`,
+    which also names the exact problem.
+    """
+    result = ChainResult()
+    prev_hash = GENESIS_PREV
+    prev_ts = ""
+    no = 0
+    it = iter(lines)
+    sha256 = hashlib.sha256
+    while True:
+        batch = list(itertools.islice(it, _BATCH))
+        if not batch:
+            return result
+        parsed = _fast_batch(batch)
+        if parsed is None:
+            for raw in batch:
+                no += 1
+                expect = start_seq + no - 1
+                checked = check_line(raw, expect, prev_hash, prev_ts or None)
+                if isinstance(checked, str):
+                    result.problem = ChainProblem(expect, no, checked)
+                    return result
+                if on_entry is not None:
+                    complaint = on_entry(checked)
+                    if isinstance(complaint, str):
+                        result.problem = ChainProblem(expect, no, complaint)
+                        return result
+                prev_hash, prev_ts = checked.hash, checked.ts
+                result.entries, result.head_hash = expect, prev_hash
+            continue
+        for item, raw in zip(parsed, batch, strict=True):
+            no += 1
+            expect = start_seq + no - 1
+            problem = None
+            if item.seq != expect:
+                problem = f"has seq {item.seq} where {expect} was expected (gap or repeat)"
+            elif item.prev != prev_hash:
+                problem = "does not chain: prev is not the hash of the entry before"
+            elif item.ts < prev_ts:
+                problem = f"has ts {item.ts} earlier than the entry before ({prev_ts})"
+            else:
+                marker = b',"hash":"' + item.hash.encode("ascii") + b'",'
+                cut = raw.rfind(marker)
+                if (
+                    cut < 0
+                    or sha256(raw[:cut] + b"," + raw[cut + len(marker) :]).hexdigest() != item.hash
+                ):
+                    problem = "has a hash that does not match its content"
+            if problem is not None:
+                result.problem = ChainProblem(expect, no, problem)
+                return result
+            if on_entry is not None:
+                entry = Entry(
+                    item.seq,
+                    item.ts,
+                    item.kind,
+                    item.data,
+                    item.prev,
+                    tuple(item.attest),
+                    item.hash,
+                )
+                complaint = on_entry(entry)
+                if isinstance(complaint, str):
+                    result.problem = ChainProblem(expect, no, complaint)
+                    return result
+            prev_hash, prev_ts = item.hash, item.ts
+            result.entries, result.head_hash = expect, prev_hash
+
+
+def iter_jsonl(blob: bytes) -> Iterator[bytes]:
+    """Lines of a ``journal.jsonl`` file; every line must end with ``\\n``."""
+    if not blob:
+        return
+    if not blob.endswith(b"\n"):
+        raise ValueError("the last line does not end with a newline (truncated file?)")
+    yield from blob[:-1].split(b"\n")

@@ -1,0 +1,368 @@
+"""Payload schemas: what each kind's ``data`` must hold before it is written.
+
+Why a hand-written table instead of JSON Schema: the rules are few, each
+error must read as a sentence a custodian understands, and the same table
+says which kinds are *dual* (need two custodians' signatures). The spec's
+kinds (section 5) all appear; the project's own kinds are documented in
+``kiosk/journal/README.md``.
+
+Invariants:
+
+* a payload with a field whose name looks like a secret (password, pin,
+  passphrase, secret, private…) is refused outright, at any depth;
+* unknown fields are refused at write time (the auditors' verifier, in
+  contrast, tolerates them: it judges the contract, not this terminal);
+* every value is canonical JSON (no floats, integers below 2**53).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.canonical import NotCanonicalError, check_value
+from kiosk.clock import is_ts
+from kiosk.errors import PayloadError
+from kiosk.journal.entry import is_hex64
+from kiosk.secrets_guard import looks_secret
+
+Check = Callable[[Any], str | None]
+
+
+def _str(max_len: int = 500, min_len: int = 1) -> Check:
+    def check(v: Any) -> str | None:
+        if not isinstance(v, str):
+            return "must be text"
+        if not min_len <= len(v.strip()) <= max_len:
+            return f"must be {min_len} to {max_len} characters"
+        if any(ord(c) < 32 and c not in "\n" for c in v):
+            return "must not contain control characters"
+        return None
+
+    return check
+
+
+def _int(lo: int = 0, hi: int = 2**53 - 1) -> Check:
+    return lambda v: (
+        None
+        if isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+        else f"must be a whole number from {lo} to {hi}"
+    )
+
+
+def _bool(v: Any) -> str | None:
+    return None if isinstance(v, bool) else "must be true or false"
+
+
+def _ts(v: Any) -> str | None:
+    return None if is_ts(v) else "must be a time YYYY-MM-DDTHH:MM:SS.mmmZ"
+
+
+def _hex64(v: Any) -> str | None:
+    return None if is_hex64(v) else "must be a SHA-256 hex digest"
+
+
+def _one_of(*options: str) -> Check:
+    return lambda v: None if v in options else f"must be one of {', '.join(options)}"
+
+
+def _one_of_int(*options: int) -> Check:
+    return lambda v: (
+        None
+        if isinstance(v, int) and not isinstance(v, bool) and v in options
+        else f"must be one of {', '.join(map(str, options))}"
+    )
+
+
+def _list(item: Check, min_items: int = 0, max_items: int = 200) -> Check:
+    def check(v: Any) -> str | None:
+        if not isinstance(v, list):
+            return "must be a list"
+        if not min_items <= len(v) <= max_items:
+            return f"must list {min_items} to {max_items} items"
+        for i, x in enumerate(v):
+            problem = item(x)
+            if problem:
+                return f"item {i + 1} {problem}"
+        return None
+
+    return check
+
+
+def _obj(fields: Mapping[str, tuple[Check, bool]]) -> Check:
+    def check(v: Any) -> str | None:
+        if not isinstance(v, dict):
+            return "must be an object"
+        return _check_fields(v, fields)
+
+    return check
+
+
+def _any_obj(v: Any) -> str | None:
+    return None if isinstance(v, dict) else "must be an object"
+
+
+def _check_fields(data: Mapping[str, Any], fields: Mapping[str, tuple[Check, bool]]) -> str | None:
+    for name, (check, required) in fields.items():
+        if name not in data:
+            if required:
+                return f"'{name}' is missing"
+            continue
+        problem = check(data[name])
+        if problem:
+            return f"'{name}' {problem}"
+    extra = sorted(set(data) - set(fields))
+    if extra:
+        return f"unexpected field '{extra[0]}'"
+    return None
+
+
+def R(check: Check) -> tuple[Check, bool]:
+    return (check, True)
+
+
+def O(check: Check) -> tuple[Check, bool]:  # noqa: E743
+    return (check, False)
+
+
+ID = _str(64)
+TEXT = _str(500)
+LONG = _str(4000)
+NAME = _str(120)
+SERIAL = _str(64)
+
+CREDENTIAL = _obj(
+    {
+        "id": R(_str(1400)),
+        "public_key": R(_str(4000)),
+        "alg": R(_one_of_int(-7, -8)),
+        "rp_id": R(_str(253)),
+        "aaguid": O(_str(64)),
+        "label": O(NAME),
+    }
+)
+PERSON = _obj({"name": R(NAME), "role": R(NAME)})
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A journal kind: its fields and whether two custodians must sign it."""
+
+    fields: Mapping[str, tuple[Check, bool]]
+    dual: bool = False
+    doc: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+KINDS: dict[str, Kind] = {
+    "journal.genesis": Kind(
+        {
+            "kiosk_id": R(_str(40)),
+            "kiosk_key": R(_str(200)),
+            "policy_hash": R(_hex64),
+            "uv_required": R(_bool),
+            "journal_id": R(ID),
+            "software": O(NAME),
+        },
+        doc="The journal was created.",
+    ),
+    "policy.changed": Kind(
+        {"policy_hash": R(_hex64), "uv_required": R(_bool), "reason": O(TEXT)},
+        dual=True,
+        doc="The policy file changed.",
+    ),
+    "custodian.enrolled": Kind(
+        {
+            "custodian": R(ID),
+            "name": R(NAME),
+            "role": R(NAME),
+            "duties": R(_list(_one_of("custodian", "security", "auditor"), 1, 3)),
+            "credential": R(CREDENTIAL),
+            "replaces": O(_str(1400)),
+        },
+        dual=True,
+        doc="A person's security key was enrolled (first two: self-signed).",
+    ),
+    "custodian.revoked": Kind(
+        {
+            "custodian": R(ID),
+            "credential_id": O(_str(1400)),
+            "reason": R(TEXT),
+            "whole_custodian": O(_bool),
+        },
+        dual=True,
+        doc="A credential (or every credential of a person) was revoked.",
+    ),
+    "account.registered": Kind(
+        {
+            "account": R(ID),
+            "username": R(_str(200)),
+            "system": R(NAME),
+            "purpose": R(TEXT),
+            "access_url": O(_str(500)),
+            "storage_location": R(NAME),
+            "authorised": R(_list(ID, 2, 50)),
+            "privilege": O(TEXT),
+            "idp": O(NAME),
+        },
+        dual=True,
+        doc="A break-glass account entered the inventory.",
+    ),
+    "envelope.stock_received": Kind(
+        {"serials": R(_list(SERIAL, 1, 500)), "supplier": O(NAME), "reference": O(TEXT)},
+        doc="Blank tamper-evident bags were received from the supplier.",
+    ),
+    "envelope.registered": Kind(
+        {
+            "serial": R(SERIAL),
+            "account": R(ID),
+            "sheet": O(_hex64),
+            "sealed_at": O(_ts),
+            "signed_across_seal": R(_bool),
+            "test": O(_bool),
+        },
+        dual=True,
+        doc="A sealed envelope was checked in to the safe.",
+    ),
+    "envelope.checked_out": Kind(
+        {"serial": R(SERIAL), "account": R(ID), "incident": R(ID), "test": O(_bool)},
+        dual=True,
+        doc="An envelope was taken out of the safe for an invocation.",
+    ),
+    "envelope.inspected": Kind(
+        {
+            "serial": R(SERIAL),
+            "incident": O(ID),
+            "result": R(_one_of("intact", "tampered")),
+            "checklist": R(
+                _obj(
+                    {
+                        "seal_unbroken": R(_bool),
+                        "signatures_undisturbed": R(_bool),
+                        "no_tears_or_holes": R(_bool),
+                        "no_steaming": R(_bool),
+                    }
+                )
+            ),
+            "photo_ref": O(TEXT),
+            "note": O(TEXT),
+            "test": O(_bool),
+        },
+        doc="Integrity checked: intact or tampered (tampered quarantines it).",
+    ),
+    "envelope.opened": Kind(
+        {
+            "serial": R(SERIAL),
+            "incident": R(ID),
+            "exterior_signed": R(_bool),
+            "exception": O(ID),
+            "test": O(_bool),
+        },
+        dual=True,
+        doc="An envelope was opened.",
+    ),
+    "envelope.returned": Kind(
+        {"serial": R(SERIAL), "incident": O(ID), "reason": R(TEXT), "test": O(_bool)},
+        dual=True,
+        doc="An unopened envelope went back into the safe.",
+    ),
+    "envelope.destroyed": Kind(
+        {
+            "serial": R(SERIAL),
+            "method": R(TEXT),
+            "witness": O(PERSON),
+            "reason": O(TEXT),
+        },
+        dual=True,
+        doc="Old credentials (sheet and envelope) were destroyed.",
+    ),
+    "credential.rotated": Kind(
+        {
+            "account": R(ID),
+            "new_serial": R(SERIAL),
+            "old_serial": O(SERIAL),
+            "test_login_ok": R(_bool),
+            "incident": O(ID),
+        },
+        dual=True,
+        doc="The account's credential was replaced.",
+    ),
+    "invocation.declared": Kind(
+        {"incident": R(ID), "record": R(_any_obj), "test": O(_bool), "exception": O(ID)},
+        doc="A break-glass invocation was declared.",
+    ),
+    "session.signed": Kind(
+        {"incident": R(ID), "record_hash": R(_hex64), "summary": O(_any_obj), "exception": O(ID)},
+        dual=True,
+        doc="The session record was reviewed and signed.",
+    ),
+    "export.created": Kind(
+        {
+            "bundle": R(_str(120)),
+            "manifest_hash": R(_hex64),
+            "entries": R(_int(1)),
+            "volume": O(TEXT),
+        },
+        doc="An audit bundle was written.",
+    ),
+    "export.failed": Kind(
+        {"bundle": R(_str(120)), "reason": R(TEXT), "volume": O(TEXT)},
+        doc="An audit export failed; nothing valid was left on the medium.",
+    ),
+    "alert.raised": Kind(
+        {
+            "alert": R(ID),
+            "summary": R(TEXT),
+            "detail": O(_any_obj),
+            "incident": O(ID),
+        },
+        doc="Something the security team must know about (printed as an alert slip).",
+    ),
+    "alert.acknowledged": Kind(
+        {"alert_seq": R(_int(1)), "by": R(ID), "note": O(TEXT)},
+        doc="A person acknowledged an alert.",
+    ),
+}
+
+
+def is_dual(kind: str) -> bool:
+    k = KINDS.get(kind)
+    return bool(k and k.dual)
+
+
+def find_secret_field(data: Any, path: str = "") -> str | None:
+    """The first field, at any depth, whose name looks like a secret."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            if looks_secret(str(key)):
+                return here
+            found = find_secret_field(value, here)
+            if found:
+                return found
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found = find_secret_field(value, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def validate_payload(kind: str, data: Any) -> None:
+    """Raise :class:`PayloadError` unless ``data`` is a valid payload for ``kind``."""
+    if not isinstance(data, dict):
+        raise PayloadError("payload.invalid", kind=kind, reason="the data must be an object")
+    secret = find_secret_field(data)
+    if secret:
+        raise PayloadError("payload.secret", kind=kind, field=secret)
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise PayloadError("payload.unknown_kind", kind=kind)
+    try:
+        check_value(data)
+    except NotCanonicalError as exc:
+        raise PayloadError("payload.invalid", kind=kind, reason=str(exc)) from exc
+    problem = _check_fields(data, spec.fields)
+    if problem:
+        raise PayloadError("payload.invalid", kind=kind, reason=problem)

@@ -1,0 +1,477 @@
+"""The journal: one writer, durable appends, signatures collected in place.
+
+Invariants (kept by every public method):
+
+* there is one writer: every write holds ``self._lock``; a second
+  :class:`Journal` on the same directory is refused by an exclusive lock file;
+* an append is acknowledged (the method returns) only after SQLite committed
+  it with ``synchronous=FULL`` in WAL mode, i.e. after the WAL was fsynced;
+* nothing is half-written: an entry is validated (schema, secrets, state
+  transition, signers, approval check) before its transaction starts, and a
+  failed transaction leaves neither the database nor the in-memory state
+  changed;
+* ``ts`` never goes backwards: if the wall clock is earlier than the last
+  entry, an ``alert.raised`` entry records it and both take the previous ts;
+* while a :class:`Pending` entry collects signatures nothing else is
+  appended, and its digest is never offered again once abandoned (so an
+  assertion for an abandoned entry can never be used for another).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk.clock import Clock, format_ts, parse_ts
+from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
+from kiosk.journal.db import Connection, open_database
+from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
+from kiosk.journal.schema import validate_payload
+from kiosk.state import State
+
+DB_NAME = "journal.db"
+SLOTS_NAME = "keyslots.json"
+LOCK_NAME = "journal.lock"
+PUBKEY_NAME = "kiosk.pub"
+
+ApprovalCheck = Callable[[Entry, State], None]
+Listener = Callable[[Entry], None]
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+    @property
+    def short(self) -> str:
+        return f"{self.seq} · {self.hash[:12]}"
+
+
+class Pending:
+    """An entry whose seq is reserved while custodians sign its digest."""
+
+    def __init__(self, journal: Journal, entry: Entry) -> None:
+        self._journal = journal
+        self._entry = entry
+        self._attest: list[dict[str, Any]] = []
+        self.closed = False
+
+    @property
+    def seq(self) -> int:
+        return self._entry.seq
+
+    @property
+    def kind(self) -> str:
+        return self._entry.kind
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self._entry.data
+
+    @property
+    def ts(self) -> str:
+        return self._entry.ts
+
+    @property
+    def digest(self) -> bytes:
+        """The challenge each approver's security key signs."""
+        return self._entry.digest
+
+    @property
+    def attestations(self) -> tuple[dict[str, Any], ...]:
+        return tuple(self._attest)
+
+    def add(self, attestation: dict[str, Any]) -> None:
+        if self.closed:
+            raise JournalError("journal.pending_gone")
+        self._attest.append(dict(attestation))
+
+    def remove_last(self) -> None:
+        if self._attest:
+            self._attest.pop()
+
+    def draft(self) -> Entry:
+        return Entry(
+            self._entry.seq,
+            self._entry.ts,
+            self._entry.kind,
+            self._entry.data,
+            self._entry.prev,
+            tuple(self._attest),
+        ).sealed()
+
+    def commit(self) -> Entry:
+        return self._journal._commit_pending(self)
+
+    def abandon(self) -> None:
+        self._journal._abandon_pending(self)
+
+
+class Journal:
+    """An open, verified journal. Use :meth:`create` or :meth:`open`."""
+
+    def __init__(self, data_dir: Path, conn: Connection, clock: Clock, lock_fd: int) -> None:
+        self.data_dir = data_dir
+        self._conn = conn
+        self._clock = clock
+        self._lock_fd = lock_fd
+        self._lock = threading.RLock()
+        self._pending: Pending | None = None
+        self._used_digests: set[bytes] = set()
+        self.state = State()
+        self.approval_check: ApprovalCheck | None = None
+        self._listeners: list[Listener] = []
+        self._clock_behind = False
+
+    # ------------------------------------------------------------ opening
+    @staticmethod
+    def _take_lock(data_dir: Path) -> int:
+        fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            os.close(fd)
+            raise JournalError("journal.locked", path=str(data_dir)) from exc
+        return fd
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: Path,
+        db_key: bytes,
+        clock: Clock,
+        *,
+        kiosk_id: str,
+        policy_hash: str,
+        uv_required: bool,
+        journal_id: str,
+        software: str = "sealroom",
+    ) -> Journal:
+        """Create the database, the kiosk signing key and the genesis entry."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        lock_fd = cls._take_lock(data_dir)
+        try:
+            conn = open_database(data_dir / DB_NAME, db_key, create=True)
+        except BaseException:
+            os.close(lock_fd)
+            raise
+        j = cls(data_dir, conn, clock, lock_fd)
+        signing = Ed25519PrivateKey.generate()
+        raw_private = signing.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        with j._transaction() as cur:
+            cur.execute("INSERT INTO meta VALUES ('journal_id', ?)", (journal_id.encode(),))
+            cur.execute("INSERT INTO meta VALUES ('kiosk_signing_key', ?)", (raw_private,))
+            cur.execute(
+                "INSERT INTO meta VALUES ('terminal_mac_key', ?)", (secrets.token_bytes(32),)
+            )
+        public_line = j.kiosk_public_line(kiosk_id)
+        j.append(
+            "journal.genesis",
+            {
+                "kiosk_id": kiosk_id,
+                "kiosk_key": public_line,
+                "policy_hash": policy_hash,
+                "uv_required": uv_required,
+                "journal_id": journal_id,
+                "software": software,
+            },
+        )
+        return j
+
+    @classmethod
+    def open(cls, data_dir: Path, db_key: bytes, clock: Clock) -> Journal:
+        """Open and verify the whole chain from seq 1 (run at every unlock)."""
+        lock_fd = cls._take_lock(data_dir)
+        try:
+            conn = open_database(data_dir / DB_NAME, db_key, create=False)
+        except BaseException:
+            os.close(lock_fd)
+            raise
+        j = cls(data_dir, conn, clock, lock_fd)
+        try:
+            j.state = j._rebuild()
+        except BaseException:
+            j.close()
+            raise
+        return j
+
+    def _rebuild(self) -> State:
+        state = State()
+
+        def fold(entry: Entry) -> str | None:
+            try:
+                state.check(entry)
+            except SealroomError as exc:
+                return f"breaks a rule of the procedure ({exc.user_message()})"
+            state.apply(entry)
+            return None
+
+        result = self._check(fold)
+        if result.problem is not None:
+            raise JournalIntegrityError(seq=result.problem.seq, reason=result.problem.reason)
+        return state
+
+    def close(self) -> None:
+        with self._lock:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            if self._lock_fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(self._lock_fd)
+                self._lock_fd = -1
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -------------------------------------------------------------- reads
+    @property
+    def head(self) -> Head:
+        return Head(self.state.seq, self.state.head)
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    def lines(self, start: int = 1) -> Iterator[bytes]:
+        """The exact canonical lines, from ``start``."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT line FROM entries WHERE seq >= ? ORDER BY seq", (start,)
+            ).fetchall()
+        for (line,) in rows:
+            yield bytes(line)
+
+    def entries(self, start: int = 1) -> Iterator[Entry]:
+        """Entries from ``start`` (the chain was verified when the journal opened)."""
+        for raw in self.lines(start):
+            yield Entry.from_json(json.loads(raw))
+
+    def entry(self, seq: int) -> Entry | None:
+        with self._lock:
+            row = self._conn.execute("SELECT line FROM entries WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            return None
+        return Entry.from_json(json.loads(bytes(row[0])))
+
+    def _check(self, on_entry: Callable[[Entry], str | None] | None = None) -> ChainResult:
+        with self._lock:
+            cur = self._conn.execute("SELECT line FROM entries ORDER BY seq")
+            return check_chain((bytes(row[0]) for row in cur), on_entry)
+
+    def verify(self) -> ChainResult:
+        """Re-check the whole chain from seq 1; the result names the first bad entry."""
+        return self._check()
+
+    def verify_or_raise(self) -> ChainResult:
+        result = self.verify()
+        if result.problem is not None:
+            raise JournalIntegrityError(seq=result.problem.seq, reason=result.problem.reason)
+        if result.entries != self.state.seq or result.head_hash != self.state.head:
+            raise JournalIntegrityError(
+                seq=result.entries + 1, reason="is missing (the journal is shorter than expected)"
+            )
+        return result
+
+    # ----------------------------------------------------- terminal keys
+    def _meta(self, name: str) -> bytes:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise JournalError("journal.corrupt", reason=f"the terminal's {name} is missing")
+        return bytes(row[0])
+
+    def _signing_key(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self._meta("kiosk_signing_key"))
+
+    def kiosk_public_line(self, comment: str | None = None) -> str:
+        """The terminal's key as an OpenSSH public key line."""
+        pub = self._signing_key().public_key()
+        line = pub.public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        ).decode("ascii")
+        name = comment if comment is not None else self.state.kiosk_id
+        return f"{line} {name}" if name else line
+
+    def sign_with_kiosk_key(self, message: bytes) -> bytes:
+        """Raw Ed25519 signature by the terminal key (exports wrap it in sshsig)."""
+        return self._signing_key().sign(message)
+
+    def terminal_mac_key(self) -> bytes:
+        """The 32-byte key that binds the terminal's own QR codes to it."""
+        return self._meta("terminal_mac_key")
+
+    def journal_id(self) -> str:
+        return self._meta("journal_id").decode()
+
+    # ------------------------------------------------------------- writes
+    def add_listener(self, listener: Listener) -> None:
+        """Called after each durable append (e.g. to print an alert slip)."""
+        self._listeners.append(listener)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        cur = self._conn.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                cur.execute("ROLLBACK")
+            if isinstance(exc, SealroomError):
+                raise
+            if isinstance(exc, Exception):
+                raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
+            raise
+        finally:
+            cur.close()
+
+    def _next_ts(self) -> tuple[str, dict[str, Any] | None]:
+        """The ts for the next entry, and an alert payload if the clock went back."""
+        now = format_ts(self._clock.now())
+        last = self.state.last_ts
+        if last and now < last:
+            if self._clock_behind:
+                return last, None  # already recorded for this episode
+            return last, {
+                "alert": "clock.moved_back",
+                "summary": "The terminal's clock moved backwards; entries keep the last time.",
+                "detail": {"clock": now, "last_entry": last},
+            }
+        return now, None
+
+    def _make(self, kind: str, data: dict[str, Any], ts: str, seq: int, prev: str) -> Entry:
+        return Entry(seq, ts, kind, data, prev)
+
+    def _validate(self, entry: Entry, state: State) -> None:
+        validate_payload(entry.kind, entry.data)
+        state.check(entry)
+        if self.approval_check is not None and entry.attest:
+            self.approval_check(entry, state)
+
+    def _write(self, entries: list[Entry]) -> None:
+        """Write already-validated, sealed entries in one transaction, then fold them."""
+        with self._transaction() as cur:
+            for e in entries:
+                cur.execute(
+                    "INSERT INTO entries (seq, hash, line) VALUES (?, ?, ?)",
+                    (e.seq, e.hash, e.line()),
+                )
+        for e in entries:
+            self.state.apply(e)
+            if e.kind == "alert.raised" and e.data.get("alert") == "clock.moved_back":
+                self._clock_behind = True
+        if entries and format_ts(self._clock.now()) >= self.state.last_ts:
+            self._clock_behind = False
+        for e in entries:
+            for listener in list(self._listeners):
+                with contextlib.suppress(Exception):
+                    listener(e)
+
+    def _prepare(self, kind: str, data: dict[str, Any]) -> tuple[list[Entry], State]:
+        """Entries to write for one append (a clock alert first, if needed)."""
+        ts, clock_alert = self._next_ts()
+        state = self.state.clone() if clock_alert else self.state
+        out: list[Entry] = []
+        seq, prev = self.state.seq + 1, self.state.head or GENESIS_PREV
+        if clock_alert is not None:
+            alert = Entry(seq, ts, "alert.raised", clock_alert, prev).sealed()
+            self._validate(alert, state)
+            state.apply(alert)
+            out.append(alert)
+            seq, prev = seq + 1, alert.hash
+        out.append(self._make(kind, data, ts, seq, prev))
+        return out, state
+
+    def append(
+        self, kind: str, data: dict[str, Any], attest: list[dict[str, Any]] | None = None
+    ) -> Entry:
+        """Validate, write durably and return one entry (no signatures to collect)."""
+        with self._lock:
+            if self._pending is not None:
+                raise JournalBusyError(seq=self._pending.seq)
+            out, state = self._prepare(kind, data)
+            last = out[-1]
+            entry = Entry(last.seq, last.ts, kind, data, last.prev, tuple(attest or ())).sealed()
+            self._validate(entry, state)
+            out[-1] = entry
+            self._write(out)
+            return entry
+
+    def begin(self, kind: str, data: dict[str, Any]) -> Pending:
+        """Reserve the next seq for an entry that custodians will sign."""
+        with self._lock:
+            if self._pending is not None:
+                raise JournalBusyError(seq=self._pending.seq)
+            validate_payload(kind, data)
+            ts, clock_alert = self._next_ts()
+            if clock_alert is not None:
+                # Record the clock alert now, on its own, so the digest the
+                # custodians sign is already at its final position.
+                alert = Entry(self.state.seq + 1, ts, "alert.raised", clock_alert, self.state.head)
+                alert = alert.sealed()
+                self._validate(alert, self.state)
+                self._write([alert])
+            entry = Entry(self.state.seq + 1, ts, kind, data, self.state.head)
+            while entry.digest in self._used_digests:
+                # Same seq, same millisecond, same content as an abandoned
+                # entry: move the time on by 1 ms so the challenge is new.
+                later = format_ts(parse_ts(entry.ts) + dt.timedelta(milliseconds=1))
+                entry = Entry(entry.seq, later, kind, data, entry.prev)
+            self._used_digests.add(entry.digest)
+            pending = Pending(self, entry)
+            self._pending = pending
+            return pending
+
+    def _commit_pending(self, pending: Pending) -> Entry:
+        with self._lock:
+            if pending is not self._pending or pending.closed:
+                raise JournalError("journal.pending_gone")
+            entry = pending.draft()
+            self._validate(entry, self.state)
+            self._write([entry])
+            pending.closed = True
+            self._pending = None
+            return entry
+
+    def _abandon_pending(self, pending: Pending) -> None:
+        with self._lock:
+            if pending is self._pending:
+                self._pending = None
+            pending.closed = True
+
+    @property
+    def pending(self) -> Pending | None:
+        return self._pending
+
+    def was_offered(self, digest: bytes) -> bool:
+        """True if ``digest`` was ever offered for signing in this session."""
+        return digest in self._used_digests
+
+
+def write_public_key(data_dir: Path, line: str) -> Path:
+    from kiosk.fsutil import atomic_write
+
+    path = data_dir / PUBKEY_NAME
+    atomic_write(path, (line + "\n").encode("ascii"))
+    return path

@@ -1,0 +1,469 @@
+"""Projections: what the journal says is true now.
+
+Everything the screens show — custodians and their keys, accounts, envelopes
+and their states, incidents, alerts — is computed here by folding journal
+entries in order. Nothing is stored beside the journal, so the two can never
+disagree: reopening the terminal replays the journal and arrives at the same
+state.
+
+Invariants (checked by :meth:`State.check` *before* an entry is written, and
+relied on by :meth:`State.apply` after):
+
+* envelope states follow DESIGN.md: ``blank_stock`` → ``sealed`` →
+  ``checked_out`` → ``opened`` | ``sealed`` (returned) | ``quarantined`` →
+  ``destroyed``; every other transition is refused with the reason;
+* a serial is used once: it enters as blank stock once and never again;
+* a custodian id and a credential id are enrolled once; a revoked
+  credential stays revoked;
+* an account's authorised persons are enrolled custodians;
+* a *dual* entry carries attestations from two distinct custodians with two
+  distinct credentials, each enrolled for that custodian and not revoked —
+  unless ``data.exception`` names a policy exception, which needs one;
+  the first two enrolments after genesis each carry their own assertion.
+
+Cryptographic checking of the attestations is the approval layer's job
+(:mod:`kiosk.approval`); this module checks who signed, not the signatures.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.errors import TransitionError
+from kiosk.journal.entry import Entry
+from kiosk.journal.schema import is_dual
+
+ENVELOPE_STATES = ("blank_stock", "sealed", "checked_out", "opened", "quarantined", "destroyed")
+
+STATE_WORDS = {
+    "blank_stock": "blank stock (not yet sealed)",
+    "sealed": "sealed in the safe",
+    "checked_out": "checked out",
+    "opened": "opened",
+    "quarantined": "quarantined as tampered",
+    "destroyed": "destroyed",
+}
+
+# kind -> (states it may start from, state it ends in); None = not yet known.
+ENVELOPE_TRANSITIONS: dict[str, tuple[frozenset[str | None], str | None]] = {
+    "envelope.stock_received": (frozenset({None}), "blank_stock"),
+    "envelope.registered": (frozenset({"blank_stock"}), "sealed"),
+    "envelope.checked_out": (frozenset({"sealed"}), "checked_out"),
+    "envelope.returned": (frozenset({"checked_out"}), "sealed"),
+    "envelope.opened": (frozenset({"checked_out"}), "opened"),
+    # inspection keeps the state when intact; tampered -> quarantined (below)
+    "envelope.inspected": (frozenset({"sealed", "checked_out"}), None),
+    "envelope.destroyed": (frozenset({"opened", "quarantined", "blank_stock"}), "destroyed"),
+}
+
+ACTION_WORDS = {
+    "envelope.stock_received": "received into stock",
+    "envelope.registered": "registered in the safe",
+    "envelope.checked_out": "checked out",
+    "envelope.returned": "returned to the safe",
+    "envelope.opened": "opened",
+    "envelope.inspected": "inspected",
+    "envelope.destroyed": "destroyed",
+}
+
+ADVICE = {
+    "envelope.registered": "Only a new bag from registered stock can be sealed and registered.",
+    "envelope.checked_out": "Only an envelope sealed in the safe can be checked out.",
+    "envelope.returned": "Only a checked-out, unopened envelope can go back into the safe.",
+    "envelope.opened": "Check the envelope out, and inspect it, before opening it.",
+    "envelope.inspected": "Only envelopes in the safe or checked out can be inspected.",
+    "envelope.destroyed": "Only opened, quarantined or spoiled envelopes are destroyed.",
+}
+
+
+@dataclass
+class Credential:
+    id: str
+    custodian: str
+    public_key: str
+    alg: int
+    rp_id: str
+    enrolled_seq: int
+    revoked: bool = False
+    counter: int = 0
+
+
+@dataclass
+class Custodian:
+    id: str
+    name: str
+    role: str
+    duties: list[str]
+    credentials: list[str] = field(default_factory=list)
+    revoked: bool = False
+
+
+@dataclass
+class Account:
+    id: str
+    username: str
+    system: str
+    purpose: str
+    storage_location: str
+    authorised: list[str]
+    access_url: str | None = None
+    idp: str | None = None
+    registered_seq: int = 0
+    last_tested: str | None = None
+    rotation_due_since: str | None = None
+
+
+@dataclass
+class Envelope:
+    serial: str
+    state: str
+    account: str | None = None
+    history: list[tuple[int, str, str]] = field(default_factory=list)  # (seq, ts, kind)
+    test: bool = False
+
+
+@dataclass
+class Alert:
+    seq: int
+    ts: str
+    alert: str
+    summary: str
+    acknowledged: bool = False
+
+
+@dataclass
+class State:
+    """The projection of a journal up to ``seq``."""
+
+    seq: int = 0
+    head: str = "0" * 64
+    last_ts: str = ""
+    kiosk_id: str = ""
+    kiosk_key: str = ""
+    journal_id: str = ""
+    genesis_hash: str = ""
+    policy_hash: str = ""
+    uv_required: bool = True
+    custodians: dict[str, Custodian] = field(default_factory=dict)
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    envelopes: dict[str, Envelope] = field(default_factory=dict)
+    alerts: dict[int, Alert] = field(default_factory=dict)
+    incidents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kinds_seen: dict[str, int] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ queries
+    def envelope_state(self, serial: str) -> str | None:
+        env = self.envelopes.get(serial)
+        return env.state if env else None
+
+    def active_credentials(self, custodian: str) -> list[Credential]:
+        c = self.custodians.get(custodian)
+        if c is None or c.revoked:
+            return []
+        return [self.credentials[i] for i in c.credentials if not self.credentials[i].revoked]
+
+    def envelopes_for(self, account: str, state: str | None = None) -> list[Envelope]:
+        return [
+            e
+            for e in self.envelopes.values()
+            if e.account == account and (state is None or e.state == state)
+        ]
+
+    def open_alerts(self) -> list[Alert]:
+        return [a for a in self.alerts.values() if not a.acknowledged]
+
+    def clone(self) -> State:
+        return copy.deepcopy(self)
+
+    # ------------------------------------------------------------- checks
+    def check(self, entry: Entry) -> None:
+        """Raise :class:`TransitionError` if ``entry`` may not follow this state."""
+        kind, data = entry.kind, entry.data
+        if self.seq == 0:
+            if kind != "journal.genesis":
+                raise TransitionError(
+                    reason="The journal must start with its genesis entry",
+                    advice="Commission the terminal with 'sealroom init'.",
+                )
+            return
+        if kind == "journal.genesis":
+            raise TransitionError(
+                reason="The journal already has a genesis entry",
+                advice="A journal is created once.",
+            )
+        self._check_signers(entry)
+        handler = getattr(self, "_check_" + kind.replace(".", "_"), None)
+        if handler is not None:
+            handler(data)
+        if kind in ENVELOPE_TRANSITIONS:
+            self._check_envelope(kind, data)
+
+    def _self_enrolment(self, entry: Entry) -> bool:
+        """First two enrolments right after genesis sign themselves."""
+        if entry.kind != "custodian.enrolled":
+            return False
+        enrolled = self.kinds_seen.get("custodian.enrolled", 0)
+        return enrolled < 2 and self.seq == 1 + enrolled
+
+    def _check_signers(self, entry: Entry) -> None:
+        attest = entry.attest
+        if self._self_enrolment(entry):
+            cred = entry.data.get("credential", {})
+            if (
+                len(attest) != 1
+                or attest[0].get("credential_id") != cred.get("id")
+                or attest[0].get("custodian") != entry.data.get("custodian")
+            ):
+                raise TransitionError(
+                    reason="A first enrolment must be signed by the key it enrols",
+                    advice="Touch the new key when asked, and enter its PIN.",
+                )
+            return
+        for a in attest:
+            cid, who = a.get("credential_id"), a.get("custodian")
+            cred = self.credentials.get(str(cid))
+            if cred is None or cred.custodian != who:
+                raise TransitionError(
+                    reason="That security key is not enrolled for this person",
+                    advice="Use your own enrolled key.",
+                )
+            if cred.revoked or self.custodians[cred.custodian].revoked:
+                raise TransitionError(
+                    reason=f"The key of {self.custodians[cred.custodian].name} was revoked",
+                    advice="A revoked key cannot approve anything. Use another custodian.",
+                )
+        if not is_dual(entry.kind):
+            return
+        people = {a.get("custodian") for a in attest}
+        keys = {a.get("credential_id") for a in attest}
+        if entry.data.get("exception"):
+            if len(attest) < 1:
+                raise TransitionError(
+                    reason="Even under a policy exception one custodian must approve",
+                    advice="Touch your key and enter its PIN.",
+                )
+            return
+        if len(people) < 2:
+            raise TransitionError(
+                reason="This step needs two different custodians",
+                advice="The second custodian must approve with their own key.",
+            )
+        if len(keys) < 2:
+            raise TransitionError(
+                reason="The same security key was used twice",
+                advice="Each custodian must use their own key.",
+            )
+
+    def _check_custodian_enrolled(self, data: dict[str, Any]) -> None:
+        if data["custodian"] in self.custodians:
+            c = self.custodians[data["custodian"]]
+            if c.revoked:
+                raise TransitionError(
+                    reason=f"{c.name} was revoked", advice="Enrol the person under a new id."
+                )
+        if data["credential"]["id"] in self.credentials:
+            raise TransitionError(
+                reason="This security key is already enrolled",
+                advice="Each key is enrolled once. Use a new key.",
+            )
+
+    def _check_custodian_revoked(self, data: dict[str, Any]) -> None:
+        c = self.custodians.get(data["custodian"])
+        if c is None:
+            raise TransitionError(reason="That person is not enrolled", advice="Check the name.")
+        cid = data.get("credential_id")
+        if cid is not None:
+            cred = self.credentials.get(cid)
+            if cred is None or cred.custodian != c.id:
+                raise TransitionError(
+                    reason="That key is not enrolled for this person", advice="Check the key."
+                )
+            if cred.revoked:
+                raise TransitionError(reason="That key is already revoked", advice="Nothing to do.")
+        elif not data.get("whole_custodian"):
+            raise TransitionError(
+                reason="Say which key to revoke, or revoke the whole person",
+                advice="Choose the key.",
+            )
+
+    def _check_account_registered(self, data: dict[str, Any]) -> None:
+        if data["account"] in self.accounts:
+            raise TransitionError(
+                reason=f"Account {data['account']} is already in the inventory",
+                advice="Use a new account id.",
+            )
+        for person in data["authorised"]:
+            c = self.custodians.get(person)
+            if c is None or c.revoked:
+                raise TransitionError(
+                    reason=f"{person} is not an enrolled custodian",
+                    advice="Only enrolled custodians can be authorised for an account.",
+                )
+        if len(set(data["authorised"])) < 2:
+            raise TransitionError(
+                reason="An account needs at least two authorised persons for dual control",
+                advice="Add a second authorised person.",
+            )
+
+    def _check_envelope(self, kind: str, data: dict[str, Any]) -> None:
+        allowed, _ = ENVELOPE_TRANSITIONS[kind]
+        serials = data["serials"] if kind == "envelope.stock_received" else [data["serial"]]
+        if len(set(serials)) != len(serials):
+            raise TransitionError(
+                reason="The same serial appears twice", advice="Scan each bag once."
+            )
+        for serial in serials:
+            state = self.envelope_state(serial)
+            if state not in allowed:
+                if kind == "envelope.stock_received":
+                    raise TransitionError(
+                        "envelope.reused", serial=serial, state=STATE_WORDS[str(state)]
+                    )
+                if state is None:
+                    raise TransitionError("envelope.unknown", serial=serial)
+                raise TransitionError(
+                    "envelope.bad_state",
+                    serial=serial,
+                    state=STATE_WORDS[state],
+                    action=ACTION_WORDS[kind],
+                    advice=ADVICE.get(kind, ""),
+                )
+        if kind == "envelope.registered" and data["account"] not in self.accounts:
+            raise TransitionError(
+                reason=f"Account {data['account']} is not in the inventory",
+                advice="Register the account first.",
+            )
+        if kind in ("envelope.checked_out", "envelope.opened", "envelope.returned"):
+            env = self.envelopes[data["serial"]]
+            account = data.get("account", env.account)
+            if env.account != account:
+                raise TransitionError(
+                    reason=f"Envelope {env.serial} holds the credentials of {env.account}, "
+                    f"not {account}",
+                    advice="Take the envelope of the account you declared.",
+                )
+
+    # -------------------------------------------------------------- apply
+    def apply(self, entry: Entry) -> None:
+        """Fold an entry that has been checked and written."""
+        kind, data = entry.kind, entry.data
+        handler = getattr(self, "_apply_" + kind.replace(".", "_"), None)
+        if handler is not None:
+            handler(entry, data)
+        if kind in ENVELOPE_TRANSITIONS:
+            self._apply_envelope(entry, kind, data)
+        self._apply_counters(entry)
+        self.kinds_seen[kind] = self.kinds_seen.get(kind, 0) + 1
+        self.seq, self.head, self.last_ts = entry.seq, entry.hash, entry.ts
+
+    def _apply_counters(self, entry: Entry) -> None:
+        from kiosk.canonical import b64u_decode
+
+        for a in entry.attest:
+            cred = self.credentials.get(str(a.get("credential_id")))
+            if cred is None:
+                continue
+            try:
+                ad = b64u_decode(str(a.get("authenticator_data", "")))
+            except ValueError:
+                continue
+            if len(ad) >= 37:
+                cred.counter = max(cred.counter, int.from_bytes(ad[33:37], "big"))
+
+    def _apply_journal_genesis(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.kiosk_id = data["kiosk_id"]
+        self.kiosk_key = data["kiosk_key"]
+        self.journal_id = data.get("journal_id", "")
+        self.policy_hash = data["policy_hash"]
+        self.uv_required = bool(data["uv_required"])
+        self.genesis_hash = entry.hash
+
+    def _apply_policy_changed(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.policy_hash = data["policy_hash"]
+        self.uv_required = bool(data["uv_required"])
+
+    def _apply_custodian_enrolled(self, entry: Entry, data: dict[str, Any]) -> None:
+        cid = data["custodian"]
+        c = self.custodians.get(cid)
+        if c is None:
+            c = Custodian(cid, data["name"], data["role"], list(data["duties"]))
+            self.custodians[cid] = c
+        cred = data["credential"]
+        self.credentials[cred["id"]] = Credential(
+            cred["id"], cid, cred["public_key"], cred["alg"], cred["rp_id"], entry.seq
+        )
+        c.credentials.append(cred["id"])
+        replaced = data.get("replaces")
+        if replaced and replaced in self.credentials:
+            self.credentials[replaced].revoked = True
+
+    def _apply_custodian_revoked(self, entry: Entry, data: dict[str, Any]) -> None:
+        c = self.custodians[data["custodian"]]
+        cid = data.get("credential_id")
+        if cid:
+            self.credentials[cid].revoked = True
+        if data.get("whole_custodian"):
+            c.revoked = True
+            for i in c.credentials:
+                self.credentials[i].revoked = True
+
+    def _apply_account_registered(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.accounts[data["account"]] = Account(
+            data["account"],
+            data["username"],
+            data["system"],
+            data["purpose"],
+            data["storage_location"],
+            list(data["authorised"]),
+            data.get("access_url"),
+            data.get("idp"),
+            entry.seq,
+        )
+
+    def _apply_envelope(self, entry: Entry, kind: str, data: dict[str, Any]) -> None:
+        _, end = ENVELOPE_TRANSITIONS[kind]
+        if kind == "envelope.stock_received":
+            for serial in data["serials"]:
+                self.envelopes[serial] = Envelope(serial, "blank_stock")
+                self.envelopes[serial].history.append((entry.seq, entry.ts, kind))
+            return
+        env = self.envelopes[data["serial"]]
+        if kind == "envelope.inspected":
+            end = "quarantined" if data["result"] == "tampered" else env.state
+        if kind == "envelope.registered":
+            env.account = data["account"]
+            env.test = bool(data.get("test"))
+            # A new envelope sealed in the safe ends "rotation due".
+            self.accounts[data["account"]].rotation_due_since = None
+        if end is None:
+            return
+        env.state = end
+        env.history.append((entry.seq, entry.ts, kind))
+        if kind == "envelope.opened" and env.account:
+            self.accounts[env.account].rotation_due_since = entry.ts
+
+    def _apply_alert_raised(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.alerts[entry.seq] = Alert(entry.seq, entry.ts, data["alert"], data["summary"])
+
+    def _check_alert_acknowledged(self, data: dict[str, Any]) -> None:
+        alert = self.alerts.get(data["alert_seq"])
+        if alert is None:
+            raise TransitionError(reason="There is no such alert", advice="Check the alert list.")
+        if alert.acknowledged:
+            raise TransitionError(reason="That alert was already acknowledged", advice="")
+
+    def _apply_alert_acknowledged(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.alerts[data["alert_seq"]].acknowledged = True
+
+
+def replay(entries: Iterable[Entry]) -> State:
+    """The state after ``entries`` (checking each one as it goes)."""
+    state = State()
+    for e in entries:
+        state.check(e)
+        state.apply(e)
+    return state

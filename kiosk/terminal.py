@@ -1,0 +1,121 @@
+"""Commissioning and unlocking the terminal (headless; the UI only calls these).
+
+Commissioning creates, in an empty data directory: a random database key,
+the key-slot file (recovery passphrase slot first), the encrypted journal
+with the terminal's Ed25519 signing key inside it and the genesis entry, and
+``kiosk.pub`` (the terminal's OpenSSH public key, for auditors).
+
+Unlocking opens the key-slot file, unwraps the database key, opens the
+journal and re-verifies its whole chain. A failure at any point changes
+nothing on disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.clock import Clock
+from kiosk.errors import JournalError, KeySlotError
+from kiosk.journal.keyslots import (
+    Argon2Params,
+    KeySlots,
+    generate_passphrase,
+    new_database_key,
+    normalise_passphrase,
+)
+from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal, write_public_key
+from kiosk.policy import Policy
+
+MIN_PASSPHRASE = 16
+
+
+def ssh_fingerprint(public_line: str) -> str:
+    """``SHA256:…`` exactly as ``ssh-keygen -l`` prints it."""
+    blob = base64.b64decode(public_line.split()[1])
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+@dataclass
+class Commissioned:
+    journal: Journal
+    recovery_passphrase: str
+    fingerprint: str
+    public_key_path: Path
+    db_key: bytes
+
+    @property
+    def genesis_hash(self) -> str:
+        return self.journal.state.genesis_hash
+
+
+def commission(
+    data_dir: Path,
+    policy: Policy,
+    clock: Clock,
+    *,
+    passphrase: str | None = None,
+    argon: Argon2Params | None = None,
+) -> Commissioned:
+    """Create a new terminal in ``data_dir`` (which must hold no journal)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if (data_dir / DB_NAME).exists() or (data_dir / SLOTS_NAME).exists():
+        raise JournalError("journal.exists", path=str(data_dir))
+    if passphrase is not None and len(normalise_passphrase(passphrase)) < MIN_PASSPHRASE:
+        raise KeySlotError("keyslot.weak_passphrase", minimum=MIN_PASSPHRASE)
+    db_key = new_database_key()
+    journal_id = secrets.token_hex(16)
+    phrase = passphrase or generate_passphrase()
+    slots = KeySlots.create(data_dir / SLOTS_NAME, journal_id)
+    slots.add_passphrase(db_key, phrase, argon)
+    try:
+        slots.save()
+        journal = Journal.create(
+            data_dir,
+            db_key,
+            clock,
+            kiosk_id=policy.kiosk_id,
+            policy_hash=policy.sha256,
+            uv_required=policy.uv_required,
+            journal_id=journal_id,
+        )
+    except BaseException:
+        # Leave no half-commissioned terminal behind.
+        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SLOTS_NAME):
+            (data_dir / name).unlink(missing_ok=True)
+        raise
+    line = journal.kiosk_public_line()
+    pub = write_public_key(data_dir, line)
+    return Commissioned(journal, phrase, ssh_fingerprint(line), pub, db_key)
+
+
+def load_slots(data_dir: Path) -> KeySlots:
+    return KeySlots.load(data_dir / SLOTS_NAME)
+
+
+def unlock_with_passphrase(data_dir: Path, passphrase: str, clock: Clock) -> Journal:
+    """Open the journal with the recovery passphrase (and verify it)."""
+    slots = load_slots(data_dir)
+    db_key = slots.open_with_passphrase(passphrase)
+    return open_journal(data_dir, db_key, clock, slots.journal_id)
+
+
+def open_journal(data_dir: Path, db_key: bytes, clock: Clock, journal_id: str) -> Journal:
+    journal = Journal.open(data_dir, db_key, clock)
+    if journal.journal_id() != journal_id:
+        journal.close()
+        raise JournalError("journal.wrong_key")
+    return journal
+
+
+def has_journal(data_dir: Path) -> bool:
+    return (data_dir / DB_NAME).exists()
+
+
+def remove_terminal(data_dir: Path) -> None:
+    """Delete a throw-away (demo/test) terminal directory."""
+    shutil.rmtree(data_dir, ignore_errors=True)

@@ -1,0 +1,152 @@
+"""Entries, digests and the chain check (spec sections 2-3)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.canonical import MAX_SAFE_INT
+from kiosk.journal.entry import GENESIS_PREV, Entry, check_chain, check_line, iter_jsonl
+
+TS = "2026-03-01T10:00:00.000Z"
+
+
+def chain(datas: list[dict[str, Any]], attest_every: int = 0) -> list[bytes]:
+    lines, prev = [], GENESIS_PREV
+    for i, data in enumerate(datas, start=1):
+        attest = (
+            ({"role": "a", "custodian": "c1", "signature": "x"},)
+            if attest_every and i % attest_every == 0
+            else ()
+        )
+        e = Entry(i, TS, "test.kind", data, prev, attest).sealed()
+        lines.append(e.line())
+        prev = e.hash
+    return lines
+
+
+def spec_hash(obj: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def test_hash_and_digest_follow_the_spec_definitions() -> None:
+    e = Entry(1, TS, "journal.genesis", {"k": "é"}, GENESIS_PREV, ({"role": "r"},)).sealed()
+    body = {"seq": 1, "ts": TS, "kind": "journal.genesis", "data": {"k": "é"}, "prev": GENESIS_PREV}
+    assert e.digest == bytes.fromhex(spec_hash(body))
+    assert e.hash == spec_hash(dict(body, attest=[{"role": "r"}]))
+    assert json.loads(e.line())["hash"] == e.hash
+
+
+data_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(MAX_SAFE_INT - 1), max_value=MAX_SAFE_INT - 1)
+    | st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
+    lambda c: (
+        st.lists(c, max_size=3)
+        | st.dictionaries(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",))), c, max_size=3
+        )
+    ),
+    max_leaves=12,
+)
+payloads = st.dictionaries(st.text(min_size=1, max_size=8), data_values, max_size=4)
+
+
+@settings(max_examples=150)
+@given(st.lists(payloads, min_size=1, max_size=20), st.integers(0, 3))
+def test_any_chain_we_write_verifies(datas: list[dict[str, Any]], attest_every: int) -> None:
+    lines = chain(datas, attest_every)
+    result = check_chain(lines)
+    assert result.ok, result.problem
+    assert result.entries == len(datas)
+
+
+@settings(max_examples=150)
+@given(st.lists(payloads, min_size=2, max_size=12), st.data())
+def test_any_single_byte_change_is_caught(datas: list[dict[str, Any]], data: st.DataObject) -> None:
+    lines = chain(datas)
+    i = data.draw(st.integers(0, len(lines) - 1))
+    pos = data.draw(st.integers(0, len(lines[i]) - 1))
+    flip = data.draw(st.integers(1, 255))
+    mutated = bytearray(lines[i])
+    mutated[pos] ^= flip
+    bad = list(lines)
+    bad[i] = bytes(mutated)
+    result = check_chain(bad)
+    assert not result.ok
+    assert result.problem is not None and result.problem.seq <= i + 1
+
+
+def test_problems_are_named() -> None:
+    lines = chain([{"n": n} for n in range(1, 6)])
+    gap = lines[:2] + lines[3:]
+    assert "seq 4 where 3" in str(check_chain(gap).problem)
+    repeat = lines[:3] + lines[2:]
+    assert "seq 3 where 4" in str(check_chain(repeat).problem)
+    # Re-encoded with spaces: still valid JSON, but not canonical.
+    obj = json.loads(lines[1])
+    spaced = json.dumps(obj, sort_keys=True).encode()
+    assert check_line(spaced, 2, json.loads(lines[0])["hash"], None) == "is not in canonical form"
+    # Non-ASCII escaped as \\u: same value, not canonical.
+    e = Entry(1, TS, "k.k", {"name": "Zoë"}, GENESIS_PREV).sealed()
+    escaped = json.dumps(e.to_json(), sort_keys=True, separators=(",", ":")).encode()
+    assert check_line(escaped, 1, GENESIS_PREV, None) == "is not in canonical form"
+
+
+def test_backwards_ts_float_and_huge_numbers_are_errors() -> None:
+    e1 = Entry(1, "2026-03-01T10:00:01.000Z", "k.k", {}, GENESIS_PREV).sealed()
+    e2 = Entry(2, "2026-03-01T10:00:00.999Z", "k.k", {}, e1.hash).sealed()
+    assert "earlier than the entry before" in str(check_chain([e1.line(), e2.line()]).problem)
+    floaty = e1.line().replace(b'"data":{}', b'"data":{"x":1.0}')
+    assert "non-integer" in str(check_line(floaty, 1, GENESIS_PREV, None))
+    big = Entry(1, TS, "k.k", {"x": 1}, GENESIS_PREV).sealed().to_json()
+    big["data"]["x"] = 2**60
+    raw = json.dumps(big, sort_keys=True, separators=(",", ":")).encode()
+    assert "outside canonical JSON" in str(check_line(raw, 1, GENESIS_PREV, None))
+
+
+def test_wrong_field_set_and_bad_prev() -> None:
+    e = Entry(1, TS, "k.k", {}, GENESIS_PREV).sealed().to_json()
+    extra = dict(e, extra=1)
+    raw = json.dumps(extra, sort_keys=True, separators=(",", ":")).encode()
+    assert "wrong fields" in str(check_line(raw, 1, GENESIS_PREV, None))
+    e2 = Entry(2, TS, "k.k", {}, "1" * 64).sealed()
+    assert "does not chain" in str(check_chain([Entry.from_json(e).line(), e2.line()]).problem)
+
+
+def test_iter_jsonl_rejects_a_truncated_last_line() -> None:
+    lines = chain([{"a": 1}, {"b": 2}])
+    blob = b"\n".join(lines) + b"\n"
+    assert list(iter_jsonl(blob)) == lines
+    try:
+        list(iter_jsonl(blob[:-5]))
+    except ValueError as exc:
+        assert "newline" in str(exc)
+    else:
+        raise AssertionError("a truncated file was accepted")
+
+
+def test_fast_and_exact_paths_agree_on_mixed_batches() -> None:
+    # 1,300 entries cross several 512-line batches; some hold non-ASCII and
+    # escapes (exact path), the rest go through the fast path.
+    datas: list[dict[str, Any]] = []
+    for n in range(1300):
+        if n % 97 == 0:
+            datas.append({"name": 'Zoë "quoted"\n', "n": n})
+        elif n % 89 == 0:
+            datas.append({"long": 1234567890123456, "n": n})
+        else:
+            datas.append({"n": n, "hex": hashlib.sha256(str(n).encode()).hexdigest()})
+    lines = chain(datas, attest_every=3)
+    assert check_chain(lines).ok
+    bad = list(lines)
+    bad[1000] = bad[1000].replace(b'"n":', b'"n" :', 1)
+    result = check_chain(bad)
+    assert result.problem is not None and result.problem.seq == 1001
