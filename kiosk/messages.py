@@ -66,6 +66,15 @@ MESSAGES: dict[str, Message] = {
         "The journal does not verify: entry {seq} {reason}.",
         "Do not use this terminal. Call security: the record may have been altered.",
     ),
+    "journal.locked": Message(
+        "The journal in {path} is already open in another Sealroom program.",
+        "Close the other program (or wait for it to finish), then try again.",
+        True,
+    ),
+    "journal.undecryptable": Message(
+        "The journal could not be decrypted: {reason}.",
+        "Nothing was changed. Check the key-slot file belongs to this terminal; call security.",
+    ),
     "journal.busy": Message(
         "Entry {seq} is still waiting for signatures.",
         "Finish or cancel the approval in progress first.",
@@ -84,7 +93,8 @@ MESSAGES: dict[str, Message] = {
         "Correct the highlighted field and try again.",
     ),
     "payload.secret": Message(
-        "The record for '{kind}' tried to store a field named '{field}', which looks like a secret.",
+        "The record for '{kind}' tried to store a field named '{field}', "
+        "which looks like a secret.",
         "Secrets are never written to the journal. This is a defect: call security.",
     ),
     "payload.unknown_kind": Message(
@@ -118,16 +128,320 @@ MESSAGES: dict[str, Message] = {
         "Check the recovery sheet from the safe and type it again; spaces and case do not matter.",
         True,
     ),
+    "keyslot.fido2_mismatch": Message(
+        "That security key answered, but its secret does not open the journal.",
+        "Use another custodian's key or the recovery passphrase, and tell security.",
+    ),
+    "keyslot.last_slot": Message(
+        "Removing this key would leave no way to unlock the terminal.",
+        "Keep the recovery slot; enrol a replacement key first.",
+    ),
+    "keyslot.weak_passphrase": Message(
+        "That recovery passphrase is too short (at least {minimum} letters and digits).",
+        "Let the terminal generate one, or choose a longer one.",
+    ),
     "keyslot.no_slot": Message(
         "No key slot of kind '{kind}' can open this journal.",
         "Use another custodian's key or the recovery passphrase.",
     ),
     # --- devices, approvals, scans, export: filled in by later layers ----
     # == fido2 messages (security keys, approvals) ==
+    "webauthn.malformed": Message(
+        "The security-key approval is damaged: its field '{field}' cannot be read.",
+        "Nothing was recorded. Ask the custodian to approve again with their key.",
+    ),
+    "webauthn.type": Message(
+        "The security-key answer is not an approval (wrong WebAuthn type).",
+        "Nothing was recorded. Ask the custodian to approve again with their key.",
+    ),
+    "webauthn.challenge": Message(
+        "The security key signed a different step than the one on screen.",
+        "Nothing was recorded. Ask the custodian to approve this step again.",
+    ),
+    "webauthn.rp_mismatch": Message(
+        "The security key answered for another service, not for {rp_id}.",
+        "Nothing was recorded. Use the key enrolled on this terminal; if it is, call security.",
+    ),
+    "webauthn.no_up": Message(
+        "The security key did not confirm that someone touched it.",
+        "Nothing was recorded. Approve again and touch the key when it blinks.",
+        True,
+    ),
+    "webauthn.no_uv": Message(
+        "The security key did not confirm its PIN, which this terminal requires.",
+        "Nothing was recorded. Approve again and enter the key's PIN when asked.",
+        True,
+    ),
+    "webauthn.signature": Message(
+        "The security key's signature does not match its enrolled public key.",
+        "Nothing was recorded. Do not use this key; call security (it may be a copy).",
+    ),
+    "webauthn.alg": Message(
+        "The credential uses signature algorithm {alg}, which this terminal does not accept.",
+        "Enrol a key that supports ES256 or EdDSA.",
+    ),
+    "webauthn.key": Message(
+        "The enrolled public key of this credential cannot be read.",
+        "Call security: the enrolment record is damaged.",
+    ),
+    "webauthn.counter": Message(
+        "The security key's counter did not increase ({previous} then {current}).",
+        "The key may have been copied. Stop, keep the key aside and call security.",
+    ),
+    "fido.no_key": Message(
+        "No security key was found.",
+        "Plug the custodian's security key into the terminal, then try again.",
+        True,
+    ),
+    "fido.several_keys": Message(
+        "More than one plugged-in key holds a credential enrolled for this step.",
+        "Leave only the approving custodian's key plugged in, then try again.",
+        True,
+    ),
+    "fido.unplugged": Message(
+        "The security key stopped answering (it was unplugged or failed).",
+        "Nothing was recorded. Plug the key back in, then start the approval again.",
+        True,
+    ),
+    "fido.bad_response": Message(
+        "The security key sent an answer that cannot be read.",
+        "Nothing was recorded. Unplug the key, plug it back in and try again; "
+        "if it repeats, call security.",
+        True,
+    ),
+    "fido.touch_timeout": Message(
+        "The security key was not touched in time.",
+        "Nothing was recorded. Start again and touch the key when it blinks.",
+        True,
+    ),
+    "fido.denied": Message(
+        "The security key refused the request.",
+        "Nothing was recorded. Try again; if it repeats, use another enrolled key.",
+        True,
+    ),
+    "fido.pin_wrong": Message(
+        "That PIN is not correct. {attempts_left} attempts left before the key locks.",
+        "Type the PIN of this security key again, carefully.",
+        True,
+    ),
+    "fido.pin_blocked": Message(
+        "This security key is locked: its PIN was entered wrongly too many times.",
+        "The key can no longer approve. Call security to revoke it and enrol a new one.",
+    ),
+    "fido.pin_power_cycle": Message(
+        "The security key stopped accepting PINs after 3 wrong attempts in a row.",
+        "Unplug the key, plug it back in, then enter the correct PIN.",
+        True,
+    ),
+    "fido.pin_set": Message(
+        "The new PIN is set on this security key.",
+        "Keep it secret; you will type it at every approval.",
+    ),
+    "fido.pin_not_set": Message(
+        "This security key has no PIN, so it cannot confirm who is using it.",
+        "Use the key that was enrolled on this terminal (enrolment always sets a PIN).",
+    ),
+    "fido.pin_policy": Message(
+        "That new PIN is not accepted: it must be {min_len} to {max_len} characters.",
+        "Choose another PIN of the right length and type it again.",
+        True,
+    ),
+    "fido.no_credential": Message(
+        "This security key holds no credential enrolled for this step.",
+        "Use the custodian's enrolled key. A key enrolled elsewhere cannot approve here.",
+        True,
+    ),
+    "fido.already_enrolled": Message(
+        "This security key is already enrolled on this terminal.",
+        "Use a different key for the new enrolment.",
+    ),
+    "fido.unsupported": Message(
+        "This security key cannot do what the terminal needs ({feature}).",
+        "Use a FIDO2 key with a PIN, ES256 or EdDSA, and the hmac-secret extension.",
+    ),
+    "fido.error": Message(
+        "The security key reported error {ctap_code}.",
+        "Nothing was recorded. Unplug the key, plug it back in and try again.",
+        True,
+    ),
     # == end fido2 messages ==
     # == scan messages (scanners, serials, QR, USB allow-list) ==
+    "scan.not_text": Message(
+        "The scan did not arrive as text.",
+        "Scan the code again; if it repeats, call security.",
+        True,
+    ),
+    "scan.empty": Message(
+        "The scan was empty.", "Scan the code again, holding the scanner steady.", True
+    ),
+    "scan.too_long": Message(
+        "The scan is too long ({length} characters; at most {limit} are expected).",
+        "Scan only the envelope's serial barcode or the terminal's own QR code.",
+        True,
+    ),
+    "scan.control_char": Message(
+        "The scan contains an invisible control character ({char}) at position {position}.",
+        "Scan the printed code again. If it repeats, the label may be forged: call security.",
+        True,
+    ),
+    "scan.lookalike": Message(
+        "The scan contains {char} at position {position}, which looks like '{looks_like}' but is"
+        " a different character.",
+        "Do not use this envelope: the label may be forged or retyped. Set it aside and call"
+        " security. If you typed the serial, check the keyboard layout and type it again.",
+    ),
+    "scan.non_ascii": Message(
+        "The scan contains a character that no serial or terminal code uses ({char}) at position"
+        " {position}.",
+        "Check the scanner's keyboard layout and scan again. If it repeats, call security.",
+        True,
+    ),
+    "scan.wrong_pattern": Message(
+        "'{serial}' is not an envelope serial (serials look like {pattern}).",
+        "Scan the serial barcode on the envelope's seal strip, not another code.",
+        True,
+    ),
+    "scan.bad_check_digit": Message(
+        "'{serial}' fails its {scheme} check digit: it was misread or mistyped.",
+        "Scan the serial again. If you typed it, compare it character by character with the bag.",
+        True,
+    ),
+    "scan.unknown_serial": Message(
+        "Envelope {serial} is not in the inventory.",
+        "Check you scanned the right envelope. New bags must be received into stock first.",
+    ),
+    "scan.serial_used": Message(
+        "Serial {serial} was already used (the envelope is {state}).",
+        "A serial is used once. Take a new bag from stock and scan its serial.",
+    ),
+    "scan.wrong_state": Message(
+        "Envelope {serial} is {state}; for this step ({purpose}) it must be {expected}.",
+        "Check you picked the right envelope. If the inventory looks wrong, call security.",
+    ),
+    "scan.garbage": Message(
+        "The scanner on {port} sent data that is not text.",
+        "Scan again. If it repeats, check the scanner is set to send UTF-8 or ASCII text.",
+        True,
+    ),
+    "scan.qr_not_ours": Message(
+        "That code was not made by a Sealroom terminal.",
+        "Scan the terminal's own QR code on the sheet, label or record.",
+        True,
+    ),
+    "scan.qr_version": Message(
+        "That code uses format version {version}; this terminal reads version {supported}.",
+        "Use a code printed by this terminal. Call security if it should have been.",
+    ),
+    "scan.qr_malformed": Message(
+        "That code is damaged or incomplete: {reason}.",
+        "Scan it again. If it repeats, call security: the paper may not be genuine.",
+        True,
+    ),
+    "scan.qr_bad_mac": Message(
+        "That code was not printed by this terminal, or it was altered.",
+        "Do not use this paper. Set it aside and call security.",
+    ),
+    "scan.qr_unknown_kind": Message(
+        "That code is of a kind this terminal does not know ({kind}).",
+        "Use a code printed by this terminal. Call security if it should have been.",
+    ),
+    "scan.qr_wrong_kind": Message(
+        "That is the QR code of a {kind}; this step needs a {expected}.",
+        "Scan the right document's QR code.",
+        True,
+    ),
+    "device.scanner_open": Message(
+        "The scanner on {port} cannot be opened ({reason}).",
+        "Check the scanner's cable, unplug and plug it in again, then try again.",
+        True,
+    ),
+    "device.scanner_gone": Message(
+        "The scanner on {port} was disconnected.",
+        "Plug the scanner in again, then scan again.",
+        True,
+    ),
+    "device.usb_unavailable": Message(
+        "The terminal cannot list its USB devices ({reason}).",
+        "Call security: the terminal cannot check which devices are attached.",
+    ),
+    "device.usb_refused": Message(
+        "A USB device that is not on the terminal's list was plugged in: {description}"
+        " (vendor {vendor}, product {product}, class {usb_class}).",
+        "Unplug it. The terminal will not use it, and this was recorded.",
+    ),
     # == end scan messages ==
     # == print messages (documents, passwords, CUPS) ==
+    "print.cupsd_down": Message(
+        "The print service (CUPS) is not running.",
+        "Restart the terminal's print service (or the terminal), then print again.",
+        True,
+    ),
+    "print.queue_missing": Message(
+        "The printer queue '{queue}' does not exist on this terminal.",
+        "Check the printer is installed under that name (policy [printing] queue), "
+        "then print again.",
+        True,
+    ),
+    "print.stopped": Message(
+        "The printer '{queue}' is stopped{detail}.",
+        "Check the printer (power, cable, jam), resume the queue, then print again. "
+        "Nothing was printed.",
+        True,
+    ),
+    "print.paper_out": Message(
+        "The printer '{queue}' is out of paper.",
+        "Load paper, then print again. The unfinished job was removed.",
+        True,
+    ),
+    "print.rejecting": Message(
+        "The printer queue '{queue}' is not accepting jobs.",
+        "Ask security to set the queue to accept jobs, then print again.",
+        True,
+    ),
+    "print.timeout": Message(
+        "The printer did not finish job {job} within {seconds} seconds.",
+        "Check the printer and the paper; the job was removed. Print again.",
+        True,
+    ),
+    "print.job_failed": Message(
+        "The print system ended job {job} as '{state}' instead of printing it.",
+        "Check the printer, then print again.",
+        True,
+    ),
+    "print.submit_failed": Message(
+        "The print system refused the job ({reason}).",
+        "Check the printer queue, then print again.",
+        True,
+    ),
+    "print.tools_missing": Message(
+        "The printing tools ({tool}) are not installed on this terminal.",
+        "This is a set-up fault: call security to reinstall the terminal's print service.",
+    ),
+    "print.spool_left": Message(
+        "A copy of sensitive job {job} may remain in the print spool ({where}).",
+        "Do not leave the terminal. Call security to purge the print spool, "
+        "and treat this credential as exposed.",
+    ),
+    "password.policy": Message(
+        "The password rules in the policy cannot be used: {reason}.",
+        "Correct the [passwords] section of the policy under dual control, then try again.",
+    ),
+    "secret.wiped": Message(
+        "This secret was already wiped from memory.",
+        "Generate a new credential and print a new sheet.",
+    ),
+    "document.invalid": Message(
+        "The {document} cannot be printed: '{field}' {reason}.",
+        "Correct '{field}', then print again.",
+    ),
+    "document.secret_in_code": Message(
+        "The {document} would put the password into a printed code or note.",
+        "Nothing was printed. This is a defect: call security.",
+    ),
+    "document.font_missing": Message(
+        "The document font {font} is missing from the terminal.",
+        "This is a set-up fault: call security to reinstall the terminal.",
+    ),
     # == end print messages ==
     "device.error": Message("The device reported a problem: {reason}.", "{advice}", True),
     "approval.refused": Message("The approval was refused: {reason}.", "{advice}"),
