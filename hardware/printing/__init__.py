@@ -1,0 +1,1 @@
+"""Printing: reportlab rendering of ``kiosk.documents`` and the CUPS printer."""

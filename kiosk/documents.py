@@ -1,0 +1,454 @@
+"""What each printed document says, independent of how it is drawn.
+
+The core builds these plain dataclasses from journal facts; ``hardware.printing.render``
+turns them into PDF. Keeping content here (no reportlab import) means the
+workflows and tests can reason about *what* is printed without a renderer,
+and a renderer cannot invent a field the journal does not hold.
+
+Invariants:
+
+* Every document carries a :class:`DocumentMeta`: terminal id, the journal
+  head ``(seq, hash)`` at print time, the time printed and the display time
+  zone. The renderer prints the head, the terminal id, the title and
+  "Page N of M" on every page, so paper in the safe anchors the journal
+  against truncation or rollback.
+* Required text fields are non-empty, single-line where they are labels, and
+  free of control characters; hashes are 64 lower-case hex digits. A model
+  that breaks a rule raises ``document.invalid`` naming the field, before
+  anything is rendered.
+* Secrets (the password, the recovery passphrase) are held only as
+  :class:`~kiosk.passwords.SecretText`; ``repr`` of any model never shows
+  them. The credential sheet's QR payload is given already encoded (by the
+  scan helper's ``encode_qr``) and is refused if it contains the password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
+
+from kiosk.errors import SealroomError
+from kiosk.passwords import SecretText
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+HEAD_PREFIX = 12
+
+
+def _invalid(doc: str, name: str, reason: str) -> SealroomError:
+    return SealroomError("document.invalid", document=doc, field=name, reason=reason)
+
+
+def _text(
+    doc: str, name: str, value: object, *, required: bool = True, multiline: bool = False
+) -> None:
+    if not isinstance(value, str):
+        raise _invalid(doc, name, "must be text")
+    if required and not value.strip():
+        raise _invalid(doc, name, "is empty")
+    if _CTRL.search(value) or (not multiline and ("\n" in value or "\t" in value)):
+        raise _invalid(doc, name, "contains control characters")
+    if len(value) > 4000:
+        raise _invalid(doc, name, "is too long")
+
+
+def _hash(doc: str, name: str, value: object) -> None:
+    if not isinstance(value, str) or not _HEX64.match(value):
+        raise _invalid(doc, name, "must be 64 lower-case hex digits")
+
+
+def _aware(doc: str, name: str, value: object) -> None:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise _invalid(doc, name, "must be a time with a time zone")
+
+
+@dataclass(frozen=True)
+class JournalHead:
+    """The last journal entry at print time."""
+
+    seq: int
+    hash: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.seq, int) or self.seq < 1:
+            raise _invalid("journal head", "seq", "must be a positive entry number")
+        _hash("journal head", "hash", self.hash)
+
+    @property
+    def label(self) -> str:
+        """``Journal head 1234 · 3f9a1c2b7d4e…`` as printed in every footer."""
+        return f"Journal head {self.seq} · {self.hash[:HEAD_PREFIX]}…"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Facts every page carries."""
+
+    terminal_id: str
+    head: JournalHead
+    printed_at: dt.datetime
+    timezone: str = "UTC"
+    sample: bool = False
+
+    def __post_init__(self) -> None:
+        _text("document", "terminal_id", self.terminal_id)
+        _aware("document", "printed_at", self.printed_at)
+        _text("document", "timezone", self.timezone)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+
+    def __post_init__(self) -> None:
+        _text("person", "name", self.name)
+        _text("person", "role", self.role, required=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class Document:
+    """Base: a title, a meta block, and field checks run by ``__post_init__``."""
+
+    title: ClassVar[str] = "Document"
+    slug: ClassVar[str] = "document"
+    meta: DocumentMeta
+
+    def _check(self) -> None:
+        """Subclasses validate their own fields here."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.meta, DocumentMeta):
+            raise _invalid(self.title, "meta", "is missing")
+        self._check()
+
+
+@dataclass(frozen=True)
+class CredentialSheet(Document):
+    """The sheet sealed in an envelope: everything needed to log in, once."""
+
+    title: ClassVar[str] = "Break-glass credential sheet"
+    slug: ClassVar[str] = "credential-sheet"
+
+    meta: DocumentMeta
+    account: str
+    system: str
+    access_url: str
+    username: str
+    password: SecretText = field(repr=False)
+    envelope_serial: str
+    qr_payload: str
+    issued_at: dt.datetime
+    issued_by: tuple[Person, ...]
+    sheet_ref: str
+    recovery_codes: tuple[str, ...] = ()
+    token_serials: tuple[str, ...] = ()
+    notes: str = ""
+
+    def _check(self) -> None:
+        d = self.title
+        for name in ("account", "system", "access_url", "username", "envelope_serial", "sheet_ref"):
+            _text(d, name, getattr(self, name))
+        _text(d, "qr_payload", self.qr_payload)
+        _text(d, "notes", self.notes, required=False, multiline=True)
+        if not self.envelope_serial.isascii():
+            raise _invalid(d, "envelope_serial", "must be ASCII for a Code 128 barcode")
+        _aware(d, "issued_at", self.issued_at)
+        if not self.issued_by:
+            raise _invalid(d, "issued_by", "names nobody")
+        if not isinstance(self.password, SecretText) or self.password.wiped:
+            raise _invalid(d, "password", "is missing or already wiped")
+        if len(self.qr_payload) > 1000:
+            raise _invalid(d, "qr_payload", "is too long for a printable QR code")
+        secret = self.password.reveal()
+        if secret in self.qr_payload or secret in self.notes:
+            raise SealroomError("document.secret_in_code", document=d)
+        for i, code in enumerate(self.recovery_codes):
+            _text(d, f"recovery_codes[{i}]", code)
+        for i, serial in enumerate(self.token_serials):
+            _text(d, f"token_serials[{i}]", serial)
+
+
+@dataclass(frozen=True)
+class EnvelopeLabel(Document):
+    """The label stuck on a sealed bag: serial, account, what is inside; never the secret."""
+
+    title: ClassVar[str] = "Envelope label"
+    slug: ClassVar[str] = "envelope-label"
+
+    meta: DocumentMeta
+    envelope_serial: str
+    account: str
+    system: str
+    storage_location: str
+    sealed_at: dt.datetime
+    sealed_by: tuple[Person, ...]
+    sheet_ref: str
+    qr_payload: str = ""
+
+    def _check(self) -> None:
+        d = self.title
+        for name in ("envelope_serial", "account", "system", "storage_location", "sheet_ref"):
+            _text(d, name, getattr(self, name))
+        _text(d, "qr_payload", self.qr_payload, required=False)
+        if not self.envelope_serial.isascii():
+            raise _invalid(d, "envelope_serial", "must be ASCII for a Code 128 barcode")
+        _aware(d, "sealed_at", self.sealed_at)
+        if not self.sealed_by:
+            raise _invalid(d, "sealed_by", "names nobody")
+
+
+@dataclass(frozen=True)
+class ApproverAttempt:
+    """One documented attempt to reach an approver (15-minute rule)."""
+
+    at: dt.datetime
+    channel: str
+    outcome: str
+
+    def __post_init__(self) -> None:
+        _aware("approver attempt", "at", self.at)
+        _text("approver attempt", "channel", self.channel)
+        _text("approver attempt", "outcome", self.outcome)
+
+
+@dataclass(frozen=True)
+class InvocationRecord(Document):
+    """The procedure's BREAK-GLASS INVOCATION RECORD, field for field."""
+
+    title: ClassVar[str] = "Break-glass invocation record"
+    slug: ClassVar[str] = "invocation-record"
+
+    meta: DocumentMeta
+    invocation_ref: str
+    declared_at: dt.datetime
+    declared_by: Person
+    second_person: Person
+    witness: Person | None
+    system: str
+    system_purpose: str
+    reason: str
+    evidence: str
+    approver: Person | None
+    approved_at: dt.datetime | None
+    approval_method: str
+    conditions: str
+    entry_seq: int
+    entry_hash: str
+    approver_attempts: tuple[ApproverAttempt, ...] = ()
+    emergency_exception: bool = False
+
+    def _check(self) -> None:
+        d = self.title
+        _text(d, "invocation_ref", self.invocation_ref)
+        _aware(d, "declared_at", self.declared_at)
+        for name in ("system", "system_purpose", "approval_method"):
+            _text(d, name, getattr(self, name))
+        _text(d, "reason", self.reason, multiline=True)
+        _text(d, "evidence", self.evidence, multiline=True)
+        _text(d, "conditions", self.conditions, required=False, multiline=True)
+        if self.approver is None and not self.emergency_exception:
+            raise _invalid(d, "approver", "is missing and no emergency exception was recorded")
+        if self.approver is not None:
+            _aware(d, "approved_at", self.approved_at)
+        if self.emergency_exception and not self.approver_attempts:
+            raise _invalid(d, "approver_attempts", "must list the attempts to reach an approver")
+        if self.entry_seq < 1:
+            raise _invalid(d, "entry_seq", "must be a positive entry number")
+        _hash(d, "entry_hash", self.entry_hash)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A custodian whose security key signed the entry."""
+
+    name: str
+    role: str
+    credential_id: str
+    signed_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        _text("signer", "name", self.name)
+        _text("signer", "role", self.role)
+        _text("signer", "credential_id", self.credential_id)
+        _aware("signer", "signed_at", self.signed_at)
+
+    @property
+    def credential_prefix(self) -> str:
+        return self.credential_id[:16] + ("…" if len(self.credential_id) > 16 else "")
+
+
+@dataclass(frozen=True)
+class SessionAction:
+    at: dt.datetime
+    text: str
+
+    def __post_init__(self) -> None:
+        _aware("session action", "at", self.at)
+        _text("session action", "text", self.text, multiline=True)
+
+
+@dataclass(frozen=True)
+class SessionRecord(Document):
+    """Phase 4 session record, with a signature block per FIDO2 signer."""
+
+    title: ClassVar[str] = "Break-glass session record"
+    slug: ClassVar[str] = "session-record"
+
+    meta: DocumentMeta
+    invocation_ref: str
+    account: str
+    system: str
+    envelope_serial: str
+    retrieval_evidence: str
+    access_established: dt.datetime
+    actions: tuple[SessionAction, ...]
+    terminated: dt.datetime
+    baseline: str
+    signers: tuple[Signer, ...]
+    entry_seq: int
+    entry_hash: str
+    witness: Person | None = None
+
+    def _check(self) -> None:
+        d = self.title
+        for name in ("invocation_ref", "account", "system", "envelope_serial"):
+            _text(d, name, getattr(self, name))
+        _text(d, "retrieval_evidence", self.retrieval_evidence, multiline=True)
+        _text(d, "baseline", self.baseline, required=False, multiline=True)
+        _aware(d, "access_established", self.access_established)
+        _aware(d, "terminated", self.terminated)
+        if self.terminated < self.access_established:
+            raise _invalid(d, "terminated", "is before access was established")
+        if len(self.signers) < 1:
+            raise _invalid(d, "signers", "names nobody")
+        if self.entry_seq < 1:
+            raise _invalid(d, "entry_seq", "must be a positive entry number")
+        _hash(d, "entry_hash", self.entry_hash)
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.terminated - self.access_established).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class CommissioningSheet(Document):
+    """Printed once at commissioning and sealed in the safe: anchors and the recovery passphrase."""
+
+    title: ClassVar[str] = "Terminal commissioning sheet"
+    slug: ClassVar[str] = "commissioning-sheet"
+
+    meta: DocumentMeta
+    kiosk_id: str
+    key_fingerprint: str
+    public_key: str
+    genesis_hash: str
+    policy_hash: str
+    recovery_passphrase: SecretText = field(repr=False)
+    commissioned_at: dt.datetime
+    custodians: tuple[Person, ...]
+
+    def _check(self) -> None:
+        d = self.title
+        _text(d, "kiosk_id", self.kiosk_id)
+        _text(d, "public_key", self.public_key)
+        if not re.match(r"^SHA256:[A-Za-z0-9+/]{43}$", self.key_fingerprint):
+            raise _invalid(d, "key_fingerprint", "must look like ssh-keygen's SHA256:… form")
+        _hash(d, "genesis_hash", self.genesis_hash)
+        _hash(d, "policy_hash", self.policy_hash)
+        _aware(d, "commissioned_at", self.commissioned_at)
+        p = self.recovery_passphrase
+        if not isinstance(p, SecretText) or p.wiped:
+            raise _invalid(d, "recovery_passphrase", "is missing or already wiped")
+
+
+@dataclass(frozen=True)
+class InventoryAccount:
+    """One row of the procedure's inventory table."""
+
+    account: str
+    system: str
+    storage_location: str
+    authorised: tuple[str, ...]
+    last_tested: dt.date | None
+    status: str = "ready"
+
+    def __post_init__(self) -> None:
+        for name in ("account", "system", "storage_location", "status"):
+            _text("inventory", name, getattr(self, name))
+
+
+@dataclass(frozen=True)
+class InventoryEnvelope:
+    serial: str
+    account: str
+    state: str
+    since: dt.datetime
+
+    def __post_init__(self) -> None:
+        for name in ("serial", "account", "state"):
+            _text("inventory", name, getattr(self, name), required=name != "account")
+        _aware("inventory", "since", self.since)
+
+
+@dataclass(frozen=True)
+class InventoryReport(Document):
+    """Accounts (procedure's inventory table) and every envelope with its state."""
+
+    title: ClassVar[str] = "Break-glass inventory report"
+    slug: ClassVar[str] = "inventory-report"
+
+    meta: DocumentMeta
+    accounts: tuple[InventoryAccount, ...]
+    envelopes: tuple[InventoryEnvelope, ...]
+    drill_due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AlertSlip(Document):
+    """The offline alert: printed the moment an alert entry is written."""
+
+    title: ClassVar[str] = "Terminal alert"
+    slug: ClassVar[str] = "alert-slip"
+
+    meta: DocumentMeta
+    what: str
+    details: str
+    occurred_at: dt.datetime
+    entry_seq: int
+    entry_hash: str
+    actions: tuple[str, ...]
+    severity: str = "ALERT"
+
+    def _check(self) -> None:
+        d = self.title
+        _text(d, "what", self.what)
+        _text(d, "details", self.details, required=False, multiline=True)
+        _text(d, "severity", self.severity)
+        _aware(d, "occurred_at", self.occurred_at)
+        if self.entry_seq < 1:
+            raise _invalid(d, "entry_seq", "must be a positive entry number")
+        _hash(d, "entry_hash", self.entry_hash)
+        if not self.actions:
+            raise _invalid(d, "actions", "must say what to do")
+
+
+ALL_DOCUMENTS: tuple[type[Document], ...] = (
+    CredentialSheet,
+    EnvelopeLabel,
+    InvocationRecord,
+    SessionRecord,
+    CommissioningSheet,
+    InventoryReport,
+    AlertSlip,
+)
+
+
+def document_fields(doc: Document) -> dict[str, object]:
+    """Field name -> value of a document (secrets stay as holders)."""
+    return {f.name: getattr(doc, f.name) for f in fields(doc)}  # type: ignore[arg-type]
