@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -27,12 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.clock import SystemClock  # noqa: E402
-from kiosk.journal.entry import Entry, check_chain  # noqa: E402
-from kiosk.journal.keyslots import FAST_TEST_PARAMS  # noqa: E402
-from kiosk.journal.store import Journal  # noqa: E402
-from kiosk.policy import load_policy  # noqa: E402
-from kiosk.terminal import commission  # noqa: E402
+from kiosk.clock import SystemClock
+from kiosk.journal.entry import Entry, check_chain
+from kiosk.journal.keyslots import FAST_TEST_PARAMS
+from kiosk.journal.store import Journal
+from kiosk.policy import load_policy
+from kiosk.terminal import commission
 
 
 def pct(values: list[float], p: float) -> float:
@@ -71,7 +70,9 @@ def bench_append(root: Path, n: int) -> dict[str, float]:
     }
 
 
-def realistic_data(i: int, rng: random.Random) -> tuple[str, dict[str, object], tuple[dict[str, str], ...]]:
+def realistic_data(
+    i: int, rng: random.Random
+) -> tuple[str, dict[str, object], tuple[dict[str, str], ...]]:
     serial = f"SR{rng.randrange(10**7):07d}{rng.randrange(10)}"
     kind = rng.choice(["envelope.inspected", "alert.raised", "envelope.registered"])
     if kind == "envelope.inspected":
@@ -176,7 +177,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("SEALROOM_BENCH_DIR")) as tmp:
         root = Path(tmp)
-        results = {"append": bench_append(root, args.appends), "verify": bench_verify(root, args.entries)}
+        results = {
+            "append": bench_append(root, args.appends),
+            "verify": bench_verify(root, args.entries),
+        }
         if args.kills:
             results["kills"] = bench_kills(root, args.kills)
     print(json.dumps(results, indent=2))

@@ -30,7 +30,9 @@ class IdleWatch(QObject):
         QEvent.Type.Wheel,
     }
 
-    def __init__(self, seconds: int, on_idle: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(
+        self, seconds: int, on_idle: Callable[[], None], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
