@@ -75,6 +75,7 @@ class Policy:
     review_business_days: int
     drill_interval_days: int
     checkout_limit_minutes: int
+    rotation_hours: int
     retention_years: int
     calendar_country: str
     calendar_subdivision: str | None
@@ -296,6 +297,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
             "review_business_days",
             "drill_interval_days",
             "checkout_limit_minutes",
+            "rotation_hours",
             "retention_years",
         },
     )
@@ -306,6 +308,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
     review = r.get(dl, "review_business_days", int, _range(1, 60))
     drill = r.get(dl, "drill_interval_days", int, _range(1, 366))
     checkout = r.get(dl, "checkout_limit_minutes", int, _range(5, 7 * 24 * 60))
+    rotation = r.get(dl, "rotation_hours", int, _range(1, 24 * 30))
     retention = r.get(dl, "retention_years", int, _range(1, 100))
 
     r.unknown_keys("calendar", {"country", "subdivision"})
@@ -394,6 +397,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         review_business_days=review,
         drill_interval_days=drill,
         checkout_limit_minutes=checkout,
+        rotation_hours=rotation,
         retention_years=retention,
         calendar_country=country,
         calendar_subdivision=subdiv,

@@ -32,7 +32,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.clock import parse_ts
 from kiosk.errors import TransitionError
+from kiosk.incidents import IncidentBook
 from kiosk.journal.entry import Entry
 from kiosk.journal.schema import is_dual
 
@@ -112,6 +114,7 @@ class Account:
     access_url: str | None = None
     idp: str | None = None
     registered_seq: int = 0
+    registered_ts: str | None = None
     last_tested: str | None = None
     rotation_due_since: str | None = None
 
@@ -152,7 +155,7 @@ class State:
     accounts: dict[str, Account] = field(default_factory=dict)
     envelopes: dict[str, Envelope] = field(default_factory=dict)
     alerts: dict[int, Alert] = field(default_factory=dict)
-    incidents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    incidents: IncidentBook = field(default_factory=IncidentBook)
     kinds_seen: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------ queries
@@ -357,6 +360,11 @@ class State:
         if kind in ENVELOPE_TRANSITIONS:
             self._apply_envelope(entry, kind, data)
         self._apply_counters(entry)
+        serial = data.get("serial")
+        env = self.envelopes.get(serial) if isinstance(serial, str) else None
+        self.incidents.apply(entry, env.account if env else None)
+        if kind == "envelope.registered":
+            self.incidents.note_rotation(data["account"], parse_ts(entry.ts))
         self.kinds_seen[kind] = self.kinds_seen.get(kind, 0) + 1
         self.seq, self.head, self.last_ts = entry.seq, entry.hash, entry.ts
 
@@ -422,6 +430,7 @@ class State:
             data.get("access_url"),
             data.get("idp"),
             entry.seq,
+            entry.ts,
         )
 
     def _apply_envelope(self, entry: Entry, kind: str, data: dict[str, Any]) -> None:
@@ -442,9 +451,13 @@ class State:
         if end is None:
             return
         env.state = end
-        env.history.append((entry.seq, entry.ts, kind))
+        label = "envelope.quarantined" if end == "quarantined" and kind != end else kind
+        env.history.append((entry.seq, entry.ts, label))
         if kind == "envelope.opened" and env.account:
-            self.accounts[env.account].rotation_due_since = entry.ts
+            account = self.accounts[env.account]
+            account.rotation_due_since = entry.ts
+            if data.get("test"):
+                account.last_tested = entry.ts
 
     def _apply_alert_raised(self, entry: Entry, data: dict[str, Any]) -> None:
         self.alerts[entry.seq] = Alert(entry.seq, entry.ts, data["alert"], data["summary"])

@@ -289,8 +289,92 @@ KINDS: dict[str, Kind] = {
         doc="The account's credential was replaced.",
     ),
     "invocation.declared": Kind(
-        {"incident": R(ID), "record": R(_any_obj), "test": O(_bool), "exception": O(ID)},
+        {
+            "incident": R(ID),
+            "record": R(_any_obj),
+            "account": O(ID),
+            "test": O(_bool),
+            "exception": O(ID),
+        },
         doc="A break-glass invocation was declared.",
+    ),
+    "approver.contacted": Kind(
+        {
+            "incident": R(ID),
+            "approver": R(NAME),
+            "role": O(NAME),
+            "channel": R(_one_of("phone", "messaging", "email", "in-person", "video")),
+            "at": R(_ts),
+            "outcome": R(_one_of("no-answer", "approved", "declined", "left-message")),
+            "note": O(TEXT),
+        },
+        doc="An attempt to reach an emergency approver (channel, time, outcome).",
+    ),
+    "exception.opened": Kind(
+        {
+            "incident": R(ID),
+            "exception": R(_one_of("approver-unreachable", "solo-access")),
+            "reason": R(TEXT),
+        },
+        doc="A policy exception of the procedure's troubleshooting table was invoked.",
+    ),
+    "exception.signed_off": Kind(
+        {
+            "incident": R(ID),
+            "exception": R(_one_of("approver-unreachable", "solo-access")),
+            "by": R(PERSON),
+            "method": R(_one_of("phone", "messaging", "email", "in-person", "video")),
+            "at": R(_ts),
+        },
+        doc="An executive signed off a policy exception (solo access within 1 hour).",
+    ),
+    "approver.notified": Kind(
+        {
+            "incident": R(ID),
+            "approver": R(NAME),
+            "channel": R(_one_of("phone", "messaging", "email", "in-person", "video")),
+            "at": R(_ts),
+        },
+        doc="The approver was notified after an emergency exception (within 1 hour).",
+    ),
+    "session.started": Kind(
+        {
+            "incident": R(ID),
+            "account": R(ID),
+            "system": R(NAME),
+            "at": R(_ts),
+            "baseline_ref": O(TEXT),
+        },
+        doc="System access established with the retrieved credentials.",
+    ),
+    "session.action": Kind(
+        {
+            "incident": R(ID),
+            "at": R(_ts),
+            "action": R(TEXT),
+            "outcome": R(TEXT),
+            "outside_reason": R(_bool),
+            "narrated": R(_bool),
+            "justification": O(TEXT),
+        },
+        doc="One significant action during the session, with its outcome.",
+    ),
+    "session.ended": Kind(
+        {"incident": R(ID), "at": R(_ts), "duration_minutes": R(_int(0))},
+        doc="Logged out of the target system.",
+    ),
+    "review.completed": Kind(
+        {
+            "incident": R(ID),
+            "participants": R(_list(PERSON, 1, 20)),
+            "checklist": R(_any_obj),
+            "root_cause": R(TEXT),
+            "corrective_actions": R(_list(TEXT, 0, 20)),
+            "findings": O(LONG),
+            "audit_log": O(_any_obj),
+            "escalated": R(_bool),
+        },
+        doc="The post-incident review was held and recorded.",
     ),
     "session.signed": Kind(
         {"incident": R(ID), "record_hash": R(_hex64), "summary": O(_any_obj), "exception": O(ID)},

@@ -1,0 +1,58 @@
+"""Overdue deadlines become alerts — once each.
+
+The terminal has no network, so its alarm is paper: every ``alert.raised``
+entry is printed as an alert slip the moment it is written (a journal
+listener in the application does the printing). This module decides which
+overdue deadlines still need their alert: a deadline is alerted exactly once,
+identified by ``data.detail.deadline`` (its key), however often the check
+runs and across restarts (the journal remembers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk import deadlines
+from kiosk.journal.entry import Entry
+from kiosk.journal.store import Journal
+from kiosk.policy import Policy
+
+
+def alerted_deadlines(journal: Journal) -> set[str]:
+    """Keys of deadlines that already have an alert entry."""
+    keys: set[str] = set()
+    for entry in journal.entries():
+        if entry.kind == "alert.raised":
+            detail = entry.data.get("detail")
+            if isinstance(detail, dict) and isinstance(detail.get("deadline"), str):
+                keys.add(detail["deadline"])
+    return keys
+
+
+def raise_overdue(journal: Journal, policy: Policy, now: dt.datetime) -> list[Entry]:
+    """Append one alert per overdue deadline not yet alerted; return them."""
+    late = deadlines.overdue(deadlines.compute(journal.state, policy), now)
+    if not late:
+        return []
+    done = alerted_deadlines(journal)
+    written = []
+    for d in late:
+        if d.key in done:
+            continue
+        minutes = int((now - d.due).total_seconds() // 60)
+        written.append(
+            journal.append(
+                "alert.raised",
+                {
+                    "alert": "deadline.overdue",
+                    "summary": f"Overdue: {d.label} ({d.subject}), {minutes} min past due.",
+                    "detail": {
+                        "deadline": d.key,
+                        "kind": d.kind,
+                        "subject": d.subject,
+                        "due": d.due.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    },
+                },
+            )
+        )
+    return written

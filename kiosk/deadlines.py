@@ -1,0 +1,252 @@
+"""One deadline model for everything the procedure says is due.
+
+Each deadline is computed from the journal's projection and the policy in
+force; none is stored. The same list drives the dashboard's countdowns, the
+overdue alerts (one ``alert.raised`` entry and one alert slip per deadline)
+and the auditors' report.
+
+=====================  ===========================================  ===============================
+deadline               starts                                       met by
+=====================  ===========================================  ===============================
+approver_notice        emergency exception opened (no approver)     ``approver.notified``
+solo_signoff           solo-access exception opened                 ``exception.signed_off``
+documentation          session ended (logout)                       ``session.signed``
+review                 invocation declared (5 business days)        ``review.completed``
+rotation               envelope opened                              a new envelope sealed
+checkout               envelope checked out                         opened, returned or quarantined
+drill                  last test of the account (or registration)   a test retrieval (``test``)
+=====================  ===========================================  ===============================
+
+Business days come from the policy's ``holidays`` calendar: weekends and
+public holidays of the chosen country (and subdivision) do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import holidays
+
+from kiosk.clock import parse_ts
+from kiosk.policy import Policy
+from kiosk.state import State
+
+KINDS = (
+    "approver_notice",
+    "solo_signoff",
+    "documentation",
+    "review",
+    "rotation",
+    "checkout",
+    "drill",
+)
+
+LABELS = {
+    "approver_notice": "Notify the emergency approver",
+    "solo_signoff": "Executive sign-off for solo access",
+    "documentation": "Session documentation signed",
+    "review": "Post-incident review",
+    "rotation": "Credential rotated and a new envelope sealed",
+    "checkout": "Envelope opened or returned to the safe",
+    "drill": "Quarterly break-glass test",
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    subject: str  # incident id, account id or envelope serial
+    starts: dt.datetime
+    due: dt.datetime
+    met_at: dt.datetime | None = None
+    test: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.subject}"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+    def status(self, now: dt.datetime) -> str:
+        """``met``, ``met_late``, ``open`` or ``overdue``."""
+        if self.met_at is not None:
+            return "met" if self.met_at <= self.due else "met_late"
+        return "open" if now <= self.due else "overdue"
+
+    def remaining(self, now: dt.datetime) -> dt.timedelta:
+        return self.due - now
+
+
+@functools.lru_cache(maxsize=32)
+def _calendar(country: str, subdivision: str | None, year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
+
+
+def is_business_day(day: dt.date, country: str, subdivision: str | None) -> bool:
+    return day.weekday() < 5 and day not in _calendar(country, subdivision, day.year)
+
+
+def add_business_days(
+    start: dt.datetime, days: int, country: str, subdivision: str | None
+) -> dt.datetime:
+    """The same time of day ``days`` business days after ``start``."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if is_business_day(current.date(), country, subdivision):
+            remaining -= 1
+    return current
+
+
+def compute(state: State, policy: Policy) -> list[Deadline]:
+    """Every deadline the journal implies, met or not."""
+    out: list[Deadline] = []
+    minutes = dt.timedelta(minutes=1)
+    for inc in state.incidents.by_id.values():
+        for name, started in inc.exceptions.items():
+            if name == "approver-unreachable":
+                out.append(
+                    Deadline(
+                        "approver_notice",
+                        inc.id,
+                        started,
+                        started + policy.approver_notice_minutes * minutes,
+                        inc.approver_notified_at,
+                        inc.test,
+                    )
+                )
+            elif name == "solo-access":
+                out.append(
+                    Deadline(
+                        "solo_signoff",
+                        inc.id,
+                        started,
+                        started + policy.solo_signoff_minutes * minutes,
+                        inc.signed_off.get(name),
+                        inc.test,
+                    )
+                )
+        if inc.session_ended_at is not None:
+            out.append(
+                Deadline(
+                    "documentation",
+                    inc.id,
+                    inc.session_ended_at,
+                    inc.session_ended_at + policy.documentation_minutes * minutes,
+                    inc.signed_at,
+                    inc.test,
+                )
+            )
+        if not inc.test:
+            out.append(
+                Deadline(
+                    "review",
+                    inc.id,
+                    inc.declared_at,
+                    add_business_days(
+                        inc.declared_at,
+                        policy.review_business_days,
+                        policy.calendar_country,
+                        policy.calendar_subdivision,
+                    ),
+                    inc.reviewed_at,
+                )
+            )
+    for env in state.envelopes.values():
+        opened = _last(env.history, "envelope.opened")
+        if opened is not None and env.account is not None:
+            sealed_after = _first_after(state, env.account, opened)
+            out.append(
+                Deadline(
+                    "rotation",
+                    env.serial,
+                    opened,
+                    opened + dt.timedelta(hours=policy.rotation_hours),
+                    sealed_after,
+                    env.test,
+                )
+            )
+        checked = _last(env.history, "envelope.checked_out")
+        if checked is not None:
+            ended = _first_event_after(
+                env.history,
+                checked,
+                {"envelope.opened", "envelope.returned", "envelope.quarantined"},
+            )
+            out.append(
+                Deadline(
+                    "checkout",
+                    env.serial,
+                    checked,
+                    checked + policy.checkout_limit_minutes * minutes,
+                    ended,
+                )
+            )
+    for account in state.accounts.values():
+        base = (
+            parse_ts(account.last_tested)
+            if account.last_tested
+            else account_registered(state, account.id)
+        )
+        if base is not None:
+            out.append(
+                Deadline(
+                    "drill",
+                    account.id,
+                    base,
+                    base + dt.timedelta(days=policy.drill_interval_days),
+                    None,
+                )
+            )
+    return out
+
+
+def account_registered(state: State, account: str) -> dt.datetime | None:
+    a = state.accounts.get(account)
+    return parse_ts(a.registered_ts) if a is not None and a.registered_ts else None
+
+
+def _last(history: Iterable[tuple[int, str, str]], kind: str) -> dt.datetime | None:
+    found = None
+    for _seq, ts, k in history:
+        if k == kind:
+            found = parse_ts(ts)
+    return found
+
+
+def _first_after(state: State, account: str, after: dt.datetime) -> dt.datetime | None:
+    """When a new envelope for ``account`` was first sealed after ``after``."""
+    best: dt.datetime | None = None
+    for env in state.envelopes.values():
+        if env.account != account:
+            continue
+        for _seq, ts, kind in env.history:
+            t = parse_ts(ts)
+            if kind == "envelope.registered" and t >= after and (best is None or t < best):
+                best = t
+    return best
+
+
+def _first_event_after(
+    history: Iterable[tuple[int, str, str]], after: dt.datetime, kinds: set[str]
+) -> dt.datetime | None:
+    for _seq, ts, kind in history:
+        t = parse_ts(ts)
+        if t >= after and kind in kinds:
+            return t
+    return None
+
+
+def pending(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """Deadlines not yet met, soonest first."""
+    return sorted((d for d in deadlines if d.met_at is None), key=lambda d: d.due)
+
+
+def overdue(deadlines: Iterable[Deadline], now: dt.datetime) -> list[Deadline]:
+    return [d for d in pending(deadlines) if now > d.due]

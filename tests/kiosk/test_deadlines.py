@@ -1,0 +1,274 @@
+"""The deadline model: every deadline of the procedure, computed from the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from kiosk import deadlines
+from kiosk.clock import UTC, format_ts
+from kiosk.journal.entry import GENESIS_PREV, Entry
+from kiosk.policy import Policy
+from kiosk.state import State
+
+A = {"custodian": "alice", "credential_id": "KA", "role": "custodian_a"}
+B = {"custodian": "bob", "credential_id": "KB", "role": "custodian_b"}
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+DUAL = {
+    "account.registered",
+    "envelope.registered",
+    "envelope.checked_out",
+    "envelope.opened",
+    "envelope.returned",
+    "session.signed",
+    "credential.rotated",
+}
+
+
+class Journal:
+    """Folds synthetic entries at chosen times (structural signers only)."""
+
+    def __init__(self) -> None:
+        self.state = State()
+        self.prev = GENESIS_PREV
+
+    def add(
+        self, when: dt.datetime, kind: str, data: dict[str, Any], attest: tuple[Any, ...] = ()
+    ) -> None:
+        if kind in DUAL and not attest:
+            attest = (A, B)
+        e = Entry(self.state.seq + 1, format_ts(when), kind, data, self.prev, attest).sealed()
+        self.state.check(e)
+        self.state.apply(e)
+        self.prev = e.hash
+
+
+def enrolment(who: str, key: str) -> dict[str, Any]:
+    return {
+        "custodian": who,
+        "name": who.title(),
+        "role": "IT",
+        "duties": ["custodian"],
+        "credential": {"id": key, "public_key": "pk", "alg": -7, "rp_id": "sealroom.local"},
+    }
+
+
+@pytest.fixture
+def j() -> Journal:
+    j = Journal()
+    genesis = {
+        "kiosk_id": "k",
+        "kiosk_key": "x",
+        "policy_hash": "0" * 64,
+        "uv_required": True,
+        "journal_id": "j",
+    }
+    j.add(T0, "journal.genesis", genesis)
+    j.add(T0, "custodian.enrolled", enrolment("alice", "KA"), (A,))
+    j.add(T0, "custodian.enrolled", enrolment("bob", "KB"), (B,))
+    j.add(
+        T0,
+        "account.registered",
+        {
+            "account": "acc1",
+            "username": "u",
+            "system": "Entra ID",
+            "purpose": "p",
+            "storage_location": "Safe A",
+            "authorised": ["alice", "bob"],
+        },
+    )
+    j.add(T0, "envelope.stock_received", {"serials": ["SR00000018", "SR00000026"]})
+    j.add(
+        T0,
+        "envelope.registered",
+        {"serial": "SR00000018", "account": "acc1", "signed_across_seal": True},
+    )
+    return j
+
+
+def by_kind(j: Journal, policy: Policy) -> dict[str, deadlines.Deadline]:
+    return {d.kind: d for d in deadlines.compute(j.state, policy)}
+
+
+def emergency(j: Journal, start: dt.datetime, exception: str | None = None) -> None:
+    data: dict[str, Any] = {
+        "incident": "INC-1",
+        "record": {"reason": "IdP outage"},
+        "account": "acc1",
+    }
+    j.add(start, "invocation.declared", data)
+    if exception:
+        j.add(
+            start + dt.timedelta(minutes=16),
+            "exception.opened",
+            {"incident": "INC-1", "exception": exception, "reason": "r"},
+        )
+
+
+def test_business_days_skip_weekends_and_holidays(policy: Policy) -> None:
+    friday = dt.datetime(2026, 4, 2, 10, 0, tzinfo=UTC)  # Thursday before Good Friday (GB)
+    due = deadlines.add_business_days(friday, 5, "GB", "ENG")
+    # Good Friday 3 Apr and Easter Monday 6 Apr are holidays; weekend skipped.
+    assert due == dt.datetime(2026, 4, 13, 10, 0, tzinfo=UTC)
+    plain = deadlines.add_business_days(T0, 5, "GB", "ENG")
+    assert plain == T0 + dt.timedelta(days=7)
+
+
+def test_review_is_due_in_five_business_days_and_met_by_review(j: Journal, policy: Policy) -> None:
+    emergency(j, T0 + dt.timedelta(hours=1))
+    d = by_kind(j, policy)["review"]
+    assert d.due == T0 + dt.timedelta(days=7, hours=1)
+    assert d.status(d.due + dt.timedelta(minutes=1)) == "overdue"
+    j.add(
+        T0 + dt.timedelta(days=2),
+        "review.completed",
+        {
+            "incident": "INC-1",
+            "participants": [{"name": "D", "role": "R"}],
+            "checklist": {},
+            "root_cause": "IdP outage",
+            "corrective_actions": [],
+            "escalated": False,
+        },
+    )
+    d = by_kind(j, policy)["review"]
+    assert d.status(T0 + dt.timedelta(days=30)) == "met"
+
+
+def test_approver_notice_one_hour_after_the_exception(j: Journal, policy: Policy) -> None:
+    emergency(j, T0, "approver-unreachable")
+    d = by_kind(j, policy)["approver_notice"]
+    assert d.due - d.starts == dt.timedelta(minutes=60)
+    assert d.status(d.starts + dt.timedelta(minutes=61)) == "overdue"
+    j.add(
+        d.starts + dt.timedelta(minutes=75),
+        "approver.notified",
+        {
+            "incident": "INC-1",
+            "approver": "Dana",
+            "channel": "phone",
+            "at": format_ts(d.starts + dt.timedelta(minutes=75)),
+        },
+    )
+    assert by_kind(j, policy)["approver_notice"].status(T0) == "met_late"
+
+
+def test_solo_access_needs_executive_signoff_within_one_hour(j: Journal, policy: Policy) -> None:
+    emergency(j, T0, "solo-access")
+    d = by_kind(j, policy)["solo_signoff"]
+    assert d.due - d.starts == dt.timedelta(minutes=policy.solo_signoff_minutes)
+    signed = d.starts + dt.timedelta(minutes=30)
+    j.add(
+        signed,
+        "exception.signed_off",
+        {
+            "incident": "INC-1",
+            "exception": "solo-access",
+            "by": {"name": "Sam", "role": "COO"},
+            "method": "phone",
+            "at": format_ts(signed),
+        },
+    )
+    assert by_kind(j, policy)["solo_signoff"].status(signed) == "met"
+
+
+def test_documentation_two_hours_after_logout(j: Journal, policy: Policy) -> None:
+    emergency(j, T0)
+    end = T0 + dt.timedelta(minutes=40)
+    j.add(end, "session.ended", {"incident": "INC-1", "at": format_ts(end), "duration_minutes": 11})
+    d = by_kind(j, policy)["documentation"]
+    assert d.starts == end and d.due == end + dt.timedelta(hours=2)
+    assert d.status(end + dt.timedelta(hours=3)) == "overdue"
+    assert j.state.incidents.get("INC-1").phase == "documentation"  # type: ignore[union-attr]
+
+
+def test_rotation_and_checkout_deadlines(j: Journal, policy: Policy) -> None:
+    emergency(j, T0)
+    j.add(
+        T0 + dt.timedelta(minutes=5),
+        "envelope.checked_out",
+        {"serial": "SR00000018", "account": "acc1", "incident": "INC-1"},
+    )
+    d = by_kind(j, policy)["checkout"]
+    assert d.due == T0 + dt.timedelta(minutes=5 + policy.checkout_limit_minutes)
+    opened = T0 + dt.timedelta(minutes=10)
+    j.add(
+        opened,
+        "envelope.opened",
+        {"serial": "SR00000018", "incident": "INC-1", "exterior_signed": True},
+    )
+    ds = by_kind(j, policy)
+    assert ds["checkout"].met_at == opened
+    assert ds["rotation"].met_at is None and ds["rotation"].starts == opened
+    assert (
+        ds["rotation"].status(opened + dt.timedelta(hours=policy.rotation_hours, minutes=1))
+        == "overdue"
+    )
+    sealed = opened + dt.timedelta(hours=3)
+    j.add(
+        sealed,
+        "envelope.registered",
+        {"serial": "SR00000026", "account": "acc1", "signed_across_seal": True},
+    )
+    assert by_kind(j, policy)["rotation"].met_at == sealed
+    assert j.state.accounts["acc1"].rotation_due_since is None
+
+
+def test_quarterly_drill_counts_from_registration_then_last_test(
+    j: Journal, policy: Policy
+) -> None:
+    d = by_kind(j, policy)["drill"]
+    assert d.starts == T0 and d.due == T0 + dt.timedelta(days=policy.drill_interval_days)
+    when = T0 + dt.timedelta(days=80)
+    j.add(
+        when,
+        "invocation.declared",
+        {"incident": "DRILL-1", "record": {}, "account": "acc1", "test": True},
+    )
+    j.add(
+        when,
+        "envelope.checked_out",
+        {"serial": "SR00000018", "account": "acc1", "incident": "DRILL-1", "test": True},
+    )
+    j.add(
+        when,
+        "envelope.opened",
+        {"serial": "SR00000018", "incident": "DRILL-1", "exterior_signed": True, "test": True},
+    )
+    d = by_kind(j, policy)["drill"]
+    assert d.starts == when
+    assert "review" not in {
+        x.kind for x in deadlines.compute(j.state, policy) if x.subject == "DRILL-1"
+    }
+
+
+def test_pending_and_overdue_lists(j: Journal, policy: Policy) -> None:
+    emergency(j, T0, "approver-unreachable")
+    now = T0 + dt.timedelta(hours=3)
+    late = deadlines.overdue(deadlines.compute(j.state, policy), now)
+    assert [d.kind for d in late] == ["approver_notice"]
+    pend = deadlines.pending(deadlines.compute(j.state, policy))
+    assert pend == sorted(pend, key=lambda d: d.due)
+
+
+def test_overdue_deadlines_are_alerted_once(terminal: object, policy: Policy) -> None:
+    from kiosk.alerts import raise_overdue
+    from kiosk.terminal import Commissioned
+
+    assert isinstance(terminal, Commissioned)
+    journal = terminal.journal
+    journal.append("invocation.declared", {"incident": "INC-9", "record": {"reason": "r"}})
+    journal.append(
+        "exception.opened",
+        {"incident": "INC-9", "exception": "approver-unreachable", "reason": "no answer in 15 min"},
+    )
+    now = journal.clock.now()
+    assert raise_overdue(journal, policy, now) == []
+    later = now + dt.timedelta(minutes=policy.approver_notice_minutes + 5)
+    first = raise_overdue(journal, policy, later)
+    assert [e.data["detail"]["deadline"] for e in first] == ["approver_notice:INC-9"]
+    assert "Notify the emergency approver" in first[0].data["summary"]
+    assert raise_overdue(journal, policy, later + dt.timedelta(hours=1)) == []
