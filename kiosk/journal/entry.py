@@ -289,12 +289,15 @@ def check_chain(lines: Iterable[bytes], on_entry: Any = None, start_seq: int = 1
     prev_ts = ""
     no = 0
     it = iter(lines)
-    sha256 = hashlib.sha256
     while True:
         batch = list(itertools.islice(it, _BATCH))
         if not batch:
             return result
         parsed = _fast_batch(batch)
+        if parsed is not None and not _batch_chains(
+            parsed, batch, start_seq + no, prev_hash, prev_ts
+        ):
+            parsed = None  # something is wrong in this batch: the exact path names it
         if parsed is None:
             for raw in batch:
                 no += 1
@@ -311,28 +314,9 @@ def check_chain(lines: Iterable[bytes], on_entry: Any = None, start_seq: int = 1
                 prev_hash, prev_ts = checked.hash, checked.ts
                 result.entries, result.head_hash = expect, prev_hash
             continue
-        for item, raw in zip(parsed, batch, strict=True):
-            no += 1
-            expect = start_seq + no - 1
-            problem = None
-            if item.seq != expect:
-                problem = f"has seq {item.seq} where {expect} was expected (gap or repeat)"
-            elif item.prev != prev_hash:
-                problem = "does not chain: prev is not the hash of the entry before"
-            elif item.ts < prev_ts:
-                problem = f"has ts {item.ts} earlier than the entry before ({prev_ts})"
-            else:
-                marker = b',"hash":"' + item.hash.encode("ascii") + b'",'
-                cut = raw.rfind(marker)
-                if (
-                    cut < 0
-                    or sha256(raw[:cut] + b"," + raw[cut + len(marker) :]).hexdigest() != item.hash
-                ):
-                    problem = "has a hash that does not match its content"
-            if problem is not None:
-                result.problem = ChainProblem(expect, no, problem)
-                return result
-            if on_entry is not None:
+        if on_entry is not None:
+            for item in parsed:
+                no += 1
                 entry = Entry(
                     item.seq,
                     item.ts,
@@ -344,10 +328,48 @@ def check_chain(lines: Iterable[bytes], on_entry: Any = None, start_seq: int = 1
                 )
                 complaint = on_entry(entry)
                 if isinstance(complaint, str):
-                    result.problem = ChainProblem(expect, no, complaint)
+                    result.problem = ChainProblem(entry.seq, no, complaint)
                     return result
-            prev_hash, prev_ts = item.hash, item.ts
-            result.entries, result.head_hash = expect, prev_hash
+        else:
+            no += len(parsed)
+        last = parsed[-1]
+        prev_hash, prev_ts = last.hash, last.ts
+        result.entries, result.head_hash = last.seq, last.hash
+
+
+_HASH_MEMBER = b',"hash":"'
+_HASH_MEMBER_LEN = len(_HASH_MEMBER) + 64 + 1
+
+
+def _batch_chains(
+    parsed: list[_Line], lines: list[bytes], first_seq: int, prev_hash: str, prev_ts: str
+) -> bool:
+    """Seq, prev, ts order and hash of a whole batch, with list-level operations.
+
+    Each check compares whole lists in C; only the hashing visits entries one
+    by one. The lines are known canonical here, so the top-level hash member
+    is the last ``,"hash":"`` in each line (nothing after it — kind, prev,
+    seq, ts — can contain that text) and removing it gives exactly the bytes
+    the spec hashes. Any failure returns False and the caller re-checks line
+    by line, which names the problem.
+    """
+    n = len(parsed)
+    hashes = [item.hash for item in parsed]
+    if [item.seq for item in parsed] != list(range(first_seq, first_seq + n)):
+        return False
+    if [item.prev for item in parsed] != [prev_hash, *hashes[:-1]]:
+        return False
+    stamps = [item.ts for item in parsed]
+    if stamps[0] < prev_ts or stamps != sorted(stamps):
+        return False
+    cuts = [raw.rfind(_HASH_MEMBER) for raw in lines]
+    if -1 in cuts:
+        return False
+    sha256, k = hashlib.sha256, _HASH_MEMBER_LEN
+    computed = [
+        sha256(raw[:c] + raw[c + k :]).hexdigest() for raw, c in zip(lines, cuts, strict=True)
+    ]
+    return computed == hashes
 
 
 def iter_jsonl(blob: bytes) -> Iterator[bytes]:

@@ -6,6 +6,7 @@ screen holds no state of its own.
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 from PySide6.QtCore import Signal
@@ -28,7 +29,9 @@ class Tile(QLabel):
 
     def set_value(self, value: str, detail: str = "") -> None:
         self.setText(
-            f"<div class='t'>{self.title}</div><div class='v'>{value}</div><div>{detail}</div>"
+            f"<div style='font-size:17px;color:#3b4652'>{html.escape(self.title)}</div>"
+            f"<div style='font-size:40px;font-weight:700;color:#0b1f33'>{html.escape(value)}</div>"
+            f"<div style='font-size:16px;color:#3b4652'>{html.escape(detail)}</div>"
         )
         self.setAccessibleDescription(f"{value} {detail}".strip())
 
@@ -44,8 +47,7 @@ class DashboardScreen(QWidget):
         outer.setContentsMargins(48, 36, 48, 36)
         outer.setSpacing(20)
         top = QHBoxLayout()
-        top.addWidget(heading(self.tr("Safe room — {kiosk}").format(kiosk=ctx.policy.kiosk_id)))
-        top.addStretch(1)
+        top.addWidget(heading(self.tr("Safe room — {kiosk}").format(kiosk=ctx.policy.kiosk_id)), 1)
         self.lock_button = big_button(self.tr("Lock"), self.tr("Lock the terminal"), self)
         self.lock_button.clicked.connect(self.lock_requested.emit)
         top.addWidget(self.lock_button)
