@@ -1,0 +1,164 @@
+"""Scanner input for every screen, without first clicking a field.
+
+Handheld scanners type like a keyboard. :class:`ScanFilter` sits on the whole
+application, holds back every key press for a few milliseconds, and lets
+:class:`kiosk.scan.wedge.WedgeDetector` decide: a fast burst is a *scan* —
+its keys are swallowed and one ``scanned`` signal carries the text — while
+anything slower is *typing* and the held keys are replayed, in order, to the
+widget they were meant for. Scanned text therefore never leaks into the
+field that had focus.
+
+The detector is pure; this module is only the Qt glue. Time comes from the
+key event's own timestamp (what the input system saw), or from an injected
+clock when the platform gives none (offscreen tests).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.policy import Policy
+from kiosk.scan.wedge import KeyEvent, Release, Scan, WedgeDetector
+
+KEY_NAMES = {
+    Qt.Key.Key_Return: "Return",
+    Qt.Key.Key_Enter: "Enter",
+    Qt.Key.Key_Tab: "Tab",
+    Qt.Key.Key_Backtab: "Tab",
+    Qt.Key.Key_Backspace: "Backspace",
+    Qt.Key.Key_Delete: "Delete",
+    Qt.Key.Key_Escape: "Escape",
+    Qt.Key.Key_Left: "Left",
+    Qt.Key.Key_Right: "Right",
+    Qt.Key.Key_Up: "Up",
+    Qt.Key.Key_Down: "Down",
+    Qt.Key.Key_Home: "Home",
+    Qt.Key.Key_End: "End",
+    Qt.Key.Key_Shift: "Shift",
+    Qt.Key.Key_Control: "Control",
+    Qt.Key.Key_Alt: "Alt",
+    Qt.Key.Key_AltGr: "AltGr",
+    Qt.Key.Key_Meta: "Meta",
+    Qt.Key.Key_CapsLock: "CapsLock",
+    Qt.Key.Key_NumLock: "NumLock",
+    Qt.Key.Key_Space: "",
+}
+
+
+def _monotonic_ms() -> int:
+    return time.monotonic_ns() // 1_000_000
+
+
+class _Held:
+    """A copy of a held key press and the widget it was for."""
+
+    def __init__(self, event: QKeyEvent, receiver: QObject) -> None:
+        self.event = QKeyEvent(
+            event.type(),
+            event.key(),
+            event.modifiers(),
+            event.text(),
+            event.isAutoRepeat(),
+            event.count(),
+        )
+        self.receiver = receiver
+
+
+class ScanFilter(QObject):
+    """Application-wide key filter that turns scanner bursts into ``scanned``."""
+
+    scanned = Signal(str, bool)  # text, arrived as configured (terminator)
+    overlong = Signal()
+
+    def __init__(
+        self,
+        policy: Policy,
+        clock_ms: Callable[[], int] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.detector = WedgeDetector.from_policy(policy)
+        self._clock_ms = clock_ms
+        self._replaying = False
+        self._overflowing = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._poll)
+        self.enabled = True
+
+    def install(self, app: QApplication | None = None) -> None:
+        target = app or QApplication.instance()
+        if target is not None:
+            target.installEventFilter(self)
+
+    def _now(self, event: QKeyEvent | None = None) -> int:
+        if self._clock_ms is not None:
+            return self._clock_ms()
+        if event is not None and event.timestamp():
+            return int(event.timestamp())
+        return _monotonic_ms()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._replaying or not self.enabled or event.type() != QEvent.Type.KeyPress:
+            return False
+        if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
+            return False
+        held = _Held(event, watched)
+        name = KEY_NAMES.get(Qt.Key(event.key()), "")
+        text = event.text() if name == "" else ""
+        outputs = self.detector.feed(
+            KeyEvent(self._now(event), text, name, event.isAutoRepeat(), ref=held)
+        )
+        self._obey(outputs)
+        self._arm()
+        return True
+
+    def _poll(self) -> None:
+        self._obey(self.detector.poll(self._now()))
+        self._arm()
+
+    def _arm(self) -> None:
+        deadline = self.detector.deadline_ms()
+        if deadline is None:
+            self.timer.stop()
+            return
+        self.timer.start(max(1, deadline - self._now() + 1))
+
+    def flush(self) -> None:
+        """End any burst now (tests; also before the screen changes)."""
+        self._obey(self.detector.flush())
+        self.timer.stop()
+
+    def _obey(self, outputs: list[Release | Scan]) -> None:
+        for out in outputs:
+            if isinstance(out, Release):
+                self._replay(out)
+            elif out.overflow:
+                self._overflowing = True
+            else:
+                if self._overflowing:
+                    self._overflowing = False
+                    self.overlong.emit()
+                    continue
+                self.scanned.emit(out.text, out.as_configured)
+        if self._overflowing and not self.detector.holding:
+            self._overflowing = False
+            self.overlong.emit()
+
+    def _replay(self, release: Release) -> None:
+        self._replaying = True
+        try:
+            for key in release.keys:
+                held = key.ref
+                if not isinstance(held, _Held):
+                    continue
+                if shiboken6.isValid(held.receiver):
+                    QApplication.sendEvent(held.receiver, held.event)
+        finally:
+            self._replaying = False
