@@ -265,6 +265,103 @@ MESSAGES: dict[str, Message] = {
         True,
     ),
     # == end fido2 messages ==
+    # == approval messages (dual control, enrolment, unlock with a key) ==
+    "approval.unknown_credential": Message(
+        "This security key is not enrolled on this terminal.",
+        "Nothing was recorded. Use your own enrolled key; new keys are enrolled by two "
+        "custodians first.",
+    ),
+    "approval.revoked_credential": Message(
+        "This security key of {name} was revoked; it can no longer approve or unlock anything.",
+        "Nothing was recorded. Use another enrolled key, or ask another custodian.",
+    ),
+    "approval.revoked_custodian": Message(
+        "{name} is no longer a custodian (revoked); their keys cannot approve anything.",
+        "Nothing was recorded. Another enrolled custodian must approve.",
+    ),
+    "approval.wrong_custodian": Message(
+        "The approval names another person than the owner of the key ({name}).",
+        "Nothing was recorded. Each custodian approves with their own key; call security.",
+    ),
+    "approval.self_enrolment": Message(
+        "A first enrolment must be approved by the key being enrolled, for that same person.",
+        "Nothing was recorded. Touch the new key when asked and enter its PIN.",
+        True,
+    ),
+    "approval.same_key": Message(
+        "This security key ({name}) has already approved this step.",
+        "The second approval must come from another custodian, with their own key.",
+        True,
+    ),
+    "approval.same_person": Message(
+        "{name} has already approved this step (with another key).",
+        "The second approval must come from a different custodian.",
+        True,
+    ),
+    "approval.not_authorised": Message(
+        "{name} is not authorised for account {account}.",
+        "Nothing was recorded. Two custodians authorised for this account must approve.",
+        True,
+    ),
+    "approval.no_duty": Message(
+        "{name} does not hold the '{duty}' duty this step needs.",
+        "Nothing was recorded. Ask a custodian with that duty to approve.",
+        True,
+    ),
+    "approval.wrong_person": Message(
+        "The plugged-in key belongs to nobody who may approve this step now.",
+        "Plug in the key of the custodian who approves next.",
+        True,
+    ),
+    "approval.replayed": Message(
+        "This approval was for another step ({step}), not the one on screen.",
+        "Nothing was recorded. An approval is used once: approve this step again with your key.",
+        True,
+    ),
+    "approval.counter": Message(
+        "The security key of {name} reported counter {current}, not above {previous}: it may "
+        "have been copied. The approval was refused and an alert was recorded "
+        "(entry {alert_seq}).",
+        "Stop. Keep the key aside and call security. The step must start again.",
+    ),
+    "approval.no_role": Message(
+        "There is no approval role '{role}' in this step.", "Start the step again."
+    ),
+    "approval.role_done": Message(
+        "The approval as {role} has already been given.",
+        "The next approval is for the other role.",
+        True,
+    ),
+    "approval.incomplete": Message(
+        "This step still needs approval as: {missing}.",
+        "Nothing was recorded yet. The remaining custodian approves with their key.",
+        True,
+    ),
+    "approval.exception_required": Message(
+        "'{kind}' needs two custodians; a single approval needs a recorded policy exception.",
+        "Find a second custodian, or record the policy exception first.",
+    ),
+    "enrol.bad_custodian": Message(
+        "The custodian '{value}' is not written as id:Name:Role.",
+        "Write each custodian as id:Full Name:Role, e.g. dana:Dana Whitfield:IT Director.",
+    ),
+    "enrol.need_two": Message(
+        "Commissioning needs exactly two different first custodians (got {count}).",
+        "Give two custodians, each with their own security key.",
+    ),
+    "enrol.custodian_exists": Message(
+        "{name} ({custodian}) is already enrolled.",
+        "To give them another key, enrol the key as a replacement or an extra key of theirs.",
+    ),
+    "enrol.pin_missing": Message(
+        "No PIN was given for the security key of {name}.",
+        "Give one PIN per line on --pin-fd, or run on a terminal to be asked.",
+    ),
+    "unlock.no_key_slot": Message(
+        "No security key can unlock this terminal yet.",
+        "Unlock with the recovery passphrase from the safe.",
+    ),
+    # == end approval messages ==
     # == scan messages (scanners, serials, QR, USB allow-list) ==
     "scan.not_text": Message(
         "The scan did not arrive as text.",
@@ -447,6 +544,49 @@ MESSAGES: dict[str, Message] = {
     "approval.refused": Message("The approval was refused: {reason}.", "{advice}"),
     "scan.invalid": Message("That scan was refused: {reason}.", "{advice}"),
     "export.failed": Message("The export failed: {reason}.", "{advice}", True),
+    # == export messages (audit export to USB) ==
+    "export.not_approved": Message(
+        "The export is not approved: {reason}.",
+        "An enrolled auditor and a custodian must approve the export with their keys, "
+        "then start it again.",
+    ),
+    "export.no_volume": Message(
+        "No removable USB stick is mounted.",
+        "Insert the auditors' USB stick, wait a few seconds, then choose it.",
+        True,
+    ),
+    "export.not_removable": Message(
+        "{path} is not a removable volume.",
+        "Exports go only to a removable USB stick: choose the stick in the list.",
+        True,
+    ),
+    "export.read_only": Message(
+        "The USB stick at {path} is read-only.",
+        "Slide the stick's write-protect switch off, or use another stick, then export again.",
+        True,
+    ),
+    "export.medium_full": Message(
+        "The USB stick is full: the export needs {needed} bytes and {free} are free.",
+        "Nothing valid was left on the stick. Use a stick with more free space, then export again.",
+        True,
+    ),
+    "export.medium_gone": Message(
+        "The USB stick went away while the export was being written.",
+        "Nothing valid was left on it and the failed attempt is in the journal. Plug the stick "
+        "in again (or use another one), then export again.",
+        True,
+    ),
+    "export.write_failed": Message(
+        "The export could not be written to the USB stick ({reason}).",
+        "Nothing valid was left on it and the failed attempt is in the journal. Try another stick.",
+        True,
+    ),
+    "export.exists": Message(
+        "A bundle named {bundle} is already on the stick.",
+        "Wait a second, then export again: each bundle gets a new name.",
+        True,
+    ),
+    # == end export messages ==
 }
 
 

@@ -5,9 +5,10 @@ the key-slot file (recovery passphrase slot first), the encrypted journal
 with the terminal's Ed25519 signing key inside it and the genesis entry, and
 ``kiosk.pub`` (the terminal's OpenSSH public key, for auditors).
 
-Unlocking opens the key-slot file, unwraps the database key, opens the
-journal and re-verifies its whole chain. A failure at any point changes
-nothing on disk.
+Unlocking opens the key-slot file, unwraps the database key (with the
+recovery passphrase, or with one enrolled custodian's security key:
+:func:`unlock_with_key`), opens the journal and re-verifies its whole chain.
+A failure at any point changes nothing on disk.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ import base64
 import hashlib
 import secrets
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.approval import Authenticator
+from kiosk.canonical import b64u
 from kiosk.clock import Clock
-from kiosk.errors import JournalError, KeySlotError
+from kiosk.errors import ApprovalError, JournalError, KeySlotError
 from kiosk.journal.keyslots import (
     Argon2Params,
     KeySlots,
@@ -28,7 +32,7 @@ from kiosk.journal.keyslots import (
     new_database_key,
     normalise_passphrase,
 )
-from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal, write_public_key
+from kiosk.journal.store import DB_NAME, PUBKEY_NAME, SLOTS_NAME, Journal, write_public_key
 from kiosk.policy import Policy
 
 MIN_PASSPHRASE = 16
@@ -84,13 +88,17 @@ def commission(
             journal_id=journal_id,
         )
     except BaseException:
-        # Leave no half-commissioned terminal behind.
-        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SLOTS_NAME):
-            (data_dir / name).unlink(missing_ok=True)
+        undo_commission(data_dir)
         raise
     line = journal.kiosk_public_line()
     pub = write_public_key(data_dir, line)
     return Commissioned(journal, phrase, ssh_fingerprint(line), pub, db_key)
+
+
+def undo_commission(data_dir: Path) -> None:
+    """Leave no half-commissioned terminal behind (the journal must be closed first)."""
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SLOTS_NAME, PUBKEY_NAME):
+        (data_dir / name).unlink(missing_ok=True)
 
 
 def load_slots(data_dir: Path) -> KeySlots:
@@ -102,6 +110,55 @@ def unlock_with_passphrase(data_dir: Path, passphrase: str, clock: Clock) -> Jou
     slots = load_slots(data_dir)
     db_key = slots.open_with_passphrase(passphrase)
     return open_journal(data_dir, db_key, clock, slots.journal_id)
+
+
+def unlock_with_key(
+    data_dir: Path,
+    authenticator: Authenticator,
+    clock: Clock,
+    cancel: threading.Event | None = None,
+) -> Journal:
+    """Open the journal with one enrolled custodian's touch + PIN (and verify it).
+
+    The key slots name the enrolled credentials and their hmac-secret salts;
+    the authenticator finds which one the plugged-in key holds (silently),
+    asks for its PIN and a touch, and returns the secret that unwraps the
+    database key. Every failure before the journal opens (no key, wrong or
+    blocked PIN, cancel, a key not enrolled, a slot that does not open)
+    leaves the data directory byte for byte unchanged. After opening, the
+    credential must still be active in the journal (a slot left behind by a
+    revocation interrupted mid-way is refused and then removed at the next
+    successful unlock by :func:`kiosk.enrolment.reconcile_slots`).
+    """
+    from kiosk.enrolment import reconcile_slots
+
+    cancel = cancel or threading.Event()
+    slots = load_slots(data_dir)
+    by_rp: dict[str, dict[bytes, bytes]] = {}
+    for cid, salt in slots.fido2_credentials():
+        slot = slots.fido2_slot(cid) or {}
+        by_rp.setdefault(str(slot.get("rp_id", "")), {})[cid] = salt
+    if not by_rp:
+        raise KeySlotError("unlock.no_key_slot")
+    rp_id, salts = next(iter(by_rp.items()))
+    for rp, group in by_rp.items():
+        if authenticator.present(rp, list(group)):
+            rp_id, salts = rp, group
+            break
+    cid, secret = authenticator.derive_secret(rp_id, salts, cancel)
+    db_key = slots.open_with_fido2(cid, secret)
+    journal = open_journal(data_dir, db_key, clock, slots.journal_id)
+    cred = journal.state.credentials.get(b64u(cid))
+    owner = journal.state.custodians.get(cred.custodian) if cred else None
+    if cred is None or owner is None:
+        journal.close()
+        raise ApprovalError("approval.unknown_credential")
+    if owner.revoked or cred.revoked:
+        journal.close()
+        code = "approval.revoked_custodian" if owner.revoked else "approval.revoked_credential"
+        raise ApprovalError(code, name=owner.name)
+    reconcile_slots(journal)
+    return journal
 
 
 def open_journal(data_dir: Path, db_key: bytes, clock: Clock, journal_id: str) -> Journal:

@@ -13,10 +13,12 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from kiosk.clock import SystemClock
-from kiosk.errors import PolicyError, SealroomError
+from kiosk.errors import ApprovalError, PolicyError, SealroomError
 from kiosk.policy import Policy, load_policy
 
 
@@ -29,10 +31,100 @@ def _read_fd(fd: int) -> str:
         return fh.readline().strip()
 
 
+class CliPrompts:
+    """PINs for ``sealroom init``: one line per key from ``--pin-fd``, else ``getpass``.
+
+    The PIN is handed to python-fido2 and dropped; it is never printed,
+    logged or put on the command line. Touch prompts go to stderr.
+    """
+
+    def __init__(self, pins: list[str] | None) -> None:
+        self._pins = pins
+        self.who = ""
+        self._current: str | None = None
+
+    def next_person(self, who: str) -> None:
+        self.who = who
+        self._current = None
+        if self._pins is not None:
+            self._current = self._pins.pop(0) if self._pins else None
+
+    def _ask(self, prompt: str) -> str | None:
+        if self._pins is not None:
+            return self._current
+        if not sys.stdin.isatty():
+            return None
+        import getpass
+
+        return getpass.getpass(prompt) or None
+
+    def request_pin(self, attempts_left: int | None) -> str | None:
+        left = f" ({attempts_left} attempts left)" if attempts_left is not None else ""
+        return self._ask(f"PIN of {self.who}'s security key{left}: ")
+
+    def request_new_pin(self) -> str | None:
+        if self._pins is not None:
+            return self._current
+        first = self._ask(f"New PIN for {self.who}'s security key: ")
+        again = self._ask("The same PIN again: ")
+        if first != again:
+            print("The two PINs differ; try again.", file=sys.stderr)
+            return self.request_new_pin()
+        return first
+
+    def prompt_touch(self) -> None:
+        print(f"Touch {self.who}'s security key now.", file=sys.stderr)
+
+    def pin_blocked(self) -> None:
+        print(f"{self.who}'s security key is locked (PIN blocked).", file=sys.stderr)
+
+    def notify(self, code: str, params: Mapping[str, Any]) -> None:
+        from kiosk.messages import render
+
+        print(render(code, params), file=sys.stderr)
+
+
+def _read_pins(fd: int) -> list[str]:
+    with os.fdopen(fd, "r", encoding="utf-8", closefd=True) as fh:
+        return [line.rstrip("\r\n") for line in fh if line.strip()]
+
+
+def _enrol_first_custodians(args: argparse.Namespace, policy: Policy, journal: Any) -> list[str]:
+    """Each of the two first custodians enrols their key and signs their own entry."""
+    from hardware.fido.authenticator import FidoAuthenticator
+    from hardware.sim.authenticator import SoftAuthenticator
+    from kiosk.enrolment import Person, enrol_first_custodian
+
+    people = [Person.parse(c) for c in args.custodian]
+    if len(people) != 2 or people[0].id == people[1].id:
+        raise ApprovalError("enrol.need_two", count=len({p.id for p in people}))
+    pins = _read_pins(args.pin_fd) if args.pin_fd is not None else None
+    if pins is not None and len(pins) < len(people):
+        raise ApprovalError("enrol.pin_missing", name=people[len(pins)].name)
+    prompts = CliPrompts(pins)
+    authenticator = FidoAuthenticator(prompts, usb=args.simulated_keys is None)
+    lines = []
+    for person in people:
+        prompts.next_person(person.name)
+        if args.simulated_keys is not None:
+            keys_dir = Path(args.simulated_keys)
+            keys_dir.mkdir(parents=True, exist_ok=True)
+            authenticator.simulated = [
+                SoftAuthenticator(keys_dir / f"{person.id}.json", label=f"{person.name}'s key")
+            ]
+        elif sys.stdin.isatty():
+            input(f"Plug in {person.name}'s security key (only that one), then press Enter. ")
+        entry = enrol_first_custodian(journal, policy, person, authenticator)
+        lines.append(f"Custodian enrolled: {person.name} ({person.id}), entry {entry.seq}")
+    return lines
+
+
 def cmd_init(args: argparse.Namespace) -> int:
-    from kiosk.terminal import commission
+    from kiosk.terminal import commission, undo_commission
 
     policy = _policy(args.policy)
+    if args.custodian and len(args.custodian) != 2:
+        raise ApprovalError("enrol.need_two", count=len(args.custodian))
     passphrase = _read_fd(args.passphrase_fd) if args.passphrase_fd is not None else None
     show = args.show_recovery_passphrase or (passphrase is None and sys.stdout.isatty())
     if passphrase is None and not show:
@@ -43,8 +135,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
         return 2
     done = commission(Path(args.data), policy, SystemClock(), passphrase=passphrase)
+    enrolled: list[str] = []
+    if args.custodian:
+        try:
+            enrolled = _enrol_first_custodians(args, policy, done.journal)
+        except BaseException:
+            done.journal.close()
+            undo_commission(Path(args.data))
+            raise
     try:
         print(f"Journal created in {args.data}")
+        for line in enrolled:
+            print(line)
         print(f"Terminal id:        {policy.kiosk_id}")
         print(f"Terminal key:       {done.fingerprint}")
         print(f"Genesis hash:       {done.genesis_hash}")
@@ -111,6 +213,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True, help="empty directory for the journal")
     p.add_argument("--policy", help="policy file (default: the one in assets/)")
     p.add_argument("--passphrase-fd", type=int, help="read the recovery passphrase from this fd")
+    p.add_argument(
+        "--custodian",
+        action="append",
+        default=[],
+        metavar="ID:NAME:ROLE",
+        help="a first custodian (give exactly two); each enrols their own security key",
+    )
+    p.add_argument(
+        "--simulated-keys",
+        metavar="DIR",
+        help="use simulated security keys kept in DIR/<id>.json instead of USB keys",
+    )
+    p.add_argument(
+        "--pin-fd",
+        type=int,
+        help="read the custodians' key PINs from this fd, one line each, in order",
+    )
     p.add_argument(
         "--show-recovery-passphrase",
         action="store_true",

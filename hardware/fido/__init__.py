@@ -17,6 +17,7 @@ from hardware.fido.client import (
     derive_secret,
     discover_keys,
     enroll,
+    held_credentials,
 )
 from hardware.fido.prompts import Prompts, ScriptedPrompts
 
@@ -35,4 +36,5 @@ __all__ = [
     "derive_secret",
     "discover_keys",
     "enroll",
+    "held_credentials",
 ]

@@ -418,6 +418,46 @@ def _choose_device(
     return holders[0]
 
 
+def held_credentials(device: KeyLike, rp_id: str, candidates: Sequence[bytes]) -> list[bytes]:
+    """Which of ``candidates`` this key holds, asked silently (up=false, no PIN, no touch).
+
+    Lets the terminal say *before* any touch why a plugged-in key cannot
+    approve (already approved, revoked, not authorised). A key that cannot be
+    asked counts as holding none.
+    """
+    dev = _device(device)
+    remaining = [bytes(c) for c in candidates]
+    found: list[bytes] = []
+    try:
+        ctap = Ctap2(dev)
+        chunk = max(1, ctap.info.max_creds_in_list or 1)
+        while remaining:
+            hit: bytes | None = None
+            for start in range(0, len(remaining), chunk):
+                ids = remaining[start : start + chunk]
+                try:
+                    result = ctap.get_assertion(
+                        rp_id,
+                        b"\0" * 32,
+                        [{"type": "public-key", "id": i} for i in ids],
+                        options={"up": False},
+                    )
+                except CtapError as exc:
+                    if exc.code != ERR.NO_CREDENTIALS:
+                        raise
+                    continue
+                cred = result.credential
+                hit = bytes(cred["id"]) if cred is not None else (ids[0] if len(ids) == 1 else None)
+                break
+            if hit is None or hit not in remaining:
+                break
+            found.append(hit)
+            remaining.remove(hit)
+    except (CtapError, OSError, ValueError, struct.error) as exc:
+        logger.info("key skipped while looking for credentials: %s", type(exc).__name__)
+    return found
+
+
 def _holds_credential(dev: CtapDevice, rp_id: str, allow: Sequence[bytes]) -> bool:
     """Silent probe (up=false, no PIN): does this key know one of the credentials?"""
     try:

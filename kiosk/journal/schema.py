@@ -381,17 +381,29 @@ KINDS: dict[str, Kind] = {
         dual=True,
         doc="The session record was reviewed and signed.",
     ),
+    "export.approved": Kind(
+        {"volume": O(TEXT), "purpose": O(TEXT)},
+        dual=True,
+        doc="An enrolled auditor and a custodian approved an audit export (moving audit data "
+        "needs two people).",
+    ),
     "export.created": Kind(
         {
             "bundle": R(_str(120)),
             "manifest_hash": R(_hex64),
             "entries": R(_int(1)),
             "volume": O(TEXT),
+            "approved_seq": O(_int(1)),
         },
         doc="An audit bundle was written.",
     ),
     "export.failed": Kind(
-        {"bundle": R(_str(120)), "reason": R(TEXT), "volume": O(TEXT)},
+        {
+            "bundle": R(_str(120)),
+            "reason": R(TEXT),
+            "volume": O(TEXT),
+            "approved_seq": O(_int(1)),
+        },
         doc="An audit export failed; nothing valid was left on the medium.",
     ),
     "alert.raised": Kind(

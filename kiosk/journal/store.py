@@ -34,6 +34,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kiosk.approval import journal_check
 from kiosk.clock import Clock, format_ts, parse_ts
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
 from kiosk.journal.db import Connection, open_database
@@ -132,7 +133,10 @@ class Journal:
         self._pending: Pending | None = None
         self._used_digests: set[bytes] = set()
         self.state = State()
-        self.approval_check: ApprovalCheck | None = None
+        # Every attestation is verified at commit (kiosk.approval); tests of
+        # the bare store may set this to None.
+        self.approval_check: ApprovalCheck | None = journal_check(self)
+        self._db_key = b""
         self._listeners: list[Listener] = []
         self._clock_behind = False
 
@@ -169,6 +173,7 @@ class Journal:
             os.close(lock_fd)
             raise
         j = cls(data_dir, conn, clock, lock_fd)
+        j._db_key = bytes(db_key)
         signing = Ed25519PrivateKey.generate()
         raw_private = signing.private_bytes(
             serialization.Encoding.Raw,
@@ -205,6 +210,7 @@ class Journal:
             os.close(lock_fd)
             raise
         j = cls(data_dir, conn, clock, lock_fd)
+        j._db_key = bytes(db_key)
         try:
             j.state = j._rebuild()
         except BaseException:
@@ -232,6 +238,7 @@ class Journal:
         with self._lock:
             with contextlib.suppress(Exception):
                 self._conn.close()
+            self._db_key = b""
             if self._lock_fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(self._lock_fd)
@@ -322,6 +329,10 @@ class Journal:
 
     def journal_id(self) -> str:
         return self._meta("journal_id").decode()
+
+    def database_key(self) -> bytes:
+        """The database key, held while the terminal is unlocked (to wrap new key slots)."""
+        return self._db_key
 
     # ------------------------------------------------------------- writes
     def add_listener(self, listener: Listener) -> None:

@@ -80,6 +80,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "credential.rotated": {"account": "a1", "new_serial": "SR00000026", "test_login_ok": True},
     "invocation.declared": {"incident": "i1", "record": {"reason": "IdP outage"}},
     "session.signed": {"incident": "i1", "record_hash": H64},
+    "export.approved": {"volume": "AUDIT-2026", "purpose": "quarterly audit"},
     "export.created": {"bundle": "b", "manifest_hash": H64, "entries": 3},
     "export.failed": {"bundle": "b", "reason": "stick removed"},
     "alert.raised": {"alert": "x", "summary": "y"},

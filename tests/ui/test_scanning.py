@@ -48,7 +48,7 @@ def press(qtbot: QtBot, field: QLineEdit, clock: Clock, text: str, gap_ms: int) 
 def test_a_scanner_burst_becomes_one_scan_and_never_reaches_the_field(
     qtbot: QtBot, setup: tuple[ScanFilter, QLineEdit, Clock, list[str]]
 ) -> None:
-    filt, field, clock, got = setup
+    _filt, field, clock, got = setup
     press(qtbot, field, clock, "SR12345674\n", gap_ms=5)
     assert got == ["SR12345674"]
     assert field.text() == ""

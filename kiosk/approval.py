@@ -1,0 +1,621 @@
+"""Dual control: who may approve a journal entry, and whether their key really did.
+
+The core talks to security keys only through the :class:`Authenticator`
+protocol defined here (``hardware.fido.authenticator`` implements it for USB
+and simulated keys); this module never imports device code.
+
+Invariants:
+
+* Every attestation is checked twice with the same function,
+  :func:`check_attestation`: when a custodian's key answers (so the person is
+  told at once why it is refused, before the second custodian touches their
+  key), and again at commit through ``Journal.approval_check``
+  (:func:`journal_check`), so nothing reaches the journal unverified.
+* An attestation is accepted only if: its credential is enrolled for the
+  custodian it names (or, for the first two enrolments, is the credential
+  being enrolled), neither the credential nor the custodian is revoked, the
+  WebAuthn assertion verifies (:func:`kiosk.webauthn.verify_assertion`, rp id
+  recorded at enrolment, UV when the policy *in force in the journal*
+  requires it), the custodian is eligible for the entry
+  (:data:`ELIGIBILITY`), neither the person nor the key already approved the
+  entry, and the key's signature counter increased.
+* A challenge is used once: the journal offers each digest once
+  (``Journal.begin``); an assertion for an abandoned or earlier entry fails
+  the challenge check and is reported as ``approval.replayed``.
+* A counter that did not increase is a possible cloned key: the pending entry
+  is abandoned, an ``alert.raised`` entry (``key.counter_not_increased``) is
+  written, and the approval must start again (:meth:`Approval.restart`).
+* Refusals carry their own ``approval.*`` / ``webauthn.*`` code; nothing is
+  added to a pending entry unless every check passed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from kiosk.canonical import b64u, b64u_decode
+from kiosk.errors import ApprovalError, JournalError
+from kiosk.journal.entry import Entry
+from kiosk.journal.schema import is_dual
+from kiosk.state import State
+from kiosk.webauthn import counter_increased, parse_attest, parse_authenticator_data
+from kiosk.webauthn import verify_assertion as _verify_assertion
+
+if TYPE_CHECKING:
+    from kiosk.journal.store import Journal, Pending
+    from kiosk.policy import Policy
+
+#: The role recorded on the self-signed first two enrolments.
+SELF_ROLE: Final = "enrollee"
+DUAL_ROLES: Final = ("custodian_a", "custodian_b")
+COUNTER_ALERT: Final = "key.counter_not_increased"
+
+
+# -- the device interface ----------------------------------------------------------
+
+
+class Authenticator(Protocol):
+    """What the core needs from security keys (implemented in ``hardware.fido``).
+
+    Every method blocks until the person has acted (PIN, touch) or ``cancel``
+    is set (then :class:`kiosk.errors.CancelledError`); device failures are
+    :class:`kiosk.errors.SealroomError` with a ``fido.*`` code. PIN and touch
+    prompts are the implementation's business (it is built with a prompt
+    provider). Assertions are returned as the four base64url fields of export
+    spec section 4 (``credential_id``, ``authenticator_data``,
+    ``client_data_json``, ``signature``); the core adds ``role``/``custodian``.
+    """
+
+    def present(self, rp_id: str, candidates: Sequence[bytes]) -> list[bytes]:
+        """Which of ``candidates`` the plugged-in keys hold (silent: no touch, no PIN)."""
+        ...
+
+    def approve(
+        self,
+        digest: bytes,
+        allow: Sequence[bytes],
+        rp_id: str,
+        uv_required: bool,
+        cancel: threading.Event,
+    ) -> dict[str, str]:
+        """An assertion over ``digest`` (the challenge) by one of ``allow``."""
+        ...
+
+    def approve_and_derive(
+        self,
+        digest: bytes,
+        credential_id: bytes,
+        rp_id: str,
+        salt: bytes,
+        cancel: threading.Event,
+    ) -> tuple[dict[str, str], bytes]:
+        """An assertion (with UV) and the credential's hmac-secret of ``salt``, one touch."""
+        ...
+
+    def enroll(
+        self,
+        rp_id: str,
+        user_id: bytes,
+        user_name: str,
+        display_name: str,
+        exclude: Sequence[bytes],
+        cancel: threading.Event,
+    ) -> dict[str, Any]:
+        """A new UV + hmac-secret credential: ``data.credential`` of spec section 4."""
+        ...
+
+    def derive_secret(
+        self, rp_id: str, salts: Mapping[bytes, bytes], cancel: threading.Event
+    ) -> tuple[bytes, bytes]:
+        """``(credential_id, secret)``: hmac-secret (UV) of the salt of whichever
+        credential of ``salts`` a plugged-in key holds."""
+        ...
+
+
+# -- who may approve what -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may approve an entry: ``people`` (None = any active custodian with ``duty``)."""
+
+    duty: str | None = "custodian"
+    people: frozenset[str] | None = None
+    account: str | None = None
+
+    def allows(self, state: State, custodian: str) -> bool:
+        c = state.custodians.get(custodian)
+        if c is None or c.revoked:
+            return False
+        if self.people is not None:
+            return custodian in self.people
+        return self.duty is None or self.duty in c.duties
+
+    def refusal(self, state: State, custodian: str) -> ApprovalError:
+        c = state.custodians.get(custodian)
+        name = c.name if c else custodian
+        if self.people is not None:
+            return ApprovalError("approval.not_authorised", name=name, account=self.account)
+        return ApprovalError("approval.no_duty", name=name, duty=self.duty)
+
+
+Rule = Callable[[State, str, Mapping[str, Any], str], Eligibility]
+
+
+def _account_rule(state: State, account: str | None) -> Eligibility:
+    if account is not None and account in state.accounts:
+        return Eligibility(people=frozenset(state.accounts[account].authorised), account=account)
+    return Eligibility(duty="custodian")
+
+
+def _envelope_rule(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    account = data.get("account")
+    if account is None:
+        env = state.envelopes.get(str(data.get("serial")))
+        account = env.account if env else None
+    return _account_rule(state, account)
+
+
+def _data_account_rule(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    return _account_rule(state, data.get("account"))
+
+
+def _session_rule(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    incident = state.incidents.get(str(data.get("incident")))
+    return _account_rule(state, incident.account if incident is not None else None)
+
+
+def _custodian_rule(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    return Eligibility(duty="custodian")
+
+
+#: kind -> rule; kinds not listed need a custodian-duty approver. Issue 6 (exports)
+#: registers its own rule here (e.g. an auditor role plus a custodian role).
+ELIGIBILITY: dict[str, Rule] = {
+    "envelope.registered": _envelope_rule,
+    "envelope.checked_out": _envelope_rule,
+    "envelope.opened": _envelope_rule,
+    "envelope.returned": _envelope_rule,
+    "envelope.destroyed": _envelope_rule,
+    "envelope.inspected": _envelope_rule,
+    "credential.rotated": _data_account_rule,
+    "session.signed": _session_rule,
+    "policy.changed": _custodian_rule,
+    "custodian.enrolled": _custodian_rule,
+    "custodian.revoked": _custodian_rule,
+    "account.registered": _custodian_rule,
+}
+
+
+def eligibility(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    """Who may approve ``kind``/``data`` in ``role`` given the journal ``state``."""
+    rule = ELIGIBILITY.get(kind, _custodian_rule)
+    return rule(state, kind, data, role)
+
+
+# -- checking one attestation -----------------------------------------------------------
+
+
+def is_self_enrolment(state: State, kind: str) -> bool:
+    """The first two ``custodian.enrolled`` entries right after genesis sign themselves."""
+    if kind != "custodian.enrolled":
+        return False
+    enrolled = state.kinds_seen.get("custodian.enrolled", 0)
+    return enrolled < 2 and state.seq == 1 + enrolled
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An attestation that passed every check, and what it told us."""
+
+    attest: dict[str, Any]
+    custodian: str
+    credential_id: str
+    counter: int
+
+
+DigestLookup = Callable[[bytes], str | None]
+
+
+def check_attestation(
+    state: State,
+    kind: str,
+    data: Mapping[str, Any],
+    digest: bytes,
+    attest: Mapping[str, Any],
+    others: Sequence[Mapping[str, Any]] = (),
+    *,
+    describe_digest: DigestLookup | None = None,
+) -> Checked:
+    """Check one attestation for an entry about to follow ``state``.
+
+    ``others`` are the attestations already on the entry (not re-checked
+    here). ``describe_digest`` names the step a foreign challenge belongs to
+    (for the "approval was for another step" message). Raises
+    :class:`ApprovalError` with the first rule that fails.
+    """
+    parsed = parse_attest(attest, require_identity=True)
+    cid = b64u(parsed.credential_id)
+    who = str(parsed.custodian)
+    self_enrol = is_self_enrolment(state, kind)
+    if self_enrol:
+        cred_data = data.get("credential", {})
+        if cid != cred_data.get("id") or who != data.get("custodian"):
+            raise ApprovalError("approval.self_enrolment")
+        public_key, alg, rp_id = cred_data["public_key"], cred_data["alg"], cred_data["rp_id"]
+        previous: int | None = None
+    else:
+        cred = state.credentials.get(cid)
+        if cred is None:
+            raise ApprovalError("approval.unknown_credential")
+        public_key, alg, rp_id, previous = cred.public_key, cred.alg, cred.rp_id, cred.counter
+    try:
+        public_der = b64u_decode(public_key)
+    except (ValueError, TypeError):
+        raise ApprovalError("webauthn.key") from None
+    try:
+        counter = _verify_assertion(attest, digest, public_der, alg, rp_id, state.uv_required)
+    except ApprovalError as exc:
+        if exc.code == "webauthn.challenge":
+            raise _foreign_challenge(parsed.client_data_json, describe_digest) from None
+        raise
+    if not self_enrol:
+        cred = state.credentials[cid]
+        owner = state.custodians[cred.custodian]
+        if owner.revoked:
+            raise ApprovalError("approval.revoked_custodian", name=owner.name)
+        if cred.revoked:
+            raise ApprovalError("approval.revoked_credential", name=owner.name)
+        if cred.custodian != who:
+            raise ApprovalError("approval.wrong_custodian", name=owner.name)
+        for other in others:
+            if other.get("credential_id") == cid:
+                raise ApprovalError("approval.same_key", name=owner.name)
+            if other.get("custodian") == who:
+                raise ApprovalError("approval.same_person", name=owner.name)
+        rule = eligibility(state, kind, data, str(parsed.role))
+        if not rule.allows(state, who):
+            raise rule.refusal(state, who)
+    if not counter_increased(previous, counter):
+        raise ApprovalError(
+            "approval.counter",
+            name=state.custodians[who].name if who in state.custodians else who,
+            previous=previous,
+            current=counter,
+            credential=cid,
+        )
+    return Checked(dict(attest), who, cid, counter)
+
+
+def _foreign_challenge(client_data_json: bytes, describe: DigestLookup | None) -> ApprovalError:
+    """The key signed another digest: say which step, if the journal knows it."""
+    import json
+
+    step = None
+    try:
+        challenge = json.loads(client_data_json).get("challenge")
+        signed = b64u_decode(str(challenge))
+        if describe is not None and len(signed) == 32:
+            step = describe(signed)
+    except (ValueError, TypeError, AttributeError):
+        step = None
+    if step is None:
+        return ApprovalError("webauthn.challenge")
+    return ApprovalError("approval.replayed", step=step)
+
+
+def check_entry(entry: Entry, state: State, *, describe_digest: DigestLookup | None = None) -> None:
+    """Every attestation of a complete entry, in order (the commit-time check)."""
+    seen: list[Mapping[str, Any]] = []
+    for a in entry.attest:
+        check_attestation(
+            state, entry.kind, entry.data, entry.digest, a, seen, describe_digest=describe_digest
+        )
+        seen.append(a)
+
+
+def journal_check(journal: Journal) -> Callable[[Entry, State], None]:
+    """The ``Journal.approval_check`` hook: :func:`check_entry`, naming replayed steps."""
+
+    def check(entry: Entry, state: State) -> None:
+        check_entry(entry, state, describe_digest=lambda d: describe_digest(journal, d))
+
+    return check
+
+
+def describe_digest(journal: Journal, digest: bytes) -> str | None:
+    """Words for a digest this journal produced: an earlier entry, or an abandoned step."""
+    for e in journal.entries():
+        if e.digest == digest:
+            return f"entry {e.seq} ({e.kind})"
+    if journal.was_offered(digest):
+        return "a step that was cancelled"
+    return None
+
+
+# -- collecting approvals -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signer:
+    role: str
+    custodian: str
+    name: str
+    credential_id: str
+
+
+class Approval:
+    """Collect the approvals of one journal entry, one touch at a time.
+
+    ``roles`` are the attestation roles to fill in order (two for a dual
+    entry; one for a policy exception, whose ``data.exception`` must be set).
+    The entry is reserved with ``journal.begin`` at construction; while it is
+    open nothing else can be appended, so :meth:`abandon` it on every way out.
+    ``on_commit`` runs after the entry is durable (e.g. to add a key slot).
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        policy: Policy | None,
+        authenticator: Authenticator,
+        kind: str,
+        data: dict[str, Any],
+        roles: Sequence[str] = DUAL_ROLES,
+        *,
+        on_commit: Callable[[Entry], None] | None = None,
+    ) -> None:
+        if not roles or len(set(roles)) != len(roles):
+            raise ValueError("roles must be distinct and not empty")
+        solo_ok = bool(data.get("exception")) or is_self_enrolment(journal.state, kind)
+        if is_dual(kind) and len(roles) < 2 and not solo_ok:
+            raise ApprovalError("approval.exception_required", kind=kind)
+        self.journal = journal
+        self.policy = policy
+        self.authenticator = authenticator
+        self.kind = kind
+        self.data = data
+        self.roles = tuple(roles)
+        self.on_commit = on_commit
+        self._signers: list[Signer] = []
+        self._checked: list[dict[str, Any]] = []
+        self.pending: Pending = journal.begin(kind, data)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def digest(self) -> bytes:
+        return self.pending.digest
+
+    @property
+    def next_role(self) -> str | None:
+        done = {s.role for s in self._signers}
+        return next((r for r in self.roles if r not in done), None)
+
+    @property
+    def signers(self) -> tuple[Signer, ...]:
+        """Who approved so far, for "Custodian A — Dana ✓"."""
+        return tuple(self._signers)
+
+    @property
+    def complete(self) -> bool:
+        return self.next_role is None
+
+    def eligible_credentials(self, role: str, custodian: str | None = None) -> list[bytes]:
+        """Active credentials of people who may still approve ``role``."""
+        state = self.journal.state
+        rule = eligibility(state, self.kind, self.data, role)
+        signed_people = {s.custodian for s in self._signers}
+        out = []
+        for cred in state.credentials.values():
+            if cred.revoked or cred.custodian in signed_people:
+                continue
+            if custodian is not None and cred.custodian != custodian:
+                continue
+            if rule.allows(state, cred.custodian):
+                out.append(b64u_decode(cred.id))
+        return out
+
+    # ---------------------------------------------------------------- actions
+    def sign(
+        self,
+        role: str | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        custodian: str | None = None,
+    ) -> Signer:
+        """One custodian's touch (+ PIN) for ``role`` (default: the next one).
+
+        Before the touch, the plugged-in keys are identified silently so a key
+        that cannot approve (already approved, revoked, not authorised,
+        unknown) is refused with its reason and no touch is asked for. After
+        the touch the assertion is fully checked; only then is it added.
+        """
+        role = role or self.next_role
+        if role is None or role not in self.roles:
+            raise ApprovalError("approval.no_role", role=str(role))
+        if role in {s.role for s in self._signers}:
+            raise ApprovalError("approval.role_done", role=role)
+        cancel = cancel or threading.Event()
+        state = self.journal.state
+        rp_ids = sorted({c.rp_id for c in state.credentials.values()})
+        allow = self.eligible_credentials(role, custodian)
+        rp_id = self._rp_id(allow, rp_ids)
+        known = [b64u_decode(c.id) for c in state.credentials.values() if c.rp_id == rp_id]
+        present = self.authenticator.present(rp_id, known)
+        usable = [c for c in present if c in allow]
+        if not usable:
+            raise self._why_not(role, present)
+        uv = state.uv_required or bool(self.policy and self.policy.uv_required)
+        answer = self.authenticator.approve(self.digest, usable, rp_id, uv, cancel)
+        cid = str(answer.get("credential_id"))
+        cred = state.credentials.get(cid)
+        who = cred.custodian if cred else ""
+        return self.add({**answer, "role": role, "custodian": who})
+
+    def add(self, attest: Mapping[str, Any]) -> Signer:
+        """Check one attestation and add it to the pending entry (the UI's fallback path).
+
+        A counter that did not increase abandons the entry and records an
+        alert before the refusal is raised; call :meth:`restart` to begin again.
+        """
+        role = str(attest.get("role"))
+        if role not in self.roles:
+            raise ApprovalError("approval.no_role", role=role)
+        if role in {s.role for s in self._signers}:
+            raise ApprovalError("approval.role_done", role=role)
+        if self.pending.closed:
+            raise JournalError("journal.pending_gone")
+        state = self.journal.state
+        try:
+            checked = check_attestation(
+                state,
+                self.kind,
+                self.data,
+                self.digest,
+                attest,
+                self._checked,
+                describe_digest=lambda d: describe_digest(self.journal, d),
+            )
+        except ApprovalError as exc:
+            if exc.code == "approval.counter":
+                self._record_counter_alert(exc)
+            raise
+        name = (
+            state.custodians[checked.custodian].name
+            if not is_self_enrolment(state, self.kind)
+            else str(self.data.get("name", checked.custodian))
+        )
+        self.pending.add(checked.attest)
+        self._checked.append(checked.attest)
+        signer = Signer(role, checked.custodian, name, checked.credential_id)
+        self._signers.append(signer)
+        return signer
+
+    def commit(self) -> Entry:
+        """Write the entry (every role signed); runs the commit-time check again."""
+        missing = [r for r in self.roles if r not in {s.role for s in self._signers}]
+        if missing:
+            raise ApprovalError("approval.incomplete", missing=", ".join(missing))
+        try:
+            entry = self.pending.commit()
+        except ApprovalError as exc:
+            if exc.code == "approval.counter":
+                self._record_counter_alert(exc)
+            raise
+        if self.on_commit is not None:
+            self.on_commit(entry)
+        return entry
+
+    def abandon(self) -> None:
+        """Give the entry up; its digest is never offered again."""
+        self.pending.abandon()
+
+    def restart(self) -> None:
+        """Begin the same entry again (new seq/ts, so a new challenge); approvals start over."""
+        if not self.pending.closed:
+            self.pending.abandon()
+        self._signers.clear()
+        self._checked.clear()
+        self.pending = self.journal.begin(self.kind, self.data)
+
+    # --------------------------------------------------------------- helpers
+    def _rp_id(self, allow: Sequence[bytes], rp_ids: Sequence[str]) -> str:
+        state = self.journal.state
+        for cid in allow:
+            return state.credentials[b64u(cid)].rp_id
+        if self.policy is not None:
+            return self.policy.rp_id
+        return rp_ids[0] if rp_ids else ""
+
+    def _why_not(self, role: str, present: Sequence[bytes]) -> ApprovalError:
+        """The reason none of the plugged-in keys may approve (before any touch)."""
+        state = self.journal.state
+        for raw in present:
+            cred = state.credentials[b64u(raw)]
+            owner = state.custodians[cred.custodian]
+            if owner.revoked:
+                return ApprovalError("approval.revoked_custodian", name=owner.name)
+            if cred.revoked:
+                return ApprovalError("approval.revoked_credential", name=owner.name)
+            for s in self._signers:
+                if s.credential_id == cred.id:
+                    return ApprovalError("approval.same_key", name=owner.name)
+                if s.custodian == owner.id:
+                    return ApprovalError("approval.same_person", name=owner.name)
+            rule = eligibility(state, self.kind, self.data, role)
+            if not rule.allows(state, owner.id):
+                return rule.refusal(state, owner.id)
+        if present:
+            return ApprovalError("approval.wrong_person")
+        return ApprovalError("fido.no_credential")
+
+    def _record_counter_alert(self, exc: ApprovalError) -> None:
+        """Refuse -> abandon -> alert: the pending entry must go before anything is written."""
+        if not self.pending.closed:
+            self.pending.abandon()
+        entry = self.journal.append(
+            "alert.raised",
+            {
+                "alert": COUNTER_ALERT,
+                "summary": (
+                    f"The security key of {exc.params.get('name')} did not increase its "
+                    "signature counter: it may have been cloned. The approval was refused."
+                ),
+                "detail": {
+                    "credential_id": exc.params.get("credential"),
+                    "previous": exc.params.get("previous"),
+                    "current": exc.params.get("current"),
+                    "kind": self.kind,
+                },
+            },
+        )
+        exc.params["alert_seq"] = entry.seq
+        exc.args = (exc.user_message(),)
+
+
+class DualApproval(Approval):
+    """Two distinct custodians with two distinct keys (roles ``custodian_a``/``_b``)."""
+
+
+class SoloApproval(Approval):
+    """One custodian under a recorded policy exception (``data.exception`` required)."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        policy: Policy | None,
+        authenticator: Authenticator,
+        kind: str,
+        data: dict[str, Any],
+        role: str = "custodian",
+        *,
+        on_commit: Callable[[Entry], None] | None = None,
+    ) -> None:
+        super().__init__(journal, policy, authenticator, kind, data, (role,), on_commit=on_commit)
+
+
+def counter_of(attest: Mapping[str, Any]) -> int:
+    """The signature counter carried by an attestation (for displays and alerts)."""
+    return parse_authenticator_data(parse_attest(attest).authenticator_data).sign_count
+
+
+__all__ = [
+    "DUAL_ROLES",
+    "ELIGIBILITY",
+    "SELF_ROLE",
+    "Approval",
+    "Authenticator",
+    "Checked",
+    "DualApproval",
+    "Eligibility",
+    "Signer",
+    "SoloApproval",
+    "check_attestation",
+    "check_entry",
+    "describe_digest",
+    "eligibility",
+    "journal_check",
+]
