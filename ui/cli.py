@@ -171,35 +171,89 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kiosk.terminal import commission, remove_terminal
+    from hardware.sim.terminal import DEFAULT_PIN, make_terminal
+    from kiosk.scan.serials import make_serial
+    from kiosk.terminal import remove_terminal
     from ui.app import run
     from ui.context import AppContext, DemoInfo
+    from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 
     policy = _policy(args.policy)
-    data_dir = Path(tempfile.mkdtemp(prefix="sealroom-demo-"))
+    root = Path(tempfile.mkdtemp(prefix="sealroom-demo-"))
     try:
-        done = commission(data_dir, policy, SystemClock())
-        done.journal.close()
-        print(f"Demo terminal in {data_dir} (deleted on exit).")
+        people = {
+            "dana": "Dana Whitfield:IT Director",
+            "sam": "Sam Okafor:Chief Operating Officer",
+            "lee": "Lee Park:Security Lead",
+        }
+        t = make_terminal(
+            root,
+            custodians=[f"{k}:{v}" for k, v in people.items()],
+            accounts=[
+                {
+                    "account": "entra-bg-01",
+                    "username": "emergency-admin-01@contoso.onmicrosoft.com",
+                    "system": "Microsoft Entra ID",
+                    "purpose": "Cloud identity provider, global administrator",
+                    "access_url": "https://login.microsoftonline.com",
+                    "idp": "Microsoft Entra ID",
+                    "authorised": ["dana", "sam", "lee"],
+                },
+                {
+                    "account": "dc-local-admin",
+                    "username": "local-admin-breakglass",
+                    "system": "Domain controller DC01",
+                    "purpose": "On-premises directory recovery",
+                    "authorised": ["dana", "lee"],
+                },
+            ],
+            clock=SystemClock(),
+            policy=policy,
+            keys_dir=root / "keys",
+        )
+        serials = [make_serial(n) for n in (4100001, 4100002, 4100003, 4100004, 4100005)]
+        t.journal.append("envelope.stock_received", {"serials": serials, "supplier": "demo"})
+        homes = ["entra-bg-01", "entra-bg-01", "dc-local-admin"]
+        for serial, account in zip(serials[:3], homes, strict=True):
+            t.dual(
+                "envelope.registered",
+                {"serial": serial, "account": account, "signed_across_seal": True},
+                by=("dana", "lee"),
+            )
+        passphrase = t.passphrase
+        t.close()
+        data_dir = t.data_dir
+        print(f"Demo terminal in {root} (deleted on exit).")
+        keys = KeyDesk.from_state_files(
+            root / "keys", {k: v.split(":")[0] for k, v in people.items()}
+        )
         ctx = AppContext(
             policy,
             data_dir,
             SystemClock(),
             ThreadRunner(),
             windowed=True,
-            demo=DemoInfo(done.recovery_passphrase, data_dir),
+            demo=DemoInfo(passphrase, data_dir, DEFAULT_PIN),
+            keys=keys,
         )
         return run(ctx)
     finally:
         if not args.keep:
-            remove_terminal(data_dir)
+            remove_terminal(root)
 
 
 def cmd_check_policy(args: argparse.Namespace) -> int:
     policy = _policy(args.file)
     print(f"{policy.source}: valid (sha256 {policy.sha256})")
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """The auditors' offline verifier (also ``python -m kiosk.verify``): no Qt, no database."""
+    from kiosk.verify.cli import run
+
+    return run(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -247,6 +301,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--policy", help="policy file (default: the one in assets/)")
     p.add_argument("--keep", action="store_true", help="keep the throw-away journal on exit")
     p.set_defaults(func=cmd_demo)
+
+    from kiosk.verify.cli import add_arguments as add_verify_arguments
+
+    p = sub.add_parser(
+        "verify",
+        help="verify export bundles offline (exit 0 verified, 1 not, 2 usage)",
+        description="Verify Sealroom export bundles (spec sealroom-export/1) offline.",
+    )
+    add_verify_arguments(p)
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("check-policy", help="validate a policy file and print its hash")
     p.add_argument("file", nargs="?", help="policy file (default: the one in assets/)")

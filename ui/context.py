@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.clock import Clock
 from kiosk.policy import Policy
+from ui.devices import KeyDesk
 from ui.workers import Runner
 
 
@@ -16,6 +17,7 @@ class DemoInfo:
 
     recovery_passphrase: str
     data_dir: Path
+    pin: str = ""
 
 
 @dataclass
@@ -26,4 +28,5 @@ class AppContext:
     runner: Runner
     windowed: bool = True
     demo: DemoInfo | None = None
+    keys: KeyDesk = field(default_factory=KeyDesk)
     extras: dict[str, object] = field(default_factory=dict)

@@ -11,10 +11,11 @@ from typing import ClassVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
 from kiosk.journal.store import Journal
 from ui.context import AppContext
+from ui.demo_panel import DemoPanel
 from ui.screens.dashboard import DashboardScreen
 from ui.screens.unlock import UnlockScreen
 
@@ -52,7 +53,16 @@ class MainWindow(QMainWindow):
         self.journal: Journal | None = None
         self.setWindowTitle(self.tr("Sealroom — {kiosk}").format(kiosk=ctx.policy.kiosk_id))
         self.stack = QStackedWidget(self)
-        self.setCentralWidget(self.stack)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.stack, 1)
+        self.demo_panel: DemoPanel | None = None
+        if ctx.keys.simulated:
+            self.demo_panel = DemoPanel(ctx.keys, central)
+            row.addWidget(self.demo_panel)
+        self.setCentralWidget(central)
         self.unlock_screen = UnlockScreen(ctx, self)
         self.dashboard = DashboardScreen(ctx, self)
         self.stack.addWidget(self.unlock_screen)

@@ -42,7 +42,10 @@ def test_unlock_with_passphrase_shows_dashboard_and_clears_the_field(
 ) -> None:
     w = make_window(qtbot, policy, closed_terminal, clock, InlineRunner())
     assert w.locked
+    assert not w.unlock_screen.recovery.isVisible()  # reachable, not prominent
+    qtbot.mouseClick(w.unlock_screen.recovery_link, Qt.MouseButton.LeftButton)
     field = w.unlock_screen.passphrase
+    assert field.isVisible()
     assert field.echoMode() == QLineEdit.EchoMode.Password
     qtbot.keyClicks(field, PASS.lower())
     qtbot.keyClick(field, Qt.Key.Key_Return)
@@ -59,6 +62,7 @@ def test_wrong_passphrase_says_what_to_do(
     qtbot: QtBot, policy: Policy, closed_terminal: Path, clock: FakeClock
 ) -> None:
     w = make_window(qtbot, policy, closed_terminal, clock, InlineRunner())
+    w.unlock_screen.show_recovery()
     qtbot.keyClicks(w.unlock_screen.passphrase, "NOT-THE-PASSPHRASE")
     qtbot.mouseClick(w.unlock_screen.unlock_button, Qt.MouseButton.LeftButton)
     assert w.locked
@@ -72,6 +76,7 @@ def test_empty_passphrase_is_refused_without_work(
 ) -> None:
     runner = InlineRunner()
     w = make_window(qtbot, policy, closed_terminal, clock, runner)
+    w.unlock_screen.show_recovery()
     qtbot.mouseClick(w.unlock_screen.unlock_button, Qt.MouseButton.LeftButton)
     assert runner.jobs == 0 and "Type the recovery passphrase" in w.unlock_screen.status.text()
 
@@ -81,6 +86,7 @@ def test_unlock_runs_off_the_gui_thread(
 ) -> None:
     runner = ThreadRunner()
     w = make_window(qtbot, policy, closed_terminal, clock, runner)
+    w.unlock_screen.show_recovery()
     qtbot.keyClicks(w.unlock_screen.passphrase, PASS)
     with qtbot.waitSignal(w.unlock_screen.unlocked, timeout=20000):
         qtbot.keyClick(w.unlock_screen.passphrase, Qt.Key.Key_Return)
@@ -93,6 +99,7 @@ def test_idle_time_locks_the_terminal(
     qtbot: QtBot, policy: Policy, closed_terminal: Path, clock: FakeClock
 ) -> None:
     w = make_window(qtbot, policy, closed_terminal, clock, InlineRunner())
+    w.unlock_screen.show_recovery()
     qtbot.keyClicks(w.unlock_screen.passphrase, PASS)
     qtbot.keyClick(w.unlock_screen.passphrase, Qt.Key.Key_Return)
     assert not w.locked

@@ -1,8 +1,12 @@
-"""Unlock screen: open the journal, verify it, hand it to the dashboard.
+"""Unlock screen: a custodian's key and PIN, or the recovery passphrase.
 
-The key-derivation (Argon2id) and the full chain verification run in a
-worker; the screen shows progress and keeps the passphrase only as long as
-the worker needs it (the field is cleared the moment it is submitted).
+One enrolled custodian's touch + PIN unwraps the database key (FIDO2
+hmac-secret key slot); the recovery passphrase (from the sealed recovery
+sheet) is the fallback, reachable but not prominent. Everything slow — the
+key conversation, Argon2id, the full chain verification — runs in a worker;
+the key asks for its PIN and touch through :class:`ui.prompts.QtPrompts`,
+answered here on the GUI thread. Secrets leave the widgets the moment they
+are submitted.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.errors import SealroomError
+from kiosk.errors import CancelledError, SealroomError
 from kiosk.journal.store import Journal
-from kiosk.terminal import unlock_with_passphrase
+from kiosk.messages import render
+from kiosk.terminal import unlock_with_key, unlock_with_passphrase
 from ui.context import AppContext
+from ui.prompts import QtPrompts
 from ui.widgets import Banner, big_button, body, heading
+from ui.workers import Handle
 
 
 class UnlockScreen(QWidget):
@@ -27,61 +34,188 @@ class UnlockScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("unlock")
+        self._handle: Handle | None = None
+        self._prompts: QtPrompts | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(80, 60, 80, 60)
-        outer.setSpacing(24)
+        outer.setSpacing(22)
         outer.addWidget(heading(self.tr("Sealroom is locked")))
         outer.addWidget(
             body(
                 self.tr(
-                    "Break-glass credential terminal {kiosk}. Two custodians are needed for "
-                    "every envelope. To unlock, type the recovery passphrase from the sealed "
-                    "recovery sheet."
+                    "Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in "
+                    "your security key, press the button, then enter the key's PIN and touch it."
                 ).format(kiosk=ctx.policy.kiosk_id)
             )
         )
-        self.passphrase = QLineEdit(self)
+        row = QHBoxLayout()
+        self.key_button = big_button(
+            self.tr("Unlock with my security key"),
+            self.tr("Unlock with my security key"),
+            self,
+            True,
+        )
+        self.key_button.clicked.connect(self.unlock_with_key)
+        row.addWidget(self.key_button)
+        row.addStretch(1)
+        outer.addLayout(row)
+
+        # The key's questions (PIN, touch) appear here while it is working.
+        self.key_panel = QWidget(self)
+        kp = QVBoxLayout(self.key_panel)
+        kp.setContentsMargins(0, 0, 0, 0)
+        self.key_prompt = body("", self.key_panel)
+        self.key_prompt.setObjectName("h2")
+        kp.addWidget(self.key_prompt)
+        pin_row = QHBoxLayout()
+        self.pin = QLineEdit(self.key_panel)
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("Security key PIN"))
+        self.pin.setAccessibleName(self.tr("Security key PIN"))
+        self.pin.setMinimumHeight(56)
+        self.pin.returnPressed.connect(self.submit_pin)
+        pin_row.addWidget(self.pin, 1)
+        self.pin_ok = big_button(self.tr("OK"), self.tr("Send the PIN to the key"), self.key_panel)
+        self.pin_ok.clicked.connect(self.submit_pin)
+        pin_row.addWidget(self.pin_ok)
+        kp.addLayout(pin_row)
+        self.cancel_button = big_button(
+            self.tr("Cancel"), self.tr("Cancel unlocking"), self.key_panel
+        )
+        self.cancel_button.clicked.connect(self.cancel)
+        kp.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.key_panel.hide()
+        outer.addWidget(self.key_panel)
+
+        self.status = Banner(self)
+        outer.addWidget(self.status)
+
+        # The recovery path: reachable, not prominent.
+        self.recovery_link = QPushButton(self.tr("Use the recovery passphrase instead"), self)
+        self.recovery_link.setObjectName("link")
+        self.recovery_link.setAccessibleName(self.tr("Use the recovery passphrase instead"))
+        self.recovery_link.clicked.connect(self.show_recovery)
+        outer.addWidget(self.recovery_link, 0, Qt.AlignmentFlag.AlignLeft)
+        self.recovery = QWidget(self)
+        rp = QHBoxLayout(self.recovery)
+        rp.setContentsMargins(0, 0, 0, 0)
+        self.passphrase = QLineEdit(self.recovery)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText(self.tr("Recovery passphrase"))
         self.passphrase.setAccessibleName(self.tr("Recovery passphrase"))
         self.passphrase.setMinimumHeight(56)
         self.passphrase.returnPressed.connect(self.submit)
-        outer.addWidget(self.passphrase)
-        row = QHBoxLayout()
+        rp.addWidget(self.passphrase, 1)
         self.unlock_button = big_button(
-            self.tr("Unlock"), self.tr("Unlock the terminal"), self, True
+            self.tr("Unlock"), self.tr("Unlock with the recovery passphrase"), self.recovery
         )
         self.unlock_button.clicked.connect(self.submit)
-        row.addWidget(self.unlock_button)
-        row.addStretch(1)
-        outer.addLayout(row)
-        self.status = Banner(self)
-        outer.addWidget(self.status)
+        rp.addWidget(self.unlock_button)
+        self.recovery.hide()
+        outer.addWidget(self.recovery)
+
         if ctx.demo is not None:
             demo = body(
                 self.tr(
-                    "Demo terminal (throw-away journal in {path}). Recovery passphrase: {p}"
-                ).format(path=ctx.demo.data_dir, p=ctx.demo.recovery_passphrase)
+                    "Demo terminal: plug in a simulated key on the right, unlock, and touch it "
+                    "there. Key PIN {pin}. Recovery passphrase: {p}"
+                ).format(pin=ctx.demo.pin, p=ctx.demo.recovery_passphrase)
             )
             demo.setObjectName("demo")
             demo.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             outer.addWidget(demo)
         outer.addStretch(1)
-        self._busy = False
+
+    # ------------------------------------------------------------ state
+    @property
+    def busy(self) -> bool:
+        return self._handle is not None and not self._handle.finished
+
+    def _set_busy(self, busy: bool) -> None:
+        self.key_button.setEnabled(not busy)
+        self.unlock_button.setEnabled(not busy)
+
+    # --------------------------------------------------------- key path
+    def unlock_with_key(self) -> None:
+        if self.busy:
+            return
+        self.status.show_message(self.tr("Looking for your security key…"))
+        self._set_busy(True)
+        prompts = QtPrompts()
+        prompts.pin_requested.connect(self._ask_pin)
+        prompts.touch_requested.connect(self._ask_touch)
+        prompts.blocked.connect(self._blocked)
+        prompts.notice.connect(self._notice)
+        self._prompts = prompts
+        authenticator = self.ctx.keys.authenticator(prompts)
+        data_dir, clock = self.ctx.data_dir, self.ctx.clock
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
+            prompts.cancel = cancel
+            return unlock_with_key(data_dir, authenticator, clock, cancel)
+
+        self._handle = self.ctx.runner.submit(job, self._done, self._failed)
+
+    def _ask_pin(self, attempts_left: object) -> None:
+        self.key_panel.show()
+        self.pin.show()
+        self.pin_ok.show()
+        if isinstance(attempts_left, int):
+            self.key_prompt.setText(
+                self.tr("Enter your key's PIN ({n} attempts left)").format(n=attempts_left)
+            )
+        else:
+            self.key_prompt.setText(self.tr("Enter your key's PIN"))
+        self.status.clear_message()
+        self.pin.setFocus()
+
+    def _ask_touch(self) -> None:
+        self.key_panel.show()
+        self.pin.hide()
+        self.pin_ok.hide()
+        self.key_prompt.setText(self.tr("Touch your security key now — it is blinking."))
+
+    def _blocked(self) -> None:
+        self.status.show_message(render("fido.pin_blocked", {}), "error")
+
+    def _notice(self, code: str, params: object) -> None:
+        self.status.show_message(render(code, params if isinstance(params, dict) else {}), "info")
+
+    def submit_pin(self) -> None:
+        pin = self.pin.text()
+        self.pin.clear()  # never leave a secret in a widget
+        if self._prompts is None:
+            return
+        if not pin:
+            self.status.show_message(self.tr("Type the key's PIN first."), "error")
+            return
+        self.key_prompt.setText(self.tr("Checking the PIN…"))
+        self._prompts.answer(pin)
+        del pin
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        if self._prompts is not None:
+            self._prompts.answer(None)
+
+    # ------------------------------------------------- passphrase path
+    def show_recovery(self) -> None:
+        self.recovery.show()
+        self.recovery_link.hide()
+        self.passphrase.setFocus()
 
     def submit(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         phrase = self.passphrase.text()
         self.passphrase.clear()  # never leave a secret in a widget
         if not phrase.strip():
             self.status.show_message(self.tr("Type the recovery passphrase first."), "error")
             return
-        self._busy = True
-        self.unlock_button.setEnabled(False)
+        self._set_busy(True)
         self.status.show_message(self.tr("Checking the passphrase and verifying the journal…"))
         data_dir, clock = self.ctx.data_dir, self.ctx.clock
-
         held = [phrase]  # the worker takes it and drops it; the GUI keeps no copy
         del phrase
 
@@ -92,21 +226,28 @@ class UnlockScreen(QWidget):
             finally:
                 del secret
 
-        self.ctx.runner.submit(job, self._done, self._failed)
+        self._handle = self.ctx.runner.submit(job, self._done, self._failed)
+
+    # ---------------------------------------------------------- results
+    def _finish(self) -> None:
+        self._set_busy(False)
+        self.key_panel.hide()
+        self._prompts = None
 
     def _done(self, journal: object) -> None:
-        self._busy = False
-        self.unlock_button.setEnabled(True)
+        self._finish()
         self.status.clear_message()
         self.unlocked.emit(journal)
 
     def _failed(self, error: SealroomError) -> None:
-        self._busy = False
-        self.unlock_button.setEnabled(True)
-        self.status.show_message(error.user_message(), "error")
-        self.passphrase.setFocus()
+        self._finish()
+        tone = "info" if isinstance(error, CancelledError) else "error"
+        self.status.show_message(error.user_message(), tone)
 
     def reset(self) -> None:
         self.passphrase.clear()
+        self.pin.clear()
         self.status.clear_message()
-        self.passphrase.setFocus()
+        self.recovery.hide()
+        self.recovery_link.show()
+        self.key_button.setFocus()

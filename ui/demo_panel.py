@@ -1,0 +1,60 @@
+"""The demo's desk of simulated devices: plug keys in and out, touch them.
+
+Only the demo shows it; on a real terminal keys are plugged and touched by
+hand. Each row is one custodian's simulated key.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.devices import KeyDesk, SimKey
+
+
+class DemoPanel(QFrame):
+    def __init__(self, desk: KeyDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.setObjectName("demoPanel")
+        self.setMinimumWidth(300)
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Simulated devices (demo)"))
+        title.setObjectName("h2")
+        layout.addWidget(title)
+        self.touch_buttons: dict[str, QPushButton] = {}
+        self.plug_boxes: dict[str, QCheckBox] = {}
+        for key in desk.simulated:
+            layout.addWidget(self._row(key))
+        layout.addStretch(1)
+
+    def _row(self, key: SimKey) -> QWidget:
+        row = QWidget(self)
+        h = QVBoxLayout(row)
+        h.setContentsMargins(0, 8, 0, 8)
+        plug = QCheckBox(self.tr("{name}'s key plugged in").format(name=key.label), row)
+        plug.setAccessibleName(self.tr("Plug in {name}'s key").format(name=key.label))
+        plug.setChecked(key.plugged)
+        plug.toggled.connect(lambda on, k=key: setattr(k, "plugged", on))
+        touch = QPushButton(self.tr("Touch {name}'s key").format(name=key.label), row)
+        touch.setObjectName("secondary")
+        touch.setAccessibleName(self.tr("Touch {name}'s key").format(name=key.label))
+        touch.clicked.connect(key.button.press)
+        line = QHBoxLayout()
+        line.addWidget(touch)
+        h.addWidget(plug)
+        h.addLayout(line)
+        self.touch_buttons[key.owner] = touch
+        self.plug_boxes[key.owner] = plug
+        return row
+
+    def sync(self) -> None:
+        for key in self.desk.simulated:
+            self.plug_boxes[key.owner].setChecked(key.plugged)

@@ -1,0 +1,62 @@
+"""Where the screens get security keys from: USB, or the demo's simulated keys.
+
+The real terminal finds keys on USB (python-fido2). The demo has no keys, so
+it keeps simulated ones (``hardware.sim.authenticator.SoftAuthenticator``)
+with their state in the demo directory, and shows a small panel where each
+key can be plugged in or out and "touched" with a button — the simulation
+stops at the device: everything above it is the real path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hardware.fido.authenticator import FidoAuthenticator
+from hardware.fido.prompts import Prompts
+from hardware.sim.authenticator import SoftAuthenticator, TouchButton
+
+
+@dataclass
+class SimKey:
+    """One simulated key on the demo desk."""
+
+    owner: str
+    label: str
+    key: SoftAuthenticator
+    button: TouchButton
+    plugged: bool = False
+
+
+@dataclass
+class KeyDesk:
+    """The keys the terminal can see: USB ones, plus simulated ones in the demo."""
+
+    usb: bool = True
+    simulated: list[SimKey] = field(default_factory=list)
+
+    @staticmethod
+    def from_state_files(keys_dir: Path, owners: dict[str, str]) -> KeyDesk:
+        """Simulated keys from ``<keys_dir>/<id>.json``, touched by on-screen buttons."""
+        desk = KeyDesk(usb=False)
+        for cid, name in owners.items():
+            path = keys_dir / f"{cid}.json"
+            if not path.exists():
+                continue
+            button = TouchButton()
+            key = SoftAuthenticator(
+                path, touch=button, touch_timeout=60.0, label=f"{name}'s key (simulated)"
+            )
+            desk.simulated.append(SimKey(cid, name, key, button))
+        return desk
+
+    def plugged(self) -> list[SoftAuthenticator]:
+        return [k.key for k in self.simulated if k.plugged]
+
+    def plug_only(self, owner: str | None) -> None:
+        for k in self.simulated:
+            k.plugged = k.owner == owner
+
+    def authenticator(self, prompts: Prompts) -> FidoAuthenticator:
+        """A fresh authenticator over the keys plugged in right now."""
+        return FidoAuthenticator(prompts, simulated=self.plugged(), usb=self.usb)
