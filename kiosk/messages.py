@@ -144,6 +144,28 @@ MESSAGES: dict[str, Message] = {
         "No key slot of kind '{kind}' can open this journal.",
         "Use another custodian's key or the recovery passphrase.",
     ),
+    # --- alert slips: what a printed alert says, and what to do ----------
+    "alert.clock.moved_back": Message(
+        "The terminal's clock moved backwards (clock {clock}, last entry {last_entry}).",
+        "Check the clock against a trusted time source and call security; entries keep the "
+        "last recorded time until the clock is right.",
+    ),
+    "alert.key.counter_not_increased": Message(
+        "A security key's signature counter did not increase: the key may have been cloned.",
+        "Take that key out of service, keep it for investigation and call security now.",
+    ),
+    "alert.deadline.overdue": Message(
+        "A deadline of the break-glass procedure is overdue ({kind}, {subject}, due {due}).",
+        "Complete the overdue step now and record why it was late.",
+    ),
+    "alert.usb.refused": Message(
+        "A USB device that is not on the allow-list was connected ({description}).",
+        "Remove the device and call security; the terminal will not use it.",
+    ),
+    "alert.envelope.tampered": Message(
+        "Envelope {serial} shows signs of tampering and was quarantined.",
+        "Do not open it. Photograph it, keep it apart, and escalate to security immediately.",
+    ),
     # --- devices, approvals, scans, export: filled in by later layers ----
     # == fido2 messages (security keys, approvals) ==
     "webauthn.malformed": Message(

@@ -119,6 +119,39 @@ def _enrol_first_custodians(args: argparse.Namespace, policy: Policy, journal: A
     return lines
 
 
+def _print_commissioning_sheet(done: Any, policy: Policy) -> None:
+    from hardware.printing.cups import CupsPrinter
+    from hardware.printing.render import render
+    from kiosk.paper import commissioning_sheet
+
+    sheet = commissioning_sheet(
+        done.journal.state,
+        done.journal.kiosk_public_line(),
+        done.fingerprint,
+        done.recovery_passphrase,
+        policy.sha256,
+        policy.timezone,
+    )
+    try:
+        pdf = render(sheet)
+    finally:
+        sheet.recovery_passphrase.wipe()  # type: ignore[attr-defined]
+    CupsPrinter.from_policy(policy).print_pdf(
+        pdf, "Sealroom commissioning sheet", sensitive=True, progress=print
+    )
+    del pdf
+
+
+def cmd_render_samples(args: argparse.Namespace) -> int:
+    from hardware.printing.samples import render_samples
+
+    out = Path(args.dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for path in render_samples(out):
+        print(path)
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from kiosk.terminal import commission, undo_commission
 
@@ -126,23 +159,29 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.custodian and len(args.custodian) != 2:
         raise ApprovalError("enrol.need_two", count=len(args.custodian))
     passphrase = _read_fd(args.passphrase_fd) if args.passphrase_fd is not None else None
-    show = args.show_recovery_passphrase or (passphrase is None and sys.stdout.isatty())
-    if passphrase is None and not show:
+    show = args.show_recovery_passphrase or (
+        passphrase is None and not args.print_sheet and sys.stdout.isatty()
+    )
+    if passphrase is None and not show and not args.print_sheet:
         print(
             "sealroom init: nowhere safe to show the new recovery passphrase. "
-            "Run it on the terminal's own screen, or give --passphrase-fd.",
+            "Give --print-sheet (the commissioning sheet), run it on the terminal's own "
+            "screen, or give --passphrase-fd.",
             file=sys.stderr,
         )
         return 2
     done = commission(Path(args.data), policy, SystemClock(), passphrase=passphrase)
     enrolled: list[str] = []
-    if args.custodian:
-        try:
+    try:
+        if args.custodian:
             enrolled = _enrol_first_custodians(args, policy, done.journal)
-        except BaseException:
-            done.journal.close()
-            undo_commission(Path(args.data))
-            raise
+        if args.print_sheet:
+            _print_commissioning_sheet(done, policy)
+    except BaseException:
+        # No terminal without its custodians and its printed recovery sheet.
+        done.journal.close()
+        undo_commission(Path(args.data))
+        raise
     try:
         print(f"Journal created in {args.data}")
         for line in enrolled:
@@ -151,7 +190,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"Terminal key:       {done.fingerprint}")
         print(f"Genesis hash:       {done.genesis_hash}")
         print(f"Public key file:    {done.public_key_path}")
-        if passphrase is None:
+        if args.print_sheet:
+            print("Commissioning sheet printed: seal it in the safe with the recovery passphrase.")
+        elif passphrase is None:
             print()
             print("RECOVERY PASSPHRASE — write it on the commissioning sheet, seal it in the safe:")
             print(f"    {done.recovery_passphrase}")
@@ -285,11 +326,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the custodians' key PINs from this fd, one line each, in order",
     )
     p.add_argument(
+        "--print-sheet",
+        action="store_true",
+        help="print the commissioning sheet (key fingerprint, genesis hash, recovery "
+        "passphrase) on the policy's CUPS queue; nothing is kept if printing fails",
+    )
+    p.add_argument(
         "--show-recovery-passphrase",
         action="store_true",
         help="print the generated recovery passphrase (commissioning screen only)",
     )
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "render-samples", help="write one sample PDF of every document, to check printer layouts"
+    )
+    p.add_argument("dir", help="directory for the PDFs")
+    p.set_defaults(func=cmd_render_samples)
 
     p = sub.add_parser("run", help="run the kiosk on a commissioned terminal")
     p.add_argument("--data", required=True, help="the terminal's data directory")
