@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.approval import journal_check
+from kiosk.canonical import canon_unchecked
 from kiosk.clock import Clock, format_ts, parse_ts
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
 from kiosk.journal.db import Connection, open_database
@@ -46,6 +47,8 @@ DB_NAME = "journal.db"
 SLOTS_NAME = "keyslots.json"
 LOCK_NAME = "journal.lock"
 PUBKEY_NAME = "kiosk.pub"
+
+_INSERT = "INSERT INTO entries (seq, hash, line) VALUES (?, ?, ?)"
 
 ApprovalCheck = Callable[[Entry, State], None]
 Listener = Callable[[Entry], None]
@@ -381,13 +384,26 @@ class Journal:
             self.approval_check(entry, state)
 
     def _write(self, entries: list[Entry]) -> None:
-        """Write already-validated, sealed entries in one transaction, then fold them."""
-        with self._transaction() as cur:
-            for e in entries:
-                cur.execute(
-                    "INSERT INTO entries (seq, hash, line) VALUES (?, ?, ?)",
-                    (e.seq, e.hash, e.line()),
-                )
+        """Write already-validated, sealed entries in one transaction, then fold them.
+
+        One entry is one INSERT in autocommit mode (SQLite wraps it in its own
+        transaction and, with ``synchronous=FULL``, fsyncs the WAL before
+        returning); several go in one explicit transaction. Values were
+        checked by the schema, so the canonical bytes are made unchecked.
+        """
+        rows = [(e.seq, e.hash, canon_unchecked(e.to_json())) for e in entries]
+        if len(rows) == 1:
+            cur = self._conn.cursor()
+            try:
+                cur.execute(_INSERT, rows[0])
+            except Exception as exc:
+                raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
+            finally:
+                cur.close()
+        else:
+            with self._transaction() as cur:
+                for row in rows:
+                    cur.execute(_INSERT, row)
         for e in entries:
             self.state.apply(e)
             if e.kind == "alert.raised" and e.data.get("alert") == "clock.moved_back":
