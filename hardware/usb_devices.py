@@ -269,3 +269,13 @@ def enumerate_devices(policy: Policy, bus: UsbBus | None = None) -> list[UsbVerd
 def refused_devices(policy: Policy, bus: UsbBus | None = None) -> list[UsbVerdict]:
     """Attached devices the policy does not allow (each one is an alert to record)."""
     return [v for v in enumerate_devices(policy, bus) if not v.allowed]
+
+
+def security_key_allowed(policy: Policy) -> Callable[[int, int], bool]:
+    """The allow-list test for FIDO security keys (HID class 3) of ``policy``."""
+    rules = [r for r in policy.devices if r.kind == "security-key"]
+
+    def allowed(vendor: int, product: int) -> bool:
+        return any(r.matches(3, vendor, product) for r in rules)
+
+    return allowed

@@ -286,6 +286,11 @@ MESSAGES: dict[str, Message] = {
         "Nothing was recorded. Unplug the key, plug it back in and try again.",
         True,
     ),
+    "fido.key_not_allowed": Message(
+        "{label} is not on this terminal's allow-list of security keys.",
+        "Unplug it and use your enrolled key; tell security a foreign key was offered.",
+        True,
+    ),
     # == end fido2 messages ==
     # == approval messages (dual control, enrolment, unlock with a key) ==
     "approval.unknown_credential": Message(

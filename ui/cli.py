@@ -202,12 +202,21 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from hardware.usb_devices import security_key_allowed
     from ui.app import run
     from ui.context import AppContext
+    from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 
     policy = _policy(args.policy)
-    ctx = AppContext(policy, Path(args.data), SystemClock(), ThreadRunner(), windowed=args.windowed)
+    ctx = AppContext(
+        policy,
+        Path(args.data),
+        SystemClock(),
+        ThreadRunner(),
+        windowed=args.windowed,
+        keys=KeyDesk(usb=True, allowed=security_key_allowed(policy)),
+    )
     return run(ctx)
 
 

@@ -9,6 +9,7 @@ stops at the device: everything above it is the real path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class KeyDesk:
 
     usb: bool = True
     simulated: list[SimKey] = field(default_factory=list)
+    allowed: Callable[[int, int], bool] | None = None
 
     @staticmethod
     def from_state_files(keys_dir: Path, owners: dict[str, str]) -> KeyDesk:
@@ -59,4 +61,6 @@ class KeyDesk:
 
     def authenticator(self, prompts: Prompts) -> FidoAuthenticator:
         """A fresh authenticator over the keys plugged in right now."""
-        return FidoAuthenticator(prompts, simulated=self.plugged(), usb=self.usb)
+        return FidoAuthenticator(
+            prompts, simulated=self.plugged(), usb=self.usb, allowed=self.allowed
+        )

@@ -21,7 +21,7 @@ Invariants:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -47,7 +47,9 @@ class FidoAuthenticator:
     ``simulated`` is a list of key sources (e.g. ``SoftAuthenticator``), read
     at each operation, so a test or the demo "plugs in" a key by changing it.
     ``usb=False`` ignores USB HID (tests, and the demo on a laptop with a
-    real key that must not be touched).
+    real key that must not be touched). ``allowed(vendor, product)`` is the
+    policy's allow-list for security keys: a key it refuses is never used
+    (``fido.key_not_allowed`` when no other key is there).
     """
 
     def __init__(
@@ -57,8 +59,11 @@ class FidoAuthenticator:
         simulated: Sequence[KeySource] = (),
         usb: bool = True,
         algorithms: Sequence[int] = DEFAULT_ALGORITHMS,
+        allowed: Callable[[int, int], bool] | None = None,
     ) -> None:
         self.prompts = prompts
+        self.allowed = allowed
+        self.refused: list[str] = []
         self.simulated: list[KeySource] = list(simulated)
         self.usb = usb
         self.algorithms = tuple(algorithms)
@@ -74,6 +79,14 @@ class FidoAuthenticator:
             for source in self.simulated:
                 dev = source.open_device()
                 keys.append(SecurityKey(dev, source.label, str(dev.descriptor.path), True))
+        if self.allowed is not None:
+            keys, refused = self._screen(keys)
+            if not keys and refused:
+                for k in refused:
+                    k.close()
+                raise DeviceError("fido.key_not_allowed", label=refused[0].label)
+            for k in refused:
+                k.close()
         try:
             if not keys:
                 raise DeviceError("fido.no_key")
@@ -81,6 +94,21 @@ class FidoAuthenticator:
         finally:
             for k in keys:
                 k.close()
+
+    def _screen(self, keys: list[SecurityKey]) -> tuple[list[SecurityKey], list[SecurityKey]]:
+        """Split keys into allowed ones and ones the policy's allow-list refuses."""
+        ok, refused = [], []
+        for k in keys:
+            desc = getattr(k.device, "descriptor", None)
+            vid, pid = getattr(desc, "vid", None), getattr(desc, "pid", None)
+            if self.allowed is not None and (
+                vid is None or pid is None or not self.allowed(int(vid), int(pid))
+            ):
+                refused.append(k)
+                self.refused.append(k.label)
+            else:
+                ok.append(k)
+        return ok, refused
 
     def _holders(
         self, keys: Sequence[SecurityKey], rp_id: str, ids: Sequence[bytes]

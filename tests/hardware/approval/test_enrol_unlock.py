@@ -332,3 +332,28 @@ def test_unlock_without_key_slots_says_use_the_passphrase(tmp_path: Path) -> Non
             tmp_path / "d", FidoAuthenticator(ScriptedPrompts(), usb=False), FakeClock()
         )
     assert info.value.code == "unlock.no_key_slot"
+
+
+def test_a_key_not_on_the_allow_list_is_never_used(tmp_path: Path) -> None:
+    """The policy's allow-list of security keys is enforced at every key operation."""
+    from hardware.fido.authenticator import FidoAuthenticator
+    from hardware.sim.ctaphid import SIM_VID
+    from hardware.sim.terminal import make_terminal
+    from kiosk.errors import DeviceError
+    from kiosk.terminal import unlock_with_key
+
+    t = make_terminal(tmp_path)
+    t.close()
+    t.plug("dana")
+    strict = FidoAuthenticator(
+        t.prompts, simulated=t.authenticator.simulated, usb=False, allowed=lambda v, p: v == 0x1050
+    )
+    with pytest.raises(DeviceError) as exc:
+        unlock_with_key(t.data_dir, strict, t.clock)
+    assert exc.value.code == "fido.key_not_allowed"
+    assert "allow-list" in exc.value.user_message()
+    assert strict.refused
+    trusting = FidoAuthenticator(
+        t.prompts, simulated=t.authenticator.simulated, usb=False, allowed=lambda v, p: v == SIM_VID
+    )
+    unlock_with_key(t.data_dir, trusting, t.clock).close()
