@@ -438,6 +438,81 @@ class AlertSlip(Document):
             raise _invalid(d, "actions", "must say what to do")
 
 
+@dataclass(frozen=True)
+class AuditDeadline:
+    """One deadline of one incident, as the audit report lists it."""
+
+    label: str
+    status: str  # met, missed, open, not judged
+    detail: str
+
+    def __post_init__(self) -> None:
+        _text("audit report", "deadline", self.label)
+        if self.status not in ("met", "missed", "open", "not judged"):
+            raise _invalid("audit report", "deadline status", "must be met/missed/open/not judged")
+        _text("audit report", "deadline detail", self.detail, required=False)
+
+
+@dataclass(frozen=True)
+class AuditIncident:
+    """An incident with its phases (what happened when) and its deadlines."""
+
+    incident: str
+    test: bool
+    phases: tuple[tuple[str, str], ...]  # (phase, "ts · entry N")
+    deadlines: tuple[AuditDeadline, ...]
+
+    def __post_init__(self) -> None:
+        _text("audit report", "incident", self.incident)
+        for phase, when in self.phases:
+            _text("audit report", "phase", phase)
+            _text("audit report", "phase time", when)
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    level: str  # "review" or "note"
+    text: str
+
+    def __post_init__(self) -> None:
+        _text("audit report", "finding", self.text, multiline=True)
+
+
+@dataclass(frozen=True)
+class AuditReport(Document):
+    """The auditor's report inside an export bundle (``report.pdf``).
+
+    Inventory, every incident with its phases and deadlines met or missed,
+    the findings a verifier reports, the journal head and the terminal key's
+    fingerprint (to compare with the commissioning sheet).
+    """
+
+    title: ClassVar[str] = "Audit export report"
+    slug: ClassVar[str] = "audit-report"
+
+    meta: DocumentMeta
+    bundle: str
+    key_fingerprint: str
+    genesis_hash: str
+    entries: int
+    created_at: dt.datetime
+    custodians: tuple[tuple[str, str, str], ...]  # (id, name and role, status)
+    accounts: tuple[InventoryAccount, ...]
+    envelopes: tuple[InventoryEnvelope, ...]
+    incidents: tuple[AuditIncident, ...]
+    findings: tuple[AuditFinding, ...]
+
+    def _check(self) -> None:
+        d = self.title
+        _text(d, "bundle", self.bundle)
+        if not re.match(r"^SHA256:[A-Za-z0-9+/]{43}$", self.key_fingerprint):
+            raise _invalid(d, "key_fingerprint", "must look like ssh-keygen's SHA256:… form")
+        _hash(d, "genesis_hash", self.genesis_hash)
+        _aware(d, "created_at", self.created_at)
+        if self.entries != self.meta.head.seq:
+            raise _invalid(d, "entries", "must equal the journal head's seq")
+
+
 ALL_DOCUMENTS: tuple[type[Document], ...] = (
     CredentialSheet,
     EnvelopeLabel,
@@ -446,6 +521,7 @@ ALL_DOCUMENTS: tuple[type[Document], ...] = (
     CommissioningSheet,
     InventoryReport,
     AlertSlip,
+    AuditReport,
 )
 
 

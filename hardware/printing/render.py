@@ -55,6 +55,7 @@ from reportlab.platypus import (
 from hardware.printing.fonts import MONO, MONO_BOLD, SANS, SANS_BOLD, register_fonts
 from kiosk.documents import (
     AlertSlip,
+    AuditReport,
     CommissioningSheet,
     CredentialSheet,
     Document,
@@ -372,6 +373,40 @@ def _grid(
                 ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return t
+
+
+def _plain_grid(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> Table:
+    """A fast table of short plain strings (no paragraphs): cells are cut to fit.
+
+    Why: a paragraph per cell costs reportlab a text layout each; long
+    listings (an audit report over ten years) would take seconds.
+    """
+    size = 7.2
+    limits = [max(4, int(w / (size * 0.5))) for w in widths]
+    data = [[h.upper() for h in header]]
+    for row in rows:
+        data.append(
+            [c if len(c) <= n else c[: n - 1] + "…" for c, n in zip(row, limits, strict=True)]
+        )
+    t = Table(data, colWidths=list(widths), repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), SANS_BOLD, 7),
+                ("FONT", (0, 1), (-1, -1), SANS, size),
+                ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
+                ("BACKGROUND", (0, 0), (-1, 0), FILL),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.2, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ]
         )
@@ -932,6 +967,125 @@ def _alert_slip(d: AlertSlip) -> bytes:
     return _build(d, story, band=f"{d.severity.upper()} — printed at once by the terminal")
 
 
+def _audit_report(d: AuditReport) -> bytes:
+    """The auditor's report of an export bundle: what to compare, what to look at."""
+    st = _styles()
+    tz = d.meta.timezone
+    story: Story = [
+        _p("Audit export report", st["h1"]),
+        _p(
+            f"{d.entries} journal entries · bundle {d.bundle} · written {_local(d.created_at, tz)}",
+            st["sub"],
+        ),
+        Spacer(1, 2 * mm),
+        _kv(
+            [
+                ("Terminal key", _p(d.key_fingerprint, st["mono"])),
+                ("Head entry", str(d.meta.head.seq)),
+                ("Head hash", _hash_block(d.meta.head.hash, st["mono"])),
+                ("Genesis", _hash_block(d.genesis_hash, st["mono"])),
+            ],
+            st,
+        ),
+        _p(
+            "Compare the terminal key with the commissioning sheet and the head with the last "
+            "paper record before trusting this bundle; README.txt says how.",
+            st["small"],
+        ),
+        _p("Findings", st["h2"]),
+    ]
+    reviews = [f for f in d.findings if f.level == "review"]
+    notes = [f for f in d.findings if f.level != "review"]
+    if not d.findings:
+        story.append(_p("None.", st["value"]))
+    for f in reviews:
+        story.append(_p(f"• {f.text}", st["value"]))
+    for f in notes:
+        story.append(_p(f"• (note) {f.text}", st["small"]))
+    story.append(_p("Incidents", st["h2"]))
+    if not d.incidents:
+        story.append(_p("No incidents in the journal.", st["value"]))
+    else:
+        # One plain row per incident (thousands over ten years render quickly);
+        # the full phase and deadline tables only where a deadline was missed.
+        story.append(
+            _plain_grid(
+                ["Incident", "Phases", "First", "Last", "Deadlines"],
+                [
+                    [
+                        inc.incident + (" (drill)" if inc.test else ""),
+                        str(len(inc.phases)),
+                        inc.phases[0][1][:16] if inc.phases else "—",
+                        inc.phases[-1][0] if inc.phases else "—",
+                        "; ".join(f"{x.label.split(' ')[0]} {x.status}" for x in inc.deadlines)
+                        or "—",
+                    ]
+                    for inc in d.incidents
+                ],
+                [34 * mm, 13 * mm, 28 * mm, 36 * mm, CONTENT_W - 111 * mm],
+            )
+        )
+    for inc in d.incidents:
+        if not any(x.status in ("missed", "not judged") for x in inc.deadlines):
+            continue
+        title = f"Incident {inc.incident}" + (" (test drill)" if inc.test else "")
+        story.append(Spacer(1, 2 * mm))
+        story.append(_p(title, st["label"]))
+        story.append(
+            _grid(
+                ["Phase", "When"],
+                [[p, w] for p, w in inc.phases] or [["—", ""]],
+                [70 * mm, CONTENT_W - 70 * mm],
+                st,
+            )
+        )
+        story.append(Spacer(1, 1 * mm))
+        story.append(
+            _grid(
+                ["Deadline", "Status", "Detail"],
+                [[x.label, x.status.upper(), x.detail] for x in inc.deadlines],
+                [80 * mm, 24 * mm, CONTENT_W - 104 * mm],
+                st,
+            )
+        )
+    story += [
+        _p("Custodians", st["h2"]),
+        _grid(
+            ["Id", "Name", "Status"],
+            [[a, b, c] for a, b, c in d.custodians] or [["—", "", ""]],
+            [36 * mm, 90 * mm, CONTENT_W - 126 * mm],
+            st,
+        ),
+        _p("Accounts", st["h2"]),
+        _grid(
+            ["Account", "System", "Storage location", "Authorised", "Last tested", "Status"],
+            [
+                [
+                    a.account,
+                    a.system,
+                    a.storage_location,
+                    ", ".join(a.authorised),
+                    a.last_tested.isoformat() if a.last_tested else "never",
+                    a.status,
+                ]
+                for a in d.accounts
+            ]
+            or [["—", "", "", "", "", ""]],
+            [44 * mm, 26 * mm, 30 * mm, 30 * mm, 21 * mm, CONTENT_W - 151 * mm],
+            st,
+        ),
+        _p("Envelopes", st["h2"]),
+        _grid(
+            ["Serial", "Account", "State", "Since"],
+            [[e.serial, e.account or "—", e.state, _local(e.since, tz)] for e in d.envelopes]
+            or [["—", "", "", ""]],
+            [32 * mm, 62 * mm, 30 * mm, CONTENT_W - 124 * mm],
+            st,
+        ),
+    ]
+    return _build(d, story)
+
+
 _RENDERERS: dict[type[Document], Callable[[Any], bytes]] = {
     CredentialSheet: _credential_sheet,
     EnvelopeLabel: _envelope_label,
@@ -940,6 +1094,7 @@ _RENDERERS: dict[type[Document], Callable[[Any], bytes]] = {
     CommissioningSheet: _commissioning_sheet,
     InventoryReport: _inventory_report,
     AlertSlip: _alert_slip,
+    AuditReport: _audit_report,
 }
 
 

@@ -22,6 +22,10 @@ from hardware.printing.render import render
 from kiosk.documents import (
     AlertSlip,
     ApproverAttempt,
+    AuditDeadline,
+    AuditFinding,
+    AuditIncident,
+    AuditReport,
     CommissioningSheet,
     CredentialSheet,
     Document,
@@ -242,7 +246,42 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
             "Call security on ext. 4199 and hand them this slip.",
         ),
     )
-    return [cred, label, inv, sess, comm, invent, alert]
+    audit = AuditReport(
+        meta=meta,
+        bundle=f"sealroom-export-{pol.kiosk_id}-20260316T173200Z",
+        key_fingerprint=comm.key_fingerprint,
+        genesis_hash=_h("genesis"),
+        entries=head.seq,
+        created_at=t0 + dt.timedelta(hours=3),
+        custodians=(
+            ("dana", "Dana Whitfield (IT Director)", "active"),
+            ("priya", "Priya Raman (Security Lead)", "active"),
+            ("avery", "Avery Stone (Internal audit)", "active, auditor"),
+        ),
+        accounts=invent.accounts,
+        envelopes=invent.envelopes,
+        incidents=(
+            AuditIncident(
+                "INC-2026-0316",
+                False,
+                (
+                    ("Invocation declared", "2026-03-16 14:32 UTC · entry 1201"),
+                    ("Envelope opened", "2026-03-16 14:51 UTC · entry 1207"),
+                    ("Session ended", "2026-03-16 15:18 UTC · entry 1214"),
+                    ("Session record signed", "2026-03-16 16:02 UTC · entry 1216"),
+                ),
+                (
+                    AuditDeadline("Session documentation (2 h)", "met", "due 17:18 UTC"),
+                    AuditDeadline("Post-incident review (5 business days)", "open", "due 03-23"),
+                ),
+            ),
+        ),
+        findings=(
+            AuditFinding("review", "account emergency-admin-01: rotation not done after opening"),
+            AuditFinding("note", "2 entries of kind 'drill.note', unknown to this verifier"),
+        ),
+    )
+    return [cred, label, inv, sess, comm, invent, alert, audit]
 
 
 _PASSPHRASE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # noqa: S105 - an alphabet, not a secret

@@ -1,0 +1,369 @@
+"""Deadline findings: what the journal shows was done late, or not at all.
+
+Spec section 7 asks a verifier to report, as findings, the deadlines the
+journal shows were missed: approver notice after 1 hour, session
+documentation after 2 hours, post-incident review after 5 business days,
+rotation not done after an opening, quarterly test overdue.
+
+Why a table of rules: the spec fixes the *deadlines* but only some of the
+*kinds* that start and meet them (``invocation.declared``,
+``envelope.opened``, ``credential.rotated``, ``envelope.registered``,
+``session.signed``). The rest are this project's kinds, recorded by the
+procedure engine; their names are listed in :data:`RULES` (and in
+``kiosk/verify/README.md``) so that adding or renaming a kind is a one-line
+change, not new logic.
+
+Invariants:
+
+* A rule judges only what the journal records. If an incident has the entry
+  that meets a deadline but not the one that starts it (for example a
+  signed session record but no recorded session end), the rule says it
+  could not judge, as a note, instead of guessing a start time.
+* Times: an entry's ``data.at`` (when it says the thing happened) is used if
+  it is not later than the entry's ``ts`` (when it was recorded); else ``ts``.
+* "Now" is the bundle's ``created_at``: a deadline still open at export time
+  is not a finding; one that had passed with nothing recorded is.
+* Windows are the spec's fixed values, not the terminal's policy file (an
+  auditor's machine does not have it). Business days are Monday to Friday in
+  UTC: the verifier does not know the terminal's holiday calendar, so a
+  review deadline that falls across a public holiday may be reported a day
+  early; the finding says which calendar was used.
+* Test drills (entries with ``data.test`` true) need no post-incident review
+  and no approver notice, but an opened test envelope still needs rotation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.clock import UTC, format_ts, is_ts, parse_ts
+
+#: Project kinds (procedure engine, issue 5) that the rules below read.
+SESSION_ENDED = "session.ended"
+APPROVER_NOTIFIED = "approver.notified"
+EXCEPTION_OPENED = "exception.opened"
+EXCEPTION_SIGNED_OFF = "exception.signed_off"
+REVIEW_COMPLETED = "review.completed"
+
+QUARTER = dt.timedelta(days=92)
+
+
+@dataclass(frozen=True)
+class DeadlineFinding:
+    code: str
+    message: str
+    seq: int | None = None
+    level: str = "review"  # "review" (a reviewer must look) or "note"
+
+
+@dataclass
+class Incident:
+    """What the journal says about one incident id (``data.incident``)."""
+
+    id: str
+    first: dict[str, tuple[str, int]] = field(default_factory=dict)  # kind -> (ts, seq)
+    exceptions: set[str] = field(default_factory=set)
+    test: bool = False
+
+
+@dataclass
+class AccountFacts:
+    registered: tuple[str, int] | None = None
+    openings: list[tuple[str, int]] = field(default_factory=list)
+    renewals: list[int] = field(default_factory=list)  # seqs of rotations, new sealed envelopes
+    last_test: str | None = None
+
+
+@dataclass
+class Facts:
+    """Folded from the verified entries in order (see :meth:`observe`)."""
+
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    accounts: dict[str, AccountFacts] = field(default_factory=dict)
+    envelope_account: dict[str, str] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)
+
+    def observe(self, seq: int, ts: str, kind: str, data: dict[str, Any]) -> None:
+        self.kinds.add(kind)
+        test = data.get("test") is True
+        exception = data.get("exception")
+        incident_id = data.get("incident")
+        if isinstance(incident_id, str) and incident_id:
+            inc = self.incidents.setdefault(incident_id, Incident(incident_id))
+            # The time the entry says it happened (data.at), never later than recorded.
+            at = data.get("at")
+            when = at if is_ts(at) and isinstance(at, str) and at <= ts else ts
+            inc.first.setdefault(kind, (when, seq))
+            if isinstance(exception, str) and exception:
+                inc.exceptions.add(exception)
+            if kind == "invocation.declared" and test:
+                inc.test = True
+        serial = data.get("serial")
+        account = data.get("account")
+        if kind == "envelope.registered" and isinstance(serial, str) and isinstance(account, str):
+            self.envelope_account[serial] = account
+        if not isinstance(account, str) and isinstance(serial, str):
+            account = self.envelope_account.get(serial)
+        if not isinstance(account, str):
+            return
+        facts = self.accounts.setdefault(account, AccountFacts())
+        if kind == "account.registered" and facts.registered is None:
+            facts.registered = (ts, seq)
+        elif kind == "envelope.opened":
+            facts.openings.append((ts, seq))
+        elif kind in ("credential.rotated", "envelope.registered"):
+            facts.renewals.append(seq)
+        if test:
+            facts.last_test = ts
+
+
+def add_business_days(start: dt.datetime, days: int) -> dt.datetime:
+    """End (23:59:59.999 UTC) of the ``days``-th Monday-Friday after ``start``'s date."""
+    day = start.astimezone(UTC).date()
+    left = days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return dt.datetime.combine(day, dt.time(23, 59, 59, 999000), tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ts(text: str) -> dt.datetime | None:
+    try:
+        return parse_ts(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class WindowRule:
+    """An incident deadline: from the first ``start`` kind to the first ``done`` kind."""
+
+    code: str
+    label: str
+    start: tuple[str, ...]
+    done: tuple[str, ...]
+    deadline: Callable[[dt.datetime], dt.datetime]
+    applies: Callable[[Incident], bool] = lambda inc: True
+
+    def status(self, inc: Incident, now: dt.datetime) -> DeadlineStatus | None:
+        """Where this deadline stands for one incident (None: does not apply / not started)."""
+        if not self.applies(inc):
+            return None
+        started = _first(inc, self.start)
+        done = _first(inc, self.done)
+        if started is None:
+            if done is None:
+                return None
+            return DeadlineStatus(self, "not judged", None, done[0], done[1])
+        start_at = _ts(started[0])
+        if start_at is None:
+            return DeadlineStatus(self, "not judged", None, None, started[1])
+        due = self.deadline(start_at)
+        if done is not None:
+            done_at = _ts(done[0])
+            late = done_at is None or done_at > due
+            return DeadlineStatus(self, "missed" if late else "met", due, done[0], done[1])
+        if now > due:
+            return DeadlineStatus(self, "missed", due, None, started[1])
+        return DeadlineStatus(self, "open", due, None, started[1])
+
+    def check(self, facts: Facts, now: dt.datetime) -> list[DeadlineFinding]:
+        out: list[DeadlineFinding] = []
+        for inc in facts.incidents.values():
+            st = self.status(inc, now)
+            if st is None or st.state in ("met", "open"):
+                continue
+            if st.state == "not judged":
+                out.append(
+                    DeadlineFinding(
+                        f"deadline.{self.code}.not_judged",
+                        f"incident {inc.id}: {self.label} cannot be judged: the journal "
+                        f"records no {' or '.join(self.start)} entry to start it",
+                        st.seq,
+                        "note",
+                    )
+                )
+            elif st.done_ts is not None:
+                out.append(
+                    DeadlineFinding(
+                        f"deadline.{self.code}",
+                        f"incident {inc.id}: {self.label} missed — due {_fmt(st.due)}, "
+                        f"done {st.done_ts} (entry {st.seq})",
+                        st.seq,
+                    )
+                )
+            else:
+                out.append(
+                    DeadlineFinding(
+                        f"deadline.{self.code}",
+                        f"incident {inc.id}: {self.label} missed — due {_fmt(st.due)}, "
+                        f"no {' or '.join(self.done)} entry by the time of export",
+                        st.seq,
+                    )
+                )
+        return out
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    """One deadline of one incident: ``state`` is met, missed, open or "not judged"."""
+
+    rule: WindowRule
+    state: str
+    due: dt.datetime | None
+    done_ts: str | None
+    seq: int | None
+
+
+def _fmt(when: dt.datetime | None) -> str:
+    return format_ts(when) if when is not None else "?"
+
+
+def incident_deadlines(facts: Facts, now: dt.datetime) -> dict[str, list[DeadlineStatus]]:
+    """Every incident's window deadlines, for the audit report (met ones too)."""
+    out: dict[str, list[DeadlineStatus]] = {}
+    for inc in facts.incidents.values():
+        rows = []
+        for rule in RULES:
+            if isinstance(rule, WindowRule):
+                st = rule.status(inc, now)
+                if st is not None:
+                    rows.append(st)
+        out[inc.id] = rows
+    return out
+
+
+def _first(inc: Incident, kinds: Iterable[str]) -> tuple[str, int] | None:
+    """The first entry of the first kind (in preference order) the incident has."""
+    for k in kinds:
+        if k in inc.first:
+            return inc.first[k]
+    return None
+
+
+def _mentions(word: str) -> Callable[[Incident], bool]:
+    return lambda inc: not inc.test and any(word in e for e in inc.exceptions)
+
+
+@dataclass(frozen=True)
+class RotationRule:
+    """An opened envelope's account must get a new credential (or a new sealed envelope)."""
+
+    code: str = "rotation"
+
+    def check(self, facts: Facts, now: dt.datetime) -> list[DeadlineFinding]:
+        out = []
+        for account, acc in sorted(facts.accounts.items()):
+            if not acc.openings:
+                continue
+            ts, seq = acc.openings[-1]
+            if not any(r > seq for r in acc.renewals):
+                out.append(
+                    DeadlineFinding(
+                        "deadline.rotation",
+                        f"account {account}: rotation not done after the envelope opened at {ts} "
+                        f"(entry {seq}); no credential.rotated or new envelope.registered since",
+                        seq,
+                    )
+                )
+        return out
+
+
+@dataclass(frozen=True)
+class DrillRule:
+    """Every account in the inventory is tested (a drill, ``data.test``) each quarter."""
+
+    code: str = "quarterly_test"
+
+    def check(self, facts: Facts, now: dt.datetime) -> list[DeadlineFinding]:
+        out = []
+        for account, acc in sorted(facts.accounts.items()):
+            if acc.registered is None:
+                continue
+            since = acc.last_test or acc.registered[0]
+            since_at = _ts(since)
+            if since_at is None or now - since_at <= QUARTER:
+                continue
+            what = f"last tested {acc.last_test}" if acc.last_test else "never tested"
+            out.append(
+                DeadlineFinding(
+                    "deadline.quarterly_test",
+                    f"account {account}: quarterly test overdue ({what}; due "
+                    f"{format_ts(since_at + QUARTER)})",
+                    acc.registered[1],
+                )
+            )
+        return out
+
+
+#: The deadline rules, in the order findings are listed.
+RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
+    WindowRule(
+        "approver_notice",
+        "notifying the approver within 1 hour of completing the procedure "
+        "(emergency exception: no approver reached)",
+        start=(SESSION_ENDED,),
+        done=(APPROVER_NOTIFIED,),
+        deadline=lambda t: t + dt.timedelta(hours=1),
+        applies=_mentions("approver"),
+    ),
+    WindowRule(
+        "solo_signoff",
+        "executive sign-off of solo access within 1 hour",
+        start=(EXCEPTION_OPENED, "envelope.opened", "invocation.declared"),
+        done=(EXCEPTION_SIGNED_OFF,),
+        deadline=lambda t: t + dt.timedelta(hours=1),
+        applies=_mentions("solo"),
+    ),
+    WindowRule(
+        "documentation",
+        "session documentation (signed session record) within 2 hours of the session's end",
+        start=(SESSION_ENDED,),
+        done=("session.signed",),
+        deadline=lambda t: t + dt.timedelta(hours=2),
+    ),
+    WindowRule(
+        "review",
+        "post-incident review within 5 business days (Monday-Friday, UTC; holidays unknown "
+        "to the verifier)",
+        start=("invocation.declared",),
+        done=(REVIEW_COMPLETED,),
+        deadline=lambda t: add_business_days(t, 5),
+        applies=lambda inc: not inc.test,
+    ),
+    RotationRule(),
+    DrillRule(),
+)
+
+#: Kinds some rule needs, and which incidents need them; if such incidents exist but
+#: the kind never appears in the journal, a note says the deadline was judged partly.
+NEEDED_KINDS: tuple[tuple[str, Callable[[Incident], bool]], ...] = (
+    (SESSION_ENDED, lambda inc: "envelope.opened" in inc.first),
+    (APPROVER_NOTIFIED, _mentions("approver")),
+    (EXCEPTION_SIGNED_OFF, _mentions("solo")),
+    (REVIEW_COMPLETED, lambda inc: not inc.test and "invocation.declared" in inc.first),
+)
+
+
+def check_deadlines(facts: Facts, now: dt.datetime) -> list[DeadlineFinding]:
+    out: list[DeadlineFinding] = []
+    for rule in RULES:
+        out.extend(rule.check(facts, now))
+    for kind, needs in NEEDED_KINDS:
+        if kind not in facts.kinds and any(needs(i) for i in facts.incidents.values()):
+            out.append(
+                DeadlineFinding(
+                    "deadline.data_missing",
+                    f"the journal has no {kind} entries, so the deadlines that need them "
+                    "are judged only as far as the other entries allow",
+                    None,
+                    "note",
+                )
+            )
+    return out
