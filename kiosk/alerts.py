@@ -19,14 +19,8 @@ from kiosk.policy import Policy
 
 
 def alerted_deadlines(journal: Journal) -> set[str]:
-    """Keys of deadlines that already have an alert entry."""
-    keys: set[str] = set()
-    for entry in journal.entries():
-        if entry.kind == "alert.raised":
-            detail = entry.data.get("detail")
-            if isinstance(detail, dict) and isinstance(detail.get("deadline"), str):
-                keys.add(detail["deadline"])
-    return keys
+    """Keys of deadlines that already have an alert entry (folded by the projection)."""
+    return set(journal.state.alerted_deadlines)
 
 
 def raise_overdue(journal: Journal, policy: Policy, now: dt.datetime) -> list[Entry]:

@@ -23,6 +23,7 @@ public holidays of the chosen country (and subdivision) do not count.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Iterable
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 import holidays
 
-from kiosk.clock import parse_ts
+from kiosk.clock import parse_ts as _parse_ts
 from kiosk.policy import Policy
 from kiosk.state import State
 
@@ -43,6 +44,9 @@ KINDS = (
     "checkout",
     "drill",
 )
+
+#: Deadlines that start again for the same subject (see :attr:`Deadline.key`).
+RECURRING = frozenset({"drill", "checkout"})
 
 LABELS = {
     "approver_notice": "Notify the emergency approver",
@@ -66,6 +70,14 @@ class Deadline:
 
     @property
     def key(self) -> str:
+        """Identifies the deadline for "alert once".
+
+        Deadlines that recur for the same subject (the quarterly test of an
+        account, a second check-out of a returned envelope) carry their start
+        date, so each occurrence is alerted once rather than only the first.
+        """
+        if self.kind in RECURRING:
+            return f"{self.kind}:{self.subject}@{self.starts.strftime('%Y%m%dT%H%M%S')}"
         return f"{self.kind}:{self.subject}"
 
     @property
@@ -80,6 +92,12 @@ class Deadline:
 
     def remaining(self, now: dt.datetime) -> dt.timedelta:
         return self.due - now
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def parse_ts(text: str) -> dt.datetime:
+    """:func:`kiosk.clock.parse_ts`, memoised: the deadline model re-reads every history."""
+    return _parse_ts(text)
 
 
 @functools.lru_cache(maxsize=32)
@@ -158,10 +176,11 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     inc.reviewed_at,
                 )
             )
+    sealed_times = _registrations(state)
     for env in state.envelopes.values():
         opened = _last(env.history, "envelope.opened")
         if opened is not None and env.account is not None:
-            sealed_after = _first_after(state, env.account, opened)
+            sealed_after = _first_after(sealed_times.get(env.account, []), opened)
             out.append(
                 Deadline(
                     "rotation",
@@ -220,17 +239,24 @@ def _last(history: Iterable[tuple[int, str, str]], kind: str) -> dt.datetime | N
     return found
 
 
-def _first_after(state: State, account: str, after: dt.datetime) -> dt.datetime | None:
-    """When a new envelope for ``account`` was first sealed after ``after``."""
-    best: dt.datetime | None = None
+def _registrations(state: State) -> dict[str, list[dt.datetime]]:
+    """Per account, the sorted times envelopes were sealed in the safe (one pass)."""
+    out: dict[str, list[dt.datetime]] = {}
     for env in state.envelopes.values():
-        if env.account != account:
+        if env.account is None:
             continue
         for _seq, ts, kind in env.history:
-            t = parse_ts(ts)
-            if kind == "envelope.registered" and t >= after and (best is None or t < best):
-                best = t
-    return best
+            if kind == "envelope.registered":
+                out.setdefault(env.account, []).append(parse_ts(ts))
+    for times in out.values():
+        times.sort()
+    return out
+
+
+def _first_after(sealed: list[dt.datetime], after: dt.datetime) -> dt.datetime | None:
+    """When a new envelope for the account was first sealed after ``after``."""
+    i = bisect.bisect_left(sealed, after)
+    return sealed[i] if i < len(sealed) else None
 
 
 def _first_event_after(

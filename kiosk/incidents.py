@@ -27,6 +27,8 @@ PHASES = ("declared", "retrieval", "access", "documentation", "reset", "review",
 EXCEPTION_APPROVER_UNREACHABLE = "approver-unreachable"
 EXCEPTION_SOLO_ACCESS = "solo-access"
 EXCEPTIONS = (EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS)
+#: Kinds recorded before the invocation record exists (kept until it does).
+EARLY_KINDS = frozenset({"approver.contacted", "exception.opened"})
 
 
 def when(entry: Entry, data: dict[str, Any], key: str = "at") -> dt.datetime:
@@ -59,6 +61,21 @@ class Incident:
     rotated_at: dt.datetime | None = None
     reviewed_at: dt.datetime | None = None
     escalated: bool = False
+    #: custodian ids of the declaring party and the second authorised person
+    people: list[str] = field(default_factory=list)
+    witness: dict[str, Any] | None = None
+    record: dict[str, Any] = field(default_factory=dict)
+    acknowledged_at: dt.datetime | None = None
+    sheet_confirmed: bool = False
+    access_problems: list[str] = field(default_factory=list)
+    discrepancies: int = 0
+    verified_at: dt.datetime | None = None
+    verification_serial: str | None = None
+
+    @property
+    def solo(self) -> bool:
+        """Solo access (second person unavailable) was declared."""
+        return EXCEPTION_SOLO_ACCESS in self.exceptions
 
     @property
     def open(self) -> bool:
@@ -75,6 +92,10 @@ class IncidentBook:
 
     def __init__(self) -> None:
         self.by_id: dict[str, Incident] = {}
+        # Approver contact attempts (and the no-approver exception) happen
+        # before the invocation record exists (procedure phase 1, steps 1-3):
+        # they are kept here and attached when the incident is declared.
+        self._early: dict[str, list[Entry]] = {}
 
     def get(self, incident_id: str) -> Incident | None:
         return self.by_id.get(incident_id)
@@ -86,17 +107,33 @@ class IncidentBook:
         data = entry.data
         iid = data.get("incident")
         if entry.kind == "invocation.declared" and isinstance(iid, str):
-            self.by_id[iid] = Incident(
+            raw = data.get("record")
+            record: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            inc = Incident(
                 iid,
                 parse_ts(entry.ts),
                 entry.seq,
                 test=bool(data.get("test")),
                 account=data.get("account"),
+                record=dict(record),
             )
+            self.by_id[iid] = inc
+            for key in ("declared_by", "second_person"):
+                person = record.get(key)
+                if isinstance(person, dict) and isinstance(person.get("custodian"), str):
+                    inc.people.append(person["custodian"])
+            witness = record.get("witness")
+            inc.witness = dict(witness) if isinstance(witness, dict) else None
             if data.get("exception"):
-                self.by_id[iid].exceptions[str(data["exception"])] = parse_ts(entry.ts)
+                inc.exceptions[str(data["exception"])] = parse_ts(entry.ts)
+            for early in self._early.pop(iid, []):
+                self.apply(early)
             return
-        if not isinstance(iid, str) or iid not in self.by_id:
+        if not isinstance(iid, str):
+            return
+        if iid not in self.by_id:
+            if entry.kind in EARLY_KINDS:
+                self._early.setdefault(iid, []).append(entry)
             return
         inc = self.by_id[iid]
         kind = entry.kind
@@ -110,6 +147,22 @@ class IncidentBook:
             inc.signed_off.setdefault(str(data["exception"]), when(entry, data))
         elif kind == "approver.notified":
             inc.approver_notified_at = inc.approver_notified_at or when(entry, data)
+        elif kind == "invocation.acknowledged":
+            inc.acknowledged_at = parse_ts(entry.ts)
+        elif kind == "sheet.confirmed":
+            inc.sheet_confirmed = True
+        elif kind == "access.problem":
+            inc.access_problems.append(str(data["problem"]))
+        elif kind == "documentation.discrepancy":
+            inc.discrepancies += 1
+        elif kind == "review.escalated":
+            inc.escalated = True
+        elif kind == "verification.completed":
+            inc.verified_at = parse_ts(entry.ts)
+        elif data.get("purpose") == "verification":
+            # The test retrieval after a reset is not the incident's opening.
+            if kind == "envelope.opened":
+                inc.verification_serial = str(data["serial"])
         elif kind == "envelope.checked_out":
             inc.envelopes_checked_out.append(str(data["serial"]))
             inc.account = inc.account or envelope_account
@@ -136,7 +189,7 @@ class IncidentBook:
         elif kind == "credential.rotated":
             inc.rotated_at = parse_ts(entry.ts)
             if inc.signed_at is not None:
-                inc.advance("review")
+                inc.advance("closed" if inc.test else "review")
         elif kind == "review.completed":
             inc.reviewed_at = parse_ts(entry.ts)
             inc.escalated = bool(data.get("escalated"))
@@ -154,4 +207,4 @@ class IncidentBook:
                 if inc.reviewed_at is not None:
                     inc.advance("closed")
                 elif inc.signed_at is not None:
-                    inc.advance("review")
+                    inc.advance("closed" if inc.test else "review")

@@ -571,6 +571,219 @@ MESSAGES: dict[str, Message] = {
     "approval.refused": Message("The approval was refused: {reason}.", "{advice}"),
     "scan.invalid": Message("That scan was refused: {reason}.", "{advice}"),
     "export.failed": Message("The export failed: {reason}.", "{advice}", True),
+    # == procedure messages (the break-glass procedure engine, kiosk/procedures) ==
+    "procedure.refused": Message("This step was refused: {reason}.", "Correct it and try again."),
+    "procedure.step_failed": Message(
+        "The step '{step}' could not be completed: {reason}", "Correct it and submit it again."
+    ),
+    "procedure.flow_done": Message(
+        "The {flow} is already complete.", "Go on with the next phase from the dashboard."
+    ),
+    "procedure.unknown_field": Message(
+        "'{field}' is not asked for by the step '{step}'.", "Fill in only the fields shown."
+    ),
+    "procedure.field_missing": Message("{field} is required.", "Fill it in.", True),
+    "procedure.not_text": Message("This must be text.", "Type it in words.", True),
+    "procedure.length": Message(
+        "This must be {low} to {high} characters long.", "Shorten or complete it.", True
+    ),
+    "procedure.control_char": Message(
+        "This contains an invisible control character.", "Type it again.", True
+    ),
+    "procedure.sentences": Message(
+        "The reason has {count} sentences; the procedure asks for {low} to {high}.",
+        "Summarise the incident in two to three sentences, each ending with a full stop.",
+        True,
+    ),
+    "procedure.not_bool": Message("Answer yes or no.", "Choose one.", True),
+    "procedure.must_confirm": Message(
+        "This must be confirmed before going on.",
+        "Do what it says, then confirm it. If it cannot be done, stop and call security.",
+        True,
+    ),
+    "procedure.choice": Message("Choose one of: {options}.", "Pick one from the list.", True),
+    "procedure.naive_time": Message(
+        "The time has no time zone.", "Give the time with its zone.", True
+    ),
+    "procedure.not_time": Message("This is not a time.", "Give a date and time.", True),
+    "procedure.future_time": Message(
+        "That time is in the future.", "Give the time it actually happened.", True
+    ),
+    "procedure.not_person": Message(
+        "A person needs a name and a role.", "Give both the name and the role.", True
+    ),
+    "procedure.list": Message("At least {low} item(s) are needed.", "Add them.", True),
+    "procedure.not_custodian": Message(
+        "{custodian} is not an enrolled custodian.",
+        "Choose a person on the approved break-glass access list.",
+        True,
+    ),
+    "procedure.second_person_missing": Message(
+        "No second authorised person was named.",
+        "Name the second person. If none is available and it is truly urgent, choose solo "
+        "access: an executive must then sign off within 1 hour.",
+        True,
+    ),
+    "procedure.same_person": Message(
+        "The second authorised person must be someone else.",
+        "Dual control needs two different people.",
+        True,
+    ),
+    "procedure.two_people": Message(
+        "This step needs two different custodians.",
+        "Name a second authorised person with their own key.",
+    ),
+    "procedure.account_unclear": Message(
+        "The inventory does not give one break-glass account for '{system}' (candidates: "
+        "{candidates}).",
+        "Choose the account from the inventory. If still unclear, consult the system owner and "
+        "name them.",
+        True,
+    ),
+    "procedure.mapping_unconfirmed": Message(
+        "Account {account} is registered for {system}, not for the system named.",
+        "Consult the system owner and name them, or choose the matching account.",
+        True,
+    ),
+    "procedure.no_account": Message(
+        "Account {account} is not in the inventory.",
+        "Check the inventory, or register the account under dual control first.",
+    ),
+    "procedure.account_exists": Message(
+        "Account {account} is already in the inventory.", "Use another account id.", True
+    ),
+    "procedure.not_authorised": Message(
+        "{name} is not authorised for account {account}.",
+        "Only persons on the account's authorised list may retrieve its credentials.",
+        True,
+    ),
+    "procedure.attempts_channels": Message(
+        "The approver has not yet been tried by {missing}.",
+        "Try phone, messaging and email and record each attempt before proceeding under the "
+        "emergency exception.",
+        True,
+    ),
+    "procedure.attempts_too_short": Message(
+        "Approvers have been tried for less than {minutes} minutes.",
+        "Keep trying and recording attempts; the emergency exception opens in about {left} "
+        "minute(s).",
+        True,
+    ),
+    "procedure.no_approval": Message(
+        "Neither an approval nor the emergency exception is recorded.",
+        "Record the approver's answer, or the attempts to reach one.",
+    ),
+    "procedure.no_incident": Message(
+        "Incident {incident} is not in the journal.", "Choose an incident from the dashboard."
+    ),
+    "procedure.not_acknowledged": Message(
+        "Incident {incident} has not been acknowledged by both parties.",
+        "Both parties acknowledge the invocation before anything else.",
+    ),
+    "procedure.wrong_envelope": Message(
+        "Envelope {serial} holds the credentials of {holds}, not of {account}.",
+        "Put it back and take the envelope of {account} (sealed: {options}).",
+        True,
+    ),
+    "procedure.not_this_envelope": Message(
+        "{serial} is not the envelope of this step ({expected}).",
+        "Scan the serial of the envelope in front of you; if they differ, stop and call security.",
+        True,
+    ),
+    "procedure.not_this_incident": Message(
+        "Envelope {serial} was not checked out for incident {incident}.",
+        "Scan the envelope that was taken out for this incident.",
+        True,
+    ),
+    "procedure.photo_required": Message(
+        "A tampered envelope needs a photograph reference.",
+        "Photograph the condition and enter the photograph's reference. Do not open it.",
+        True,
+    ),
+    "procedure.sheet_mismatch": Message(
+        "The sheet's QR code does not belong to envelope {serial} (it names {scanned}).",
+        "Do not use these credentials. Put the sheet back in the envelope and call security.",
+    ),
+    "procedure.phase_incomplete": Message(
+        "The {phase} phase is not complete.",
+        "Each phase is completed before the next one starts: finish it first.",
+    ),
+    "procedure.baseline_required": Message(
+        "The baseline reference is missing.",
+        "Before changing anything, capture the current state (screenshots, exports) and give "
+        "its reference.",
+        True,
+    ),
+    "procedure.status_check_required": Message(
+        "The account status has not been verified.",
+        "Verify the break-glass account's status in the admin portal with another admin "
+        "account, then record it.",
+        True,
+    ),
+    "procedure.before_access": Message(
+        "That time is before access was established.", "Give the right time.", True
+    ),
+    "procedure.justification_required": Message(
+        "An action outside the declared reason needs a justification.",
+        "Say why it was necessary, or do not perform it: break-glass is for the declared "
+        "emergency only.",
+        True,
+    ),
+    "procedure.already_signed": Message(
+        "The session record of {incident} is already signed.", "Nothing more to do here."
+    ),
+    "procedure.record_changed": Message(
+        "The session record changed after it was reviewed.",
+        "Review the updated record, then sign it.",
+        True,
+    ),
+    "procedure.rotation_not_due": Message(
+        "No rotation is due for account {account}: none of its envelopes was opened.",
+        "To add an envelope for it, use 'Seal a new envelope'.",
+    ),
+    "procedure.no_old_envelope": Message(
+        "No opened envelope of {account} is waiting to be destroyed.", "Call security."
+    ),
+    "procedure.capacity": Message(
+        "Each participant needs a capacity: one of {options}.", "Choose each one's capacity.", True
+    ),
+    "procedure.participants": Message(
+        "The review is missing: {missing}.",
+        "Include the invokers, the emergency approver, a security representative and the "
+        "system owner.",
+        True,
+    ),
+    "procedure.journal_disagrees": Message(
+        "The journal shows {what}.", "Answer 'no' and record it as a finding.", True
+    ),
+    "procedure.audit_events": Message(
+        "Audit events not confirmed: {missing}.",
+        "Check the system's audit logs; if an event is missing, investigate before going on.",
+        True,
+    ),
+    "procedure.chain_incomplete": Message(
+        "The documentation chain is incomplete: {missing}.",
+        "Complete the missing records, then verify again.",
+    ),
+    "procedure.no_exception": Message(
+        "No '{exception}' exception was recorded for this incident.",
+        "This step belongs to that troubleshooting path only.",
+    ),
+    "procedure.duplicate_serial": Message(
+        "Serial {serial} was scanned twice.", "Scan each bag once.", True
+    ),
+    "simulate.what": Message(
+        "Say what to simulate: a scenario or a number of years, not both.",
+        "Use --scenario NAME (one of {known}) or --years N.",
+    ),
+    "simulate.unknown_scenario": Message(
+        "There is no scenario named '{scenario}'.", "Choose one of: {known}."
+    ),
+    "simulate.years": Message("{years} years cannot be simulated.", "Choose 1 to 50 years."),
+    "simulate.not_empty": Message(
+        "{path} already holds a simulated terminal.", "Give an empty or new directory."
+    ),
+    # == end procedure messages ==
     # == export messages (audit export to USB) ==
     "export.not_approved": Message(
         "The export is not approved: {reason}.",

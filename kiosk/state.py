@@ -38,6 +38,25 @@ from kiosk.incidents import IncidentBook
 from kiosk.journal.entry import Entry
 from kiosk.journal.schema import is_dual
 
+#: Kinds that only make sense after their incident was declared.
+NEEDS_DECLARED = frozenset(
+    {
+        "invocation.acknowledged",
+        "session.started",
+        "session.action",
+        "session.ended",
+        "session.signed",
+        "exception.signed_off",
+        "approver.notified",
+        "review.completed",
+        "review.escalated",
+        "sheet.confirmed",
+        "access.problem",
+        "documentation.discrepancy",
+        "verification.completed",
+    }
+)
+
 ENVELOPE_STATES = ("blank_stock", "sealed", "checked_out", "opened", "quarantined", "destroyed")
 
 STATE_WORDS = {
@@ -126,6 +145,8 @@ class Envelope:
     account: str | None = None
     history: list[tuple[int, str, str]] = field(default_factory=list)  # (seq, ts, kind)
     test: bool = False
+    #: hash of the ``sheet.printed`` entry of the sheet sealed inside (if recorded)
+    sheet: str | None = None
 
 
 @dataclass
@@ -157,6 +178,8 @@ class State:
     alerts: dict[int, Alert] = field(default_factory=dict)
     incidents: IncidentBook = field(default_factory=IncidentBook)
     kinds_seen: dict[str, int] = field(default_factory=dict)
+    #: keys of deadlines that already have their ``deadline.overdue`` alert
+    alerted_deadlines: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------ queries
     def envelope_state(self, serial: str) -> str | None:
@@ -199,11 +222,52 @@ class State:
                 advice="A journal is created once.",
             )
         self._check_signers(entry)
+        self._check_incident(kind, data)
         handler = getattr(self, "_check_" + kind.replace(".", "_"), None)
         if handler is not None:
             handler(data)
         if kind in ENVELOPE_TRANSITIONS:
             self._check_envelope(kind, data)
+
+    def _check_incident(self, kind: str, data: dict[str, Any]) -> None:
+        """Entries that name an incident must fit it.
+
+        An incident is declared once; the steps after the declaration need a
+        declared incident; a test (drill) incident's entries are all marked
+        ``test`` and a real one's never are; and ``data.exception`` must name
+        an exception recorded for that incident (solo access cannot be
+        claimed after the fact by writing the word into an entry).
+        """
+        iid = data.get("incident")
+        if not isinstance(iid, str) or kind.startswith("alert."):
+            return
+        if kind == "invocation.declared":
+            if iid in self.incidents.by_id:
+                raise TransitionError(
+                    reason=f"Incident {iid} was already declared",
+                    advice="Each invocation gets a new incident reference.",
+                )
+            return
+        inc = self.incidents.get(iid)
+        if inc is None:
+            if kind in NEEDS_DECLARED:
+                raise TransitionError(
+                    reason=f"Incident {iid} was never declared",
+                    advice="Declare the invocation first (phase 1).",
+                )
+            return
+        if bool(data.get("test")) != inc.test:
+            raise TransitionError(
+                reason=f"Incident {iid} is {'a test' if inc.test else 'a real invocation'}, "
+                f"but this step is {'marked' if data.get('test') else 'not marked'} as a test",
+                advice="Every entry of a drill is marked as a test, and only those.",
+            )
+        exception = data.get("exception") if kind != "exception.opened" else None
+        if exception is not None and exception not in inc.exceptions:
+            raise TransitionError(
+                reason=f"No '{exception}' exception was recorded for incident {iid}",
+                advice="Record the exception (troubleshooting) before relying on it.",
+            )
 
     def _self_enrolment(self, entry: Entry) -> bool:
         """First two enrolments right after genesis sign themselves."""
@@ -446,6 +510,7 @@ class State:
         if kind == "envelope.registered":
             env.account = data["account"]
             env.test = bool(data.get("test"))
+            env.sheet = data.get("sheet")
             # A new envelope sealed in the safe ends "rotation due".
             self.accounts[data["account"]].rotation_due_since = None
         if end is None:
@@ -461,6 +526,9 @@ class State:
 
     def _apply_alert_raised(self, entry: Entry, data: dict[str, Any]) -> None:
         self.alerts[entry.seq] = Alert(entry.seq, entry.ts, data["alert"], data["summary"])
+        detail = data.get("detail")
+        if isinstance(detail, dict) and isinstance(detail.get("deadline"), str):
+            self.alerted_deadlines.add(detail["deadline"])
 
     def _check_alert_acknowledged(self, data: dict[str, Any]) -> None:
         alert = self.alerts.get(data["alert_seq"])

@@ -293,6 +293,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
             remove_terminal(root)
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Drive the real procedure flows with simulated keys, scanner and printer."""
+    import time
+
+    from hardware.sim.scenarios import SCENARIOS, simulate
+
+    if (args.scenario is None) == (args.years is None):
+        print("sealroom simulate: give --scenario NAME or --years N.", file=sys.stderr)
+        return 2
+    if args.scenario is not None and args.scenario not in SCENARIOS:
+        print(
+            f"sealroom simulate: unknown scenario {args.scenario!r}; "
+            f"one of {', '.join(SCENARIOS)}.",
+            file=sys.stderr,
+        )
+        return 2
+    started = time.monotonic()
+    sim = simulate(Path(args.data), args.scenario, args.years, seed=args.seed)
+    try:
+        head = sim.journal.head
+        print(f"Simulated terminal in {args.data}: {head.seq} entries, head {head.short}")
+        print(
+            f"Incidents: {len(sim.journal.state.incidents.by_id)}; "
+            f"documents printed: {len(sim.printer.jobs)}; "
+            f"{time.monotonic() - started:.1f} s"
+        )
+        print(f"Terminal public key: {Path(args.data) / 'kiosk.pub'}")
+    finally:
+        sim.terminal.close()
+    return 0
+
+
 def cmd_check_policy(args: argparse.Namespace) -> int:
     policy = _policy(args.file)
     print(f"{policy.source}: valid (sha256 {policy.sha256})")
@@ -373,6 +405,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_verify_arguments(p)
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "simulate", help="a headless terminal driven through the procedure by simulated people"
+    )
+    p.add_argument("--data", required=True, help="new directory for the simulated terminal")
+    p.add_argument("--scenario", help="emergency, tampered, unreachable-approver, solo or drill")
+    p.add_argument("--years", type=int, help="a realistic history of this many years")
+    p.add_argument("--seed", type=int, default=5, help="random seed of the history")
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("check-policy", help="validate a policy file and print its hash")
     p.add_argument("file", nargs="?", help="policy file (default: the one in assets/)")

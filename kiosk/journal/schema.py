@@ -143,6 +143,17 @@ CREDENTIAL = _obj(
     }
 )
 PERSON = _obj({"name": R(NAME), "role": R(NAME)})
+CHECKLIST = _obj(
+    {
+        "seal_unbroken": R(_bool),
+        "signatures_undisturbed": R(_bool),
+        "no_tears_or_holes": R(_bool),
+        "no_steaming": R(_bool),
+    }
+)
+#: Why an envelope leaves the safe: an incident, the test retrieval after a reset, a drill.
+PURPOSES = ("incident", "verification", "drill")
+CHANNELS = ("phone", "messaging", "email", "in-person", "video")
 
 
 @dataclass(frozen=True)
@@ -221,12 +232,21 @@ KINDS: dict[str, Kind] = {
             "sealed_at": O(_ts),
             "signed_across_seal": R(_bool),
             "test": O(_bool),
+            "incident": O(ID),
+            "resealed_from": O(SERIAL),
         },
         dual=True,
         doc="A sealed envelope was checked in to the safe.",
     ),
     "envelope.checked_out": Kind(
-        {"serial": R(SERIAL), "account": R(ID), "incident": R(ID), "test": O(_bool)},
+        {
+            "serial": R(SERIAL),
+            "account": R(ID),
+            "incident": R(ID),
+            "test": O(_bool),
+            "exception": O(ID),
+            "purpose": O(_one_of(*PURPOSES)),
+        },
         dual=True,
         doc="An envelope was taken out of the safe for an invocation.",
     ),
@@ -258,12 +278,20 @@ KINDS: dict[str, Kind] = {
             "exterior_signed": R(_bool),
             "exception": O(ID),
             "test": O(_bool),
+            "purpose": O(_one_of(*PURPOSES)),
         },
         dual=True,
         doc="An envelope was opened.",
     ),
     "envelope.returned": Kind(
-        {"serial": R(SERIAL), "incident": O(ID), "reason": R(TEXT), "test": O(_bool)},
+        {
+            "serial": R(SERIAL),
+            "incident": O(ID),
+            "reason": R(TEXT),
+            "test": O(_bool),
+            "exception": O(ID),
+            "checklist": O(CHECKLIST),
+        },
         dual=True,
         doc="An unopened envelope went back into the safe.",
     ),
@@ -273,6 +301,8 @@ KINDS: dict[str, Kind] = {
             "method": R(TEXT),
             "witness": O(PERSON),
             "reason": O(TEXT),
+            "incident": O(ID),
+            "test": O(_bool),
         },
         dual=True,
         doc="Old credentials (sheet and envelope) were destroyed.",
@@ -284,6 +314,8 @@ KINDS: dict[str, Kind] = {
             "old_serial": O(SERIAL),
             "test_login_ok": R(_bool),
             "incident": O(ID),
+            "performed_by": O(_list(NAME, 1, 10)),
+            "test": O(_bool),
         },
         dual=True,
         doc="The account's credential was replaced.",
@@ -307,6 +339,7 @@ KINDS: dict[str, Kind] = {
             "at": R(_ts),
             "outcome": R(_one_of("no-answer", "approved", "declined", "left-message")),
             "note": O(TEXT),
+            "test": O(_bool),
         },
         doc="An attempt to reach an emergency approver (channel, time, outcome).",
     ),
@@ -315,6 +348,7 @@ KINDS: dict[str, Kind] = {
             "incident": R(ID),
             "exception": R(_one_of("approver-unreachable", "solo-access")),
             "reason": R(TEXT),
+            "test": O(_bool),
         },
         doc="A policy exception of the procedure's troubleshooting table was invoked.",
     ),
@@ -325,6 +359,7 @@ KINDS: dict[str, Kind] = {
             "by": R(PERSON),
             "method": R(_one_of("phone", "messaging", "email", "in-person", "video")),
             "at": R(_ts),
+            "test": O(_bool),
         },
         doc="An executive signed off a policy exception (solo access within 1 hour).",
     ),
@@ -334,6 +369,7 @@ KINDS: dict[str, Kind] = {
             "approver": R(NAME),
             "channel": R(_one_of("phone", "messaging", "email", "in-person", "video")),
             "at": R(_ts),
+            "test": O(_bool),
         },
         doc="The approver was notified after an emergency exception (within 1 hour).",
     ),
@@ -344,6 +380,7 @@ KINDS: dict[str, Kind] = {
             "system": R(NAME),
             "at": R(_ts),
             "baseline_ref": O(TEXT),
+            "test": O(_bool),
         },
         doc="System access established with the retrieved credentials.",
     ),
@@ -356,11 +393,13 @@ KINDS: dict[str, Kind] = {
             "outside_reason": R(_bool),
             "narrated": R(_bool),
             "justification": O(TEXT),
+            "test": O(_bool),
+            "source": O(_one_of("live", "audit-log")),
         },
         doc="One significant action during the session, with its outcome.",
     ),
     "session.ended": Kind(
-        {"incident": R(ID), "at": R(_ts), "duration_minutes": R(_int(0))},
+        {"incident": R(ID), "at": R(_ts), "duration_minutes": R(_int(0)), "test": O(_bool)},
         doc="Logged out of the target system.",
     ),
     "review.completed": Kind(
@@ -373,13 +412,120 @@ KINDS: dict[str, Kind] = {
             "findings": O(LONG),
             "audit_log": O(_any_obj),
             "escalated": R(_bool),
+            "test": O(_bool),
         },
         doc="The post-incident review was held and recorded.",
     ),
     "session.signed": Kind(
-        {"incident": R(ID), "record_hash": R(_hex64), "summary": O(_any_obj), "exception": O(ID)},
+        {
+            "incident": R(ID),
+            "record_hash": R(_hex64),
+            "summary": O(_any_obj),
+            "exception": O(ID),
+            "test": O(_bool),
+        },
         dual=True,
         doc="The session record was reviewed and signed.",
+    ),
+    "invocation.acknowledged": Kind(
+        {
+            "incident": R(ID),
+            "acknowledged_by": R(_list(ID, 1, 2)),
+            "witness_present": R(_bool),
+            "exception": O(ID),
+            "test": O(_bool),
+        },
+        dual=True,
+        doc="Both parties acknowledged the invocation (procedure phase 1, step 4).",
+    ),
+    "sheet.printed": Kind(
+        {
+            "account": R(ID),
+            "serial": R(SERIAL),
+            "sheet_ref": R(ID),
+            "purpose": R(_one_of("rotation", "provision")),
+            "incident": O(ID),
+            "test": O(_bool),
+        },
+        doc="A new credential sheet was printed for the bag it will be sealed in (its QR "
+        "names this entry).",
+    ),
+    "sheet.confirmed": Kind(
+        {
+            "incident": R(ID),
+            "serial": R(SERIAL),
+            "sheet_seq": R(_int(1)),
+            "test": O(_bool),
+        },
+        doc="The sheet's QR, scanned after opening, matched the envelope.",
+    ),
+    "access.problem": Kind(
+        {
+            "incident": R(ID),
+            "problem": R(_one_of("login-failed", "mfa-unavailable")),
+            "cause": R(TEXT),
+            "resolution": R(TEXT),
+            "account_status_checked": O(_bool),
+            "provider_contacted": O(_bool),
+            "reference": O(TEXT),
+            "test": O(_bool),
+        },
+        doc="Break-glass login failed or its MFA method was unavailable (troubleshooting).",
+    ),
+    "documentation.discrepancy": Kind(
+        {
+            "incident": R(ID),
+            "audit_log_ref": R(TEXT),
+            "description": R(TEXT),
+            "investigation": R(TEXT),
+            "test": O(_bool),
+        },
+        doc="Actions performed exceeded what was documented; reconstructed from audit logs.",
+    ),
+    "credential.reset_failed": Kind(
+        {
+            "account": R(ID),
+            "serial": R(SERIAL),
+            "cause": R(_one_of("complexity", "admin-rights", "account-policy", "other")),
+            "resolution": R(TEXT),
+            "sheet_destroyed": R(_bool),
+            "incident": O(ID),
+            "test": O(_bool),
+        },
+        doc="The new password could not be set; the printed sheet was destroyed.",
+    ),
+    "review.escalated": Kind(
+        {
+            "incident": R(ID),
+            "to": R(_list(NAME, 1, 10)),
+            "reason": R(TEXT),
+            "logs_preserved": R(_bool),
+            "suspension_considered": R(_bool),
+            "test": O(_bool),
+        },
+        doc="The review found violations or unexplained actions and escalated them.",
+    ),
+    "verification.completed": Kind(
+        {
+            "incident": R(ID),
+            "account": R(ID),
+            "serial": R(SERIAL),
+            "test_login_ok": R(_bool),
+            "audit_events": R(
+                _obj(
+                    {
+                        "incident_login": R(_bool),
+                        "test_login": R(_bool),
+                        "credential_change": R(_bool),
+                    }
+                )
+            ),
+            "chain_complete": R(_bool),
+            "storage_secured": R(_bool),
+            "new_serial": R(SERIAL),
+            "test": O(_bool),
+        },
+        doc="The reset credentials were retrieved under dual control and verified.",
     ),
     "export.approved": Kind(
         {"volume": O(TEXT), "purpose": O(TEXT)},

@@ -119,6 +119,54 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "escalated": False,
     },
     "alert.acknowledged": {"alert_seq": 3, "by": "c1"},
+    "invocation.acknowledged": {
+        "incident": "i1",
+        "acknowledged_by": ["c1", "c2"],
+        "witness_present": False,
+    },
+    "sheet.printed": {
+        "account": "acc1",
+        "serial": "SR00000018",
+        "sheet_ref": "SHEET-1",
+        "purpose": "rotation",
+    },
+    "sheet.confirmed": {"incident": "i1", "serial": "SR00000018", "sheet_seq": 5},
+    "access.problem": {
+        "incident": "i1",
+        "problem": "login-failed",
+        "cause": "account disabled",
+        "resolution": "re-enabled from another admin account",
+    },
+    "documentation.discrepancy": {
+        "incident": "i1",
+        "audit_log_ref": "Entra sign-in log export 2026-01-05",
+        "description": "a group change is in the log but not in the record",
+        "investigation": "confirmed with the custodians; documentation updated",
+    },
+    "credential.reset_failed": {
+        "account": "acc1",
+        "serial": "SR00000018",
+        "cause": "complexity",
+        "resolution": "identity team consulted",
+        "sheet_destroyed": True,
+    },
+    "review.escalated": {
+        "incident": "i1",
+        "to": ["Security team"],
+        "reason": "unexplained action",
+        "logs_preserved": True,
+        "suspension_considered": True,
+    },
+    "verification.completed": {
+        "incident": "i1",
+        "account": "acc1",
+        "serial": "SR00000018",
+        "test_login_ok": True,
+        "audit_events": {"incident_login": True, "test_login": True, "credential_change": True},
+        "chain_complete": True,
+        "storage_secured": True,
+        "new_serial": "SR00000026",
+    },
 }
 
 

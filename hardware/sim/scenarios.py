@@ -1,0 +1,733 @@
+"""``sealroom simulate``: the real procedure flows driven by simulated people and devices.
+
+Everything below the flows is simulated at the device boundary only: each
+custodian's key is a :class:`~hardware.sim.authenticator.SoftAuthenticator`
+behind python-fido2 (via :func:`hardware.sim.terminal.make_terminal`), scans
+are keystrokes from :class:`~hardware.sim.scanner.WedgeScannerSim` read back
+by the real :class:`~kiosk.scan.WedgeDetector`, and documents are rendered
+by reportlab and "printed" by :class:`~hardware.printing.sim.SimulatedPrinter`
+(which records every job). Time is a :class:`~kiosk.clock.FakeClock`.
+
+Named scenarios (:data:`SCENARIOS`): ``emergency`` (a clean emergency
+through rotation, review and verification), ``tampered`` (a tampered
+envelope quarantined and the alternative used), ``unreachable-approver``
+(15 minutes of attempts, the emergency exception and the approver notified),
+``solo`` (solo access with its executive sign-off) and ``drill`` (a
+quarterly test). ``years=N`` builds a long history of all of them: a drill
+per account per quarter, a few emergencies a year of every kind, stock
+deliveries, and occasional late documentation and reviews (alerted).
+
+The hook for other tools (exports, benchmarks, the demo) is :func:`simulate`;
+it returns the :class:`Simulation` with its open journal.
+
+Layout of ``data_dir``: ``data/`` (the terminal's journal and key slots),
+``keys/`` (the simulated keys' flash), ``kiosk.pub`` (the terminal's public
+key, OpenSSH format). The recovery passphrase is
+:data:`hardware.sim.terminal.TEST_PASSPHRASE` and the keys' PIN
+:data:`hardware.sim.terminal.DEFAULT_PIN`: simulation only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from hardware.fido.authenticator import FidoAuthenticator
+from hardware.printing.paper import RenderingPaper
+from hardware.printing.sim import SimulatedPrinter
+from hardware.sim.authenticator import SoftAuthenticator
+from hardware.sim.scanner import WedgeScannerSim
+from hardware.sim.terminal import (
+    TEST_PASSPHRASE,
+    SimCustodian,
+    SimPrompts,
+    SimulatedTerminal,
+    make_terminal,
+)
+from kiosk.approval import Approval
+from kiosk.clock import UTC, FakeClock, format_ts, parse_ts
+from kiosk.enrolment import Person
+from kiosk.errors import SealroomError
+from kiosk.fsutil import atomic_write
+from kiosk.journal.store import PUBKEY_NAME, Journal
+from kiosk.policy import load_policy
+from kiosk.procedures import (
+    Context,
+    DocumentationFlow,
+    ExecutiveSignOffFlow,
+    Flow,
+    InvocationFlow,
+    NotifyApproverFlow,
+    ResetFlow,
+    RetrievalFlow,
+    ReviewFlow,
+    SealNewEnvelopeFlow,
+    SessionFlow,
+    StockFlow,
+    VerificationFlow,
+)
+from kiosk.scan import WedgeDetector, make_serial
+from kiosk.scan.wedge import Scan
+from kiosk.terminal import unlock_with_passphrase
+
+SCENARIOS: Final = ("emergency", "tampered", "unreachable-approver", "solo", "drill")
+
+CUSTODIANS: Final = (
+    "dana:Dana Whitfield:IT Director",
+    "sam:Sam Okafor:Chief Operating Officer",
+    "lee:Lee Park:Security Lead",
+    "kim:Kim Osei:Senior SysAdmin",
+)
+ACCOUNTS: Final = (
+    {
+        "account": "entra-01",
+        "username": "emergency-admin-01@contoso.onmicrosoft.com",
+        "system": "Microsoft Entra ID",
+        "purpose": "Tenant identity provider; emergency global administrator",
+        "storage_location": "Safe A",
+        "authorised": ["dana", "sam", "lee"],
+        "access_url": "https://login.microsoftonline.com",
+        "privilege": "Global Administrator: restoring sign-in needs full tenant rights",
+        "idp": "Microsoft Entra ID",
+    },
+    {
+        "account": "entra-02",
+        "username": "emergency-admin-02@contoso.onmicrosoft.com",
+        "system": "Microsoft Entra ID",
+        "purpose": "Second emergency account of the tenant",
+        "storage_location": "Safe A",
+        "authorised": ["dana", "sam", "lee"],
+        "access_url": "https://login.microsoftonline.com",
+        "privilege": "Global Administrator: second account in case one is locked",
+        "idp": "Microsoft Entra ID",
+    },
+    {
+        "account": "dc-local",
+        "username": "local-admin-breakglass",
+        "system": "Domain Controller",
+        "purpose": "Local administrator of the domain controllers",
+        "storage_location": "Safe A",
+        "authorised": ["dana", "kim"],
+        "privilege": "Local Administrator: recovery when the domain is unavailable",
+    },
+)
+WITNESS: Final = {"name": "Robin Hale", "role": "Facilities Manager"}
+REASON: Final = (
+    "Conditional access change locked every administrator out of the tenant. "
+    "Users cannot sign in to mail or SharePoint. We need to revert the policy."
+)
+
+
+class SimSignatures:
+    """:class:`kiosk.procedures.Signatures` for simulated keys: plug, touch, PIN.
+
+    Records each collection as ``(kind, custodians)`` in ``calls``.
+    """
+
+    def __init__(self, terminal: SimulatedTerminal) -> None:
+        self.terminal = terminal
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def collect(self, approval: Approval, custodians: Sequence[str]) -> None:
+        for role, who in zip(approval.roles, custodians, strict=False):
+            self.terminal.sign(approval, who, role)
+        self.calls.append((approval.kind, tuple(custodians)))
+
+
+@dataclass
+class Simulation:
+    """A simulated terminal with its flows' context; see the module docstring."""
+
+    data_dir: Path
+    terminal: SimulatedTerminal
+    ctx: Context
+    printer: SimulatedPrinter
+    clock: FakeClock
+    rng: random.Random
+    scanner: WedgeScannerSim
+    next_serial: int = 1000
+    qr_of: dict[str, str] = field(default_factory=dict)
+    incidents: list[tuple[str, str]] = field(default_factory=list)  # (scenario, incident)
+
+    @property
+    def journal(self) -> Journal:
+        return self.terminal.journal
+
+    # -- devices ----------------------------------------------------------------------
+    def scan(self, code: str) -> str:
+        """``code`` as a handheld scanner types it, read back by the wedge detector."""
+        detector = WedgeDetector.from_policy(self.ctx.policy)
+        texts: list[str] = []
+        for ev in self.scanner.scan(code):
+            texts += [o.text for o in detector.feed(ev) if isinstance(o, Scan)]
+        texts += [o.text for o in detector.flush() if isinstance(o, Scan)]
+        return texts[0] if texts else code
+
+    def later(self, **delta: float) -> None:
+        self.clock.advance(**delta)
+
+    # -- driving a flow ------------------------------------------------------------------
+    @staticmethod
+    def step(flow: Flow, values: dict[str, Any]) -> None:
+        result = flow.submit(values)
+        if not result.ok:
+            raise SealroomError(
+                "procedure.step_failed",
+                step=f"{flow.name}.{flow.current}",
+                reason="; ".join(result.errors.values()),
+            )
+
+    # -- stock and envelopes -----------------------------------------------------------------
+    def receive_bags(self, n: int) -> list[str]:
+        serials = [make_serial(self.next_serial + i) for i in range(n)]
+        self.next_serial += n
+        flow = StockFlow(self.ctx)
+        self.step(
+            flow,
+            {"serials": [self.scan(s) for s in serials], "supplier": "SecureBag Ltd"},
+        )
+        return serials
+
+    def blank(self) -> str:
+        stock = sorted(
+            e.serial for e in self.journal.state.envelopes.values() if e.state == "blank_stock"
+        )
+        if len(stock) < 2:
+            stock += self.receive_bags(20)
+        return sorted(stock)[0]
+
+    def signers(self, account: str) -> list[str]:
+        return list(self.journal.state.accounts[account].authorised[:2])
+
+    def seal_new(self, account: str) -> str:
+        flow = SealNewEnvelopeFlow(self.ctx, account, self.signers(account))
+        return self._credential(flow)
+
+    def _credential(self, flow: ResetFlow | SealNewEnvelopeFlow, fail: bool = False) -> str:
+        bag = self.blank()
+        self.step(flow, {"serial": self.scan(bag)})
+        self.step(flow, {"confirm": True})
+        if fail:
+            self.step(flow, {"account_updated": False, "login_ok": False})
+            self.step(
+                flow,
+                {
+                    "cause": "complexity",
+                    "resolution": "Password complexity rules checked with the identity team; "
+                    "a longer password was printed",
+                    "sheet_destroyed": True,
+                },
+            )
+            self.step(flow, {"confirm": True})
+        self.step(flow, {"account_updated": True, "login_ok": True})
+        self.later(minutes=3)
+        self.step(flow, {"sealed": True, "signed_across_seal": True, "serial": self.scan(bag)})
+        self.qr_of[bag] = str(flow.info["qr"])
+        return bag
+
+    # -- the procedure ------------------------------------------------------------------------
+    def emergency(
+        self,
+        account: str = "entra-01",
+        *,
+        scenario: str = "emergency",
+        test: bool = False,
+        unreachable: bool = False,
+        solo: bool = False,
+        tamper: bool = False,
+        late_documentation: bool = False,
+        late_review: bool = False,
+        exceed: bool = False,
+        login_fails: bool = False,
+        mfa_unavailable: bool = False,
+        reset_fails: bool = False,
+        unauthorised: bool = False,
+        review: bool = True,
+        verify: bool = True,
+    ) -> str:
+        """One whole invocation of the procedure; returns the incident id."""
+        state = self.journal.state
+        people = list(state.accounts[account].authorised)
+        declarer, second = people[0], people[1]
+        system = state.accounts[account].system
+        inv = InvocationFlow(self.ctx, test=test)
+        incident = inv.incident
+        details: dict[str, Any] = {
+            "declared_by": declarer,
+            "declared_by_role": state.custodians[declarer].role,
+            "system": system,
+            "system_purpose": state.accounts[account].purpose,
+            "account": account,
+            "reason": REASON
+            if not test
+            else "Quarterly test of the break-glass procedure. "
+            "The emergency is simulated and documented as a test.",
+            "evidence": "Screenshot set INC-EVID-" + self.clock.now().strftime("%Y%m%d%H%M"),
+            "witness": dict(WITNESS),
+        }
+        if solo:
+            details["solo_urgent"] = True
+        else:
+            details["second_person"] = second
+            details["second_person_role"] = state.custodians[second].role
+        self.step(inv, details)
+        approver = self.ctx.policy.approvers[0].name
+        if unreachable:
+            for channel in ("phone", "messaging", "email"):
+                self.step(
+                    inv,
+                    {
+                        "outcome": "attempt",
+                        "approver": approver,
+                        "channel": channel,
+                        "attempt_outcome": "no-answer",
+                    },
+                )
+                self.later(minutes=8)
+            self.step(inv, {"outcome": "unreachable"})
+        else:
+            self.later(minutes=4)
+            self.step(
+                inv,
+                {
+                    "outcome": "approved",
+                    "approver": approver,
+                    "channel": "phone",
+                    "conditions": "Revert the policy only; no other changes.",
+                },
+            )
+        self.step(inv, {"confirm": True})
+        ack: dict[str, Any] = {"declared_by_ack": True, "witness_present": True}
+        if not solo:
+            ack["second_person_ack"] = True
+        self.step(inv, ack)
+        if solo:
+            self.later(minutes=25)
+            self.step(
+                ExecutiveSignOffFlow(self.ctx, incident),
+                {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"},
+            )
+        # -- phase 2
+        self.later(minutes=10)
+        ret = RetrievalFlow(self.ctx, incident)
+        sealed = sorted(e.serial for e in state.envelopes_for(account, "sealed"))
+        first = sealed[0]
+        self.step(ret, {"serial": self.scan(first)})
+        checklist = {
+            "seal_unbroken": True,
+            "signatures_undisturbed": True,
+            "no_tears_or_holes": True,
+            "no_steaming": True,
+        }
+        opened = first
+        if tamper:
+            self.step(
+                ret,
+                {**checklist, "no_steaming": False, "photo_ref": f"PHOTO-{first}-1..4"},
+            )
+            opened = str(ret.info["alternatives"][0])
+            self.step(ret, {"serial": self.scan(opened)})
+        self.step(ret, checklist)
+        self.step(ret, {"exterior_signed": True, "serial": self.scan(opened)})
+        self.step(ret, {"qr": self.scan(self.qr_of[opened])})
+        # -- phase 3
+        self.later(minutes=6)
+        ses = SessionFlow(self.ctx, incident)
+        if login_fails:
+            self.step(
+                ses,
+                {
+                    "outcome": "login-failed",
+                    "cause": "account-locked",
+                    "account_status_checked": True,
+                    "provider_contacted": True,
+                    "reference": "Provider case 4471-22",
+                },
+            )
+            self.later(minutes=12)
+        if mfa_unavailable:
+            self.step(
+                ses,
+                {
+                    "outcome": "mfa-unavailable",
+                    "cause": "token-lost",
+                    "resolution": "backup-method",
+                    "reference": "Backup FIDO2 key from the envelope",
+                },
+            )
+        self.step(
+            ses,
+            {
+                "outcome": "established",
+                "baseline_ref": "Export of conditional access policies, baseline.json",
+            },
+        )
+        actions = [
+            ("Reverted conditional access policy CA-014", "Policy back to its previous version"),
+            ("Verified an administrator can sign in", "Sign-in succeeded"),
+        ]
+        if unauthorised:
+            actions.append(("Reviewed mailbox permissions of the CFO", "Permissions listed"))
+        for i, (what, outcome) in enumerate(actions):
+            self.later(minutes=3)
+            outside = unauthorised and i == len(actions) - 1
+            values: dict[str, Any] = {
+                "action": what,
+                "outcome": outcome,
+                "narrated": True,
+                "outside_reason": outside,
+                "then": "another" if i < len(actions) - 1 else "logout",
+            }
+            if outside:
+                values["justification"] = "Suspected the CFO account was involved"
+            self.step(ses, values)
+        self.later(minutes=2)
+        self.step(ses, {})
+        if unreachable:  # the approver is told as soon as the session is over
+            self.step(
+                NotifyApproverFlow(self.ctx, incident),
+                {"approver": approver, "channel": "phone"},
+            )
+        # -- phase 4
+        self.later(minutes=150 if late_documentation else 40)
+        doc = DocumentationFlow(self.ctx, incident)
+        if exceed:
+            self.step(doc, {"exceeds": True})
+            self.step(
+                doc,
+                {
+                    "audit_log_ref": "Entra audit log export " + self.clock.now().strftime("%F"),
+                    "description": "A group membership change is in the log but not the record",
+                    "investigation": "Both custodians confirmed it was part of the revert",
+                    "actions": [
+                        {
+                            "at": self.clock.now() - dt.timedelta(minutes=45),
+                            "action": "Removed the lockout group from policy CA-014",
+                            "outcome": "Group removed",
+                            "outside_reason": False,
+                        }
+                    ],
+                },
+            )
+        self.step(doc, {"exceeds": False, "both_reviewed": True})
+        self.step(doc, {"confirm": True})
+        # -- reset (rotation)
+        self.later(hours=2)
+        reset = ResetFlow(self.ctx, account, self.signers(account), incident=incident)
+        self._credential(reset, fail=reset_fails)
+        self.step(
+            reset,
+            {"serial": self.scan(opened), "witness": dict(WITNESS)},
+        )
+        self.step(reset, {"confirm": True})
+        new_serial = reset.serial
+        # -- review
+        if review and not test:
+            self.later(days=9 if late_review else 2)
+            rev = ReviewFlow(self.ctx, incident)
+            participants = [
+                {
+                    "name": state.custodians[declarer].name,
+                    "role": "Custodian",
+                    "capacity": "invoker",
+                },
+                {
+                    "name": self.ctx.policy.approvers[0].name,
+                    "role": self.ctx.policy.approvers[0].role,
+                    "capacity": "approver",
+                },
+                {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
+                {"name": "Ari Novak", "role": f"Owner of {system}", "capacity": "system-owner"},
+            ]
+            if not solo:
+                participants.insert(
+                    1,
+                    {
+                        "name": state.custodians[second].name,
+                        "role": "Custodian",
+                        "capacity": "invoker",
+                    },
+                )
+            self.step(
+                rev,
+                {
+                    "participants": participants,
+                    "prerequisites_met": True,
+                    "dual_control_followed": not solo,
+                    "only_necessary_actions": not unauthorised,
+                    "documentation_complete_and_signed": True,
+                    "credentials_reset": True,
+                    "audit_log_ref": "Entra sign-in and audit logs, incident window",
+                    "audit_log_outcome": "discrepancies" if unauthorised else "consistent",
+                    "root_cause": "configuration-error"
+                    if not unauthorised
+                    else "security-incident",
+                    "violations": unauthorised,
+                    "unexplained_actions": unauthorised,
+                    "findings": "Reviewed against the break-glass policy.",
+                },
+            )
+            if unauthorised:
+                self.step(
+                    rev,
+                    {
+                        "to": ["Security team", "Governance board"],
+                        "logs_preserved": True,
+                        "suspension_considered": True,
+                    },
+                )
+        # -- verification after reset
+        if verify and not test and new_serial is not None:
+            self.later(hours=1)
+            ver = VerificationFlow(self.ctx, incident, self.signers(account))
+            self.step(ver, {"serial": self.scan(new_serial)})
+            self.step(ver, checklist)
+            self.step(ver, {"exterior_signed": True, "serial": self.scan(new_serial)})
+            self.step(ver, {"qr": self.scan(self.qr_of[new_serial])})
+            self.step(
+                ver,
+                {
+                    "login_ok": True,
+                    "incident_login_logged": True,
+                    "test_login_logged": True,
+                    "change_logged": True,
+                },
+            )
+            fresh = self.blank()
+            self.step(
+                ver,
+                {"serial": self.scan(fresh), "signed_across_seal": True, "witness": dict(WITNESS)},
+            )
+            self.qr_of[fresh] = self.qr_of[new_serial]
+        self.incidents.append((scenario, incident))
+        return incident
+
+    def drill(self, account: str = "entra-01") -> str:
+        return self.emergency(account, scenario="drill", test=True)
+
+    def run(self, scenario: str) -> str:
+        if scenario == "emergency":
+            return self.emergency()
+        if scenario == "tampered":
+            return self.emergency(scenario="tampered", tamper=True)
+        if scenario == "unreachable-approver":
+            return self.emergency(scenario="unreachable-approver", unreachable=True)
+        if scenario == "solo":
+            return self.emergency("dc-local", scenario="solo", solo=True)
+        if scenario == "drill":
+            return self.drill()
+        raise SealroomError(
+            "simulate.unknown_scenario", scenario=scenario, known=", ".join(SCENARIOS)
+        )
+
+    def years(self, n: int) -> None:
+        """``n`` years of history: drills every quarter, emergencies, late deadlines."""
+        start = self.clock.now()
+        end = start + dt.timedelta(days=round(365.25 * n))
+        accounts = sorted(self.journal.state.accounts)
+        quarter = 0
+        while True:
+            q_start = start + dt.timedelta(days=91 * quarter)
+            if q_start >= end:
+                break
+            events: list[tuple[dt.datetime, str, str]] = []
+            for i, account in enumerate(accounts):
+                events.append((q_start + dt.timedelta(days=7 + 14 * i, hours=1), "drill", account))
+            for _ in range(self.rng.choice((0, 1, 1, 2))):
+                kind = self.rng.choice(
+                    ("emergency", "emergency", "tampered", "unreachable-approver", "solo", "messy")
+                )
+                day = self.rng.randint(1, 85)
+                events.append(
+                    (
+                        q_start + dt.timedelta(days=day, hours=self.rng.randint(0, 8)),
+                        kind,
+                        self.rng.choice(accounts),
+                    )
+                )
+            for when_, kind, account in sorted(events):
+                if when_ >= end:
+                    continue
+                if when_ > self.clock.now():
+                    self.clock.set(when_)
+                self._one(kind, account)
+                self.ctx.check_deadlines()
+            quarter += 1
+        self.clock.set(max(end, self.clock.now()))
+        self.ctx.check_deadlines()
+
+    def _one(self, kind: str, account: str) -> None:
+        solo_ok = account == "dc-local"
+        if kind == "drill":
+            self.emergency(account, scenario="drill", test=True)
+        elif kind == "tampered":
+            if len(self.journal.state.envelopes_for(account, "sealed")) < 2:
+                self.seal_new(account)
+            self.emergency(account, scenario="tampered", tamper=True)
+        elif kind == "unreachable-approver":
+            self.emergency(account, scenario="unreachable-approver", unreachable=True)
+        elif kind == "solo":
+            self.emergency("dc-local" if not solo_ok else account, scenario="solo", solo=True)
+        elif kind == "messy":
+            r = self.rng.random
+            self.emergency(
+                account,
+                scenario="emergency",
+                late_documentation=r() < 0.5,
+                late_review=r() < 0.5,
+                exceed=r() < 0.5,
+                login_fails=r() < 0.3,
+                mfa_unavailable=r() < 0.3,
+                reset_fails=r() < 0.3,
+                unauthorised=r() < 0.2,
+            )
+        else:
+            self.emergency(account)
+        # A tampered envelope was quarantined: the account gets a second one again.
+        for a in self.journal.state.accounts:
+            if not self.journal.state.envelopes_for(a, "sealed"):
+                self.seal_new(a)
+
+
+def setup(data_dir: Path, *, seed: int = 5, start: dt.datetime | None = None) -> Simulation:
+    """A commissioned terminal with custodians, accounts, bag stock and two envelopes each."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("data", "keys"):
+        if (data_dir / stale).exists():
+            raise SealroomError("simulate.not_empty", path=str(data_dir))
+    clock = FakeClock(start or dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    keys = data_dir / "keys"
+    keys.mkdir()
+    terminal = make_terminal(data_dir, CUSTODIANS, ACCOUNTS, clock=clock, keys_dir=keys)
+    shutil.copyfile(terminal.data_dir / PUBKEY_NAME, data_dir / PUBKEY_NAME)
+    sim = _wrap(data_dir, terminal, clock, seed)
+    sim.receive_bags(20)
+    for account in sorted(terminal.journal.state.accounts):
+        sim.later(minutes=20)
+        sim.seal_new(account)
+        sim.later(minutes=20)
+        sim.seal_new(account)
+    sim.later(days=3)
+    save(sim)
+    return sim
+
+
+META_NAME: Final = "simulation.json"
+
+
+def save(sim: Simulation) -> Path:
+    """Write what :func:`resume` needs beside the journal (no secret: QR codes are identifiers)."""
+    meta = {
+        "now": format_ts(sim.clock.now()),
+        "next_serial": sim.next_serial,
+        "qr_of": sim.qr_of,
+        "incidents": sim.incidents,
+    }
+    path = sim.data_dir / META_NAME
+    atomic_write(path, json.dumps(meta, sort_keys=True).encode("utf-8"))
+    return path
+
+
+def resume(data_dir: Path, *, seed: int = 5) -> Simulation:
+    """Reopen a simulated terminal saved by :func:`save` (e.g. a copied test template)."""
+    meta = json.loads((data_dir / META_NAME).read_text("utf-8"))
+    policy = load_policy()
+    clock = FakeClock(parse_ts(meta["now"]))
+    journal = unlock_with_passphrase(data_dir / "data", TEST_PASSPHRASE, clock)
+    prompts = SimPrompts()
+    authenticator = FidoAuthenticator(prompts, usb=False)
+    keys = data_dir / "keys"
+    custodians = {
+        c.id: SimCustodian(
+            Person(c.id, c.name, c.role, tuple(c.duties)),
+            SoftAuthenticator(
+                keys / f"{c.id}.json", touch_timeout=3.0, keepalive_interval=0.02, label=c.name
+            ),
+        )
+        for c in journal.state.custodians.values()
+        if not c.revoked
+    }
+    terminal = SimulatedTerminal(
+        data_dir / "data",
+        policy,
+        clock,
+        journal,
+        TEST_PASSPHRASE,
+        custodians,
+        prompts,
+        authenticator,
+        keys,
+    )
+    return _wrap(data_dir, terminal, clock, seed, meta)
+
+
+def _wrap(
+    data_dir: Path,
+    terminal: SimulatedTerminal,
+    clock: FakeClock,
+    seed: int,
+    meta: dict[str, Any] | None = None,
+) -> Simulation:
+    printer = SimulatedPrinter()
+    ctx = Context(
+        terminal.journal,
+        terminal.policy,
+        terminal.authenticator,
+        SimSignatures(terminal),
+        RenderingPaper(printer),
+    )
+    sim = Simulation(
+        data_dir,
+        terminal,
+        ctx,
+        printer,
+        clock,
+        random.Random(seed),  # noqa: S311 - repeatable history, not security
+        WedgeScannerSim(terminator=terminal.policy.scanner_terminator, seed=seed),
+    )
+    if meta is not None:
+        sim.next_serial = int(meta["next_serial"])
+        sim.qr_of = dict(meta["qr_of"])
+        sim.incidents = [(a, b) for a, b in meta["incidents"]]
+    return sim
+
+
+def simulate(
+    data_dir: Path,
+    scenario: str | None = None,
+    years: int | None = None,
+    *,
+    seed: int = 5,
+    start: dt.datetime | None = None,
+) -> Simulation:
+    """Build a simulated terminal in ``data_dir`` and run ``scenario`` or ``years`` of history.
+
+    The returned simulation's journal is open (``sim.journal``); close it
+    with ``sim.terminal.close()``. Other tools (e.g. ``--export``) hook in here.
+    """
+    if (scenario is None) == (years is None):
+        raise SealroomError("simulate.what", known=", ".join(SCENARIOS))
+    if scenario is not None and scenario not in SCENARIOS:
+        raise SealroomError(
+            "simulate.unknown_scenario", scenario=scenario, known=", ".join(SCENARIOS)
+        )
+    if years is not None and not 1 <= years <= 50:
+        raise SealroomError("simulate.years", years=years)
+    sim = setup(data_dir, seed=seed, start=start)
+    try:
+        if scenario is not None:
+            sim.run(scenario)
+        else:
+            sim.years(int(years or 0))
+        sim.ctx.check_deadlines()
+        save(sim)
+    except BaseException:
+        sim.terminal.close()
+        raise
+    return sim

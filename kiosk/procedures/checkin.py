@@ -1,0 +1,160 @@
+"""Flow 8: check-in — an unopened envelope back into the safe, and new bags into stock.
+
+Newly sealed envelopes are checked in by :class:`kiosk.procedures.reset.SealNewEnvelopeFlow`
+(print, seal, register); this module has the other two ways into the safe.
+
+Rules (each with a test):
+
+* :class:`ReturnFlow`: only a checked-out, unopened envelope goes back; its
+  integrity checklist is answered again; a tampered one is quarantined with
+  a photo reference and an alert (never returned as if intact); the return
+  is a dual entry with the reason (one signer under a recorded solo-access
+  exception);
+* :class:`StockFlow`: each scanned bag serial passes pattern and check
+  digit and is new to the inventory (a serial is used once); duplicates in
+  one delivery are refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.procedures.framework import (
+    Context,
+    Field,
+    FieldProblem,
+    Flow,
+    Step,
+    boolean,
+    dual_for,
+    incident_of,
+    on_field,
+    tagged,
+    text,
+)
+from kiosk.procedures.retrieval import CHECK_LABELS, CHECKLIST
+from kiosk.scan import check_new_serial, validate_serial
+
+
+class ReturnFlow(Flow):
+    name = "return"
+    title = "Return an unopened envelope"
+
+    def __init__(self, ctx: Context, incident: str) -> None:
+        super().__init__(ctx, "scan")
+        self.incident = incident
+        self.serial: str | None = None
+        self.add(
+            Step(
+                "scan",
+                "Scan the envelope",
+                (Field("serial", "Envelope serial (scan)", text(64)),),
+                self._scan,
+                ("inspect",),
+            )
+        )
+        self.add(
+            Step(
+                "inspect",
+                "Check it is still intact, and return it",
+                (
+                    *tuple(Field(c, CHECK_LABELS[c], boolean()) for c in CHECKLIST),
+                    Field("reason", "Why it goes back unopened", text(500)),
+                    Field("photo_ref", "Photograph reference (if tampered)", text(500), False),
+                ),
+                self._inspect,
+                (),
+                ("envelope.inspected", "envelope.returned", "alert.raised"),
+            )
+        )
+
+    def _scan(self, v: dict[str, Any]) -> str:
+        inc = incident_of(self.ctx, self.incident)
+        serial = on_field("serial", self.ctx.serial, v["serial"], ("checked_out",), "return")
+        if serial not in inc.envelopes_checked_out:
+            raise FieldProblem(
+                "serial", "procedure.not_this_incident", serial=serial, incident=inc.id
+            )
+        self.serial = serial
+        return "inspect"
+
+    def _inspect(self, v: dict[str, Any]) -> None:
+        inc = incident_of(self.ctx, self.incident)
+        checklist = {c: v[c] for c in CHECKLIST}
+        serial = str(self.serial)
+        if not all(checklist.values()):
+            if "photo_ref" not in v:
+                raise FieldProblem("photo_ref", "procedure.photo_required")
+            data = {
+                "serial": serial,
+                "incident": inc.id,
+                "result": "tampered",
+                "checklist": checklist,
+                "photo_ref": v["photo_ref"],
+            }
+            self.ctx.append("envelope.inspected", tagged(inc, data))
+            self.ctx.append(
+                "alert.raised",
+                {
+                    "alert": "envelope.tampered",
+                    "summary": f"Envelope {serial} shows signs of tampering at check-in: "
+                    "quarantined, escalate to security now.",
+                    "incident": inc.id,
+                },
+            )
+            self.info["outcome"] = "quarantined"
+            return None
+        data2 = {
+            "serial": serial,
+            "incident": inc.id,
+            "reason": v["reason"],
+            "checklist": checklist,
+        }
+        dual_for(self.ctx, inc, "envelope.returned", data2)
+        self.info["outcome"] = "returned"
+        return None
+
+
+class StockFlow(Flow):
+    name = "stock"
+    title = "Receive new tamper-evident bags"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx, "receive")
+        self.add(
+            Step(
+                "receive",
+                "Scan each new bag",
+                (
+                    Field("serials", "Bag serials (scan each)", _serial_list),
+                    Field("supplier", "Supplier", text(120), False),
+                    Field("reference", "Delivery reference", text(300), False),
+                ),
+                self._receive,
+                (),
+                ("envelope.stock_received",),
+            )
+        )
+
+    def _receive(self, v: dict[str, Any]) -> None:
+        serials: list[str] = []
+        for raw in v["serials"]:
+            serial = on_field("serials", validate_serial, raw, self.ctx.policy)
+            on_field("serials", check_new_serial, serial, self.ctx.journal.state.envelope_state)
+            if serial in serials:
+                raise FieldProblem("serials", "procedure.duplicate_serial", serial=serial)
+            serials.append(serial)
+        data: dict[str, Any] = {"serials": serials}
+        for k in ("supplier", "reference"):
+            if k in v:
+                data[k] = v[k]
+        self.ctx.append("envelope.stock_received", data)
+        return None
+
+
+def _serial_list(v: Any) -> list[str]:
+    from kiosk.procedures.framework import ProcedureError
+
+    if not isinstance(v, list | tuple) or not v:
+        raise ProcedureError("procedure.list", low=1)
+    return [text(64)(x) for x in v]

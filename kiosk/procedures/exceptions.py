@@ -1,0 +1,147 @@
+"""Flow 10: the procedure's troubleshooting table, each row as a guided path.
+
+Where each row is handled (the UI offers the path from the step where the
+symptom shows; :data:`TROUBLESHOOTING` lists them for the help screen):
+
+=====================================  ===================================================
+symptom                                path
+=====================================  ===================================================
+no approver within 15 minutes          ``InvocationFlow`` step ``approver`` (outcome
+                                       ``unreachable``) then :class:`NotifyApproverFlow`
+second authorised person unavailable   ``InvocationFlow`` ``solo_urgent`` then
+                                       :class:`ExecutiveSignOffFlow` (within 1 hour)
+envelope shows signs of tampering      ``RetrievalFlow`` step ``inspect`` (alternative)
+break-glass account login fails        ``SessionFlow`` step ``start``, ``login-failed``
+MFA method unavailable                 ``SessionFlow`` step ``start``, ``mfa-unavailable``
+cannot determine which account         ``InvocationFlow`` step ``details`` (inventory
+                                       lookup, system owner consulted)
+actions exceed what was documented     ``DocumentationFlow`` step ``discrepancy``
+credential reset fails                 ``ResetFlow`` step ``reset_failed``
+review identifies unauthorised actions ``ReviewFlow`` step ``escalate``
+=====================================  ===================================================
+
+The vault row ("vault retrieval fails after both approvals") does not apply:
+this terminal keeps physical sealed envelopes only.
+
+Rules of the two flows here (each with a test): the approver is notified
+only for an incident whose no-approver exception was opened, by a
+designated approver's name, channel and time (not in the future); the
+executive sign-off is recorded only for a solo-access incident, with the
+executive's name and role, method and time. Both deadlines (1 hour) come
+from :mod:`kiosk.deadlines`; a late one is alerted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
+from kiosk.journal.schema import CHANNELS
+from kiosk.procedures.framework import (
+    Context,
+    Field,
+    FieldProblem,
+    Flow,
+    ProcedureError,
+    Step,
+    choice,
+    incident_of,
+    person,
+    tagged,
+    ts,
+    when,
+)
+
+TROUBLESHOOTING: tuple[tuple[str, str, str], ...] = (
+    ("Cannot reach any emergency approver within 15 minutes", "invocation", "approver"),
+    ("Second authorised person unavailable", "invocation", "details"),
+    ("Physical envelope shows signs of tampering", "retrieval", "inspect"),
+    ("Break-glass account login fails", "session", "start"),
+    ("MFA method for break-glass account unavailable", "session", "start"),
+    ("Cannot determine which break-glass account to use", "invocation", "details"),
+    ("Actions performed exceed what was documented", "documentation", "discrepancy"),
+    ("Credential reset fails", "reset", "reset_failed"),
+    ("Post-incident review identifies unauthorised actions", "review", "escalate"),
+    ("Approver must be notified after the emergency exception", "notify_approver", "notify"),
+    ("Solo access needs executive sign-off", "executive_signoff", "sign_off"),
+)
+
+
+class NotifyApproverFlow(Flow):
+    name = "notify_approver"
+    title = "Notify the emergency approver"
+
+    def __init__(self, ctx: Context, incident: str) -> None:
+        super().__init__(ctx, "notify")
+        self.incident = incident
+        names = tuple(a.name for a in ctx.policy.approvers)
+        self.add(
+            Step(
+                "notify",
+                "Notify the approver",
+                (
+                    Field("approver", "Approver", choice(*names), choices=names),
+                    Field("channel", "Channel", choice(*CHANNELS), choices=CHANNELS),
+                    Field("at", "Time", when, False),
+                ),
+                self._notify,
+                (),
+                ("approver.notified",),
+            )
+        )
+
+    def _notify(self, v: dict[str, Any]) -> None:
+        inc = incident_of(self.ctx, self.incident)
+        if EXCEPTION_APPROVER_UNREACHABLE not in inc.exceptions:
+            raise ProcedureError("procedure.no_exception", exception="no approver reachable")
+        at = v.get("at") or self.ctx.now()
+        if at > self.ctx.now():
+            raise FieldProblem("at", "procedure.future_time")
+        data = {
+            "incident": inc.id,
+            "approver": v["approver"],
+            "channel": v["channel"],
+            "at": ts(at),
+        }
+        self.ctx.append("approver.notified", tagged(inc, data))
+        return None
+
+
+class ExecutiveSignOffFlow(Flow):
+    name = "executive_signoff"
+    title = "Executive sign-off for solo access"
+
+    def __init__(self, ctx: Context, incident: str) -> None:
+        super().__init__(ctx, "sign_off")
+        self.incident = incident
+        self.add(
+            Step(
+                "sign_off",
+                "Record the executive's sign-off",
+                (
+                    Field("by", "Executive (name and role)", person),
+                    Field("method", "Method", choice(*CHANNELS), choices=CHANNELS),
+                    Field("at", "Time of sign-off", when, False),
+                ),
+                self._sign_off,
+                (),
+                ("exception.signed_off",),
+            )
+        )
+
+    def _sign_off(self, v: dict[str, Any]) -> None:
+        inc = incident_of(self.ctx, self.incident)
+        if EXCEPTION_SOLO_ACCESS not in inc.exceptions:
+            raise ProcedureError("procedure.no_exception", exception="solo access")
+        at = v.get("at") or self.ctx.now()
+        if at > self.ctx.now():
+            raise FieldProblem("at", "procedure.future_time")
+        data = {
+            "incident": inc.id,
+            "exception": EXCEPTION_SOLO_ACCESS,
+            "by": v["by"],
+            "method": v["method"],
+            "at": ts(at),
+        }
+        self.ctx.append("exception.signed_off", tagged(inc, data))
+        return None

@@ -1,0 +1,524 @@
+"""A small, GUI-neutral wizard framework for the break-glass procedure.
+
+In the style of Electrum's ``wizard.py``: a :class:`Flow` is a set of named
+:class:`Step` objects; each step states the fields it needs
+(:class:`Field`, each with its own validation), the journal kinds it
+records, and which steps may come next. A screen renders
+``flow.step`` and calls ``flow.submit(values)``; a test does the same
+without Qt.
+
+Invariants (kept by :meth:`Flow.submit`, the only way forward):
+
+* a flow cannot skip a step: only the current step can be submitted, and
+  the step's ``run`` must name a next step from its declared ``next``;
+* every field is validated before anything is recorded: a missing required
+  field, an unknown field or a value its parser refuses comes back as a
+  field error (a sentence from :mod:`kiosk.messages`) and nothing is written;
+* what a step records goes through the journal only (``Context.append`` or
+  ``Context.dual``); a refused approval or transition comes back as an error
+  on the step, with the pending entry abandoned, and the flow stays put;
+* before every step is recorded the deadline model is checked, so an overdue deadline
+  is alerted (one ``alert.raised`` entry, one slip) as soon as anyone acts.
+
+Devices come in through small interfaces: :class:`Signatures` collects the
+custodians' key touches for an :class:`~kiosk.approval.Approval`, and
+:class:`Paper` prints a :class:`~kiosk.documents.Document` (rendering to PDF
+is ``hardware``'s job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kiosk import alerts
+from kiosk.approval import Approval, Authenticator, DualApproval, SoloApproval
+from kiosk.clock import format_ts, parse_ts
+from kiosk.documents import AlertSlip, Document, DocumentMeta, JournalHead
+from kiosk.errors import SealroomError
+from kiosk.incidents import Incident
+from kiosk.journal.entry import Entry
+from kiosk.journal.store import Journal
+from kiosk.policy import Policy
+from kiosk.printing import PrintResult
+from kiosk.scan import check_envelope, decode_qr, validate_serial
+from kiosk.scan.qr import QrPayload
+
+# -- device interfaces -------------------------------------------------------------------
+
+
+class Signatures(Protocol):
+    """Collect the key touches an approval needs.
+
+    ``collect`` asks each custodian of ``custodians``, in order, to approve
+    ``approval`` (their key, touch and PIN) for the approval's roles in
+    order; it returns when every role is signed and raises the refusal
+    (:class:`~kiosk.errors.SealroomError`) otherwise. The UI implements it
+    with "Dana, plug in your key" screens; the simulator plugs in sim keys.
+    """
+
+    def collect(self, approval: Approval, custodians: Sequence[str]) -> None: ...
+
+
+class Paper(Protocol):
+    """Put a document on paper; returns only when the printer completed it."""
+
+    def print_document(self, doc: Document, sensitive: bool) -> PrintResult: ...
+
+
+class ProcedureError(SealroomError):
+    """A step of the procedure was refused (field or ordering rule)."""
+
+    code = "procedure.refused"
+
+
+# -- fields ---------------------------------------------------------------------------------
+
+Parser = Callable[[Any], Any]
+TextParser = Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing a step needs: a name, a label, a parser that validates it.
+
+    ``parse`` returns the clean value or raises :class:`ProcedureError` with
+    a ``procedure.*`` code; ``required`` fields must be given (``None`` or
+    blank text counts as not given). ``choices`` are shown by the UI.
+    """
+
+    name: str
+    label: str
+    parse: Parser
+    required: bool = True
+    help: str = ""
+    choices: tuple[str, ...] = ()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(max_len: int = 500, min_len: int = 1) -> TextParser:
+    def parse(v: Any) -> str:
+        if not isinstance(v, str):
+            raise ProcedureError("procedure.not_text")
+        clean: str = v.strip()
+        if not min_len <= len(clean) <= max_len:
+            raise ProcedureError("procedure.length", low=min_len, high=max_len)
+        if any(ord(c) < 32 and c != "\n" for c in clean):
+            raise ProcedureError("procedure.control_char")
+        return clean
+
+    return parse
+
+
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def sentences(low: int, high: int) -> TextParser:
+    """Text of ``low`` to ``high`` sentences (the reason: "two to three sentences")."""
+    base = text(2000, 10)
+
+    def parse(v: Any) -> str:
+        clean: str = base(v)
+        count = len(SENTENCE_END.findall(clean))
+        if not low <= count <= high:
+            raise ProcedureError("procedure.sentences", low=low, high=high, count=count)
+        return clean
+
+    return parse
+
+
+def boolean(must_be: bool | None = None) -> Parser:
+    """A yes/no answer; ``must_be`` makes it a confirmation that must be given."""
+
+    def parse(v: Any) -> bool:
+        if not isinstance(v, bool):
+            raise ProcedureError("procedure.not_bool")
+        if must_be is not None and v is not must_be:
+            raise ProcedureError("procedure.must_confirm")
+        return v
+
+    return parse
+
+
+def choice(*options: str) -> Parser:
+    def parse(v: Any) -> str:
+        if v not in options:
+            raise ProcedureError("procedure.choice", options=", ".join(options))
+        return str(v)
+
+    return parse
+
+
+def when(v: Any) -> dt.datetime:
+    """A time: an aware ``datetime`` or a journal timestamp string."""
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is None:
+            raise ProcedureError("procedure.naive_time")
+        return v.astimezone(dt.UTC)
+    if isinstance(v, str):
+        try:
+            return parse_ts(v)
+        except ValueError:
+            pass
+    raise ProcedureError("procedure.not_time")
+
+
+def person(v: Any) -> dict[str, str]:
+    """A person by name and role (a witness, an approver, an executive)."""
+    if not isinstance(v, Mapping):
+        raise ProcedureError("procedure.not_person")
+    name, role = v.get("name"), v.get("role")
+    if _blank(name) or _blank(role):
+        raise ProcedureError("procedure.not_person")
+    return {"name": text(120)(name), "role": text(120)(role)}
+
+
+def people(min_items: int = 1) -> Parser:
+    def parse(v: Any) -> list[Any]:
+        if not isinstance(v, list | tuple) or len(v) < min_items:
+            raise ProcedureError("procedure.list", low=min_items)
+        return list(v)
+
+    return parse
+
+
+def text_list(min_items: int = 0) -> Parser:
+    def parse(v: Any) -> list[str]:
+        if not isinstance(v, list | tuple) or len(v) < min_items:
+            raise ProcedureError("procedure.list", low=min_items)
+        return [text()(x) for x in v]
+
+    return parse
+
+
+# -- the context every flow runs in ------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What flows need from the terminal: journal, policy and the device interfaces.
+
+    ``dual`` is the one way a flow records a dual-control entry; ``append``
+    the one way it records a single entry. Alert slips are printed by a
+    journal listener installed here, the moment an ``alert.raised`` entry is
+    durable (so a slip is printed once per alert entry).
+    """
+
+    journal: Journal
+    policy: Policy
+    authenticator: Authenticator
+    signatures: Signatures
+    paper: Paper
+    printed: list[str] = field(default_factory=list)
+    print_failures: list[str] = field(default_factory=list)
+    _listening: bool = False
+
+    def __post_init__(self) -> None:
+        if not self._listening:
+            self.journal.add_listener(self._on_entry)
+            self._listening = True
+
+    # -- time and documents ---------------------------------------------------------
+    def now(self) -> dt.datetime:
+        return self.journal.clock.now()
+
+    def meta(self) -> DocumentMeta:
+        head = self.journal.head
+        return DocumentMeta(
+            self.policy.kiosk_id, JournalHead(head.seq, head.hash), self.now(), self.policy.timezone
+        )
+
+    def print(self, doc: Document, sensitive: bool = False) -> PrintResult:
+        result = self.paper.print_document(doc, sensitive)
+        self.printed.append(doc.slug)
+        return result
+
+    def qr(self, text_value: Any, kinds: Sequence[str]) -> QrPayload:
+        return decode_qr(text_value, self.journal.terminal_mac_key(), kinds=kinds)
+
+    def serial(self, value: Any, states: Sequence[str], purpose: str) -> str:
+        """A scanned serial, checked for pattern/check digit and inventory state."""
+        serial = validate_serial(value, self.policy)
+        check_envelope(serial, self.journal.state.envelope_state, states, purpose)
+        return serial
+
+    # -- recording ------------------------------------------------------------------------
+    def append(self, kind: str, data: dict[str, Any]) -> Entry:
+        return self.journal.append(kind, data)
+
+    def dual(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        custodians: Sequence[str],
+        *,
+        solo: bool = False,
+    ) -> Entry:
+        """Record a dual-control entry signed by ``custodians`` (one under solo access)."""
+        approval: Approval
+        if solo:
+            approval = SoloApproval(self.journal, self.policy, self.authenticator, kind, data)
+            people_ = list(custodians)[:1]
+        else:
+            approval = DualApproval(self.journal, self.policy, self.authenticator, kind, data)
+            people_ = list(custodians)[:2]
+            if len(set(people_)) < 2:
+                approval.abandon()
+                raise ProcedureError("procedure.two_people")
+        try:
+            self.signatures.collect(approval, people_)
+            return approval.commit()
+        except BaseException:
+            if not approval.pending.closed:
+                approval.abandon()
+            raise
+
+    def check_deadlines(self) -> list[Entry]:
+        """Alert every overdue deadline not yet alerted (once each)."""
+        return alerts.raise_overdue(self.journal, self.policy, self.now())
+
+    def _on_entry(self, entry: Entry) -> None:
+        if entry.kind != "alert.raised":
+            return
+        data = entry.data
+        try:
+            slip = AlertSlip(
+                meta=DocumentMeta(
+                    self.policy.kiosk_id,
+                    JournalHead(entry.seq, entry.hash),
+                    parse_ts(entry.ts),
+                    self.policy.timezone,
+                ),
+                what=str(data["summary"]),
+                details=str(data.get("alert", "")),
+                occurred_at=parse_ts(entry.ts),
+                entry_seq=entry.seq,
+                entry_hash=entry.hash,
+                actions=ALERT_ACTIONS.get(str(data.get("alert")), DEFAULT_ALERT_ACTIONS),
+            )
+            self.print(slip)
+        except SealroomError as exc:
+            self.print_failures.append(exc.code)
+
+
+DEFAULT_ALERT_ACTIONS = ("Take this slip to the security team now.",)
+ALERT_ACTIONS: dict[str, tuple[str, ...]] = {
+    "envelope.tampered": (
+        "Do not open the envelope; it is quarantined in the safe.",
+        "Escalate to the security team immediately with this slip and the photographs.",
+        "Use the account's alternative envelope if one is sealed in the safe.",
+    ),
+    "deadline.overdue": (
+        "Do what the deadline asks now, at the terminal.",
+        "Tell the security team that it is late.",
+    ),
+    "review.escalated": (
+        "Escalate to security and governance; preserve all logs.",
+        "Consider suspending the individuals pending investigation.",
+    ),
+}
+
+
+# -- steps and flows ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of a flow."""
+
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    run: Callable[[dict[str, Any]], str | None]
+    next: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
+    help: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+@dataclass
+class Result:
+    """What a submit did: field errors (nothing recorded) or the entries it recorded."""
+
+    ok: bool
+    errors: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+    next: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.ok and self.next is None
+
+
+FORM = "_form"  # key of errors that belong to the whole step, not one field
+
+
+class Flow:
+    """A sequence of steps; see the module invariants."""
+
+    name = "flow"
+    title = "Flow"
+
+    def __init__(self, ctx: Context, first: str) -> None:
+        self.ctx = ctx
+        self.steps: dict[str, Step] = {}
+        self.current: str | None = first
+        self.history: list[str] = []
+        self.info: dict[str, Any] = {}
+        self.recorded: list[Entry] = []
+
+    # -- building ---------------------------------------------------------------------
+    def add(self, step: Step) -> None:
+        self.steps[step.name] = step
+
+    @property
+    def step(self) -> Step:
+        if self.current is None:
+            raise ProcedureError("procedure.flow_done", flow=self.title)
+        return self.steps[self.current]
+
+    @property
+    def done(self) -> bool:
+        return self.current is None
+
+    # -- the only way forward -------------------------------------------------------------
+    def submit(self, values: Mapping[str, Any] | None = None) -> Result:
+        values = dict(values or {})
+        if self.current is None:
+            err = ProcedureError("procedure.flow_done", flow=self.title)
+            return Result(False, {FORM: err.user_message()}, {FORM: err.code})
+        step = self.step
+        clean: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        codes: dict[str, str] = {}
+        known = {f.name for f in step.fields}
+        for name in sorted(set(values) - known):
+            err = ProcedureError("procedure.unknown_field", field=name, step=step.title)
+            errors[name], codes[name] = err.user_message(), err.code
+        for f in step.fields:
+            raw = values.get(f.name)
+            if _blank(raw):
+                if f.required:
+                    err = ProcedureError("procedure.field_missing", field=f.label)
+                    errors[f.name], codes[f.name] = err.user_message(), err.code
+                continue
+            try:
+                clean[f.name] = f.parse(raw)
+            except SealroomError as exc:
+                errors[f.name] = f"{f.label}: {exc.user_message()}"
+                codes[f.name] = exc.code
+        if errors:
+            return Result(False, errors, codes)
+        # An overdue deadline is alerted before the late step itself is recorded.
+        self.ctx.check_deadlines()
+        before = self.ctx.journal.head.seq
+        try:
+            nxt = step.run(clean)
+        except FieldProblem as exc:
+            return Result(False, {exc.field: exc.user_message()}, {exc.field: exc.code})
+        except SealroomError as exc:
+            return Result(False, {FORM: exc.user_message()}, {FORM: exc.code}, self._since(before))
+        if nxt is not None and nxt not in step.next:
+            raise RuntimeError(f"step {step.name} went to undeclared step {nxt}")
+        self.history.append(step.name)
+        self.current = nxt
+        entries = self._since(before)
+        self.recorded.extend(entries)
+        return Result(True, entries=entries, next=nxt)
+
+    def _since(self, seq: int) -> list[Entry]:
+        return list(self.ctx.journal.entries(seq + 1))
+
+    def run_all(self, answers: Mapping[str, Mapping[str, Any]]) -> list[Result]:
+        """Submit ``answers[step]`` for each step until done (headless driving)."""
+        out = []
+        while self.current is not None:
+            name = self.current
+            result = self.submit(answers.get(name, {}))
+            out.append(result)
+            if not result.ok:
+                raise ProcedureError(
+                    "procedure.step_failed", step=name, reason="; ".join(result.errors.values())
+                )
+        return out
+
+
+class FieldProblem(ProcedureError):
+    """A cross-field or inventory rule that belongs to one field of the step."""
+
+    def __init__(self, field_name: str, code: str, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.field = field_name
+
+
+# -- helpers shared by the flows -----------------------------------------------------------
+
+
+def on_field(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """Call ``fn``; a refusal (e.g. a ``ScanError``) belongs to field ``name``."""
+    try:
+        return fn(*args)
+    except FieldProblem:
+        raise
+    except SealroomError as exc:
+        raise FieldProblem(name, exc.code, **exc.params) from None
+
+
+def incident_of(ctx: Context, incident: str) -> Incident:
+    inc = ctx.journal.state.incidents.get(incident)
+    if inc is None:
+        raise ProcedureError("procedure.no_incident", incident=incident)
+    return inc
+
+
+def tagged(inc: Incident, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` marked as a test when the incident is a drill (every entry of it is)."""
+    if inc.test:
+        data["test"] = True
+    return data
+
+
+def participants(inc: Incident) -> tuple[list[str], bool]:
+    """Who signs the incident's dual steps, and whether it is solo access."""
+    return list(inc.people), inc.solo
+
+
+def dual_for(
+    ctx: Context,
+    inc: Incident,
+    kind: str,
+    data: dict[str, Any],
+    by: Sequence[str] | None = None,
+) -> Entry:
+    """A dual entry of an incident: both persons, or one under the solo-access exception.
+
+    ``by`` names other signers (e.g. security staff for a reset); then the
+    solo-access exception does not apply.
+    """
+    if by is not None:
+        return ctx.dual(kind, tagged(inc, data), by)
+    people_, solo = participants(inc)
+    if solo:
+        data["exception"] = "solo-access"
+    return ctx.dual(kind, tagged(inc, data), people_, solo=solo)
+
+
+def ts(when_: dt.datetime) -> str:
+    return format_ts(when_)
+
+
+def wait_event() -> threading.Event:
+    return threading.Event()

@@ -1,0 +1,397 @@
+"""Flow 1: invocation declaration (procedure phase 1).
+
+Steps: ``details`` → ``approver`` (repeat: one documented contact attempt
+each) → ``declare`` → ``acknowledge``.
+
+Rules it enforces (each with a test):
+
+* every field of the BREAK-GLASS INVOCATION RECORD: date/time with zone
+  (the terminal's clock and the policy's zone), declaring party and role,
+  second authorised person and role, witness (required when the policy says
+  so), system and its purpose, a reason of two to three sentences, the
+  evidence reference, and the approver's name, role, time, method and
+  conditions — or the documented attempts of the emergency exception;
+* both custodians must be authorised for the account, and be two people;
+  without a second person the declaration is solo access, which opens the
+  ``solo-access`` exception (executive sign-off due within 1 hour);
+* unclear account mapping: with no account named, the system is matched
+  against the inventory; no match or several is refused with the
+  candidates, and an account whose system does not match the words given
+  needs the name of the system owner who was consulted;
+* the approver must be one of the policy's designated approvers; each
+  contact attempt is recorded (``approver.contacted``, channel and time);
+  the emergency exception (``exception.opened``, approver-unreachable)
+  opens only after attempts by phone, messaging and email spanning at least
+  the policy's 15 minutes — and starts the 1-hour notify-approver deadline;
+* both parties acknowledge (``invocation.acknowledged``, signed with their
+  keys) before anything else: the retrieval flow refuses an unacknowledged
+  incident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kiosk.canonical import H, canon
+from kiosk.documents import ApproverAttempt, InvocationRecord
+from kiosk.documents import Person as DocPerson
+from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
+from kiosk.journal.schema import CHANNELS
+from kiosk.procedures.framework import (
+    Context,
+    Field,
+    FieldProblem,
+    Flow,
+    ProcedureError,
+    Step,
+    boolean,
+    choice,
+    dual_for,
+    incident_of,
+    person,
+    sentences,
+    text,
+    ts,
+    when,
+)
+from kiosk.state import Account, State
+
+REQUIRED_CHANNELS = ("phone", "messaging", "email")
+
+
+def match_accounts(state: State, system: str) -> list[Account]:
+    """Inventory lookup: accounts whose system names ``system`` (troubleshooting row)."""
+    words = system.casefold().strip()
+    exact = [a for a in state.accounts.values() if a.system.casefold() == words]
+    if exact:
+        return exact
+    return [
+        a
+        for a in state.accounts.values()
+        if words and (words in a.system.casefold() or a.system.casefold() in words)
+    ]
+
+
+def new_incident_id(state: State, when_: dt.datetime, test: bool) -> str:
+    prefix = ("DRILL-" if test else "BG-") + when_.strftime("%Y%m%d")
+    n = 1 + sum(1 for i in state.incidents.by_id if i.startswith(prefix))
+    return f"{prefix}-{n:02d}"
+
+
+class InvocationFlow(Flow):
+    name = "invocation"
+    title = "Invocation declaration"
+
+    def __init__(self, ctx: Context, *, test: bool = False) -> None:
+        super().__init__(ctx, "details")
+        self.test = test
+        self.incident = new_incident_id(ctx.journal.state, ctx.now(), test)
+        self.attempts: list[dict[str, Any]] = []
+        self.approval: dict[str, Any] | None = None
+        self.exception_opened = False
+        pol = ctx.policy
+        approvers = tuple(a.name for a in pol.approvers)
+        self.add(
+            Step(
+                "details",
+                "Who, what and why",
+                (
+                    Field("declared_by", "Declaring custodian", self._custodian),
+                    Field("declared_by_role", "Declaring custodian's role", text(120)),
+                    Field("second_person", "Second authorised person", self._custodian, False),
+                    Field("second_person_role", "Second person's role", text(120), False),
+                    Field(
+                        "solo_urgent",
+                        "Second person unavailable and truly urgent (solo access)",
+                        boolean(),
+                        False,
+                    ),
+                    Field("witness", "Witness (name and role)", person, pol.witness_required),
+                    Field("system", "System requiring access", text(120)),
+                    Field("system_purpose", "Purpose of the system", text(300)),
+                    Field("account", "Break-glass account", text(64), False),
+                    Field("mapping_confirmed_by", "System owner consulted", text(120), False),
+                    Field("reason", "Reason for invocation (2-3 sentences)", sentences(2, 3)),
+                    Field("evidence", "Normal access failure evidence (reference)", text(500)),
+                ),
+                self._details,
+                ("approver",),
+            )
+        )
+        self.add(
+            Step(
+                "approver",
+                "Emergency approver",
+                (
+                    Field(
+                        "outcome",
+                        "Outcome",
+                        choice("attempt", "approved", "unreachable"),
+                        help="'attempt' records one unanswered try; 'unreachable' opens the "
+                        "emergency exception after 15 minutes of documented attempts.",
+                    ),
+                    Field("approver", "Approver", choice(*approvers), False, choices=approvers),
+                    Field("channel", "Channel", choice(*CHANNELS), False, choices=CHANNELS),
+                    Field("at", "Time", when, False),
+                    Field(
+                        "attempt_outcome",
+                        "What happened",
+                        choice("no-answer", "declined", "left-message"),
+                        False,
+                    ),
+                    Field("conditions", "Conditions imposed", text(500), False),
+                    Field("note", "Note", text(500), False),
+                ),
+                self._approver,
+                ("approver", "declare"),
+                ("approver.contacted", "exception.opened"),
+            )
+        )
+        self.add(
+            Step(
+                "declare",
+                "Invocation record",
+                (Field("confirm", "The record is complete and correct", boolean(True)),),
+                self._declare,
+                ("acknowledge",),
+                ("invocation.declared",),
+            )
+        )
+        self.add(
+            Step(
+                "acknowledge",
+                "Both parties acknowledge",
+                (
+                    Field("declared_by_ack", "Declaring custodian acknowledges", boolean(True)),
+                    Field("second_person_ack", "Second person acknowledges", boolean(True), False),
+                    Field("witness_present", "Witness present", boolean(), False),
+                ),
+                self._acknowledge,
+                (),
+                ("invocation.acknowledged",),
+            )
+        )
+
+    # -- parsers ------------------------------------------------------------------------
+    def _custodian(self, v: Any) -> str:
+        cid = text(64)(v)
+        c = self.ctx.journal.state.custodians.get(cid)
+        if c is None or c.revoked:
+            raise ProcedureError("procedure.not_custodian", custodian=cid)
+        return cid
+
+    # -- steps --------------------------------------------------------------------------
+    def _details(self, v: dict[str, Any]) -> str:
+        state = self.ctx.journal.state
+        second = v.get("second_person")
+        if second is None and not v.get("solo_urgent"):
+            raise FieldProblem("second_person", "procedure.second_person_missing")
+        if second is not None and "second_person_role" not in v:
+            raise FieldProblem("second_person_role", "procedure.field_missing", field="role")
+        if second is not None and second == v["declared_by"]:
+            raise FieldProblem("second_person", "procedure.same_person")
+        mapping = "named"
+        account_id = v.get("account")
+        if account_id is None:
+            found = match_accounts(state, v["system"])
+            if len(found) != 1:
+                raise FieldProblem(
+                    "account",
+                    "procedure.account_unclear",
+                    system=v["system"],
+                    candidates=", ".join(f"{a.id} ({a.system})" for a in found) or "none",
+                )
+            account_id, mapping = found[0].id, "inventory"
+        account = state.accounts.get(account_id)
+        if account is None:
+            raise FieldProblem("account", "procedure.no_account", account=account_id)
+        if account not in match_accounts(state, v["system"]):
+            if "mapping_confirmed_by" not in v:
+                raise FieldProblem(
+                    "mapping_confirmed_by",
+                    "procedure.mapping_unconfirmed",
+                    account=account.id,
+                    system=account.system,
+                )
+            mapping = "system-owner"
+        for who in [v["declared_by"], second]:
+            if who is not None and who not in account.authorised:
+                raise FieldProblem(
+                    "declared_by" if who == v["declared_by"] else "second_person",
+                    "procedure.not_authorised",
+                    name=state.custodians[who].name,
+                    account=account.id,
+                )
+        self.info["details"] = dict(v)
+        self.info["account"] = account.id
+        self.info["mapping"] = mapping
+        self.info["solo"] = second is None
+        return "approver"
+
+    def _approver(self, v: dict[str, Any]) -> str:
+        outcome = v["outcome"]
+        at = v.get("at") or self.ctx.now()
+        if at > self.ctx.now():
+            raise FieldProblem("at", "procedure.future_time")
+        if outcome == "unreachable":
+            return self._unreachable()
+        for name in ("approver", "channel"):
+            if name not in v:
+                raise FieldProblem(name, "procedure.field_missing", field=name)
+        role = next(a.role for a in self.ctx.policy.approvers if a.name == v["approver"])
+        approved = outcome == "approved"
+        if not approved and "attempt_outcome" not in v:
+            raise FieldProblem("attempt_outcome", "procedure.field_missing", field="what happened")
+        data: dict[str, Any] = {
+            "incident": self.incident,
+            "approver": v["approver"],
+            "role": role,
+            "channel": v["channel"],
+            "at": ts(at),
+            "outcome": "approved" if approved else v["attempt_outcome"],
+        }
+        if "note" in v:
+            data["note"] = v["note"]
+        if self.test:
+            data["test"] = True
+        self.ctx.append("approver.contacted", data)
+        self.attempts.append({"at": at, "channel": v["channel"], "outcome": data["outcome"]})
+        if approved:
+            self.approval = {
+                "name": v["approver"],
+                "role": role,
+                "approved_at": ts(at),
+                "method": v["channel"],
+                "conditions": v.get("conditions", "none"),
+            }
+            return "declare"
+        return "approver"
+
+    def _unreachable(self) -> str:
+        tried = [a for a in self.attempts if a["outcome"] != "approved"]
+        channels = {a["channel"] for a in tried}
+        missing = [c for c in REQUIRED_CHANNELS if c not in channels]
+        if missing:
+            raise FieldProblem("outcome", "procedure.attempts_channels", missing=", ".join(missing))
+        first = min(a["at"] for a in tried)
+        needed = dt.timedelta(minutes=self.ctx.policy.approver_attempts_minutes)
+        waited = self.ctx.now() - first
+        if waited < needed:
+            raise FieldProblem(
+                "outcome",
+                "procedure.attempts_too_short",
+                minutes=self.ctx.policy.approver_attempts_minutes,
+                left=int((needed - waited).total_seconds() // 60) + 1,
+            )
+        data: dict[str, Any] = {
+            "incident": self.incident,
+            "exception": EXCEPTION_APPROVER_UNREACHABLE,
+            "reason": f"No emergency approver reachable after {len(tried)} documented attempts "
+            f"over {int(waited.total_seconds() // 60)} minutes (phone, messaging, email).",
+        }
+        if self.test:
+            data["test"] = True
+        self.ctx.append("exception.opened", data)
+        self.exception_opened = True
+        return "declare"
+
+    def _record(self) -> dict[str, Any]:
+        d = self.info["details"]
+        state = self.ctx.journal.state
+        declarer = state.custodians[d["declared_by"]]
+        record: dict[str, Any] = {
+            "declared_at": ts(self.ctx.now()),
+            "timezone": self.ctx.policy.timezone,
+            "declared_by": {
+                "custodian": declarer.id,
+                "name": declarer.name,
+                "role": d["declared_by_role"],
+            },
+            "second_person": None,
+            "witness": d.get("witness"),
+            "system": d["system"],
+            "system_purpose": d["system_purpose"],
+            "account": self.info["account"],
+            "account_mapping": {"method": self.info["mapping"]},
+            "reason": d["reason"],
+            "evidence": d["evidence"],
+            "approver": self.approval,
+            "approver_attempts": [
+                {"at": ts(a["at"]), "channel": a["channel"], "outcome": a["outcome"]}
+                for a in self.attempts
+            ],
+            "emergency_exception": self.exception_opened,
+        }
+        if "mapping_confirmed_by" in d:
+            record["account_mapping"]["consulted"] = d["mapping_confirmed_by"]
+        if d.get("second_person"):
+            second = state.custodians[d["second_person"]]
+            record["second_person"] = {
+                "custodian": second.id,
+                "name": second.name,
+                "role": d["second_person_role"],
+            }
+        return record
+
+    def _declare(self, v: dict[str, Any]) -> str:
+        if self.approval is None and not self.exception_opened:
+            raise ProcedureError("procedure.no_approval")
+        record = self._record()
+        data: dict[str, Any] = {
+            "incident": self.incident,
+            "record": record,
+            "account": self.info["account"],
+        }
+        if self.info["solo"]:
+            data["exception"] = EXCEPTION_SOLO_ACCESS
+        if self.test:
+            data["test"] = True
+        entry = self.ctx.append("invocation.declared", data)
+        self.info["record_hash"] = H(canon(record))
+        self._print(record, entry.seq, entry.hash)
+        return "acknowledge"
+
+    def _print(self, record: dict[str, Any], seq: int, entry_hash: str) -> None:
+        def who(p: dict[str, Any] | None) -> DocPerson | None:
+            return DocPerson(p["name"], p["role"]) if p else None
+
+        approver = record["approver"]
+        second = who(record["second_person"]) or DocPerson("none (solo access)", "")
+        doc = InvocationRecord(
+            meta=self.ctx.meta(),
+            invocation_ref=self.incident,
+            declared_at=self.ctx.now(),
+            declared_by=DocPerson(record["declared_by"]["name"], record["declared_by"]["role"]),
+            second_person=second,
+            witness=who(record["witness"]),
+            system=record["system"],
+            system_purpose=record["system_purpose"],
+            reason=record["reason"],
+            evidence=record["evidence"],
+            approver=DocPerson(approver["name"], approver["role"]) if approver else None,
+            approved_at=when(approver["approved_at"]) if approver else None,
+            approval_method=approver["method"] if approver else "emergency exception",
+            conditions=approver["conditions"] if approver else "",
+            entry_seq=seq,
+            entry_hash=entry_hash,
+            approver_attempts=tuple(
+                ApproverAttempt(a["at"], a["channel"], a["outcome"]) for a in self.attempts
+            ),
+            emergency_exception=self.exception_opened,
+        )
+        self.ctx.print(doc)
+
+    def _acknowledge(self, v: dict[str, Any]) -> None:
+        inc = incident_of(self.ctx, self.incident)
+        if not inc.solo and not v.get("second_person_ack"):
+            raise FieldProblem("second_person_ack", "procedure.must_confirm")
+        if inc.witness is not None and "witness_present" not in v:
+            raise FieldProblem("witness_present", "procedure.field_missing", field="witness")
+        data: dict[str, Any] = {
+            "incident": self.incident,
+            "acknowledged_by": list(inc.people),
+            "witness_present": bool(v.get("witness_present", False)),
+        }
+        dual_for(self.ctx, inc, "invocation.acknowledged", data)
+        return None

@@ -1,0 +1,201 @@
+"""Flow 6: post-incident review, with "review finds unauthorised actions".
+
+Steps: ``review`` → (``escalate`` when violations, unexplained actions or
+audit-log discrepancies were found).
+
+Rules (each with a test):
+
+* due within the policy's 5 business days of the invocation (business
+  calendar: the ``holidays`` package, country and subdivision from policy);
+  the deadline is shown (:attr:`ReviewFlow.deadline`) and alerted when late;
+* participants must include the persons who invoked break-glass, the
+  emergency approver, a security team representative and the system owner
+  (each participant names their capacity);
+* the checklist: prerequisites met, dual control followed, only necessary
+  actions, documentation complete and signed, credentials reset — the last
+  two are checked against the journal: a "yes" the journal contradicts is
+  refused;
+* the system audit log comparison has a reference and an outcome
+  (consistent or discrepancies);
+* the root cause is one of the procedure's categories, and the corrective
+  actions default to the procedure's table for it (more may be added);
+* violations, unexplained actions or audit-log discrepancies escalate
+  (``review.escalated``: to security and governance, logs preserved,
+  suspension considered, and an alert slip).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk import deadlines
+from kiosk.procedures.framework import (
+    Context,
+    Field,
+    FieldProblem,
+    Flow,
+    ProcedureError,
+    Step,
+    boolean,
+    choice,
+    incident_of,
+    tagged,
+    text,
+    text_list,
+)
+
+#: The procedure's root-cause table: category -> corrective action.
+ROOT_CAUSES: dict[str, str] = {
+    "idp-outage": "Implement redundant IdP or offline access capability",
+    "single-administrator": "Ensure at least 2 administrators for every critical system",
+    "configuration-error": "Add pre-change validation and rollback capability",
+    "security-incident": "Address through separate incident response process",
+    "credential-loss": "Improve credential management and recovery procedures",
+}
+CAPACITIES = ("invoker", "approver", "security", "system-owner")
+CHECKLIST = (
+    "prerequisites_met",
+    "dual_control_followed",
+    "only_necessary_actions",
+    "documentation_complete_and_signed",
+    "credentials_reset",
+)
+
+
+def _participants(v: Any) -> list[dict[str, str]]:
+    if not isinstance(v, list) or not v:
+        raise ProcedureError("procedure.list", low=1)
+    out = []
+    for p in v:
+        if not isinstance(p, dict) or p.get("capacity") not in CAPACITIES:
+            raise ProcedureError("procedure.capacity", options=", ".join(CAPACITIES))
+        out.append(
+            {
+                "name": text(120)(p.get("name")),
+                "role": text(120)(p.get("role")),
+                "capacity": p["capacity"],
+            }
+        )
+    return out
+
+
+class ReviewFlow(Flow):
+    name = "review"
+    title = "Post-incident review"
+
+    def __init__(self, ctx: Context, incident: str) -> None:
+        super().__init__(ctx, "review")
+        self.incident = incident
+        self.add(
+            Step(
+                "review",
+                "Review the incident",
+                (
+                    Field("participants", "Participants (name, role, capacity)", _participants),
+                    *(Field(c, c.replace("_", " ").capitalize(), boolean()) for c in CHECKLIST),
+                    Field("audit_log_ref", "Target system audit log (reference)", text(500)),
+                    Field(
+                        "audit_log_outcome",
+                        "Audit log compared with the session record",
+                        choice("consistent", "discrepancies"),
+                    ),
+                    Field(
+                        "root_cause", "Root cause", choice(*ROOT_CAUSES), choices=tuple(ROOT_CAUSES)
+                    ),
+                    Field("corrective_actions", "Corrective actions", text_list(), False),
+                    Field("violations", "Policy violations found", boolean()),
+                    Field("unexplained_actions", "Unexplained actions found", boolean()),
+                    Field("findings", "Findings", text(4000), False),
+                ),
+                self._review,
+                ("escalate",),
+                ("review.completed",),
+            )
+        )
+        self.add(
+            Step(
+                "escalate",
+                "Escalate to security and governance",
+                (
+                    Field("to", "Escalated to", text_list(1)),
+                    Field("logs_preserved", "All logs preserved", boolean(True)),
+                    Field(
+                        "suspension_considered",
+                        "Suspension pending investigation considered",
+                        boolean(),
+                    ),
+                ),
+                self._escalate,
+                (),
+                ("review.escalated", "alert.raised"),
+            )
+        )
+
+    @property
+    def deadline(self) -> deadlines.Deadline | None:
+        for d in deadlines.compute(self.ctx.journal.state, self.ctx.policy):
+            if d.kind == "review" and d.subject == self.incident:
+                return d
+        return None
+
+    def _review(self, v: dict[str, Any]) -> str | None:
+        inc = incident_of(self.ctx, self.incident)
+        if inc.signed_at is None and inc.envelope_opened is not None:
+            raise ProcedureError("procedure.phase_incomplete", phase="session documentation")
+        missing = [c for c in CAPACITIES if c not in {p["capacity"] for p in v["participants"]}]
+        if missing:
+            raise FieldProblem("participants", "procedure.participants", missing=", ".join(missing))
+        if v["documentation_complete_and_signed"] and inc.signed_at is None:
+            raise FieldProblem(
+                "documentation_complete_and_signed",
+                "procedure.journal_disagrees",
+                what="no signed session record",
+            )
+        if v["credentials_reset"] and inc.envelope_opened and inc.rotated_at is None:
+            raise FieldProblem(
+                "credentials_reset",
+                "procedure.journal_disagrees",
+                what="no credential rotation after the opening",
+            )
+        actions = v.get("corrective_actions") or [ROOT_CAUSES[v["root_cause"]]]
+        escalate = (
+            v["violations"] or v["unexplained_actions"] or v["audit_log_outcome"] == "discrepancies"
+        )
+        data: dict[str, Any] = {
+            "incident": inc.id,
+            "participants": [
+                {"name": p["name"], "role": f"{p['role']} ({p['capacity']})"}
+                for p in v["participants"]
+            ],
+            "checklist": {c: v[c] for c in CHECKLIST},
+            "root_cause": v["root_cause"],
+            "corrective_actions": actions,
+            "audit_log": {"ref": v["audit_log_ref"], "outcome": v["audit_log_outcome"]},
+            "escalated": bool(escalate),
+        }
+        if "findings" in v:
+            data["findings"] = v["findings"]
+        self.ctx.append("review.completed", tagged(inc, data))
+        self.info["escalate"] = escalate
+        return "escalate" if escalate else None
+
+    def _escalate(self, v: dict[str, Any]) -> None:
+        inc = incident_of(self.ctx, self.incident)
+        data = {
+            "incident": inc.id,
+            "to": v["to"],
+            "reason": "Post-incident review found policy violations or unexplained actions",
+            "logs_preserved": True,
+            "suspension_considered": v["suspension_considered"],
+        }
+        self.ctx.append("review.escalated", tagged(inc, data))
+        self.ctx.append(
+            "alert.raised",
+            {
+                "alert": "review.escalated",
+                "summary": f"Review of {inc.id} found possible abuse of break-glass access: "
+                "escalated to security and governance.",
+                "incident": inc.id,
+            },
+        )
+        return None

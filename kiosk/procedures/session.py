@@ -1,0 +1,205 @@
+"""Flow 3: the system access session (procedure phase 3), with its troubleshooting rows.
+
+Steps: ``start`` → ``action`` (repeat) → ``logout``. ``start`` may instead
+record a failed login or an unavailable MFA method and stay on ``start``.
+
+Rules (each with a test):
+
+* phase 2 is complete first: the envelope was opened and its sheet's QR
+  confirmed;
+* access established records time, account (the incident's) and system,
+  and the pre-change baseline reference is required ("before making any
+  changes, document the current state");
+* every action has a time (not before access, not in the future), what was
+  done, its outcome, and an explicit "narrated to the second person or
+  witness" answer; "outside the declared reason" is an explicit yes/no
+  answer on every action, and a "yes" needs a justification — the
+  procedure says minimum actions only, so the engine makes going beyond it
+  a recorded choice that the review sees;
+* logout records the time and the computed duration in whole minutes;
+* troubleshooting: "break-glass account login fails" records the cause
+  (password incorrect, disabled, expired, locked), that the account status
+  was checked with another admin account and whether the provider's support
+  was contacted; "MFA method unavailable" records the cause and the
+  resolution (backup method or the provider's recovery procedure).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.procedures.framework import (
+    Context,
+    Field,
+    FieldProblem,
+    Flow,
+    ProcedureError,
+    Step,
+    boolean,
+    choice,
+    incident_of,
+    tagged,
+    text,
+    ts,
+    when,
+)
+
+LOGIN_CAUSES = ("password-incorrect", "account-disabled", "account-expired", "account-locked")
+MFA_CAUSES = ("token-lost", "phone-disconnected", "other")
+MFA_RESOLUTIONS = ("backup-method", "provider-recovery")
+
+
+class SessionFlow(Flow):
+    name = "session"
+    title = "System access"
+
+    def __init__(self, ctx: Context, incident: str) -> None:
+        super().__init__(ctx, "start")
+        self.incident = incident
+        self.add(
+            Step(
+                "start",
+                "Log in to the target system",
+                (
+                    Field(
+                        "outcome",
+                        "Result",
+                        choice("established", "login-failed", "mfa-unavailable"),
+                        choices=("established", "login-failed", "mfa-unavailable"),
+                    ),
+                    Field("at", "Time access was established", when, False),
+                    Field("system", "System accessed", text(120), False),
+                    Field("baseline_ref", "Baseline captured (reference)", text(500), False),
+                    Field("cause", "Cause", choice(*LOGIN_CAUSES, *MFA_CAUSES), False),
+                    Field("resolution", "Resolution", text(500), False),
+                    Field(
+                        "account_status_checked",
+                        "Account status verified with another admin account",
+                        boolean(),
+                        False,
+                    ),
+                    Field("provider_contacted", "Provider support contacted", boolean(), False),
+                    Field("reference", "Support or recovery reference", text(300), False),
+                ),
+                self._start,
+                ("start", "action", "logout"),
+                ("session.started", "access.problem"),
+            )
+        )
+        self.add(
+            Step(
+                "action",
+                "Record an action",
+                (
+                    Field("at", "Time", when, False),
+                    Field("action", "What was done", text(500)),
+                    Field("outcome", "Outcome", text(500)),
+                    Field("narrated", "Narrated to the second person or witness", boolean()),
+                    Field("outside_reason", "Outside the declared reason", boolean()),
+                    Field("justification", "Why it was necessary", text(500), False),
+                    Field(
+                        "then", "Next", choice("another", "logout"), choices=("another", "logout")
+                    ),
+                ),
+                self._action,
+                ("action", "logout"),
+                ("session.action",),
+            )
+        )
+        self.add(
+            Step(
+                "logout",
+                "Log out",
+                (Field("at", "Time of logout", when, False),),
+                self._logout,
+                (),
+                ("session.ended",),
+            )
+        )
+
+    def _time(self, v: dict[str, Any], name: str = "at") -> Any:
+        at = v.get(name) or self.ctx.now()
+        if at > self.ctx.now():
+            raise FieldProblem(name, "procedure.future_time")
+        return at
+
+    def _start(self, v: dict[str, Any]) -> str:
+        inc = incident_of(self.ctx, self.incident)
+        if inc.envelope_opened is None or not inc.sheet_confirmed:
+            raise ProcedureError("procedure.phase_incomplete", phase="credential retrieval")
+        outcome = v["outcome"]
+        if outcome == "established":
+            if "baseline_ref" not in v:
+                raise FieldProblem("baseline_ref", "procedure.baseline_required")
+            at = self._time(v)
+            data: dict[str, Any] = {
+                "incident": inc.id,
+                "account": str(inc.account),
+                "system": v.get("system") or str(inc.record.get("system", "")),
+                "at": ts(at),
+                "baseline_ref": v["baseline_ref"],
+            }
+            self.ctx.append("session.started", tagged(inc, data))
+            self.info["started"] = at
+            return "action"
+        causes = LOGIN_CAUSES if outcome == "login-failed" else MFA_CAUSES
+        if v.get("cause") not in causes:
+            raise FieldProblem("cause", "procedure.choice", options=", ".join(causes))
+        problem: dict[str, Any] = {"incident": inc.id, "problem": outcome, "cause": v["cause"]}
+        if outcome == "login-failed":
+            if v.get("account_status_checked") is not True:
+                raise FieldProblem("account_status_checked", "procedure.status_check_required")
+            if "provider_contacted" not in v:
+                raise FieldProblem("provider_contacted", "procedure.field_missing", field="support")
+            problem["account_status_checked"] = True
+            problem["provider_contacted"] = v["provider_contacted"]
+            problem["resolution"] = v.get("resolution") or (
+                "Account status verified in the admin portal with another admin account"
+                + ("; cloud provider support contacted" if v["provider_contacted"] else "")
+            )
+        else:
+            resolution = v.get("resolution")
+            if resolution not in MFA_RESOLUTIONS:
+                raise FieldProblem(
+                    "resolution", "procedure.choice", options=", ".join(MFA_RESOLUTIONS)
+                )
+            problem["resolution"] = resolution
+            problem["provider_contacted"] = resolution == "provider-recovery"
+        if "reference" in v:
+            problem["reference"] = v["reference"]
+        self.ctx.append("access.problem", tagged(inc, problem))
+        return "start"
+
+    def _action(self, v: dict[str, Any]) -> str:
+        inc = incident_of(self.ctx, self.incident)
+        at = self._time(v)
+        if inc.session_started_at is not None and at < inc.session_started_at:
+            raise FieldProblem("at", "procedure.before_access")
+        if v["outside_reason"] and "justification" not in v:
+            raise FieldProblem("justification", "procedure.justification_required")
+        data: dict[str, Any] = {
+            "incident": inc.id,
+            "at": ts(at),
+            "action": v["action"],
+            "outcome": v["outcome"],
+            "narrated": v["narrated"],
+            "outside_reason": v["outside_reason"],
+        }
+        if "justification" in v:
+            data["justification"] = v["justification"]
+        self.ctx.append("session.action", tagged(inc, data))
+        return "action" if v["then"] == "another" else "logout"
+
+    def _logout(self, v: dict[str, Any]) -> None:
+        inc = incident_of(self.ctx, self.incident)
+        at = self._time(v)
+        started = inc.session_started_at
+        if started is None:
+            raise ProcedureError("procedure.phase_incomplete", phase="system access")
+        if at < started:
+            raise FieldProblem("at", "procedure.before_access")
+        minutes = int((at - started).total_seconds() // 60)
+        data = {"incident": inc.id, "at": ts(at), "duration_minutes": minutes}
+        self.ctx.append("session.ended", tagged(inc, data))
+        self.info["duration_minutes"] = minutes
+        return None

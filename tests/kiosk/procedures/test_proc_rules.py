@@ -1,0 +1,669 @@
+"""Every rule of the procedure engine, each with a test that fails if the rule goes.
+
+The flows run against a real journal with simulated keys (real FIDO2
+assertions), simulated scans and the simulated printer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from hardware.sim.scenarios import WITNESS, Simulation
+from kiosk import deadlines
+from kiosk.approval import Approval
+from kiosk.errors import SealroomError, TransitionError
+from kiosk.procedures import (
+    FORM,
+    Context,
+    DocumentationFlow,
+    ExecutiveSignOffFlow,
+    InvocationFlow,
+    ResetFlow,
+    RetrievalFlow,
+    ReturnFlow,
+    ReviewFlow,
+    SessionFlow,
+    StockFlow,
+    VerificationFlow,
+    idp_gaps,
+    inventory_rows,
+)
+from kiosk.procedures.framework import Result
+
+CHECK = {
+    "seal_unbroken": True,
+    "signatures_undisturbed": True,
+    "no_tears_or_holes": True,
+    "no_steaming": True,
+}
+REASON = "The tenant locked everyone out. Nobody can sign in to fix it."
+
+
+def details(sim: Simulation, **over: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "declared_by": "dana",
+        "declared_by_role": "IT Director",
+        "second_person": "sam",
+        "second_person_role": "COO",
+        "system": "Microsoft Entra ID",
+        "system_purpose": "Identity provider",
+        "account": "entra-01",
+        "reason": REASON,
+        "evidence": "Screenshots EV-1",
+    }
+    values.update(over)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def ok(result: Result) -> Result:
+    assert result.ok, result.errors
+    return result
+
+
+def declared(sim: Simulation, **over: Any) -> InvocationFlow:
+    flow = InvocationFlow(sim.ctx)
+    ok(flow.submit(details(sim, **over)))
+    ok(flow.submit({"outcome": "approved", "approver": "Dana Whitfield", "channel": "phone"}))
+    ok(flow.submit({"confirm": True}))
+    return flow
+
+
+def acknowledged(sim: Simulation, **over: Any) -> str:
+    flow = declared(sim, **over)
+    ack = {"declared_by_ack": True}
+    if "second_person" not in over:
+        ack["second_person_ack"] = True
+    ok(flow.submit(ack))
+    return flow.incident
+
+
+def sealed(sim: Simulation, account: str) -> list[str]:
+    return sorted(e.serial for e in sim.journal.state.envelopes_for(account, "sealed"))
+
+
+def retrieved(sim: Simulation, incident: str, account: str = "entra-01") -> str:
+    flow = RetrievalFlow(sim.ctx, incident)
+    serial = sealed(sim, account)[0]
+    ok(flow.submit({"serial": sim.scan(serial)}))
+    ok(flow.submit(CHECK))
+    ok(flow.submit({"exterior_signed": True, "serial": serial}))
+    ok(flow.submit({"qr": sim.scan(sim.qr_of[serial])}))
+    return serial
+
+
+def logged_out(sim: Simulation, incident: str) -> None:
+    flow = SessionFlow(sim.ctx, incident)
+    ok(flow.submit({"outcome": "established", "baseline_ref": "baseline.json"}))
+    sim.later(minutes=5)
+    ok(
+        flow.submit(
+            {
+                "action": "Reverted CA-014",
+                "outcome": "done",
+                "narrated": True,
+                "outside_reason": False,
+                "then": "logout",
+            }
+        )
+    )
+    sim.later(minutes=6)
+    ok(flow.submit({}))
+
+
+def signed(sim: Simulation, incident: str) -> None:
+    flow = DocumentationFlow(sim.ctx, incident)
+    ok(flow.submit({"exceeds": False, "both_reviewed": True}))
+    ok(flow.submit({"confirm": True}))
+
+
+def kinds(sim: Simulation, start: int = 1) -> list[str]:
+    return [e.kind for e in sim.journal.entries(start)]
+
+
+# -- flow framework ---------------------------------------------------------------------
+
+
+def test_a_missing_required_field_records_nothing(sim: Simulation) -> None:
+    flow = InvocationFlow(sim.ctx)
+    before = sim.journal.head.seq
+    result = flow.submit(details(sim, evidence=None))
+    assert not result.ok and "evidence" in result.errors
+    assert result.codes["evidence"] == "procedure.field_missing"
+    assert sim.journal.head.seq == before and flow.current == "details"
+
+
+def test_unknown_fields_and_finished_flows_are_refused(sim: Simulation) -> None:
+    flow = InvocationFlow(sim.ctx)
+    result = flow.submit({**details(sim), "shortcut": "skip"})
+    assert result.codes["shortcut"] == "procedure.unknown_field"
+    ok(flow.submit(details(sim)))
+    assert flow.current == "approver"  # the only way on is through the approver step
+
+
+def test_reason_must_be_two_to_three_sentences(sim: Simulation) -> None:
+    flow = InvocationFlow(sim.ctx)
+    result = flow.submit(details(sim, reason="Everything is broken."))
+    assert result.codes["reason"] == "procedure.sentences"
+
+
+def test_witness_is_required_when_policy_says_so(sim: Simulation) -> None:
+    ctx = Context(
+        sim.journal,
+        dataclasses.replace(sim.ctx.policy, witness_required=True),
+        sim.ctx.authenticator,
+        sim.ctx.signatures,
+        sim.ctx.paper,
+    )
+    result = InvocationFlow(ctx).submit(details(sim))
+    assert result.codes["witness"] == "procedure.field_missing"
+    assert InvocationFlow(ctx).submit(details(sim, witness=dict(WITNESS))).ok
+
+
+# -- 1 invocation ----------------------------------------------------------------------------
+
+
+def test_invocation_records_every_field_and_needs_both_acknowledgements(sim: Simulation) -> None:
+    flow = declared(sim, witness=dict(WITNESS))
+    decl = [e for e in sim.journal.entries() if e.kind == "invocation.declared"][-1]
+    record = decl.data["record"]
+    for key in (
+        "declared_at",
+        "timezone",
+        "declared_by",
+        "second_person",
+        "witness",
+        "system",
+        "system_purpose",
+        "reason",
+        "evidence",
+        "approver",
+    ):
+        assert record[key], key
+    assert set(record["approver"]) == {"name", "role", "approved_at", "method", "conditions"}
+    # nothing else before both acknowledge: the retrieval flow refuses
+    early = RetrievalFlow(sim.ctx, flow.incident).submit({"serial": sealed(sim, "entra-01")[0]})
+    assert early.codes[FORM] == "procedure.not_acknowledged"
+    assert flow.submit({"declared_by_ack": True}).codes["second_person_ack"]
+    ok(flow.submit({"declared_by_ack": True, "second_person_ack": True, "witness_present": True}))
+    ack = sim.journal.entry(sim.journal.head.seq)
+    assert ack is not None and ack.kind == "invocation.acknowledged" and len(ack.attest) == 2
+
+
+def test_approver_must_be_designated_and_exception_needs_15_minutes_of_attempts(
+    sim: Simulation,
+) -> None:
+    flow = InvocationFlow(sim.ctx)
+    ok(flow.submit(details(sim)))
+    bad = flow.submit({"outcome": "approved", "approver": "Somebody Else", "channel": "phone"})
+    assert bad.codes["approver"] == "procedure.choice"
+    attempt = {"outcome": "attempt", "approver": "Dana Whitfield", "attempt_outcome": "no-answer"}
+    ok(flow.submit({**attempt, "channel": "phone"}))
+    assert flow.submit({"outcome": "unreachable"}).codes["outcome"] == "procedure.attempts_channels"
+    sim.later(minutes=5)
+    ok(flow.submit({**attempt, "channel": "messaging"}))
+    ok(flow.submit({**attempt, "channel": "email"}))
+    too_soon = flow.submit({"outcome": "unreachable"})
+    assert too_soon.codes["outcome"] == "procedure.attempts_too_short"
+    sim.later(minutes=11)
+    ok(flow.submit({"outcome": "unreachable"}))
+    ok(flow.submit({"confirm": True}))
+    inc = sim.journal.state.incidents.get(flow.incident)
+    assert inc is not None and len(inc.approver_attempts) == 3
+    notice = {d.kind: d for d in deadlines.compute(sim.journal.state, sim.ctx.policy)}
+    d = notice["approver_notice"]
+    assert d.due - d.starts == dt.timedelta(hours=1)
+
+
+def test_unclear_account_mapping_uses_the_inventory(sim: Simulation) -> None:
+    flow = InvocationFlow(sim.ctx)
+    two = flow.submit(details(sim, account=None))  # two Entra accounts: unclear
+    assert two.codes["account"] == "procedure.account_unclear"
+    assert "entra-01" in two.errors["account"] and "entra-02" in two.errors["account"]
+    wrong = flow.submit(details(sim, account="dc-local", second_person="kim"))
+    assert wrong.codes["mapping_confirmed_by"] == "procedure.mapping_unconfirmed"
+    one = InvocationFlow(sim.ctx).submit(
+        details(sim, account=None, system="Domain Controller", second_person="kim")
+    )
+    assert one.ok
+
+
+def test_both_persons_must_be_authorised_and_distinct(sim: Simulation) -> None:
+    flow = InvocationFlow(sim.ctx)
+    assert flow.submit(details(sim, second_person="kim")).codes["second_person"] == (
+        "procedure.not_authorised"
+    )
+    assert flow.submit(details(sim, second_person="dana")).codes["second_person"] == (
+        "procedure.same_person"
+    )
+    none = flow.submit(details(sim, second_person=None, second_person_role=None))
+    assert none.codes["second_person"] == "procedure.second_person_missing"
+
+
+# -- 2 retrieval -------------------------------------------------------------------------------
+
+
+def test_wrong_envelope_is_refused(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    flow = RetrievalFlow(sim.ctx, incident)
+    other = sealed(sim, "entra-02")[0]
+    result = flow.submit({"serial": sim.scan(other)})
+    assert result.codes["serial"] == "procedure.wrong_envelope"
+    assert sim.journal.state.envelope_state(other) == "sealed"
+    bad_digit = other[:-1] + str((int(other[-1]) + 1) % 10)
+    assert flow.submit({"serial": bad_digit}).codes["serial"] == "scan.bad_check_digit"
+
+
+def test_a_single_custodian_cannot_do_a_dual_step(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    serial = sealed(sim, "entra-01")[0]
+    data = {"serial": serial, "account": "entra-01", "incident": incident}
+    with pytest.raises(SealroomError) as exc:
+        sim.ctx.dual("envelope.checked_out", data, ["dana", "dana"])
+    assert exc.value.code == "procedure.two_people"
+
+    class SameKeyTwice:
+        def collect(self, approval: Approval, custodians: list[str]) -> None:
+            for role in approval.roles:
+                sim.terminal.sign(approval, "dana", role)
+
+    lone = dataclasses.replace(sim.ctx, signatures=SameKeyTwice(), _listening=True)
+    with pytest.raises(SealroomError) as exc2:
+        lone.dual("envelope.checked_out", data, ["dana", "sam"])
+    assert exc2.value.code in ("approval.same_person", "approval.same_key")
+    assert sim.journal.state.envelope_state(serial) == "sealed"
+    assert sim.journal.pending is None
+
+
+def test_tampered_envelope_is_quarantined_alerted_and_never_opened(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    flow = RetrievalFlow(sim.ctx, incident)
+    first, alternative = sealed(sim, "entra-01")
+    ok(flow.submit({"serial": sim.scan(first)}))
+    no_photo = flow.submit({**CHECK, "no_steaming": False})
+    assert no_photo.codes["photo_ref"] == "procedure.photo_required"
+    jobs = len(sim.printer.jobs)
+    res = ok(flow.submit({**CHECK, "no_steaming": False, "photo_ref": "PH-1"}))
+    assert [e.kind for e in res.entries][:2] == ["envelope.inspected", "alert.raised"]
+    assert sim.journal.state.envelope_state(first) == "quarantined"
+    assert any(j.title.startswith("Terminal alert") for j in sim.printer.jobs[jobs:])
+    assert flow.current == "checkout" and flow.info["alternatives"] == [alternative]
+    with pytest.raises(TransitionError):  # the journal itself refuses to open it
+        sim.ctx.dual(
+            "envelope.opened",
+            {"serial": first, "incident": incident, "exterior_signed": True},
+            ["dana", "sam"],
+        )
+    ok(flow.submit({"serial": sim.scan(alternative)}))
+    ok(flow.submit(CHECK))
+    assert flow.submit({"exterior_signed": False, "serial": alternative}).codes[
+        "exterior_signed"
+    ] == ("procedure.must_confirm")
+    ok(flow.submit({"exterior_signed": True, "serial": alternative}))
+    opened = sim.journal.entry(sim.journal.head.seq)
+    assert opened is not None and opened.kind == "envelope.opened" and len(opened.attest) == 2
+
+
+def test_no_alternative_envelope_ends_the_retrieval(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    flow = RetrievalFlow(sim.ctx, incident)
+    for serial in sealed(sim, "entra-01"):
+        ok(flow.submit({"serial": sim.scan(serial)}))
+        ok(flow.submit({**CHECK, "seal_unbroken": False, "photo_ref": "PH"}))
+    assert flow.done and flow.info["outcome"] == "no-alternative"
+
+
+def test_sheet_qr_must_belong_to_the_envelope(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    flow = RetrievalFlow(sim.ctx, incident)
+    serial = sealed(sim, "entra-01")[0]
+    ok(flow.submit({"serial": serial}))
+    ok(flow.submit(CHECK))
+    ok(flow.submit({"exterior_signed": True, "serial": serial}))
+    other = sealed(sim, "entra-02")[0]
+    assert flow.submit({"qr": sim.qr_of[other]}).codes["qr"] == "procedure.sheet_mismatch"
+    forged = sim.qr_of[serial][:-4] + "AAAA"
+    assert flow.submit({"qr": forged}).codes["qr"] == "scan.qr_bad_mac"
+    ok(flow.submit({"qr": sim.qr_of[serial]}))
+
+
+# -- 3 session ---------------------------------------------------------------------------------
+
+
+def test_session_rules(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    early = SessionFlow(sim.ctx, incident).submit({"outcome": "established", "baseline_ref": "b"})
+    assert early.codes[FORM] == "procedure.phase_incomplete"
+    retrieved(sim, incident)
+    flow = SessionFlow(sim.ctx, incident)
+    assert flow.submit({"outcome": "established"}).codes["baseline_ref"] == (
+        "procedure.baseline_required"
+    )
+    ok(flow.submit({"outcome": "established", "baseline_ref": "baseline.json"}))
+    sim.later(minutes=4)
+    action = {"action": "Looked around", "outcome": "nothing", "narrated": True, "then": "logout"}
+    assert flow.submit(action).codes["outside_reason"] == "procedure.field_missing"
+    outside = flow.submit({**action, "outside_reason": True})
+    assert outside.codes["justification"] == "procedure.justification_required"
+    ok(flow.submit({**action, "outside_reason": True, "justification": "needed to check"}))
+    sim.later(minutes=7)
+    ok(flow.submit({}))
+    ended = sim.journal.entry(sim.journal.head.seq)
+    assert ended is not None and ended.data["duration_minutes"] == 11
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None and inc.actions_outside_reason == 1
+
+
+def test_login_fails_and_mfa_unavailable_paths(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    flow = SessionFlow(sim.ctx, incident)
+    unchecked = flow.submit(
+        {"outcome": "login-failed", "cause": "account-locked", "provider_contacted": True}
+    )
+    assert unchecked.codes["account_status_checked"] == "procedure.status_check_required"
+    ok(
+        flow.submit(
+            {
+                "outcome": "login-failed",
+                "cause": "account-locked",
+                "account_status_checked": True,
+                "provider_contacted": True,
+                "reference": "case 1",
+            }
+        )
+    )
+    bad = flow.submit({"outcome": "mfa-unavailable", "cause": "token-lost", "resolution": "pray"})
+    assert bad.codes["resolution"] == "procedure.choice"
+    ok(
+        flow.submit(
+            {"outcome": "mfa-unavailable", "cause": "token-lost", "resolution": "backup-method"}
+        )
+    )
+    assert flow.current == "start"
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None and inc.access_problems == ["login-failed", "mfa-unavailable"]
+
+
+# -- 4 documentation ----------------------------------------------------------------------------
+
+
+def test_documentation_signs_the_record_hash_and_flags_lateness(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    early = DocumentationFlow(sim.ctx, incident).submit({"exceeds": False, "both_reviewed": True})
+    assert early.codes[FORM] == "procedure.phase_incomplete"
+    logged_out(sim, incident)
+    flow = DocumentationFlow(sim.ctx, incident)
+    assert flow.deadline is not None and flow.deadline.status(sim.clock.now()) == "open"
+    sim.later(hours=3)  # past the 2 hours
+    first = sim.journal.head.seq + 1
+    ok(flow.submit({"exceeds": False, "both_reviewed": True}))
+    res = ok(flow.submit({"confirm": True}))
+    late = [e for e in sim.journal.entries(first) if e.kind in ("alert.raised", "session.signed")]
+    # the overdue deadline is alerted (and its slip printed) before the late signature
+    assert [e.kind for e in late] == ["alert.raised", "session.signed"]
+    assert late[0].data["detail"]["deadline"] == f"documentation:{incident}"
+    assert sim.ctx.check_deadlines() == []
+    signed_entry = next(e for e in res.entries if e.kind == "session.signed")
+    assert signed_entry.data["record_hash"] == flow.info["record_hash"]
+    assert signed_entry.data["summary"]["late_minutes"] >= 59
+    assert len(signed_entry.attest) == 2
+    assert any(j.title.startswith("Break-glass session record") for j in sim.printer.jobs)
+
+
+def test_actions_exceeding_documentation_are_reconstructed(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    logged_out(sim, incident)
+    flow = DocumentationFlow(sim.ctx, incident)
+    ok(flow.submit({"exceeds": True}))
+    ok(
+        flow.submit(
+            {
+                "audit_log_ref": "audit export",
+                "description": "a group change",
+                "investigation": "confirmed",
+                "actions": [
+                    {
+                        "at": sim.clock.now() - dt.timedelta(minutes=8),
+                        "action": "Removed group",
+                        "outcome": "removed",
+                        "outside_reason": False,
+                    }
+                ],
+            }
+        )
+    )
+    ok(flow.submit({"exceeds": False, "both_reviewed": True}))
+    record = flow.info["record"]
+    assert len(record["discrepancies"]) == 1
+    assert [a.get("source") for a in record["actions"]].count("audit-log") == 1
+
+
+# -- 5 reset -------------------------------------------------------------------------------------
+
+
+def test_rotation_that_never_happens_is_flagged_once(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    serial = retrieved(sim, incident)
+    rot = [
+        d
+        for d in deadlines.compute(sim.journal.state, sim.ctx.policy)
+        if d.kind == "rotation" and d.subject == serial
+    ]
+    assert rot and rot[0].met_at is None
+    sim.later(hours=sim.ctx.policy.rotation_hours + 1)
+    first = sim.ctx.check_deadlines()
+    assert f"rotation:{serial}" in [e.data["detail"]["deadline"] for e in first]
+    assert sim.ctx.check_deadlines() == []  # once
+    rows = {
+        r.account: r for r in inventory_rows(sim.journal.state, sim.ctx.policy, sim.clock.now())
+    }
+    assert rows["entra-01"].status == "rotation due"
+
+
+def test_reset_rules(sim: Simulation) -> None:
+    with pytest.raises(SealroomError) as exc:
+        ResetFlow(sim.ctx, "entra-01", ["dana", "sam"])
+    assert exc.value.code == "procedure.rotation_not_due"
+    incident = acknowledged(sim)
+    old = retrieved(sim, incident)
+    logged_out(sim, incident)
+    signed(sim, incident)
+    flow = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    used = flow.submit({"serial": old})
+    assert used.codes["serial"] == "scan.serial_used"
+    bag = sim.blank()
+    ok(flow.submit({"serial": bag}))
+    jobs = len(sim.printer.jobs)
+    ok(flow.submit({"confirm": True}))
+    sheet = sim.printer.jobs[jobs]
+    assert sheet.sensitive and sheet.pdf is None  # print-only: nothing kept
+    ok(flow.submit({"account_updated": True, "login_ok": False}))
+    assert flow.current == "reset_failed"
+    ok(flow.submit({"cause": "complexity", "resolution": "identity team", "sheet_destroyed": True}))
+    assert flow.current == "print_sheet"
+    ok(flow.submit({"confirm": True}))
+    ok(flow.submit({"account_updated": True, "login_ok": True}))
+    other = next(
+        e.serial
+        for e in sim.journal.state.envelopes.values()
+        if e.state == "blank_stock" and e.serial != bag
+    )
+    assert flow.submit({"sealed": True, "signed_across_seal": True, "serial": other}).codes[
+        "serial"
+    ] == ("procedure.not_this_envelope")
+    ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag}))
+    assert sim.journal.state.envelope_state(bag) == "sealed"
+    assert flow.submit({"serial": old}).codes["witness"] == "procedure.field_missing"
+    ok(flow.submit({"serial": old, "witness": dict(WITNESS)}))
+    ok(flow.submit({"confirm": True}))
+    rotated = sim.journal.entry(sim.journal.head.seq)
+    assert rotated is not None and rotated.kind == "credential.rotated"
+    assert rotated.data["new_serial"] == bag and rotated.data["old_serial"] == old
+    assert rotated.data["performed_by"] == ["Dana Whitfield", "Sam Okafor"]
+    assert sim.journal.state.envelope_state(old) == "destroyed"
+    assert "password" not in str([e.data for e in sim.journal.entries()]).lower().replace(
+        "print-only password", ""
+    )
+
+
+# -- 6 review, 7 verification ---------------------------------------------------------------------
+
+
+def reviewed_values(**over: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "participants": [
+            {"name": "Dana", "role": "IT Director", "capacity": "invoker"},
+            {"name": "Sam", "role": "COO", "capacity": "invoker"},
+            {"name": "Dana Whitfield", "role": "IT Director", "capacity": "approver"},
+            {"name": "Lee", "role": "Security Lead", "capacity": "security"},
+            {"name": "Ari", "role": "Owner", "capacity": "system-owner"},
+        ],
+        "prerequisites_met": True,
+        "dual_control_followed": True,
+        "only_necessary_actions": True,
+        "documentation_complete_and_signed": True,
+        "credentials_reset": True,
+        "audit_log_ref": "logs",
+        "audit_log_outcome": "consistent",
+        "root_cause": "idp-outage",
+        "violations": False,
+        "unexplained_actions": False,
+    }
+    values.update(over)
+    return values
+
+
+def test_review_rules_and_escalation(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    logged_out(sim, incident)
+    signed(sim, incident)
+    flow = ReviewFlow(sim.ctx, incident)
+    assert flow.deadline is not None
+    no_owner = reviewed_values()
+    no_owner["participants"] = no_owner["participants"][:-1]
+    assert flow.submit(no_owner).codes["participants"] == "procedure.participants"
+    lie = flow.submit(reviewed_values())  # credentials were not reset yet
+    assert lie.codes["credentials_reset"] == "procedure.journal_disagrees"
+    res = ok(flow.submit(reviewed_values(credentials_reset=False, unexplained_actions=True)))
+    review = res.entries[-1]
+    assert review.data["corrective_actions"] == [
+        "Implement redundant IdP or offline access capability"
+    ]
+    assert review.data["escalated"] is True and flow.current == "escalate"
+    ok(
+        flow.submit(
+            {
+                "to": ["Security", "Governance"],
+                "logs_preserved": True,
+                "suspension_considered": True,
+            }
+        )
+    )
+    assert kinds(sim, sim.journal.head.seq - 1) == ["review.escalated", "alert.raised"]
+
+
+def test_verification_needs_a_complete_chain(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    with pytest.raises(SealroomError) as exc:
+        VerificationFlow(sim.ctx, incident, ["dana", "sam"])
+    assert exc.value.code == "procedure.phase_incomplete"
+
+
+# -- 8 check-in ------------------------------------------------------------------------------------
+
+
+def test_return_an_unopened_envelope_and_receive_stock(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    flow = RetrievalFlow(sim.ctx, incident)
+    serial = sealed(sim, "entra-01")[0]
+    ok(flow.submit({"serial": serial}))
+    back = ReturnFlow(sim.ctx, incident)
+    assert back.submit({"serial": sealed(sim, "entra-01")[0]}).codes["serial"] == (
+        "scan.wrong_state"
+    )
+    ok(back.submit({"serial": serial}))
+    ok(back.submit({**CHECK, "reason": "Normal access came back"}))
+    assert sim.journal.state.envelope_state(serial) == "sealed"
+    stock = StockFlow(sim.ctx)
+    dup = stock.submit({"serials": ["SR00004440", "SR00004440"]})
+    assert dup.codes["serials"] == "procedure.duplicate_serial"
+    assert stock.submit({"serials": [serial]}).codes["serials"] == "scan.serial_used"
+
+
+# -- 9 drill, 10 solo ------------------------------------------------------------------------------
+
+
+def test_drill_entries_are_all_marked_test(sim: Simulation) -> None:
+    incident = sim.drill("dc-local")
+    marked = [e for e in sim.journal.entries() if e.data.get("incident") == incident]
+    assert marked and all(e.data.get("test") is True for e in marked)
+    assert sim.journal.state.accounts["dc-local"].last_tested is not None
+    with pytest.raises(TransitionError):  # an unmarked entry for a drill is refused
+        sim.journal.append(
+            "session.action",
+            {
+                "incident": incident,
+                "at": "2026-01-01T00:00:00.000Z",
+                "action": "x",
+                "outcome": "y",
+                "outside_reason": False,
+                "narrated": True,
+            },
+        )
+
+
+def test_solo_access_needs_executive_signoff_within_an_hour(sim: Simulation) -> None:
+    incident = acknowledged(
+        sim,
+        second_person=None,
+        second_person_role=None,
+        solo_urgent=True,
+        account="dc-local",
+        system="Domain Controller",
+        declared_by="kim",
+        declared_by_role="Senior SysAdmin",
+    )
+    ack = sim.journal.entry(sim.journal.head.seq)
+    assert ack is not None and len(ack.attest) == 1 and ack.data["exception"] == "solo-access"
+    sim.later(minutes=61)
+    late = sim.ctx.check_deadlines()
+    assert [e.data["detail"]["deadline"] for e in late] == [f"solo_signoff:{incident}"]
+    flow = ExecutiveSignOffFlow(sim.ctx, incident)
+    ok(flow.submit({"by": {"name": "Morgan", "role": "CEO"}, "method": "phone"}))
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None and "solo-access" in inc.signed_off
+    with pytest.raises(SealroomError):  # the exception cannot be claimed by another incident
+        sim.journal.append(
+            "exception.signed_off",
+            {
+                "incident": acknowledged(sim),
+                "exception": "solo-access",
+                "by": {"name": "M", "role": "CEO"},
+                "method": "phone",
+                "at": "2026-01-01T00:00:00.000Z",
+            },
+        )
+
+
+# -- 11 inventory ----------------------------------------------------------------------------------
+
+
+def test_inventory_flags_identity_providers_with_fewer_than_two_accounts(sim: Simulation) -> None:
+    assert idp_gaps(sim.journal.state) == {}
+    rows = inventory_rows(sim.journal.state, sim.ctx.policy, sim.clock.now())
+    assert [r.account for r in rows] == ["dc-local", "entra-01", "entra-02"]
+    assert all(r.status == "ready" and len(r.sealed) == 2 for r in rows)
+    sim.terminal.register_account(
+        {"account": "okta-01", "authorised": ["dana", "sam"], "idp": "Okta", "system": "Okta"}
+    )
+    assert idp_gaps(sim.journal.state) == {"Okta": 1}
+    rows = inventory_rows(sim.journal.state, sim.ctx.policy, sim.clock.now())
+    assert {r.account: r.status for r in rows}["okta-01"] == "no envelope in the safe"
