@@ -320,6 +320,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"{time.monotonic() - started:.1f} s"
         )
         print(f"Terminal public key: {Path(args.data) / 'kiosk.pub'}")
+        if args.export:
+            from hardware.sim.scenarios import export_simulation
+
+            bundle = export_simulation(sim, Path(args.export))
+            print(f"Audit bundle written: {bundle}")
     finally:
         sim.terminal.close()
     return 0
@@ -413,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", help="emergency, tampered, unreachable-approver, solo or drill")
     p.add_argument("--years", type=int, help="a realistic history of this many years")
     p.add_argument("--seed", type=int, default=5, help="random seed of the history")
+    p.add_argument(
+        "--export",
+        metavar="DIR",
+        help="then export an audit bundle into DIR (as onto a stick), approved by simulated keys",
+    )
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("check-policy", help="validate a policy file and print its hash")

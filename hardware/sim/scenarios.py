@@ -731,3 +731,38 @@ def simulate(
         sim.terminal.close()
         raise
     return sim
+
+
+AUDITOR: Final = Person("audrey", "Audrey Kim", "Internal Auditor", ("auditor",))
+
+
+def export_simulation(sim: Simulation, out_dir: Path) -> Path:
+    """Export the simulated journal into ``out_dir`` through the real export code.
+
+    ``out_dir`` stands for the root of an auditor's stick. The export is
+    approved as on the terminal: an enrolled auditor (enrolled here, under
+    dual control, if the simulation has none yet) and a custodian each touch
+    their simulated key; the bundle is written by :func:`kiosk.export.export_bundle`.
+    """
+    from hardware.printing.render import render
+    from kiosk.export import DirectoryWriter, export_bundle, start_export_approval
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    t = sim.terminal
+    if AUDITOR.id not in t.custodians:
+        sim.later(minutes=5)
+        t.enrol(AUDITOR)
+    sim.later(minutes=5)
+    approval = start_export_approval(sim.journal, t.policy, t.authenticator, str(out_dir))
+    try:
+        t.sign(approval, AUDITOR.id, "auditor")
+        t.sign(approval, "dana", "custodian")
+        entry = approval.commit()
+    except BaseException:
+        approval.abandon()
+        raise
+    result = export_bundle(
+        sim.journal, DirectoryWriter(out_dir), entry, render, timezone=t.policy.timezone
+    )
+    save(sim)
+    return result.path
