@@ -172,9 +172,14 @@ def _custodian_rule(state: State, kind: str, data: Mapping[str, Any], role: str)
     return Eligibility(duty="custodian")
 
 
-#: kind -> rule; kinds not listed need a custodian-duty approver. Issue 6 (exports)
-#: registers its own rule here (e.g. an auditor role plus a custodian role).
+def _export_rule(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    """An export moves audit data: an enrolled auditor and a custodian approve it."""
+    return Eligibility(duty="auditor" if role == "auditor" else "custodian")
+
+
+#: kind -> rule; kinds not listed need a custodian-duty approver.
 ELIGIBILITY: dict[str, Rule] = {
+    "export.approved": _export_rule,
     "envelope.registered": _envelope_rule,
     "envelope.checked_out": _envelope_rule,
     "envelope.opened": _envelope_rule,

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.approval import ELIGIBILITY, Authenticator, DualApproval, Eligibility
+from kiosk.approval import Authenticator, DualApproval
 from kiosk.canonical import H
 from kiosk.clock import format_ts
 from kiosk.documents import AuditReport
@@ -74,13 +74,6 @@ class ExportResult:
     head_hash: str
     bytes_written: int
     entry: Entry  # the export.created entry
-
-
-def _export_rule(state: State, kind: str, data: Any, role: str) -> Eligibility:
-    return Eligibility(duty="auditor" if role == "auditor" else "custodian")
-
-
-ELIGIBILITY.setdefault(EXPORT_KIND, _export_rule)
 
 
 def start_export_approval(
