@@ -9,6 +9,8 @@ state.
 Invariants (checked by :meth:`State.check` *before* an entry is written, and
 relied on by :meth:`State.apply` after):
 
+* an envelope is opened only after an *intact* inspection recorded since
+  its check-out (a tampered one is quarantined and can never be opened);
 * envelope states follow DESIGN.md: ``blank_stock`` → ``sealed`` →
   ``checked_out`` → ``opened`` | ``sealed`` (returned) | ``quarantined`` →
   ``destroyed``; every other transition is refused with the reason;
@@ -404,6 +406,21 @@ class State:
                 reason=f"Account {data['account']} is not in the inventory",
                 advice="Register the account first.",
             )
+        if kind == "envelope.opened":
+            env = self.envelopes[data["serial"]]
+            since_checkout = [k for _s, _t, k in env.history]
+            last_out = max(
+                (i for i, k in enumerate(since_checkout) if k == "envelope.checked_out"), default=-1
+            )
+            if "envelope.inspected" not in since_checkout[last_out + 1 :]:
+                raise TransitionError(
+                    "envelope.bad_state",
+                    serial=env.serial,
+                    state="not yet inspected since it was checked out",
+                    action="opened",
+                    advice="Check the seal, the signatures across it and the bag for tears, "
+                    "holes or steaming, and record the inspection first.",
+                )
         if kind in ("envelope.checked_out", "envelope.opened", "envelope.returned"):
             env = self.envelopes[data["serial"]]
             account = data.get("account", env.account)

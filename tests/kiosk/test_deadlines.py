@@ -15,6 +15,16 @@ from kiosk.state import State
 
 A = {"custodian": "alice", "credential_id": "KA", "role": "custodian_a"}
 B = {"custodian": "bob", "credential_id": "KB", "role": "custodian_b"}
+INTACT: dict[str, Any] = {
+    "serial": "SR00000018",
+    "result": "intact",
+    "checklist": {
+        "seal_unbroken": True,
+        "signatures_undisturbed": True,
+        "no_tears_or_holes": True,
+        "no_steaming": True,
+    },
+}
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 DUAL = {
     "account.registered",
@@ -195,6 +205,7 @@ def test_rotation_and_checkout_deadlines(j: Journal, policy: Policy) -> None:
     d = by_kind(j, policy)["checkout"]
     assert d.due == T0 + dt.timedelta(minutes=5 + policy.checkout_limit_minutes)
     opened = T0 + dt.timedelta(minutes=10)
+    j.add(opened, "envelope.inspected", INTACT | {"incident": "INC-1"})
     j.add(
         opened,
         "envelope.opened",
@@ -233,6 +244,7 @@ def test_quarterly_drill_counts_from_registration_then_last_test(
         "envelope.checked_out",
         {"serial": "SR00000018", "account": "acc1", "incident": "DRILL-1", "test": True},
     )
+    j.add(when, "envelope.inspected", INTACT | {"incident": "DRILL-1", "test": True})
     j.add(
         when,
         "envelope.opened",

@@ -86,12 +86,18 @@ def put_in_state(b: Builder, serial: str, target: str) -> None:
     paths = {
         "blank_stock": [],
         "sealed": ["envelope.registered"],
-        "checked_out": ["envelope.registered", "envelope.checked_out"],
-        "opened": ["envelope.registered", "envelope.checked_out", "envelope.opened"],
+        "checked_out": ["envelope.registered", "envelope.checked_out", "envelope.inspected"],
+        "opened": [
+            "envelope.registered",
+            "envelope.checked_out",
+            "envelope.inspected",
+            "envelope.opened",
+        ],
         "quarantined": ["envelope.registered", "envelope.checked_out", "tampered"],
         "destroyed": [
             "envelope.registered",
             "envelope.checked_out",
+            "envelope.inspected",
             "envelope.opened",
             "envelope.destroyed",
         ],
@@ -324,3 +330,19 @@ def test_account_needs_two_enrolled_authorised_persons(b: Builder) -> None:
         b.state.check(b.entry("account.registered", dict(data, authorised=["alice", "zed"])))
     with pytest.raises(TransitionError, match="at least two"):
         b.state.check(b.entry("account.registered", dict(data, authorised=["alice", "alice"])))
+
+
+def test_opening_needs_an_intact_inspection_since_checkout(b: Builder) -> None:
+    b.add("envelope.stock_received", {"serials": ["SR00000018"]}, ())
+    for step in ("envelope.registered", "envelope.checked_out", "envelope.inspected"):
+        b.add(*payload_for(step, "SR00000018"))  # type: ignore[arg-type]
+    b.add(*payload_for("envelope.returned", "SR00000018"))  # type: ignore[arg-type]
+    b.add(*payload_for("envelope.checked_out", "SR00000018"))  # type: ignore[arg-type]
+    # The inspection before it was returned does not count for the new check-out.
+    k, data = payload_for("envelope.opened", "SR00000018")
+    with pytest.raises(TransitionError) as exc:
+        b.state.check(b.entry(k, data))
+    assert "not yet inspected" in exc.value.user_message()
+    assert "steaming" in exc.value.user_message()
+    b.add(*payload_for("envelope.inspected", "SR00000018"), ())  # type: ignore[arg-type]
+    b.state.check(b.entry(k, data))
