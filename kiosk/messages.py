@@ -827,6 +827,18 @@ MESSAGES: dict[str, Message] = {
         True,
     ),
     # == end export messages ==
+    # == ui messages ==
+    "ui.scan_overlong": Message(
+        "That scan was longer than any serial or QR code this terminal expects.",
+        "Scan only the envelope's serial barcode or the credential sheet's QR code.",
+        True,
+    ),
+    "ui.no_scan_here": Message(
+        "This step does not take a scan.",
+        "Finish this step first; the screen asks for a scan when it needs one.",
+        True,
+    ),
+    # == end ui messages ==
 }
 
 

@@ -278,6 +278,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         keys = KeyDesk.from_state_files(
             root / "keys", {k: v.split(":")[0] for k, v in people.items()}
         )
+        keys.auto_plug = True  # the named custodian's key is plugged in; the touch is a click
+        from hardware.printing.sim import SimulatedPrinter
+
         ctx = AppContext(
             policy,
             data_dir,
@@ -286,6 +289,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             windowed=True,
             demo=DemoInfo(passphrase, data_dir, DEFAULT_PIN),
             keys=keys,
+            printer=SimulatedPrinter(delay_seconds=0.5),
         )
         return run(ctx)
     finally:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.clock import Clock
 from kiosk.policy import Policy
 from ui.devices import KeyDesk
 from ui.workers import Runner
+
+if TYPE_CHECKING:  # kept out of the cold start
+    from hardware.media import Volume
+    from hardware.usb_devices import UsbBus
+    from kiosk.printing import Printer
 
 
 @dataclass
@@ -29,4 +36,12 @@ class AppContext:
     windowed: bool = True
     demo: DemoInfo | None = None
     keys: KeyDesk = field(default_factory=KeyDesk)
+    #: CupsPrinter on the real terminal, SimulatedPrinter in the demo and tests
+    printer: Printer | None = None
+    #: where the export screen looks for USB sticks (``None``: the system's own)
+    volumes: Callable[[], list[Volume]] | None = None
+    #: the USB bus the dashboard lists (``None``: the real one via pyusb)
+    usb_bus: UsbBus | None = None
+    #: milliseconds clock of the scanner filter (tests; ``None``: the key events' own)
+    scan_clock_ms: Callable[[], int] | None = None
     extras: dict[str, object] = field(default_factory=dict)

@@ -36,6 +36,8 @@ class KeyDesk:
     usb: bool = True
     simulated: list[SimKey] = field(default_factory=list)
     allowed: Callable[[int, int], bool] | None = None
+    #: demo only: plug in the named custodian's key when their touch is asked for
+    auto_plug: bool = False
 
     @staticmethod
     def from_state_files(keys_dir: Path, owners: dict[str, str]) -> KeyDesk:

@@ -48,7 +48,7 @@ class ReturnFlow(Flow):
             Step(
                 "scan",
                 "Scan the envelope",
-                (Field("serial", "Envelope serial (scan)", text(64)),),
+                (Field("serial", "Envelope serial (scan)", text(64), kind="scan"),),
                 self._scan,
                 ("inspect",),
             )
@@ -126,7 +126,7 @@ class StockFlow(Flow):
                 "receive",
                 "Scan each new bag",
                 (
-                    Field("serials", "Bag serials (scan each)", _serial_list),
+                    Field("serials", "Bag serials (scan each)", _serial_list, kind="scanlist"),
                     Field("supplier", "Supplier", text(120), False),
                     Field("reference", "Delivery reference", text(300), False),
                 ),

@@ -33,7 +33,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from kiosk import alerts
 from kiosk.approval import Approval, Authenticator, DualApproval, SoloApproval
@@ -89,6 +89,11 @@ class Field:
     ``parse`` returns the clean value or raises :class:`ProcedureError` with
     a ``procedure.*`` code; ``required`` fields must be given (``None`` or
     blank text counts as not given). ``choices`` are shown by the UI.
+
+    ``kind`` is a plain-string hint telling a screen which input to draw
+    (``scan``, ``custodian``, ``rows``...); when empty it comes from the
+    parser (see :func:`field_kind`). ``columns`` name the parts of one row of
+    a ``rows`` field. Hints keep the core GUI-neutral: no widget is named here.
     """
 
     name: str
@@ -97,6 +102,34 @@ class Field:
     required: bool = True
     help: str = ""
     choices: tuple[str, ...] = ()
+    kind: str = ""
+    columns: tuple[str, ...] = ()
+
+
+def field_kind(f: Field) -> str:
+    """The input hint of ``f``: its own ``kind``, else the one its parser carries.
+
+    Kinds: ``text``, ``longtext``, ``confirm`` (must be ticked), ``yesno``
+    (an explicit yes or no), ``choice``, ``time``, ``person``, ``lines``,
+    ``scan``, ``scanlist``, ``custodian``, ``custodians``, ``rows``.
+    """
+    return f.kind or str(getattr(f.parse, "kind", "text"))
+
+
+def field_options(f: Field) -> tuple[str, ...]:
+    """The answers a ``choice`` field accepts (its ``choices`` or its parser's)."""
+    return f.choices or tuple(getattr(f.parse, "options", ()))
+
+
+_P = TypeVar("_P", bound=Callable[[Any], Any])
+
+
+def _hint(parse: _P, kind: str, **extra: Any) -> _P:
+    """Tag a parser with its input hint (a plain attribute on the function)."""
+    setattr(parse, "kind", kind)  # noqa: B010 - a function attribute, for mypy
+    for k, v in extra.items():
+        setattr(parse, k, v)
+    return parse
 
 
 def _blank(value: Any) -> bool:
@@ -114,7 +147,7 @@ def text(max_len: int = 500, min_len: int = 1) -> TextParser:
             raise ProcedureError("procedure.control_char")
         return clean
 
-    return parse
+    return _hint(parse, "longtext" if max_len >= 1000 else "text")
 
 
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -131,7 +164,7 @@ def sentences(low: int, high: int) -> TextParser:
             raise ProcedureError("procedure.sentences", low=low, high=high, count=count)
         return clean
 
-    return parse
+    return _hint(parse, "longtext")
 
 
 def boolean(must_be: bool | None = None) -> Parser:
@@ -144,7 +177,7 @@ def boolean(must_be: bool | None = None) -> Parser:
             raise ProcedureError("procedure.must_confirm")
         return v
 
-    return parse
+    return _hint(parse, "confirm" if must_be is True else "yesno")
 
 
 def choice(*options: str) -> Parser:
@@ -153,7 +186,7 @@ def choice(*options: str) -> Parser:
             raise ProcedureError("procedure.choice", options=", ".join(options))
         return str(v)
 
-    return parse
+    return _hint(parse, "choice", options=tuple(options))
 
 
 def when(v: Any) -> dt.datetime:
@@ -170,6 +203,9 @@ def when(v: Any) -> dt.datetime:
     raise ProcedureError("procedure.not_time")
 
 
+_hint(when, "time")
+
+
 def person(v: Any) -> dict[str, str]:
     """A person by name and role (a witness, an approver, an executive)."""
     if not isinstance(v, Mapping):
@@ -180,13 +216,16 @@ def person(v: Any) -> dict[str, str]:
     return {"name": text(120)(name), "role": text(120)(role)}
 
 
+_hint(person, "person")
+
+
 def people(min_items: int = 1) -> Parser:
     def parse(v: Any) -> list[Any]:
         if not isinstance(v, list | tuple) or len(v) < min_items:
             raise ProcedureError("procedure.list", low=min_items)
         return list(v)
 
-    return parse
+    return _hint(parse, "lines")
 
 
 def text_list(min_items: int = 0) -> Parser:
@@ -195,7 +234,7 @@ def text_list(min_items: int = 0) -> Parser:
             raise ProcedureError("procedure.list", low=min_items)
         return [text()(x) for x in v]
 
-    return parse
+    return _hint(parse, "lines")
 
 
 # -- the context every flow runs in ------------------------------------------------------

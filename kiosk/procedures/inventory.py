@@ -135,7 +135,9 @@ class AccountFlow(Flow):
                     Field("system", "System", text(120)),
                     Field("purpose", "Purpose", text(500)),
                     Field("storage_location", "Storage location", text(120)),
-                    Field("authorised", "Authorised persons (custodian ids)", _ids),
+                    Field(
+                        "authorised", "Authorised persons (custodian ids)", _ids, kind="custodians"
+                    ),
                     Field("privilege", "Privilege level and justification", text(500)),
                     Field("access_url", "Access URL or connection details", text(500), False),
                     Field("idp", "Cloud identity provider (if any)", text(120), False),

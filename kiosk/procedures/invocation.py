@@ -97,9 +97,15 @@ class InvocationFlow(Flow):
                 "details",
                 "Who, what and why",
                 (
-                    Field("declared_by", "Declaring custodian", self._custodian),
+                    Field("declared_by", "Declaring custodian", self._custodian, kind="custodian"),
                     Field("declared_by_role", "Declaring custodian's role", text(120)),
-                    Field("second_person", "Second authorised person", self._custodian, False),
+                    Field(
+                        "second_person",
+                        "Second authorised person",
+                        self._custodian,
+                        False,
+                        kind="custodian",
+                    ),
                     Field("second_person_role", "Second person's role", text(120), False),
                     Field(
                         "solo_urgent",

@@ -103,7 +103,7 @@ class CredentialFlow(Flow):
             Step(
                 "bag",
                 "Scan a new tamper-evident bag",
-                (Field("serial", "New bag serial (scan)", text(64)),),
+                (Field("serial", "New bag serial (scan)", text(64), kind="scan"),),
                 self._bag,
                 ("print_sheet",),
             )
@@ -159,7 +159,7 @@ class CredentialFlow(Flow):
                         "Both signed across the seal with the date",
                         boolean(True),
                     ),
-                    Field("serial", "Sealed bag serial (scan again)", text(64)),
+                    Field("serial", "Sealed bag serial (scan again)", text(64), kind="scan"),
                 ),
                 self._seal,
                 (last,) if last else (),
@@ -172,7 +172,7 @@ class CredentialFlow(Flow):
                     "destroy",
                     "Destroy the old credentials",
                     (
-                        Field("serial", "Old envelope serial (scan)", text(64)),
+                        Field("serial", "Old envelope serial (scan)", text(64), kind="scan"),
                         Field("method", "Method", text(120), False),
                         Field("witness", "Witness (name and role)", person),
                     ),

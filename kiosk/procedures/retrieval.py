@@ -85,7 +85,7 @@ class RetrievalFlow(Flow):
             Step(
                 "checkout",
                 "Take the envelope out of the safe",
-                (Field("serial", "Envelope serial (scan)", text(64)),),
+                (Field("serial", "Envelope serial (scan)", text(64), kind="scan"),),
                 self._checkout,
                 ("inspect",),
                 ("envelope.checked_out",),
@@ -115,7 +115,7 @@ class RetrievalFlow(Flow):
                         "Both signed the envelope exterior with date and time",
                         boolean(True),
                     ),
-                    Field("serial", "Envelope serial (scan again)", text(64)),
+                    Field("serial", "Envelope serial (scan again)", text(64), kind="scan"),
                 ),
                 self._open,
                 ("confirm_sheet",),
@@ -126,7 +126,7 @@ class RetrievalFlow(Flow):
             Step(
                 "confirm_sheet",
                 "Scan the sheet's QR code",
-                (Field("qr", "Credential sheet QR (scan)", text(512)),),
+                (Field("qr", "Credential sheet QR (scan)", text(512), kind="scan"),),
                 self._confirm,
                 (),
                 ("sheet.confirmed",),

@@ -91,7 +91,13 @@ class ReviewFlow(Flow):
                 "review",
                 "Review the incident",
                 (
-                    Field("participants", "Participants (name, role, capacity)", _participants),
+                    Field(
+                        "participants",
+                        "Participants (name, role, capacity)",
+                        _participants,
+                        kind="rows",
+                        columns=("name", "role", "capacity"),
+                    ),
                     *(Field(c, c.replace("_", " ").capitalize(), boolean()) for c in CHECKLIST),
                     Field("audit_log_ref", "Target system audit log (reference)", text(500)),
                     Field(

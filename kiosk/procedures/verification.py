@@ -99,9 +99,11 @@ class VerificationFlow(RetrievalFlow):
                 "reseal",
                 "Back into the safe",
                 (
-                    Field("serial", "Fresh bag serial (scan)", text(64)),
+                    Field("serial", "Fresh bag serial (scan)", text(64), kind="scan"),
                     Field("signed_across_seal", "Both signed across the seal", boolean(True)),
-                    Field("witness", "Witness of the old bag's destruction", _witness),
+                    Field(
+                        "witness", "Witness of the old bag's destruction", _witness, kind="person"
+                    ),
                 ),
                 self._reseal,
                 (),

@@ -6,17 +6,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FakeClock
 from kiosk.policy import Policy
 from kiosk.terminal import Commissioned
+from tests.ui.kiosk_driver import ScanClock
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.workers import InlineRunner, ThreadRunner
 
 PASS = "TEST-PASS-PHRASE-0001"
+
+
+def _flush() -> None:
+    """Typed keys are held by the scanner filter until it knows they are typing."""
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, MainWindow):
+            w.scans.flush()
 
 
 @pytest.fixture
@@ -30,7 +38,7 @@ def closed_terminal(terminal: Commissioned) -> Path:
 def make_window(
     qtbot: QtBot, policy: Policy, data_dir: Path, clock: FakeClock, runner: object
 ) -> MainWindow:
-    ctx = AppContext(policy, data_dir, clock, runner)  # type: ignore[arg-type]
+    ctx = AppContext(policy, data_dir, clock, runner, scan_clock_ms=ScanClock())  # type: ignore[arg-type]
     w = MainWindow(ctx)
     qtbot.addWidget(w)
     w.show()
@@ -48,6 +56,8 @@ def test_unlock_with_passphrase_shows_dashboard_and_clears_the_field(
     assert field.isVisible()
     assert field.echoMode() == QLineEdit.EchoMode.Password
     qtbot.keyClicks(field, PASS.lower())
+    QApplication.processEvents()
+    _flush()
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert not w.locked
     assert field.text() == ""
@@ -64,6 +74,8 @@ def test_wrong_passphrase_says_what_to_do(
     w = make_window(qtbot, policy, closed_terminal, clock, InlineRunner())
     w.unlock_screen.show_recovery()
     qtbot.keyClicks(w.unlock_screen.passphrase, "NOT-THE-PASSPHRASE")
+    QApplication.processEvents()
+    _flush()
     qtbot.mouseClick(w.unlock_screen.unlock_button, Qt.MouseButton.LeftButton)
     assert w.locked
     text = w.unlock_screen.status.text()
@@ -88,6 +100,8 @@ def test_unlock_runs_off_the_gui_thread(
     w = make_window(qtbot, policy, closed_terminal, clock, runner)
     w.unlock_screen.show_recovery()
     qtbot.keyClicks(w.unlock_screen.passphrase, PASS)
+    QApplication.processEvents()
+    _flush()
     with qtbot.waitSignal(w.unlock_screen.unlocked, timeout=20000):
         qtbot.keyClick(w.unlock_screen.passphrase, Qt.Key.Key_Return)
         assert not w.unlock_screen.unlock_button.isEnabled()  # busy while the worker runs
@@ -101,6 +115,8 @@ def test_idle_time_locks_the_terminal(
     w = make_window(qtbot, policy, closed_terminal, clock, InlineRunner())
     w.unlock_screen.show_recovery()
     qtbot.keyClicks(w.unlock_screen.passphrase, PASS)
+    QApplication.processEvents()
+    _flush()
     qtbot.keyClick(w.unlock_screen.passphrase, Qt.Key.Key_Return)
     assert not w.locked
     assert w.idle.timer.interval() == policy.idle_lock_seconds * 1000

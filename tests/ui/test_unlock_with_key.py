@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from hardware.sim.terminal import DEFAULT_PIN, SimulatedTerminal, make_terminal
 from kiosk.clock import FakeClock
+from tests.ui.kiosk_driver import ScanClock
 from ui.context import AppContext, DemoInfo
 from ui.devices import KeyDesk
 from ui.main_window import MainWindow
@@ -41,6 +42,7 @@ def window(qtbot: QtBot, sim: SimulatedTerminal, tmp_path: Path) -> MainWindow:
         ThreadRunner(),
         demo=DemoInfo(sim.passphrase, sim.data_dir, DEFAULT_PIN),
         keys=keys,
+        scan_clock_ms=ScanClock(),
     )
     w = MainWindow(ctx)
     qtbot.addWidget(w)
@@ -56,6 +58,7 @@ def test_custodian_unlocks_with_key_pin_and_touch(qtbot: QtBot, window: MainWind
     qtbot.waitUntil(lambda: u.pin.isVisible(), timeout=10000)
     assert "attempts left" in u.key_prompt.text()
     qtbot.keyClicks(u.pin, DEFAULT_PIN)
+    window.scans.flush()
     qtbot.keyClick(u.pin, Qt.Key.Key_Return)
     assert u.pin.text() == ""  # the PIN left the widget at once
     qtbot.waitUntil(lambda: "Touch your security key" in u.key_prompt.text(), timeout=10000)
@@ -74,6 +77,7 @@ def test_wrong_pin_shows_remaining_attempts_and_cancel_leaves_it_locked(
     qtbot.waitUntil(lambda: u.pin.isVisible(), timeout=10000)
     first = u.key_prompt.text()
     qtbot.keyClicks(u.pin, "0000-0000")
+    window.scans.flush()
     qtbot.keyClick(u.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(
         lambda: u.key_prompt.text() != first and "attempts left" in u.key_prompt.text(),

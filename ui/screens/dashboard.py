@@ -1,21 +1,42 @@
-"""Dashboard: what is in the safe, what is due, what needs attention.
+"""Dashboard: what is in the safe, what is due, what needs attention — and where to start.
 
-Every figure is read from the journal's projection (``journal.state``); the
-screen holds no state of its own.
+Every figure is read from the journal's projection (``journal.state``) and
+the deadline model (:mod:`kiosk.deadlines`); the screen holds no state of its
+own. Buttons only ask the window to start a flow (``start_flow`` carries a
+factory ``Context -> Flow``) or open a screen (``open_screen``); acknowledging
+an alert and recording refused USB devices run in workers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections import Counter
+from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kiosk import deadlines
+from kiosk.errors import SealroomError
 from kiosk.journal.store import Journal
+from kiosk.procedures import AccountFlow, InvocationFlow, SealNewEnvelopeFlow, StockFlow
+from kiosk.procedures.checkin import ReturnFlow
+from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
 from ui.context import AppContext
-from ui.widgets import big_button, body, heading
+from ui.screens.flow import countdown
+from ui.session import next_step
+from ui.widgets import Banner, big_button, body, heading
 
 
 class Tile(QLabel):
@@ -25,76 +46,389 @@ class Tile(QLabel):
         self.setObjectName("tile")
         self.setWordWrap(True)
         self.setAccessibleName(title)
-        self.setMinimumSize(240, 120)
+        self.setMinimumSize(220, 110)
 
-    def set_value(self, value: str, detail: str = "") -> None:
+    def set_value(self, value: str, detail: str = "", alarm: bool = False) -> None:
+        colour = "#b3261e" if alarm else "#0b1f33"
         self.setText(
             f"<div style='font-size:17px;color:#3b4652'>{html.escape(self.title)}</div>"
-            f"<div style='font-size:40px;font-weight:700;color:#0b1f33'>{html.escape(value)}</div>"
-            f"<div style='font-size:16px;color:#3b4652'>{html.escape(detail)}</div>"
+            f"<div style='font-size:40px;font-weight:700;color:{colour}'>{html.escape(value)}</div>"
+            f"<div style='font-size:16px;color:{colour if alarm else '#3b4652'}'>"
+            f"{html.escape(detail)}</div>"
         )
         self.setAccessibleDescription(f"{value} {detail}".strip())
 
 
+def _section(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame(parent)
+    frame.setObjectName("section")
+    v = QVBoxLayout(frame)
+    v.setContentsMargins(16, 12, 16, 12)
+    v.addWidget(heading(title, frame, 2))
+    return frame, v
+
+
+def _clear(layout: QVBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            continue
+        w = item.widget()
+        if w is not None:
+            w.deleteLater()
+            continue
+        sub = item.layout()
+        while sub is not None and sub.count():
+            it = sub.takeAt(0)
+            child = it.widget() if it is not None else None
+            if child is not None:
+                child.deleteLater()
+
+
 class DashboardScreen(QWidget):
     lock_requested = Signal()
+    start_flow = Signal(object)  # Callable[[Context], Flow]
+    open_screen = Signal(str)  # "journal", "export", "custodians", "troubleshooting"
+    acknowledge = Signal(int, str)  # alert seq, by custodian id
+    check_devices = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.journal: Journal | None = None
+        self.deadline_rows: list[tuple[QLabel, str, dt.datetime]] = []
+        self.incident_buttons: dict[str, Any] = {}
+        self.alert_buttons: dict[int, Any] = {}
+        self.account_buttons: dict[str, Any] = {}
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 36, 48, 36)
-        outer.setSpacing(20)
+        outer.setContentsMargins(36, 24, 36, 24)
+        outer.setSpacing(14)
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("Safe room — {kiosk}").format(kiosk=ctx.policy.kiosk_id)), 1)
         self.lock_button = big_button(self.tr("Lock"), self.tr("Lock the terminal"), self)
         self.lock_button.clicked.connect(self.lock_requested.emit)
         top.addWidget(self.lock_button)
         outer.addLayout(top)
+        self.banner = Banner(self)
+        outer.addWidget(self.banner)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        host = QWidget()
+        page = QVBoxLayout(host)
+        page.setContentsMargins(0, 0, 12, 0)
+        page.setSpacing(16)
+        scroll.setWidget(host)
+        outer.addWidget(scroll, 1)
+
         grid = QGridLayout()
-        grid.setSpacing(16)
+        grid.setSpacing(12)
         self.tiles = {
             "sealed": Tile(self.tr("Envelopes in the safe")),
             "rotation": Tile(self.tr("Rotation due")),
             "alerts": Tile(self.tr("Alerts to acknowledge")),
+            "incidents": Tile(self.tr("Open incidents")),
             "custodians": Tile(self.tr("Custodians")),
             "accounts": Tile(self.tr("Break-glass accounts")),
             "head": Tile(self.tr("Journal head")),
+            "stock": Tile(self.tr("Blank bags in stock")),
         }
         for i, tile in enumerate(self.tiles.values()):
-            grid.addWidget(tile, i // 3, i % 3)
-        outer.addLayout(grid)
+            grid.addWidget(tile, i // 4, i % 4)
+        page.addLayout(grid)
+
+        actions = QGridLayout()
+        actions.setSpacing(12)
+        self.emergency_button = big_button(
+            self.tr("Declare an emergency"), self.tr("Declare a break-glass emergency"), host, True
+        )
+        self.emergency_button.setObjectName("danger")
+        self.emergency_button.clicked.connect(
+            lambda: self.start_flow.emit(lambda c: InvocationFlow(c))
+        )
+        self.drill_button = big_button(
+            self.tr("Quarterly drill"), self.tr("Start a quarterly test drill"), host
+        )
+        self.drill_button.clicked.connect(
+            lambda: self.start_flow.emit(lambda c: InvocationFlow(c, test=True))
+        )
+        self.stock_button = big_button(
+            self.tr("Receive bag stock"), self.tr("Receive a delivery of blank bags"), host
+        )
+        self.stock_button.clicked.connect(lambda: self.start_flow.emit(lambda c: StockFlow(c)))
+        self.account_button = big_button(
+            self.tr("Register an account"), self.tr("Register a break-glass account"), host
+        )
+        self.account_button.clicked.connect(self._register_account)
+        self.journal_button = big_button(
+            self.tr("Journal"), self.tr("Browse and search the journal"), host
+        )
+        self.journal_button.clicked.connect(lambda: self.open_screen.emit("journal"))
+        self.export_button = big_button(
+            self.tr("Audit export"), self.tr("Export the journal for auditors"), host
+        )
+        self.export_button.clicked.connect(lambda: self.open_screen.emit("export"))
+        self.custodians_button = big_button(
+            self.tr("Custodians and keys"), self.tr("Enrol or revoke custodians"), host
+        )
+        self.custodians_button.clicked.connect(lambda: self.open_screen.emit("custodians"))
+        self.help_button = big_button(
+            self.tr("Troubleshooting"), self.tr("What to do when something goes wrong"), host
+        )
+        self.help_button.clicked.connect(lambda: self.open_screen.emit("troubleshooting"))
+        buttons = [
+            self.emergency_button,
+            self.drill_button,
+            self.stock_button,
+            self.account_button,
+            self.journal_button,
+            self.export_button,
+            self.custodians_button,
+            self.help_button,
+        ]
+        for i, b in enumerate(buttons):
+            actions.addWidget(b, i // 4, i % 4)
+        page.addLayout(actions)
+
+        cols = QHBoxLayout()
+        cols.setSpacing(16)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        page.addLayout(cols)
+        frame, self.incidents_box = _section(self.tr("Open incidents"), host)
+        left.addWidget(frame)
+        frame, self.deadlines_box = _section(self.tr("Deadlines"), host)
+        left.addWidget(frame)
+        frame, self.alerts_box = _section(self.tr("Alerts not yet acknowledged"), host)
+        right.addWidget(frame)
+        frame, self.accounts_box = _section(self.tr("Accounts and envelopes"), host)
+        right.addWidget(frame)
+        frame, self.devices_box = _section(self.tr("Attached USB devices"), host)
+        right.addWidget(frame)
+        left.addStretch(1)
+        right.addStretch(1)
         self.envelopes = body("")
         self.envelopes.setAccessibleName(self.tr("Envelopes by state"))
-        outer.addWidget(self.envelopes)
-        outer.addStretch(1)
+        page.addWidget(self.envelopes)
+        self.ack_by: QComboBox | None = None
 
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
+
+    # ------------------------------------------------------------- data
     def show_journal(self, journal: Journal) -> None:
         self.journal = journal
         self.refresh()
+        self.ticker.start()
+
+    def _now(self) -> dt.datetime:
+        if self.journal is not None:
+            return self.journal.clock.now()
+        return self.ctx.clock.now()
 
     def refresh(self) -> None:
         if self.journal is None:
             return
         s = self.journal.state
+        policy = self.ctx.policy
         states = Counter(e.state for e in s.envelopes.values())
         due = [a for a in s.accounts.values() if a.rotation_due_since]
+        incidents = s.incidents.open_incidents()
         self.tiles["sealed"].set_value(str(states.get("sealed", 0)))
         self.tiles["rotation"].set_value(
-            str(len(due)), ", ".join(a.id for a in due) or self.tr("none")
+            str(len(due)), ", ".join(a.id for a in due) or self.tr("none"), alarm=bool(due)
         )
-        self.tiles["alerts"].set_value(str(len(s.open_alerts())))
+        self.tiles["alerts"].set_value(str(len(s.open_alerts())), alarm=bool(s.open_alerts()))
+        self.tiles["incidents"].set_value(str(len(incidents)))
         self.tiles["custodians"].set_value(
             str(sum(1 for c in s.custodians.values() if not c.revoked))
         )
         self.tiles["accounts"].set_value(str(len(s.accounts)))
         self.tiles["head"].set_value(str(self.journal.head.seq), self.journal.head.hash[:16] + "…")
+        self.tiles["stock"].set_value(str(states.get("blank_stock", 0)))
         lines = [f"{STATE_WORDS[k]}: {v}" for k, v in sorted(states.items())]
         self.envelopes.setText(
             self.tr("Envelopes — ")
             + ("; ".join(lines) if lines else self.tr("none registered yet"))
         )
+        self._incidents(incidents)
+        self._deadlines(policy)
+        self._alerts()
+        self._accounts()
+
+    def _incidents(self, incidents: list[Any]) -> None:
+        _clear(self.incidents_box)
+        self.incidents_box.addWidget(heading(self.tr("Open incidents"), None, 2))
+        self.incident_buttons = {}
+        if not incidents:
+            self.incidents_box.addWidget(body(self.tr("None.")))
+        state = self.journal.state if self.journal is not None else None
+        for inc in sorted(incidents, key=lambda i: i.declared_at):
+            row = QHBoxLayout()
+            kind = self.tr("drill") if inc.test else self.tr("emergency")
+            label = body(
+                self.tr("{id} ({kind}) — {account}, phase: {phase}").format(
+                    id=inc.id, kind=kind, account=inc.account, phase=inc.phase
+                )
+            )
+            row.addWidget(label, 1)
+            if state is not None:
+                nxt = next_step(state, inc)
+                if nxt is not None:
+                    text_, factory = nxt
+                    b = big_button(
+                        self.tr("Continue: {next}").format(next=text_),
+                        self.tr("Continue {id}: {next}").format(id=inc.id, next=text_),
+                    )
+                    b.clicked.connect(lambda _=False, f=factory: self.start_flow.emit(f))
+                    row.addWidget(b)
+                    self.incident_buttons[inc.id] = b
+                if inc.envelopes_checked_out and inc.envelope_opened is None:
+                    iid = inc.id
+                    r = big_button(
+                        self.tr("Return envelope unopened"),
+                        self.tr("Return {id}'s envelope unopened").format(id=iid),
+                    )
+                    r.clicked.connect(
+                        lambda _=False, i=iid: self.start_flow.emit(lambda c: ReturnFlow(c, i))
+                    )
+                    row.addWidget(r)
+            self.incidents_box.addLayout(row)
+
+    def _deadlines(self, policy: Any) -> None:
+        _clear(self.deadlines_box)
+        self.deadlines_box.addWidget(heading(self.tr("Deadlines"), None, 2))
+        self.deadline_rows = []
+        if self.journal is None:
+            return
+        try:
+            open_ = deadlines.pending(deadlines.compute(self.journal.state, policy))
+        except SealroomError as exc:
+            self.deadlines_box.addWidget(body(exc.user_message()))
+            return
+        if not open_:
+            self.deadlines_box.addWidget(body(self.tr("Nothing due.")))
+        for d in sorted(open_, key=lambda d: d.due)[:12]:
+            label = body("")
+            label.setObjectName("deadline")
+            text_ = f"{d.label} — {d.subject}"
+            self.deadlines_box.addWidget(label)
+            self.deadline_rows.append((label, text_, d.due))
+        self.tick()
+
+    def tick(self) -> None:
+        now = self._now()
+        for label, text_, due in self.deadline_rows:
+            left = due - now
+            late = left.total_seconds() < 0
+            label.setText(f"{text_}: {countdown(left)}")
+            label.setProperty("late", late)
+            label.setStyleSheet("color:#b3261e;font-weight:700" if late else "")
+            label.setAccessibleName(label.text())
+
+    def _alerts(self) -> None:
+        _clear(self.alerts_box)
+        self.alerts_box.addWidget(heading(self.tr("Alerts not yet acknowledged"), None, 2))
+        self.alert_buttons = {}
+        if self.journal is None:
+            return
+        alerts = self.journal.state.open_alerts()
+        if not alerts:
+            self.alerts_box.addWidget(body(self.tr("None.")))
+            return
+        self.ack_by = QComboBox()
+        self.ack_by.setMinimumHeight(48)
+        self.ack_by.setAccessibleName(self.tr("Who acknowledges alerts"))
+        for c in sorted(self.journal.state.custodians.values(), key=lambda c: c.name):
+            if not c.revoked:
+                self.ack_by.addItem(c.name, c.id)
+        row = QHBoxLayout()
+        row.addWidget(body(self.tr("Acknowledged by:")))
+        row.addWidget(self.ack_by, 1)
+        self.alerts_box.addLayout(row)
+        for a in alerts:
+            line = QHBoxLayout()
+            text_ = body(f"#{a.seq} {a.ts[:16].replace('T', ' ')} — {a.summary}")
+            text_.setStyleSheet("color:#5c0b07")
+            line.addWidget(text_, 1)
+            b = big_button(self.tr("Acknowledge"), self.tr("Acknowledge alert {n}").format(n=a.seq))
+            b.clicked.connect(lambda _=False, n=a.seq: self._ack(n))
+            line.addWidget(b)
+            self.alert_buttons[a.seq] = b
+            self.alerts_box.addLayout(line)
+
+    def _ack(self, seq: int) -> None:
+        who = self.ack_by.currentData() if self.ack_by is not None else None
+        if isinstance(who, str):
+            self.acknowledge.emit(seq, who)
+
+    def _accounts(self) -> None:
+        _clear(self.accounts_box)
+        self.accounts_box.addWidget(heading(self.tr("Accounts and envelopes"), None, 2))
+        self.account_buttons = {}
+        if self.journal is None:
+            return
+        s = self.journal.state
+        for a in sorted(s.accounts.values(), key=lambda a: a.id):
+            sealed = len(s.envelopes_for(a.id, "sealed"))
+            line = QHBoxLayout()
+            words = self.tr("{id} ({system}): {n} sealed").format(
+                id=a.id, system=a.system, n=sealed
+            )
+            label = body(words)
+            if a.rotation_due_since:
+                label.setText(words + self.tr(" — ROTATION DUE"))
+                label.setStyleSheet("color:#b3261e;font-weight:700")
+            line.addWidget(label, 1)
+            by = list(a.authorised[:2])
+            acc = a.id
+            if a.rotation_due_since:
+                b = big_button(self.tr("Rotate"), self.tr("Rotate {id}").format(id=acc))
+                b.clicked.connect(
+                    lambda _=False, x=acc, p=by: self.start_flow.emit(lambda c: ResetFlow(c, x, p))
+                )
+            else:
+                b = big_button(
+                    self.tr("Seal a new envelope"),
+                    self.tr("Seal a new envelope for {id}").format(id=acc),
+                )
+                b.clicked.connect(
+                    lambda _=False, x=acc, p=by: self.start_flow.emit(
+                        lambda c: SealNewEnvelopeFlow(c, x, p)
+                    )
+                )
+            line.addWidget(b)
+            self.account_buttons[acc] = b
+            self.accounts_box.addLayout(line)
+
+    def _register_account(self) -> None:
+        if self.journal is None:
+            return
+        active = [c.id for c in self.journal.state.custodians.values() if not c.revoked]
+        by = active[:2]
+        self.start_flow.emit(lambda c: AccountFlow(c, by))
+
+    def show_devices(self, lines: list[tuple[str, bool]]) -> None:
+        _clear(self.devices_box)
+        self.devices_box.addWidget(heading(self.tr("Attached USB devices"), None, 2))
+        if not lines:
+            self.devices_box.addWidget(body(self.tr("No USB devices found.")))
+        for text_, allowed in lines:
+            mark = self.tr("allowed") if allowed else self.tr("REFUSED — alert recorded")
+            label = body(f"{text_}: {mark}")
+            if not allowed:
+                label.setStyleSheet("color:#b3261e;font-weight:700")
+            self.devices_box.addWidget(label)
+
+    def show_devices_error(self, message: str) -> None:
+        _clear(self.devices_box)
+        self.devices_box.addWidget(heading(self.tr("Attached USB devices"), None, 2))
+        self.devices_box.addWidget(body(message))
 
     def forget(self) -> None:
         self.journal = None
+        self.ticker.stop()
+        self.deadline_rows = []

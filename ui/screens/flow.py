@@ -1,0 +1,631 @@
+"""The one screen that walks people through any ``kiosk.procedures`` flow.
+
+It renders ``flow.step`` from its fields (:mod:`ui.screens.fields`) and
+forwards what was entered to ``flow.submit`` — on a worker, because a step
+may wait for key touches (:class:`ui.procedure_devices.QtSignatures`) and
+printing (:class:`ui.procedure_devices.QtPaper`). It holds no business rule.
+
+Invariants:
+
+* only the current step is ever shown and submitted: there is no control
+  that moves to another step (``Flow.submit`` is the only way forward, and
+  it refuses anything else);
+* a refused submit shows each field's sentence under that field and the
+  step's own refusal in the banner; nothing moves;
+* while a step is working, the fields and Submit are disabled, the key or
+  printer panel says what is awaited, and Cancel is always reachable;
+* the step bar names every step of the flow with the current one marked,
+  the time since the flow began and the next deadline counting down;
+* a scan (``ScanFilter.scanned``) fills the step's scan field without
+  clicking it; a serial that fails its pattern or check digit says so at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import deadlines
+from kiosk.errors import CancelledError, SealroomError
+from kiosk.messages import render
+from kiosk.procedures import FORM, Flow, Result
+from kiosk.scan import validate_serial
+from ui.context import AppContext
+from ui.screens.fields import FieldEditor
+from ui.session import Session, next_step
+from ui.widgets import Banner, big_button, body, heading
+from ui.workers import Handle
+
+
+def countdown(delta: dt.timedelta) -> str:
+    """``2 h 05 min`` left, or ``late by 12 min``; whole minutes, calm words."""
+    seconds = int(delta.total_seconds())
+    late = seconds < 0
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        text = f"{days} d {hours} h"
+    elif hours:
+        text = f"{hours} h {minutes:02d} min"
+    else:
+        text = f"{minutes} min {secs:02d} s"
+    return f"late by {text}" if late else f"{text} left"
+
+
+class StepBar(QFrame):
+    """Every step of the flow in order, the current one marked; time and deadline."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stepBar")
+        v = QVBoxLayout(self)
+        v.setContentsMargins(16, 10, 16, 10)
+        self.steps = QLabel(self)
+        self.steps.setObjectName("steps")
+        self.steps.setWordWrap(True)
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.steps.setAccessibleName(self.tr("Steps of this procedure"))
+        v.addWidget(self.steps)
+        self.times = QLabel(self)
+        self.times.setObjectName("times")
+        self.times.setAccessibleName(self.tr("Elapsed time and next deadline"))
+        v.addWidget(self.times)
+
+    def show_steps(self, flow: Flow) -> None:
+        parts, plain = [], []
+        names = list(flow.steps)
+        for i, name in enumerate(names, 1):
+            title = flow.steps[name].title
+            if name == flow.current:
+                parts.append(
+                    f"<span style='background:#0b5cad;color:#fff;padding:4px'>"
+                    f"&nbsp;{i}. {title}&nbsp;</span>"
+                )
+                plain.append(self.tr("now: {n}. {t}").format(n=i, t=title))
+            elif name in flow.history:
+                parts.append(f"<span style='color:#1e7b34'>✓ {i}. {title}</span>")
+                plain.append(self.tr("done: {n}. {t}").format(n=i, t=title))
+            else:
+                parts.append(f"<span style='color:#3b4652'>{i}. {title}</span>")
+                plain.append(f"{i}. {title}")
+        self.steps.setText("&nbsp;&nbsp;›&nbsp;&nbsp;".join(parts))
+        self.steps.setAccessibleDescription("; ".join(plain))
+
+
+class KeyPanel(QFrame):
+    """Whose key is needed now, who has approved, the PIN, try again, cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("keyPanel")
+        v = QVBoxLayout(self)
+        v.setContentsMargins(20, 16, 20, 16)
+        self.signed = QLabel("", self)
+        self.signed.setObjectName("signed")
+        self.signed.setWordWrap(True)
+        self.signed.setAccessibleName(self.tr("Approvals so far"))
+        v.addWidget(self.signed)
+        self.prompt = QLabel("", self)
+        self.prompt.setObjectName("h2")
+        self.prompt.setWordWrap(True)
+        self.prompt.setAccessibleName(self.tr("What the key needs now"))
+        v.addWidget(self.prompt)
+        row = QHBoxLayout()
+        self.pin = QLineEdit(self)
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("Security key PIN"))
+        self.pin.setAccessibleName(self.tr("Security key PIN"))
+        self.pin.setMinimumHeight(56)
+        row.addWidget(self.pin, 1)
+        self.pin_ok = big_button(self.tr("OK"), self.tr("Send the PIN to the key"), self)
+        row.addWidget(self.pin_ok)
+        v.addLayout(row)
+        actions = QHBoxLayout()
+        self.again = big_button(self.tr("Try again"), self.tr("Try the key again"), self, True)
+        actions.addWidget(self.again)
+        actions.addStretch(1)
+        v.addLayout(actions)
+        self.lines: list[str] = []
+
+    def reset(self) -> None:
+        self.lines = []
+        self.signed.clear()
+        self.prompt.clear()
+        self.pin.clear()
+        self.pin.hide()
+        self.pin_ok.hide()
+        self.again.hide()
+        self.hide()
+
+
+class PrintPanel(QFrame):
+    """The printer's state in CUPS's words; retry or give up after a failure."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("printPanel")
+        v = QVBoxLayout(self)
+        v.setContentsMargins(20, 12, 20, 12)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Printer status"))
+        v.addWidget(self.status)
+        row = QHBoxLayout()
+        self.retry = big_button(
+            self.tr("Print again"), self.tr("Print the document again"), self, True
+        )
+        self.give_up = big_button(self.tr("Stop"), self.tr("Stop printing"), self)
+        row.addWidget(self.retry)
+        row.addWidget(self.give_up)
+        row.addStretch(1)
+        v.addLayout(row)
+
+    def reset(self) -> None:
+        self.status.clear()
+        self.retry.hide()
+        self.give_up.hide()
+        self.hide()
+
+
+class FlowScreen(QWidget):
+    """Renders and drives one flow; see the module invariants."""
+
+    closed = Signal()
+    finished = Signal(object)  # the Flow
+
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.session: Session | None = None
+        self.flow: Flow | None = None
+        self.editors: dict[str, FieldEditor] = {}
+        self._handle: Handle | None = None
+        self.started_at: dt.datetime | None = None
+        self.next_due: tuple[str, dt.datetime] | None = None
+        self.last_result: Result | None = None
+        self.continuation: tuple[str, Callable[..., Flow]] | None = None
+        self.signed_log: list[str] = []  # every approval seen on this screen, in order
+        self.setObjectName("flowScreen")
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 24, 40, 24)
+        outer.setSpacing(14)
+        top = QHBoxLayout()
+        self.title = heading("", self)
+        top.addWidget(self.title, 1)
+        self.close_button = big_button(
+            self.tr("Back to the dashboard"), self.tr("Leave this procedure"), self
+        )
+        self.close_button.clicked.connect(self.close_flow)
+        top.addWidget(self.close_button)
+        outer.addLayout(top)
+        self.bar = StepBar(self)
+        outer.addWidget(self.bar)
+        self.step_title = heading("", self, 2)
+        outer.addWidget(self.step_title)
+        self.step_help = body("", self)
+        outer.addWidget(self.step_help)
+        self.banner = Banner(self)
+        outer.addWidget(self.banner)
+
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_host = QWidget()
+        self.form = QVBoxLayout(self.form_host)
+        self.form.setContentsMargins(0, 0, 12, 0)
+        self.scroller.setWidget(self.form_host)
+        outer.addWidget(self.scroller, 1)
+
+        self.keys = KeyPanel(self)
+        self.keys.pin.returnPressed.connect(self.send_pin)
+        self.keys.pin_ok.clicked.connect(self.send_pin)
+        self.keys.again.clicked.connect(self.try_key_again)
+        outer.addWidget(self.keys)
+        self.printing = PrintPanel(self)
+        self.printing.retry.clicked.connect(lambda: self._print_decision(True))
+        self.printing.give_up.clicked.connect(lambda: self._print_decision(False))
+        outer.addWidget(self.printing)
+
+        row = QHBoxLayout()
+        self.submit_button = big_button(
+            self.tr("Record this step"), self.tr("Record this step"), self, True
+        )
+        self.submit_button.clicked.connect(self.submit)
+        row.addWidget(self.submit_button)
+        self.cancel_button = big_button(self.tr("Cancel"), self.tr("Cancel what is running"), self)
+        self.cancel_button.clicked.connect(self.cancel)
+        row.addWidget(self.cancel_button)
+        self.continue_button = big_button("", self.tr("Continue the procedure"), self, True)
+        self.continue_button.clicked.connect(self.continue_flow)
+        row.addWidget(self.continue_button)
+        row.addStretch(1)
+        outer.addLayout(row)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
+        self.keys.reset()
+        self.printing.reset()
+
+    # ------------------------------------------------------------ session
+    def attach(self, session: Session) -> None:
+        """Connect the session's device bridges to this screen (once per unlock)."""
+        self.session = session
+        p, s, paper = session.prompts, session.signatures, session.paper
+        p.pin_requested.connect(self._ask_pin)
+        p.touch_requested.connect(self._ask_touch)
+        p.blocked.connect(
+            lambda: self.banner.show_message(self.tr("This key's PIN is blocked."), "error")
+        )
+        s.asking.connect(self._asking)
+        s.signed.connect(self._signed)
+        s.refused.connect(self._refused)
+        s.plugged.connect(self._plugged)
+        paper.progress.connect(self._print_progress)
+        paper.failed.connect(self._print_failed)
+        paper.printed.connect(self._printed)
+
+    def detach(self) -> None:
+        self.cancel()
+        self.session = None
+        self.flow = None
+        self.ticker.stop()
+
+    # -------------------------------------------------------------- start
+    def start(self, flow: Flow) -> None:
+        self.flow = flow
+        self.started_at = self._now()
+        self.title.setText(self.tr(flow.title))
+        self.title.setAccessibleName(self.tr(flow.title))
+        self.banner.clear_message()
+        self.continuation = None
+        self.render_step()
+        self.ticker.start()
+
+    def _now(self) -> dt.datetime:
+        if self.session is not None:
+            return self.session.ctx.now()
+        return self.app.clock.now()
+
+    def render_step(self) -> None:
+        flow = self.flow
+        if flow is None:
+            return
+        while self.form.count():
+            item = self.form.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
+        self.editors = {}
+        self.keys.reset()
+        self.printing.reset()
+        self.bar.show_steps(flow)
+        self._find_deadline()
+        self.tick()
+        if flow.done:
+            self._show_done()
+            return
+        step = flow.step
+        self.step_title.setText(step.title)
+        self.step_title.setAccessibleName(step.title)
+        self.step_help.setText(step.help)
+        self.step_help.setVisible(bool(step.help))
+        state = flow.ctx.journal.state
+        for spec in step.fields:
+            editor = FieldEditor(spec, state, self.app.policy.timezone, self.form_host)
+            self.form.addWidget(editor)
+            self.editors[spec.name] = editor
+        self.form.addStretch(1)
+        self.submit_button.show()
+        self.continue_button.hide()
+        self._set_busy(False)
+        first = next(iter(self.editors.values()), None)
+        if first is not None:
+            first.focus_target().setFocus()
+        else:
+            self.submit_button.setFocus()
+
+    def _show_done(self) -> None:
+        flow = self.flow
+        if flow is None:
+            return
+        self.step_title.setText(self.tr("Done — {title}").format(title=flow.title))
+        outcome = flow.info.get("outcome")
+        if outcome == "no-alternative":
+            self.step_help.setText(
+                self.tr(
+                    "No other sealed envelope exists for this account. Escalate to the "
+                    "security team now with the alert slip."
+                )
+            )
+        else:
+            self.step_help.setText(
+                self.tr("Every step is recorded in the journal ({n} entries).").format(
+                    n=len(flow.recorded)
+                )
+            )
+        self.step_help.show()
+        self.submit_button.hide()
+        self.cancel_button.hide()
+        self.close_button.setEnabled(True)
+        self.continuation = None
+        incident = getattr(flow, "incident", None)
+        if self.session is not None and isinstance(incident, str):
+            inc = flow.ctx.journal.state.incidents.get(incident)
+            if inc is not None:
+                self.continuation = next_step(flow.ctx.journal.state, inc)
+        if self.continuation is not None and outcome != "no-alternative":
+            label = self.tr("Continue: {next}").format(next=self.continuation[0])
+            self.continue_button.setText(label)
+            self.continue_button.setAccessibleName(label)
+            self.continue_button.show()
+            self.continue_button.setFocus()
+        else:
+            self.continue_button.hide()
+            self.close_button.setFocus()
+        self.finished.emit(flow)
+
+    def continue_flow(self) -> None:
+        if self.continuation is None or self.session is None:
+            return
+        _, factory = self.continuation
+        try:
+            flow = factory(self.session.ctx)
+        except SealroomError as exc:
+            self.banner.show_message(exc.user_message(), "error")
+            return
+        self.start(flow)
+
+    # ----------------------------------------------------------- timing
+    def _find_deadline(self) -> None:
+        """The next open deadline of this flow's incident (or of the terminal)."""
+        self.next_due = None
+        if self.flow is None:
+            return
+        state = self.flow.ctx.journal.state
+        subject = getattr(self.flow, "incident", None) or getattr(self.flow, "account", None)
+        try:
+            open_ = deadlines.pending(deadlines.compute(state, self.app.policy))
+        except SealroomError:
+            return
+        mine = [d for d in open_ if subject is None or d.subject == subject]
+        if mine:
+            d = min(mine, key=lambda d: d.due)
+            self.next_due = (d.label, d.due)
+
+    def tick(self) -> None:
+        if self.flow is None or self.started_at is None:
+            return
+        now = self._now()
+        elapsed = now - self.started_at
+        minutes, secs = divmod(max(0, int(elapsed.total_seconds())), 60)
+        text = self.tr("Elapsed {m} min {s:02d} s").format(m=minutes, s=secs)
+        if self.next_due is not None:
+            label, due = self.next_due
+            text += self.tr("   ·   Next deadline: {label} — {left}").format(
+                label=label, left=countdown(due - now)
+            )
+        self.bar.times.setText(text)
+
+    # ------------------------------------------------------------ submit
+    @property
+    def busy(self) -> bool:
+        return self._handle is not None and not self._handle.finished
+
+    def _set_busy(self, busy: bool) -> None:
+        self.submit_button.setEnabled(not busy)
+        self.close_button.setEnabled(not busy)
+        self.cancel_button.setVisible(busy)
+        for e in self.editors.values():
+            e.input.setEnabled(not busy)
+
+    def values(self) -> dict[str, Any]:
+        return {n: v for n, e in self.editors.items() if (v := e.value()) is not None}
+
+    def submit(self) -> None:
+        if self.flow is None or self.session is None or self.busy or self.flow.done:
+            return
+        flow, session = self.flow, self.session
+        values = self.values()
+        for e in self.editors.values():
+            e.set_error(None)
+        self.banner.show_message(self.tr("Recording…"))
+        self._set_busy(True)
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> Result:
+            session.signatures.cancel = cancel
+            session.paper.cancel = cancel
+            session.prompts.cancel = cancel
+            return flow.submit(values)
+
+        self._handle = self.app.runner.submit(job, self._submitted, self._failed)
+
+    def _submitted(self, result: object) -> None:
+        self._set_busy(False)
+        if not isinstance(result, Result):
+            return
+        self.last_result = result
+        if not result.ok:
+            self.keys.reset()
+            self.printing.reset()
+            for name, message in result.errors.items():
+                editor = self.editors.get(name)
+                if editor is not None:
+                    editor.set_error(message)
+            form = result.errors.get(FORM)
+            unplaced = [m for n, m in result.errors.items() if n != FORM and n not in self.editors]
+            if form or unplaced:
+                tone = "info" if result.codes.get(FORM) == "cancelled" else "error"
+                self.banner.show_message("\n".join([m for m in [form, *unplaced] if m]), tone)
+            else:
+                self.banner.show_message(
+                    self.tr("Some answers need attention — see the messages under them."), "error"
+                )
+            bad = next((self.editors[n] for n in result.errors if n in self.editors), None)
+            if bad is not None:
+                bad.focus_target().setFocus()
+                self.scroller.ensureWidgetVisible(bad)
+            return
+        kinds = ", ".join(e.kind for e in result.entries) or self.tr("nothing new")
+        self.render_step()
+        self.banner.show_message(self.tr("Recorded: {kinds}").format(kinds=kinds), "ok")
+
+    def _failed(self, error: SealroomError) -> None:
+        self._set_busy(False)
+        self.keys.reset()
+        self.printing.reset()
+        tone = "info" if isinstance(error, CancelledError) else "error"
+        self.banner.show_message(error.user_message(), tone)
+
+    def cancel(self) -> None:
+        if self._handle is not None and not self._handle.finished:
+            self._handle.cancel()
+        if self.session is not None and self.busy:
+            self.session.prompts.answer(None)
+
+    def close_flow(self) -> None:
+        if self.busy:
+            return
+        self.ticker.stop()
+        self.flow = None
+        self.closed.emit()
+
+    # ---------------------------------------------------------- keys
+    def _asking(self, role: str, name: str) -> None:
+        self.keys.show()
+        self.keys.again.hide()
+        self.keys.pin.hide()
+        self.keys.pin_ok.hide()
+        self.keys.prompt.setText(
+            self.tr(
+                "{role} — {name}: plug in your security key and touch it when it blinks."
+            ).format(role=role, name=name)
+        )
+        self.banner.clear_message()
+
+    def _signed(self, role: str, name: str) -> None:
+        line = self.tr("✓ {role} — {name} approved").format(role=role, name=name)
+        self.keys.lines.append(line)
+        self.signed_log.append(line)
+        self.keys.signed.setText("\n".join(self.keys.lines))
+        self.keys.prompt.setText(self.tr("Approved. Recording…"))
+
+    def _refused(self, message: str) -> None:
+        self.keys.show()
+        self.keys.pin.hide()
+        self.keys.pin_ok.hide()
+        self.keys.again.show()
+        self.keys.again.setFocus()
+        self.banner.show_message(message, "error")
+
+    def try_key_again(self) -> None:
+        self.keys.again.hide()
+        self.banner.clear_message()
+        if self.session is not None:
+            self.session.signatures.retry(True)
+
+    def _plugged(self) -> None:
+        window = self.window()
+        panel = getattr(window, "demo_panel", None)
+        if panel is not None:
+            panel.sync()
+
+    def _ask_pin(self, attempts_left: object) -> None:
+        self.keys.show()
+        self.keys.pin.show()
+        self.keys.pin_ok.show()
+        left = (
+            self.tr(" ({n} attempts left)").format(n=attempts_left)
+            if isinstance(attempts_left, int)
+            else ""
+        )
+        current = self.keys.prompt.text().split(":")[0]
+        self.keys.prompt.setText(
+            self.tr("{who}: enter your key's PIN{left}").format(who=current, left=left)
+        )
+        self.keys.pin.setFocus()
+
+    def _ask_touch(self) -> None:
+        self.keys.pin.hide()
+        self.keys.pin_ok.hide()
+        current = self.keys.prompt.text().split(":")[0]
+        self.keys.prompt.setText(
+            self.tr("{who}: touch your security key now — it is blinking.").format(who=current)
+        )
+
+    def send_pin(self) -> None:
+        pin = self.keys.pin.text()
+        self.keys.pin.clear()  # never leave a secret in a widget
+        if self.session is None or not pin:
+            return
+        self.keys.prompt.setText(
+            self.keys.prompt.text().split(":")[0] + self.tr(": checking the PIN…")
+        )
+        self.session.prompts.answer(pin)
+        del pin
+
+    # ---------------------------------------------------------- printing
+    def _print_progress(self, message: str) -> None:
+        self.printing.show()
+        self.printing.retry.hide()
+        self.printing.give_up.hide()
+        self.printing.status.setText(self.tr("Printer: {state}").format(state=message))
+
+    def _print_failed(self, message: str) -> None:
+        self.printing.show()
+        self.printing.status.setText(self.tr("Printing failed: {why}").format(why=message))
+        self.printing.retry.show()
+        self.printing.give_up.show()
+        self.printing.retry.setFocus()
+
+    def _printed(self, title: str) -> None:
+        self.printing.show()
+        self.printing.status.setText(
+            self.tr("Printed: {title}. Take it from the printer.").format(title=title)
+        )
+
+    def _print_decision(self, again: bool) -> None:
+        self.printing.retry.hide()
+        self.printing.give_up.hide()
+        if self.session is not None:
+            self.session.paper.retry(again)
+
+    # ------------------------------------------------------------ scans
+    def on_scan(self, text: str, as_configured: bool) -> None:
+        """A scan fills the step's scan field (first empty one), whatever has focus."""
+        if self.flow is None or self.flow.done or self.busy:
+            return
+        targets = [e for e in self.editors.values() if e.kind in ("scan", "scanlist")]
+        if not targets:
+            self.banner.show_message(render("ui.no_scan_here", {}), "error")
+            return
+        editor = next((e for e in targets if e.is_empty() or e.kind == "scanlist"), targets[0])
+        editor.set_value(text)
+        editor.set_error(None)
+        self.banner.clear_message()
+        if "serial" in editor.spec.name:
+            try:
+                validate_serial(text, self.app.policy)
+            except SealroomError as exc:
+                editor.set_error(exc.user_message())
+                return
+        nxt = next((e for e in self.editors.values() if e.is_empty()), None)
+        (nxt.focus_target() if nxt is not None else self.submit_button).setFocus()

@@ -1,0 +1,83 @@
+"""A read-only journal browser with search.
+
+Entries are read in a worker (a long journal is many rows) and shown as one
+line each: sequence number, time, kind and a short summary of the data. The
+search box filters on kind and data text. Nothing here can write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
+
+from kiosk.errors import SealroomError
+from ui.context import AppContext
+from ui.session import Session
+from ui.widgets import Banner, big_button, heading
+
+
+class JournalScreen(QWidget):
+    closed = Signal()
+
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.session: Session | None = None
+        self.rows: list[str] = []
+        v = QVBoxLayout(self)
+        v.setContentsMargins(40, 24, 40, 24)
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr("Journal (read-only)")), 1)
+        back = big_button(self.tr("Back to the dashboard"), self.tr("Leave the journal"), self)
+        back.clicked.connect(self.closed.emit)
+        top.addWidget(back)
+        v.addLayout(top)
+        self.search = QLineEdit(self)
+        self.search.setMinimumHeight(52)
+        self.search.setPlaceholderText(self.tr("Search: kind, incident, serial, name…"))
+        self.search.setAccessibleName(self.tr("Search the journal"))
+        self.search.textChanged.connect(self.apply_filter)
+        v.addWidget(self.search)
+        self.banner = Banner(self)
+        v.addWidget(self.banner)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName(self.tr("Journal entries"))
+        v.addWidget(self.list, 1)
+
+    def attach(self, session: Session) -> None:
+        self.session = session
+        journal = session.journal
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> list[str]:
+            out = []
+            for e in journal.entries():
+                if cancel.is_set():
+                    break
+                summary = ", ".join(f"{k}={v}" for k, v in sorted(e.data.items()))[:220]
+                out.append(f"#{e.seq}  {e.ts[:19].replace('T', ' ')}  {e.kind}  {summary}")
+            return out
+
+        self.banner.show_message(self.tr("Reading the journal…"))
+        self.app.runner.submit(job, self._loaded, self._failed)
+
+    def detach(self) -> None:
+        self.session = None
+        self.rows = []
+        self.list.clear()
+
+    def _loaded(self, rows: object) -> None:
+        self.rows = list(rows) if isinstance(rows, list) else []
+        self.banner.show_message(self.tr("{n} entries").format(n=len(self.rows)), "ok")
+        self.apply_filter()
+
+    def _failed(self, error: SealroomError) -> None:
+        self.banner.show_message(error.user_message(), "error")
+
+    def apply_filter(self) -> None:
+        words = self.search.text().casefold().split()
+        self.list.clear()
+        shown = [r for r in reversed(self.rows) if all(w in r.casefold() for w in words)]
+        self.list.addItems(shown[:2000])

@@ -1,0 +1,100 @@
+"""The unlocked terminal's procedure context, and which flow comes next for an incident.
+
+:class:`Session` joins the open journal to the screens' device bridges: one
+:class:`ui.prompts.QtPrompts`, one python-fido2 authenticator over the keys
+the terminal sees, :class:`ui.procedure_devices.QtSignatures` and
+:class:`ui.procedure_devices.QtPaper`, wrapped in the engine's
+:class:`kiosk.procedures.Context`. It lives from unlock to lock.
+
+:func:`next_step` reads an incident's projection (``journal.state``) and
+names the flow the procedure continues with — the same order as
+``hardware.sim.scenarios`` drives headless. It decides nothing the flows do
+not check again: a flow refuses to start (``ProcedureError``) when its phase
+is not reached, and the screen shows that refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS, Incident
+from kiosk.journal.store import Journal
+from kiosk.printing import Printer
+from kiosk.procedures import (
+    Context,
+    DocumentationFlow,
+    ExecutiveSignOffFlow,
+    Flow,
+    NotifyApproverFlow,
+    ResetFlow,
+    RetrievalFlow,
+    ReviewFlow,
+    SessionFlow,
+    VerificationFlow,
+)
+from kiosk.state import State
+from ui.context import AppContext
+from ui.procedure_devices import QtPaper, QtSignatures
+from ui.prompts import QtPrompts
+
+FlowFactory = Callable[[Context], Flow]
+
+
+@dataclass
+class Session:
+    """Everything a flow screen needs while the terminal is unlocked."""
+
+    journal: Journal
+    prompts: QtPrompts
+    signatures: QtSignatures
+    paper: QtPaper
+    ctx: Context
+
+    @staticmethod
+    def open(app: AppContext, journal: Journal, printer: Printer) -> Session:
+        prompts = QtPrompts()
+        authenticator = app.keys.authenticator(prompts)
+        signatures = QtSignatures(authenticator, app.keys)
+        paper = QtPaper(printer)
+        ctx = Context(journal, app.policy, authenticator, signatures, paper)
+        return Session(journal, prompts, signatures, paper, ctx)
+
+
+def signers(state: State, inc: Incident) -> list[str]:
+    """Who signs a rotation or verification: the incident's two people, else the account's."""
+    if len(inc.people) >= 2:
+        return list(inc.people[:2])
+    account = state.accounts.get(str(inc.account))
+    return list(account.authorised[:2]) if account is not None else list(inc.people)
+
+
+def next_step(state: State, inc: Incident) -> tuple[str, FlowFactory] | None:
+    """The next flow of ``inc`` (label, factory), or ``None`` when nothing is left here."""
+    iid = inc.id
+    if inc.acknowledged_at is None:
+        return None
+    if inc.solo and EXCEPTION_SOLO_ACCESS not in inc.signed_off:
+        return "Executive sign-off (solo access)", lambda c: ExecutiveSignOffFlow(c, iid)
+    if inc.envelope_opened is None or not inc.sheet_confirmed:
+        return "Check out and open the envelope", lambda c: RetrievalFlow(c, iid)
+    if inc.session_ended_at is None:
+        return "Access session log", lambda c: SessionFlow(c, iid)
+    if EXCEPTION_APPROVER_UNREACHABLE in inc.exceptions and inc.approver_notified_at is None:
+        return "Notify the approver", lambda c: NotifyApproverFlow(c, iid)
+    if inc.signed_at is None:
+        return "Documentation and signing", lambda c: DocumentationFlow(c, iid)
+    account = str(inc.account)
+    if inc.rotated_at is None:
+        by = signers(state, inc)
+        return "Credential reset and new envelope", lambda c: ResetFlow(
+            c, account, by, incident=iid
+        )
+    if inc.test:
+        return None
+    if inc.reviewed_at is None:
+        return "Post-incident review", lambda c: ReviewFlow(c, iid)
+    if inc.verified_at is None:
+        by = signers(state, inc)
+        return "Verification after reset", lambda c: VerificationFlow(c, iid, by)
+    return None
