@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
+
+from kiosk.fsutil import atomic_write, fsync_dir
 
 CHUNK = 1 << 20
 
@@ -47,39 +48,21 @@ class DirectoryWriter:
 
     def write_file(self, bundle: str, name: str, data: bytes, progress: Progress) -> None:
         """Write one file durably under its final name; ``progress(n)`` after each chunk."""
-        directory = self.root / bundle
-        tmp = directory / f".{name}.{secrets.token_hex(4)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                written = self._write(fd, view[:CHUNK])
-                view = view[written:]
-                progress(written)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        os.close(fd)
-        try:
-            os.replace(tmp, directory / name)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        self.sync_dir(directory)
+        atomic_write(
+            self.root / bundle / name,
+            data,
+            0o644,
+            write=self._write,
+            chunk=CHUNK,
+            progress=progress,
+            sync_dir=self.sync_dir,
+        )
 
     def _write(self, fd: int, chunk: memoryview) -> int:
         return os.write(fd, chunk)
 
     def sync_dir(self, directory: Path) -> None:
-        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_dir(directory)
 
     def remove_bundle(self, bundle: str) -> bool:
         """Remove what an unfinished export left (signature first); True if nothing is left."""
