@@ -163,8 +163,13 @@ MESSAGES: dict[str, Message] = {
         "Remove the device and call security; the terminal will not use it.",
     ),
     "alert.envelope.tampered": Message(
-        "Envelope {serial} shows signs of tampering and was quarantined.",
-        "Do not open it. Photograph it, keep it apart, and escalate to security immediately.",
+        "Envelope {serial} shows signs of tampering and was quarantined ({failed}).",
+        "Escalate to the security team immediately with this slip and the photographs "
+        "({photo_ref}).",
+    ),
+    "alert.review.escalated": Message(
+        "The post-incident review found policy violations or unexplained actions.",
+        "Escalate to security and governance now and preserve all logs.",
     ),
     # --- devices, approvals, scans, export: filled in by later layers ----
     # == fido2 messages (security keys, approvals) ==

@@ -29,8 +29,24 @@ from kiosk.printing import Printer
 Renderer = Callable[[Document], bytes]
 
 
+#: What to do beyond the message table's "next step", per alert (in the procedure's words).
+EXTRA_ACTIONS: dict[str, tuple[str, ...]] = {
+    "envelope.tampered": (
+        "Do not open the envelope; it is quarantined in the safe.",
+        "Use the account's alternative envelope if one is sealed in the safe.",
+    ),
+    "deadline.overdue": ("Tell the security team that it is late.",),
+    "review.escalated": ("Consider suspending the individuals pending investigation.",),
+}
+
+
 def alert_slip(entry: Entry, terminal_id: str, timezone: str) -> AlertSlip:
-    """The slip for one ``alert.raised`` entry, in the words of the message table."""
+    """The slip for one ``alert.raised`` entry, in the words of the message table.
+
+    The one place an alert becomes paper: the journal listener of the
+    application (:class:`AlertSlips`) and the procedure engine's context
+    both print this.
+    """
     data: dict[str, Any] = entry.data
     code = f"alert.{data.get('alert', '')}"
     message = lookup(code)
@@ -50,7 +66,11 @@ def alert_slip(entry: Entry, terminal_id: str, timezone: str) -> AlertSlip:
         occurred_at=when,
         entry_seq=entry.seq,
         entry_hash=entry.hash,
-        actions=(nxt, "Keep this slip with the incident record."),
+        actions=(
+            nxt,
+            *EXTRA_ACTIONS.get(str(data.get("alert", "")), ()),
+            "Keep this slip with the incident record.",
+        ),
     )
 
 

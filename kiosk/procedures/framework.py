@@ -38,11 +38,12 @@ from typing import Any, Protocol, TypeVar
 from kiosk import alerts
 from kiosk.approval import Approval, Authenticator, DualApproval, SoloApproval
 from kiosk.clock import format_ts, parse_ts
-from kiosk.documents import AlertSlip, Document, DocumentMeta, JournalHead
+from kiosk.documents import Document, DocumentMeta, JournalHead
 from kiosk.errors import SealroomError
 from kiosk.incidents import Incident
 from kiosk.journal.entry import Entry
 from kiosk.journal.store import Journal
+from kiosk.paper import alert_slip
 from kiosk.policy import Policy
 from kiosk.printing import PrintResult
 from kiosk.scan import check_envelope, decode_qr, validate_serial
@@ -326,43 +327,10 @@ class Context:
     def _on_entry(self, entry: Entry) -> None:
         if entry.kind != "alert.raised":
             return
-        data = entry.data
         try:
-            slip = AlertSlip(
-                meta=DocumentMeta(
-                    self.policy.kiosk_id,
-                    JournalHead(entry.seq, entry.hash),
-                    parse_ts(entry.ts),
-                    self.policy.timezone,
-                ),
-                what=str(data["summary"]),
-                details=str(data.get("alert", "")),
-                occurred_at=parse_ts(entry.ts),
-                entry_seq=entry.seq,
-                entry_hash=entry.hash,
-                actions=ALERT_ACTIONS.get(str(data.get("alert")), DEFAULT_ALERT_ACTIONS),
-            )
-            self.print(slip)
+            self.print(alert_slip(entry, self.policy.kiosk_id, self.policy.timezone))
         except SealroomError as exc:
             self.print_failures.append(exc.code)
-
-
-DEFAULT_ALERT_ACTIONS = ("Take this slip to the security team now.",)
-ALERT_ACTIONS: dict[str, tuple[str, ...]] = {
-    "envelope.tampered": (
-        "Do not open the envelope; it is quarantined in the safe.",
-        "Escalate to the security team immediately with this slip and the photographs.",
-        "Use the account's alternative envelope if one is sealed in the safe.",
-    ),
-    "deadline.overdue": (
-        "Do what the deadline asks now, at the terminal.",
-        "Tell the security team that it is late.",
-    ),
-    "review.escalated": (
-        "Escalate to security and governance; preserve all logs.",
-        "Consider suspending the individuals pending investigation.",
-    ),
-}
 
 
 # -- steps and flows ---------------------------------------------------------------------
