@@ -31,6 +31,7 @@ class DemoPanel(QFrame):
         layout.addWidget(title)
         self.touch_buttons: dict[str, QPushButton] = {}
         self.plug_boxes: dict[str, QCheckBox] = {}
+        self.rows = layout
         for key in desk.simulated:
             layout.addWidget(self._row(key))
         layout.addStretch(1)
@@ -56,5 +57,8 @@ class DemoPanel(QFrame):
         return row
 
     def sync(self) -> None:
+        """Show the desk as it is: keys added since (a new key being enrolled), plugs."""
         for key in self.desk.simulated:
+            if key.owner not in self.plug_boxes:
+                self.rows.insertWidget(self.rows.count() - 1, self._row(key))
             self.plug_boxes[key.owner].setChecked(key.plugged)

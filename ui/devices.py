@@ -38,11 +38,13 @@ class KeyDesk:
     allowed: Callable[[int, int], bool] | None = None
     #: demo only: plug in the named custodian's key when their touch is asked for
     auto_plug: bool = False
+    #: demo only: where simulated keys keep their flash (new blank keys go here too)
+    keys_dir: Path | None = None
 
     @staticmethod
     def from_state_files(keys_dir: Path, owners: dict[str, str]) -> KeyDesk:
         """Simulated keys from ``<keys_dir>/<id>.json``, touched by on-screen buttons."""
-        desk = KeyDesk(usb=False)
+        desk = KeyDesk(usb=False, keys_dir=keys_dir)
         for cid, name in owners.items():
             path = keys_dir / f"{cid}.json"
             if not path.exists():
@@ -53,6 +55,25 @@ class KeyDesk:
             )
             desk.simulated.append(SimKey(cid, name, key, button))
         return desk
+
+    def new_blank_key(self, owner: str, name: str) -> SimKey:
+        """Demo only: a blank simulated key (no PIN, no credential) for a person being enrolled.
+
+        It appears on the demo panel like the others (``DemoPanel.sync``);
+        its flash file is ``<keys_dir>/<owner>.json`` (in memory without a
+        ``keys_dir``). An existing simulated key of ``owner`` is reused.
+        """
+        for k in self.simulated:
+            if k.owner == owner:
+                return k
+        path = self.keys_dir / f"{owner}.json" if self.keys_dir is not None else None
+        button = TouchButton()
+        key = SoftAuthenticator(
+            path, touch=button, touch_timeout=60.0, label=f"{name}'s new key (simulated)"
+        )
+        sim = SimKey(owner, name, key, button)
+        self.simulated.append(sim)
+        return sim
 
     def plugged(self) -> list[SoftAuthenticator]:
         return [k.key for k in self.simulated if k.plugged]

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.unlock_screen = UnlockScreen(ctx, self)
         self.dashboard = DashboardScreen(ctx, self)
         self.flow_screen = FlowScreen(ctx, self)
+        self.dashboard.paused = self.flow_screen.paused
         self.stack.addWidget(self.unlock_screen)
         self.stack.addWidget(self.dashboard)
         self.stack.addWidget(self.flow_screen)

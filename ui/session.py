@@ -11,6 +11,13 @@ names the flow the procedure continues with — the same order as
 ``hardware.sim.scenarios`` drives headless. It decides nothing the flows do
 not check again: a flow refuses to start (``ProcedureError``) when its phase
 is not reached, and the screen shows that refusal.
+
+Flows are not resumable across a lock (a flow object lives in the unlocked
+session; see ``FlowScreen.paused`` for resuming within one). The one
+half-way state a fresh flow cannot pick up is an envelope checked out but
+not opened (the terminal locked during the retrieval): :func:`next_step`
+then names the return of that envelope, after which it is checked out again
+and inspected afresh, as the procedure wants for an envelope out of the safe.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from kiosk.procedures import (
     SessionFlow,
     VerificationFlow,
 )
+from kiosk.procedures.checkin import ReturnFlow
 from kiosk.state import State
 from ui.context import AppContext
 from ui.procedure_devices import QtPaper, QtSignatures
@@ -69,6 +77,17 @@ def signers(state: State, inc: Incident) -> list[str]:
     return list(account.authorised[:2]) if account is not None else list(inc.people)
 
 
+def left_out(state: State, inc: Incident) -> list[str]:
+    """Envelopes this incident checked out that are still out and unopened."""
+    if inc.envelope_opened is not None:
+        return []
+    return [
+        s
+        for s in inc.envelopes_checked_out
+        if (env := state.envelopes.get(s)) is not None and env.state == "checked_out"
+    ]
+
+
 def next_step(state: State, inc: Incident) -> tuple[str, FlowFactory] | None:
     """The next flow of ``inc`` (label, factory), or ``None`` when nothing is left here."""
     iid = inc.id
@@ -76,6 +95,12 @@ def next_step(state: State, inc: Incident) -> tuple[str, FlowFactory] | None:
         return None
     if inc.solo and EXCEPTION_SOLO_ACCESS not in inc.signed_off:
         return "Executive sign-off (solo access)", lambda c: ExecutiveSignOffFlow(c, iid)
+    out = left_out(state, inc)
+    if out:
+        return (
+            f"Return envelope {out[0]}, left checked out, to the safe (then check out again)",
+            lambda c: ReturnFlow(c, iid),
+        )
     if inc.envelope_opened is None or not inc.sheet_confirmed:
         return "Check out and open the envelope", lambda c: RetrievalFlow(c, iid)
     if inc.session_ended_at is None:

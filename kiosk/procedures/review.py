@@ -79,6 +79,10 @@ def _participants(v: Any) -> list[dict[str, str]]:
     return out
 
 
+# GUI-neutral hint for screens: the answers a column of the participants table takes.
+setattr(_participants, "column_choices", {"capacity": CAPACITIES})  # noqa: B010
+
+
 class ReviewFlow(Flow):
     name = "review"
     title = "Post-incident review"

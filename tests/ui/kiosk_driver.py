@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
-from hardware.sim.scenarios import save, setup
+from hardware.sim.scenarios import REASON, WITNESS, save, setup
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE
 from kiosk.clock import FakeClock, parse_ts
 from kiosk.policy import load_policy
 from ui.context import AppContext, DemoInfo
 from ui.devices import KeyDesk
 from ui.main_window import MainWindow
-from ui.screens.fields import FieldEditor
+from ui.screens.fields import FieldEditor, TimeInput
 from ui.workers import ThreadRunner
 
 OWNERS = {"dana": "Dana Whitfield", "sam": "Sam Okafor", "lee": "Lee Park", "kim": "Kim Osei"}
@@ -130,12 +130,41 @@ def fill(qtbot: QtBot, w: MainWindow, values: dict[str, Any]) -> None:
         elif e.kind == "person":
             type_into(qtbot, w, e.name_edit, value["name"])
             type_into(qtbot, w, e.role_edit, value["role"])
-        elif e.kind in ("longtext", "lines", "rows", "scanlist"):
+        elif e.kind == "rows":
+            fill_rows(qtbot, w, e, value)
+        elif e.kind == "time":
+            e.edit.clear()
+            type_into(qtbot, w, e.edit, value)
+        elif e.kind in ("longtext", "lines", "scanlist"):
             text = "\n".join(value) if isinstance(value, list) else value
             e.box.setFocus()
             e.box.setPlainText(text)  # multi-line paste; typing newlines moves focus
         else:
             type_into(qtbot, w, e.edit, value)
+
+
+def fill_rows(qtbot: QtBot, w: MainWindow, e: FieldEditor, rows: list[dict[str, Any]]) -> None:
+    """Type each row into the table, pressing "Add row" for every row after the first."""
+    table = e.table
+    for i, row in enumerate(rows):
+        if i >= len(table.rows):
+            qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
+        cells = table.rows[i]
+        for col, value in row.items():
+            cell = cells[col]
+            if isinstance(cell, TimeInput):
+                cell.edit.clear()
+                type_into(qtbot, w, cell.edit, value)
+            elif isinstance(cell, QCheckBox):
+                if bool(value) != cell.isChecked():
+                    qtbot.mouseClick(
+                        cell, Qt.MouseButton.LeftButton, pos=QPoint(12, cell.height() // 2)
+                    )
+            elif isinstance(cell, QComboBox):
+                cell.setFocus()
+                cell.setCurrentIndex(cell.findData(value))
+            elif isinstance(cell, QLineEdit):
+                type_into(qtbot, w, cell, value)
 
 
 def submit(qtbot: QtBot, w: MainWindow) -> None:
@@ -175,3 +204,298 @@ def approve(qtbot: QtBot, w: MainWindow, who: str, keys: Any = None) -> None:
     )
     qtbot.mouseClick(w.demo_panel.touch_buttons[who], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: name in panel.signed.text() or not panel.isVisible(), timeout=T)
+
+
+# ---------------------------------------------------------------- the procedure, step by step
+def qr_of(root: Path) -> dict[str, str]:
+    import json
+
+    return dict(json.loads((root / "simulation.json").read_text("utf-8"))["qr_of"])
+
+
+DETAILS: dict[str, Any] = {
+    "declared_by": "dana",
+    "declared_by_role": "IT Director",
+    "second_person": "sam",
+    "second_person_role": "Chief Operating Officer",
+    "witness": dict(WITNESS),
+    "system": "Microsoft Entra ID",
+    "system_purpose": "Tenant identity provider",
+    "account": "entra-01",
+    "reason": REASON,
+    "evidence": "Screenshot set INC-EVID-1",
+}
+SOLO_DETAILS: dict[str, Any] = {
+    "declared_by": "dana",
+    "declared_by_role": "IT Director",
+    "solo_urgent": True,
+    "witness": dict(WITNESS),
+    "system": "Domain Controller",
+    "system_purpose": "Local administrator of the domain controllers",
+    "account": "dc-local",
+    "reason": REASON,
+    "evidence": "Screenshot set INC-EVID-2",
+}
+DRILL_REASON = (
+    "Quarterly test of the break-glass procedure. "
+    "The emergency is simulated and documented as a test."
+)
+CHECKLIST = {
+    "seal_unbroken": True,
+    "signatures_undisturbed": True,
+    "no_tears_or_holes": True,
+    "no_steaming": True,
+}
+APPROVER = "Dana Whitfield"
+
+
+def the_state(w: MainWindow) -> Any:
+    journal = w.journal
+    if journal is None:
+        raise RuntimeError("the terminal is locked")
+    return journal.state
+
+
+def incident(w: MainWindow) -> Any:
+    """The incident of the flow on screen (else the one open incident)."""
+    iid = getattr(w.flow_screen.flow, "incident", None)
+    if isinstance(iid, str):
+        return the_state(w).incidents.get(iid)
+    return next(iter(the_state(w).incidents.open_incidents()))
+
+
+def declare(
+    qtbot: QtBot,
+    w: MainWindow,
+    *,
+    drill: bool = False,
+    details: dict[str, Any] | None = None,
+    unreachable: bool = False,
+    clock: FakeClock | None = None,
+) -> None:
+    """Invocation: details, then the approver (approved, or 15 minutes of attempts)."""
+    d = w.dashboard
+    qtbot.mouseClick(d.drill_button if drill else d.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    values = dict(details or DETAILS)
+    if drill:
+        values["reason"] = DRILL_REASON
+    fill(qtbot, w, values)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "approver")
+    if unreachable:
+        for channel in ("phone", "messaging", "email"):
+            fill(
+                qtbot,
+                w,
+                {
+                    "outcome": "attempt",
+                    "approver": APPROVER,
+                    "channel": channel,
+                    "attempt_outcome": "no-answer",
+                },
+            )
+            submit(qtbot, w)
+            wait_step(qtbot, w, "approver")
+            if clock is not None:
+                clock.advance(minutes=8)
+        fill(qtbot, w, {"outcome": "unreachable"})
+    else:
+        fill(
+            qtbot,
+            w,
+            {
+                "outcome": "approved",
+                "approver": APPROVER,
+                "channel": "phone",
+                "conditions": "Revert the policy only.",
+            },
+        )
+    submit(qtbot, w)
+    wait_step(qtbot, w, "declare")
+
+
+def both(qtbot: QtBot, w: MainWindow, solo: bool = False) -> None:
+    approve(qtbot, w, "dana")
+    if not solo:
+        approve(qtbot, w, "sam")
+
+
+def acknowledge(qtbot: QtBot, w: MainWindow, solo: bool = False) -> None:
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "acknowledge")
+    ack = {"declared_by_ack": True, "witness_present": True}
+    if not solo:
+        ack["second_person_ack"] = True
+    fill(qtbot, w, ack)
+    submit(qtbot, w)
+    both(qtbot, w, solo)
+    wait_step(qtbot, w, None)
+
+
+def cont(qtbot: QtBot, w: MainWindow, first_step: str) -> None:
+    """Press the flow screen's "Continue: ..." button; the next flow starts at ``first_step``."""
+    f = w.flow_screen
+    if not f.continue_button.isVisible():
+        raise AssertionError(f"no Continue button: {f.step_help.text()} {f.banner.text()}")
+    qtbot.mouseClick(f.continue_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, first_step)
+
+
+def retrieve(
+    qtbot: QtBot,
+    w: MainWindow,
+    sc: ScanClock,
+    root: Path,
+    *,
+    account: str = "entra-01",
+    tamper: bool = False,
+    solo: bool = False,
+) -> str:
+    """Check out, inspect (tampered: quarantine and take the other), open, confirm the sheet."""
+    sealed = sorted(e.serial for e in the_state(w).envelopes_for(account, "sealed"))
+    serial = sealed[0]
+    scan(qtbot, w, sc, serial)
+    if editor(w, "serial").value() != serial:
+        raise AssertionError("the scan did not fill the serial field")
+    submit(qtbot, w)
+    both(qtbot, w, solo)
+    wait_step(qtbot, w, "inspect")
+    if tamper:
+        fill(qtbot, w, {**CHECKLIST, "no_steaming": False})
+        submit(qtbot, w)
+        qtbot.waitUntil(lambda: not w.flow_screen.busy, timeout=T)
+        qtbot.waitUntil(editor(w, "photo_ref").error.isVisible, timeout=T)
+        fill(qtbot, w, {"photo_ref": "PHOTO-1..4"})
+        submit(qtbot, w)
+        wait_step(qtbot, w, "checkout")
+        serial = sealed[1]
+        scan(qtbot, w, sc, serial)
+        submit(qtbot, w)
+        both(qtbot, w, solo)
+        wait_step(qtbot, w, "inspect")
+    fill(qtbot, w, CHECKLIST)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "open")
+    fill(qtbot, w, {"exterior_signed": True})
+    scan(qtbot, w, sc, serial)
+    submit(qtbot, w)
+    both(qtbot, w, solo)
+    wait_step(qtbot, w, "confirm_sheet")
+    scan(qtbot, w, sc, qr_of(root)[serial])
+    submit(qtbot, w)
+    wait_step(qtbot, w, None)
+    return serial
+
+
+def access_session(qtbot: QtBot, w: MainWindow, clock: FakeClock) -> None:
+    cont(qtbot, w, "start")
+    fill(qtbot, w, {"outcome": "established", "baseline_ref": "baseline.json"})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "action")
+    clock.advance(minutes=3)
+    fill(
+        qtbot,
+        w,
+        {
+            "action": "Reverted policy CA-014",
+            "outcome": "Policy reverted",
+            "narrated": True,
+            "outside_reason": False,
+            "then": "logout",
+        },
+    )
+    submit(qtbot, w)
+    wait_step(qtbot, w, "logout")
+    submit(qtbot, w)
+    wait_step(qtbot, w, None)
+
+
+def document(qtbot: QtBot, w: MainWindow, solo: bool = False) -> None:
+    cont(qtbot, w, "compile")
+    fill(qtbot, w, {"exceeds": False, "both_reviewed": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "sign")
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    both(qtbot, w, solo)
+    wait_step(qtbot, w, None)
+
+
+def blank_bag(w: MainWindow) -> str:
+    return sorted(e.serial for e in the_state(w).envelopes.values() if e.state == "blank_stock")[0]
+
+
+def reset(qtbot: QtBot, w: MainWindow, sc: ScanClock, opened: str) -> tuple[str, str]:
+    """Rotation: new bag, sheet printed, test login, sealed, old one destroyed; (bag, QR)."""
+    cont(qtbot, w, "bag")
+    bag = blank_bag(w)
+    scan(qtbot, w, sc, bag)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "print_sheet")
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "test_login")
+    flow = w.flow_screen.flow
+    if flow is None:
+        raise AssertionError("no flow")
+    qr = str(flow.info["qr"])  # the code printed on the sheet
+    fill(qtbot, w, {"account_updated": True, "login_ok": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "seal")
+    fill(qtbot, w, {"sealed": True, "signed_across_seal": True})
+    scan(qtbot, w, sc, bag)
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, "destroy")
+    scan(qtbot, w, sc, opened)
+    fill(qtbot, w, {"witness": dict(WITNESS)})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, "inventory")
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    return bag, qr
+
+
+def serve_keys(qtbot: QtBot, w: MainWindow, panel: Any, done: Any, timeout: int = T) -> None:
+    """Answer whatever the keys ask until ``done()``: the PIN when asked, a touch when blinking.
+
+    The touch is the demo panel's button of the key that waits for it (the
+    simulated key's own ``waiting`` flag), so nothing is pressed ahead of time.
+    """
+    desk = w.ctx.keys
+    assert w.demo_panel is not None
+
+    def waiting() -> Any:
+        return next((k for k in desk.simulated if k.button.waiting.is_set()), None)
+
+    for _ in range(40):
+        qtbot.waitUntil(
+            lambda: done() or panel.pin.isVisible() or waiting() is not None, timeout=timeout
+        )
+        if done():
+            return
+        key = waiting()
+        if key is not None:
+            w.demo_panel.sync()
+            qtbot.mouseClick(w.demo_panel.touch_buttons[key.owner], Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda k=key: not k.button.waiting.is_set(), timeout=timeout)
+        elif panel.pin.isVisible():
+            type_into(qtbot, w, panel.pin, DEFAULT_PIN)
+            qtbot.keyClick(panel.pin, Qt.Key.Key_Return)
+            w.scans.flush()
+            qtbot.waitUntil(lambda: not panel.pin.isVisible() or done(), timeout=timeout)
+    raise AssertionError("the keys kept asking")
+
+
+def choose(combo: QComboBox, data: Any) -> None:
+    """Pick the entry carrying ``data`` (as a person would from the list)."""
+    combo.setFocus()
+    index = combo.findData(data)
+    if index < 0:
+        raise AssertionError(f"{data!r} is not offered")
+    combo.setCurrentIndex(index)

@@ -2,181 +2,45 @@
 
 Only clicks, typed text and scans (keystrokes through the real ScanFilter);
 keys simulated at the device, touched with the demo panel's buttons; the
-printer is the in-memory SimulatedPrinter. Every step is the real flow.
+printer is the in-memory SimulatedPrinter. Every step is the real flow, and
+each flow after the first is reached with the screen's own "Continue" button.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from hardware.sim.scenarios import REASON, WITNESS
+from hardware.sim.scenarios import WITNESS
 from tests.ui.kiosk_driver import (
-    approve,
-    build_template,
-    editor,
+    CHECKLIST,
+    access_session,
+    acknowledge,
+    blank_bag,
+    both,
+    cont,
+    declare,
+    document,
     fill,
+    incident,
     make_window,
+    reset,
+    retrieve,
     scan,
     submit,
-    unlock,
     wait_step,
 )
-from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("kiosk-template") / "t"
-    build_template(root)
-    return root
-
-
-@pytest.fixture
-def root(template: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "terminal"
-    shutil.copytree(template, dest)
-    return dest
-
-
-def qr_of(root: Path) -> dict[str, str]:
-    return dict(json.loads((root / "simulation.json").read_text("utf-8"))["qr_of"])
-
-
-DETAILS: dict[str, Any] = {
-    "declared_by": "dana",
-    "declared_by_role": "IT Director",
-    "second_person": "sam",
-    "second_person_role": "Chief Operating Officer",
-    "witness": dict(WITNESS),
-    "system": "Microsoft Entra ID",
-    "system_purpose": "Tenant identity provider",
-    "account": "entra-01",
-    "reason": REASON,
-    "evidence": "Screenshot set INC-EVID-1",
-}
-
-
-def declare(qtbot: QtBot, w: MainWindow, approved: bool = True, drill: bool = False) -> None:
-    d = w.dashboard
-    qtbot.mouseClick(d.drill_button if drill else d.emergency_button, Qt.MouseButton.LeftButton)
-    wait_step(qtbot, w, "details")
-    fill(qtbot, w, DETAILS)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "approver")
-    if approved:
-        fill(
-            qtbot,
-            w,
-            {
-                "outcome": "approved",
-                "approver": "Dana Whitfield",
-                "channel": "phone",
-                "conditions": "Revert the policy only.",
-            },
-        )
-        submit(qtbot, w)
-    wait_step(qtbot, w, "declare") if approved else None
-
-
-def acknowledge(qtbot: QtBot, w: MainWindow) -> None:
-    fill(qtbot, w, {"confirm": True})
-    submit(qtbot, w)
-    wait_step(qtbot, w, "acknowledge")
-    fill(qtbot, w, {"declared_by_ack": True, "second_person_ack": True, "witness_present": True})
-    submit(qtbot, w)
-    approve(qtbot, w, "dana")
-    approve(qtbot, w, "sam")
-    wait_step(qtbot, w, None)
-
-
-def cont(qtbot: QtBot, w: MainWindow, first_step: str) -> None:
-    f = w.flow_screen
-    assert f.continue_button.isVisible(), f.step_help.text()
-    qtbot.mouseClick(f.continue_button, Qt.MouseButton.LeftButton)
-    wait_step(qtbot, w, first_step)
-
-
-CHECKLIST = {
-    "seal_unbroken": True,
-    "signatures_undisturbed": True,
-    "no_tears_or_holes": True,
-    "no_steaming": True,
-}
-
-
-def retrieve(qtbot: QtBot, w: MainWindow, sc: Any, root: Path, tamper: bool = False) -> str:
-    state = w.journal.state  # type: ignore[union-attr]
-    sealed = sorted(e.serial for e in state.envelopes_for("entra-01", "sealed"))
-    serial = sealed[0]
-    scan(qtbot, w, sc, serial)
-    assert editor(w, "serial").value() == serial
-    submit(qtbot, w)
-    approve(qtbot, w, "dana")
-    approve(qtbot, w, "sam")
-    wait_step(qtbot, w, "inspect")
-    if tamper:
-        fill(qtbot, w, {**CHECKLIST, "no_steaming": False})
-        submit(qtbot, w)
-        qtbot.waitUntil(lambda: not w.flow_screen.busy, timeout=20000)
-        assert editor(w, "photo_ref").error.isVisible()  # a photo is required
-        fill(qtbot, w, {"photo_ref": "PHOTO-1..4"})
-        submit(qtbot, w)
-        wait_step(qtbot, w, "checkout")
-        serial = sealed[1]
-        scan(qtbot, w, sc, serial)
-        submit(qtbot, w)
-        approve(qtbot, w, "dana")
-        approve(qtbot, w, "sam")
-        wait_step(qtbot, w, "inspect")
-    fill(qtbot, w, CHECKLIST)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "open")
-    fill(qtbot, w, {"exterior_signed": True})
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    approve(qtbot, w, "dana")
-    approve(qtbot, w, "sam")
-    wait_step(qtbot, w, "confirm_sheet")
-    scan(qtbot, w, sc, qr_of(root)[serial])
-    submit(qtbot, w)
-    wait_step(qtbot, w, None)
-    return serial
-
-
-def session_and_docs(qtbot: QtBot, w: MainWindow, clock: Any) -> None:
-    cont(qtbot, w, "start")
-    fill(qtbot, w, {"outcome": "established", "baseline_ref": "baseline.json"})
-    submit(qtbot, w)
-    wait_step(qtbot, w, "action")
-    clock.advance(minutes=3)
-    fill(
-        qtbot,
-        w,
-        {
-            "action": "Reverted policy CA-014",
-            "outcome": "Policy reverted",
-            "narrated": True,
-            "outside_reason": False,
-            "then": "logout",
-        },
-    )
-    submit(qtbot, w)
-    wait_step(qtbot, w, "logout")
-    submit(qtbot, w)
-    wait_step(qtbot, w, None)
-
-
 def test_a_complete_emergency_by_clicks_typing_and_scans(qtbot: QtBot, root: Path) -> None:
     w, clock, sc = make_window(qtbot, root)
+    from tests.ui.kiosk_driver import unlock
+
     unlock(qtbot, w)
     printer = w.ctx.printer
     before = len(printer.jobs)  # type: ignore[union-attr]
@@ -192,9 +56,97 @@ def test_a_complete_emergency_by_clicks_typing_and_scans(qtbot: QtBot, root: Pat
     ]
     cont(qtbot, w, "checkout")
     clock.advance(minutes=5)
-    retrieve(qtbot, w, sc, root)
-    session_and_docs(qtbot, w, clock)
-    assert len(printer.jobs) > before  # type: ignore[union-attr]
-    inc = next(iter(w.journal.state.incidents.open_incidents()))  # type: ignore[union-attr]
+    opened = retrieve(qtbot, w, sc, root)
+    access_session(qtbot, w, clock)
+    inc = incident(w)
+    iid = inc.id
     assert inc.sheet_confirmed and inc.session_ended_at is not None
+    clock.advance(minutes=40)
+    document(qtbot, w)
+    assert incident(w).signed_at is not None
+    clock.advance(hours=2)
+    bag, qr = reset(qtbot, w, sc, opened)
+    state = w.journal.state  # type: ignore[union-attr]
+    assert state.envelopes[opened].state == "destroyed"
+    assert state.envelopes[bag].state == "sealed"
+    assert incident(w).rotated_at is not None
+
+    # -- post-incident review: the participants are a table, one row each
+    clock.advance(days=2)
+    cont(qtbot, w, "review")
+    fill(
+        qtbot,
+        w,
+        {
+            "participants": [
+                {"name": "Dana Whitfield", "role": "Custodian", "capacity": "invoker"},
+                {"name": "Sam Okafor", "role": "Custodian", "capacity": "invoker"},
+                {"name": "Dana Whitfield", "role": "Approver", "capacity": "approver"},
+                {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
+                {"name": "Ari Novak", "role": "System owner", "capacity": "system-owner"},
+            ],
+            "prerequisites_met": True,
+            "dual_control_followed": True,
+            "only_necessary_actions": True,
+            "documentation_complete_and_signed": True,
+            "credentials_reset": True,
+            "audit_log_ref": "Entra sign-in and audit logs, incident window",
+            "audit_log_outcome": "consistent",
+            "root_cause": "configuration-error",
+            "violations": False,
+            "unexplained_actions": False,
+        },
+    )
+    submit(qtbot, w)
+    wait_step(qtbot, w, None)
+    assert w.journal.state.incidents.get(iid).reviewed_at is not None  # type: ignore[union-attr]
+
+    # -- verification after reset: the new envelope out, checked, back in a fresh bag
+    clock.advance(hours=1)
+    cont(qtbot, w, "checkout")
+    scan(qtbot, w, sc, bag)
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, "inspect")
+    fill(qtbot, w, CHECKLIST)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "open")
+    fill(qtbot, w, {"exterior_signed": True})
+    scan(qtbot, w, sc, bag)
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, "confirm_sheet")
+    scan(qtbot, w, sc, qr)  # the QR printed on the new sheet
+    submit(qtbot, w)
+    wait_step(qtbot, w, "check")
+    fill(
+        qtbot,
+        w,
+        {
+            "login_ok": True,
+            "incident_login_logged": True,
+            "test_login_logged": True,
+            "change_logged": True,
+        },
+    )
+    submit(qtbot, w)
+    wait_step(qtbot, w, "reseal")
+    fresh = blank_bag(w)
+    scan(qtbot, w, sc, fresh)
+    fill(qtbot, w, {"signed_across_seal": True, "witness": dict(WITNESS)})
+    submit(qtbot, w)
+    both(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+
+    state = w.journal.state  # type: ignore[union-attr]
+    inc = state.incidents.get(iid)
+    assert inc is not None and inc.verified_at is not None
+    assert iid not in {i.id for i in state.incidents.open_incidents()}
+    assert state.envelopes[fresh].state == "sealed"
+    assert not w.flow_screen.continue_button.isVisible()  # nothing left to do
+    assert len(printer.jobs) > before  # type: ignore[union-attr]
+    qtbot.mouseClick(w.flow_screen.close_button, Qt.MouseButton.LeftButton)
+    assert w.stack.currentWidget() is w.dashboard
+    assert iid not in w.dashboard.incident_buttons
     w.lock()

@@ -35,7 +35,7 @@ from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
 from ui.context import AppContext
 from ui.screens.flow import countdown
-from ui.session import next_step
+from ui.session import left_out, next_step
 from ui.widgets import Banner, big_button, body, heading
 
 
@@ -100,6 +100,8 @@ class DashboardScreen(QWidget):
         self.incident_buttons: dict[str, Any] = {}
         self.alert_buttons: dict[int, Any] = {}
         self.account_buttons: dict[str, Any] = {}
+        #: flows left half-way, by incident (the flow screen's ``paused``, set by the window)
+        self.paused: dict[str, Any] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(36, 24, 36, 24)
         outer.setSpacing(14)
@@ -263,8 +265,25 @@ class DashboardScreen(QWidget):
         _clear(self.incidents_box)
         self.incidents_box.addWidget(heading(self.tr("Open incidents"), None, 2))
         self.incident_buttons = {}
-        if not incidents:
+        shown = {inc.id for inc in incidents}
+        waiting = {i: f for i, f in self.paused.items() if i not in shown and not f.done}
+        if not incidents and not waiting:
             self.incidents_box.addWidget(body(self.tr("None.")))
+        for iid, flow in sorted(waiting.items()):
+            # a declaration left half-way: the incident opens only when it is acknowledged
+            row = QHBoxLayout()
+            text_ = self.tr("{title}, at step: {step}").format(
+                title=flow.title, step=flow.step.title
+            )
+            row.addWidget(body(self.tr("{id} — not yet declared").format(id=iid)), 1)
+            b = big_button(
+                self.tr("Continue: {next}").format(next=text_),
+                self.tr("Continue {id}: {next}").format(id=iid, next=text_),
+            )
+            b.clicked.connect(lambda _=False, f=flow: self.start_flow.emit(lambda c: f))
+            row.addWidget(b)
+            self.incident_buttons[iid] = b
+            self.incidents_box.addLayout(row)
         state = self.journal.state if self.journal is not None else None
         for inc in sorted(incidents, key=lambda i: i.declared_at):
             row = QHBoxLayout()
@@ -275,7 +294,19 @@ class DashboardScreen(QWidget):
                 )
             )
             row.addWidget(label, 1)
-            if state is not None:
+            paused = self.paused.get(inc.id)
+            if paused is not None and not paused.done:
+                text_ = self.tr("{title}, at step: {step}").format(
+                    title=paused.title, step=paused.step.title
+                )
+                b = big_button(
+                    self.tr("Continue: {next}").format(next=text_),
+                    self.tr("Continue {id}: {next}").format(id=inc.id, next=text_),
+                )
+                b.clicked.connect(lambda _=False, f=paused: self.start_flow.emit(lambda c: f))
+                row.addWidget(b)
+                self.incident_buttons[inc.id] = b
+            elif state is not None:
                 nxt = next_step(state, inc)
                 if nxt is not None:
                     text_, factory = nxt
@@ -286,16 +317,18 @@ class DashboardScreen(QWidget):
                     b.clicked.connect(lambda _=False, f=factory: self.start_flow.emit(f))
                     row.addWidget(b)
                     self.incident_buttons[inc.id] = b
-                if inc.envelopes_checked_out and inc.envelope_opened is None:
-                    iid = inc.id
-                    r = big_button(
-                        self.tr("Return envelope unopened"),
-                        self.tr("Return {id}'s envelope unopened").format(id=iid),
-                    )
-                    r.clicked.connect(
-                        lambda _=False, i=iid: self.start_flow.emit(lambda c: ReturnFlow(c, i))
-                    )
-                    row.addWidget(r)
+            if paused is not None and state is not None and left_out(state, inc):
+                # the retrieval on hold may instead be given up: the envelope goes back
+                # (without a flow on hold, Continue itself is that return: see next_step)
+                iid = inc.id
+                r = big_button(
+                    self.tr("Return envelope unopened"),
+                    self.tr("Return {id}'s envelope unopened").format(id=iid),
+                )
+                r.clicked.connect(
+                    lambda _=False, i=iid: self.start_flow.emit(lambda c: ReturnFlow(c, i))
+                )
+                row.addWidget(r)
             self.incidents_box.addLayout(row)
 
     def _deadlines(self, policy: Any) -> None:

@@ -5,15 +5,23 @@ parser expects (text, ``True``/``False``, a choice, a ``{name, role}``
 mapping, a list, rows of mappings) — or ``None`` when nothing was entered,
 which the flow treats as "not given". Editors never validate: the flow's
 parser does, and its sentence is shown under the field (:meth:`set_error`).
+
+``rows`` fields are a small table (:class:`RowsInput`): one line of inputs
+per row, "Add row" and "Remove"; a column named ``at`` is a
+:class:`TimeInput`, ``outside_reason`` a tick box, and a column the parser
+lists in its ``column_choices`` hint a drop-down. ``time`` fields left empty
+mean "now, when this step is recorded" (the flow's own default) — the
+placeholder says so and shows the time; "Now" writes the current time in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -31,23 +39,232 @@ from kiosk.procedures.framework import Field, field_kind, field_options
 from kiosk.state import State
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-YES_WORDS = {"yes", "y", "true", "1"}
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("FieldEditor", text)
 
 
+def parse_local(raw: str, timezone: str) -> Any:
+    """``YYYY-MM-DD HH:MM`` in the terminal's zone as an aware time; else the raw text.
+
+    Anything unreadable is passed on unchanged so the flow's parser says
+    what is wrong with it (editors never validate).
+    """
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        local = dt.datetime.strptime(raw, TIME_FORMAT)
+    except ValueError:
+        return raw
+    return local.replace(tzinfo=ZoneInfo(timezone))
+
+
+class TimeInput(QWidget):
+    """A local time typed as ``YYYY-MM-DD HH:MM`` with a "Now" button.
+
+    ``empty=True`` (an optional time field): left empty it means "now, when
+    the step is recorded", and the placeholder shows that time, refreshed
+    every few seconds. Otherwise (a row's time) it starts filled with now.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        timezone: str,
+        now: Callable[[], dt.datetime],
+        parent: QWidget | None = None,
+        empty: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.timezone, self.now = timezone, now
+        h = QHBoxLayout(self)
+        h.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(self)
+        self.edit.setMinimumHeight(52)
+        self.edit.setMinimumWidth(
+            self.edit.fontMetrics().horizontalAdvance("2026-12-31 23:59") + 24
+        )
+        self.edit.setAccessibleName(label)
+        h.addWidget(self.edit, 1)
+        self.now_button = QPushButton(tr("Now"), self)
+        self.now_button.setObjectName("option")
+        self.now_button.setMinimumHeight(52)
+        self.now_button.setAccessibleName(tr("{field}: set to now").format(field=label))
+        self.now_button.clicked.connect(self.set_now)
+        h.addWidget(self.now_button)
+        if empty:
+            self._hint()
+            self.timer = QTimer(self)
+            self.timer.setInterval(5000)
+            self.timer.timeout.connect(self._hint)
+            self.timer.start()
+        else:
+            self.set_now()
+
+    def local_now(self) -> str:
+        return self.now().astimezone(ZoneInfo(self.timezone)).strftime(TIME_FORMAT)
+
+    def _hint(self) -> None:
+        self.edit.setPlaceholderText(
+            tr("Now ({time}) if left empty — or type YYYY-MM-DD HH:MM").format(
+                time=self.local_now()
+            )
+        )
+
+    def set_now(self) -> None:
+        self.edit.setText(self.local_now())
+
+    def value(self) -> Any:
+        return parse_local(self.edit.text(), self.timezone)
+
+
+class RowsInput(QWidget):
+    """A small table for a ``rows`` field: one line of inputs per row, Add and Remove.
+
+    Rows left entirely empty are ignored; ``value()`` is a list of mappings
+    keyed by the field's columns (``None`` when there is no row at all).
+    """
+
+    WORDS: ClassVar[dict[str, str]] = {
+        "at": "Time",
+        "action": "Action",
+        "outcome": "Outcome",
+        "outside_reason": "Outside the stated reason",
+        "justification": "Justification",
+        "name": "Name",
+        "role": "Role",
+        "capacity": "Capacity",
+    }
+
+    def __init__(
+        self,
+        label: str,
+        columns: tuple[str, ...],
+        choices: dict[str, tuple[str, ...]],
+        timezone: str,
+        now: Callable[[], dt.datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.label, self.columns, self.choices = label, columns, choices
+        self.timezone, self.now = timezone, now
+        self.v = QVBoxLayout(self)
+        self.v.setContentsMargins(0, 0, 0, 0)
+        self.rows: list[dict[str, QWidget]] = []
+        self._lines: list[QWidget] = []
+        self.removers: list[QPushButton] = []  # each row's Remove button, in row order
+        self.add_button = QPushButton(tr("Add row"), self)
+        self.add_button.setObjectName("option")
+        self.add_button.setMinimumHeight(52)
+        self.add_button.setAccessibleName(tr("{field}: add a row").format(field=label))
+        self.add_button.clicked.connect(self.add_row)
+        self.v.addWidget(self.add_button)
+        self.add_row()
+
+    def word(self, column: str) -> str:
+        return tr(self.WORDS.get(column, column.replace("_", " ").capitalize()))
+
+    def add_row(self) -> dict[str, QWidget]:
+        line = QWidget(self)
+        h = QHBoxLayout(line)
+        h.setContentsMargins(0, 0, 0, 0)
+        n = len(self.rows) + 1
+        cells: dict[str, QWidget] = {}
+        for col in self.columns:
+            name = f"{self.label}, row {n}: {self.word(col)}"
+            cell: QWidget
+            if col == "at":
+                cell = TimeInput(name, self.timezone, self.now, line)
+            elif col == "outside_reason":
+                cell = QCheckBox(self.word(col), line)
+                cell.setAccessibleName(name)
+            elif col in self.choices:
+                combo = QComboBox(line)
+                combo.setMinimumHeight(52)
+                combo.addItem(tr("— {what} —").format(what=self.word(col)), None)
+                for o in self.choices[col]:
+                    combo.addItem(o, o)
+                combo.setAccessibleName(name)
+                cell = combo
+            else:
+                edit = QLineEdit(line)
+                edit.setMinimumHeight(52)
+                edit.setPlaceholderText(self.word(col))
+                edit.setAccessibleName(name)
+                cell = edit
+            h.addWidget(cell, 2 if col in ("action", "outcome", "justification") else 1)
+            cells[col] = cell
+        remove = QPushButton(tr("Remove"), line)
+        remove.setMinimumHeight(52)
+        remove.setAccessibleName(tr("{field}: remove row {n}").format(field=self.label, n=n))
+        remove.clicked.connect(lambda _=False, w=line: self.remove_row(w))
+        h.addWidget(remove)
+        self.v.insertWidget(self.v.count() - 1, line)
+        self.rows.append(cells)
+        self._lines.append(line)
+        self.removers.append(remove)
+        typed = [c for k, c in cells.items() if k != "at"]
+        if len(self.rows) > 1 and typed:
+            self.cell_focus(typed[0]).setFocus()  # the time is prefilled: start with the words
+        return cells
+
+    def remove_row(self, line: QWidget) -> None:
+        i = self._lines.index(line)
+        del self._lines[i], self.rows[i], self.removers[i]
+        line.deleteLater()
+        if not self.rows:
+            self.add_row()
+
+    @staticmethod
+    def cell_focus(cell: QWidget) -> QWidget:
+        return cell.edit if isinstance(cell, TimeInput) else cell
+
+    def focus_target(self) -> QWidget:
+        cells = self.rows[0] if self.rows else {}
+        skip = [c for k, c in cells.items() if k != "at"]
+        return self.cell_focus(skip[0]) if skip else self.add_button
+
+    def value(self) -> Any:
+        out = []
+        for cells in self.rows:
+            row: dict[str, Any] = {}
+            for col, cell in cells.items():
+                if isinstance(cell, TimeInput):
+                    v = cell.value()
+                elif isinstance(cell, QCheckBox):
+                    v = cell.isChecked()
+                elif isinstance(cell, QComboBox):
+                    v = cell.currentData()
+                elif isinstance(cell, QLineEdit):
+                    v = cell.text().strip() or None
+                else:
+                    v = None
+                if v is not None:
+                    row[col] = v
+            typed = {k: x for k, x in row.items() if k != "at" and x is not False}
+            if typed:
+                out.append(row)
+        return out or None
+
+
 class FieldEditor(QWidget):
     """Label, input and the field's error line; ``value()`` is what is submitted."""
 
     def __init__(
-        self, spec: Field, state: State, timezone: str, parent: QWidget | None = None
+        self,
+        spec: Field,
+        state: State,
+        timezone: str,
+        parent: QWidget | None = None,
+        now: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__(parent)
         self.spec = spec
         self.kind = field_kind(spec)
         self.timezone = timezone
+        self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.setObjectName("field")
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 6, 0, 6)
@@ -160,17 +377,23 @@ class FieldEditor(QWidget):
             h.addWidget(self.role_edit, 1)
             return box
         if k == "time":
-            self.edit = self._line(tr("YYYY-MM-DD HH:MM — leave empty for now"))
-            return self.edit
+            self.time_input = TimeInput(self.spec.label, self.timezone, self.now, self, empty=True)
+            self.edit = self.time_input.edit
+            return self.time_input
+        if k == "rows":
+            choices = dict(getattr(self.spec.parse, "column_choices", {}) or {})
+            self.table = RowsInput(
+                self.spec.label, self.spec.columns, choices, self.timezone, self.now, self
+            )
+            return self.table
         if k == "scan":
             self.edit = self._line(tr("Scan it — or type it"))
             self.edit.setObjectName("scanField")
             return self.edit
-        if k in ("longtext", "lines", "scanlist", "rows"):
+        if k in ("longtext", "lines", "scanlist"):
             placeholder = {
                 "lines": tr("One per line"),
                 "scanlist": tr("Scan each bag; one serial per line"),
-                "rows": tr("One per line: ") + " | ".join(self.spec.columns),
             }.get(k, "")
             self.box = self._text_box(placeholder)
             return self.box
@@ -185,6 +408,10 @@ class FieldEditor(QWidget):
             return self.name_edit
         if self.kind == "custodians":
             return next(iter(self.checks.values()), self.input)
+        if self.kind == "time":
+            return self.edit
+        if self.kind == "rows":
+            return self.table.focus_target()
         return self.input
 
     def value(self) -> Any:
@@ -205,44 +432,15 @@ class FieldEditor(QWidget):
             name, role = self.name_edit.text().strip(), self.role_edit.text().strip()
             return {"name": name, "role": role} if (name or role) else None
         if k == "time":
-            return self._time(self.edit.text())
+            return self.time_input.value()
         if k in ("lines", "scanlist"):
             items = [x.strip() for x in self.box.toPlainText().splitlines() if x.strip()]
             return items or None
         if k == "rows":
-            return self._rows()
+            return self.table.value()
         if k == "longtext":
             return self.box.toPlainText() or None
         return self.edit.text() or None
-
-    def _time(self, raw: str) -> Any:
-        raw = raw.strip()
-        if not raw:
-            return None
-        try:
-            local = dt.datetime.strptime(raw, TIME_FORMAT)
-        except ValueError:
-            return raw  # the flow's parser says what is wrong with it
-        return local.replace(tzinfo=ZoneInfo(self.timezone))
-
-    def _rows(self) -> Any:
-        rows = []
-        for line in self.box.toPlainText().splitlines():
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            row: dict[str, Any] = {}
-            for col, part in zip(self.spec.columns, parts, strict=False):
-                if col == "at":
-                    row[col] = self._time(part)
-                elif col == "outside_reason":
-                    row[col] = part.lower() in YES_WORDS
-                elif part:
-                    row[col] = part
-            if "outside_reason" in self.spec.columns:
-                row.setdefault("outside_reason", False)
-            rows.append(row)
-        return rows or None
 
     def set_value(self, value: Any) -> None:
         """Fill the field (a scan, or a value carried from an earlier step)."""

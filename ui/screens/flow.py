@@ -201,6 +201,10 @@ class FlowScreen(QWidget):
         self.last_result: Result | None = None
         self.continuation: tuple[str, Callable[..., Flow]] | None = None
         self.signed_log: list[str] = []  # every approval seen on this screen, in order
+        #: incident id -> its flow left half-way with "Back to the dashboard"; the
+        #: dashboard's Continue resumes that same flow at its current step. Kept
+        #: until the terminal locks (the flow belongs to the unlocked session).
+        self.paused: dict[str, Flow] = {}
         self.setObjectName("flowScreen")
 
         outer = QVBoxLayout(self)
@@ -287,10 +291,14 @@ class FlowScreen(QWidget):
         self.cancel()
         self.session = None
         self.flow = None
+        self.paused.clear()
         self.ticker.stop()
 
     # -------------------------------------------------------------- start
     def start(self, flow: Flow) -> None:
+        incident = getattr(flow, "incident", None)
+        if isinstance(incident, str):
+            self.paused.pop(incident, None)
         self.flow = flow
         self.started_at = self._now()
         self.title.setText(self.tr(flow.title))
@@ -330,8 +338,11 @@ class FlowScreen(QWidget):
         self.step_help.setVisible(bool(step.help))
         state = flow.ctx.journal.state
         for spec in step.fields:
-            editor = FieldEditor(spec, state, self.app.policy.timezone, self.form_host)
+            editor = FieldEditor(
+                spec, state, self.app.policy.timezone, self.form_host, now=self._now
+            )
             self.form.addWidget(editor)
+            editor.show()  # now, not at the next event-loop turn: a scan may come at once
             self.editors[spec.name] = editor
         self.form.addStretch(1)
         self.submit_button.show()
@@ -502,10 +513,14 @@ class FlowScreen(QWidget):
             self.session.prompts.answer(None)
 
     def close_flow(self) -> None:
+        """Back to the dashboard; a flow left half-way is kept so Continue resumes it."""
         if self.busy:
             return
         self.ticker.stop()
-        self.flow = None
+        flow, self.flow = self.flow, None
+        incident = getattr(flow, "incident", None)
+        if flow is not None and not flow.done and flow.history and isinstance(incident, str):
+            self.paused[incident] = flow
         self.closed.emit()
 
     # ---------------------------------------------------------- keys

@@ -7,7 +7,11 @@ then :func:`kiosk.export.export_bundle` onto the volume chosen from
 :func:`hardware.media.removable_volumes` (opened with
 :func:`hardware.media.open_volume`, which refuses fixed and read-only disks);
 a revocation is :func:`kiosk.enrolment.start_revocation` signed by two
-custodians. Everything slow runs in a worker with Cancel.
+custodians; a new key (a new custodian, auditor or security officer, or an
+extra key) is :class:`kiosk.enrolment.KeyEnrolment`: the new key makes its
+credential (its holder chooses its PIN on screen and touches it twice), two
+other custodians approve, then the entry and the key slot are written.
+Everything slow runs in a worker with Cancel.
 """
 
 from __future__ import annotations
@@ -63,6 +67,13 @@ class _KeyScreen(QWidget):
         self.keys.pin.returnPressed.connect(self.send_pin)
         self.keys.pin_ok.clicked.connect(self.send_pin)
         self.keys.again.clicked.connect(self._again)
+        self.stop_button = big_button(
+            self.tr("Cancel"), self.tr("Cancel the approval in progress"), self.keys
+        )
+        self.stop_button.clicked.connect(self.cancel)
+        keys_layout = self.keys.layout()
+        if keys_layout is not None:
+            keys_layout.addWidget(self.stop_button)
         self.keys.reset()
 
     @property
@@ -79,6 +90,7 @@ class _KeyScreen(QWidget):
         s.signed.connect(lambda role, name: self._visible() and self._signed(role, name))
         s.refused.connect(lambda m: self._visible() and self._refused(m))
         p.pin_requested.connect(lambda _n: self._visible() and self._pin())
+        p.new_pin_requested.connect(lambda: self._visible() and self._new_pin())
         p.touch_requested.connect(lambda: self._visible() and self._touch())
 
     def detach(self) -> None:
@@ -129,6 +141,13 @@ class _KeyScreen(QWidget):
         self.keys.pin.setFocus()
         return True
 
+    def _new_pin(self) -> bool:
+        self.keys.show()
+        self.keys.prompt.setText(
+            self.tr("The new key has no PIN yet: its holder chooses one now and presses OK.")
+        )
+        return self._pin()
+
     def _touch(self) -> bool:
         self.keys.pin.hide()
         self.keys.pin_ok.hide()
@@ -139,6 +158,9 @@ class _KeyScreen(QWidget):
         pin = self.keys.pin.text()
         self.keys.pin.clear()
         if self.session is not None and pin:
+            self.keys.pin.hide()
+            self.keys.pin_ok.hide()
+            self.keys.prompt.setText(self.tr("Checking the PIN…"))
             self.session.prompts.answer(pin)
         del pin
 
@@ -146,6 +168,7 @@ class _KeyScreen(QWidget):
         self,
         job: Callable[[threading.Event, Callable[[str], None]], Any],
         done: Callable[[Any], None],
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         session = self.session
         if session is None or self.busy:
@@ -158,7 +181,7 @@ class _KeyScreen(QWidget):
 
         self.keys.reset()
         self.back.setEnabled(False)
-        self._handle = self.app.runner.submit(wrapped, self._ok(done), self._failed)
+        self._handle = self.app.runner.submit(wrapped, self._ok(done), self._failed, progress)
 
     def _ok(self, done: Callable[[Any], None]) -> Callable[[Any], None]:
         def f(result: Any) -> None:
@@ -229,6 +252,7 @@ class ExportScreen(_KeyScreen):
         self.v.addLayout(buttons)
         self.v.addStretch(1)
         self.result_path: Path | None = None
+        self.progress_seen: list[int] = []  # each value shown, in order (tests, diagnostics)
 
     def attach(self, session: Session) -> None:
         super().attach(session)
@@ -323,14 +347,14 @@ class ExportScreen(_KeyScreen):
                 "ok",
             )
 
-        self._run(job, done)
-        if self._handle is not None:
-            pass
+        self._run(job, done, self._progress)
 
     def _progress(self, text: str) -> None:
+        """``done/total`` from the worker (ExportProgress, via the runner's signal)."""
         done, _, total = text.partition("/")
-        if total.isdigit() and int(total):
+        if done.isdigit() and total.isdigit() and int(total):
             self.progress.setValue(int(100 * int(done) / int(total)))
+            self.progress_seen.append(self.progress.value())
 
 
 class CustodiansScreen(_KeyScreen):
@@ -341,38 +365,83 @@ class CustodiansScreen(_KeyScreen):
         self.people = body("", self)
         self.people.setAccessibleName(self.tr("Custodians"))
         self.v.addWidget(self.people)
-        self.v.addWidget(heading(self.tr("Revoke a custodian"), self, 2))
-        self.who = QComboBox(self)
-        self.who.setMinimumHeight(52)
-        self.who.setAccessibleName(self.tr("Custodian to revoke"))
-        self.v.addWidget(self.who)
+        self.v.addWidget(self.keys)
+        cols = QHBoxLayout()
+        cols.setSpacing(32)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        self.v.addLayout(cols)
+
+        left.addWidget(heading(self.tr("Revoke a custodian"), self, 2))
+        self.who = self._combo(left, self.tr("Custodian to revoke"))
+        left.addWidget(QLabel(self.tr("Reason"), self))
         self.reason = QLineEdit(self)
         self.reason.setMinimumHeight(52)
-        self.reason.setPlaceholderText(self.tr("Reason (e.g. left the company, key lost)"))
+        self.reason.setPlaceholderText(self.tr("e.g. left the company, key lost"))
         self.reason.setAccessibleName(self.tr("Reason for the revocation"))
-        self.v.addWidget(self.reason)
-        self.approvers: list[QComboBox] = []
-        for n in ("A", "B"):
-            c = QComboBox(self)
-            c.setMinimumHeight(52)
-            c.setAccessibleName(self.tr("Approving custodian {n}").format(n=n))
-            self.v.addWidget(c)
-            self.approvers.append(c)
-        self.v.addWidget(self.keys)
+        left.addWidget(self.reason)
+        self.approvers = [
+            self._combo(left, self.tr("Approved by custodian {n}").format(n=n)) for n in "AB"
+        ]
         self.revoke_button = big_button(
             self.tr("Revoke"), self.tr("Revoke the custodian"), self, True
         )
         self.revoke_button.clicked.connect(self.revoke)
-        self.v.addWidget(self.revoke_button)
-        self.v.addWidget(
+        left.addWidget(self.revoke_button)
+        left.addStretch(1)
+
+        right.addWidget(heading(self.tr("Enrol a key"), self, 2))
+        right.addWidget(
             body(
                 self.tr(
-                    "Enrolling a new custodian's key is done at commissioning or with "
-                    "'sealroom' on the terminal by the technician (not yet on this screen)."
+                    "For a new custodian, auditor or security officer, or an extra key of someone "
+                    "enrolled: the holder plugs in the new key, chooses its PIN and touches it "
+                    "twice; then two other custodians approve with their keys."
                 )
             )
         )
+        row = QHBoxLayout()
+        self.new_id = self._line(self.tr("Id, e.g. audrey"), self.tr("Short id of the key holder"))
+        self.new_name = self._line(self.tr("Full name"), self.tr("Name of the key holder"))
+        self.new_role = self._line(self.tr("Role"), self.tr("Role of the key holder"))
+        for e in (self.new_id, self.new_name, self.new_role):
+            row.addWidget(e, 1)
+        right.addLayout(row)
+        self.duty = self._combo(right, self.tr("Duty of the key holder"))
+        for duty, words in (
+            ("custodian", self.tr("Custodian")),
+            ("auditor", self.tr("Auditor")),
+            ("security", self.tr("Security staff")),
+        ):
+            self.duty.addItem(words, duty)
+        self.enrol_approvers = [
+            self._combo(right, self.tr("Enrolment approved by custodian {n}").format(n=n))
+            for n in "AB"
+        ]
+        self.enrol_button = big_button(
+            self.tr("Enrol the key"), self.tr("Enrol the new key"), self, True
+        )
+        self.enrol_button.clicked.connect(self.enrol)
+        right.addWidget(self.enrol_button)
+        right.addStretch(1)
         self.v.addStretch(1)
+
+    def _combo(self, layout: QVBoxLayout, label: str) -> QComboBox:
+        """A labelled drop-down (people lists start at "— choose —", never at someone)."""
+        layout.addWidget(QLabel(label, self))
+        c = QComboBox(self)
+        c.setMinimumHeight(52)
+        c.setAccessibleName(label)
+        layout.addWidget(c)
+        return c
+
+    def _line(self, placeholder: str, name: str) -> QLineEdit:
+        e = QLineEdit(self)
+        e.setMinimumHeight(52)
+        e.setPlaceholderText(placeholder)
+        e.setAccessibleName(name)
+        return e
 
     def attach(self, session: Session) -> None:
         super().attach(session)
@@ -383,8 +452,9 @@ class CustodiansScreen(_KeyScreen):
             return
         state = self.session.journal.state
         lines = []
-        for combo in (self.who, *self.approvers):
+        for combo in (self.who, *self.approvers, *self.enrol_approvers):
             combo.clear()
+            combo.addItem(self.tr("— choose —"), None)
         for c in sorted(state.custodians.values(), key=lambda c: c.name):
             keys = sum(
                 1 for k in state.credentials.values() if k.custodian == c.id and not k.revoked
@@ -394,6 +464,9 @@ class CustodiansScreen(_KeyScreen):
             if not c.revoked:
                 for combo in (self.who, *self.approvers):
                     combo.addItem(c.name, c.id)
+                if "custodian" in c.duties:
+                    for combo in self.enrol_approvers:
+                        combo.addItem(c.name, c.id)
         self.people.setText("\n".join(lines))
 
     def revoke(self) -> None:
@@ -431,6 +504,66 @@ class CustodiansScreen(_KeyScreen):
             self.fill()
 
         self._run(job, done)
+
+    def enrol(self) -> None:
+        """Enrol a key: the new key registers (PIN + two touches), two custodians approve."""
+        from kiosk.enrolment import KeyEnrolment, Person
+
+        session = self.session
+        ident, name, role = (
+            self.new_id.text().strip(),
+            self.new_name.text().strip(),
+            self.new_role.text().strip(),
+        )
+        by = [c.currentData() for c in self.enrol_approvers]
+        if session is None:
+            return
+        if not (ident and name and role) or None in by:
+            self.banner.show_message(
+                self.tr("Enter the id, name and role, and choose the two approvers."), "error"
+            )
+            return
+        try:
+            person = Person.parse(f"{ident}:{name}:{role}")
+        except SealroomError as exc:
+            self.banner.show_message(exc.user_message(), "error")
+            self.new_id.setFocus()
+            return
+        person = Person(person.id, person.name, person.role, (str(self.duty.currentData()),))
+        journal, policy, desk = session.journal, self.app.policy, self.app.keys
+        signatures = session.signatures
+        if desk.simulated:  # the demo: a blank simulated key appears on the desk, plugged in
+            desk.new_blank_key(person.id, person.name)
+            desk.plug_only(person.id)
+            signatures.plugged.emit()
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> Any:
+            if desk.simulated:
+                signatures.authenticator.simulated = list(desk.plugged())
+            flow = KeyEnrolment(journal, policy, signatures.authenticator, person)
+            try:
+                approval = flow.register_key(cancel)
+                signatures.collect(approval, [str(b) for b in by])
+                return flow.commit()
+            except BaseException:
+                flow.abandon()
+                raise
+
+        def done(_entry: Any) -> None:
+            for e in (self.new_id, self.new_name, self.new_role):
+                e.clear()
+            self.banner.show_message(
+                self.tr("{name}'s key is enrolled and recorded.").format(name=person.name), "ok"
+            )
+            self.fill()
+
+        self._run(job, done)
+        self.keys.show()
+        self.keys.prompt.setText(
+            self.tr(
+                "{name}: plug in the new key; choose its PIN, then touch it when it blinks."
+            ).format(name=person.name)
+        )
 
 
 class TroubleshootingScreen(QWidget):

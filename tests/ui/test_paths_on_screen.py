@@ -1,0 +1,114 @@
+"""The procedure's other paths on screen: tampered envelope, approver unreachable, solo, drill.
+
+Driven as people would (clicks, typing, scans, key touches); each test stops
+once its path's rule has shown on screen and in the journal, so the suite
+stays quick. The complete emergency is ``test_emergency_on_screen``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE
+from tests.ui.kiosk_driver import (
+    APPROVER,
+    SOLO_DETAILS,
+    access_session,
+    acknowledge,
+    cont,
+    declare,
+    document,
+    fill,
+    incident,
+    make_window,
+    reset,
+    retrieve,
+    submit,
+    unlock,
+    wait_step,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_a_tampered_envelope_is_quarantined_and_the_other_one_opened(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    acknowledge(qtbot, w)
+    cont(qtbot, w, "checkout")
+    state = w.journal.state  # type: ignore[union-attr]
+    first, second = sorted(e.serial for e in state.envelopes_for("entra-01", "sealed"))
+    opened = retrieve(qtbot, w, sc, root, tamper=True)
+    assert opened == second
+    state = w.journal.state  # type: ignore[union-attr]
+    assert state.envelopes[first].state == "quarantined"
+    assert state.envelopes[second].state == "opened"
+    assert incident(w).sheet_confirmed
+    # the tampered envelope raised an alert the dashboard shows
+    assert any(first in a.summary or "tamper" in a.summary.lower() for a in state.open_alerts())
+
+
+def test_an_unreachable_approver_opens_the_exception_and_is_notified_after(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w, unreachable=True, clock=clock)
+    acknowledge(qtbot, w)
+    inc = incident(w)
+    assert EXCEPTION_APPROVER_UNREACHABLE in inc.exceptions
+    assert len(inc.approver_attempts) == 3
+    cont(qtbot, w, "checkout")
+    retrieve(qtbot, w, sc, root)
+    access_session(qtbot, w, clock)
+    label = w.flow_screen.continue_button.text()
+    assert "Notify the approver" in label  # before documentation, the approver is told
+    cont(qtbot, w, "notify")
+    fill(qtbot, w, {"approver": APPROVER, "channel": "phone"})
+    submit(qtbot, w)
+    wait_step(qtbot, w, None)
+    assert incident(w).approver_notified_at is not None
+    assert "Documentation" in w.flow_screen.continue_button.text()
+
+
+def test_solo_access_needs_the_executive_sign_off_and_one_key(qtbot: QtBot, root: Path) -> None:
+    w, clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w, details=SOLO_DETAILS)
+    acknowledge(qtbot, w, solo=True)
+    inc = incident(w)
+    assert inc.solo
+    assert w.flow_screen.signed_log[-1] == "✓ Custodian — Dana Whitfield approved"
+    clock.advance(minutes=25)
+    cont(qtbot, w, "sign_off")
+    fill(qtbot, w, {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"})
+    submit(qtbot, w)
+    wait_step(qtbot, w, None)
+    cont(qtbot, w, "checkout")
+    retrieve(qtbot, w, sc, root, account="dc-local", solo=True)
+    assert incident(w).sheet_confirmed
+    assert len(incident(w).people) == 1
+
+
+def test_a_drill_ends_after_the_reset_without_review(qtbot: QtBot, root: Path) -> None:
+    w, clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w, drill=True)
+    acknowledge(qtbot, w)
+    inc = incident(w)
+    assert inc.test
+    cont(qtbot, w, "checkout")
+    opened = retrieve(qtbot, w, sc, root)
+    access_session(qtbot, w, clock)
+    document(qtbot, w)
+    reset(qtbot, w, sc, opened)
+    state = w.journal.state  # type: ignore[union-attr]
+    done = state.incidents.get(inc.id)
+    assert done is not None and done.rotated_at is not None and done.reviewed_at is None
+    assert not w.flow_screen.continue_button.isVisible()  # a drill has no review
