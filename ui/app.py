@@ -9,9 +9,12 @@ the unlock screen is on screen, in workers.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui.context import AppContext
@@ -34,12 +37,39 @@ def make_app(argv: list[str] | None = None, locale_name: str | None = None) -> Q
     return app
 
 
+def have_display() -> bool:
+    """Whether Qt can open a window here (a display, or an explicit platform plugin)."""
+    return bool(
+        os.environ.get("QT_QPA_PLATFORM")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def quit_on_signals(app: QApplication) -> QTimer:
+    """SIGINT/SIGTERM end the event loop normally, so ``finally`` clauses run.
+
+    Python handles signals only between bytecodes; a short idle timer gives
+    it that chance while Qt's loop is waiting.
+    """
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    timer = QTimer()
+    timer.start(250)
+    timer.timeout.connect(lambda: None)
+    return timer
+
+
 def run(ctx: AppContext) -> int:
     app = make_app()
+    heartbeat = quit_on_signals(app)
     window = MainWindow(ctx)
     if ctx.windowed:
         window.resize(1280, 800)
         window.show()
     else:
         window.showFullScreen()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        heartbeat.stop()

@@ -224,12 +224,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from hardware.sim.terminal import DEFAULT_PIN, make_terminal
     from kiosk.scan.serials import make_serial
     from kiosk.terminal import remove_terminal
-    from ui.app import run
+    from ui.app import have_display, run
     from ui.context import AppContext, DemoInfo
     from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 
     policy = _policy(args.policy)
+    if not have_display():
+        print(
+            "sealroom demo: no display to open a window on (DISPLAY is not set). "
+            "Run it in a desktop session, or under Xvfb with DISPLAY set.",
+            file=sys.stderr,
+        )
+        return 2
     root = Path(tempfile.mkdtemp(prefix="sealroom-demo-"))
     try:
         people = {
