@@ -256,7 +256,12 @@ def _fast_batch(lines: list[bytes]) -> list[_Line] | None:
     separators, same key order, same integer form). Anything else takes the
     exact per-line path.
     """
-    blob = b"[" + b",".join(lines) + b"]"
+    # One copy of the batch: brackets glued to the first and last lines (a
+    # bracket concatenated onto the joined batch would copy it twice more).
+    parts = list(lines)
+    parts[0] = b"[" + parts[0]
+    parts[-1] = parts[-1] + b"]"
+    blob = b",".join(parts)
     if not blob.isascii() or b"\\" in blob or _may_hold_long_number(blob):
         return None
     try:
