@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from hardware.sim.scenarios import SCENARIOS, export_simulation, simulate
 from kiosk.verify import verify_bundle
+from tests.bundle_tools import ssh_verify
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
@@ -27,29 +27,9 @@ def test_simulated_scenario_exports_a_bundle_that_verifies(tmp_path: Path, scena
         assert any("tamper" in f.message.lower() for f in result.findings)
     if scenario == "solo":
         assert any("exception" in f.code for f in result.findings)
-    allowed = tmp_path / "allowed_signers"
-    allowed.write_text(f"safe-room-1 {kiosk_pub}\n")
-    with (bundle / "manifest.json").open("rb") as manifest:
-        out = subprocess.run(
-            [
-                "ssh-keygen",
-                "-Y",
-                "verify",
-                "-f",
-                str(allowed),
-                "-I",
-                "safe-room-1",
-                "-n",
-                "sealroom-export",
-                "-s",
-                str(bundle / "manifest.json.sig"),
-            ],
-            stdin=manifest,
-            capture_output=True,
-            text=True,
-        )
+    out = ssh_verify(bundle, kiosk_pub, "safe-room-1")
     assert out.returncode == 0, out.stderr
-    assert "Good" in out.stdout
+    assert b"Good" in out.stdout
 
 
 def test_cli_simulate_with_export(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from kiosk.errors import ExportError, SealroomError
 from kiosk.export import DirectoryWriter, ExportProgress, export_bundle, start_export_approval
 from kiosk.export.files import Progress
 from kiosk.verify import verify_bundle
+from tests.bundle_tools import ssh_verify
 
 FILES = {
     "journal.jsonl",
@@ -36,30 +37,6 @@ def _approve(t: Any, auditor: str = "avery", custodian: str = "dana") -> Any:
     t.sign(ap, auditor, role="auditor")
     t.sign(ap, custodian, role="custodian")
     return ap.commit()
-
-
-def _ssh_verify(bundle: Path, pub_line: str, kiosk_id: str) -> subprocess.CompletedProcess[bytes]:
-    allowed = bundle.parent / "allowed_signers"
-    allowed.write_text(f"{kiosk_id} {pub_line}\n")
-    with (bundle / "manifest.json").open("rb") as fh:
-        return subprocess.run(
-            [
-                "ssh-keygen",
-                "-Y",
-                "verify",
-                "-f",
-                str(allowed),
-                "-I",
-                kiosk_id,
-                "-n",
-                "sealroom-export",
-                "-s",
-                str(bundle / "manifest.json.sig"),
-            ],
-            stdin=fh,
-            capture_output=True,
-            check=False,
-        )
 
 
 def test_real_bundle_layout_verifies_and_ssh_keygen_accepts(
@@ -82,7 +59,7 @@ def test_real_bundle_layout_verifies_and_ssh_keygen_accepts(
     assert json.loads(lines[0])["seq"] == 1 and len(lines) == head_before.seq + 1
     # ssh-keygen accepts the signature with the terminal's kiosk.pub.
     pub = (t.data_dir / "kiosk.pub").read_text().strip()
-    out = _ssh_verify(res.path, pub, kiosk_id)
+    out = ssh_verify(res.path, pub, kiosk_id)
     assert out.returncode == 0, out.stderr
     r = verify_bundle(res.path, trusted_keys=[pub])
     assert r.ok, r.errors
@@ -104,7 +81,7 @@ def test_real_bundle_layout_verifies_and_ssh_keygen_accepts(
     res2 = export_bundle(t.journal, DirectoryWriter(stick), _approve(t), render)
     r2 = verify_bundle(res2.path, trusted_keys=[pub], anchors=[(r.head["seq"], r.head["hash"])])
     assert r2.ok and r2.entries == r.entries + 2
-    assert _ssh_verify(res2.path, pub, kiosk_id).returncode == 0
+    assert ssh_verify(res2.path, pub, kiosk_id).returncode == 0
 
 
 def test_report_pdf_lists_incidents_findings_head_and_key(
@@ -234,7 +211,7 @@ def test_full_or_pulled_stick_leaves_nothing_valid_and_is_recorded(
     t.clock.advance(seconds=30)
     res = export_bundle(t.journal, DirectoryWriter(stick), approval, render)
     assert verify_bundle(res.path, trusted_keys=[pub]).ok
-    assert _ssh_verify(res.path, pub, t.journal.state.kiosk_id).returncode == 0
+    assert ssh_verify(res.path, pub, t.journal.state.kiosk_id).returncode == 0
     assert t.journal.entry(t.journal.state.seq).kind == "export.created"  # type: ignore[union-attr]
 
 

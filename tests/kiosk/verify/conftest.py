@@ -23,6 +23,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
+from tests.bundle_tools import ssh_verify
+
 RP_ID = "sealroom.example"
 
 
@@ -205,29 +207,6 @@ def make_ssh_key(path: Path, comment: str) -> Path:
         capture_output=True,
     )
     return path
-
-
-def ssh_verify(bundle: Path, pub_line: str, kiosk_id: str) -> subprocess.CompletedProcess[bytes]:
-    allowed = bundle.parent / f"allowed_signers-{bundle.name}"
-    allowed.write_text(f"{kiosk_id} {pub_line}\n")
-    with (bundle / "manifest.json").open("rb") as fh:
-        return subprocess.run(
-            [
-                "ssh-keygen",
-                "-Y",
-                "verify",
-                "-f",
-                str(allowed),
-                "-I",
-                kiosk_id,
-                "-n",
-                "sealroom-export",
-                "-s",
-                str(bundle / "manifest.json.sig"),
-            ],
-            stdin=fh,
-            capture_output=True,
-        )
 
 
 @pytest.fixture
