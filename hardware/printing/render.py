@@ -61,6 +61,7 @@ from kiosk.documents import (
     Document,
     DocumentMeta,
     EnvelopeLabel,
+    InventoryAccount,
     InventoryReport,
     InvocationRecord,
     Person,
@@ -885,30 +886,7 @@ def _inventory_report(d: InventoryReport) -> bytes:
         ),
         Spacer(1, 2 * mm),
         _p("Accounts", st["h2"]),
-        _grid(
-            [
-                "Account",
-                "System",
-                "Storage location",
-                "Authorised persons",
-                "Last tested",
-                "Status",
-            ],
-            [
-                [
-                    a.account,
-                    a.system,
-                    a.storage_location,
-                    ", ".join(a.authorised),
-                    a.last_tested.isoformat() if a.last_tested else "never",
-                    a.status,
-                ]
-                for a in d.accounts
-            ]
-            or [["—", "", "", "", "", ""]],
-            [44 * mm, 26 * mm, 30 * mm, 30 * mm, 21 * mm, CONTENT_W - 151 * mm],
-            st,
-        ),
+        _accounts_grid(d.accounts, "Authorised persons", st),
     ]
     if d.drill_due:
         story.append(Spacer(1, 1.5 * mm))
@@ -1057,23 +1035,7 @@ def _audit_report(d: AuditReport) -> bytes:
             st,
         ),
         _p("Accounts", st["h2"]),
-        _grid(
-            ["Account", "System", "Storage location", "Authorised", "Last tested", "Status"],
-            [
-                [
-                    a.account,
-                    a.system,
-                    a.storage_location,
-                    ", ".join(a.authorised),
-                    a.last_tested.isoformat() if a.last_tested else "never",
-                    a.status,
-                ]
-                for a in d.accounts
-            ]
-            or [["—", "", "", "", "", ""]],
-            [44 * mm, 26 * mm, 30 * mm, 30 * mm, 21 * mm, CONTENT_W - 151 * mm],
-            st,
-        ),
+        _accounts_grid(d.accounts, "Authorised", st),
         _p("Envelopes", st["h2"]),
         _grid(
             ["Serial", "Account", "State", "Since"],
@@ -1096,6 +1058,29 @@ _RENDERERS: dict[type[Document], Callable[[Any], bytes]] = {
     AlertSlip: _alert_slip,
     AuditReport: _audit_report,
 }
+
+
+def _accounts_grid(
+    accounts: Sequence[InventoryAccount], authorised: str, st: dict[str, ParagraphStyle]
+) -> Table:
+    """The procedure's inventory table, as the inventory and audit reports both print it."""
+    return _grid(
+        ["Account", "System", "Storage location", authorised, "Last tested", "Status"],
+        [
+            [
+                a.account,
+                a.system,
+                a.storage_location,
+                ", ".join(a.authorised),
+                a.last_tested.isoformat() if a.last_tested else "never",
+                a.status,
+            ]
+            for a in accounts
+        ]
+        or [["—", "", "", "", "", ""]],
+        [44 * mm, 26 * mm, 30 * mm, 30 * mm, 21 * mm, CONTENT_W - 151 * mm],
+        st,
+    )
 
 
 def render(doc: Document) -> bytes:
