@@ -15,7 +15,8 @@ from typing import Protocol
 
 UTC = dt.UTC
 
-_TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+# fullmatch, not match with "$": "$" also matches before a final newline.
+_TS_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 
 
 class Clock(Protocol):
@@ -60,10 +61,10 @@ def format_ts(when: dt.datetime) -> str:
 
 def parse_ts(text: str) -> dt.datetime:
     """Inverse of :func:`format_ts`; raises ``ValueError`` on any other shape."""
-    if not isinstance(text, str) or not _TS_RE.match(text):
+    if not isinstance(text, str) or not _TS_RE.fullmatch(text):
         raise ValueError(f"timestamp {text!r} is not YYYY-MM-DDTHH:MM:SS.mmmZ")
     return dt.datetime.strptime(text[:-1] + "000", "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
 
 
 def is_ts(text: object) -> bool:
-    return isinstance(text, str) and bool(_TS_RE.match(text))
+    return isinstance(text, str) and bool(_TS_RE.fullmatch(text))
