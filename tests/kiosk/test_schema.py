@@ -250,3 +250,10 @@ def test_validation_never_crashes_on_arbitrary_payloads(data: dict[str, Any]) ->
         validate_payload("envelope.registered", data)
     except PayloadError as exc:
         assert exc.user_message()
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\t", "\r", "\x1f"])
+def test_every_control_character_but_newline_is_refused(bad: str) -> None:
+    validate_payload("alert.raised", {"alert": "x", "summary": "line one\nline two"})
+    with pytest.raises(PayloadError, match="control characters"):
+        validate_payload("alert.raised", {"alert": "x", "summary": f"a{bad}b"})
