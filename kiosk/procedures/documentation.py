@@ -19,7 +19,10 @@ Rules (each with a test):
 * troubleshooting "actions performed exceed what was documented": the
   system's audit log reference, the discrepancy, the investigation and each
   reconstructed action (``session.action`` with ``source: audit-log``) are
-  recorded before the record is compiled again.
+  recorded before the record is compiled again;
+* a print that fails after signing (and is stopped) leaves the flow at
+  ``sign``: submitting it again prints the same signed record without a
+  second signature or entry.
 """
 
 from __future__ import annotations
@@ -122,6 +125,8 @@ class DocumentationFlow(Flow):
     def __init__(self, ctx: Context, incident: str) -> None:
         super().__init__(ctx, "compile")
         self.incident = incident
+        #: the signed record and its entry, once ``sign`` has recorded them
+        self.signed: tuple[dict[str, Any], Entry] | None = None
         self.add(
             Step(
                 "compile",
@@ -155,6 +160,10 @@ class DocumentationFlow(Flow):
                 self._discrepancy,
                 ("compile",),
                 ("documentation.discrepancy", "session.action"),
+                "More was done than was logged. Open the system's audit log for the session, "
+                "say what was not documented and what you found, and add each action the log "
+                "shows (time, action, outcome). They are recorded as taken from the audit log; "
+                "then the record is compiled again for both of you to review.",
             )
         )
         self.add(
@@ -209,6 +218,11 @@ class DocumentationFlow(Flow):
         return "compile"
 
     def _sign(self, v: dict[str, Any]) -> None:
+        if self.signed is not None:
+            # Signed and recorded, but printing failed and was stopped: submitting the
+            # step again prints the same record; nobody signs or records it twice.
+            self._print(*self.signed)
+            return None
         inc = incident_of(self.ctx, self.incident)
         record = compile_record(self.ctx, self.incident)
         digest = record_hash(record)
@@ -231,6 +245,7 @@ class DocumentationFlow(Flow):
             "session.signed",
             {"incident": inc.id, "record_hash": digest, "summary": summary},
         )
+        self.signed = (record, entry)
         self._print(record, entry)
         return None
 

@@ -25,7 +25,11 @@ Rules it enforces (each with a test):
   the policy's 15 minutes — and starts the 1-hour notify-approver deadline;
 * both parties acknowledge (``invocation.acknowledged``, signed with their
   keys) before anything else: the retrieval flow refuses an unacknowledged
-  incident.
+  incident;
+* the declaration is recorded once: a print of the record that fails (and
+  is stopped) leaves the flow at ``declare``, and submitting it again only
+  prints the same record; a declaration recorded but not acknowledged (the
+  terminal locked in between) is acknowledged with :meth:`InvocationFlow.resume`.
 """
 
 from __future__ import annotations
@@ -90,6 +94,8 @@ class InvocationFlow(Flow):
         self.attempts: list[dict[str, Any]] = []
         self.approval: dict[str, Any] | None = None
         self.exception_opened = False
+        #: the recorded declaration (record, seq, hash) once ``declare`` has written it
+        self.declared: tuple[dict[str, Any], int, str] | None = None
         pol = ctx.policy
         approvers = tuple(a.name for a in pol.approvers)
         self.add(
@@ -178,6 +184,22 @@ class InvocationFlow(Flow):
                 ("invocation.acknowledged",),
             )
         )
+
+    @classmethod
+    def resume(cls, ctx: Context, incident: str) -> InvocationFlow:
+        """The acknowledgement of an incident declared (recorded) but not yet acknowledged.
+
+        Used when the declaring flow is gone (the terminal locked in between):
+        the declaration is in the journal, so only ``acknowledge`` is left.
+        """
+        inc = incident_of(ctx, incident)
+        if inc.acknowledged_at is not None:
+            raise ProcedureError("procedure.flow_done", flow=cls.title)
+        flow = cls(ctx, test=inc.test)
+        flow.incident = inc.id
+        flow.history = ["details", "approver", "declare"]
+        flow.current = "acknowledge"
+        return flow
 
     # -- parsers ------------------------------------------------------------------------
     def _custodian(self, v: Any) -> str:
@@ -341,6 +363,11 @@ class InvocationFlow(Flow):
         return record
 
     def _declare(self, v: dict[str, Any]) -> str:
+        if self.declared is not None:
+            # Recorded, but its printing failed and was stopped: submitting the step
+            # again prints the same record; the declaration is never recorded twice.
+            self._print(*self.declared)
+            return "acknowledge"
         if self.approval is None and not self.exception_opened:
             raise ProcedureError("procedure.no_approval")
         record = self._record()
@@ -355,6 +382,7 @@ class InvocationFlow(Flow):
             data["test"] = True
         entry = self.ctx.append("invocation.declared", data)
         self.info["record_hash"] = H(canon(record))
+        self.declared = (record, entry.seq, entry.hash)
         self._print(record, entry.seq, entry.hash)
         return "acknowledge"
 

@@ -20,7 +20,11 @@ Rules (each with a test):
 * both confirm they signed the exterior; the opening is a dual entry with
   serial and time, for the envelope that was inspected intact (re-scanned);
 * the sheet's QR must be this terminal's, name the opened envelope and
-  account, and point at the ``sheet.printed`` entry of that envelope.
+  account, and point at the ``sheet.printed`` entry of that envelope;
+* a retrieval started for an incident whose envelope is already opened but
+  whose sheet is not yet confirmed (the terminal locked in between) starts at
+  ``confirm_sheet`` for that envelope: the recorded steps are not asked again
+  and no other envelope can be checked out for it.
 """
 
 from __future__ import annotations
@@ -132,6 +136,13 @@ class RetrievalFlow(Flow):
                 ("sheet.confirmed",),
             )
         )
+        opened = inc.envelope_opened
+        if purpose is None and opened is not None and not inc.sheet_confirmed:
+            # Resumed (e.g. after a lock): the envelope is already opened and that is
+            # recorded, so only its sheet's QR is left — never a second check-out.
+            self.serial = opened
+            self.history = ["checkout", "inspect", "open"]
+            self.current = "confirm_sheet"
 
     def _extra(self, data: dict[str, Any]) -> dict[str, Any]:
         if self.purpose != "incident":

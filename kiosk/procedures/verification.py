@@ -20,7 +20,18 @@ Rules (each with a test):
 * the documentation chain is complete, from the journal: invocation record,
   session record with both signatures, credential reset, review findings;
   a missing link is refused and named;
-* the new envelope is back in the safe with intact seals.
+* the new envelope is back in the safe with intact seals;
+* a verification started again for an incident whose test retrieval is under
+  way (the terminal locked or restarted in between) continues where the
+  journal says it is, for the envelope the journal names: at ``inspect``
+  after the check-out, at ``open`` after an intact inspection, at
+  ``confirm_sheet`` after the opening, at ``check`` once the sheet is
+  confirmed (``check`` records nothing, so it is asked again). Recorded steps
+  are never asked again, and no second envelope can be checked out or opened
+  for the test;
+* a reseal interrupted half-way (fresh bag registered, or old bag destroyed,
+  but no ``verification.completed``) is finished with the bag already
+  registered — another bag is refused — and neither entry is written twice.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kiosk.journal.entry import Entry
 from kiosk.procedures.framework import (
     Context,
     Field,
@@ -110,6 +122,79 @@ class VerificationFlow(RetrievalFlow):
                 ("envelope.registered", "envelope.destroyed", "verification.completed"),
             )
         )
+        #: what a reseal interrupted half-way already recorded (see :meth:`_resume`)
+        self.resealed_in: str | None = None
+        self.bag_destroyed = False
+        self._resume()
+
+    # -- resuming --------------------------------------------------------------------------
+    def _resume(self) -> None:
+        """Start at the step the journal says this incident's test retrieval is at.
+
+        Why: the flow object is gone after a lock or restart, but the journal
+        holds every recorded step. Starting again at ``checkout`` would ask the
+        recorded steps again and — the verification envelope being out or
+        opened already — let the account's *other* sealed envelope be checked
+        out and opened for the same test.
+        """
+        inc = incident_of(self.ctx, self.incident)
+        if inc.verified_at is not None:
+            raise ProcedureError("procedure.flow_done", flow=self.title)
+        opened = inc.verification_serial
+        if opened is not None:
+            self.serial = opened
+            after = self._after_last(opened, "envelope.opened")
+            if not any(e.kind == "sheet.confirmed" for e in after):
+                self._at("confirm_sheet")
+                return
+            for e in after:
+                if e.kind == "envelope.registered" and e.data.get("resealed_from") == opened:
+                    self.resealed_in = str(e.data["serial"])
+                elif e.kind == "envelope.destroyed" and e.data.get("serial") == opened:
+                    self.bag_destroyed = True
+            self._at("check")
+            return
+        out = self._checked_out()
+        if out is not None:
+            self.serial, inspected = out
+            self._at("open" if inspected else "inspect")
+
+    def _at(self, step: str) -> None:
+        """Continue at ``step``; the steps before it (this flow's order) count as answered."""
+        order = ["checkout", "inspect", "open", "confirm_sheet", "check", "reseal"]
+        self.history = order[: order.index(step)]
+        self.current = step
+
+    def _after_last(self, serial: str, kind: str) -> list[Entry]:
+        """This incident's entries after the last ``kind`` entry of envelope ``serial``.
+
+        The start is found in the envelope's own history (no walk of the whole
+        journal); only the entries since then are read.
+        """
+        env = self.ctx.journal.state.envelopes[serial]
+        start = max(seq for seq, _ts, k in env.history if k == kind)
+        return [
+            e
+            for e in self.ctx.journal.entries(start + 1)
+            if e.data.get("incident") == self.incident
+        ]
+
+    def _checked_out(self) -> tuple[str, bool] | None:
+        """The envelope checked out for this test and still out: (serial, inspected intact)."""
+        state = self.ctx.journal.state
+        for env in state.envelopes_for(str(self.account), "checked_out"):
+            seq = max(s for s, _ts, k in env.history if k == "envelope.checked_out")
+            entry = self.ctx.journal.entry(seq)
+            if (
+                entry is not None
+                and entry.data.get("incident") == self.incident
+                and entry.data.get("purpose") == "verification"
+            ):
+                # Still checked out, so an inspection since then found it intact
+                # (a tampered one is quarantined, no longer checked out).
+                inspected = any(k == "envelope.inspected" for s, _ts, k in env.history if s > seq)
+                return env.serial, inspected
+        return None
 
     def _confirm_then(self, v: dict[str, Any]) -> str:
         self._confirm(v)
@@ -135,33 +220,45 @@ class VerificationFlow(RetrievalFlow):
     def _reseal(self, v: dict[str, Any]) -> None:
         inc = incident_of(self.ctx, self.incident)
         state = self.ctx.journal.state
-        new = on_field("serial", self.ctx.serial, v["serial"], ("blank_stock",), "register")
         opened = str(self.serial)
-        sheet = state.envelopes[opened].sheet
-        data: dict[str, Any] = {
-            "serial": new,
-            "account": str(self.account),
-            "sealed_at": ts(self.ctx.now()),
-            "signed_across_seal": True,
-            "incident": inc.id,
-            "resealed_from": opened,
-        }
-        if sheet:
-            data["sheet"] = sheet
-        dual_for(self.ctx, inc, "envelope.registered", data, self.by)
-        dual_for(
-            self.ctx,
-            inc,
-            "envelope.destroyed",
-            {
-                "serial": opened,
-                "method": "cross-cut shredder (bag only; sheet resealed)",
-                "witness": v["witness"],
-                "reason": "verification retrieval: sheet moved to a fresh bag",
+        if self.resealed_in is not None:
+            # Registered before an interruption: that bag holds the sheet now; it is
+            # the one to scan, and it is not registered a second time.
+            new = on_field("serial", self.ctx.serial, v["serial"], ("sealed",), "reseal")
+            if new != self.resealed_in:
+                raise FieldProblem(
+                    "serial", "procedure.not_this_envelope", serial=new, expected=self.resealed_in
+                )
+        else:
+            new = on_field("serial", self.ctx.serial, v["serial"], ("blank_stock",), "register")
+            sheet = state.envelopes[opened].sheet
+            data: dict[str, Any] = {
+                "serial": new,
+                "account": str(self.account),
+                "sealed_at": ts(self.ctx.now()),
+                "signed_across_seal": True,
                 "incident": inc.id,
-            },
-            self.by,
-        )
+                "resealed_from": opened,
+            }
+            if sheet:
+                data["sheet"] = sheet
+            dual_for(self.ctx, inc, "envelope.registered", data, self.by)
+            self.resealed_in = new
+        if not self.bag_destroyed:
+            dual_for(
+                self.ctx,
+                inc,
+                "envelope.destroyed",
+                {
+                    "serial": opened,
+                    "method": "cross-cut shredder (bag only; sheet resealed)",
+                    "witness": v["witness"],
+                    "reason": "verification retrieval: sheet moved to a fresh bag",
+                    "incident": inc.id,
+                },
+                self.by,
+            )
+            self.bag_destroyed = True
         done = {
             "incident": inc.id,
             "account": str(self.account),
