@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ from kiosk.errors import ApprovalError, PolicyError, SealroomError
 from kiosk.policy import Policy, load_policy
 
 
-def _policy(path: str | None) -> Policy:
-    return load_policy(Path(path) if path else None)
+def _policy(path: str | None, calendar: bool = True) -> Policy:
+    return load_policy(Path(path) if path else None, calendar=calendar)
 
 
 def _read_fd(fd: int) -> str:
@@ -201,26 +201,50 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_allowlist(policy: Policy) -> Callable[[int, int], bool]:
+    """``hardware.usb_devices.security_key_allowed``, imported when a key is first looked at.
+
+    The terminal's start imports no ``hardware`` module before the unlock
+    screen has painted (``ui.main_window``); the first key lookup runs on a
+    worker, after it.
+    """
+    test: list[Callable[[int, int], bool]] = []
+
+    def allowed(vendor: int, product: int) -> bool:
+        if not test:
+            from hardware.usb_devices import security_key_allowed
+
+            test.append(security_key_allowed(policy))
+        return test[0](vendor, product)
+
+    return allowed
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from hardware.usb_devices import security_key_allowed
+    # The policy first, before Qt: once PySide6 is imported, its import hook
+    # reads the source of every module imported after it. Its calendar check
+    # (importing the holidays package, longer than the rest of the start) is
+    # deferred until the unlock screen has painted; the window refuses to
+    # unlock until it passed (ui.main_window.MainWindow._warm_caches).
+    policy = _policy(args.policy, calendar=False)
     from ui.app import run
     from ui.context import AppContext
     from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 
-    policy = _policy(args.policy)
     ctx = AppContext(
         policy,
         Path(args.data),
         SystemClock(),
         ThreadRunner(),
         windowed=args.windowed,
-        keys=KeyDesk(usb=True, allowed=security_key_allowed(policy)),
+        keys=KeyDesk(usb=True, allowed=_key_allowlist(policy)),
     )
     return run(ctx)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    policy = _policy(args.policy)  # before Qt, as in cmd_run
     from hardware.sim.terminal import DEFAULT_PIN, make_terminal
     from kiosk.scan.serials import make_serial
     from kiosk.terminal import remove_terminal
@@ -229,7 +253,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 
-    policy = _policy(args.policy)
     if not have_display():
         print(
             "sealroom demo: no display to open a window on (DISPLAY is not set). "
@@ -354,7 +377,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(verify_arguments: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``verify_arguments=False`` leaves out the verifier's own options.
+
+    Why: the verifier's options come from ``kiosk.verify.cli``, whose import
+    (bundle checking, signatures) costs about 0.1 s — a third of a bare Qt
+    window's start — so :func:`main` adds them only when ``verify`` is the
+    command (``sealroom --help`` still lists it).
+    """
     parser = argparse.ArgumentParser(
         prog="sealroom",
         description="Sealroom: the break-glass credential terminal of a safe room.",
@@ -412,14 +442,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="store_true", help="keep the throw-away journal on exit")
     p.set_defaults(func=cmd_demo)
 
-    from kiosk.verify.cli import add_arguments as add_verify_arguments
-
     p = sub.add_parser(
         "verify",
         help="verify export bundles offline (exit 0 verified, 1 not, 2 usage)",
         description="Verify Sealroom export bundles (spec sealroom-export/1) offline.",
     )
-    add_verify_arguments(p)
+    if verify_arguments:
+        from kiosk.verify.cli import add_arguments as add_verify_arguments
+
+        add_verify_arguments(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser(
@@ -443,7 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(verify_arguments="verify" in words)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

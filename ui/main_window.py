@@ -2,43 +2,85 @@
 
 It only switches screens and owns the open journal between unlock and lock;
 procedures live in ``kiosk`` and screens render them.
+
+Cold start invariants (measured by ``benchmarks/ui.py``, guarded by
+``tests/ui/test_responsiveness.py``):
+
+* importing this module and building the window imports only Qt, the unlock
+  screen and the light ``kiosk`` basics — no python-fido2, reportlab,
+  procedures, journal or ``hardware`` module (:data:`HEAVY`). (The holidays
+  package is already in: ``kiosk.policy`` checks the calendar when the
+  policy loads, before Qt — see ``ui.cli.cmd_run``.);
+* once the unlock screen has painted, :meth:`MainWindow.warm_up` imports
+  those and the other screens' modules (:data:`SCREENS`) on a background
+  thread (:class:`ui.workers.Preloader`, module by module), then builds and
+  polishes the flow screen and the dashboard on the GUI thread, one piece
+  per event-loop turn;
+* :attr:`MainWindow.dashboard` and :attr:`MainWindow.flow_screen` are built
+  on first use if someone gets there first (a fast unlock, a test): the GUI
+  thread then waits for the preloader instead of importing beside it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
 from kiosk.errors import SealroomError
-from kiosk.journal.store import Journal
-from kiosk.procedures import Flow
 from ui.context import AppContext
 from ui.demo_panel import DemoPanel
 from ui.scanning import ScanFilter
-from ui.screens.dashboard import DashboardScreen
-from ui.screens.flow import FlowScreen
 from ui.screens.unlock import UnlockScreen
-from ui.session import Session
+from ui.workers import Preloader
 
 if TYPE_CHECKING:
+    from kiosk.journal.store import Journal
     from kiosk.printing import Printer
+    from kiosk.procedures import Flow
+    from ui.screens.dashboard import DashboardScreen
+    from ui.screens.flow import FlowScreen
+    from ui.session import Session
+
+#: Modules the unlock screen does not need, imported after its first paint on the
+#: preloader's thread (Qt-free).
+HEAVY = (
+    "kiosk.journal.store",
+    "kiosk.terminal",
+    "hardware.fido.authenticator",
+    "kiosk.procedures",
+    "kiosk.procedures.checkin",
+    "kiosk.procedures.reset",
+    "kiosk.deadlines",
+    "kiosk.scan",
+    "hardware.printing.render",
+    "hardware.usb_devices",
+    "hardware.printing.cups",
+    "kiosk.devicewatch",
+)
+#: The remaining screens' modules: they define Qt classes but create no Qt object
+#: when imported, so the preloader's thread may import them too (after HEAVY).
+SCREENS = (
+    "ui.procedure_devices",
+    "ui.session",
+    "ui.screens.fields",
+    "ui.screens.flow",
+    "ui.screens.dashboard",
+)
 
 
 class IdleWatch(QObject):
-    """Locks the terminal after the policy's idle time without input."""
+    """Locks the terminal after the policy's idle time without input.
 
-    INPUT: ClassVar[set[QEvent.Type]] = {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.Wheel,
-    }
+    It is not an event filter of its own: the application-wide
+    :class:`ui.scanning.ScanFilter` already sees every event and calls
+    :meth:`poke` on input, so each event costs one Python call, not two.
+    """
 
     def __init__(
         self, seconds: int, on_idle: Callable[[], None], parent: QObject | None = None
@@ -49,9 +91,15 @@ class IdleWatch(QObject):
         self.timer.setInterval(seconds * 1000)
         self.timer.timeout.connect(on_idle)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in self.INPUT and self.timer.isActive():
+    def poke(self) -> None:
+        """Input arrived: the idle time starts again (only while unlocked)."""
+        if self.timer.isActive():
             self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Kept for code that installs it directly; the window does not."""
+        if event.type() in ScanFilter.INPUT:
+            self.poke()
         return False
 
 
@@ -74,47 +122,167 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.session: Session | None = None
         self.unlock_screen = UnlockScreen(ctx, self)
-        self.dashboard = DashboardScreen(ctx, self)
-        self.flow_screen = FlowScreen(ctx, self)
-        self.dashboard.paused = self.flow_screen.paused
         self.stack.addWidget(self.unlock_screen)
-        self.stack.addWidget(self.dashboard)
-        self.stack.addWidget(self.flow_screen)
+        # The other screens are built after the unlock screen painted (warm_up), or on
+        # first use; they share the flows left half-way (FlowScreen.paused).
+        self._dashboard: DashboardScreen | None = None
+        self._flow_screen: FlowScreen | None = None
+        self._paused: dict[str, Any] = {}
+        self._warm = False  # see warmed
+        self.preloader = Preloader(HEAVY + SCREENS, after=self._warm_caches, parent=self)
+        self.preloader.loaded.connect(self._after_preload)
+        self.preloader.loaded.connect(self._build_next)
+        self._policy_problem: SealroomError | None = None  # see _warm_caches
         self.screens: dict[str, QWidget] = {}
         self.unlock_screen.unlocked.connect(self.on_unlocked)
-        self.dashboard.lock_requested.connect(self.lock)
-        self.dashboard.start_flow.connect(self.start_flow)
-        self.dashboard.open_screen.connect(self.open_screen)
-        self.dashboard.acknowledge.connect(self.acknowledge_alert)
-        self.flow_screen.closed.connect(self.show_dashboard)
-        self.flow_screen.finished.connect(lambda _f: self.dashboard.refresh())
-        # Scanners type like keyboards: one filter for the whole application.
+        self.unlock_screen.painted.connect(self.warm_up)
+        self.device_watch: object | None = None
+        self.idle = IdleWatch(ctx.policy.idle_lock_seconds, self.lock, self)
+        # Scanners type like keyboards: one filter for the whole application, which
+        # also tells the idle watch about input.
         self.scans = ScanFilter(ctx.policy, clock_ms=ctx.scan_clock_ms, parent=self)
+        self.scans.on_input = self.idle.poke
         self.scans.install()
         self.scans.scanned.connect(self.on_scan)
         self.scans.overlong.connect(self.on_overlong_scan)
-        self.device_watch: object | None = None
-        self.idle = IdleWatch(ctx.policy.idle_lock_seconds, self.lock, self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
         if not ctx.windowed:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+
+    # ------------------------------------------------- building the rest
+    def warm_up(self) -> None:
+        """After the unlock screen's first paint: load the rest behind it (module docstring).
+
+        The preloader starts at the next event-loop turn, once this paint has
+        reached the screen, so its imports never compete with that first frame.
+        """
+        QTimer.singleShot(0, self, self.preloader.start)
+
+    def _warm_caches(self) -> None:
+        """On the preloader's thread: the policy's calendar check, then business days.
+
+        ``sealroom run`` loads the policy without its calendar check (importing
+        the holidays package would double the time to the first paint); it
+        runs here, and :meth:`on_unlocked` refuses to unlock until it passed.
+        """
+        from kiosk.deadlines import is_business_day
+        from kiosk.policy import check_calendar
+
+        policy = self.ctx.policy
+        try:
+            check_calendar(policy)
+        except SealroomError as exc:
+            self._policy_problem = exc
+            return
+        today = self.ctx.clock.now().date()
+        for day in (today, today.replace(month=12, day=31) + dt.timedelta(days=1)):
+            is_business_day(day, policy.calendar_country, policy.calendar_subdivision)
+
+    def _build_next(self) -> None:
+        """One piece of the remaining window per event-loop turn, so no turn is long.
+
+        Each screen is also polished here (style sheet applied to it and its
+        children), which Qt would otherwise do when it is first shown — in
+        the turn where the person pressed a button.
+        """
+        if self._flow_screen is None:
+            self.flow_screen  # noqa: B018 - builds it
+        elif not self._flow_screen.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+            self._flow_screen.ensurePolished()
+        elif self._dashboard is None:
+            self.dashboard  # noqa: B018 - builds it
+        elif not self._dashboard.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+            self._dashboard.ensurePolished()
+        else:
+            self._warm = True
+            return
+        QTimer.singleShot(0, self, self._build_next)  # dropped if the window goes away
+
+    def _refresh_if_shown(self) -> None:
+        """A flow finished: the dashboard is rebuilt when it is next shown (show_dashboard).
+
+        Rebuilding it behind the flow screen cost a long event-loop turn for nothing.
+        """
+        if self._dashboard is not None and self.stack.currentWidget() is self._dashboard:
+            self._dashboard.refresh()
+
+    @property
+    def warmed(self) -> bool:
+        """The warm-up is over: modules preloaded, flow screen and dashboard built and polished."""
+        return self._warm
+
+    def _import_screens(self) -> None:
+        self.preloader.start()
+        self.preloader.wait()  # never import beside the preloader (ui.workers)
+        import importlib
+
+        for name in SCREENS:
+            importlib.import_module(name)
+
+    @property
+    def flow_screen(self) -> FlowScreen:
+        """The one screen of every procedure step (built on first use)."""
+        if self._flow_screen is None:
+            self._import_screens()
+            from ui.screens.flow import FlowScreen
+
+            screen = FlowScreen(self.ctx, self)
+            screen.paused = self._paused
+            self.stack.addWidget(screen)
+            screen.closed.connect(self.show_dashboard)
+            screen.finished.connect(lambda _f: self._refresh_if_shown())
+            self._flow_screen = screen
+        return self._flow_screen
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        """The dashboard (built on first use)."""
+        if self._dashboard is None:
+            self._import_screens()
+            from ui.screens.dashboard import DashboardScreen
+
+            screen = DashboardScreen(self.ctx, self)
+            screen.paused = self._paused
+            self.stack.addWidget(screen)
+            screen.lock_requested.connect(self.lock)
+            screen.start_flow.connect(self.start_flow)
+            screen.open_screen.connect(self.open_screen)
+            screen.acknowledge.connect(self.acknowledge_alert)
+            self._dashboard = screen
+        return self._dashboard
 
     @property
     def locked(self) -> bool:
         return self.journal is None
 
+    def _after_preload(self) -> None:
+        """A policy that failed its deferred check is shown at once and blocks unlocking."""
+        if self._policy_problem is not None:
+            self.unlock_screen.refuse(self._policy_problem)
+
     def on_unlocked(self, journal: Journal) -> None:
+        from kiosk.policy import check_calendar
+
+        try:
+            check_calendar(self.ctx.policy)  # cached: the preloader normally ran it already
+        except SealroomError as exc:
+            journal.close()
+            self.unlock_screen.refuse(exc)
+            return
         self.journal = journal
+        flow_screen = self.flow_screen  # built now if the warm-up has not yet
+        from ui.session import Session
+
         self.session = Session.open(self.ctx, journal, self._printer())
-        self.flow_screen.attach(self.session)
+        flow_screen.attach(self.session)
         for screen in self.screens.values():
             attach = getattr(screen, "attach", None)
             if attach is not None:
                 attach(self.session)
         self.dashboard.show_journal(journal)
+        if self.flow_screen.lock_note:  # what the last lock cleared unrecorded: say so
+            self.dashboard.banner.show_message(self.flow_screen.lock_note, "info")
+            self.flow_screen.lock_note = None
         self.stack.setCurrentWidget(self.dashboard)
         self.idle.timer.start()
         self.check_devices()
@@ -128,7 +296,8 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         self.idle.timer.stop()
-        self.flow_screen.detach()
+        if self._flow_screen is not None:
+            self._flow_screen.detach()
         for screen in self.screens.values():
             detach = getattr(screen, "detach", None)
             if detach is not None:
@@ -140,7 +309,8 @@ class MainWindow(QMainWindow):
         if self.journal is not None:
             self.journal.close()
             self.journal = None
-        self.dashboard.forget()
+        if self._dashboard is not None:
+            self._dashboard.forget()
         self.unlock_screen.reset()
         self.stack.setCurrentWidget(self.unlock_screen)
 

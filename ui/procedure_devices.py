@@ -16,8 +16,10 @@ Invariants:
   no key) is shown with its reason (``refused``) and the person chooses to try
   again or cancel; nothing is ever approved by the screen itself — every
   signature goes through :meth:`kiosk.approval.Approval.sign`;
-* a failed print job is shown with CUPS's words and can be retried without
-  leaving the step; the rendered PDF exists only in this call's memory;
+* a failed print job is shown with CUPS's words (the failure, then the last
+  job/printer state CUPS reported for that attempt) and can be retried
+  without leaving the step — the same rendered document, so a retry never
+  records anything twice; the rendered PDF exists only in this call's memory;
 * cancelling (the job's cancel event) ends the wait at once with
   :class:`~kiosk.errors.CancelledError`.
 """
@@ -132,20 +134,32 @@ class QtPaper(QObject):
 
     def print_document(self, doc: Document, sensitive: bool) -> PrintResult:
         title = f"{doc.title} {doc.meta.head.seq}"
-        self.progress.emit(f"Preparing {doc.title}…")
+        self.progress.emit(self.tr("Preparing {title}…").format(title=doc.title))
         pdf = render(doc)
+        last: list[str] = []  # CUPS's last words about this attempt (shown with a failure)
+
+        def say(state: str) -> None:
+            last[:] = [state]
+            self.progress.emit(state)
+
         try:
             while True:
                 if self.cancel.is_set():
                     raise CancelledError("cancelled")
+                last.clear()
                 try:
                     result = self.printer.print_pdf(
-                        pdf, title, sensitive, progress=self.progress.emit, cancel=self.cancel
+                        pdf, title, sensitive, progress=say, cancel=self.cancel
                     )
                 except CancelledError:
                     raise
                 except SealroomError as exc:
-                    self.failed.emit(exc.user_message())
+                    message = exc.user_message()
+                    if last:
+                        message += "\n" + self.tr("Last printer state: {state}").format(
+                            state=last[0]
+                        )
+                    self.failed.emit(message)
                     if not self._decision.wait(self.cancel):
                         raise
                     continue

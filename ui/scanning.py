@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -24,7 +25,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.policy import Policy
-from kiosk.scan.wedge import KeyEvent, Release, Scan, WedgeDetector
+
+if TYPE_CHECKING:
+    from kiosk.scan.wedge import Release, Scan, WedgeDetector
 
 KEY_NAMES = {
     Qt.Key.Key_Return: "Return",
@@ -71,10 +74,27 @@ class _Held:
 
 
 class ScanFilter(QObject):
-    """Application-wide key filter that turns scanner bursts into ``scanned``."""
+    """Application-wide key filter that turns scanner bursts into ``scanned``.
+
+    It is the window's only application-wide event filter, so it runs for
+    every event Qt delivers (paints, layouts, timers...): the first test is
+    the event's type against :attr:`INPUT`, and anything else returns at
+    once. Input events are also reported to ``on_input`` (the idle lock).
+    """
 
     scanned = Signal(str, bool)  # text, arrived as configured (terminator)
     overlong = Signal()
+
+    #: the events that count as a person at the terminal (idle lock)
+    INPUT: ClassVar[frozenset[QEvent.Type]] = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.TouchBegin,
+            QEvent.Type.Wheel,
+        }
+    )
 
     def __init__(
         self,
@@ -83,7 +103,8 @@ class ScanFilter(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.detector = WedgeDetector.from_policy(policy)
+        self._policy = policy
+        self._detector: WedgeDetector | None = None
         self._clock_ms = clock_ms
         self._replaying = False
         self._overflowing = False
@@ -91,6 +112,22 @@ class ScanFilter(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._poll)
         self.enabled = True
+        #: called on every input event (key, click, move, touch, wheel), replays included
+        self.on_input: Callable[[], None] | None = None
+
+    @property
+    def detector(self) -> WedgeDetector:
+        """The pure burst detector, built at the first key press.
+
+        Why not at once: ``kiosk.scan`` brings the check-digit library
+        (python-stdnum) with it, which the unlock screen does not need
+        before its first paint; the window preloads it right after.
+        """
+        if self._detector is None:
+            from kiosk.scan.wedge import WedgeDetector
+
+            self._detector = WedgeDetector.from_policy(self._policy)
+        return self._detector
 
     def install(self, app: QApplication | None = None) -> None:
         target = app or QApplication.instance()
@@ -105,13 +142,20 @@ class ScanFilter(QObject):
         return _monotonic_ms()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._replaying or not self.enabled or event.type() != QEvent.Type.KeyPress:
+        kind = event.type()
+        if kind not in self.INPUT:
+            return False
+        if self.on_input is not None:
+            self.on_input()
+        if self._replaying or not self.enabled or kind != QEvent.Type.KeyPress:
             return False
         if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
             return False
         held = _Held(event, watched)
         name = KEY_NAMES.get(Qt.Key(event.key()), "")
         text = event.text() if name == "" else ""
+        from kiosk.scan.wedge import KeyEvent
+
         outputs = self.detector.feed(
             KeyEvent(self._now(event), text, name, event.isAutoRepeat(), ref=held)
         )
@@ -136,6 +180,8 @@ class ScanFilter(QObject):
         self.timer.stop()
 
     def _obey(self, outputs: list[Release | Scan]) -> None:
+        from kiosk.scan.wedge import Release
+
         for out in outputs:
             if isinstance(out, Release):
                 self._replay(out)

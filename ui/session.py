@@ -33,6 +33,7 @@ from kiosk.procedures import (
     DocumentationFlow,
     ExecutiveSignOffFlow,
     Flow,
+    InvocationFlow,
     NotifyApproverFlow,
     ResetFlow,
     RetrievalFlow,
@@ -91,8 +92,8 @@ def left_out(state: State, inc: Incident) -> list[str]:
 def next_step(state: State, inc: Incident) -> tuple[str, FlowFactory] | None:
     """The next flow of ``inc`` (label, factory), or ``None`` when nothing is left here."""
     iid = inc.id
-    if inc.acknowledged_at is None:
-        return None
+    if inc.acknowledged_at is None:  # declared, then the terminal locked: acknowledge now
+        return "Both parties acknowledge the declaration", lambda c: InvocationFlow.resume(c, iid)
     if inc.solo and EXCEPTION_SOLO_ACCESS not in inc.signed_off:
         return "Executive sign-off (solo access)", lambda c: ExecutiveSignOffFlow(c, iid)
     out = left_out(state, inc)

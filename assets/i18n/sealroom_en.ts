@@ -1,100 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
   <context>
-    <name />
-    <message>
-      <location filename="../../ui/screens/fields.py" line="88" />
-      <source>Now</source>
-      <translation>Now</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="91" />
-      <source>{field}: set to now</source>
-      <translation>{field}: set to now</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="108" />
-      <source>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</source>
-      <translation>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="155" />
-      <source>Add row</source>
-      <translation>Add row</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="158" />
-      <source>{field}: add a row</source>
-      <translation>{field}: add a row</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="183" />
-      <source>— {what} —</source>
-      <translation>— {what} —</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="196" />
-      <source>Remove</source>
-      <translation>Remove</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="198" />
-      <source>{field}: remove row {n}</source>
-      <translation>{field}: remove row {n}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="269" />
-      <source> (if it applies)</source>
-      <translation> (if it applies)</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="285" />
-      <source>Problem with {field}</source>
-      <translation>Problem with {field}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="333" />
-      <source>Yes</source>
-      <translation>Yes</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="333" />
-      <source>No</source>
-      <translation>No</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="341" />
-      <location filename="../../ui/screens/fields.py" line="349" />
-      <source>— choose —</source>
-      <translation>— choose —</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="371" />
-      <source>Name</source>
-      <translation>Name</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="372" />
-      <source>Role</source>
-      <translation>Role</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="387" />
-      <source>Scan it — or type it</source>
-      <translation>Scan it — or type it</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="392" />
-      <source>One per line</source>
-      <translation>One per line</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/fields.py" line="393" />
-      <source>Scan each bag; one serial per line</source>
-      <translation>Scan each bag; one serial per line</translation>
-    </message>
-  </context>
-  <context>
     <name>CustodiansScreen</name>
     <message>
       <location filename="../../ui/screens/others.py" line="364" />
@@ -107,147 +13,157 @@
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="368" />
+      <location filename="../../ui/screens/others.py" line="376" />
       <source>Revoke a custodian</source>
       <translation>Revoke a custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="371" />
+      <location filename="../../ui/screens/others.py" line="377" />
       <source>Custodian to revoke</source>
       <translation>Custodian to revoke</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="375" />
-      <source>Reason (e.g. left the company, key lost)</source>
-      <translation>Reason (e.g. left the company, key lost)</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="376" />
+      <location filename="../../ui/screens/others.py" line="382" />
       <source>Reason for the revocation</source>
       <translation>Reason for the revocation</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="382" />
-      <source>Approving custodian {n}</source>
-      <translation>Approving custodian {n}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="387" />
+      <location filename="../../ui/screens/others.py" line="388" />
       <source>Revoke</source>
       <translation>Revoke</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="387" />
+      <location filename="../../ui/screens/others.py" line="388" />
       <source>Revoke the custodian</source>
       <translation>Revoke the custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="391" />
+      <location filename="../../ui/screens/others.py" line="394" />
       <source>Enrol a key</source>
       <translation>Enrol a key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="395" />
+      <location filename="../../ui/screens/others.py" line="398" />
       <source>For a new custodian, auditor or security officer, or an extra key of someone enrolled: the holder plugs in the new key, chooses its PIN and touches it twice; then two other custodians approve with their keys.</source>
       <translation>For a new custodian, auditor or security officer, or an extra key of someone enrolled: the holder plugs in the new key, chooses its PIN and touches it twice; then two other custodians approve with their keys.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="402" />
-      <source>Short id (letters, digits, - _ .)</source>
-      <translation>Short id (letters, digits, - _ .)</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="402" />
-      <source>New id</source>
-      <translation>New id</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="403" />
+      <location filename="../../ui/screens/others.py" line="406" />
       <source>Full name</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="403" />
+      <location filename="../../ui/screens/others.py" line="406" />
       <source>Name of the key holder</source>
       <translation>Name of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="404" />
+      <location filename="../../ui/screens/others.py" line="407" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="404" />
+      <location filename="../../ui/screens/others.py" line="407" />
       <source>Role of the key holder</source>
       <translation>Role of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="410" />
+      <location filename="../../ui/screens/others.py" line="411" />
       <source>Duty of the key holder</source>
       <translation>Duty of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="412" />
+      <location filename="../../ui/screens/others.py" line="413" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="413" />
+      <location filename="../../ui/screens/others.py" line="414" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="414" />
+      <location filename="../../ui/screens/others.py" line="415" />
       <source>Security staff</source>
       <translation>Security staff</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="422" />
+      <location filename="../../ui/screens/others.py" line="419" />
       <source>Enrolment approved by custodian {n}</source>
       <translation>Enrolment approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="426" />
+      <location filename="../../ui/screens/others.py" line="423" />
       <source>Enrol the key</source>
       <translation>Enrol the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="426" />
+      <location filename="../../ui/screens/others.py" line="423" />
       <source>Enrol the new key</source>
       <translation>Enrol the new key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="515" />
+      <location filename="../../ui/screens/others.py" line="457" />
+      <source>— choose —</source>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="523" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="548" />
+      <location filename="../../ui/screens/others.py" line="556" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="556" />
+      <location filename="../../ui/screens/others.py" line="564" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="454" />
+      <location filename="../../ui/screens/others.py" line="462" />
       <source>revoked</source>
       <translation>revoked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="454" />
+      <location filename="../../ui/screens/others.py" line="378" />
+      <source>Reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="381" />
+      <source>e.g. left the company, key lost</source>
+      <translation>e.g. left the company, key lost</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="385" />
+      <source>Approved by custodian {n}</source>
+      <translation>Approved by custodian {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="405" />
+      <source>Id, e.g. audrey</source>
+      <translation>Id, e.g. audrey</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="405" />
+      <source>Short id of the key holder</source>
+      <translation>Short id of the key holder</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="462" />
       <source>{n} key(s)</source>
       <translation>{n} key(s)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="470" />
+      <location filename="../../ui/screens/others.py" line="478" />
       <source>Choose who, why, and the two approvers.</source>
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="495" />
+      <location filename="../../ui/screens/others.py" line="503" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -255,311 +171,311 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="109" />
+      <location filename="../../ui/screens/dashboard.py" line="110" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="110" />
+      <location filename="../../ui/screens/dashboard.py" line="111" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="110" />
+      <location filename="../../ui/screens/dashboard.py" line="111" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="130" />
+      <location filename="../../ui/screens/dashboard.py" line="132" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="131" />
+      <location filename="../../ui/screens/dashboard.py" line="133" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="132" />
+      <location filename="../../ui/screens/dashboard.py" line="134" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="133" />
-      <location filename="../../ui/screens/dashboard.py" line="202" />
-      <location filename="../../ui/screens/dashboard.py" line="266" />
+      <location filename="../../ui/screens/dashboard.py" line="135" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="301" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="134" />
+      <location filename="../../ui/screens/dashboard.py" line="136" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="135" />
+      <location filename="../../ui/screens/dashboard.py" line="137" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="136" />
+      <location filename="../../ui/screens/dashboard.py" line="138" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="137" />
+      <location filename="../../ui/screens/dashboard.py" line="139" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="146" />
+      <location filename="../../ui/screens/dashboard.py" line="149" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="146" />
+      <location filename="../../ui/screens/dashboard.py" line="149" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="153" />
+      <location filename="../../ui/screens/dashboard.py" line="156" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="153" />
+      <location filename="../../ui/screens/dashboard.py" line="156" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="159" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="159" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="163" />
+      <location filename="../../ui/screens/dashboard.py" line="166" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="163" />
+      <location filename="../../ui/screens/dashboard.py" line="166" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="167" />
+      <location filename="../../ui/screens/dashboard.py" line="170" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="167" />
+      <location filename="../../ui/screens/dashboard.py" line="170" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="171" />
+      <location filename="../../ui/screens/dashboard.py" line="174" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="171" />
+      <location filename="../../ui/screens/dashboard.py" line="174" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="178" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="178" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="179" />
+      <location filename="../../ui/screens/dashboard.py" line="182" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="179" />
+      <location filename="../../ui/screens/dashboard.py" line="182" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="204" />
-      <location filename="../../ui/screens/dashboard.py" line="334" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
+      <location filename="../../ui/screens/dashboard.py" line="371" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
-      <location filename="../../ui/screens/dashboard.py" line="365" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="403" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
-      <location filename="../../ui/screens/dashboard.py" line="401" />
+      <location filename="../../ui/screens/dashboard.py" line="212" />
+      <location filename="../../ui/screens/dashboard.py" line="439" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
-      <location filename="../../ui/screens/dashboard.py" line="447" />
-      <location filename="../../ui/screens/dashboard.py" line="459" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="485" />
+      <location filename="../../ui/screens/dashboard.py" line="497" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="215" />
+      <location filename="../../ui/screens/dashboard.py" line="219" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="244" />
+      <location filename="../../ui/screens/dashboard.py" line="279" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="256" />
+      <location filename="../../ui/screens/dashboard.py" line="291" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="257" />
+      <location filename="../../ui/screens/dashboard.py" line="292" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="271" />
-      <location filename="../../ui/screens/dashboard.py" line="371" />
+      <location filename="../../ui/screens/dashboard.py" line="306" />
+      <location filename="../../ui/screens/dashboard.py" line="409" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="275" />
-      <location filename="../../ui/screens/dashboard.py" line="299" />
+      <location filename="../../ui/screens/dashboard.py" line="310" />
+      <location filename="../../ui/screens/dashboard.py" line="334" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="278" />
+      <location filename="../../ui/screens/dashboard.py" line="313" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="290" />
+      <location filename="../../ui/screens/dashboard.py" line="325" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="290" />
+      <location filename="../../ui/screens/dashboard.py" line="325" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="292" />
+      <location filename="../../ui/screens/dashboard.py" line="327" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="280" />
-      <location filename="../../ui/screens/dashboard.py" line="303" />
-      <location filename="../../ui/screens/dashboard.py" line="314" />
+      <location filename="../../ui/screens/dashboard.py" line="315" />
+      <location filename="../../ui/screens/dashboard.py" line="338" />
+      <location filename="../../ui/screens/dashboard.py" line="349" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="281" />
-      <location filename="../../ui/screens/dashboard.py" line="304" />
-      <location filename="../../ui/screens/dashboard.py" line="315" />
+      <location filename="../../ui/screens/dashboard.py" line="316" />
+      <location filename="../../ui/screens/dashboard.py" line="339" />
+      <location filename="../../ui/screens/dashboard.py" line="350" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="323" />
+      <location filename="../../ui/screens/dashboard.py" line="360" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="324" />
+      <location filename="../../ui/screens/dashboard.py" line="361" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="344" />
+      <location filename="../../ui/screens/dashboard.py" line="381" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="375" />
+      <location filename="../../ui/screens/dashboard.py" line="413" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="380" />
+      <location filename="../../ui/screens/dashboard.py" line="418" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="388" />
+      <location filename="../../ui/screens/dashboard.py" line="426" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="388" />
+      <location filename="../../ui/screens/dashboard.py" line="426" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="409" />
+      <location filename="../../ui/screens/dashboard.py" line="447" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="414" />
+      <location filename="../../ui/screens/dashboard.py" line="452" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="458" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="458" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="426" />
+      <location filename="../../ui/screens/dashboard.py" line="464" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="427" />
+      <location filename="../../ui/screens/dashboard.py" line="465" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="449" />
+      <location filename="../../ui/screens/dashboard.py" line="487" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="451" />
+      <location filename="../../ui/screens/dashboard.py" line="489" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="451" />
+      <location filename="../../ui/screens/dashboard.py" line="489" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -669,183 +585,336 @@
     </message>
   </context>
   <context>
+    <name>FieldEditor</name>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="100" />
+      <source>Now</source>
+      <extracomment>the one translation context of this module's strings. pyside6-lupdate only extracts literal ``QCoreApplication.translate("FieldEditor", "...")`` calls (a helper ``tr(text)`` outside a class is extracted under an empty context that never matches at run time), so every string below is written that way, and words chosen at run time are marked with ``QT_TRANSLATE_NOOP``.</extracomment>
+      <translation>Now</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="104" />
+      <source>{field}: set to now</source>
+      <translation>{field}: set to now</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="122" />
+      <source>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</source>
+      <translation>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="142" />
+      <source>Time</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="143" />
+      <source>Action</source>
+      <translation>Action</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="144" />
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="145" />
+      <source>Outside the stated reason</source>
+      <translation>Outside the stated reason</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="146" />
+      <source>Justification</source>
+      <translation>Justification</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="147" />
+      <location filename="../../ui/screens/fields.py" line="410" />
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="148" />
+      <location filename="../../ui/screens/fields.py" line="416" />
+      <source>Role</source>
+      <translation>Role</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="149" />
+      <source>Capacity</source>
+      <translation>Capacity</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="169" />
+      <source>Add row</source>
+      <translation>Add row</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="173" />
+      <source>{field}: add a row</source>
+      <translation>{field}: add a row</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="200" />
+      <source>— {what} —</source>
+      <translation>— {what} —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="217" />
+      <source>Remove</source>
+      <translation>Remove</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="220" />
+      <source>{field}: remove row {n}</source>
+      <translation>{field}: remove row {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="295" />
+      <source> (if it applies)</source>
+      <translation> (if it applies)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="315" />
+      <source>Problem with {field}</source>
+      <translation>Problem with {field}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="368" />
+      <source>Yes</source>
+      <translation>Yes</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="369" />
+      <source>No</source>
+      <translation>No</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="379" />
+      <location filename="../../ui/screens/fields.py" line="387" />
+      <source>— choose —</source>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="411" />
+      <source>{field}: name</source>
+      <translation>{field}: name</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="417" />
+      <source>{field}: role</source>
+      <translation>{field}: role</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="436" />
+      <source>Scan it — or type it</source>
+      <translation>Scan it — or type it</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="442" />
+      <source>One per line</source>
+      <translation>One per line</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="443" />
+      <source>Scan each bag; one serial per line</source>
+      <translation>Scan each bag; one serial per line</translation>
+    </message>
+  </context>
+  <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="217" />
+      <location filename="../../ui/screens/flow.py" line="227" />
       <source>Back to the dashboard</source>
-      <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session).</extracomment>
+      <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="217" />
+      <location filename="../../ui/screens/flow.py" line="227" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="252" />
+      <location filename="../../ui/screens/flow.py" line="262" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="256" />
+      <location filename="../../ui/screens/flow.py" line="266" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="256" />
+      <location filename="../../ui/screens/flow.py" line="266" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="259" />
+      <location filename="../../ui/screens/flow.py" line="269" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="280" />
+      <location filename="../../ui/screens/flow.py" line="290" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="361" />
+      <location filename="../../ui/screens/flow.py" line="414" />
       <source>Done — {title}</source>
+      <extracomment>how long one event-loop turn may spend building a step's field editors</extracomment>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="366" />
+      <location filename="../../ui/screens/flow.py" line="419" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="372" />
+      <location filename="../../ui/screens/flow.py" line="425" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="387" />
+      <location filename="../../ui/screens/flow.py" line="440" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="431" />
+      <location filename="../../ui/screens/flow.py" line="484" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="434" />
+      <location filename="../../ui/screens/flow.py" line="487" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="461" />
+      <location filename="../../ui/screens/flow.py" line="515" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="491" />
+      <location filename="../../ui/screens/flow.py" line="547" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="498" />
-      <source>nothing new</source>
-      <translation>nothing new</translation>
+      <location filename="../../ui/screens/flow.py" line="560" />
+      <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
+      <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="500" />
+      <location filename="../../ui/screens/flow.py" line="566" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="534" />
+      <location filename="../../ui/screens/flow.py" line="569" />
+      <source>Answer taken — nothing is recorded until the step below.</source>
+      <translation>Answer taken — nothing is recorded until the step below.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/flow.py" line="604" />
       <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
       <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="540" />
+      <location filename="../../ui/screens/flow.py" line="610" />
       <source>✓ {role} — {name} approved</source>
       <translation>✓ {role} — {name} approved</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="544" />
+      <location filename="../../ui/screens/flow.py" line="614" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="571" />
+      <location filename="../../ui/screens/flow.py" line="641" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="577" />
+      <location filename="../../ui/screens/flow.py" line="647" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="586" />
+      <location filename="../../ui/screens/flow.py" line="656" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="595" />
+      <location filename="../../ui/screens/flow.py" line="665" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="605" />
+      <location filename="../../ui/screens/flow.py" line="675" />
       <source>Printer: {state}</source>
       <translation>Printer: {state}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="609" />
+      <location filename="../../ui/screens/flow.py" line="679" />
+      <source>The printer needs attention (below). This step waits until it has printed.</source>
+      <translation>The printer needs attention (below). This step waits until it has printed.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/flow.py" line="683" />
       <source>Printing failed: {why}</source>
       <translation>Printing failed: {why}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="617" />
+      <location filename="../../ui/screens/flow.py" line="691" />
       <source>Printed: {title}. Take it from the printer.</source>
       <translation>Printed: {title}. Take it from the printer.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/flow.py" line="717" />
+      <source>It was not added to the list.</source>
+      <translation>It was not added to the list.</translation>
     </message>
   </context>
   <context>
     <name>JournalScreen</name>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="33" />
+      <location filename="../../ui/screens/journal_browser.py" line="41" />
       <source>Journal (read-only)</source>
       <translation>Journal (read-only)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="34" />
+      <location filename="../../ui/screens/journal_browser.py" line="42" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="34" />
+      <location filename="../../ui/screens/journal_browser.py" line="42" />
       <source>Leave the journal</source>
       <translation>Leave the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="40" />
+      <location filename="../../ui/screens/journal_browser.py" line="48" />
       <source>Search: kind, incident, serial, name…</source>
       <translation>Search: kind, incident, serial, name…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="41" />
+      <location filename="../../ui/screens/journal_browser.py" line="49" />
       <source>Search the journal</source>
       <translation>Search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="47" />
+      <location filename="../../ui/screens/journal_browser.py" line="55" />
       <source>Journal entries</source>
       <translation>Journal entries</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="63" />
+      <location filename="../../ui/screens/journal_browser.py" line="73" />
       <source>Reading the journal…</source>
       <translation>Reading the journal…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="73" />
+      <location filename="../../ui/screens/journal_browser.py" line="83" />
       <source>{n} entries</source>
       <translation>{n} entries</translation>
     </message>
@@ -853,97 +922,317 @@
   <context>
     <name>KeyPanel</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="122" />
+      <location filename="../../ui/screens/flow.py" line="128" />
       <source>Approvals so far</source>
       <translation>Approvals so far</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="127" />
+      <location filename="../../ui/screens/flow.py" line="133" />
       <source>What the key needs now</source>
       <translation>What the key needs now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="132" />
-      <location filename="../../ui/screens/flow.py" line="133" />
+      <location filename="../../ui/screens/flow.py" line="138" />
+      <location filename="../../ui/screens/flow.py" line="139" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="136" />
+      <location filename="../../ui/screens/flow.py" line="142" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="136" />
+      <location filename="../../ui/screens/flow.py" line="142" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="140" />
+      <location filename="../../ui/screens/flow.py" line="146" />
       <source>Try again</source>
       <translation>Try again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="140" />
+      <location filename="../../ui/screens/flow.py" line="146" />
       <source>Try the key again</source>
       <translation>Try the key again</translation>
     </message>
   </context>
   <context>
+    <name>KindNames</name>
+    <message>
+      <location filename="../../ui/kind_names.py" line="31" />
+      <source>the creation of the journal</source>
+      <translation>the creation of the journal</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="32" />
+      <source>the policy change</source>
+      <translation>the policy change</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="34" />
+      <source>the enrolment of a person's security key</source>
+      <translation>the enrolment of a person's security key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="36" />
+      <source>the revocation of a person</source>
+      <translation>the revocation of a person</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="38" />
+      <source>the registration of a break-glass account</source>
+      <translation>the registration of a break-glass account</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="41" />
+      <source>the bags received from the supplier</source>
+      <translation>the bags received from the supplier</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="43" />
+      <source>the envelope sealed into the safe</source>
+      <translation>the envelope sealed into the safe</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="44" />
+      <source>the envelope check-out</source>
+      <translation>the envelope check-out</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="45" />
+      <source>the envelope inspection</source>
+      <translation>the envelope inspection</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="46" />
+      <source>the opening of the envelope</source>
+      <translation>the opening of the envelope</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="47" />
+      <source>the envelope returned to the safe</source>
+      <translation>the envelope returned to the safe</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="48" />
+      <source>the destruction of the envelope</source>
+      <translation>the destruction of the envelope</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="49" />
+      <source>the credential reset</source>
+      <translation>the credential reset</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="50" />
+      <source>the emergency declaration</source>
+      <translation>the emergency declaration</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="52" />
+      <source>the attempt to contact the approver</source>
+      <translation>the attempt to contact the approver</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="54" />
+      <source>the exception to the procedure</source>
+      <translation>the exception to the procedure</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="56" />
+      <source>the executive sign-off of the exception</source>
+      <translation>the executive sign-off of the exception</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="58" />
+      <source>the notification of the approver</source>
+      <translation>the notification of the approver</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="59" />
+      <source>the start of the access session</source>
+      <translation>the start of the access session</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="60" />
+      <source>the action taken</source>
+      <translation>the action taken</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="61" />
+      <source>the end of the access session</source>
+      <translation>the end of the access session</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="62" />
+      <source>the post-incident review</source>
+      <translation>the post-incident review</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="64" />
+      <source>the session record signed by both persons</source>
+      <translation>the session record signed by both persons</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="67" />
+      <source>the acknowledgement of the declaration</source>
+      <translation>the acknowledgement of the declaration</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="69" />
+      <source>the credential sheet printed</source>
+      <translation>the credential sheet printed</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="70" />
+      <source>the credential sheet confirmed</source>
+      <translation>the credential sheet confirmed</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="71" />
+      <source>the login problem</source>
+      <translation>the login problem</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="73" />
+      <source>the discrepancy with the audit log</source>
+      <translation>the discrepancy with the audit log</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="75" />
+      <source>the failed credential reset</source>
+      <translation>the failed credential reset</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="76" />
+      <source>the escalation of the review</source>
+      <translation>the escalation of the review</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="78" />
+      <source>the verification after the reset</source>
+      <translation>the verification after the reset</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="80" />
+      <source>the approval of the audit export</source>
+      <translation>the approval of the audit export</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="81" />
+      <source>the audit export written</source>
+      <translation>the audit export written</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="82" />
+      <source>the failed audit export</source>
+      <translation>the failed audit export</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="83" />
+      <source>the alert</source>
+      <translation>the alert</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="84" />
+      <source>the acknowledgement of an alert</source>
+      <translation>the acknowledgement of an alert</translation>
+    </message>
+  </context>
+  <context>
+    <name>LockNote</name>
+    <message>
+      <location filename="../../ui/resume.py" line="74" />
+      <source>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</source>
+      <translation>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="82" />
+      <source>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</source>
+      <translation>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="92" />
+      <source>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</source>
+      <translation>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="101" />
+      <source>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</source>
+      <translation>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="63" />
+      <location filename="../../ui/main_window.py" line="111" />
       <source>Sealroom — {kiosk}</source>
+      <extracomment>Modules the unlock screen does not need, imported after its first paint on the preloader's thread (Qt-free). The remaining screens' modules: they define Qt classes but create no Qt object when imported, so the preloader's thread may import them too (after HEAVY).</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
   </context>
   <context>
     <name>PrintPanel</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="167" />
+      <location filename="../../ui/screens/flow.py" line="173" />
       <source>Printer status</source>
       <translation>Printer status</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="171" />
+      <location filename="../../ui/screens/flow.py" line="177" />
       <source>Print again</source>
       <translation>Print again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="171" />
+      <location filename="../../ui/screens/flow.py" line="177" />
       <source>Print the document again</source>
       <translation>Print the document again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="173" />
+      <location filename="../../ui/screens/flow.py" line="179" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="173" />
+      <location filename="../../ui/screens/flow.py" line="179" />
       <source>Stop printing</source>
       <translation>Stop printing</translation>
     </message>
   </context>
   <context>
+    <name>QtPaper</name>
+    <message>
+      <location filename="../../ui/procedure_devices.py" line="137" />
+      <source>Preparing {title}…</source>
+      <translation>Preparing {title}…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/procedure_devices.py" line="159" />
+      <source>Last printer state: {state}</source>
+      <translation>Last printer state: {state}</translation>
+    </message>
+  </context>
+  <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="83" />
+      <location filename="../../ui/screens/flow.py" line="89" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="87" />
+      <location filename="../../ui/screens/flow.py" line="93" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="100" />
+      <location filename="../../ui/screens/flow.py" line="106" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="103" />
+      <location filename="../../ui/screens/flow.py" line="109" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>
@@ -951,57 +1240,57 @@
   <context>
     <name>TroubleshootingScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="571" />
+      <location filename="../../ui/screens/others.py" line="579" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="572" />
+      <location filename="../../ui/screens/others.py" line="580" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="572" />
+      <location filename="../../ui/screens/others.py" line="580" />
       <source>Leave troubleshooting</source>
       <translation>Leave troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="577" />
+      <location filename="../../ui/screens/others.py" line="585" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="578" />
+      <location filename="../../ui/screens/others.py" line="586" />
       <source>Continue: Check out and open the envelope</source>
       <translation>Continue: Check out and open the envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="579" />
+      <location filename="../../ui/screens/others.py" line="587" />
       <source>Continue: Access session log</source>
       <translation>Continue: Access session log</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="580" />
+      <location filename="../../ui/screens/others.py" line="588" />
       <source>Continue: Documentation and signing</source>
       <translation>Continue: Documentation and signing</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="581" />
+      <location filename="../../ui/screens/others.py" line="589" />
       <source>Continue: Credential reset</source>
       <translation>Continue: Credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="582" />
+      <location filename="../../ui/screens/others.py" line="590" />
       <source>Continue: Post-incident review</source>
       <translation>Continue: Post-incident review</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="583" />
+      <location filename="../../ui/screens/others.py" line="591" />
       <source>Continue: Notify the approver</source>
       <translation>Continue: Notify the approver</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="584" />
+      <location filename="../../ui/screens/others.py" line="592" />
       <source>Continue: Executive sign-off</source>
       <translation>Continue: Executive sign-off</translation>
     </message>
@@ -1009,111 +1298,111 @@
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="42" />
+      <location filename="../../ui/screens/unlock.py" line="53" />
       <source>Sealroom is locked</source>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="46" />
+      <location filename="../../ui/screens/unlock.py" line="57" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="53" />
-      <location filename="../../ui/screens/unlock.py" line="54" />
+      <location filename="../../ui/screens/unlock.py" line="64" />
+      <location filename="../../ui/screens/unlock.py" line="65" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="73" />
-      <location filename="../../ui/screens/unlock.py" line="74" />
+      <location filename="../../ui/screens/unlock.py" line="84" />
+      <location filename="../../ui/screens/unlock.py" line="85" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="78" />
+      <location filename="../../ui/screens/unlock.py" line="89" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="78" />
+      <location filename="../../ui/screens/unlock.py" line="89" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="83" />
+      <location filename="../../ui/screens/unlock.py" line="94" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="83" />
+      <location filename="../../ui/screens/unlock.py" line="94" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="94" />
-      <location filename="../../ui/screens/unlock.py" line="96" />
+      <location filename="../../ui/screens/unlock.py" line="105" />
+      <location filename="../../ui/screens/unlock.py" line="107" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="104" />
-      <location filename="../../ui/screens/unlock.py" line="105" />
+      <location filename="../../ui/screens/unlock.py" line="115" />
+      <location filename="../../ui/screens/unlock.py" line="116" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="110" />
+      <location filename="../../ui/screens/unlock.py" line="121" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="110" />
+      <location filename="../../ui/screens/unlock.py" line="121" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="120" />
+      <location filename="../../ui/screens/unlock.py" line="131" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="142" />
+      <location filename="../../ui/screens/unlock.py" line="159" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="165" />
+      <location filename="../../ui/screens/unlock.py" line="184" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="168" />
+      <location filename="../../ui/screens/unlock.py" line="187" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="176" />
+      <location filename="../../ui/screens/unlock.py" line="195" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="190" />
+      <location filename="../../ui/screens/unlock.py" line="209" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="192" />
+      <location filename="../../ui/screens/unlock.py" line="211" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="214" />
+      <location filename="../../ui/screens/unlock.py" line="233" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="217" />
+      <location filename="../../ui/screens/unlock.py" line="236" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
     </message>

@@ -67,7 +67,7 @@ def make_window(qtbot: QtBot, root: Path, **kw: Any) -> tuple[MainWindow, FakeCl
     keys.auto_plug = kw.pop("auto_plug", True)
     scan_clock = ScanClock()
     ctx = AppContext(
-        load_policy(),
+        kw.pop("policy", None) or load_policy(),
         root / "data",
         clock,
         ThreadRunner(),
@@ -499,3 +499,55 @@ def choose(combo: QComboBox, data: Any) -> None:
     if index < 0:
         raise AssertionError(f"{data!r} is not offered")
     combo.setCurrentIndex(index)
+
+
+# ---------------------------------------------------------------- added for more paths
+def kinds(w: MainWindow, kind: str) -> list[Any]:
+    """Every journal entry of ``kind`` (the terminal must be unlocked)."""
+    journal = w.journal
+    if journal is None:
+        raise RuntimeError("the terminal is locked")
+    return [e for e in journal.entries(1) if e.kind == kind]
+
+
+def idle_lock(qtbot: QtBot, w: MainWindow, ms: int = 150) -> None:
+    """Let the real idle watch lock the terminal (its interval shortened to ``ms``)."""
+    w.idle.timer.setInterval(ms)
+    w.idle.timer.start()
+    qtbot.waitUntil(lambda: w.locked, timeout=T)
+    w.idle.timer.setInterval(w.ctx.policy.idle_lock_seconds * 1000)  # as configured again
+
+
+def tick_custodians(qtbot: QtBot, w: MainWindow, name: str, ids: list[str]) -> None:
+    """Tick the custodians ``ids`` in a ``custodians`` field, as a person clicks them."""
+    e = editor(w, name)
+    for cid in ids:
+        box = e.checks[cid]
+        if not box.isChecked():
+            qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(12, box.height() // 2))
+
+
+def press(qtbot: QtBot, button: QWidget) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def up_to_documentation(
+    qtbot: QtBot, w: MainWindow, sc: ScanClock, root: Path, clock: FakeClock
+) -> str:
+    """Declare, retrieve and log the access session; returns the opened envelope's serial."""
+    declare(qtbot, w)
+    acknowledge(qtbot, w)
+    cont(qtbot, w, "checkout")
+    opened = retrieve(qtbot, w, sc, root)
+    access_session(qtbot, w, clock)
+    return opened
+
+
+def retype(qtbot: QtBot, w: MainWindow, widget: QWidget, text: str) -> None:
+    """Select all in ``widget``, delete it and type ``text`` (a correction, as people make it)."""
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(widget, Qt.Key.Key_Backspace)
+    if text:
+        qtbot.keyClicks(widget, text)
+    w.scans.flush()

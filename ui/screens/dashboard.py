@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -46,7 +47,7 @@ class Tile(QLabel):
         self.setObjectName("tile")
         self.setWordWrap(True)
         self.setAccessibleName(title)
-        self.setMinimumSize(220, 110)
+        self.setMinimumSize(200, 110)
 
     def set_value(self, value: str, detail: str = "", alarm: bool = False) -> None:
         colour = "#b3261e" if alarm else "#0b1f33"
@@ -115,6 +116,7 @@ class DashboardScreen(QWidget):
         outer.addWidget(self.banner)
 
         scroll = QScrollArea(self)
+        self.scroll_area = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         host = QWidget()
@@ -139,6 +141,7 @@ class DashboardScreen(QWidget):
         for i, tile in enumerate(self.tiles.values()):
             grid.addWidget(tile, i // 4, i % 4)
         page.addLayout(grid)
+        self.tile_grid = grid
 
         actions = QGridLayout()
         actions.setSpacing(12)
@@ -192,6 +195,7 @@ class DashboardScreen(QWidget):
         for i, b in enumerate(buttons):
             actions.addWidget(b, i // 4, i % 4)
         page.addLayout(actions)
+        self.action_grid, self.action_buttons, self.action_columns = actions, buttons, 4
 
         cols = QHBoxLayout()
         cols.setSpacing(16)
@@ -219,6 +223,37 @@ class DashboardScreen(QWidget):
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.tick)
+
+    # ----------------------------------------------------------- layout
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_actions()
+
+    def fit_actions(self) -> None:
+        """As many action buttons per row (4, 3 or 2) as fit the width, so nothing scrolls sideways.
+
+        At 1280 px beside the demo's device panel four big buttons per row
+        are wider than the page; a fixed grid made the whole dashboard
+        scroll sideways.
+        """
+        room = (
+            self.scroll_area.width() - self.scroll_area.verticalScrollBar().sizeHint().width() - 16
+        )
+        spacing = self.action_grid.horizontalSpacing()
+        widths = [b.minimumSizeHint().width() for b in self.action_buttons]
+        columns = 2
+        for n in (4, 3):
+            need = sum(max(widths[c::n]) for c in range(n)) + spacing * (n - 1)
+            if need <= room:
+                columns = n
+                break
+        if columns == self.action_columns:
+            return
+        self.action_columns = columns
+        for b in self.action_buttons:
+            self.action_grid.removeWidget(b)
+        for i, b in enumerate(self.action_buttons):
+            self.action_grid.addWidget(b, i // columns, i % columns)
 
     # ------------------------------------------------------------- data
     def show_journal(self, journal: Journal) -> None:
@@ -256,7 +291,14 @@ class DashboardScreen(QWidget):
             self.tr("Envelopes — ")
             + ("; ".join(lines) if lines else self.tr("none registered yet"))
         )
-        self._incidents(incidents)
+        # A reviewed, reset incident is closed, but its verification (the procedure's
+        # last section) may still be due: it keeps its row and its Continue button.
+        unverified = [
+            i
+            for i in s.incidents.by_id.values()
+            if not i.open and not i.test and i.reviewed_at and i.rotated_at and not i.verified_at
+        ]
+        self._incidents(incidents + unverified)
         self._deadlines(policy)
         self._alerts()
         self._accounts()
@@ -358,8 +400,9 @@ class DashboardScreen(QWidget):
             left = due - now
             late = left.total_seconds() < 0
             label.setText(f"{text_}: {countdown(left)}")
-            label.setProperty("late", late)
-            label.setStyleSheet("color:#b3261e;font-weight:700" if late else "")
+            if bool(label.property("late")) != late:  # a new style sheet re-polishes: on change
+                label.setProperty("late", late)
+                label.setStyleSheet("color:#b3261e;font-weight:700" if late else "")
             label.setAccessibleName(label.text())
 
     def _alerts(self) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -41,8 +41,17 @@ from kiosk.state import State
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
+#: the one translation context of this module's strings. pyside6-lupdate only
+#: extracts literal ``QCoreApplication.translate("FieldEditor", "...")`` calls
+#: (a helper ``tr(text)`` outside a class is extracted under an empty context
+#: that never matches at run time), so every string below is written that way,
+#: and words chosen at run time are marked with ``QT_TRANSLATE_NOOP``.
+CONTEXT = "FieldEditor"
+
+
 def tr(text: str) -> str:
-    return QCoreApplication.translate("FieldEditor", text)
+    """Translate ``text`` already extracted under :data:`CONTEXT` (run-time choices only)."""
+    return QCoreApplication.translate(CONTEXT, text)
 
 
 def parse_local(raw: str, timezone: str) -> Any:
@@ -88,10 +97,12 @@ class TimeInput(QWidget):
         )
         self.edit.setAccessibleName(label)
         h.addWidget(self.edit, 1)
-        self.now_button = QPushButton(tr("Now"), self)
+        self.now_button = QPushButton(QCoreApplication.translate("FieldEditor", "Now"), self)
         self.now_button.setObjectName("option")
         self.now_button.setMinimumHeight(52)
-        self.now_button.setAccessibleName(tr("{field}: set to now").format(field=label))
+        self.now_button.setAccessibleName(
+            QCoreApplication.translate("FieldEditor", "{field}: set to now").format(field=label)
+        )
         self.now_button.clicked.connect(self.set_now)
         h.addWidget(self.now_button)
         if empty:
@@ -108,9 +119,9 @@ class TimeInput(QWidget):
 
     def _hint(self) -> None:
         self.edit.setPlaceholderText(
-            tr("Now ({time}) if left empty — or type YYYY-MM-DD HH:MM").format(
-                time=self.local_now()
-            )
+            QCoreApplication.translate(
+                "FieldEditor", "Now ({time}) if left empty — or type YYYY-MM-DD HH:MM"
+            ).format(time=self.local_now())
         )
 
     def set_now(self) -> None:
@@ -128,14 +139,14 @@ class RowsInput(QWidget):
     """
 
     WORDS: ClassVar[dict[str, str]] = {
-        "at": "Time",
-        "action": "Action",
-        "outcome": "Outcome",
-        "outside_reason": "Outside the stated reason",
-        "justification": "Justification",
-        "name": "Name",
-        "role": "Role",
-        "capacity": "Capacity",
+        "at": str(QT_TRANSLATE_NOOP("FieldEditor", "Time")),
+        "action": str(QT_TRANSLATE_NOOP("FieldEditor", "Action")),
+        "outcome": str(QT_TRANSLATE_NOOP("FieldEditor", "Outcome")),
+        "outside_reason": str(QT_TRANSLATE_NOOP("FieldEditor", "Outside the stated reason")),
+        "justification": str(QT_TRANSLATE_NOOP("FieldEditor", "Justification")),
+        "name": str(QT_TRANSLATE_NOOP("FieldEditor", "Name")),
+        "role": str(QT_TRANSLATE_NOOP("FieldEditor", "Role")),
+        "capacity": str(QT_TRANSLATE_NOOP("FieldEditor", "Capacity")),
     }
 
     def __init__(
@@ -155,10 +166,12 @@ class RowsInput(QWidget):
         self.rows: list[dict[str, QWidget]] = []
         self._lines: list[QWidget] = []
         self.removers: list[QPushButton] = []  # each row's Remove button, in row order
-        self.add_button = QPushButton(tr("Add row"), self)
+        self.add_button = QPushButton(QCoreApplication.translate("FieldEditor", "Add row"), self)
         self.add_button.setObjectName("option")
         self.add_button.setMinimumHeight(52)
-        self.add_button.setAccessibleName(tr("{field}: add a row").format(field=label))
+        self.add_button.setAccessibleName(
+            QCoreApplication.translate("FieldEditor", "{field}: add a row").format(field=label)
+        )
         self.add_button.clicked.connect(self.add_row)
         self.v.addWidget(self.add_button)
         self.add_row()
@@ -183,7 +196,12 @@ class RowsInput(QWidget):
             elif col in self.choices:
                 combo = QComboBox(line)
                 combo.setMinimumHeight(52)
-                combo.addItem(tr("— {what} —").format(what=self.word(col)), None)
+                combo.addItem(
+                    QCoreApplication.translate("FieldEditor", "— {what} —").format(
+                        what=self.word(col)
+                    ),
+                    None,
+                )
                 for o in self.choices[col]:
                     combo.addItem(o, o)
                 combo.setAccessibleName(name)
@@ -196,9 +214,13 @@ class RowsInput(QWidget):
                 cell = edit
             h.addWidget(cell, 2 if col in ("action", "outcome", "justification") else 1)
             cells[col] = cell
-        remove = QPushButton(tr("Remove"), line)
+        remove = QPushButton(QCoreApplication.translate("FieldEditor", "Remove"), line)
         remove.setMinimumHeight(52)
-        remove.setAccessibleName(tr("{field}: remove row {n}").format(field=self.label, n=n))
+        remove.setAccessibleName(
+            QCoreApplication.translate("FieldEditor", "{field}: remove row {n}").format(
+                field=self.label, n=n
+            )
+        )
         remove.clicked.connect(lambda _=False, w=line: self.remove_row(w))
         h.addWidget(remove)
         self.v.insertWidget(self.v.count() - 1, line)
@@ -269,12 +291,16 @@ class FieldEditor(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 6, 0, 6)
         box.setSpacing(6)
-        label_text = spec.label + ("" if spec.required else tr(" (if it applies)"))
+        label_text = spec.label + (
+            "" if spec.required else QCoreApplication.translate("FieldEditor", " (if it applies)")
+        )
         self.label = QLabel(label_text, self)
         self.label.setObjectName("fieldLabel")
         self.label.setWordWrap(True)
         if self.kind != "confirm":
             box.addWidget(self.label)
+        else:  # the tick box carries the words; a stray label would paint over it
+            self.label.hide()
         self.input: QWidget = self._build(state)
         box.addWidget(self.input)
         if spec.help:
@@ -285,7 +311,11 @@ class FieldEditor(QWidget):
         self.error = QLabel("", self)
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
-        self.error.setAccessibleName(tr("Problem with {field}").format(field=spec.label))
+        self.error.setAccessibleName(
+            QCoreApplication.translate("FieldEditor", "Problem with {field}").format(
+                field=spec.label
+            )
+        )
         self.error.hide()
         box.addWidget(self.error)
 
@@ -333,7 +363,12 @@ class FieldEditor(QWidget):
             self.check.setMinimumHeight(48)
             return self.check
         if k == "yesno":
-            return self._buttons(((tr("Yes"), True), (tr("No"), False)))
+            return self._buttons(
+                (
+                    (QCoreApplication.translate("FieldEditor", "Yes"), True),
+                    (QCoreApplication.translate("FieldEditor", "No"), False),
+                )
+            )
         if k == "choice":
             opts = field_options(self.spec)
             if len(opts) <= 4:
@@ -341,7 +376,7 @@ class FieldEditor(QWidget):
             self.combo = QComboBox(self)
             self.combo.setMinimumHeight(52)
             self.combo.setAccessibleName(self.spec.label)
-            self.combo.addItem(tr("— choose —"), None)
+            self.combo.addItem(QCoreApplication.translate("FieldEditor", "— choose —"), None)
             for o in opts:
                 self.combo.addItem(o, o)
             return self.combo
@@ -349,7 +384,7 @@ class FieldEditor(QWidget):
             self.combo = QComboBox(self)
             self.combo.setMinimumHeight(52)
             self.combo.setAccessibleName(self.spec.label)
-            self.combo.addItem(tr("— choose —"), None)
+            self.combo.addItem(QCoreApplication.translate("FieldEditor", "— choose —"), None)
             for c in sorted(state.custodians.values(), key=lambda c: c.name):
                 if not c.revoked:
                     self.combo.addItem(f"{c.name} — {c.role}", c.id)
@@ -371,8 +406,18 @@ class FieldEditor(QWidget):
             box = QWidget(self)
             h = QHBoxLayout(box)
             h.setContentsMargins(0, 0, 0, 0)
-            self.name_edit = self._line(tr("Name"), f"{self.spec.label}: {tr('name')}")
-            self.role_edit = self._line(tr("Role"), f"{self.spec.label}: {tr('role')}")
+            self.name_edit = self._line(
+                QCoreApplication.translate("FieldEditor", "Name"),
+                QCoreApplication.translate("FieldEditor", "{field}: name").format(
+                    field=self.spec.label
+                ),
+            )
+            self.role_edit = self._line(
+                QCoreApplication.translate("FieldEditor", "Role"),
+                QCoreApplication.translate("FieldEditor", "{field}: role").format(
+                    field=self.spec.label
+                ),
+            )
             h.addWidget(self.name_edit, 1)
             h.addWidget(self.role_edit, 1)
             return box
@@ -387,13 +432,17 @@ class FieldEditor(QWidget):
             )
             return self.table
         if k == "scan":
-            self.edit = self._line(tr("Scan it — or type it"))
+            self.edit = self._line(
+                QCoreApplication.translate("FieldEditor", "Scan it — or type it")
+            )
             self.edit.setObjectName("scanField")
             return self.edit
         if k in ("longtext", "lines", "scanlist"):
             placeholder = {
-                "lines": tr("One per line"),
-                "scanlist": tr("Scan each bag; one serial per line"),
+                "lines": QCoreApplication.translate("FieldEditor", "One per line"),
+                "scanlist": QCoreApplication.translate(
+                    "FieldEditor", "Scan each bag; one serial per line"
+                ),
             }.get(k, "")
             self.box = self._text_box(placeholder)
             return self.box

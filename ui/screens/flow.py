@@ -17,13 +17,18 @@ Invariants:
 * the step bar names every step of the flow with the current one marked,
   the time since the flow began and the next deadline counting down;
 * a scan (``ScanFilter.scanned``) fills the step's scan field without
-  clicking it; a serial that fails its pattern or check digit says so at once.
+  clicking it; a serial that fails its pattern or check digit says so at once;
+* a step's field editors are built in slices of :attr:`FlowScreen.BUILD_SLICE_S`
+  across event-loop turns (no long stall on a big step); whatever reads or
+  fills them (a scan, submit, a refusal) first builds the rest
+  (:meth:`FlowScreen.finish_editors`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +50,7 @@ from kiosk.messages import render
 from kiosk.procedures import FORM, Flow, Result
 from kiosk.scan import validate_serial
 from ui.context import AppContext
+from ui.kind_names import recorded_phrase
 from ui.screens.fields import FieldEditor
 from ui.session import Session, next_step
 from ui.widgets import Banner, big_button, body, heading
@@ -195,6 +201,8 @@ class FlowScreen(QWidget):
         self.session: Session | None = None
         self.flow: Flow | None = None
         self.editors: dict[str, FieldEditor] = {}
+        self._unbuilt: list[Any] = []  # fields of the step whose editors are still to build
+        self._slice_queued = False
         self._handle: Handle | None = None
         self.started_at: dt.datetime | None = None
         self.next_due: tuple[str, dt.datetime] | None = None
@@ -205,6 +213,8 @@ class FlowScreen(QWidget):
         #: dashboard's Continue resumes that same flow at its current step. Kept
         #: until the terminal locks (the flow belongs to the unlocked session).
         self.paused: dict[str, Flow] = {}
+        #: what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock
+        self.lock_note: str | None = None
         self.setObjectName("flowScreen")
 
         outer = QVBoxLayout(self)
@@ -288,6 +298,13 @@ class FlowScreen(QWidget):
         paper.printed.connect(self._printed)
 
     def detach(self) -> None:
+        """The terminal locks: drop the flow, saying what unrecorded was lost (ui.resume)."""
+        from ui.resume import lock_note
+
+        typed = [e.spec.label for e in self.editors.values() if self.flow and not e.is_empty()]
+        self.lock_note = lock_note(
+            self.flow, typed, busy=self.busy, paused=list(self.paused.values())
+        )
         self.cancel()
         self.session = None
         self.flow = None
@@ -336,23 +353,59 @@ class FlowScreen(QWidget):
         self.step_title.setAccessibleName(step.title)
         self.step_help.setText(step.help)
         self.step_help.setVisible(bool(step.help))
-        state = flow.ctx.journal.state
-        for spec in step.fields:
-            editor = FieldEditor(
-                spec, state, self.app.policy.timezone, self.form_host, now=self._now
-            )
-            self.form.addWidget(editor)
-            editor.show()  # now, not at the next event-loop turn: a scan may come at once
-            self.editors[spec.name] = editor
         self.form.addStretch(1)
+        self._unbuilt = list(step.fields)
         self.submit_button.show()
         self.continue_button.hide()
         self._set_busy(False)
-        first = next(iter(self.editors.values()), None)
-        if first is not None:
-            first.focus_target().setFocus()
-        else:
+        self._build_editors(self.BUILD_SLICE_S)
+        if not self.editors:
             self.submit_button.setFocus()
+
+    #: how long one event-loop turn may spend building a step's field editors
+    BUILD_SLICE_S = 0.012
+
+    def _build_editors(self, budget: float | None) -> None:
+        """Build the step's field editors for about ``budget`` seconds (all if ``None``).
+
+        Why in slices: a big step has a dozen editors and each costs a few
+        milliseconds (widgets, style-sheet polish), so building them all at
+        once froze the event loop for 90-160 ms. The step bar, title and the
+        first editor (with focus) appear at once; the rest follow one slice
+        per event-loop turn. Anything that reads or fills the editors (a
+        scan, submit, a refusal) calls :meth:`finish_editors` first.
+        """
+        flow = self.flow
+        if flow is None or flow.done:
+            self._unbuilt = []
+            return
+        started = time.perf_counter()
+        state = flow.ctx.journal.state
+        while self._unbuilt:
+            spec = self._unbuilt.pop(0)
+            editor = FieldEditor(
+                spec, state, self.app.policy.timezone, self.form_host, now=self._now
+            )
+            self.form.insertWidget(self.form.count() - 1, editor)  # before the stretch
+            editor.show()
+            editor.input.setEnabled(not self.busy)
+            self.editors[spec.name] = editor
+            if len(self.editors) == 1:
+                editor.focus_target().setFocus()
+            if budget is not None and time.perf_counter() - started > budget:
+                break
+        if self._unbuilt and not self._slice_queued:
+            self._slice_queued = True
+            QTimer.singleShot(0, self, self._next_slice)
+
+    def _next_slice(self) -> None:
+        self._slice_queued = False
+        self._build_editors(self.BUILD_SLICE_S)
+
+    def finish_editors(self) -> None:
+        """Build the rest of the current step's editors now (a scan or submit needs them)."""
+        if self._unbuilt:
+            self._build_editors(None)
 
     def _show_done(self) -> None:
         flow = self.flow
@@ -449,6 +502,7 @@ class FlowScreen(QWidget):
             e.input.setEnabled(not busy)
 
     def values(self) -> dict[str, Any]:
+        self.finish_editors()
         return {n: v for n, e in self.editors.items() if (v := e.value()) is not None}
 
     def submit(self) -> None:
@@ -459,6 +513,7 @@ class FlowScreen(QWidget):
         for e in self.editors.values():
             e.set_error(None)
         self.banner.show_message(self.tr("Recording…"))
+        self._titles_before = len(session.paper.titles)  # to name what this step printed
         self._set_busy(True)
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Result:
@@ -475,6 +530,7 @@ class FlowScreen(QWidget):
             return
         self.last_result = result
         if not result.ok:
+            self.finish_editors()  # a refusal may name any field of the step
             self.keys.reset()
             self.printing.reset()
             for name, message in result.errors.items():
@@ -495,9 +551,23 @@ class FlowScreen(QWidget):
                 bad.focus_target().setFocus()
                 self.scroller.ensureWidgetVisible(bad)
             return
-        kinds = ", ".join(e.kind for e in result.entries) or self.tr("nothing new")
+        kinds = recorded_phrase(e.kind for e in result.entries)  # plain words, not kind names
         self.render_step()
-        self.banner.show_message(self.tr("Recorded: {kinds}").format(kinds=kinds), "ok")
+        titles = self.session.paper.titles if self.session is not None else []
+        printed = titles[getattr(self, "_titles_before", len(titles)) :]
+        if kinds and printed:  # the print panel is reset with the step: keep the news here
+            self.banner.show_message(
+                self.tr("Recorded: {kinds}. Printed: {titles} — take it from the printer.").format(
+                    kinds=kinds, titles=", ".join(printed)
+                ),
+                "ok",
+            )
+        elif kinds:
+            self.banner.show_message(self.tr("Recorded: {kinds}").format(kinds=kinds), "ok")
+        else:  # a step that only prepares the next one: say so, not "Recorded: nothing"
+            self.banner.show_message(
+                self.tr("Answer taken — nothing is recorded until the step below."), "info"
+            )
 
     def _failed(self, error: SealroomError) -> None:
         self._set_busy(False)
@@ -605,6 +675,10 @@ class FlowScreen(QWidget):
         self.printing.status.setText(self.tr("Printer: {state}").format(state=message))
 
     def _print_failed(self, message: str) -> None:
+        self.banner.show_message(
+            self.tr("The printer needs attention (below). This step waits until it has printed."),
+            "error",
+        )
         self.printing.show()
         self.printing.status.setText(self.tr("Printing failed: {why}").format(why=message))
         self.printing.retry.show()
@@ -628,11 +702,21 @@ class FlowScreen(QWidget):
         """A scan fills the step's scan field (first empty one), whatever has focus."""
         if self.flow is None or self.flow.done or self.busy:
             return
+        self.finish_editors()  # the scan field may be one not yet built
         targets = [e for e in self.editors.values() if e.kind in ("scan", "scanlist")]
         if not targets:
             self.banner.show_message(render("ui.no_scan_here", {}), "error")
             return
         editor = next((e for e in targets if e.is_empty() or e.kind == "scanlist"), targets[0])
+        if editor.kind == "scanlist" and "serial" in editor.spec.name:
+            # a misread serial is kept out of a list (scanning again must fix it)
+            try:
+                validate_serial(text, self.app.policy)
+            except SealroomError as exc:
+                editor.set_error(
+                    exc.user_message() + " " + self.tr("It was not added to the list.")
+                )
+                return
         editor.set_value(text)
         editor.set_error(None)
         self.banner.clear_message()

@@ -1,8 +1,14 @@
 """A read-only journal browser with search.
 
 Entries are read in a worker (a long journal is many rows) and shown as one
-line each: sequence number, time, kind and a short summary of the data. The
-search box filters on kind and data text. Nothing here can write.
+line each: sequence number, time, what was recorded in plain words
+(:mod:`ui.kind_names`) with the journal's kind name beside it in brackets,
+and a short summary of the data. The search box filters on all of it, so an
+auditor can still search by kind (``envelope.opened``) and an operator by
+words ("opening"). Nothing here can write.
+
+The plain words are translated here, in the GUI thread, before the worker
+starts: the worker only looks them up.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from kiosk.errors import SealroomError
+from kiosk.journal.schema import KINDS
 from ui.context import AppContext
+from ui.kind_names import kind_phrase
 from ui.session import Session
 from ui.widgets import Banner, big_button, heading
 
@@ -50,6 +58,7 @@ class JournalScreen(QWidget):
     def attach(self, session: Session) -> None:
         self.session = session
         journal = session.journal
+        names = {k: kind_phrase(k) for k in KINDS}
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> list[str]:
             out = []
@@ -57,7 +66,8 @@ class JournalScreen(QWidget):
                 if cancel.is_set():
                     break
                 summary = ", ".join(f"{k}={v}" for k, v in sorted(e.data.items()))[:220]
-                out.append(f"#{e.seq}  {e.ts[:19].replace('T', ' ')}  {e.kind}  {summary}")
+                what = f"{names.get(e.kind, e.kind)} [{e.kind}]"
+                out.append(f"#{e.seq}  {e.ts[:19].replace('T', ' ')}  {what}  {summary}")
             return out
 
         self.banner.show_message(self.tr("Reading the journal…"))

@@ -7,28 +7,38 @@ key conversation, Argon2id, the full chain verification — runs in a worker;
 the key asks for its PIN and touch through :class:`ui.prompts.QtPrompts`,
 answered here on the GUI thread. Secrets leave the widgets the moment they
 are submitted.
+
+Cold start: this screen is the first thing painted, so this module imports
+only Qt and the light ``kiosk`` basics (errors, messages); the journal, the
+key library and Argon2id are imported inside the workers that use them.
+``painted`` fires once, after the first paint, so the window can load the
+rest of the application behind it (:meth:`ui.main_window.MainWindow.warm_up`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.errors import CancelledError, SealroomError
-from kiosk.journal.store import Journal
 from kiosk.messages import render
-from kiosk.terminal import unlock_with_key, unlock_with_passphrase
 from ui.context import AppContext
 from ui.prompts import QtPrompts
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
 
+if TYPE_CHECKING:
+    from kiosk.journal.store import Journal
+
 
 class UnlockScreen(QWidget):
     unlocked = Signal(object)  # Journal
+    painted = Signal()  # once, after the first paint
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +46,8 @@ class UnlockScreen(QWidget):
         self.setObjectName("unlock")
         self._handle: Handle | None = None
         self._prompts: QtPrompts | None = None
+        self._painted = False
+        self._refusal: SealroomError | None = None  # see refuse()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(80, 60, 80, 60)
         outer.setSpacing(22)
@@ -126,14 +138,31 @@ class UnlockScreen(QWidget):
             outer.addWidget(demo)
         outer.addStretch(1)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
+
     # ------------------------------------------------------------ state
     @property
     def busy(self) -> bool:
         return self._handle is not None and not self._handle.finished
 
     def _set_busy(self, busy: bool) -> None:
-        self.key_button.setEnabled(not busy)
-        self.unlock_button.setEnabled(not busy)
+        usable = not busy and self._refusal is None
+        self.key_button.setEnabled(usable)
+        self.unlock_button.setEnabled(usable)
+
+    def refuse(self, error: SealroomError) -> None:
+        """The terminal must not be unlocked at all (e.g. its policy failed a check).
+
+        Both ways in are disabled for good and the reason stays on screen; the
+        fix is outside the kiosk (a corrected policy, then a restart).
+        """
+        self._refusal = error
+        self._set_busy(self.busy)
+        self.status.show_message(error.user_message(), "error")
 
     # --------------------------------------------------------- key path
     def unlock_with_key(self) -> None:
@@ -147,12 +176,14 @@ class UnlockScreen(QWidget):
         prompts.blocked.connect(self._blocked)
         prompts.notice.connect(self._notice)
         self._prompts = prompts
-        authenticator = self.ctx.keys.authenticator(prompts)
-        data_dir, clock = self.ctx.data_dir, self.ctx.clock
+        keys, data_dir, clock = self.ctx.keys, self.ctx.data_dir, self.ctx.clock
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
+            # python-fido2 and the journal load here, on the worker, never on the GUI thread
+            from kiosk.terminal import unlock_with_key
+
             prompts.cancel = cancel
-            return unlock_with_key(data_dir, authenticator, clock, cancel)
+            return unlock_with_key(data_dir, keys.authenticator(prompts), clock, cancel)
 
         self._handle = self.ctx.runner.submit(job, self._done, self._failed)
 
@@ -220,6 +251,8 @@ class UnlockScreen(QWidget):
         del phrase
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
+            from kiosk.terminal import unlock_with_passphrase
+
             secret = held.pop()
             try:
                 return unlock_with_passphrase(data_dir, secret, clock)
@@ -248,6 +281,8 @@ class UnlockScreen(QWidget):
         self.passphrase.clear()
         self.pin.clear()
         self.status.clear_message()
+        if self._refusal is not None:
+            self.status.show_message(self._refusal.user_message(), "error")
         self.recovery.hide()
         self.recovery_link.show()
         self.key_button.setFocus()

@@ -1,0 +1,365 @@
+"""More of the procedure on screen: a documentation discrepancy, a failed print, a lock mid-way.
+
+Driven as people would (clicks, typed text, scans through the real
+ScanFilter, key touches on the demo panel); the printer is the in-memory
+``SimulatedPrinter`` with scripted failures (``fail_next``), the idle lock is
+the window's real IdleWatch with a shortened interval. Each test checks what
+the screen says and what the journal holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from hardware.printing.sim import SimulatedPrinter
+from tests.ui.kiosk_driver import (
+    CHECKLIST,
+    T,
+    both,
+    cont,
+    declare,
+    editor,
+    fill,
+    idle_lock,
+    incident,
+    kinds,
+    make_window,
+    press,
+    qr_of,
+    scan,
+    submit,
+    the_state,
+    unlock,
+    up_to_documentation,
+    wait_step,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+MISSED = "Disabled the legacy MFA exclusion for svc-backup"
+
+
+def local(w, when: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+    return when.astimezone(ZoneInfo(w.ctx.policy.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def test_actions_beyond_the_log_are_reconstructed_from_the_audit_log_before_signing(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    up_to_documentation(qtbot, w, sc, root, clock)
+    clock.advance(minutes=20)
+    cont(qtbot, w, "compile")
+    f = w.flow_screen
+    fill(qtbot, w, {"exceeds": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "discrepancy")
+    # the screen says what happened and what to do, from the procedure's troubleshooting row
+    assert f.step_title.text() == "Reconstruct the actual actions from the audit log"
+    assert "audit log" in f.step_help.text() and f.step_help.isVisible()
+    assert "now: 2. Reconstruct" in f.bar.steps.accessibleDescription()
+    assert "nothing is recorded until the step below" in f.banner.text()  # not "Recorded"
+    assert kinds(w, "documentation.discrepancy") == []
+
+    # refused: no reconstructed action — the sentence is under the table, nothing recorded
+    fill(
+        qtbot,
+        w,
+        {
+            "audit_log_ref": "Entra audit log export AUD-77",
+            "description": "One change is in the audit log but not in the session log",
+            "investigation": "Compared the session log with the audit log line by line",
+        },
+    )
+    submit(qtbot, w)
+    qtbot.waitUntil(lambda: editor(w, "actions").error.isVisible(), timeout=T)
+    assert "Reconstructed actions is required" in editor(w, "actions").error.text()
+    assert f.flow is not None and f.flow.current == "discrepancy"
+    assert kinds(w, "documentation.discrepancy") == []
+
+    at = local(w, clock.now() - dt.timedelta(minutes=30))
+    fill(
+        qtbot,
+        w,
+        {
+            "actions": [
+                {
+                    "at": at,
+                    "action": MISSED,
+                    "outcome": "Exclusion removed",
+                    "outside_reason": True,
+                    "justification": "Blocked the policy revert",
+                }
+            ]
+        },
+    )
+    submit(qtbot, w)
+    wait_step(qtbot, w, "compile")  # back to the review, with the record compiled again
+    assert "Recorded: the discrepancy with the audit log, the action taken" in f.banner.text()
+    (disc,) = kinds(w, "documentation.discrepancy")
+    assert disc.data["audit_log_ref"] == "Entra audit log export AUD-77"
+    rebuilt = [e for e in kinds(w, "session.action") if e.data.get("source") == "audit-log"]
+    assert [(e.data["action"], e.data["outside_reason"], e.data["narrated"]) for e in rebuilt] == [
+        (MISSED, True, False)
+    ]
+
+    fill(qtbot, w, {"exceeds": False, "both_reviewed": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "sign")
+    record = f.flow.info["record"]  # type: ignore[union-attr]
+    assert record["discrepancies"][0]["description"].startswith("One change")
+    assert MISSED in [a["action"] for a in record["actions"]]
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    (signed,) = kinds(w, "session.signed")
+    assert signed.data["summary"]["outside_reason"] == 1
+    assert signed.data["record_hash"] == f.flow.info["record_hash"]  # type: ignore[union-attr]
+    printer = w.ctx.printer
+    assert "session record" in printer.jobs[-1].title.lower()  # type: ignore[union-attr]
+
+
+def test_a_printer_out_of_paper_shows_cups_state_waits_and_prints_on_retry(
+    qtbot: QtBot, root: Path
+) -> None:
+    printer = SimulatedPrinter(fail_next=["print.paper_out"])
+    w, _clock, _sc = make_window(qtbot, root, printer=printer)
+    unlock(qtbot, w)
+    before = len(printer.jobs)
+    declare(qtbot, w)
+    f = w.flow_screen
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)  # the invocation record is recorded, then printed
+    qtbot.waitUntil(f.printing.retry.isVisible, timeout=T)
+    status = f.printing.status.text()
+    assert "out of paper" in status and "Load paper" in status
+    assert f"Last printer state: Job {printer.queue}-{before + 1}: processing" in status
+    assert printer.jobs[-1].state == "aborted"
+    assert "printer needs attention" in f.banner.text()  # not a calm "Recording…"
+    # nothing moves while nothing is printed: same step, Record disabled, Cancel offered
+    assert f.busy and not f.submit_button.isEnabled() and f.cancel_button.isVisible()
+    assert f.flow is not None and f.flow.current == "declare"
+    qtbot.wait(200)
+    assert f.flow.current == "declare" and f.busy
+
+    press(qtbot, f.printing.retry)  # paper loaded: print again
+    wait_step(qtbot, w, "acknowledge")
+    assert [j.state for j in printer.jobs[before:]] == ["aborted", "completed"]
+    assert "Printed: Break-glass invocation record — take it from the printer" in f.banner.text()
+    assert len(kinds(w, "invocation.declared")) == 1  # recorded once, printed once
+
+
+def test_stopping_a_failed_print_leaves_the_step_to_print_again_without_recording_twice(
+    qtbot: QtBot, root: Path
+) -> None:
+    printer = SimulatedPrinter(fail_next=["print.stopped"])
+    w, _clock, _sc = make_window(qtbot, root, printer=printer)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    f = w.flow_screen
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    qtbot.waitUntil(f.printing.give_up.isVisible, timeout=T)
+    assert "stopped" in f.printing.status.text()
+    press(qtbot, f.printing.give_up)
+    qtbot.waitUntil(lambda: not f.busy, timeout=T)
+    assert f.flow is not None and f.flow.current == "declare"
+    assert "stopped" in f.banner.text()  # what happened and what to do, in the banner
+    assert f.submit_button.isEnabled()
+    # printer fixed: the same step (its answer kept) again prints the record, recorded once
+    assert editor(w, "confirm").value() is True
+    submit(qtbot, w)
+    wait_step(qtbot, w, "acknowledge")
+    assert len(kinds(w, "invocation.declared")) == 1
+    assert printer.jobs[-1].state == "completed"
+    assert "invocation record" in printer.jobs[-1].title.lower()
+
+
+def test_locked_after_opening_the_envelope_continues_at_the_sheet_and_nothing_is_lost(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    from tests.ui.kiosk_driver import acknowledge
+
+    acknowledge(qtbot, w)
+    cont(qtbot, w, "checkout")
+    iid = incident(w).id
+    sealed = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))
+    serial = sealed[0]
+    scan(qtbot, w, sc, serial)
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, "inspect")
+    fill(qtbot, w, CHECKLIST)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "open")
+    fill(qtbot, w, {"exterior_signed": True})
+    scan(qtbot, w, sc, serial)
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, "confirm_sheet")
+    scan(qtbot, w, sc, "NOT-THE-QR")  # scanned, not yet recorded
+    recorded = w.journal.head.seq  # type: ignore[union-attr]
+
+    idle_lock(qtbot, w)
+    unlock(qtbot, w)
+    d = w.dashboard
+    note = d.banner.text()
+    assert d.banner.isVisible()
+    assert "«Credential retrieval», step «Scan the sheet's QR code»" in note
+    assert "Credential sheet QR (scan)" in note and "NOT-THE-QR" not in note
+    assert "Everything recorded before the lock is kept" in note
+    assert w.journal.head.seq == recorded  # type: ignore[union-attr]
+    assert the_state(w).envelopes[serial].state == "opened"
+
+    button = d.incident_buttons[iid]
+    assert "Check out and open the envelope" in button.text()
+    press(qtbot, button)
+    # resumes at the sheet: the opened envelope is not checked out again, nothing skipped
+    wait_step(qtbot, w, "confirm_sheet")
+    f = w.flow_screen
+    assert "done: 3. Sign the exterior and open" in f.bar.steps.accessibleDescription()
+    assert editor(w, "qr").value() is None
+    scan(qtbot, w, sc, qr_of(root)[serial])
+    submit(qtbot, w)
+    wait_step(qtbot, w, None)
+    inc = incident(w)
+    assert inc.sheet_confirmed and inc.envelope_opened == serial
+    assert len(kinds(w, "envelope.checked_out")) == 1
+    assert the_state(w).envelopes[sealed[1]].state == "sealed"
+    assert "Access session log" in f.continue_button.text()
+
+
+def test_locked_with_an_envelope_out_it_goes_back_and_is_inspected_afresh(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    from tests.ui.kiosk_driver import acknowledge
+
+    acknowledge(qtbot, w)
+    cont(qtbot, w, "checkout")
+    iid = incident(w).id
+    serial = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))[0]
+    scan(qtbot, w, sc, serial)
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, "inspect")
+    fill(qtbot, w, {"seal_unbroken": True, "no_tears_or_holes": True})  # half answered
+    idle_lock(qtbot, w)
+    unlock(qtbot, w)
+    d = w.dashboard
+    assert "step «Check the envelope's integrity»" in d.banner.text()
+    assert "Seal unbroken" in d.banner.text() or "seal" in d.banner.text().lower()
+    button = d.incident_buttons[iid]
+    assert f"Return envelope {serial}" in button.text()
+    press(qtbot, button)
+    wait_step(qtbot, w, "scan")
+    scan(qtbot, w, sc, serial)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "inspect")
+    fill(qtbot, w, {**CHECKLIST, "reason": "The terminal locked during the retrieval"})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    assert the_state(w).envelopes[serial].state == "sealed"
+    assert len(kinds(w, "envelope.checked_out")) == 1 and kinds(w, "envelope.returned")
+    cont(qtbot, w, "checkout")  # a fresh retrieval starts at the check-out: no step skipped
+
+
+def test_locked_before_signing_the_review_is_asked_again_and_the_reconstruction_kept(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    up_to_documentation(qtbot, w, sc, root, clock)
+    iid = incident(w).id
+    cont(qtbot, w, "compile")
+    fill(qtbot, w, {"exceeds": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "discrepancy")
+    at = local(w, clock.now() - dt.timedelta(minutes=5))
+    fill(
+        qtbot,
+        w,
+        {
+            "audit_log_ref": "AUD-9",
+            "description": "An unlogged change",
+            "investigation": "Audit log reviewed",
+            "actions": [{"at": at, "action": MISSED, "outcome": "done"}],
+        },
+    )
+    submit(qtbot, w)
+    wait_step(qtbot, w, "compile")
+    fill(qtbot, w, {"exceeds": False, "both_reviewed": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "sign")
+    idle_lock(qtbot, w)
+    unlock(qtbot, w)
+    d = w.dashboard
+    note = d.banner.text()
+    assert "«Session documentation»" in note and "«Review the session record»" in note
+    assert "asked again" in note
+    button = d.incident_buttons[iid]
+    assert "Documentation and signing" in button.text()
+    press(qtbot, button)
+    wait_step(qtbot, w, "compile")  # not "sign": the review is not recorded, so it comes back
+    f = w.flow_screen
+    assert len(kinds(w, "documentation.discrepancy")) == 1  # the reconstruction is kept
+    fill(qtbot, w, {"exceeds": False, "both_reviewed": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "sign")
+    assert MISSED in [a["action"] for a in f.flow.info["record"]["actions"]]  # type: ignore[union-attr]
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    assert incident(w).signed_at is not None
+
+
+def test_a_plain_lock_says_nothing_was_lost(qtbot: QtBot, root: Path) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    press(qtbot, w.dashboard.lock_button)
+    qtbot.waitUntil(lambda: w.locked, timeout=T)
+    unlock(qtbot, w)
+    assert not w.dashboard.banner.isVisible()
+
+
+def test_locked_after_the_declaration_it_is_acknowledged_from_the_dashboard(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "acknowledge")  # declared and printed; not yet acknowledged
+    iid = w.flow_screen.flow.incident  # type: ignore[union-attr]
+    idle_lock(qtbot, w)
+    unlock(qtbot, w)
+    d = w.dashboard
+    assert "«Invocation declaration»" in d.banner.text()
+    assert "«Who, what and why»" in d.banner.text()  # answered, recorded only with the record
+    button = d.incident_buttons[iid]
+    assert "Both parties acknowledge the declaration" in button.text()
+    press(qtbot, button)
+    wait_step(qtbot, w, "acknowledge")
+    assert "done: 3. Invocation record" in w.flow_screen.bar.steps.accessibleDescription()
+    fill(qtbot, w, {"declared_by_ack": True, "second_person_ack": True, "witness_present": True})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    assert incident(w).acknowledged_at is not None
+    assert len(kinds(w, "invocation.declared")) == 1
+    cont(qtbot, w, "checkout")

@@ -1,0 +1,205 @@
+"""Responsiveness rules of the kiosk that a test can hold (timings live in benchmarks/ui.py).
+
+* the unlock screen paints before any heavy module is imported (python-fido2,
+  reportlab, the procedures, the journal, ``hardware``...): checked in a
+  fresh process started like ``sealroom run``, which lists ``sys.modules``
+  at the first paint;
+* the policy's calendar check (the holidays package) runs behind it too, and
+  a policy that fails it keeps the terminal locked with the reason on screen;
+* the rest loads behind the painted unlock screen (preloader, then the flow
+  screen and the dashboard), with no module of the list failing to import;
+* a big step's field editors are built in slices across event-loop turns,
+  and anything that needs them all (submit, a scan) builds the rest first;
+* one application-wide event filter: input seen by the scanner filter
+  restarts the idle lock;
+* the dashboard fits 1280 px beside the demo's device panel (no sideways
+  scrolling).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.kiosk_driver import T, make_window, step_editors_ready, unlock
+from ui.app import ASSETS
+from ui.main_window import HEAVY, SCREENS
+from ui.screens.flow import FlowScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Top-level packages and modules that must not be loaded when the lock screen paints.
+NOT_BEFORE_PAINT = (
+    "fido2",
+    "reportlab",
+    "qrcode",
+    "PIL",
+    "cryptography",
+    "stdnum",
+    "holidays",
+    "hardware",
+    "kiosk.procedures",
+    "kiosk.journal",
+    "kiosk.terminal",
+    "kiosk.deadlines",
+    "kiosk.verify",
+    "ui.session",
+    "ui.screens.flow",
+    "ui.screens.dashboard",
+)
+
+FIRST_PAINT_PROBE = textwrap.dedent(
+    """
+    import json, logging, os, sys
+
+    WATCH = json.loads(sys.argv[2])
+
+    class FirstPaint(logging.Handler):
+        def emit(self, record):
+            if record.getMessage().startswith("unlock screen painted"):
+                found = sorted(
+                    m for m in sys.modules
+                    if any(m == w or m.startswith(w + ".") for w in WATCH)
+                )
+                print("LOADED " + json.dumps(found), flush=True)
+                os._exit(0)
+
+    log = logging.getLogger("sealroom.ui.start")
+    log.setLevel(logging.INFO)
+    log.addHandler(FirstPaint())
+    from ui.cli import main
+
+    main(["run", "--data", sys.argv[1], "--windowed"])
+    """
+)
+
+
+def test_the_unlock_screen_paints_before_any_heavy_module_is_imported(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            FIRST_PAINT_PROBE,
+            str(tmp_path / "data"),
+            json.dumps(NOT_BEFORE_PAINT),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("LOADED ")]
+    assert lines, f"the unlock screen never painted: {out.stderr[-2000:]}"
+    loaded = json.loads(lines[0].removeprefix("LOADED "))
+    assert loaded == [], f"imported before the unlock screen painted: {loaded}"
+
+
+def test_the_rest_loads_behind_the_painted_unlock_screen(qtbot: QtBot, root: Path) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    qtbot.waitUntil(lambda: w.warmed, timeout=T)
+    assert w.preloader.failed == []  # every module of the list exists and imports
+    assert set(HEAVY + SCREENS) <= set(sys.modules)
+    assert w.stack.indexOf(w.flow_screen) > 0 and w.stack.indexOf(w.dashboard) > 0
+    assert w.stack.currentWidget() is w.unlock_screen and w.locked
+
+
+def test_a_big_step_is_built_in_slices_and_submit_builds_the_rest(
+    qtbot: QtBot, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FlowScreen, "BUILD_SLICE_S", 0.0)  # one editor per event-loop turn
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    f = w.flow_screen
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    assert f.flow is not None and f.flow.current == "details"
+    fields = [x.name for x in f.flow.step.fields]
+    assert len(fields) > 3
+    assert list(f.editors) == fields[:1]  # the first at once, with the focus
+    assert f.editors[fields[0]].focus_target().hasFocus() or not w.isActiveWindow()
+    qtbot.waitUntil(lambda: step_editors_ready(w), timeout=T)
+    assert list(f.editors) == fields  # in the step's order
+    # the same step again: reading the answers (as submit does) needs no event loop
+    f.render_step()
+    assert len(f.editors) == 1
+    assert f.values() == {} and list(f.editors) == fields
+
+
+def test_input_seen_by_the_scanner_filter_restarts_the_idle_lock(qtbot: QtBot, root: Path) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    w.idle.timer.setInterval(3000)
+    w.idle.timer.start()
+    qtbot.wait(800)
+    before = w.idle.timer.remainingTime()
+    qtbot.mouseClick(w.dashboard.lock_button, Qt.MouseButton.RightButton)  # input, no action
+    assert not w.locked
+    assert w.idle.timer.remainingTime() > before + 400  # started again
+
+
+@pytest.fixture
+def themed() -> Iterator[None]:
+    """The terminal's style sheet (big type, big buttons), taken off again afterwards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet((ASSETS / "theme.qss").read_text(encoding="utf-8"))
+    yield
+    app.setStyleSheet(before)
+
+
+@pytest.mark.usefixtures("themed")
+def test_the_dashboard_fits_1280_px_beside_the_demo_panel(qtbot: QtBot, root: Path) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    assert w.demo_panel is not None
+    w.resize(1280, 800)
+    unlock(qtbot, w)
+    d = w.dashboard
+    qtbot.waitUntil(lambda: d.isVisible() and d.scroll_area.viewport().width() > 0, timeout=T)
+    qtbot.wait(50)  # the layout settles
+    assert d.scroll_area.horizontalScrollBar().maximum() == 0
+    assert d.action_columns < 4  # four big buttons a row do not fit here
+    w.resize(1900, 1000)
+    qtbot.wait(50)
+    assert d.action_columns == 4 and d.scroll_area.horizontalScrollBar().maximum() == 0
+
+
+def test_a_policy_failing_its_deferred_calendar_check_keeps_the_terminal_locked(
+    qtbot: QtBot, root: Path
+) -> None:
+    import dataclasses
+
+    from kiosk.policy import load_policy
+
+    policy = dataclasses.replace(load_policy(calendar=False), calendar_country="XX")
+    w, _clock, _sc = make_window(qtbot, root, policy=policy)
+    u = w.unlock_screen
+    qtbot.waitUntil(lambda: w.preloader.done, timeout=T)
+    qtbot.waitUntil(lambda: not u.key_button.isEnabled(), timeout=T)
+    assert not u.unlock_button.isEnabled()
+    message = u.status.text()
+    assert f"line {policy.calendar_line}" in message and "holidays calendar" in message
+    # Even a passphrase typed before the check finished does not unlock.
+    w.on_unlocked(_open_journal(root, _clock))
+    assert w.locked and w.stack.currentWidget() is u
+    u.reset()  # a lock screen reset keeps the reason on screen
+    assert "holidays calendar" in u.status.text()
+
+
+def _open_journal(root: Path, clock: object) -> object:
+    from hardware.sim.terminal import TEST_PASSPHRASE
+    from kiosk.terminal import unlock_with_passphrase
+
+    return unlock_with_passphrase(root / "data", TEST_PASSPHRASE, clock)  # type: ignore[arg-type]

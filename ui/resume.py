@@ -1,0 +1,107 @@
+"""What a lock discards, said plainly: the note shown after unlocking.
+
+The choice (why nothing unrecorded survives a lock): the journal is the
+only record of the procedure, and the lock is a security boundary — once
+the terminal locks, whatever was on screen must be gone for the next person
+at the terminal, and a half-typed step may name people, systems or
+reconstructed admin actions. So a lock does **not** keep typed-but-unsent
+answers, an approval waiting for key touches, or steps a flow answered
+without recording anything (the documentation's "both reviewed the record",
+a bag scanned before the sheet was printed). After unlocking, the dashboard's
+"Continue" starts the next flow from the journal alone
+(:func:`ui.session.next_step`), and the flows themselves refuse any step
+whose prerequisite is not recorded, so nothing can be skipped.
+
+What serious software must not do is discard silently: :func:`lock_note`
+builds one sentence naming the procedure, the step on screen, the answers
+that were typed there (their labels, never their values) and the steps that
+must be answered again; the main window shows it on the dashboard after the
+next unlock. Everything recorded before the lock is kept and says so.
+
+Invariants:
+
+* the note names field *labels* only — never a typed value (a value may be
+  a reason, a name, a serial; the note outlives the unlocked session);
+* ``None`` when nothing unrecorded was lost (no flow open, or a flow whose
+  every answered step is in the journal and nothing typed on the current
+  step), so an ordinary lock shows nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QCoreApplication
+
+from kiosk.procedures import Flow
+
+
+def unrecorded_steps(flow: Flow) -> list[str]:
+    """Titles of answered steps of ``flow`` that record nothing (redone after a lock).
+
+    A step that declares no journal kinds (``Step.records`` empty) only
+    prepared the next one — e.g. the reviewed record before signing — so a
+    fresh flow asks it again.
+    """
+    seen: list[str] = []
+    for name in flow.history:
+        step = flow.steps.get(name)
+        if step is not None and not step.records and step.title not in seen:
+            seen.append(step.title)
+    return seen
+
+
+def lock_note(
+    flow: Flow | None,
+    typed: Sequence[str],
+    *,
+    busy: bool = False,
+    paused: Iterable[Flow] = (),
+) -> str | None:
+    """The sentence to show after unlocking, or ``None`` when nothing unrecorded was lost.
+
+    ``flow`` is the flow on screen when the terminal locked, ``typed`` the
+    labels of its current step's answers that were filled in but not
+    submitted, ``busy`` whether an approval or print was under way, and
+    ``paused`` the flows left half-way with "Back to the dashboard".
+    """
+    parts: list[str] = []
+    open_flows = [f for f in (flow, *paused) if f is not None and not f.done]
+    if flow is not None and not flow.done:
+        step = flow.step.title
+        if busy:
+            parts.append(
+                QCoreApplication.translate(
+                    "LockNote",
+                    "The terminal locked while «{flow}» was waiting at step «{step}»: "
+                    "that step was cancelled and nothing of it was recorded.",
+                ).format(flow=flow.title, step=step)
+            )
+        elif typed:
+            parts.append(
+                QCoreApplication.translate(
+                    "LockNote",
+                    "The terminal locked during «{flow}», step «{step}»: what was typed "
+                    "there and not yet recorded was cleared ({fields}). Enter it again.",
+                ).format(flow=flow.title, step=step, fields=", ".join(typed))
+            )
+    for f in open_flows:
+        redo = unrecorded_steps(f)
+        if redo:
+            parts.append(
+                QCoreApplication.translate(
+                    "LockNote",
+                    "«{flow}»: these answered steps are not recorded and will be asked "
+                    "again: {steps}.",
+                ).format(flow=f.title, steps=", ".join(f"«{s}»" for s in redo))
+            )
+    if not parts:
+        return None
+    parts.append(
+        QCoreApplication.translate(
+            "LockNote",
+            "Everything recorded before the lock is kept in the journal. "
+            "Press Continue beside the incident to go on from there.",
+        )
+    )
+    return "\n".join(parts)
