@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self._flow_screen: FlowScreen | None = None
         self._paused: dict[str, Any] = {}
         self._warm = False  # see warmed
+        self._flow_rendered = False  # see _build_next
         self.preloader = Preloader(HEAVY + SCREENS, after=self._warm_caches, parent=self)
         self.preloader.loaded.connect(self._after_preload)
         self.preloader.loaded.connect(self._build_next)
@@ -189,6 +190,12 @@ class MainWindow(QMainWindow):
             self.flow_screen  # noqa: B018 - builds it
         elif not self._flow_screen.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
             self._flow_screen.ensurePolished()
+        elif not self._flow_rendered:
+            # Render it once off screen at the stack's size: its layout, fonts and
+            # glyph caches are then ready before the first "Declare" shows it.
+            self._flow_rendered = True
+            self._flow_screen.resize(self.stack.size())
+            self._flow_screen.grab()
         elif self._dashboard is None:
             self.dashboard  # noqa: B018 - builds it
         elif not self._dashboard.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):

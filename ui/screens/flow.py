@@ -363,7 +363,7 @@ class FlowScreen(QWidget):
             self.submit_button.setFocus()
 
     #: how long one event-loop turn may spend building a step's field editors
-    BUILD_SLICE_S = 0.012
+    BUILD_SLICE_S = 0.005
 
     def _build_editors(self, budget: float | None) -> None:
         """Build the step's field editors for about ``budget`` seconds (all if ``None``).
