@@ -53,6 +53,48 @@ def _one(conn: Connection, pragma: str) -> str:
     return "" if row is None else str(row[0])
 
 
+def _key_and_check_cipher(conn: Connection, key: bytes) -> None:
+    """Give the connection its raw key, then refuse unexpected cipher settings."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    version = _one(conn, "cipher_version")
+    if not re.match(r"^4\.\d+\.\d+", version):
+        raise JournalError(
+            "journal.cipher", reason=f"SQLCipher 4 is required, this is {version or 'none'}"
+        )
+    for pragma, expected in EXPECTED_CIPHER.items():
+        got = _one(conn, pragma)
+        if got != expected:
+            raise JournalError(
+                "journal.cipher", reason=f"{pragma} is {got or 'unset'}, expected {expected}"
+            )
+
+
+def open_reader(path: Path, key: bytes) -> Connection:
+    """A second, read-only connection to an open journal (a verify worker's).
+
+    The writer's connection already checked the file at open (quick_check,
+    tables, WAL); this one only checks the cipher settings, as every
+    connection must, and is made ``query_only`` so it can never write. WAL
+    lets it read while the writer's connection stays open.
+    """
+    if len(key) != 32:
+        raise JournalError("journal.cipher", reason="the database key is not 256 bits")
+    if not path.exists():
+        raise JournalError("journal.missing", path=str(path.parent))
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        _key_and_check_cipher(conn, key)
+        conn.execute("PRAGMA query_only = ON")
+    except JournalError:
+        conn.close()
+        raise
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise JournalError("journal.corrupt", reason=type(exc).__name__) from exc
+    return conn
+
+
 def open_database(path: Path, key: bytes, create: bool) -> Connection:
     """Open (or create) the encrypted database and check its settings."""
     if len(key) != 32:
@@ -68,19 +110,7 @@ def open_database(path: Path, key: bytes, create: bool) -> Connection:
             raise JournalError("journal.cipher", reason="the database file is not encrypted")
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        version = _one(conn, "cipher_version")
-        if not re.match(r"^4\.\d+\.\d+", version):
-            raise JournalError(
-                "journal.cipher", reason=f"SQLCipher 4 is required, this is {version or 'none'}"
-            )
-        for pragma, expected in EXPECTED_CIPHER.items():
-            got = _one(conn, pragma)
-            if got != expected:
-                raise JournalError(
-                    "journal.cipher", reason=f"{pragma} is {got or 'unset'}, expected {expected}"
-                )
+        _key_and_check_cipher(conn, key)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:

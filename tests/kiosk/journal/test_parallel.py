@@ -1,0 +1,339 @@
+"""Parallel full-chain verification gives exactly the sequential verdict.
+
+Each case writes rows straight into an encrypted database (INSERT is allowed;
+the triggers only refuse UPDATE and DELETE), then compares
+``verify_database`` split over real child processes with ``check_chain``
+over the same rows in one pass: same entries, head, ts, and the same first
+bad entry, line and reason. Corruptions are placed at the range boundaries,
+where the parent joins the children's results, as well as inside ranges.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.clock import FakeClock
+from kiosk.journal import parallel
+from kiosk.journal.db import Connection, open_database
+from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
+from kiosk.journal.parallel import RangeReport, check_range, read_lines, verify_database
+from kiosk.journal.store import Journal
+from kiosk.terminal import Commissioned
+
+KEY = bytes(range(32))
+N = 90
+# Every test here fails if it leaves a child process behind.
+pytestmark = pytest.mark.usefixtures("no_child_left")
+
+
+def _ts(i: int) -> str:
+    return f"2026-03-01T10:{i // 60 % 60:02d}:{i % 60:02d}.000Z"
+
+
+def make_lines(n: int = N) -> list[bytes]:
+    lines, prev = [], GENESIS_PREV
+    for seq in range(1, n + 1):
+        attest = ({"role": "custodian_a", "signature": "s" * 40},) if seq % 3 == 0 else ()
+        data: dict[str, Any] = {"n": seq, "note": f"entry {seq}", "flags": {"ok": True}}
+        e = Entry(seq, _ts(seq), "test.kind", data, prev, attest).sealed()
+        lines.append(e.line())
+        prev = e.hash
+    return lines
+
+
+@pytest.fixture(scope="module")
+def good_lines() -> list[bytes]:
+    return make_lines()
+
+
+def write_db(directory: Path, rows: list[tuple[int, bytes]]) -> tuple[Connection, Path]:
+    path = directory / "journal.db"
+    conn = open_database(path, KEY, create=True)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO entries (seq, hash, line) VALUES (?, 'h', ?)", rows)
+    conn.execute("COMMIT")
+    return conn, path
+
+
+def numbered(lines: list[bytes]) -> list[tuple[int, bytes]]:
+    return [(i + 1, raw) for i, raw in enumerate(lines)]
+
+
+def sequential(conn: Connection) -> ChainResult:
+    return check_chain(list(read_lines(conn)))
+
+
+def child_pids() -> set[int]:
+    """This process's live children (other tests' pools may have some too)."""
+    pids: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids.update(int(p) for p in (task / "children").read_text().split())
+    return pids
+
+
+@pytest.fixture
+def no_child_left() -> Iterator[None]:
+    """Fails the test if it leaves a child process behind."""
+    before = child_pids()
+    yield
+    assert not child_pids() - before
+
+
+def boundaries(processes: int, top: int = N) -> list[int]:
+    return parallel._bounds(top, processes)
+
+
+def with_line(lines: list[bytes], i: int, fn: Callable[[dict[str, Any]], None]) -> list[bytes]:
+    """Line ``i`` (0-based) re-encoded canonically after ``fn`` changed it (hash kept)."""
+    obj = json.loads(lines[i])
+    fn(obj)
+    out = list(lines)
+    out[i] = json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
+    return out
+
+
+def resealed(lines: list[bytes], i: int, **changes: Any) -> list[bytes]:
+    """Line ``i`` changed and given a correct hash of its own (so only the chain breaks)."""
+    obj = json.loads(lines[i])
+    obj.update(changes)
+    e = Entry(
+        obj["seq"], obj["ts"], obj["kind"], obj["data"], obj["prev"], tuple(obj["attest"])
+    ).sealed()
+    out = list(lines)
+    out[i] = e.line()
+    return out
+
+
+def flip(lines: list[bytes], i: int, pos: int) -> list[bytes]:
+    out = list(lines)
+    raw = bytearray(out[i])
+    raw[pos % len(raw)] ^= 0x01
+    out[i] = bytes(raw)
+    return out
+
+
+def corruptions(
+    lines: list[bytes], everywhere: bool
+) -> Iterator[tuple[str, list[tuple[int, bytes]]]]:
+    """(name, rows) for many corrupted journals, focused on the range joins.
+
+    Without ``everywhere`` only the lines around the two-process join.
+    """
+    cut2 = boundaries(2)[0]
+    cut3 = boundaries(3)
+    spots = {cut2 - 1, cut2, cut2 + 1}
+    if everywhere:
+        spots |= {0, 1, *cut3, *(c - 1 for c in cut3), N - 1}
+    for i in sorted(spots):
+        yield f"byte flipped in line {i + 1}", numbered(flip(lines, i, 40 + i))
+        yield (
+            f"hash flipped in line {i + 1}",
+            numbered(flip(lines, i, lines[i].find(b'"hash"') + 9)),
+        )
+        if i < N - 1:  # removing the last line is a truncation the chain cannot show
+            yield f"line {i + 1} removed", numbered(lines[:i] + lines[i + 1 :])
+            yield f"row {i + 1} missing (seq gap)", [r for r in numbered(lines) if r[0] != i + 1]
+        yield f"prev of line {i + 1} wrong", numbered(resealed(lines, i, prev="ab" * 32))
+        yield (
+            f"ts of line {i + 1} too early",
+            numbered(resealed(lines, i, ts="2026-01-01T00:00:00.000Z")),
+        )
+        yield (
+            f"line {i + 1} not canonical",
+            numbered([*lines[:i], lines[i].replace(b'"kind":', b'"kind": '), *lines[i + 1 :]]),
+        )
+        yield (
+            f"line {i + 1} seq changed",
+            numbered(with_line(lines, i, lambda o: o.update(seq=999))),
+        )
+    yield (
+        "two lines swapped at the join",
+        numbered([*lines[: cut2 - 1], lines[cut2], lines[cut2 - 1], *lines[cut2 + 1 :]]),
+    )
+    yield "line repeated at the join", numbered([*lines[:cut2], lines[cut2 - 1], *lines[cut2:]])
+    yield "extra row beyond the end", [*numbered(lines), (N + 5, lines[-1])]
+    yield "row with seq 0 before the start", [(0, lines[0]), *numbered(lines)]
+    yield "not JSON at the join", numbered([*lines[:cut2], b"{not json", *lines[cut2 + 1 :]])
+    yield "float in data", numbered(with_line(lines, cut2, lambda o: o["data"].update(x=1.5)))
+    yield (
+        "non-ASCII escaped at the join",
+        numbered(
+            [*lines[:cut2], lines[cut2].replace(b"entry", b"\\u0065ntry"), *lines[cut2 + 1 :]]
+        ),
+    )
+
+
+def test_intact_journal_same_result_every_split(tmp_path: Path, good_lines: list[bytes]) -> None:
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    expected = sequential(conn)
+    assert expected.ok and expected.entries == N and expected.head_ts == _ts(N)
+    for processes in (1, 2, 3, 4):
+        got = verify_database(conn, path, KEY, processes=processes, threshold=0)
+        assert got == expected, processes
+    conn.close()
+
+
+def check_cases(
+    tmp_path: Path, cases: list[tuple[str, list[tuple[int, bytes]]]], processes: int
+) -> None:
+    for n, (name, rows) in enumerate(cases):
+        directory = tmp_path / str(n)
+        directory.mkdir()
+        conn, path = write_db(directory, rows)
+        try:
+            expected = sequential(conn)
+            assert not expected.ok, name  # every case really is corrupted
+            got = verify_database(conn, path, KEY, processes=processes, threshold=0)
+            assert got == expected, name
+        finally:
+            conn.close()
+
+
+def test_corruptions_at_the_join_named_as_sequential(
+    tmp_path: Path, good_lines: list[bytes]
+) -> None:
+    cases = list(corruptions(good_lines, everywhere=False))
+    assert len(cases) > 25
+    check_cases(tmp_path, cases, 2)
+
+
+@pytest.mark.slow
+def test_every_corruption_named_as_sequential(tmp_path: Path, good_lines: list[bytes]) -> None:
+    """Corruptions at the first, last and every join line, split three ways."""
+    cases = list(corruptions(good_lines, everywhere=True))
+    assert len(cases) > 80
+    check_cases(tmp_path, cases, 3)
+
+
+def test_range_check_reports_its_joins(good_lines: list[bytes]) -> None:
+    report = check_range(good_lines[40:60], 41)
+    first = json.loads(good_lines[40])
+    last = json.loads(good_lines[59])
+    assert report == RangeReport(
+        ok=True,
+        lines=20,
+        first_prev=first["prev"],
+        first_ts=first["ts"],
+        entries=60,
+        head_hash=last["hash"],
+        head_ts=last["ts"],
+    )
+    assert not check_range(flip(good_lines, 50, 60)[40:60], 41).ok
+    assert not check_range(good_lines[40:60], 40).ok  # the seq it expected is not there
+    assert check_range([], 7) == RangeReport(ok=True, lines=0, entries=6)
+
+
+def test_problem_in_parent_range_stops_children(tmp_path: Path, good_lines: list[bytes]) -> None:
+    conn, path = write_db(tmp_path, numbered(flip(good_lines, 3, 50)))
+    got = verify_database(conn, path, KEY, processes=3, threshold=0)
+    assert got == sequential(conn) and got.problem is not None and got.problem.seq == 4
+    conn.close()
+
+
+def test_small_journal_stays_in_process(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[object] = []
+    monkeypatch.setattr(parallel, "_start_child", lambda *a: started.append(a))
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    assert verify_database(conn, path, KEY, processes=2, threshold=N + 1).ok
+    assert verify_database(conn, path, KEY, processes=1, threshold=0).ok
+    assert started == []
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", N)
+    with pytest.raises(AttributeError):  # the stand-in returned None: a child was asked for
+        verify_database(conn, path, KEY, processes=2)
+    assert len(started) == 1
+    conn.close()
+
+
+def test_key_goes_through_the_pipe_only(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[Any, Any]] = []
+    real = subprocess.Popen
+
+    def recording(args: Any, **kwargs: Any) -> Any:
+        seen.append((args, kwargs.get("env")))
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    assert verify_database(conn, path, KEY, processes=2, threshold=0) == sequential(conn)
+    assert len(seen) == 1
+    args, env = seen[0]
+    assert args[0] == sys.executable
+    assert not any(KEY.hex() in str(a) or KEY.hex().upper() in str(a) for a in args)
+    assert env is None and KEY.hex() not in "".join(os.environ.values())
+    conn.close()
+
+
+def test_failed_child_is_replaced_by_the_parent(tmp_path: Path, good_lines: list[bytes]) -> None:
+    conn, _ = write_db(tmp_path, numbered(good_lines))
+    expected = sequential(conn)
+    # The child cannot open this path: it exits with an error and the parent
+    # checks that range itself.
+    got = verify_database(conn, tmp_path / "nowhere.db", KEY, processes=2, threshold=0)
+    assert got == expected
+    bad = flip(good_lines, N - 2, 30)
+    (tmp_path / "bad").mkdir()
+    conn2, _ = write_db(tmp_path / "bad", numbered(bad))
+    got = verify_database(conn2, tmp_path / "nowhere.db", KEY, processes=2, threshold=0)
+    assert got == sequential(conn2) and got.problem is not None and got.problem.seq == N - 1
+    conn.close()
+    conn2.close()
+
+
+def test_hung_child_is_killed_and_its_range_checked_here(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hung: list[subprocess.Popen[bytes]] = []
+
+    def start_hanging(path: Path, key: bytes, request: object) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(60)"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        hung.append(proc)
+        return proc
+
+    monkeypatch.setattr(parallel, "_start_child", start_hanging)
+    monkeypatch.setattr(parallel, "CHILD_GRACE_S", 0.5)
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    t0 = time.monotonic()
+    assert verify_database(conn, path, KEY, processes=2, threshold=0) == sequential(conn)
+    assert time.monotonic() - t0 < 10
+    assert len(hung) == 1 and hung[0].returncode is not None  # killed and reaped
+    conn.close()
+
+
+def test_journal_verify_uses_the_split_and_agrees(
+    terminal: Commissioned, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j: Journal = terminal.journal
+    for i in range(40):
+        clock.advance(seconds=1)
+        j.append("alert.raised", {"alert": "test", "summary": f"entry {i}"})
+    started: list[int] = []
+    real = parallel._start_child
+
+    def counting(path: Path, key: bytes, request: Any) -> subprocess.Popen[bytes]:
+        started.append(request.lo)
+        return real(path, key, request)
+
+    monkeypatch.setattr(parallel, "_start_child", counting)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "spare_cores", lambda: 2)
+    result = j.verify_or_raise()
+    assert started, "the journal was not split"
+    assert result.entries == j.head.seq and result.head_hash == j.head.hash
+    assert result == check_chain(list(j.lines()))
