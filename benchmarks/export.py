@@ -11,6 +11,21 @@
 Targets (issue 6): export within 3x the copy floor, verify within 10x the
 hashing floor.
 
+Two more figures, measured in the same run, say how much of those targets is
+reachable at all:
+
+* the **signature floor**: ``cryptography``'s ``verify`` on keys loaded
+  beforehand, for exactly the bundle's attestations plus the manifest's
+  sshsig (everything else — decoding, hashing the signed data — done before
+  the clock starts). No verifier that checks every signature, as spec
+  section 7 requires, can beat it on one core; verify is reported against it
+  as well as against the SHA-256 floor, in-process and with worker processes;
+* the **report rendering** time: ``render`` of the already built
+  ``AuditReport`` model (report.pdf alone), the largest part of an export.
+
+Every figure is the best of ``--repeat`` runs (the machine is shared; a floor
+is only compared with figures of the same run).
+
 The journal: ``sealroom simulate --years 10`` (issue 5) does not exist yet, so
 this script generates one through the real journal (``Journal.begin`` ->
 attestations -> ``commit``, the same checks as at the terminal), with
@@ -41,17 +56,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from hardware.printing.render import render
 from kiosk.clock import FakeClock, format_ts
 from kiosk.export import DirectoryWriter, export_bundle
+from kiosk.export.content import report_model
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.journal.store import Journal
 from kiosk.policy import load_policy
-from kiosk.terminal import commission
+from kiosk.terminal import commission, ssh_fingerprint
 from kiosk.verify import bundle as vb
-from kiosk.verify import verify_bundle
+from kiosk.verify import sshsig, verify_bundle
 
 CHECK = {
     "seal_unbroken": True,
@@ -244,10 +260,57 @@ def copy_floor(src: Path, dst: Path) -> float:
     return time.perf_counter() - t0
 
 
+def signature_floor(files: dict[str, bytes], repeat: int) -> tuple[float, int]:
+    """Best time of the bare signature checks of the bundle, and how many there are.
+
+    Keys are loaded and the signed bytes computed before the clock starts:
+    what is timed is only ``verify`` itself, once per attestation (ES256 or
+    EdDSA, with the enrolled credential's key) and once for the manifest.
+    """
+    keys: dict[str, Any] = {}
+    jobs: list[tuple[Any, bytes, bytes]] = []
+    for raw in files["journal.jsonl"].splitlines():
+        e = json.loads(raw)
+        if e["kind"] == "custodian.enrolled":
+            cred = e["data"]["credential"]
+            keys[cred["id"]] = serialization.load_der_public_key(vb.b64u_decode(cred["public_key"]))
+        for a in e["attest"]:
+            signed_bytes = (
+                vb.b64u_decode(a["authenticator_data"])
+                + hashlib.sha256(vb.b64u_decode(a["client_data_json"])).digest()
+            )
+            jobs.append((keys[a["credential_id"]], vb.b64u_decode(a["signature"]), signed_bytes))
+    parsed = sshsig.parse(files["manifest.json.sig"])
+    manifest_key = ed25519.Ed25519PublicKey.from_public_bytes(parsed.public_key)
+    manifest_data = sshsig._signed_data(parsed.namespace, parsed.hash_alg, files["manifest.json"])
+    ecdsa = ec.ECDSA(hashes.SHA256())
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for key, sig, data in jobs:
+            if isinstance(key, ec.EllipticCurvePublicKey):
+                key.verify(sig, data, ecdsa)
+            else:
+                key.verify(sig, data)
+        manifest_key.verify(parsed.signature, manifest_data)
+        best = min(best, time.perf_counter() - t0)
+    return best, len(jobs) + 1
+
+
+def best_of(repeat: int, fn: Any) -> tuple[float, Any]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--incidents", type=int, default=40, help="real incidents per year")
+    ap.add_argument("--repeat", type=int, default=3, help="best of N for every figure")
     args = ap.parse_args()
     shm = Path("/dev/shm")  # noqa: S108 - RAM disk so generation is not fsync-bound
     gen_root = Path(tempfile.mkdtemp(prefix="sealroom-bench-", dir=shm if shm.is_dir() else None))
@@ -258,40 +321,74 @@ def main() -> int:
         j, clock, keys = generate(gen_root / "data", args.years, args.incidents)
         print(f"generated {j.head.seq} entries in {time.perf_counter() - t0:.1f} s")
         dana, _sam, avery = keys
-        clock.advance(days=1)
-        signed(j, "export.approved", {"volume": "bench"}, [avery, dana], ("auditor", "custodian"))
-        approval = j.entry(j.head.seq)
-        assert approval is not None
-        stick = out_root / "stick"
-        stick.mkdir()
-        t0 = time.perf_counter()
-        res = export_bundle(j, DirectoryWriter(stick), approval, render)
-        export_s = time.perf_counter() - t0
+        export_s = float("inf")
+        for n in range(args.repeat):
+            clock.advance(days=1)
+            signed(
+                j, "export.approved", {"volume": "bench"}, [avery, dana], ("auditor", "custodian")
+            )
+            approval = j.entry(j.head.seq)
+            assert approval is not None
+            stick = out_root / f"stick{n}"
+            stick.mkdir()
+            t0 = time.perf_counter()
+            res = export_bundle(j, DirectoryWriter(stick), approval, render)
+            export_s = min(export_s, time.perf_counter() - t0)
         size = sum(p.stat().st_size for p in res.path.iterdir())
-        floor_s = copy_floor(res.path, out_root / "copy")
-        blobs = [p.read_bytes() for p in sorted(res.path.iterdir())]
-        t0 = time.perf_counter()
-        for b in blobs:
-            hashlib.sha256(b).digest()
-        hash_s = time.perf_counter() - t0
-        vb._CACHE.clear()
-        vb._DIGESTS.clear()
-        t0 = time.perf_counter()
-        r = verify_bundle(res.path, trusted_keys=[j.kiosk_public_line()])
-        verify_s = time.perf_counter() - t0
-        assert r.ok, r.errors[:3]
+        floor_s = min(copy_floor(res.path, out_root / f"copy{n}") for n in range(args.repeat))
+        files = vb.read_bundle(res.path)
+        blobs = [files[name] for name in sorted(files)]
+
+        # report.pdf alone: the model of the exported journal, then render() timed.
+        lines = files["journal.jsonl"].splitlines()
+        public_line = j.kiosk_public_line()
+        model = report_model(
+            lines=lines,
+            state=j.state,
+            bundle=res.bundle,
+            fingerprint=ssh_fingerprint(public_line),
+            created_at=json.loads(files["manifest.json"])["created_at"],
+        )
+        render_s, _pdf = best_of(args.repeat, lambda: render(model))
+
+        def sha() -> None:
+            for b in blobs:
+                hashlib.sha256(b).digest()
+
+        hash_s, _ = best_of(args.repeat, sha)
+        sig_s, n_sigs = signature_floor(files, args.repeat)
+
+        def verify(workers: int | None) -> Any:
+            vb._CACHE.clear()  # cold: no signature result remembered from a previous run
+            vb._DIGESTS.clear()
+            return verify_bundle(res.path, trusted_keys=[public_line], workers=workers)
+
+        # Workers explicitly: the default (None) starts none on a busy machine.
+        workers = max(1, (os.cpu_count() or 2) - 1)
+        seq_s, r0 = best_of(args.repeat, lambda: verify(0))
+        par_s, r = best_of(args.repeat, lambda: verify(workers))
+        assert r.ok and r0.ok, (r.errors[:3], r0.errors[:3])
+        assert r.to_json() == r0.to_json()
         print(
             f"bundle: {res.entries} entries, {size / 1e6:.1f} MB "
             f"(journal {(res.path / 'journal.jsonl').stat().st_size / 1e6:.1f} MB, "
-            f"report {(res.path / 'report.pdf').stat().st_size / 1e6:.1f} MB)"
+            f"report {(res.path / 'report.pdf').stat().st_size / 1e6:.2f} MB), "
+            f"{n_sigs} signatures; best of {args.repeat}, floors from the same run"
         )
         print(
-            f"export {export_s:.2f} s vs copy floor {floor_s:.3f} s = {export_s / floor_s:.1f}x "
-            f"(target 3x)"
+            f"export {export_s:.3f} s vs copy floor {floor_s:.3f} s = {export_s / floor_s:.1f}x "
+            f"(target 3x); report.pdf rendering alone {render_s:.3f} s "
+            f"= {render_s / floor_s:.1f}x the copy floor"
         )
+        runs = (("verify in-process", seq_s), (f"verify with {workers} worker(s)", par_s))
+        for label, t in runs:
+            print(
+                f"{label}: {t:.3f} s = {t / hash_s:.0f}x the sha256 floor {hash_s:.4f} s "
+                f"(target 10x), {t / sig_s:.2f}x the signature floor {sig_s:.3f} s"
+            )
         print(
-            f"verify {verify_s:.2f} s vs sha256 floor {hash_s:.3f} s = {verify_s / hash_s:.1f}x "
-            f"(target 10x); findings {len(r.findings)}"
+            f"the signature floor alone is {sig_s / hash_s:.0f}x the sha256 floor; "
+            f"findings {len(r.findings)}"
         )
         j.close()
     finally:

@@ -381,40 +381,6 @@ def _grid(
     return t
 
 
-def _plain_grid(
-    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
-) -> Table:
-    """A fast table of short plain strings (no paragraphs): cells are cut to fit.
-
-    Why: a paragraph per cell costs reportlab a text layout each; long
-    listings (an audit report over ten years) would take seconds.
-    """
-    size = 7.2
-    limits = [max(4, int(w / (size * 0.5))) for w in widths]
-    data = [[h.upper() for h in header]]
-    for row in rows:
-        data.append(
-            [c if len(c) <= n else c[: n - 1] + "…" for c, n in zip(row, limits, strict=True)]
-        )
-    t = Table(data, colWidths=list(widths), repeatRows=1)
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, 0), SANS_BOLD, 7),
-                ("FONT", (0, 1), (-1, -1), SANS, size),
-                ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
-                ("BACKGROUND", (0, 0), (-1, 0), FILL),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.2, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return t
-
-
 def _box(content: list[Flowable], fill: colors.Color = FILL, border: colors.Color = RULE) -> Table:
     t = Table([[content]], colWidths=[CONTENT_W])
     t.setStyle(
@@ -945,8 +911,185 @@ def _alert_slip(d: AlertSlip) -> bytes:
     return _build(d, story, band=f"{d.severity.upper()} — printed at once by the terminal")
 
 
+# ---------------------------------------------------------------------------
+# Audit report: long listings in a fixed layout
+
+#: One piece of text on a listing row: (x offset, font, size, colour, text).
+_Seg = tuple[float, str, float, colors.Color, str]
+#: One row: its pieces, and whether it opens a block (light fill behind it).
+_Row = tuple[tuple[_Seg, ...], bool]
+
+_LIST_SIZE = 7.0
+_LIST_LEADING = 9.2
+_STATUS_COLOUR = {"met": INK, "missed": ALERT, "open": NAVY, "not judged": MUTED}
+
+
+class _Listing(Flowable):  # type: ignore[misc]
+    """Rows of text in fixed columns, drawn with one text object, split at any row.
+
+    Why not platypus Tables: a ten-year audit report lists hundreds of
+    incidents with every phase and deadline (thousands of rows); a table lays
+    out and measures every cell (a Paragraph each), which cost seconds. Here
+    a row is a few strings at fixed x offsets in one font size, cut to their
+    column by character count, so layout is arithmetic and drawing is one
+    ``textOut`` per piece.
+    """
+
+    def __init__(self, rows: Sequence[_Row]) -> None:
+        super().__init__()
+        self.rows = list(rows)
+        self.width = CONTENT_W
+        self.height = len(self.rows) * _LIST_LEADING
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        n = int(avail_h // _LIST_LEADING)
+        # Never leave a block's first row alone at the foot of a page.
+        while 0 < n < len(self.rows) and self.rows[n - 1][1]:
+            n -= 1
+        if n <= 0:
+            return []
+        return [_Listing(self.rows[:n]), _Listing(self.rows[n:])]
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(FILL)
+        for k, (_segs, opens) in enumerate(self.rows):
+            if opens:
+                y = self.height - (k + 1) * _LIST_LEADING
+                c.rect(0, y - 0.6, self.width, _LIST_LEADING, stroke=0, fill=1)
+        text = c.beginText()
+        font: tuple[str, float] | None = None
+        colour: colors.Color | None = None
+        for k, (segs, _opens) in enumerate(self.rows):
+            y = self.height - (k + 1) * _LIST_LEADING + 2.0
+            for x, name, size, col, piece in segs:
+                if not piece:
+                    continue
+                if font != (name, size):
+                    text.setFont(name, size)
+                    font = (name, size)
+                if col is not colour:
+                    text.setFillColor(col)
+                    colour = col
+                text.setTextOrigin(x, y)
+                # textLine, not textOut: every piece is placed absolutely, so
+                # the cursor advance textOut measures (stringWidth) is wasted.
+                text.textLine(piece)
+        c.drawText(text)
+
+
+def _fit(text: str, width: float, size: float = _LIST_SIZE) -> str:
+    """Cut ``text`` to about ``width`` points (DejaVu Sans averages ~0.56 em a character)."""
+    n = max(4, int(width / (size * 0.58)))
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _short_rule(label: str) -> str:
+    """A deadline rule's label without its parenthesised remarks (the legend has them)."""
+    out, depth = [], 0
+    for ch in label:
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def _incident_rows(d: AuditReport) -> list[_Row]:
+    """Every incident: a title row, its phases in two columns, then each deadline."""
+    half = CONTENT_W / 2
+    label_w = 34 * mm
+    rows: list[_Row] = []
+    for inc in d.incidents:
+        missed = sum(1 for x in inc.deadlines if x.status == "missed")
+        summary = ", ".join(
+            f"{n} {state}"
+            for state in ("met", "missed", "open", "not judged")
+            if (n := sum(1 for x in inc.deadlines if x.status == state))
+        )
+        rows.append(
+            (
+                (
+                    (2, SANS_BOLD, 7.6, INK, _fit(f"Incident {inc.incident}", 38 * mm, 7.6)),
+                    (40 * mm, SANS, _LIST_SIZE, MUTED, "test drill" if inc.test else "incident"),
+                    (62 * mm, SANS, _LIST_SIZE, MUTED, f"{len(inc.phases)} phases"),
+                    (
+                        90 * mm,
+                        SANS_BOLD if missed else SANS,
+                        _LIST_SIZE,
+                        ALERT if missed else INK,
+                        "deadlines: " + (summary or "none apply"),
+                    ),
+                ),
+                True,
+            )
+        )
+        phases = list(inc.phases)
+        for i in range(0, len(phases), 2):
+            segs: list[_Seg] = []
+            for j, (phase, when) in enumerate(phases[i : i + 2]):
+                x = 4 + j * half
+                segs.append((x, SANS, _LIST_SIZE, MUTED, _fit(phase, label_w - 2)))
+                segs.append((x + label_w, SANS, _LIST_SIZE, INK, _fit(when, half - label_w - 6)))
+            rows.append((tuple(segs), False))
+        for x in inc.deadlines:
+            colour = _STATUS_COLOUR.get(x.status, INK)
+            rows.append(
+                (
+                    (
+                        (4, SANS_BOLD, _LIST_SIZE, colour, x.status.upper()),
+                        (22 * mm, SANS, _LIST_SIZE, INK, _fit(_short_rule(x.label), 84 * mm)),
+                        (108 * mm, SANS, _LIST_SIZE, colour, _fit(x.detail, CONTENT_W - 108 * mm)),
+                    ),
+                    False,
+                )
+            )
+    return rows
+
+
+def _envelope_rows(d: AuditReport) -> list[_Row]:
+    tz = d.meta.timezone
+    cols = (0.0, 32 * mm, 72 * mm, 122 * mm)
+    head: _Row = (
+        tuple(
+            (x + 2, SANS_BOLD, 6.8, MUTED, h)
+            for x, h in zip(cols, ("SERIAL", "ACCOUNT", "STATE", "SINCE"), strict=True)
+        ),
+        True,
+    )
+    rows: list[_Row] = [head]
+    for e in d.envelopes:
+        cells = (e.serial, e.account or "—", e.state, _local(e.since, tz))
+        widths = (32 * mm, 40 * mm, 50 * mm, CONTENT_W - 122 * mm)
+        rows.append(
+            (
+                tuple(
+                    (x + 2, SANS, _LIST_SIZE, INK, _fit(v, w - 3))
+                    for x, v, w in zip(cols, cells, widths, strict=True)
+                ),
+                False,
+            )
+        )
+    return rows
+
+
 def _audit_report(d: AuditReport) -> bytes:
-    """The auditor's report of an export bundle: what to compare, what to look at."""
+    """The auditor's report of an export bundle: what to compare, what to look at.
+
+    Every incident is listed with each phase (when, which entry) and each
+    deadline (met, missed, open, not judged, with its detail), and every
+    envelope; those long listings use :class:`_Listing`, the short tables
+    (custodians, accounts) the usual grids.
+    """
     st = _styles()
     tz = d.meta.timezone
     story: Story = [
@@ -980,52 +1123,6 @@ def _audit_report(d: AuditReport) -> bytes:
         story.append(_p(f"• {f.text}", st["value"]))
     for f in notes:
         story.append(_p(f"• (note) {f.text}", st["small"]))
-    story.append(_p("Incidents", st["h2"]))
-    if not d.incidents:
-        story.append(_p("No incidents in the journal.", st["value"]))
-    else:
-        # One plain row per incident (thousands over ten years render quickly);
-        # the full phase and deadline tables only where a deadline was missed.
-        story.append(
-            _plain_grid(
-                ["Incident", "Phases", "First", "Last", "Deadlines"],
-                [
-                    [
-                        inc.incident + (" (drill)" if inc.test else ""),
-                        str(len(inc.phases)),
-                        inc.phases[0][1][:16] if inc.phases else "—",
-                        inc.phases[-1][0] if inc.phases else "—",
-                        "; ".join(f"{x.label.split(' ')[0]} {x.status}" for x in inc.deadlines)
-                        or "—",
-                    ]
-                    for inc in d.incidents
-                ],
-                [34 * mm, 13 * mm, 28 * mm, 36 * mm, CONTENT_W - 111 * mm],
-            )
-        )
-    for inc in d.incidents:
-        if not any(x.status in ("missed", "not judged") for x in inc.deadlines):
-            continue
-        title = f"Incident {inc.incident}" + (" (test drill)" if inc.test else "")
-        story.append(Spacer(1, 2 * mm))
-        story.append(_p(title, st["label"]))
-        story.append(
-            _grid(
-                ["Phase", "When"],
-                [[p, w] for p, w in inc.phases] or [["—", ""]],
-                [70 * mm, CONTENT_W - 70 * mm],
-                st,
-            )
-        )
-        story.append(Spacer(1, 1 * mm))
-        story.append(
-            _grid(
-                ["Deadline", "Status", "Detail"],
-                [[x.label, x.status.upper(), x.detail] for x in inc.deadlines],
-                [80 * mm, 24 * mm, CONTENT_W - 104 * mm],
-                st,
-            )
-        )
     story += [
         _p("Custodians", st["h2"]),
         _grid(
@@ -1036,14 +1133,33 @@ def _audit_report(d: AuditReport) -> bytes:
         ),
         _p("Accounts", st["h2"]),
         _accounts_grid(d.accounts, "Authorised", st),
+        _p("Incidents", st["h2"]),
+    ]
+    if not d.incidents:
+        story.append(_p("No incidents in the journal.", st["value"]))
+    else:
+        drills = sum(1 for inc in d.incidents if inc.test)
+        missed = sum(1 for inc in d.incidents for x in inc.deadlines if x.status == "missed")
+        rules = sorted({x.label for inc in d.incidents for x in inc.deadlines})
+        story.append(
+            _p(
+                f"{_count(len(d.incidents) - drills, 'incident')} and "
+                f"{_count(drills, 'test drill')}; {_count(missed, 'deadline')} missed. "
+                "Each incident lists "
+                "its phases (when, which journal entry) and each deadline that applies: MET, "
+                "MISSED, OPEN (not yet due) or NOT JUDGED (the journal lacks its start); "
+                "times are UTC. "
+                "The deadline rules in full:",
+                st["small"],
+            )
+        )
+        for rule in rules:
+            story.append(_p(f"• {rule}", st["small"]))
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(_Listing(_incident_rows(d)))
+    story += [
         _p("Envelopes", st["h2"]),
-        _grid(
-            ["Serial", "Account", "State", "Since"],
-            [[e.serial, e.account or "—", e.state, _local(e.since, tz)] for e in d.envelopes]
-            or [["—", "", "", ""]],
-            [32 * mm, 62 * mm, 30 * mm, CONTENT_W - 124 * mm],
-            st,
-        ),
+        _Listing(_envelope_rows(d)) if d.envelopes else _p("No envelopes.", st["value"]),
     ]
     return _build(d, story)
 

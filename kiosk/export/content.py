@@ -18,10 +18,10 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kiosk.canonical import H, canon
+from kiosk.canonical import H, canon, canon_unchecked
 from kiosk.clock import format_ts, parse_ts
 from kiosk.documents import (
     AuditDeadline,
@@ -33,6 +33,7 @@ from kiosk.documents import (
     InventoryEnvelope,
     JournalHead,
 )
+from kiosk.journal.entry import Entry
 from kiosk.state import STATE_WORDS, State
 from kiosk.verify.bundle import FORMAT, audit_journal
 from kiosk.verify.deadlines import Facts, incident_deadlines
@@ -98,26 +99,39 @@ def _cell(value: Any) -> str:
     return text
 
 
-def events_csv(lines: Sequence[bytes]) -> bytes:
+def events_csv(lines: Sequence[bytes], entries: Sequence[Entry] = ()) -> bytes:
+    """The CSV of the journal ``lines``.
+
+    ``entries``, when it holds every line already parsed (the export's audit
+    pass keeps them), is used instead of parsing each line again; the rows
+    are the same either way.
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
-    for raw in lines:
-        e = json.loads(raw)
-        d = e["data"]
-        custodians = ";".join(str(a.get("custodian", "")) for a in e["attest"])
+    rows: Iterable[tuple[Any, str, str, dict[str, Any], Sequence[Any], str]]
+    # Entries that passed check_chain came from canonical lines: no re-check.
+    encode: Callable[[Any], bytes] = canon
+    if len(entries) == len(lines):
+        rows = ((e.seq, e.ts, e.kind, e.data, e.attest, e.hash) for e in entries)
+        encode = canon_unchecked
+    else:
+        parsed = (json.loads(raw) for raw in lines)
+        rows = ((e["seq"], e["ts"], e["kind"], e["data"], e["attest"], e["hash"]) for e in parsed)
+    for seq, ts, kind, d, attest, digest in rows:
+        custodians = ";".join(str(a.get("custodian", "")) for a in attest)
         w.writerow(
             [
-                _cell(e["seq"]),
-                _cell(e["ts"]),
-                _cell(e["kind"]),
+                _cell(seq),
+                _cell(ts),
+                _cell(kind),
                 _cell(d.get("incident")),
                 _cell(d.get("account")),
                 _cell(d.get("serial")),
                 _cell(custodians),
-                _cell(len(e["attest"])),
-                _cell(e["hash"]),
-                _cell(canon(d).decode("utf-8")),
+                _cell(len(attest)),
+                _cell(digest),
+                _cell(encode(d).decode("utf-8")),
             ]
         )
     return buf.getvalue().encode("utf-8")
@@ -187,6 +201,11 @@ A directory without manifest.json.sig is an unfinished export: do not trust it.
 """.encode()
 
 
+def _minute(ts: str) -> str:
+    """``2016-02-14 22:34`` from a journal ts (UTC; the report says so once)."""
+    return f"{ts[:10]} {ts[11:16]}"
+
+
 def _when(ts: str, seq: int) -> str:
     return f"{ts[:10]} {ts[11:16]} UTC · entry {seq}"
 
@@ -200,14 +219,14 @@ def _incidents(facts: Facts, now: dt.datetime) -> tuple[AuditIncident, ...]:
         )
         rows = []
         for st in deadlines.get(inc.id, []):
+            due = _minute(format_ts(st.due)) if st.due else "?"
+            done = _minute(st.done_ts) if st.done_ts else "not done"
             if st.state == "met":
-                detail = f"done {st.done_ts} (due {format_ts(st.due) if st.due else '?'})"
+                detail = f"done {done} · due {due}"
             elif st.state == "missed":
-                detail = f"due {format_ts(st.due) if st.due else '?'}, " + (
-                    f"done {st.done_ts}" if st.done_ts else "not done"
-                )
+                detail = f"due {due} · {'done ' if st.done_ts else ''}{done}"
             elif st.state == "open":
-                detail = f"due {format_ts(st.due) if st.due else '?'}"
+                detail = f"due {due}"
             else:
                 detail = "the journal does not record when it started"
             rows.append(AuditDeadline(st.rule.label, st.state, detail))
@@ -223,10 +242,14 @@ def report_model(
     fingerprint: str,
     created_at: str,
     timezone: str = "UTC",
+    keep: list[Entry] | None = None,
 ) -> AuditReport:
-    """The audit report of the journal ``lines`` (state = the journal's projection)."""
+    """The audit report of the journal ``lines`` (state = the journal's projection).
+
+    ``keep`` receives the parsed entries of the audit pass (for :func:`events_csv`).
+    """
     now = parse_ts(created_at)
-    result, facts = audit_journal(lines, now, check_signatures=False)
+    result, facts = audit_journal(lines, now, check_signatures=False, keep=keep)
     findings = tuple(AuditFinding(f.level, f.message) for f in result.findings)
     findings += tuple(AuditFinding("review", "ERROR: " + p.message) for p in result.errors)
     head = JournalHead(result.entries, str((result.head or {}).get("hash")))

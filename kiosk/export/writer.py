@@ -238,6 +238,7 @@ def _build(
     public_line = journal.kiosk_public_line(state.kiosk_id)
     fingerprint = ssh_fingerprint(public_line)
     raw_key = sshsig.parse_public_key(public_line)
+    parsed: list[Entry] = []  # the audit pass's entries, reused for events.csv
     report = render_report(
         report_model(
             lines=lines,
@@ -246,12 +247,13 @@ def _build(
             fingerprint=fingerprint,
             created_at=created_at,
             timezone=timezone,
+            keep=parsed,
         )
     )
     files = {
         "journal.jsonl": b"".join(line + b"\n" for line in lines),
         "report.pdf": report,
-        "events.csv": events_csv(lines),
+        "events.csv": events_csv(lines, parsed),
         "README.txt": readme_text(state.kiosk_id, name, fingerprint, entries, head),
     }
     manifest = manifest_bytes(

@@ -48,6 +48,7 @@ from kiosk.journal.entry import Entry, check_chain, iter_jsonl
 from kiosk.journal.schema import KINDS
 from kiosk.verify import sshsig
 from kiosk.verify.deadlines import Facts, check_deadlines
+from kiosk.verify.parallel import Pool, default_workers, outcome_error
 from kiosk.webauthn import counter_increased, verify_assertion
 
 FORMAT = "sealroom-export/1"
@@ -169,6 +170,16 @@ def fingerprint(raw_key: bytes) -> str:
 _CACHE: dict[tuple[Any, ...], int | ApprovalError] = {}
 _CACHE_MAX = 200_000
 
+#: From this many attestations on, signatures are checked in worker processes
+#: (below it, starting a worker costs more than it saves).
+PARALLEL_MIN = 1500
+
+
+def _remember(key: tuple[Any, ...], result: int | ApprovalError) -> None:
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[key] = result
+
 
 _DIGESTS: dict[str, bytes] = {}
 
@@ -207,9 +218,7 @@ def _assertion(
             hit = verify_assertion(attest, digest, key_der, alg, rp_id, uv)
         except ApprovalError as exc:
             hit = exc
-        if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.clear()
-        _CACHE[key] = hit
+        _remember(key, hit)
     if isinstance(hit, ApprovalError):
         raise hit
     return hit
@@ -264,9 +273,18 @@ class _Auditor:
         result: VerifyResult,
         anchors: Sequence[tuple[int, str]],
         check_signatures: bool = True,
+        pool: Pool | None = None,
     ) -> None:
         self.r = result
         self.check_signatures = check_signatures
+        # Deferred mode (``pool`` given): signatures not yet in the cache are
+        # queued to the pool and the walk goes on as if they were valid;
+        # ``deferred`` remembers (cache key, counter read) of each queued one,
+        # and ``recheck`` is set when the walk itself may differ from the
+        # sequential one (see verify_files).
+        self.pool = pool
+        self.deferred: list[tuple[tuple[Any, ...], int]] = []
+        self.recheck = False
         self.creds: dict[tuple[str, str], _Cred] = {}
         self.by_custodian: dict[str, list[tuple[str, str]]] = {}
         self.counters: dict[str, int] = {}
@@ -326,7 +344,7 @@ class _Auditor:
         return e.kind == "custodian.enrolled" and self.enrolments < 2 and self.bootstrap_open
 
     def _attestations(self, e: Entry) -> str | None:
-        digest = _digest(e) if e.attest else b""
+        digest = _digest(e) if e.attest and self.check_signatures else b""
         self_enrol = self._self_enrolment(e)
         own: tuple[str, _Cred] | str | None = None
         if self_enrol:
@@ -361,10 +379,10 @@ class _Auditor:
                 if not self.check_signatures:
                     count = _counter(a)
                 else:
-                    count = _assertion(
-                        e, i - 1, digest, cred.key_der, cred.alg, cred.rp_id, self.uv_required
-                    )
+                    count = self._assertion(e, i - 1, a, digest, cred)
             except ApprovalError as exc:
+                if self.pool is not None:
+                    self.recheck = True
                 text = _WEBAUTHN_REASONS.get(exc.code, "is not valid").format_map(
                     {"field": exc.params.get("field", "?"), "alg": exc.params.get("alg", "?")}
                 )
@@ -399,6 +417,45 @@ class _Auditor:
                 e.seq,
             )
         return None
+
+    def _assertion(self, e: Entry, i: int, a: Mapping[str, Any], digest: bytes, cred: _Cred) -> int:
+        """The assertion's counter: checked now, from the cache, or queued (deferred mode)."""
+        uv = self.uv_required
+        if self.pool is None:
+            return _assertion(e, i, digest, cred.key_der, cred.alg, cred.rp_id, uv)
+        key = (e.hash, i, cred.key_der, cred.alg, cred.rp_id, uv)
+        hit = _CACHE.get(key)
+        if isinstance(hit, ApprovalError):
+            raise hit
+        if hit is not None:
+            return hit
+        # _counter reads the same bytes verify_assertion returns when it succeeds.
+        count = _counter(a)
+        self.pool.add((a, digest, cred.key_der, cred.alg, cred.rp_id, uv))
+        self.deferred.append((key, count))
+        return count
+
+    def settle(self) -> bool:
+        """Wait for the queued signatures; True if the deferred walk stands as it is.
+
+        Every outcome goes into the cache. The walk stands only if every
+        queued assertion verified and returned the counter the walk used;
+        otherwise the caller walks again sequentially (cheaply: every
+        signature is now cached), so the first problem reported is exactly
+        the sequential one.
+        """
+        if self.pool is None:
+            return True
+        outcomes = self.pool.results()
+        stands = not self.recheck
+        for (key, count), outcome in zip(self.deferred, outcomes, strict=True):
+            if isinstance(outcome, int):
+                _remember(key, outcome)
+                stands = stands and outcome == count
+            else:
+                _remember(key, outcome_error(outcome))
+                stands = False
+        return stands
 
     def _exception(self, e: Entry) -> bool:
         """Report a policy exception as a finding; True if the entry names one."""
@@ -568,13 +625,47 @@ def verify_files(
     name: str = "bundle",
     trusted_keys: Sequence[str] = (),
     anchors: Sequence[tuple[int, str]] = (),
+    workers: int | None = None,
 ) -> VerifyResult:
     """Verify a bundle given as ``{file name: bytes}``.
 
     ``trusted_keys`` are OpenSSH public key lines (the commissioning sheet's);
     empty means "use the journal's own key" (reported as a note).
     ``anchors`` are ``(seq, hash)`` pairs from paper or an earlier bundle.
+
+    ``workers``: worker processes for the attestation signatures of a large
+    journal (``PARALLEL_MIN`` attestations or more); ``None`` picks the cores
+    other processes leave free (see :func:`kiosk.verify.parallel.default_workers`),
+    ``0`` checks everything in this process. The result is
+    the same either way: the parallel walk is kept only when every queued
+    signature verified, otherwise the journal is walked again sequentially
+    with the now cached signature results.
     """
+    journal = files.get(JOURNAL, b"")
+    large = workers != 0 and journal.count(b'"credential_id":') >= PARALLEL_MIN
+    n = (default_workers() if workers is None else workers) if large else 0
+    if n > 0:
+        pool = Pool(n)
+        try:
+            result = _verify_files(files, name, trusted_keys, anchors, pool)
+        finally:
+            pool.close()
+        if result is not None:
+            return result
+    result = _verify_files(files, name, trusted_keys, anchors, None)
+    if result is None:  # only a deferred walk can be undecided
+        raise RuntimeError("sequential verification returned no result")
+    return result
+
+
+def _verify_files(
+    files: Mapping[str, bytes],
+    name: str,
+    trusted_keys: Sequence[str],
+    anchors: Sequence[tuple[int, str]],
+    pool: Pool | None,
+) -> VerifyResult | None:
+    """:func:`verify_files`; None when a deferred (``pool``) walk must be redone."""
     r = VerifyResult(bundle=name)
     if SIGNATURE not in files:
         r.error(
@@ -594,7 +685,7 @@ def verify_files(
         _files(files, manifest, r)
 
     # The journal: chain, attestations, dual control, findings.
-    auditor = _Auditor(r, anchors)
+    auditor = _Auditor(r, anchors, pool=pool)
     chain = None
     if JOURNAL not in files:
         r.error("file_hash", "journal.jsonl is missing", file=JOURNAL)
@@ -607,6 +698,8 @@ def verify_files(
             lines = None
         if lines is not None:
             chain = check_chain(lines, auditor)
+            if not auditor.settle():
+                return None
             if chain.problem is not None:
                 p = chain.problem
                 r.error(
@@ -761,7 +854,11 @@ def _describe(
 
 
 def audit_journal(
-    lines: Sequence[bytes], now: dt.datetime | None, *, check_signatures: bool = True
+    lines: Sequence[bytes],
+    now: dt.datetime | None,
+    *,
+    check_signatures: bool = True,
+    keep: list[Entry] | None = None,
 ) -> tuple[VerifyResult, Facts]:
     """Chain, attestation and finding checks of journal lines alone (no manifest).
 
@@ -773,11 +870,22 @@ def audit_journal(
 
     The export writer uses it to put the same findings in ``report.pdf`` that
     an auditor's verifier will report, and the facts (incidents, accounts)
-    that the report's deadline table is drawn from.
+    that the report's deadline table is drawn from. ``keep``, when given,
+    receives every entry that passed (in seq order), so the writer can build
+    ``events.csv`` without parsing the lines a second time.
     """
     r = VerifyResult(bundle="journal")
     auditor = _Auditor(r, (), check_signatures)
-    chain = check_chain(lines, auditor)
+    on_entry: Any = auditor
+    if keep is not None:
+
+        def on_entry(e: Entry) -> str | None:
+            problem = auditor(e)
+            if problem is None:
+                keep.append(e)
+            return problem
+
+    chain = check_chain(lines, on_entry)
     if chain.problem is not None:
         p = chain.problem
         r.error("entry", f"entry {p.seq} (line {p.line}) {p.reason}", seq=p.seq, file=JOURNAL)
@@ -798,8 +906,13 @@ def verify_bundle(
     *,
     trusted_keys: Sequence[str] = (),
     anchors: Sequence[tuple[int, str]] = (),
+    workers: int | None = None,
 ) -> VerifyResult:
     """Verify the bundle directory at ``path`` (see :func:`verify_files`)."""
     return verify_files(
-        read_bundle(path), name=str(path), trusted_keys=trusted_keys, anchors=anchors
+        read_bundle(path),
+        name=str(path),
+        trusted_keys=trusted_keys,
+        anchors=anchors,
+        workers=workers,
     )

@@ -103,6 +103,11 @@ def test_report_pdf_lists_incidents_findings_head_and_key(
     assert "Incident INC-1" in flat and "Session record signed" in flat
     assert "MET" in flat and "MISSED" in flat  # documentation met, review missed
     assert "post-incident review" in flat
+    # Every phase of the incident with its time and entry, and each deadline's detail.
+    for phase in ("Invocation declared", "Envelope opened", "Session ended", "Credential reset"):
+        assert phase in flat
+    assert "MISSED post-incident review within 5 business days due " in flat
+    assert "· not done" in flat and "MET session documentation" in flat
     from kiosk.terminal import ssh_fingerprint
 
     assert ssh_fingerprint(t.journal.kiosk_public_line()) in flat
