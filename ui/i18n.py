@@ -30,10 +30,7 @@ fills every English translation with its source text (so nothing stays
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
@@ -95,6 +92,8 @@ def remove_translator(app: QCoreApplication) -> None:
 def _tool(name: str) -> str:
     """A Qt tool from the virtualenv that runs this interpreter (or from PATH)."""
     beside = Path(sys.executable).parent / name
+    import shutil  # catalogue building only: kept off the kiosk's start
+
     found = str(beside) if beside.exists() else shutil.which(name)
     if found is None:
         raise SystemExit(f"{name} not found: install PySide6 in this environment")
@@ -108,6 +107,8 @@ def fill_source_language(ts_file: Path) -> int:
     lrelease drops unfinished messages, so an English catalogue would be
     empty. In the source language the translation is the source itself.
     """
+    import xml.etree.ElementTree as ET  # catalogue building only
+
     tree = ET.parse(ts_file)  # noqa: S314 - our own file, not untrusted input
     changed = 0
     for message in tree.getroot().iter("message"):
@@ -128,6 +129,8 @@ def fill_source_language(ts_file: Path) -> int:
 
 def update_catalogue(directory: Path = I18N_DIR) -> Path:
     """Re-extract ``ui/`` strings, fill the English catalogue, compile it; returns the .qm."""
+    import subprocess  # catalogue building only: kept off the kiosk's start
+
     directory.mkdir(parents=True, exist_ok=True)
     ts_file = directory / f"{PREFIX}_{SOURCE_LANGUAGE}.ts"
     qm_file = ts_file.with_suffix(".qm")
