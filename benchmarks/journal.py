@@ -41,10 +41,11 @@ from kiosk.clock import SystemClock
 from kiosk.journal.db import open_database
 from kiosk.journal.entry import Entry, check_chain
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
-from kiosk.journal.parallel import spare_cores, usable_cores, verify_database
+from kiosk.journal.parallel import verify_database
 from kiosk.journal.store import DB_NAME, Journal
 from kiosk.policy import load_policy
 from kiosk.terminal import commission
+from kiosk.workerproc import spare_cores, usable_cores
 
 
 def pct(values: list[float], p: float) -> float:

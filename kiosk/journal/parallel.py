@@ -20,10 +20,9 @@ Invariants:
   failed or timed out), the parent checks everything from that range on
   itself, resuming ``check_chain`` where the accepted prefix ended, so the
   entry it names and the reason are the sequential checker's.
-* A child is a fresh interpreter started by ``subprocess`` (fork + exec),
-  never a bare ``os.fork`` of the caller, which may have threads (the kiosk
-  calls verify from a worker thread) whose locks a forked copy would
-  inherit held.
+* A child is a fresh interpreter (:func:`kiosk.workerproc.start_worker`),
+  never a fork of the caller, which may have threads (the kiosk calls
+  verify from a worker thread).
 * The database key reaches a child only through its stdin pipe: never argv,
   the environment or a file. A child's stderr is discarded (it is never
   shown to a user); a child that fails only costs speed.
@@ -41,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
-import os
 import signal
 import subprocess
 import sys
@@ -55,6 +53,7 @@ import msgspec
 
 from kiosk.journal.db import Connection, open_reader
 from kiosk.journal.entry import ChainResult, check_chain
+from kiosk.workerproc import read_frame, spare_cores, start_worker, write_frame
 
 #: Below this many entries a single process is faster than starting another
 #: interpreter (about 0.1 s); measured with ``benchmarks/journal.py``.
@@ -99,29 +98,6 @@ class RangeReport(msgspec.Struct, forbid_unknown_fields=True):
     entries: int = 0
     head_hash: str = ""
     head_ts: str = ""
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
-
-
-def spare_cores() -> int:
-    """Usable cores not already busy, counting this process's own (at least 1).
-
-    From the one-minute load average: when other work already fills the
-    cores, a child only adds its start-up and a second read of the pages
-    without finishing sooner (measured: slower than one process on a
-    loaded machine), so the check stays in this process.
-    """
-    cores = usable_cores()
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return cores
-    return max(1, min(cores, round(cores - load + 1)))
 
 
 def read_lines(conn: Connection, lo: int | None = None, hi: int | None = None) -> Iterator[bytes]:
@@ -189,32 +165,18 @@ def _bounds(top: int, processes: int) -> list[int]:
     return [min(top, first + k * share) for k in range(processes - 1)]
 
 
-def _start_child(path: Path, key: bytes, request: _Request) -> subprocess.Popen[bytes]:
-    root = str(Path(__file__).resolve().parent.parent.parent)
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
-        "from kiosk.journal.parallel import worker_main; worker_main()"
-    )
-    proc = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "-c", code, root],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        close_fds=True,
-    )
+def _start_child(key: bytes, request: _Request) -> subprocess.Popen[bytes]:
+    proc = start_worker("kiosk.journal.parallel")
     try:
         stdin = proc.stdin
         if stdin is None:  # pragma: no cover - stdin=PIPE always gives one
             raise OSError("no pipe to the verify worker")
-        # The key (raw, fixed length), then the request's length and the
-        # request. The pipe stays open until the report is collected
-        # (``communicate`` closes it), so the child reads exact lengths
-        # rather than waiting for the end of its input.
-        body = msgspec.json.encode(request)
+        # The key (raw, fixed length), then the request as one frame. The
+        # pipe stays open until the report is collected (``communicate``
+        # closes it), so the child reads exact lengths rather than waiting
+        # for the end of its input.
         stdin.write(key)
-        stdin.write(len(body).to_bytes(4, "big"))
-        stdin.write(body)
-        stdin.flush()
+        write_frame(stdin, msgspec.json.encode(request))
     except BaseException:
         _stop(proc)
         raise
@@ -310,7 +272,7 @@ def verify_database(
             hi = bounds[k + 1] if k + 1 < len(bounds) else None
             request = _Request(path=str(path), lo=lo, hi=hi, start_seq=lo + 1)
             try:
-                children.append((lo, _start_child(path, key, request)))
+                children.append((lo, _start_child(key, request)))
             except OSError:
                 break  # no more processes: the ranges not handed out are checked here
         t0 = time.monotonic()
@@ -349,8 +311,7 @@ def worker_main() -> None:
     gc.disable()
     stdin = sys.stdin.buffer
     key = stdin.read(_KEY_BYTES)
-    size = int.from_bytes(stdin.read(4), "big")
-    request = msgspec.json.decode(stdin.read(size), type=_Request)
+    request = msgspec.json.decode(read_frame(stdin) or b"", type=_Request)
     conn: Any = open_reader(Path(request.path), key)
     try:
         report = check_range(read_lines(conn, request.lo, request.hi), request.start_seq)

@@ -14,9 +14,9 @@ Invariants:
   is that function's result: the signature counter, or the ``webauthn.*``
   error code and params. Workers run the same function, so an outcome does
   not depend on where it was computed.
-* A worker is a fresh interpreter started by ``subprocess`` (this Python,
-  fixed arguments), never a ``fork`` of the caller, which may be threaded
-  (the kiosk UI, pytest plugins). Unlike ``multiprocessing``'s spawn it
+* A worker is a fresh interpreter (:func:`kiosk.workerproc.start_worker`),
+  never a ``fork`` of the caller, which may be threaded (the kiosk UI,
+  pytest plugins). Unlike ``multiprocessing``'s spawn it
   re-imports neither the caller's ``__main__`` nor starts a resource-tracker
   process that would outlive the verification: when :meth:`Pool.close`
   returns, every worker has exited and been reaped.
@@ -33,19 +33,18 @@ Invariants:
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import sys
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import msgspec
 
 from kiosk.errors import ApprovalError
 from kiosk.webauthn import verify_assertion
+from kiosk.workerproc import read_frame, spare_cores, start_worker, write_frame
 
 #: (attestation, digest, public key DER, COSE alg, rp_id, uv_required)
 Job = tuple[Mapping[str, Any], bytes, bytes, int, str, bool]
@@ -78,43 +77,17 @@ def outcome_error(outcome: tuple[str, dict[str, Any]]) -> ApprovalError:
 
 
 def default_workers() -> int:
-    """Worker processes besides the caller: the cores other processes leave free, at most 7.
+    """Worker processes besides the caller: the spare cores but the caller's own, at most 7.
 
     A worker only helps if a core is free for it; on a machine already busy
-    (load average at or above the core count, the caller included) workers
-    would only add their start-up and the pipe traffic, so none are started
-    and everything is checked in-process. Where the load is unknown, one
-    fewer worker than the cores.
+    (load average at or above the core count, the caller included) none are
+    started and everything is checked in-process
+    (:func:`kiosk.workerproc.spare_cores`).
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        cores = os.cpu_count() or 1
-    wanted = min(cores, 8) - 1
-    try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows has no load average
-        return max(0, wanted)
-    # The caller itself counts for about one in the load average.
-    free = int(cores - max(busy, 1.0) + 0.5)
-    return max(0, min(wanted, free))
+    return max(0, min(7, spare_cores() - 1))
 
 
 # ---------------------------------------------------------------- the pipe
-
-
-def _write_frame(pipe: IO[bytes], body: bytes) -> None:
-    pipe.write(len(body).to_bytes(4, "big") + body)
-    pipe.flush()
-
-
-def _read_frame(pipe: IO[bytes]) -> bytes | None:
-    head = pipe.read(4)
-    if len(head) != 4:
-        return None
-    size = int.from_bytes(head, "big")
-    body = pipe.read(size)
-    return body if len(body) == size else None
 
 
 def _encode_jobs(jobs: Sequence[Job]) -> bytes:
@@ -155,24 +128,13 @@ def _decode_outcomes(body: bytes, expected: int) -> list[Outcome] | None:
 def worker_main() -> None:
     """A worker's loop: a frame of jobs in, a frame of outcomes out, until end of input."""
     inp, out = sys.stdin.buffer, sys.stdout.buffer
-    while (body := _read_frame(inp)) is not None:
+    while (body := read_frame(inp)) is not None:
         outcomes = check_chunk(_decode_jobs(body))
-        _write_frame(out, msgspec.json.encode(outcomes, enc_hook=str))
+        write_frame(out, msgspec.json.encode(outcomes, enc_hook=str))
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
-    root = str(Path(__file__).resolve().parent.parent.parent)
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
-        "from kiosk.verify.parallel import worker_main; worker_main()"
-    )
-    return subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "-c", code, root],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        close_fds=True,
-    )
+    return start_worker("kiosk.verify.parallel")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -240,8 +202,8 @@ class Pool:
             outcomes: list[Outcome] | None = None
             try:
                 if proc.stdin is not None and proc.stdout is not None:
-                    _write_frame(proc.stdin, _encode_jobs(chunk))
-                    body = _read_frame(proc.stdout)
+                    write_frame(proc.stdin, _encode_jobs(chunk))
+                    body = read_frame(proc.stdout)
                     if body is not None:
                         outcomes = _decode_outcomes(body, len(chunk))
             except Exception:  # any failure of the pipe or the worker costs only speed

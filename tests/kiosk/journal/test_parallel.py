@@ -297,7 +297,7 @@ def test_hung_child_is_killed_and_its_range_checked_here(
 ) -> None:
     hung: list[subprocess.Popen[bytes]] = []
 
-    def start_hanging(path: Path, key: bytes, request: object) -> subprocess.Popen[bytes]:
+    def start_hanging(key: bytes, request: object) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
             [sys.executable, "-c", "import time; time.sleep(60)"],
             stdin=subprocess.PIPE,
@@ -326,9 +326,9 @@ def test_journal_verify_uses_the_split_and_agrees(
     started: list[int] = []
     real = parallel._start_child
 
-    def counting(path: Path, key: bytes, request: Any) -> subprocess.Popen[bytes]:
+    def counting(key: bytes, request: Any) -> subprocess.Popen[bytes]:
         started.append(request.lo)
-        return real(path, key, request)
+        return real(key, request)
 
     monkeypatch.setattr(parallel, "_start_child", counting)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
