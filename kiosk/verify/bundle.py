@@ -200,6 +200,25 @@ def _digest(e: Entry) -> bytes:
     return d
 
 
+def _assertion_key(
+    e: Entry, i: int, key_der: bytes, alg: int, rp_id: str, uv: bool
+) -> tuple[Any, ...]:
+    """The cache key of ``e.attest[i]`` checked with this key and policy.
+
+    One function for the sequential and the deferred path: outcomes the
+    worker pool stores must be found again by the sequential re-walk.
+    """
+    return (e.hash, i, key_der, alg, rp_id, uv)
+
+
+def _recall(key: tuple[Any, ...]) -> int | None:
+    """The cached counter, None if not checked yet; a cached refusal is raised again."""
+    hit = _CACHE.get(key)
+    if isinstance(hit, ApprovalError):
+        raise hit
+    return hit
+
+
 def _assertion(
     e: Entry, i: int, digest: bytes, key_der: bytes, alg: int, rp_id: str, uv: bool
 ) -> int:
@@ -210,17 +229,15 @@ def _assertion(
     policy, so remembering it changes nothing but speed; it lets the mutation
     suite and multi-bundle runs skip re-verifying signatures already seen.
     """
-    attest = e.attest[i]
-    key = (e.hash, i, key_der, alg, rp_id, uv)
-    hit = _CACHE.get(key)
+    key = _assertion_key(e, i, key_der, alg, rp_id, uv)
+    hit = _recall(key)
     if hit is None:
         try:
-            hit = verify_assertion(attest, digest, key_der, alg, rp_id, uv)
+            hit = verify_assertion(e.attest[i], digest, key_der, alg, rp_id, uv)
         except ApprovalError as exc:
-            hit = exc
+            _remember(key, exc)
+            raise
         _remember(key, hit)
-    if isinstance(hit, ApprovalError):
-        raise hit
     return hit
 
 
@@ -423,10 +440,8 @@ class _Auditor:
         uv = self.uv_required
         if self.pool is None:
             return _assertion(e, i, digest, cred.key_der, cred.alg, cred.rp_id, uv)
-        key = (e.hash, i, cred.key_der, cred.alg, cred.rp_id, uv)
-        hit = _CACHE.get(key)
-        if isinstance(hit, ApprovalError):
-            raise hit
+        key = _assertion_key(e, i, cred.key_der, cred.alg, cred.rp_id, uv)
+        hit = _recall(key)
         if hit is not None:
             return hit
         # _counter reads the same bytes verify_assertion returns when it succeeds.
