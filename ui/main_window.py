@@ -8,9 +8,10 @@ Cold start invariants (measured by ``benchmarks/ui.py``, guarded by
 
 * importing this module and building the window imports only Qt, the unlock
   screen and the light ``kiosk`` basics — no python-fido2, reportlab,
-  procedures, journal or ``hardware`` module (:data:`HEAVY`). (The holidays
-  package is already in: ``kiosk.policy`` checks the calendar when the
-  policy loads, before Qt — see ``ui.cli.cmd_run``.);
+  procedures, journal, holidays or ``hardware`` module (:data:`HEAVY`);
+  ``sealroom run`` loads the policy without its calendar check, which
+  :meth:`MainWindow._warm_caches` runs on the preloader's thread (a failure
+  keeps the terminal locked, with the reason on screen);
 * once the unlock screen has painted, :meth:`MainWindow.warm_up` imports
   those and the other screens' modules (:data:`SCREENS`) on a background
   thread (:class:`ui.workers.Preloader`, module by module), then builds and
@@ -28,7 +29,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
@@ -96,12 +97,6 @@ class IdleWatch(QObject):
         if self.timer.isActive():
             self.timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Kept for code that installs it directly; the window does not."""
-        if event.type() in ScanFilter.INPUT:
-            self.poke()
-        return False
-
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
@@ -131,9 +126,8 @@ class MainWindow(QMainWindow):
         self._warm = False  # see warmed
         self._flow_rendered = False  # see _build_next
         self.preloader = Preloader(HEAVY + SCREENS, after=self._warm_caches, parent=self)
-        self.preloader.loaded.connect(self._after_preload)
+        self.preloader.loaded.connect(self._policy_ok)  # a failed check shows at once
         self.preloader.loaded.connect(self._build_next)
-        self._policy_problem: SealroomError | None = None  # see _warm_caches
         self.screens: dict[str, QWidget] = {}
         self.unlock_screen.unlocked.connect(self.on_unlocked)
         self.unlock_screen.painted.connect(self.warm_up)
@@ -171,10 +165,9 @@ class MainWindow(QMainWindow):
 
         policy = self.ctx.policy
         try:
-            check_calendar(policy)
-        except SealroomError as exc:
-            self._policy_problem = exc
-            return
+            check_calendar(policy)  # imports holidays here; the GUI thread reads the verdict
+        except SealroomError:
+            return  # nothing to warm: _policy_ok refuses to unlock
         today = self.ctx.clock.now().date()
         for day in (today, today.replace(month=12, day=31) + dt.timedelta(days=1)):
             is_business_day(day, policy.calendar_country, policy.calendar_subdivision)
@@ -262,19 +255,23 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self.journal is None
 
-    def _after_preload(self) -> None:
-        """A policy that failed its deferred check is shown at once and blocks unlocking."""
-        if self._policy_problem is not None:
-            self.unlock_screen.refuse(self._policy_problem)
+    def _policy_ok(self) -> bool:
+        """The policy's deferred calendar check; a failure locks the unlock screen for good.
 
-    def on_unlocked(self, journal: Journal) -> None:
+        Cached by ``kiosk.policy``: after the preloader ran it, this costs nothing.
+        """
         from kiosk.policy import check_calendar
 
         try:
-            check_calendar(self.ctx.policy)  # cached: the preloader normally ran it already
+            check_calendar(self.ctx.policy)
         except SealroomError as exc:
-            journal.close()
             self.unlock_screen.refuse(exc)
+            return False
+        return True
+
+    def on_unlocked(self, journal: Journal) -> None:
+        if not self._policy_ok():
+            journal.close()
             return
         self.journal = journal
         flow_screen = self.flow_screen  # built now if the warm-up has not yet
