@@ -551,3 +551,31 @@ def retype(qtbot: QtBot, w: MainWindow, widget: QWidget, text: str) -> None:
     if text:
         qtbot.keyClicks(widget, text)
     w.scans.flush()
+
+
+def finish_verification(qtbot: QtBot, w: MainWindow, sc: ScanClock) -> str:
+    """From the verification's ``check`` step to its end: test login, reseal, two approvals.
+
+    Returns the serial of the fresh bag the sheet was resealed in.
+    """
+    wait_step(qtbot, w, "check")
+    fill(
+        qtbot,
+        w,
+        {
+            "login_ok": True,
+            "incident_login_logged": True,
+            "test_login_logged": True,
+            "change_logged": True,
+        },
+    )
+    submit(qtbot, w)
+    wait_step(qtbot, w, "reseal")
+    fresh = blank_bag(w)
+    scan(qtbot, w, sc, fresh)
+    fill(qtbot, w, {"signed_across_seal": True, "witness": dict(WITNESS)})
+    submit(qtbot, w)
+    both(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    return fresh

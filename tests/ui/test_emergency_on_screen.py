@@ -14,17 +14,16 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from hardware.sim.scenarios import WITNESS
 from tests.ui.kiosk_driver import (
     CHECKLIST,
     access_session,
     acknowledge,
-    blank_bag,
     both,
     cont,
     declare,
     document,
     fill,
+    finish_verification,
     incident,
     make_window,
     reset,
@@ -118,26 +117,7 @@ def test_a_complete_emergency_by_clicks_typing_and_scans(qtbot: QtBot, root: Pat
     wait_step(qtbot, w, "confirm_sheet")
     scan(qtbot, w, sc, qr)  # the QR printed on the new sheet
     submit(qtbot, w)
-    wait_step(qtbot, w, "check")
-    fill(
-        qtbot,
-        w,
-        {
-            "login_ok": True,
-            "incident_login_logged": True,
-            "test_login_logged": True,
-            "change_logged": True,
-        },
-    )
-    submit(qtbot, w)
-    wait_step(qtbot, w, "reseal")
-    fresh = blank_bag(w)
-    scan(qtbot, w, sc, fresh)
-    fill(qtbot, w, {"signed_across_seal": True, "witness": dict(WITNESS)})
-    submit(qtbot, w)
-    both(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, None)
+    fresh = finish_verification(qtbot, w, sc)
 
     state = w.journal.state  # type: ignore[union-attr]
     inc = state.incidents.get(iid)

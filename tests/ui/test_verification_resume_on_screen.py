@@ -15,15 +15,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from hardware.sim.scenarios import WITNESS
 from tests.ui.kiosk_driver import (
     CHECKLIST,
-    blank_bag,
     both,
     cont,
     document,
     editor,
     fill,
+    finish_verification,
     idle_lock,
     incident,
     kinds,
@@ -124,26 +123,7 @@ def test_locked_after_opening_the_verification_envelope_it_continues_at_the_shee
     assert f.flow.current == "confirm_sheet"
     scan(qtbot, w, sc, qr)  # the QR printed on the new sheet (replaces the wrong scan)
     submit(qtbot, w)
-    wait_step(qtbot, w, "check")
-    fill(
-        qtbot,
-        w,
-        {
-            "login_ok": True,
-            "incident_login_logged": True,
-            "test_login_logged": True,
-            "change_logged": True,
-        },
-    )
-    submit(qtbot, w)
-    wait_step(qtbot, w, "reseal")
-    fresh = blank_bag(w)
-    scan(qtbot, w, sc, fresh)
-    fill(qtbot, w, {"signed_across_seal": True, "witness": dict(WITNESS)})
-    submit(qtbot, w)
-    both(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, None)
+    fresh = finish_verification(qtbot, w, sc)
 
     state = the_state(w)
     inc = state.incidents.get(iid)
