@@ -9,6 +9,17 @@ Cold start invariants (measured by ``benchmarks/ui.py``, guarded by
 * importing this module and building the window imports only Qt, the unlock
   screen and the light ``kiosk`` basics — no python-fido2, reportlab,
   procedures, journal, holidays or ``hardware`` module (:data:`HEAVY`);
+* nor, in a window (``--windowed``, the demo), PySide6's ``Qt`` namespace:
+  its hundred Python enums take ~45 ms to build, so code that runs before
+  the first paint writes such values through Qt's property system or by
+  layout, and the preloader builds the namespace first, on its thread
+  (:func:`ui.workers.build_qt_types`). The application-wide key filter
+  (:class:`ui.scanning.ScanFilter`) is installed when that is done, at the
+  latest at unlock; on the lock screen it has nothing to do;
+* the window is a plain top-level ``QWidget``: a ``QMainWindow`` starts an
+  animation timer of a class PySide6 does not wrap, and the first event the
+  key filter sees for it makes PySide6 build every ``QObject`` subclass's
+  type to find its wrapper (~170 enums, ~60 ms);
   ``sealroom run`` loads the policy without its calendar check, which
   :meth:`MainWindow._warm_caches` runs on the preloader's thread (a failure
   keeps the terminal locked, with the reason on screen);
@@ -29,9 +40,9 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QWidget
 
 from kiosk.errors import SealroomError
 from ui.context import AppContext
@@ -98,23 +109,24 @@ class IdleWatch(QObject):
             self.timer.start()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QWidget):
+    #: the warm-up is over (:attr:`warmed`)
+    warm_done = Signal()
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.journal: Journal | None = None
         self.setWindowTitle(self.tr("Sealroom — {kiosk}").format(kiosk=ctx.policy.kiosk_id))
         self.stack = QStackedWidget(self)
-        central = QWidget(self)
-        row = QHBoxLayout(central)
+        row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.stack, 1)
         self.demo_panel: DemoPanel | None = None
         if ctx.keys.simulated:
-            self.demo_panel = DemoPanel(ctx.keys, central)
+            self.demo_panel = DemoPanel(ctx.keys, self)
             row.addWidget(self.demo_panel)
-        self.setCentralWidget(central)
         self.session: Session | None = None
         self.unlock_screen = UnlockScreen(ctx, self)
         self.stack.addWidget(self.unlock_screen)
@@ -137,10 +149,15 @@ class MainWindow(QMainWindow):
         # also tells the idle watch about input.
         self.scans = ScanFilter(ctx.policy, clock_ms=ctx.scan_clock_ms, parent=self)
         self.scans.on_input = self.idle.poke
-        self.scans.install()
         self.scans.scanned.connect(self.on_scan)
         self.scans.overlong.connect(self.on_overlong_scan)
+        # Installed once the preloader built the Qt namespace the filter's key
+        # handling uses (module docstring); at the latest when someone unlocks.
+        self.preloader.qt_ready.connect(self.scans.install)
+        self.preloader.qt_ready.connect(self.unlock_screen.point_at_buttons)
         if not ctx.windowed:
+            from PySide6.QtCore import Qt  # a kiosk's window flags are set before it shows
+
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
@@ -179,6 +196,8 @@ class MainWindow(QMainWindow):
         children), which Qt would otherwise do when it is first shown — in
         the turn where the person pressed a button.
         """
+        from PySide6.QtCore import Qt
+
         if self._flow_screen is None:
             self.flow_screen  # noqa: B018 - builds it
         elif not self._flow_screen.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
@@ -195,6 +214,7 @@ class MainWindow(QMainWindow):
             self._dashboard.ensurePolished()
         else:
             self._warm = True
+            self.warm_done.emit()
             return
         QTimer.singleShot(0, self, self._build_next)  # dropped if the window goes away
 
@@ -275,6 +295,7 @@ class MainWindow(QMainWindow):
             return
         self.journal = journal
         flow_screen = self.flow_screen  # built now if the warm-up has not yet
+        self.scans.install()  # the preloader is done (flow_screen waited for it)
         from ui.session import Session
 
         self.session = Session.open(self.ctx, journal, self._printer())
@@ -425,7 +446,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------- kiosk mode
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self.ctx.windowed and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4):
+        if self.ctx.windowed:
+            super().keyPressEvent(event)
+            return
+        from PySide6.QtCore import Qt  # built before the paint in kiosk mode (__init__)
+
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4):
             event.accept()
             return
         super().keyPressEvent(event)

@@ -15,12 +15,13 @@ clock when the platform gives none (offscreen tests).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -29,29 +30,41 @@ from kiosk.policy import Policy
 if TYPE_CHECKING:
     from kiosk.scan.wedge import Release, Scan, WedgeDetector
 
-KEY_NAMES = {
-    Qt.Key.Key_Return: "Return",
-    Qt.Key.Key_Enter: "Enter",
-    Qt.Key.Key_Tab: "Tab",
-    Qt.Key.Key_Backtab: "Tab",
-    Qt.Key.Key_Backspace: "Backspace",
-    Qt.Key.Key_Delete: "Delete",
-    Qt.Key.Key_Escape: "Escape",
-    Qt.Key.Key_Left: "Left",
-    Qt.Key.Key_Right: "Right",
-    Qt.Key.Key_Up: "Up",
-    Qt.Key.Key_Down: "Down",
-    Qt.Key.Key_Home: "Home",
-    Qt.Key.Key_End: "End",
-    Qt.Key.Key_Shift: "Shift",
-    Qt.Key.Key_Control: "Control",
-    Qt.Key.Key_Alt: "Alt",
-    Qt.Key.Key_AltGr: "AltGr",
-    Qt.Key.Key_Meta: "Meta",
-    Qt.Key.Key_CapsLock: "CapsLock",
-    Qt.Key.Key_NumLock: "NumLock",
-    Qt.Key.Key_Space: "",
-}
+
+@functools.cache
+def key_names() -> dict[int, str]:
+    """The names :class:`kiosk.scan.wedge.WedgeDetector` knows keys by, per Qt key code.
+
+    Built at the first key press, not at import: this module is loaded before
+    the lock screen paints, and the ``Qt`` namespace is built after it
+    (:mod:`ui.main_window`).
+    """
+    from PySide6.QtCore import Qt
+
+    names = {
+        Qt.Key.Key_Return: "Return",
+        Qt.Key.Key_Enter: "Enter",
+        Qt.Key.Key_Tab: "Tab",
+        Qt.Key.Key_Backtab: "Tab",
+        Qt.Key.Key_Backspace: "Backspace",
+        Qt.Key.Key_Delete: "Delete",
+        Qt.Key.Key_Escape: "Escape",
+        Qt.Key.Key_Left: "Left",
+        Qt.Key.Key_Right: "Right",
+        Qt.Key.Key_Up: "Up",
+        Qt.Key.Key_Down: "Down",
+        Qt.Key.Key_Home: "Home",
+        Qt.Key.Key_End: "End",
+        Qt.Key.Key_Shift: "Shift",
+        Qt.Key.Key_Control: "Control",
+        Qt.Key.Key_Alt: "Alt",
+        Qt.Key.Key_AltGr: "AltGr",
+        Qt.Key.Key_Meta: "Meta",
+        Qt.Key.Key_CapsLock: "CapsLock",
+        Qt.Key.Key_NumLock: "NumLock",
+        Qt.Key.Key_Space: "",
+    }
+    return {key.value: name for key, name in names.items()}
 
 
 def _monotonic_ms() -> int:
@@ -152,7 +165,7 @@ class ScanFilter(QObject):
         if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
             return False
         held = _Held(event, watched)
-        name = KEY_NAMES.get(Qt.Key(event.key()), "")
+        name = key_names().get(event.key(), "")
         text = event.text() if name == "" else ""
         from kiosk.scan.wedge import KeyEvent
 

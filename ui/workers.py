@@ -152,8 +152,39 @@ class InlineRunner:
         return handle
 
 
+def build_qt_types() -> None:
+    """Build PySide6's types for QtCore, QtGui and QtWidgets now, on this thread.
+
+    PySide6 builds a class's Python type, with all its enums as Python enums
+    (~0.3 ms each), the first time the class is used. Two uses cost the GUI
+    thread a long event-loop turn when they come late:
+
+    * the ``Qt`` namespace: a hundred enums (``Qt.Key`` alone has ~450
+      members), ~45 ms. Nothing painted before the lock screen needs it
+      (:mod:`ui.main_window`);
+    * an event for an object of a class PySide6 does not wrap (a scroll
+      area's or an animation's private helper), seen by the window's
+      application-wide key filter: to find that object's type PySide6
+      builds the type of every ``QObject`` subclass it knows (~170 enums,
+      60–100 ms), in the turn where it happens.
+
+    The preloader runs this first, behind the painted lock screen; the
+    window installs its key filter once :attr:`Preloader.qt_ready` says it
+    is done.
+    """
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    for module in (QtCore, QtGui, QtWidgets):
+        for name in dir(module):
+            if name.startswith("Q"):
+                getattr(module, name)
+
+
 class Preloader(QObject):
     """Imports modules on a daemon thread; ``loaded`` arrives on the GUI thread when done.
+
+    Its first step builds PySide6's types (:func:`build_qt_types`) and says
+    so with ``qt_ready``.
 
     Why a plain thread and not a :class:`Runner`: this is not work a person
     waits for or cancels, tests must not see it as a job, and imports are
@@ -164,6 +195,9 @@ class Preloader(QObject):
     """
 
     loaded = Signal()
+    #: PySide6's types and enums exist (the first step): from here on the GUI thread
+    #: may use ``Qt.…`` and see any object without building them (build_qt_types)
+    qt_ready = Signal()
 
     def __init__(
         self,
@@ -198,6 +232,9 @@ class Preloader(QObject):
     def _run(self) -> None:
         started = time.perf_counter()
         try:
+            build_qt_types()
+            with contextlib.suppress(RuntimeError):  # the window went away meanwhile
+                self.qt_ready.emit()
             for name in self.modules:
                 try:
                     importlib.import_module(name)

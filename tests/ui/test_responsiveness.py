@@ -6,8 +6,13 @@
   at the first paint;
 * the policy's calendar check (the holidays package) runs behind it too, and
   a policy that fails it keeps the terminal locked with the reason on screen;
+* nor are PySide6's costly types built then (the ``Qt`` namespace, every
+  ``QObject`` subclass): the preloader builds them first, and the key filter
+  and the lock screen's cursors come after it;
 * the rest loads behind the painted unlock screen (preloader, then the flow
   screen and the dashboard), with no module of the list failing to import;
+* the garbage collector, off during the start, comes back with the start-up
+  frozen once the window is warm;
 * a big step's field editors are built in slices across event-loop turns,
   and anything that needs them all (submit, a scan) builds the rest first;
 * one application-wide event filter: input seen by the scanner filter
@@ -72,6 +77,14 @@ FIRST_PAINT_PROBE = textwrap.dedent(
                     if any(m == w or m.startswith(w + ".") for w in WATCH)
                 )
                 print("LOADED " + json.dumps(found), flush=True)
+                from PySide6 import QtCore, QtWidgets
+
+                built = {
+                    "Qt": "Qt" in QtCore.__dict__,
+                    "QWizard": "QWizard" in QtWidgets.__dict__,
+                    "QProcess": "QProcess" in QtCore.__dict__,
+                }
+                print("BUILT " + json.dumps(built), flush=True)
                 os._exit(0)
 
     log = logging.getLogger("sealroom.ui.start")
@@ -105,6 +118,16 @@ def test_the_unlock_screen_paints_before_any_heavy_module_is_imported(tmp_path: 
     assert lines, f"the unlock screen never painted: {out.stderr[-2000:]}"
     loaded = json.loads(lines[0].removeprefix("LOADED "))
     assert loaded == [], f"imported before the unlock screen painted: {loaded}"
+    # Nor are PySide6's costly types built: the Qt namespace (a hundred Python
+    # enums), and every QObject subclass (which PySide6 builds when the key
+    # filter sees an object of a class it does not wrap, e.g. QMainWindow's
+    # animation timer).
+    built = [ln for ln in out.stdout.splitlines() if ln.startswith("BUILT ")]
+    assert json.loads(built[0].removeprefix("BUILT ")) == {
+        "Qt": False,
+        "QWizard": False,
+        "QProcess": False,
+    }
 
 
 def test_the_rest_loads_behind_the_painted_unlock_screen(qtbot: QtBot, root: Path) -> None:
@@ -114,6 +137,68 @@ def test_the_rest_loads_behind_the_painted_unlock_screen(qtbot: QtBot, root: Pat
     assert set(HEAVY + SCREENS) <= set(sys.modules)
     assert w.stack.indexOf(w.flow_screen) > 0 and w.stack.indexOf(w.dashboard) > 0
     assert w.stack.currentWidget() is w.unlock_screen and w.locked
+
+
+def test_the_key_filter_and_the_lock_screen_cursors_come_after_the_qt_types(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    u = w.unlock_screen
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    seen: list[str] = []
+    w.preloader.qt_ready.connect(lambda: seen.append("ready"))
+    qtbot.waitUntil(lambda: w.warmed, timeout=T)
+    assert seen == ["ready"]
+    for button in (u.key_button, u.pin_ok, u.cancel_button, u.recovery_link, u.unlock_button):
+        assert button.cursor().shape() == Qt.CursorShape.PointingHandCursor
+    # The filter is on the application: a fast burst typed into the PIN field is a scan.
+    got: list[str] = []
+    w.scans.scanned.connect(lambda text, _ok: got.append(text))
+    u.pin.setFocus()
+    _sc.step = 3
+    for ch in "ENV-000123":
+        qtbot.keyClicks(u.pin, ch)
+    qtbot.keyClick(u.pin, Qt.Key.Key_Return)
+    w.scans.flush()
+    assert got == ["ENV-000123"] and u.pin.text() == ""
+
+
+def test_lock_screen_text_and_alignment_written_without_the_qt_namespace(
+    qtbot: QtBot, root: Path
+) -> None:
+    from ui.widgets import body
+
+    label = body("text")
+    qtbot.addWidget(label)
+    assert label.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction
+    w, _clock, _sc = make_window(qtbot, root)
+    u = w.unlock_screen
+    demo = [x for x in u.findChildren(type(label)) if x.objectName() == "demo"]
+    assert demo and demo[0].textInteractionFlags() == (Qt.TextInteractionFlag.TextSelectableByMouse)
+    qtbot.waitUntil(lambda: u.recovery_link.isVisible(), timeout=T)
+    # "at the left, at its natural width": as Qt.AlignLeft in the layout did
+    assert u.recovery_link.x() == u.layout().contentsRect().x()
+    assert u.recovery_link.width() == u.recovery_link.sizeHint().width() < u.width() // 2
+
+
+def test_the_collector_comes_back_frozen_when_the_window_is_warm(qtbot: QtBot, root: Path) -> None:
+    import gc
+
+    from ui.app import collect_when_warm
+
+    frozen_before = gc.get_freeze_count()
+    gc.disable()
+    try:
+        w, _clock, _sc = make_window(qtbot, root)
+        collect_when_warm(w)
+        assert not gc.isenabled()
+        qtbot.waitUntil(lambda: w.warmed, timeout=T)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen_before  # the start-up, out of the collector's sight
+    finally:
+        gc.unfreeze()
+        gc.enable()
 
 
 def test_a_big_step_is_built_in_slices_and_submit_builds_the_rest(

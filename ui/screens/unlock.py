@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -29,11 +29,19 @@ from kiosk.errors import CancelledError, SealroomError
 from kiosk.messages import render
 from ui.context import AppContext
 from ui.prompts import QtPrompts
-from ui.widgets import Banner, big_button, body, heading
+from ui.widgets import TEXT_SELECTABLE_BY_MOUSE, Banner, big_button, body, heading, point_at
 from ui.workers import Handle
 
 if TYPE_CHECKING:
     from kiosk.journal.store import Journal
+
+
+def _at_left(widget: QWidget) -> QHBoxLayout:
+    """``widget`` at its natural width on the left (an alignment without ``Qt.…``)."""
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 class UnlockScreen(QWidget):
@@ -66,6 +74,7 @@ class UnlockScreen(QWidget):
             self.tr("Unlock with my security key"),
             self,
             True,
+            pointer=False,
         )
         self.key_button.clicked.connect(self.unlock_with_key)
         row.addWidget(self.key_button)
@@ -87,15 +96,17 @@ class UnlockScreen(QWidget):
         self.pin.setMinimumHeight(56)
         self.pin.returnPressed.connect(self.submit_pin)
         pin_row.addWidget(self.pin, 1)
-        self.pin_ok = big_button(self.tr("OK"), self.tr("Send the PIN to the key"), self.key_panel)
+        self.pin_ok = big_button(
+            self.tr("OK"), self.tr("Send the PIN to the key"), self.key_panel, pointer=False
+        )
         self.pin_ok.clicked.connect(self.submit_pin)
         pin_row.addWidget(self.pin_ok)
         kp.addLayout(pin_row)
         self.cancel_button = big_button(
-            self.tr("Cancel"), self.tr("Cancel unlocking"), self.key_panel
+            self.tr("Cancel"), self.tr("Cancel unlocking"), self.key_panel, pointer=False
         )
         self.cancel_button.clicked.connect(self.cancel)
-        kp.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        kp.addLayout(_at_left(self.cancel_button))
         self.key_panel.hide()
         outer.addWidget(self.key_panel)
 
@@ -107,7 +118,7 @@ class UnlockScreen(QWidget):
         self.recovery_link.setObjectName("link")
         self.recovery_link.setAccessibleName(self.tr("Use the recovery passphrase instead"))
         self.recovery_link.clicked.connect(self.show_recovery)
-        outer.addWidget(self.recovery_link, 0, Qt.AlignmentFlag.AlignLeft)
+        outer.addLayout(_at_left(self.recovery_link))
         self.recovery = QWidget(self)
         rp = QHBoxLayout(self.recovery)
         rp.setContentsMargins(0, 0, 0, 0)
@@ -119,7 +130,10 @@ class UnlockScreen(QWidget):
         self.passphrase.returnPressed.connect(self.submit)
         rp.addWidget(self.passphrase, 1)
         self.unlock_button = big_button(
-            self.tr("Unlock"), self.tr("Unlock with the recovery passphrase"), self.recovery
+            self.tr("Unlock"),
+            self.tr("Unlock with the recovery passphrase"),
+            self.recovery,
+            pointer=False,
         )
         self.unlock_button.clicked.connect(self.submit)
         rp.addWidget(self.unlock_button)
@@ -134,9 +148,22 @@ class UnlockScreen(QWidget):
                 ).format(pin=ctx.demo.pin, p=ctx.demo.recovery_passphrase)
             )
             demo.setObjectName("demo")
-            demo.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            demo.setProperty("textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
             outer.addWidget(demo)
         outer.addStretch(1)
+
+    def point_at_buttons(self) -> None:
+        """Pointing-hand cursors, once the ``Qt`` namespace exists (after the first paint).
+
+        Built before it, this screen names no ``Qt.…`` value (:mod:`ui.widgets`).
+        """
+        point_at(
+            self.key_button,
+            self.pin_ok,
+            self.cancel_button,
+            self.recovery_link,
+            self.unlock_button,
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
