@@ -226,6 +226,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     # (importing the holidays package, longer than the rest of the start) is
     # deferred until the unlock screen has painted; the window refuses to
     # unlock until it passed (ui.main_window.MainWindow._warm_caches).
+    import gc
+
+    gc.disable()  # until the window is warm: see ui.app.collect_when_warm
     policy = _policy(args.policy, calendar=False)
     from ui.app import run
     from ui.context import AppContext
