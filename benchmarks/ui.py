@@ -193,9 +193,11 @@ class Bot:
 
     @staticmethod
     def keyClick(*args: Any) -> None:
+        """One key, then the event loop runs (keys never arrive back to back)."""
         from PySide6.QtTest import QTest
 
         QTest.keyClick(*args)
+        QTest.qWait(1)
 
     @staticmethod
     def mouseClick(*args: Any, **kw: Any) -> None:

@@ -9,20 +9,21 @@ Cold start invariants (measured by ``benchmarks/ui.py``, guarded by
 * importing this module and building the window imports only Qt, the unlock
   screen and the light ``kiosk`` basics — no python-fido2, reportlab,
   procedures, journal, holidays or ``hardware`` module (:data:`HEAVY`);
+  ``sealroom run`` loads the policy without its calendar check, which
+  :meth:`MainWindow._warm_caches` runs on the preloader's thread (a failure
+  keeps the terminal locked, with the reason on screen);
 * nor, in a window (``--windowed``, the demo), PySide6's ``Qt`` namespace:
   its hundred Python enums take ~45 ms to build, so code that runs before
   the first paint writes such values through Qt's property system or by
   layout, and the preloader builds the namespace first, on its thread
-  (:func:`ui.workers.build_qt_types`). The application-wide key filter
+  (:func:`ui.workers.build_qt_namespace`). The key filter on the windows
   (:class:`ui.scanning.ScanFilter`) is installed when that is done, at the
   latest at unlock; on the lock screen it has nothing to do;
-* the window is a plain top-level ``QWidget``: a ``QMainWindow`` starts an
-  animation timer of a class PySide6 does not wrap, and the first event the
-  key filter sees for it makes PySide6 build every ``QObject`` subclass's
-  type to find its wrapper (~170 enums, ~60 ms);
-  ``sealroom run`` loads the policy without its calendar check, which
-  :meth:`MainWindow._warm_caches` runs on the preloader's thread (a failure
-  keeps the terminal locked, with the reason on screen);
+* the window is a plain top-level ``QWidget``: a ``QMainWindow`` (menus,
+  docks, a status bar: none used here) also starts an animation timer of a
+  class PySide6 does not wrap, and PySide6 builds the type of every
+  ``QObject`` subclass (~170 enums, ~60 ms) the first time Python code is
+  handed such an object;
 * once the unlock screen has painted, :meth:`MainWindow.warm_up` imports
   those and the other screens' modules (:data:`SCREENS`) on a background
   thread (:class:`ui.workers.Preloader`, module by module), then builds and
@@ -42,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from kiosk.errors import SealroomError
 from ui.context import AppContext
@@ -89,9 +90,9 @@ SCREENS = (
 class IdleWatch(QObject):
     """Locks the terminal after the policy's idle time without input.
 
-    It is not an event filter of its own: the application-wide
-    :class:`ui.scanning.ScanFilter` already sees every event and calls
-    :meth:`poke` on input, so each event costs one Python call, not two.
+    It is not an event filter of its own: the key filter on the windows
+    (:class:`ui.scanning.ScanFilter`) already sees every input event and
+    calls :meth:`poke`.
     """
 
     def __init__(
@@ -145,8 +146,8 @@ class MainWindow(QWidget):
         self.unlock_screen.painted.connect(self.warm_up)
         self.device_watch: object | None = None
         self.idle = IdleWatch(ctx.policy.idle_lock_seconds, self.lock, self)
-        # Scanners type like keyboards: one filter for the whole application, which
-        # also tells the idle watch about input.
+        # Scanners type like keyboards: one filter on the application's windows,
+        # which also tells the idle watch about input.
         self.scans = ScanFilter(ctx.policy, clock_ms=ctx.scan_clock_ms, parent=self)
         self.scans.on_input = self.idle.poke
         self.scans.scanned.connect(self.on_scan)
@@ -465,8 +466,5 @@ class MainWindow(QWidget):
         event.accept()
 
     def release_filters(self) -> None:
-        """Take the window's application-wide filters off (the window is going away)."""
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.scans)
-            app.removeEventFilter(self.idle)
+        """Take the key filter off the application's windows (this window is going away)."""
+        self.scans.uninstall()

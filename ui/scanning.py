@@ -1,12 +1,19 @@
 """Scanner input for every screen, without first clicking a field.
 
-Handheld scanners type like a keyboard. :class:`ScanFilter` sits on the whole
-application, holds back every key press for a few milliseconds, and lets
-:class:`kiosk.scan.wedge.WedgeDetector` decide: a fast burst is a *scan* —
-its keys are swallowed and one ``scanned`` signal carries the text — while
-anything slower is *typing* and the held keys are replayed, in order, to the
-widget they were meant for. Scanned text therefore never leaks into the
-field that had focus.
+Handheld scanners type like a keyboard. :class:`ScanFilter` watches the
+application's windows, holds back every key press for a few milliseconds,
+and lets :class:`kiosk.scan.wedge.WedgeDetector` decide: a fast burst is a
+*scan* — its keys are swallowed and one ``scanned`` signal carries the text
+— while anything slower is *typing* and the held keys are replayed, in
+order, to the window, which hands them to the widget with the focus.
+Scanned text therefore never leaks into the field that had focus.
+
+Why the windows and not the whole application: every key, click and touch
+reaches a top-level window first, from the input system, before Qt hands it
+to a widget; an application-wide filter would also be called, in Python,
+for every paint, layout, polish and child event of every widget (about two
+thousand when a step's form is built), which made the GUI thread's longest
+turns a quarter longer (``benchmarks/ui.py``).
 
 The detector is pure; this module is only the Qt glue. Time comes from the
 key event's own timestamp (what the input system saw), or from an injected
@@ -22,8 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
 
 from kiosk.policy import Policy
 
@@ -72,7 +78,7 @@ def _monotonic_ms() -> int:
 
 
 class _Held:
-    """A copy of a held key press and the widget it was for."""
+    """A copy of a held key press and the window it arrived at."""
 
     def __init__(self, event: QKeyEvent, receiver: QObject) -> None:
         self.event = QKeyEvent(
@@ -87,12 +93,13 @@ class _Held:
 
 
 class ScanFilter(QObject):
-    """Application-wide key filter that turns scanner bursts into ``scanned``.
+    """Key filter on every top-level window that turns scanner bursts into ``scanned``.
 
-    It is the window's only application-wide event filter, so it runs for
-    every event Qt delivers (paints, layouts, timers...): the first test is
-    the event's type against :attr:`INPUT`, and anything else returns at
-    once. Input events are also reported to ``on_input`` (the idle lock).
+    :meth:`install` puts it on the application's windows and on each new
+    one (a list that pops up, a dialog) as it takes the focus. It sees the
+    events of those windows only, input first; the first test is the
+    event's type against :attr:`INPUT`, and anything else returns at once.
+    Input events are also reported to ``on_input`` (the idle lock).
     """
 
     scanned = Signal(str, bool)  # text, arrived as configured (terminator)
@@ -125,6 +132,7 @@ class ScanFilter(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._poll)
         self.enabled = True
+        self._app: QGuiApplication | None = None
         #: called on every input event (key, click, move, touch, wheel), replays included
         self.on_input: Callable[[], None] | None = None
 
@@ -142,10 +150,30 @@ class ScanFilter(QObject):
             self._detector = WedgeDetector.from_policy(self._policy)
         return self._detector
 
-    def install(self, app: QApplication | None = None) -> None:
-        target = app or QApplication.instance()
-        if target is not None:
-            target.installEventFilter(self)
+    def install(self, app: QGuiApplication | None = None) -> None:
+        """Watch the application's top-level windows, and each new one as it takes the focus."""
+        target = app or QGuiApplication.instance()
+        if not isinstance(target, QGuiApplication):
+            return
+        if self._app is None:
+            self._app = target
+            target.focusWindowChanged.connect(self.watch)
+        for window in target.topLevelWindows():
+            self.watch(window)
+
+    def watch(self, window: QWindow | None) -> None:
+        """Filter ``window``'s events (again is harmless: Qt keeps one entry per filter)."""
+        if window is not None and self._app is not None:
+            window.installEventFilter(self)
+
+    def uninstall(self) -> None:
+        """Stop watching (the window is going away)."""
+        app, self._app = self._app, None
+        if app is None:
+            return
+        app.focusWindowChanged.disconnect(self.watch)
+        for window in app.topLevelWindows():
+            window.removeEventFilter(self)
 
     def _now(self, event: QKeyEvent | None = None) -> int:
         if self._clock_ms is not None:
@@ -162,7 +190,7 @@ class ScanFilter(QObject):
             self.on_input()
         if self._replaying or not self.enabled or kind != QEvent.Type.KeyPress:
             return False
-        if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
+        if not isinstance(watched, QWindow) or not isinstance(event, QKeyEvent):
             return False
         held = _Held(event, watched)
         name = key_names().get(event.key(), "")
@@ -218,6 +246,6 @@ class ScanFilter(QObject):
                 if not isinstance(held, _Held):
                     continue
                 if shiboken6.isValid(held.receiver):
-                    QApplication.sendEvent(held.receiver, held.event)
+                    QGuiApplication.sendEvent(held.receiver, held.event)
         finally:
             self._replaying = False

@@ -152,39 +152,28 @@ class InlineRunner:
         return handle
 
 
-def build_qt_types() -> None:
-    """Build PySide6's types for QtCore, QtGui and QtWidgets now, on this thread.
+def build_qt_namespace() -> None:
+    """Build PySide6's ``Qt`` namespace now, on this thread: ~45 ms of Python.
 
-    PySide6 builds a class's Python type, with all its enums as Python enums
-    (~0.3 ms each), the first time the class is used. Two uses cost the GUI
-    thread a long event-loop turn when they come late:
-
-    * the ``Qt`` namespace: a hundred enums (``Qt.Key`` alone has ~450
-      members), ~45 ms. Nothing painted before the lock screen needs it
-      (:mod:`ui.main_window`);
-    * an event for an object of a class PySide6 does not wrap (a scroll
-      area's or an animation's private helper), seen by the window's
-      application-wide key filter: to find that object's type PySide6
-      builds the type of every ``QObject`` subclass it knows (~170 enums,
-      60–100 ms), in the turn where it happens.
-
-    The preloader runs this first, behind the painted lock screen; the
-    window installs its key filter once :attr:`Preloader.qt_ready` says it
-    is done.
+    PySide6 builds a class's Python type, with every enum in it as a Python
+    enum, the first time the class is used; ``Qt`` has a hundred enums
+    (``Qt.Key`` alone has ~450 members). Nothing painted before the lock
+    screen needs it (:mod:`ui.main_window`), so the preloader builds it
+    first, behind the painted screen; the window installs its key filter,
+    the first code on the GUI thread that needs it, once
+    :attr:`Preloader.qt_ready` says it exists, so the two threads never
+    build it at once.
     """
-    from PySide6 import QtCore, QtGui, QtWidgets
+    from PySide6 import QtCore
 
-    for module in (QtCore, QtGui, QtWidgets):
-        for name in dir(module):
-            if name.startswith("Q"):
-                getattr(module, name)
+    QtCore.Qt.Key.Key_Return  # noqa: B018 - builds the namespace and its enums
 
 
 class Preloader(QObject):
     """Imports modules on a daemon thread; ``loaded`` arrives on the GUI thread when done.
 
-    Its first step builds PySide6's types (:func:`build_qt_types`) and says
-    so with ``qt_ready``.
+    Its first step builds the ``Qt`` namespace (:func:`build_qt_namespace`)
+    and says so with ``qt_ready``.
 
     Why a plain thread and not a :class:`Runner`: this is not work a person
     waits for or cancels, tests must not see it as a job, and imports are
@@ -195,8 +184,8 @@ class Preloader(QObject):
     """
 
     loaded = Signal()
-    #: PySide6's types and enums exist (the first step): from here on the GUI thread
-    #: may use ``Qt.…`` and see any object without building them (build_qt_types)
+    #: the ``Qt`` namespace exists (the first step): from here on the GUI thread may
+    #: use ``Qt.…`` without building it (build_qt_namespace)
     qt_ready = Signal()
 
     def __init__(
@@ -232,7 +221,7 @@ class Preloader(QObject):
     def _run(self) -> None:
         started = time.perf_counter()
         try:
-            build_qt_types()
+            build_qt_namespace()
             with contextlib.suppress(RuntimeError):  # the window went away meanwhile
                 self.qt_ready.emit()
             for name in self.modules:

@@ -13,8 +13,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QKeyEvent, QWindow
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
@@ -84,19 +85,43 @@ def make_window(qtbot: QtBot, root: Path, **kw: Any) -> tuple[MainWindow, FakeCl
     return w, clock, scan_clock
 
 
+def keys_to_window(qtbot: QtBot, window: QWindow, text: str) -> None:
+    """``text`` key by key, delivered as the input system does: to the window.
+
+    The window's key filter (``ScanFilter``) sees each key, holds it while
+    it might be part of a scan, and hands typing on to the focused widget.
+    QTest can name only ASCII keys; any other character arrives as a key
+    event carrying just its text, sent to the window the same way.
+    """
+    for ch in text:
+        if ch.isascii() and ch.isprintable():
+            qtbot.keyClick(window, ch)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(window, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
 def type_into(qtbot: QtBot, w: MainWindow, widget: QWidget, text: str) -> None:
+    """A person types ``text`` into ``widget`` (slow keys: typing, not a scan)."""
     widget.setFocus()
-    qtbot.keyClicks(widget, text)
+    window = w.windowHandle()
+    assert window is not None, "the window is not shown"
+    keys_to_window(qtbot, window, text)
     w.scans.flush()
 
 
 def scan(qtbot: QtBot, w: MainWindow, clock: ScanClock, code: str) -> None:
-    """``code`` as a wedge scanner types it (fast keys, Return), into whatever has focus."""
-    target = w.focusWidget() or w
+    """``code`` as a wedge scanner types it (fast keys, Return), into whatever has focus.
+
+    The keys go where a scanner's go: to the window, through the input
+    system, which hands them to the focused widget unless the key filter
+    on the window (``ScanFilter``) takes them as a scan.
+    """
+    window = w.windowHandle()
+    assert window is not None, "the window is not shown"
     clock.step = 3
-    for ch in code:
-        qtbot.keyClicks(target, ch)
-    qtbot.keyClick(target, Qt.Key.Key_Return)
+    keys_to_window(qtbot, window, code)
+    qtbot.keyClick(window, Qt.Key.Key_Return)
     w.scans.flush()
     clock.step = 200
 

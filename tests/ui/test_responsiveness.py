@@ -15,8 +15,7 @@
   frozen once the window is warm;
 * a big step's field editors are built in slices across event-loop turns,
   and anything that needs them all (submit, a scan) builds the rest first;
-* one application-wide event filter: input seen by the scanner filter
-  restarts the idle lock;
+* one key filter, on the windows: input seen by it restarts the idle lock;
 * the dashboard fits 1280 px beside the demo's device panel (no sideways
   scrolling).
 """
@@ -32,11 +31,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.ui.kiosk_driver import T, make_window, step_editors_ready, unlock
+from tests.ui.kiosk_driver import T, make_window, scan, step_editors_ready, unlock
 from ui.app import ASSETS
 from ui.main_window import HEAVY, SCREENS
 from ui.screens.flow import FlowScreen
@@ -152,15 +151,12 @@ def test_the_key_filter_and_the_lock_screen_cursors_come_after_the_qt_types(
     assert seen == ["ready"]
     for button in (u.key_button, u.pin_ok, u.cancel_button, u.recovery_link, u.unlock_button):
         assert button.cursor().shape() == Qt.CursorShape.PointingHandCursor
-    # The filter is on the application: a fast burst typed into the PIN field is a scan.
+    # The filter is on the window: a fast burst meant for the PIN field is a scan.
     got: list[str] = []
     w.scans.scanned.connect(lambda text, _ok: got.append(text))
+    u.pin.show()
     u.pin.setFocus()
-    _sc.step = 3
-    for ch in "ENV-000123":
-        qtbot.keyClicks(u.pin, ch)
-    qtbot.keyClick(u.pin, Qt.Key.Key_Return)
-    w.scans.flush()
+    scan(qtbot, w, _sc, "ENV-000123")
     assert got == ["ENV-000123"] and u.pin.text() == ""
 
 
@@ -229,7 +225,8 @@ def test_input_seen_by_the_scanner_filter_restarts_the_idle_lock(qtbot: QtBot, r
     w.idle.timer.start()
     qtbot.wait(800)
     before = w.idle.timer.remainingTime()
-    qtbot.mouseClick(w.dashboard.lock_button, Qt.MouseButton.RightButton)  # input, no action
+    # input, no action: a right click, delivered as the input system does (to the window)
+    qtbot.mouseClick(w.windowHandle(), Qt.MouseButton.RightButton, pos=QPoint(5, 5))
     assert not w.locked
     assert w.idle.timer.remainingTime() > before + 400  # started again
 
