@@ -35,6 +35,11 @@ documentation, reset), built from ``tests/ui/kiosk_driver.py``, after the
 window's warm-up (phase ``warm-up``: the modules and screens loaded behind
 the painted unlock screen, which the driver lets finish as a person would).
 
+``SEALROOM_BENCH_KIOSK=1`` starts the terminal as a kiosk (full screen, no
+window decorations: ``sealroom run`` without ``--windowed``), whose window
+flags need PySide6's ``Qt`` namespace before the first paint (~45 ms more
+than a window; see :mod:`ui.main_window`).
+
 ``SEALROOM_BENCH_NO_THEME=1`` runs the emergency without the style sheet, to
 see what the theme costs. ``--switch-interval`` overrides Python's GIL
 switch interval (the workers are Python threads competing for the GIL).
@@ -114,7 +119,8 @@ def child_app(data_dir: str) -> None:
     start_log.addHandler(FirstPaint())
     from ui.cli import main
 
-    main(["run", "--data", data_dir, "--windowed"])
+    kiosk = os.environ.get("SEALROOM_BENCH_KIOSK") == "1"
+    main(["run", "--data", data_dir] + ([] if kiosk else ["--windowed"]))
 
 
 def time_child(args: list[str], env: dict[str, str]) -> float:
