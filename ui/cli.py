@@ -324,6 +324,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             keys=keys,
             printer=SimulatedPrinter(delay_seconds=0.5),
         )
+        import gc
+
+        gc.disable()  # as in cmd_run, until the window is warm (ui.app.collect_when_warm)
         return run(ctx)
     finally:
         if not args.keep:
