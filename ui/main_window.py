@@ -138,6 +138,7 @@ class MainWindow(QWidget):
         self._paused: dict[str, Any] = {}
         self._warm = False  # see warmed
         self._flow_rendered = False  # see _build_next
+        self._dashboard_rendered = False
         self.preloader = Preloader(HEAVY + SCREENS, after=self._warm_caches, parent=self)
         self.preloader.loaded.connect(self._policy_ok)  # a failed check shows at once
         self.preloader.loaded.connect(self._build_next)
@@ -213,6 +214,12 @@ class MainWindow(QWidget):
             self.dashboard  # noqa: B018 - builds it
         elif not self._dashboard.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
             self._dashboard.ensurePolished()
+        elif not self._dashboard_rendered:
+            # Likewise: its frame (tiles, action buttons, sections) is laid out
+            # before the unlock shows it; only what the journal fills in is new then.
+            self._dashboard_rendered = True
+            self._dashboard.resize(self.stack.size())
+            self._dashboard.grab()
         else:
             self._warm = True
             self.warm_done.emit()
