@@ -14,8 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent, QWindow
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtGui import QAccessible, QKeyEvent, QWindow
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QScrollBar,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
@@ -129,6 +136,7 @@ def scan(qtbot: QtBot, w: MainWindow, clock: ScanClock, code: str) -> None:
 def unlock(qtbot: QtBot, w: MainWindow) -> None:
     u = w.unlock_screen
     qtbot.mouseClick(u.recovery_link, Qt.MouseButton.LeftButton)
+    assert unnamed_controls(w) == [], "controls without an accessible name on the lock screen"
     type_into(qtbot, w, u.passphrase, TEST_PASSPHRASE)
     qtbot.mouseClick(u.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not w.locked, timeout=T)
@@ -208,6 +216,27 @@ def wait_step(qtbot: QtBot, w: MainWindow, step: str | None) -> None:
         return f.flow is not None and f.flow.current == step and step_editors_ready(w)
 
     qtbot.waitUntil(there, timeout=T)
+    assert unnamed_controls(w) == [], f"controls without an accessible name at {step}"
+
+
+def unnamed_controls(top: QWidget) -> list[str]:
+    """Visible controls a screen reader would announce without a name (should be none).
+
+    Asks Qt's accessibility layer, as assistive technology does: a button's
+    text counts, an input needs its accessible name. Scroll bars are parts
+    of their scroll area.
+    """
+    missing = []
+    for x in top.findChildren(QWidget):
+        if not x.isVisible() or x.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if isinstance(x, QScrollBar):
+            continue
+        face = QAccessible.queryAccessibleInterface(x)
+        name = face.text(QAccessible.Text.Name) if face is not None else ""
+        if not name.strip():
+            missing.append(f"{type(x).__name__} {x.objectName()!r}")
+    return missing
 
 
 def step_editors_ready(w: MainWindow) -> bool:

@@ -138,7 +138,7 @@ def test_the_rest_loads_behind_the_painted_unlock_screen(qtbot: QtBot, root: Pat
     assert w.stack.currentWidget() is w.unlock_screen and w.locked
 
 
-def test_the_key_filter_and_the_lock_screen_cursors_come_after_the_qt_types(
+def test_the_key_filter_and_the_lock_screen_cursors_come_after_the_qt_namespace(
     qtbot: QtBot, root: Path
 ) -> None:
     w, _clock, _sc = make_window(qtbot, root)

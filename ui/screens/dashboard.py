@@ -116,6 +116,7 @@ class DashboardScreen(QWidget):
         outer.addWidget(self.banner)
 
         scroll = QScrollArea(self)
+        scroll.setAccessibleName(self.tr("Dashboard"))
         self.scroll_area = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

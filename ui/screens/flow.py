@@ -239,6 +239,7 @@ class FlowScreen(QWidget):
         outer.addWidget(self.banner)
 
         self.scroller = QScrollArea(self)
+        self.scroller.setAccessibleName(self.tr("This step's questions"))
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.form_host = QWidget()
