@@ -187,295 +187,300 @@
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="132" />
+      <location filename="../../ui/screens/dashboard.py" line="119" />
+      <source>Dashboard</source>
+      <translation>Dashboard</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="133" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="133" />
+      <location filename="../../ui/screens/dashboard.py" line="134" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="134" />
+      <location filename="../../ui/screens/dashboard.py" line="135" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="135" />
-      <location filename="../../ui/screens/dashboard.py" line="206" />
-      <location filename="../../ui/screens/dashboard.py" line="301" />
+      <location filename="../../ui/screens/dashboard.py" line="136" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
+      <location filename="../../ui/screens/dashboard.py" line="309" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="136" />
+      <location filename="../../ui/screens/dashboard.py" line="137" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="137" />
+      <location filename="../../ui/screens/dashboard.py" line="138" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="138" />
+      <location filename="../../ui/screens/dashboard.py" line="139" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="139" />
+      <location filename="../../ui/screens/dashboard.py" line="140" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="149" />
+      <location filename="../../ui/screens/dashboard.py" line="150" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="149" />
+      <location filename="../../ui/screens/dashboard.py" line="150" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="156" />
+      <location filename="../../ui/screens/dashboard.py" line="157" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="156" />
+      <location filename="../../ui/screens/dashboard.py" line="157" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="163" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="163" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="166" />
+      <location filename="../../ui/screens/dashboard.py" line="167" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="166" />
+      <location filename="../../ui/screens/dashboard.py" line="167" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="170" />
+      <location filename="../../ui/screens/dashboard.py" line="171" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="170" />
+      <location filename="../../ui/screens/dashboard.py" line="171" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="174" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="174" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="178" />
+      <location filename="../../ui/screens/dashboard.py" line="179" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="178" />
+      <location filename="../../ui/screens/dashboard.py" line="179" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="182" />
+      <location filename="../../ui/screens/dashboard.py" line="183" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="182" />
+      <location filename="../../ui/screens/dashboard.py" line="183" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
-      <location filename="../../ui/screens/dashboard.py" line="371" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="379" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
-      <location filename="../../ui/screens/dashboard.py" line="403" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
+      <location filename="../../ui/screens/dashboard.py" line="411" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="212" />
-      <location filename="../../ui/screens/dashboard.py" line="439" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="447" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
-      <location filename="../../ui/screens/dashboard.py" line="485" />
-      <location filename="../../ui/screens/dashboard.py" line="497" />
+      <location filename="../../ui/screens/dashboard.py" line="215" />
+      <location filename="../../ui/screens/dashboard.py" line="493" />
+      <location filename="../../ui/screens/dashboard.py" line="505" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="219" />
+      <location filename="../../ui/screens/dashboard.py" line="220" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="279" />
+      <location filename="../../ui/screens/dashboard.py" line="280" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="291" />
+      <location filename="../../ui/screens/dashboard.py" line="292" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="292" />
+      <location filename="../../ui/screens/dashboard.py" line="293" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="306" />
-      <location filename="../../ui/screens/dashboard.py" line="409" />
+      <location filename="../../ui/screens/dashboard.py" line="314" />
+      <location filename="../../ui/screens/dashboard.py" line="417" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="310" />
-      <location filename="../../ui/screens/dashboard.py" line="334" />
+      <location filename="../../ui/screens/dashboard.py" line="318" />
+      <location filename="../../ui/screens/dashboard.py" line="342" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="313" />
+      <location filename="../../ui/screens/dashboard.py" line="321" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="325" />
+      <location filename="../../ui/screens/dashboard.py" line="333" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="325" />
+      <location filename="../../ui/screens/dashboard.py" line="333" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="327" />
+      <location filename="../../ui/screens/dashboard.py" line="335" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="315" />
-      <location filename="../../ui/screens/dashboard.py" line="338" />
-      <location filename="../../ui/screens/dashboard.py" line="349" />
+      <location filename="../../ui/screens/dashboard.py" line="323" />
+      <location filename="../../ui/screens/dashboard.py" line="346" />
+      <location filename="../../ui/screens/dashboard.py" line="357" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="316" />
-      <location filename="../../ui/screens/dashboard.py" line="339" />
-      <location filename="../../ui/screens/dashboard.py" line="350" />
+      <location filename="../../ui/screens/dashboard.py" line="324" />
+      <location filename="../../ui/screens/dashboard.py" line="347" />
+      <location filename="../../ui/screens/dashboard.py" line="358" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="360" />
+      <location filename="../../ui/screens/dashboard.py" line="368" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="361" />
+      <location filename="../../ui/screens/dashboard.py" line="369" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="381" />
+      <location filename="../../ui/screens/dashboard.py" line="389" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="413" />
+      <location filename="../../ui/screens/dashboard.py" line="421" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="418" />
+      <location filename="../../ui/screens/dashboard.py" line="426" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="426" />
+      <location filename="../../ui/screens/dashboard.py" line="434" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="426" />
+      <location filename="../../ui/screens/dashboard.py" line="434" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="447" />
+      <location filename="../../ui/screens/dashboard.py" line="455" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="452" />
+      <location filename="../../ui/screens/dashboard.py" line="460" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="458" />
+      <location filename="../../ui/screens/dashboard.py" line="466" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="458" />
+      <location filename="../../ui/screens/dashboard.py" line="466" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="464" />
+      <location filename="../../ui/screens/dashboard.py" line="472" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="465" />
+      <location filename="../../ui/screens/dashboard.py" line="473" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="487" />
+      <location filename="../../ui/screens/dashboard.py" line="495" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="489" />
+      <location filename="../../ui/screens/dashboard.py" line="497" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="489" />
+      <location filename="../../ui/screens/dashboard.py" line="497" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -735,143 +740,148 @@
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="262" />
+      <location filename="../../ui/screens/flow.py" line="242" />
+      <source>This step's questions</source>
+      <translation>This step's questions</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/flow.py" line="263" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="266" />
+      <location filename="../../ui/screens/flow.py" line="267" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="266" />
+      <location filename="../../ui/screens/flow.py" line="267" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="269" />
+      <location filename="../../ui/screens/flow.py" line="270" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="290" />
+      <location filename="../../ui/screens/flow.py" line="291" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="414" />
+      <location filename="../../ui/screens/flow.py" line="415" />
       <source>Done — {title}</source>
       <extracomment>how long one event-loop turn may spend building a step's field editors</extracomment>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="419" />
+      <location filename="../../ui/screens/flow.py" line="420" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="425" />
+      <location filename="../../ui/screens/flow.py" line="426" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="440" />
+      <location filename="../../ui/screens/flow.py" line="441" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="484" />
+      <location filename="../../ui/screens/flow.py" line="485" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="487" />
+      <location filename="../../ui/screens/flow.py" line="488" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="515" />
+      <location filename="../../ui/screens/flow.py" line="516" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="547" />
+      <location filename="../../ui/screens/flow.py" line="548" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="560" />
+      <location filename="../../ui/screens/flow.py" line="561" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="566" />
+      <location filename="../../ui/screens/flow.py" line="567" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="569" />
+      <location filename="../../ui/screens/flow.py" line="570" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="604" />
+      <location filename="../../ui/screens/flow.py" line="605" />
       <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
       <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="610" />
+      <location filename="../../ui/screens/flow.py" line="611" />
       <source>✓ {role} — {name} approved</source>
       <translation>✓ {role} — {name} approved</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="614" />
+      <location filename="../../ui/screens/flow.py" line="615" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="641" />
+      <location filename="../../ui/screens/flow.py" line="642" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="647" />
+      <location filename="../../ui/screens/flow.py" line="648" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="656" />
+      <location filename="../../ui/screens/flow.py" line="657" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="665" />
+      <location filename="../../ui/screens/flow.py" line="666" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="675" />
+      <location filename="../../ui/screens/flow.py" line="676" />
       <source>Printer: {state}</source>
       <translation>Printer: {state}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="679" />
+      <location filename="../../ui/screens/flow.py" line="680" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="683" />
+      <location filename="../../ui/screens/flow.py" line="684" />
       <source>Printing failed: {why}</source>
       <translation>Printing failed: {why}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="691" />
+      <location filename="../../ui/screens/flow.py" line="692" />
       <source>Printed: {title}. Take it from the printer.</source>
       <translation>Printed: {title}. Take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="717" />
+      <location filename="../../ui/screens/flow.py" line="718" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1167,9 +1177,9 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="111" />
+      <location filename="../../ui/main_window.py" line="121" />
       <source>Sealroom — {kiosk}</source>
-      <extracomment>Modules the unlock screen does not need, imported after its first paint on the preloader's thread (Qt-free). The remaining screens' modules: they define Qt classes but create no Qt object when imported, so the preloader's thread may import them too (after HEAVY).</extracomment>
+      <extracomment>Modules the unlock screen does not need, imported after its first paint on the preloader's thread (Qt-free). The remaining screens' modules: they define Qt classes but create no Qt object when imported, so the preloader's thread may import them too (after HEAVY). the warm-up is over (:attr:`warmed`)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
   </context>
@@ -1298,111 +1308,111 @@
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="53" />
+      <location filename="../../ui/screens/unlock.py" line="62" />
       <source>Sealroom is locked</source>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="57" />
+      <location filename="../../ui/screens/unlock.py" line="66" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="64" />
-      <location filename="../../ui/screens/unlock.py" line="65" />
+      <location filename="../../ui/screens/unlock.py" line="73" />
+      <location filename="../../ui/screens/unlock.py" line="74" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="84" />
-      <location filename="../../ui/screens/unlock.py" line="85" />
+      <location filename="../../ui/screens/unlock.py" line="94" />
+      <location filename="../../ui/screens/unlock.py" line="95" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="89" />
+      <location filename="../../ui/screens/unlock.py" line="100" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="89" />
+      <location filename="../../ui/screens/unlock.py" line="100" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="94" />
+      <location filename="../../ui/screens/unlock.py" line="106" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="94" />
+      <location filename="../../ui/screens/unlock.py" line="106" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="105" />
-      <location filename="../../ui/screens/unlock.py" line="107" />
+      <location filename="../../ui/screens/unlock.py" line="117" />
+      <location filename="../../ui/screens/unlock.py" line="119" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="115" />
-      <location filename="../../ui/screens/unlock.py" line="116" />
+      <location filename="../../ui/screens/unlock.py" line="127" />
+      <location filename="../../ui/screens/unlock.py" line="128" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="121" />
+      <location filename="../../ui/screens/unlock.py" line="133" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="121" />
+      <location filename="../../ui/screens/unlock.py" line="134" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="131" />
+      <location filename="../../ui/screens/unlock.py" line="146" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="159" />
+      <location filename="../../ui/screens/unlock.py" line="198" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="184" />
+      <location filename="../../ui/screens/unlock.py" line="223" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="187" />
+      <location filename="../../ui/screens/unlock.py" line="226" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="195" />
+      <location filename="../../ui/screens/unlock.py" line="234" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="209" />
+      <location filename="../../ui/screens/unlock.py" line="248" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="211" />
+      <location filename="../../ui/screens/unlock.py" line="250" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="233" />
+      <location filename="../../ui/screens/unlock.py" line="272" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="236" />
+      <location filename="../../ui/screens/unlock.py" line="275" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
     </message>

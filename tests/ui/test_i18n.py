@@ -92,3 +92,22 @@ def test_a_translated_string_is_what_the_screen_shows(
     # taking the translator off restores the source language
     i18n.remove_translator(app)
     assert QCoreApplication.translate("UnlockScreen", UNLOCK) == UNLOCK
+
+
+def _messages(ts_file: Path) -> set[tuple[str, str]]:
+    root = ET.parse(ts_file).getroot()  # noqa: S314 - shipped file or lupdate's output
+    return {
+        (ctx.findtext("name") or "", m.findtext("source") or "")
+        for ctx in root.iter("context")
+        for m in ctx.iter("message")
+    }
+
+
+def test_the_shipped_catalogue_holds_every_string_the_screens_ask_for(tmp_path: Path) -> None:
+    """A string added to the screens without re-running ``python -m ui.i18n`` fails here."""
+    import shutil
+
+    shipped = i18n.I18N_DIR / "sealroom_en.ts"
+    shutil.copy(shipped, tmp_path / shipped.name)
+    i18n.update_catalogue(tmp_path)
+    assert _messages(tmp_path / shipped.name) == _messages(shipped)
