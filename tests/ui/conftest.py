@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.kiosk_driver import build_template
+from ui.app import ASSETS
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +25,14 @@ def root(template: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "terminal"
     shutil.copytree(template, dest)
     return dest
+
+
+@pytest.fixture
+def themed() -> Iterator[None]:
+    """The terminal's style sheet (big type, big buttons), taken off again afterwards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet((ASSETS / "theme.qss").read_text(encoding="utf-8"))
+    yield
+    app.setStyleSheet(before)

@@ -10,6 +10,7 @@ touch is the demo panel's button), the printer is the in-memory
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -219,19 +220,26 @@ def wait_step(qtbot: QtBot, w: MainWindow, step: str | None) -> None:
     assert unnamed_controls(w) == [], f"controls without an accessible name at {step}"
 
 
+def controls(top: QWidget) -> Iterator[QWidget]:
+    """The visible widgets under ``top`` that take the focus: what people operate.
+
+    Scroll bars are left out: they are parts of their scroll area.
+    """
+    for x in top.findChildren(QWidget):
+        if not x.isVisible() or x.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if not isinstance(x, QScrollBar):
+            yield x
+
+
 def unnamed_controls(top: QWidget) -> list[str]:
     """Visible controls a screen reader would announce without a name (should be none).
 
     Asks Qt's accessibility layer, as assistive technology does: a button's
-    text counts, an input needs its accessible name. Scroll bars are parts
-    of their scroll area.
+    text counts, an input needs its accessible name.
     """
     missing = []
-    for x in top.findChildren(QWidget):
-        if not x.isVisible() or x.focusPolicy() == Qt.FocusPolicy.NoFocus:
-            continue
-        if isinstance(x, QScrollBar):
-            continue
+    for x in controls(top):
         face = QAccessible.queryAccessibleInterface(x)
         name = face.text(QAccessible.Text.Name) if face is not None else ""
         if not name.strip():

@@ -27,7 +27,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,8 +34,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.ui.kiosk_driver import T, make_window, scan, step_editors_ready, unlock
-from ui.app import ASSETS
+from tests.ui.kiosk_driver import (
+    T,
+    make_window,
+    scan,
+    step_editors_ready,
+    unlock,
+)
 from ui.main_window import HEAVY, SCREENS
 from ui.screens.flow import FlowScreen
 
@@ -229,17 +233,6 @@ def test_input_seen_by_the_scanner_filter_restarts_the_idle_lock(qtbot: QtBot, r
     qtbot.mouseClick(w.windowHandle(), Qt.MouseButton.RightButton, pos=QPoint(5, 5))
     assert not w.locked
     assert w.idle.timer.remainingTime() > before + 400  # started again
-
-
-@pytest.fixture
-def themed() -> Iterator[None]:
-    """The terminal's style sheet (big type, big buttons), taken off again afterwards."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
-    app.setStyleSheet((ASSETS / "theme.qss").read_text(encoding="utf-8"))
-    yield
-    app.setStyleSheet(before)
 
 
 @pytest.mark.usefixtures("themed")

@@ -9,40 +9,26 @@ part of the terminal and is compact on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QScrollArea, QScrollBar, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from tests.ui import kiosk_driver as drv
-from ui.app import ASSETS
 from ui.main_window import MainWindow
 
 MIN_PX = 56
 TEXT_AREA_MIN_PX = 48
 
 
-@pytest.fixture
-def themed() -> Iterator[None]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
-    app.setStyleSheet((ASSETS / "theme.qss").read_text(encoding="utf-8"))
-    yield
-    app.setStyleSheet(before)
-
-
 def small_targets(w: MainWindow) -> list[str]:
     """Visible controls of the terminal (not the demo panel) smaller than a finger."""
     small = []
-    for x in w.findChildren(QWidget):
-        if not x.isVisible() or x.focusPolicy() == Qt.FocusPolicy.NoFocus:
-            continue
-        if isinstance(x, QScrollBar | QScrollArea):
+    for x in drv.controls(w):
+        if isinstance(x, QScrollArea):
             continue
         if w.demo_panel is not None and w.demo_panel.isAncestorOf(x):
             continue
