@@ -155,8 +155,8 @@ class MainWindow(QWidget):
         self.scans.overlong.connect(self.on_overlong_scan)
         # Installed once the preloader built the Qt namespace the filter's key
         # handling uses (module docstring); at the latest when someone unlocks.
-        self.preloader.qt_ready.connect(self.scans.install)
-        self.preloader.qt_ready.connect(self.unlock_screen.point_at_buttons)
+        self.preloader.qt_ready.connect(self._qt_ready)
+        self._released = False  # see release_filters
         if not ctx.windowed:
             from PySide6.QtCore import Qt  # a kiosk's window flags are set before it shows
 
@@ -472,6 +472,18 @@ class MainWindow(QWidget):
         self.release_filters()
         event.accept()
 
+    def _qt_ready(self) -> None:
+        """The preloader built the ``Qt`` namespace: key filter on, lock screen cursors set.
+
+        Not once the window has gone away: a filter installed after that would
+        watch the application's other windows and hold their keys.
+        """
+        if self._released:
+            return
+        self.scans.install()
+        self.unlock_screen.point_at_buttons()
+
     def release_filters(self) -> None:
         """Take the key filter off the application's windows (this window is going away)."""
+        self._released = True
         self.scans.uninstall()

@@ -164,6 +164,21 @@ def test_the_key_filter_and_the_lock_screen_cursors_come_after_the_qt_namespace(
     assert got == ["ENV-000123"] and u.pin.text() == ""
 
 
+def test_a_window_closed_before_its_key_filter_came_leaves_none_behind(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    # Closed as soon as it painted: before the preloader said the Qt namespace is ready.
+    w.unlock_screen.painted.connect(w.close)
+    qtbot.waitUntil(lambda: w.preloader.done, timeout=T)
+    qtbot.wait(50)  # its qt_ready and loaded signals are delivered
+    # The next window (the terminal restarted) takes typing: no filter of the closed
+    # window holds its keys (it held the passphrase's last key, and unlocking failed).
+    w2, _clock2, _sc2 = make_window(qtbot, root)
+    unlock(qtbot, w2)
+    assert not w2.locked
+
+
 def test_lock_screen_text_and_alignment_written_without_the_qt_namespace(
     qtbot: QtBot, root: Path
 ) -> None:
