@@ -309,6 +309,26 @@ CHECKLIST = {
     "no_steaming": True,
 }
 APPROVER = "Dana Whitfield"
+#: answers of the post-incident review of the driven emergency
+REVIEW = {
+    "participants": [
+        {"name": "Dana Whitfield", "role": "Custodian", "capacity": "invoker"},
+        {"name": "Sam Okafor", "role": "Custodian", "capacity": "invoker"},
+        {"name": "Dana Whitfield", "role": "Approver", "capacity": "approver"},
+        {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
+        {"name": "Ari Novak", "role": "System owner", "capacity": "system-owner"},
+    ],
+    "prerequisites_met": True,
+    "dual_control_followed": True,
+    "only_necessary_actions": True,
+    "documentation_complete_and_signed": True,
+    "credentials_reset": True,
+    "audit_log_ref": "Entra sign-in and audit logs, incident window",
+    "audit_log_outcome": "consistent",
+    "root_cause": "configuration-error",
+    "violations": False,
+    "unexplained_actions": False,
+}
 
 
 def the_state(w: MainWindow) -> Any:
@@ -405,6 +425,30 @@ def cont(qtbot: QtBot, w: MainWindow, first_step: str) -> None:
     wait_step(qtbot, w, first_step)
 
 
+def take_out(qtbot: QtBot, w: MainWindow, sc: ScanClock, serial: str, solo: bool = False) -> None:
+    """At check-out: ``serial`` scanned (it fills the serial field), recorded with the keys."""
+    scan(qtbot, w, sc, serial)
+    if editor(w, "serial").value() != serial:
+        raise AssertionError("the scan did not fill the serial field")
+    submit(qtbot, w)
+    both(qtbot, w, solo)
+    wait_step(qtbot, w, "inspect")
+
+
+def open_envelope(
+    qtbot: QtBot, w: MainWindow, sc: ScanClock, serial: str, solo: bool = False
+) -> None:
+    """At the inspection: an intact envelope, its exterior signed and opened; up to its sheet."""
+    fill(qtbot, w, CHECKLIST)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "open")
+    fill(qtbot, w, {"exterior_signed": True})
+    scan(qtbot, w, sc, serial)
+    submit(qtbot, w)
+    both(qtbot, w, solo)
+    wait_step(qtbot, w, "confirm_sheet")
+
+
 def retrieve(
     qtbot: QtBot,
     w: MainWindow,
@@ -418,12 +462,7 @@ def retrieve(
     """Check out, inspect (tampered: quarantine and take the other), open, confirm the sheet."""
     sealed = sorted(e.serial for e in the_state(w).envelopes_for(account, "sealed"))
     serial = sealed[0]
-    scan(qtbot, w, sc, serial)
-    if editor(w, "serial").value() != serial:
-        raise AssertionError("the scan did not fill the serial field")
-    submit(qtbot, w)
-    both(qtbot, w, solo)
-    wait_step(qtbot, w, "inspect")
+    take_out(qtbot, w, sc, serial, solo)
     if tamper:
         fill(qtbot, w, {**CHECKLIST, "no_steaming": False})
         submit(qtbot, w)
@@ -433,18 +472,8 @@ def retrieve(
         submit(qtbot, w)
         wait_step(qtbot, w, "checkout")
         serial = sealed[1]
-        scan(qtbot, w, sc, serial)
-        submit(qtbot, w)
-        both(qtbot, w, solo)
-        wait_step(qtbot, w, "inspect")
-    fill(qtbot, w, CHECKLIST)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "open")
-    fill(qtbot, w, {"exterior_signed": True})
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w, solo)
-    wait_step(qtbot, w, "confirm_sheet")
+        take_out(qtbot, w, sc, serial, solo)
+    open_envelope(qtbot, w, sc, serial, solo)
     scan(qtbot, w, sc, qr_of(root)[serial])
     submit(qtbot, w)
     wait_step(qtbot, w, None)

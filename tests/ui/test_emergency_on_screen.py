@@ -15,10 +15,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.kiosk_driver import (
-    CHECKLIST,
+    REVIEW,
     access_session,
     acknowledge,
-    both,
     cont,
     declare,
     document,
@@ -26,10 +25,12 @@ from tests.ui.kiosk_driver import (
     finish_verification,
     incident,
     make_window,
+    open_envelope,
     reset,
     retrieve,
     scan,
     submit,
+    take_out,
     wait_step,
 )
 
@@ -73,29 +74,7 @@ def test_a_complete_emergency_by_clicks_typing_and_scans(qtbot: QtBot, root: Pat
     # -- post-incident review: the participants are a table, one row each
     clock.advance(days=2)
     cont(qtbot, w, "review")
-    fill(
-        qtbot,
-        w,
-        {
-            "participants": [
-                {"name": "Dana Whitfield", "role": "Custodian", "capacity": "invoker"},
-                {"name": "Sam Okafor", "role": "Custodian", "capacity": "invoker"},
-                {"name": "Dana Whitfield", "role": "Approver", "capacity": "approver"},
-                {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
-                {"name": "Ari Novak", "role": "System owner", "capacity": "system-owner"},
-            ],
-            "prerequisites_met": True,
-            "dual_control_followed": True,
-            "only_necessary_actions": True,
-            "documentation_complete_and_signed": True,
-            "credentials_reset": True,
-            "audit_log_ref": "Entra sign-in and audit logs, incident window",
-            "audit_log_outcome": "consistent",
-            "root_cause": "configuration-error",
-            "violations": False,
-            "unexplained_actions": False,
-        },
-    )
+    fill(qtbot, w, REVIEW)
     submit(qtbot, w)
     wait_step(qtbot, w, None)
     assert w.journal.state.incidents.get(iid).reviewed_at is not None  # type: ignore[union-attr]
@@ -103,18 +82,8 @@ def test_a_complete_emergency_by_clicks_typing_and_scans(qtbot: QtBot, root: Pat
     # -- verification after reset: the new envelope out, checked, back in a fresh bag
     clock.advance(hours=1)
     cont(qtbot, w, "checkout")
-    scan(qtbot, w, sc, bag)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "inspect")
-    fill(qtbot, w, CHECKLIST)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "open")
-    fill(qtbot, w, {"exterior_signed": True})
-    scan(qtbot, w, sc, bag)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "confirm_sheet")
+    take_out(qtbot, w, sc, bag)
+    open_envelope(qtbot, w, sc, bag)
     scan(qtbot, w, sc, qr)  # the QR printed on the new sheet
     submit(qtbot, w)
     fresh = finish_verification(qtbot, w, sc)

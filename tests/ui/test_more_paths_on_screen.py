@@ -29,10 +29,12 @@ from tests.ui.kiosk_driver import (
     incident,
     kinds,
     make_window,
+    open_envelope,
     press,
     qr_of,
     scan,
     submit,
+    take_out,
     the_state,
     unlock,
     up_to_documentation,
@@ -195,18 +197,8 @@ def test_locked_after_opening_the_envelope_continues_at_the_sheet_and_nothing_is
     iid = incident(w).id
     sealed = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))
     serial = sealed[0]
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "inspect")
-    fill(qtbot, w, CHECKLIST)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "open")
-    fill(qtbot, w, {"exterior_signed": True})
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "confirm_sheet")
+    take_out(qtbot, w, sc, serial)
+    open_envelope(qtbot, w, sc, serial)
     scan(qtbot, w, sc, "NOT-THE-QR")  # scanned, not yet recorded
     recorded = w.journal.head.seq  # type: ignore[union-attr]
 
@@ -251,10 +243,7 @@ def test_locked_with_an_envelope_out_it_goes_back_and_is_inspected_afresh(
     cont(qtbot, w, "checkout")
     iid = incident(w).id
     serial = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))[0]
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "inspect")
+    take_out(qtbot, w, sc, serial)
     fill(qtbot, w, {"seal_unbroken": True, "no_tears_or_holes": True})  # half answered
     idle_lock(qtbot, w)
     unlock(qtbot, w)

@@ -33,10 +33,12 @@ from tests.ui.kiosk_driver import (
     fill,
     incident,
     make_window,
+    open_envelope,
     qr_of,
     scan,
     serve_keys,
     submit,
+    take_out,
     the_state,
     type_into,
     unlock,
@@ -234,10 +236,7 @@ def test_a_flow_left_half_way_resumes_at_its_step(qtbot: QtBot, root: Path) -> N
     acknowledge(qtbot, w)
     cont(qtbot, w, "checkout")
     serial = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))[0]
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "inspect")
+    take_out(qtbot, w, sc, serial)
     flow = w.flow_screen.flow
     iid = incident(w).id
     qtbot.mouseClick(w.flow_screen.close_button, Qt.MouseButton.LeftButton)
@@ -247,14 +246,7 @@ def test_a_flow_left_half_way_resumes_at_its_step(qtbot: QtBot, root: Path) -> N
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     wait_step(qtbot, w, "inspect")
     assert w.flow_screen.flow is flow  # the same flow, not a fresh one at "checkout"
-    fill(qtbot, w, CHECKLIST)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "open")
-    fill(qtbot, w, {"exterior_signed": True})
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "confirm_sheet")
+    open_envelope(qtbot, w, sc, serial)
     scan(qtbot, w, sc, qr_of(root)[serial])
     submit(qtbot, w)
     wait_step(qtbot, w, None)
@@ -325,10 +317,7 @@ def test_after_a_lock_mid_retrieval_continue_returns_the_envelope_first(
     acknowledge(qtbot, w)
     cont(qtbot, w, "checkout")
     serial = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))[0]
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "inspect")
+    take_out(qtbot, w, sc, serial)
     iid = incident(w).id
     w.lock()  # the flow on hold is gone with the session
     unlock(qtbot, w)
@@ -346,7 +335,4 @@ def test_after_a_lock_mid_retrieval_continue_returns_the_envelope_first(
     assert the_state(w).envelopes[serial].state == "sealed"
     # then the retrieval starts again from the check-out, and works
     cont(qtbot, w, "checkout")
-    scan(qtbot, w, sc, serial)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "inspect")
+    take_out(qtbot, w, sc, serial)

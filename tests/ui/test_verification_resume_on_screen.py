@@ -16,8 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.ui.kiosk_driver import (
-    CHECKLIST,
-    both,
+    REVIEW,
     cont,
     document,
     editor,
@@ -27,10 +26,12 @@ from tests.ui.kiosk_driver import (
     incident,
     kinds,
     make_window,
+    open_envelope,
     press,
     reset,
     scan,
     submit,
+    take_out,
     the_state,
     unlock,
     up_to_documentation,
@@ -39,26 +40,6 @@ from tests.ui.kiosk_driver import (
 from ui.session import next_step
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-REVIEW = {
-    "participants": [
-        {"name": "Dana Whitfield", "role": "Custodian", "capacity": "invoker"},
-        {"name": "Sam Okafor", "role": "Custodian", "capacity": "invoker"},
-        {"name": "Dana Whitfield", "role": "Approver", "capacity": "approver"},
-        {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
-        {"name": "Ari Novak", "role": "System owner", "capacity": "system-owner"},
-    ],
-    "prerequisites_met": True,
-    "dual_control_followed": True,
-    "only_necessary_actions": True,
-    "documentation_complete_and_signed": True,
-    "credentials_reset": True,
-    "audit_log_ref": "Entra sign-in and audit logs, incident window",
-    "audit_log_outcome": "consistent",
-    "root_cause": "configuration-error",
-    "violations": False,
-    "unexplained_actions": False,
-}
 
 
 def test_locked_after_opening_the_verification_envelope_it_continues_at_the_sheet(
@@ -85,18 +66,8 @@ def test_locked_after_opening_the_verification_envelope_it_continues_at_the_shee
     # -- the verification: the new envelope out, inspected, opened; then the terminal locks
     clock.advance(hours=1)
     cont(qtbot, w, "checkout")
-    scan(qtbot, w, sc, bag)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "inspect")
-    fill(qtbot, w, CHECKLIST)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "open")
-    fill(qtbot, w, {"exterior_signed": True})
-    scan(qtbot, w, sc, bag)
-    submit(qtbot, w)
-    both(qtbot, w)
-    wait_step(qtbot, w, "confirm_sheet")
+    take_out(qtbot, w, sc, bag)
+    open_envelope(qtbot, w, sc, bag)
     outs = len(kinds(w, "envelope.checked_out"))
     recorded = w.journal.head.seq  # type: ignore[union-attr]
 
