@@ -10,6 +10,7 @@ is wrong, instead of carrying on with weaker guarantees.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,14 +79,27 @@ def open_reader(path: Path, key: bytes) -> Connection:
     connection must, and is made ``query_only`` so it can never write. WAL
     lets it read while the writer's connection stays open.
     """
-    if len(key) != 32:
-        raise JournalError("journal.cipher", reason="the database key is not 256 bits")
+    _check_key(key)
     if not path.exists():
         raise JournalError("journal.missing", path=str(path.parent))
+    return _connect(path, key, lambda conn: conn.execute("PRAGMA query_only = ON"))
+
+
+def _check_key(key: bytes) -> None:
+    if len(key) != 32:
+        raise JournalError("journal.cipher", reason="the database key is not 256 bits")
+
+
+def _connect(path: Path, key: bytes, setup: Callable[[Connection], object]) -> Connection:
+    """A connection given its key, its cipher settings checked, then ``setup`` run on it.
+
+    Closed again if anything fails; every failure is a :class:`JournalError`
+    (an error from SQLCipher itself means a damaged file).
+    """
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         _key_and_check_cipher(conn, key)
-        conn.execute("PRAGMA query_only = ON")
+        setup(conn)
     except JournalError:
         conn.close()
         raise
@@ -97,8 +111,7 @@ def open_reader(path: Path, key: bytes) -> Connection:
 
 def open_database(path: Path, key: bytes, create: bool) -> Connection:
     """Open (or create) the encrypted database and check its settings."""
-    if len(key) != 32:
-        raise JournalError("journal.cipher", reason="the database key is not 256 bits")
+    _check_key(key)
     if not create and not path.exists():
         raise JournalError("journal.missing", path=str(path.parent))
     if create and path.exists():
@@ -108,9 +121,8 @@ def open_database(path: Path, key: bytes, create: bool) -> Connection:
             header = fh.read(16)
         if header.startswith(b"SQLite format 3"):
             raise JournalError("journal.cipher", reason="the database file is not encrypted")
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
-    try:
-        _key_and_check_cipher(conn, key)
+
+    def prepare(conn: Connection) -> None:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
@@ -134,10 +146,5 @@ def open_database(path: Path, key: bytes, create: bool) -> Connection:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             if not {"entries", "meta"} <= tables:
                 raise JournalError("journal.corrupt", reason="its tables are missing")
-    except JournalError:
-        conn.close()
-        raise
-    except sqlcipher3.DatabaseError as exc:
-        conn.close()
-        raise JournalError("journal.corrupt", reason=type(exc).__name__) from exc
-    return conn
+
+    return _connect(path, key, prepare)
