@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +151,68 @@ def test_fast_and_exact_paths_agree_on_mixed_batches() -> None:
     bad[1000] = bad[1000].replace(b'"n":', b'"n" :', 1)
     result = check_chain(bad)
     assert result.problem is not None and result.problem.seq == 1001
+
+
+def _spec_attestation(n: int) -> dict[str, str]:
+    return {
+        "authenticator_data": "A" * 50,
+        "client_data_json": "C" * 100,
+        "credential_id": f"cred{n}",
+        "custodian": f"c{n}",
+        "role": "custodian_a",
+        "signature": "S" * 90,
+    }
+
+
+def _attested_chain(n: int, odd: dict[int, dict[str, Any]]) -> list[bytes]:
+    """Every other entry attested with spec-shaped attestations, except ``odd`` ones."""
+    lines, prev = [], GENESIS_PREV
+    for i in range(1, n + 1):
+        attest: tuple[dict[str, Any], ...] = ()
+        if i in odd:
+            attest = (odd[i],)
+        elif i % 2 == 0:
+            attest = (_spec_attestation(1), _spec_attestation(2))
+        e = Entry(i, TS, "test.kind", {"n": i}, prev, attest).sealed()
+        lines.append(e.line())
+        prev = e.hash
+    return lines
+
+
+def test_attested_batches_take_the_fast_path_and_odd_attestations_the_exact_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.journal import entry as entry_module
+
+    exact: list[int] = []
+    real = entry_module.check_line
+
+    def counting(raw: bytes, seq: int, *args: Any) -> Any:
+        exact.append(seq)
+        return real(raw, seq, *args)
+
+    monkeypatch.setattr(entry_module, "check_line", counting)
+    lines = _attested_chain(1100, {})
+    assert check_chain(lines).ok and exact == []  # spec-shaped: all fast
+    # Attestations the struct does not describe (the spec's verifier judges
+    # them, not the chain) send their batch down the exact path, same verdict.
+    odd = {
+        700: {**_spec_attestation(3), "extra": "field"},
+        800: {"role": "custodian_a", "signature": "S"},
+        900: {**_spec_attestation(4), "role": 7},
+    }
+    lines = _attested_chain(1100, odd)
+    assert check_chain(lines).ok
+    assert exact and min(exact) == 513 and max(exact) == 1024  # only the second batch
+    # A byte changed inside an attestation of a fast batch is found.
+    bad = list(lines)
+    bad[41] = bad[41].replace(b'"signature":"SSS', b'"signature":"SST', 1)
+    problem = check_chain(bad).problem
+    assert problem is not None and problem.seq == 42 and "hash" in problem.reason
+    # Attestation keys out of order: not canonical, named as such.
+    bad = list(lines)
+    member = b'"authenticator_data":"' + b"A" * 50 + b'",'
+    role = b'"role":"custodian_a",'
+    bad[41] = bad[41].replace(member, b"", 1).replace(role, role + member, 1)
+    problem = check_chain(bad).problem
+    assert problem is not None and problem.seq == 42 and "canonical" in problem.reason
