@@ -1,25 +1,36 @@
-"""Full-chain verification of a large journal, split over worker processes.
+"""Full-chain verification of a large journal, shared with worker processes.
 
-``Journal.verify`` runs at every unlock and re-checks the whole chain. On a
-long journal most of that time is decrypting pages, parsing and hashing:
-work that splits cleanly by seq range. :func:`verify_database` checks the
-first range in the calling process and gives each further range to a child
-process that reads it straight from the database (WAL lets several
-connections read at once) and checks it with the same
+On a long journal most of a chain check is decrypting pages, parsing and
+hashing: work that splits cleanly by seq range. :func:`verify_database`
+checks the journal from its start in the calling process while child
+processes, each reading straight from the database (WAL lets several
+connections read at once), check it from the other end with the same
 :func:`~kiosk.journal.entry.check_chain`.
+
+How the work is shared: seqs are cut into chunks of :data:`CHUNK_ROWS`
+(boundaries at its multiples). The first child checks its range chunk by
+chunk from the top down and reports each chunk as soon as it is checked;
+the parent checks chunk by chunk from the bottom up, reads the reports
+between two chunks, and stops where the first child's good chunks begin.
+The two meet wherever the work is half done, whatever the child's start-up
+cost (0.1 s or more, and more on a busy machine), so no fixed share can be
+wrong. With more processes, further children take fixed ranges at the top
+and the parent joins their chunks at the end.
 
 Invariants:
 
-* The verdict is exactly the sequential one. A child checks its range with
-  the prev hash and ts its first line claims; the parent accepts the range
+* The verdict is exactly the sequential one. A child checks each chunk with
+  the prev hash and ts its first line claims; the parent accepts a chunk
   only if that claimed prev is the hash the accepted lines before it ended
   on, its first ts is not earlier than theirs, and the child expected the
   seq that follows them. Those are the only checks that depend on earlier
   lines, so an accepted prefix is exactly what a single pass accepts. As
-  soon as a range is not accepted (a problem, a broken join, a child that
-  failed or timed out), the parent checks everything from that range on
-  itself, resuming ``check_chain`` where the accepted prefix ended, so the
-  entry it names and the reason are the sequential checker's.
+  soon as a chunk is missing or not accepted (a problem, a broken join, a
+  child that failed or timed out), the parent checks everything from there
+  on itself, resuming ``check_chain`` where the accepted prefix ended, so
+  the entry it names and the reason are the sequential checker's.
+* The parent always checks the first chunk itself, from the lowest seq
+  stored (rows with a seq of 0 or less included).
 * A child is a fresh interpreter (:func:`kiosk.workerproc.start_worker`),
   never a fork of the caller, which may have threads (the kiosk calls
   verify from a worker thread).
@@ -27,9 +38,9 @@ Invariants:
   the environment or a file. A child's stderr is discarded (it is never
   shown to a user); a child that fails only costs speed.
 * No child outlives the call: every child is killed and reaped in a
-  ``finally`` whatever happens (an exception, a problem found early, a
-  timeout), and on Linux a child also asks the kernel to kill it if its
-  parent dies.
+  ``finally`` whatever happens (an exception, a problem found early, the
+  parent reaching the child's chunks, a timeout), and on Linux a child also
+  asks the kernel to kill it if its parent dies.
 * Small journals, a single spare core (cores already busy with other
   work), a frozen executable or a call with an ``on_entry`` callback
   (which must see every entry in order, in this process) stay sequential.
@@ -40,6 +51,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -51,20 +64,21 @@ from typing import Any
 
 import msgspec
 
-from kiosk.journal.db import Connection, open_reader
+from kiosk.journal.db import Connection, open_reader, profile_named, profile_of
 from kiosk.journal.entry import ChainResult, check_chain
 from kiosk.workerproc import read_frame, spare_cores, start_worker, write_frame
 
 #: Below this many entries a single process is faster than starting another
 #: interpreter (about 0.1 s); measured with ``benchmarks/journal.py``.
 PARALLEL_THRESHOLD = 20_000
-#: The parent takes this many more entries than each child: it starts at
-#: once, while a child first spends about 0.1 s starting its interpreter.
-PARENT_HEAD_START = 4_000
+#: Seqs per chunk: small enough that the parent and the first child meet
+#: close to the middle (a chunk is about 15 ms of work), large enough that
+#: a chunk's report and read round trip cost nothing measurable.
+CHUNK_ROWS = 2048
 #: Most processes used (parent included), whatever the core count.
 MAX_PROCESSES = 4
-#: A child gets at least this long after the parent finished its own range,
-#: or three times what the parent's range took, before it is given up.
+#: A child gets at least this long after the parent finished its own part,
+#: or three times what the parent's part took, before it is given up.
 CHILD_GRACE_S = 10.0
 #: Rows fetched per round trip; fewer, larger fetches cost less Python.
 FETCH_ROWS = 2048
@@ -75,12 +89,13 @@ _PR_SET_PDEATHSIG = 1
 
 
 class _Request(msgspec.Struct, forbid_unknown_fields=True):
-    """What a child checks: rows with ``lo < seq <= hi`` (no upper bound if None)."""
+    """What a child checks: rows with ``lo < seq <= hi``, chunk by chunk from the top."""
 
     path: str
+    profile: str
     lo: int
-    hi: int | None
-    start_seq: int
+    hi: int
+    chunk: int
 
 
 class RangeReport(msgspec.Struct, forbid_unknown_fields=True):
@@ -89,6 +104,7 @@ class RangeReport(msgspec.Struct, forbid_unknown_fields=True):
     ``first_prev``/``first_ts`` are what the range's first line claims about
     the entry before it; the parent checks them at the join. ``ok`` is False
     if anything in the range is wrong (the parent then names it itself).
+    ``lo``/``hi`` are the range's seq bounds (``lo < seq <= hi``).
     """
 
     ok: bool
@@ -98,6 +114,8 @@ class RangeReport(msgspec.Struct, forbid_unknown_fields=True):
     entries: int = 0
     head_hash: str = ""
     head_ts: str = ""
+    lo: int = 0
+    hi: int = 0
 
 
 def read_lines(conn: Connection, lo: int | None = None, hi: int | None = None) -> Iterator[bytes]:
@@ -153,16 +171,31 @@ def check_range(lines: Iterable[bytes], start_seq: int) -> RangeReport:
     )
 
 
-def _bounds(top: int, processes: int) -> list[int]:
-    """Upper seq bound of each range but the last (which has none).
+def chunks_downward(lo: int, hi: int, chunk: int) -> list[tuple[int, int]]:
+    """``(a, b)`` ranges covering ``lo < seq <= hi``, cut at multiples of ``chunk``, top first."""
+    out = []
+    b = hi
+    while b > lo:
+        a = max(lo, (b - 1) // chunk * chunk)
+        out.append((a, b))
+        b = a
+    return out
 
-    The parent's range (up to the first bound) is longer by a head start;
-    the children share the rest evenly.
+
+def child_ranges(top: int, processes: int, chunk: int) -> list[tuple[int, int]]:
+    """Each child's ``(lo, hi)``, the first child's first; empty ones left out.
+
+    The further children (if any) get equal fixed ranges at the top, cut at
+    chunk multiples; the first child shares the rest with the parent, which
+    always keeps the first chunk (``seq <= chunk``) for itself.
     """
-    head = min(PARENT_HEAD_START, top // 10)
-    share = max(1, (top - head) // processes)
-    first = min(top, share + head)
-    return [min(top, first + k * share) for k in range(processes - 1)]
+    extra = max(0, processes - 2)
+    share = top // processes
+    bounds = [chunk]
+    for k in range(extra, 0, -1):  # where each further child's range starts
+        bounds.append(max(chunk, (top - k * share) // chunk * chunk))
+    bounds.append(top)
+    return [(lo, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
 
 
 def _start_child(key: bytes, request: _Request) -> subprocess.Popen[bytes]:
@@ -172,9 +205,8 @@ def _start_child(key: bytes, request: _Request) -> subprocess.Popen[bytes]:
         if stdin is None:  # pragma: no cover - stdin=PIPE always gives one
             raise OSError("no pipe to the verify worker")
         # The key (raw, fixed length), then the request as one frame. The
-        # pipe stays open until the report is collected (``communicate``
-        # closes it), so the child reads exact lengths rather than waiting
-        # for the end of its input.
+        # pipe stays open until the child is stopped, so the child reads
+        # exact lengths rather than waiting for the end of its input.
         stdin.write(key)
         write_frame(stdin, msgspec.json.encode(request))
     except BaseException:
@@ -196,18 +228,76 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
                 pipe.close()
 
 
-def _collect(proc: subprocess.Popen[bytes], timeout: float) -> RangeReport | None:
-    """The child's report, or None if it failed, timed out or answered nonsense."""
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except (subprocess.TimeoutExpired, OSError, ValueError):
-        return None
-    if proc.returncode != 0:
-        return None
-    try:
-        return msgspec.json.decode(out, type=RangeReport)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+class _Child:
+    """One child's process and the chunk reports it has sent so far.
+
+    Reports are read from the raw pipe without blocking (``select``), so the
+    parent can look between two of its own chunks. A child that exits, or
+    sends something that is not a report of one of its own chunks, is
+    *finished*: what it reported before stands, nothing more is awaited.
+    """
+
+    def __init__(self, proc: subprocess.Popen[bytes], lo: int, hi: int) -> None:
+        self.proc, self.lo, self.hi = proc, lo, hi
+        self.by_lo: dict[int, RangeReport] = {}
+        self.by_hi: dict[int, RangeReport] = {}
+        self.finished = proc.stdout is None
+        self._fd = -1 if proc.stdout is None else proc.stdout.fileno()
+        self._buf = bytearray()
+
+    def poll(self, timeout: float = 0.0) -> None:
+        """Take in what the child has sent, waiting at most ``timeout`` for the first of it."""
+        while not self.finished:
+            try:
+                ready, _, _ = select.select([self._fd], [], [], timeout)
+                data = os.read(self._fd, 65536) if ready else None
+            except (OSError, ValueError):
+                data = b""
+            if data is None:
+                return
+            if not data:
+                self.finished = True
+                return
+            self._buf += data
+            self._take_frames()
+            timeout = 0.0
+
+    def _take_frames(self) -> None:
+        while len(self._buf) >= 4 and not self.finished:
+            size = int.from_bytes(self._buf[:4], "big")
+            if len(self._buf) < 4 + size:
+                return
+            body = bytes(self._buf[4 : 4 + size])
+            del self._buf[: 4 + size]
+            try:
+                report = msgspec.json.decode(body, type=RangeReport)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                self.finished = True
+                return
+            if not self.lo <= report.lo < report.hi <= self.hi:
+                self.finished = True
+                return
+            self.by_lo[report.lo] = report
+            self.by_hi[report.hi] = report
+
+    def low(self) -> int:
+        """How far down the child's good chunks reach, contiguous from its top.
+
+        ``(low, hi]`` is covered by chunks that checked out; ``hi`` when
+        there is none yet.
+        """
+        low = self.hi
+        while (report := self.by_hi.get(low)) is not None and report.ok:
+            low = report.lo
+        return low
+
+    def wait_down_to(self, bound: int, deadline: float) -> None:
+        """Wait until the good chunks reach ``bound``, the child finishes, or ``deadline``."""
+        while not self.finished and self.low() > bound:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.poll(left)
 
 
 def _joins(done: ChainResult, lo: int, report: RangeReport) -> bool:
@@ -225,20 +315,29 @@ def _joins(done: ChainResult, lo: int, report: RangeReport) -> bool:
     return report.first_prev == done.head_hash and report.first_ts >= done.head_ts
 
 
-def _resume(conn: Connection, lo: int, done: ChainResult) -> ChainResult:
-    """Check every row after ``lo`` in this process, continuing from ``done``."""
+def _continue(conn: Connection, lo: int | None, hi: int | None, done: ChainResult) -> ChainResult:
+    """Check rows ``lo < seq <= hi`` here, continuing the chain ``done`` ended."""
     rest = check_chain(
-        read_lines(conn, lo),
+        read_lines(conn, lo, hi),
         None,
         done.entries + 1,
         prev_hash=done.head_hash,
         prev_ts=done.head_ts,
     )
-    if rest.problem is not None:
+    if rest.problem is not None and done.entries:
         # Lines are numbered from the first line of ``rest``: add the ones before.
         problem = replace(rest.problem, line=rest.problem.line + done.entries)
         return replace(rest, problem=problem)
     return rest
+
+
+def _accept(done: ChainResult, pos: int, child: _Child) -> tuple[ChainResult, int]:
+    """Join the child's chunks from ``pos`` up while they join; the chain and where it stopped."""
+    while (report := child.by_lo.get(pos)) is not None and _joins(done, pos, report):
+        if report.lines:
+            done = ChainResult(report.entries, report.head_hash, None, report.head_ts)
+        pos = report.hi
+    return done, pos
 
 
 def verify_database(
@@ -248,50 +347,82 @@ def verify_database(
     *,
     processes: int | None = None,
     threshold: int | None = None,
+    chunk: int | None = None,
+    parent_rows: int | None = None,
 ) -> ChainResult:
     """Check the whole chain in ``conn``'s database, as ``check_chain`` over all rows would.
 
     ``path`` and ``key`` let child processes open their own read connection.
     ``processes`` (default: :func:`spare_cores`, at most
-    :data:`MAX_PROCESSES`) counts the caller; 1 means sequential. Journals whose last seq is below
-    ``threshold`` (default :data:`PARALLEL_THRESHOLD`) are checked here
-    only. The caller must keep writers out
-    for the duration (``Journal`` holds its lock), so every process sees the
-    same rows.
+    :data:`MAX_PROCESSES`) counts the caller; 1 means sequential. Journals
+    whose last seq is below ``threshold`` (default
+    :data:`PARALLEL_THRESHOLD`) are checked here only. ``chunk`` (default
+    :data:`CHUNK_ROWS`) is the chunk size. ``parent_rows`` is for tests: the
+    parent then waits for the first child once it has checked that many
+    seqs, so the join falls where the test wants it rather than wherever
+    the two meet. The caller must keep writers out for the duration
+    (``Journal`` holds its lock), so every process sees the same rows.
     """
     procs = min(processes or spare_cores(), MAX_PROCESSES)
     threshold = PARALLEL_THRESHOLD if threshold is None else threshold
+    chunk = max(1, chunk or CHUNK_ROWS)
     row = conn.execute("SELECT max(seq) FROM entries").fetchone()
     top = row[0] if row is not None and isinstance(row[0], int) else 0
-    if procs < 2 or top < threshold or len(key) != _KEY_BYTES or getattr(sys, "frozen", False):
+    ranges = child_ranges(top, procs, chunk) if procs >= 2 else []
+    if not ranges or top < threshold or len(key) != _KEY_BYTES or getattr(sys, "frozen", False):
         return check_chain(read_lines(conn))
-    bounds = _bounds(top, procs)
-    children: list[tuple[int, subprocess.Popen[bytes]]] = []
+    profile = profile_of(conn).name
+    children: list[_Child] = []
     try:
-        for k, lo in enumerate(bounds):
-            hi = bounds[k + 1] if k + 1 < len(bounds) else None
-            request = _Request(path=str(path), lo=lo, hi=hi, start_seq=lo + 1)
+        for lo, hi in ranges:
+            request = _Request(path=str(path), profile=profile, lo=lo, hi=hi, chunk=chunk)
             try:
-                children.append((lo, _start_child(key, request)))
+                children.append(_Child(_start_child(key, request), lo, hi))
             except OSError:
                 break  # no more processes: the ranges not handed out are checked here
-        t0 = time.monotonic()
-        done = check_chain(read_lines(conn, None, bounds[0]))
+        return _share(conn, children, top, chunk, parent_rows)
+    finally:
+        for child in children:
+            _stop(child.proc)
+
+
+def _share(
+    conn: Connection, children: list[_Child], top: int, chunk: int, parent_rows: int | None
+) -> ChainResult:
+    """The parent's side: check upwards chunk by chunk, meet the first child, join the rest."""
+    t0 = time.monotonic()
+    first = children[0] if children else None
+    # Where the parent stops going up on its own: the first child's range
+    # top, or the journal's top if no child started.
+    limit = first.hi if first is not None else top
+    wait_until = time.monotonic() + CHILD_GRACE_S
+    done = ChainResult()
+    pos: int | None = None  # nothing checked yet: the first read has no lower bound
+    while pos is None or pos < limit:
+        at = 0 if pos is None else pos
+        if first is not None:
+            first.poll()
+            if parent_rows is not None and at >= parent_rows:
+                first.wait_down_to(at, wait_until)
+            limit = first.low()
+            if pos is not None and at >= limit:
+                break
+        end = min((at // chunk + 1) * chunk, limit)
+        done = _continue(conn, pos, end, done)
         if done.problem is not None:
             return done
-        timeout = max(CHILD_GRACE_S, 3 * (time.monotonic() - t0))
-        for lo, proc in children:
-            report = _collect(proc, timeout)
-            if report is None or not _joins(done, lo, report):
-                return _resume(conn, lo, done)
-            if report.lines:
-                done = ChainResult(report.entries, report.head_hash, None, report.head_ts)
-        if len(children) < len(bounds):  # some ranges were never handed out
-            return _resume(conn, bounds[len(children)], done)
-        return done
-    finally:
-        for _, proc in children:
-            _stop(proc)
+        pos = end
+    timeout = max(CHILD_GRACE_S, 3 * (time.monotonic() - t0))
+    for child in children:
+        if child.hi <= pos:
+            continue
+        if child is not first:
+            child.wait_down_to(child.lo, time.monotonic() + timeout)
+        done, pos = _accept(done, pos, child)
+        if pos < child.hi:  # a chunk missing or not joining: the rest is checked here
+            return _continue(conn, pos, None, done)
+    # Nothing is stored above ``top``; this only reads the empty rest.
+    return _continue(conn, pos, None, done)
 
 
 def _die_with_parent() -> None:
@@ -304,18 +435,21 @@ def _die_with_parent() -> None:
 
 
 def worker_main() -> None:
-    """A child's whole life: read key and request from stdin, check, print the report."""
+    """A child's whole life: read key and request from stdin, check chunks, report each."""
     _die_with_parent()
     # This short-lived process only makes objects that die young; the
     # cyclic collector would spend its time scanning them for nothing.
     gc.disable()
-    stdin = sys.stdin.buffer
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     key = stdin.read(_KEY_BYTES)
     request = msgspec.json.decode(read_frame(stdin) or b"", type=_Request)
-    conn: Any = open_reader(Path(request.path), key)
+    conn: Any = open_reader(Path(request.path), key, profile_named(request.profile))
     try:
-        report = check_range(read_lines(conn, request.lo, request.hi), request.start_seq)
+        for lo, hi in chunks_downward(request.lo, request.hi, request.chunk):
+            report = check_range(read_lines(conn, lo, hi), lo + 1)
+            report.lo, report.hi = lo, hi
+            write_frame(stdout, msgspec.json.encode(report))
+            if not report.ok:
+                return  # the parent checks from here on itself and names the problem
     finally:
         conn.close()
-    sys.stdout.buffer.write(msgspec.json.encode(report))
-    sys.stdout.buffer.flush()

@@ -31,6 +31,11 @@ from kiosk.terminal import Commissioned
 
 KEY = bytes(range(32))
 N = 90
+#: Small chunks, so a 90-line journal has many joins between chunks.
+CHUNK = 10
+#: Where the parent waits for the first child in the tests that place the
+#: join (``parent_rows``); a chunk multiple, like every join.
+PARENT_ROWS = 40
 # Every test here fails if it leaves a child process behind.
 pytestmark = pytest.mark.usefixtures("no_child_left")
 
@@ -88,8 +93,22 @@ def no_child_left() -> Iterator[None]:
     assert not child_pids() - before
 
 
-def boundaries(processes: int, top: int = N) -> list[int]:
-    return parallel._bounds(top, processes)
+def joins(processes: int) -> list[int]:
+    """The seqs after which a split check of ``processes`` joins two parts.
+
+    Between the parent and the first child at :data:`PARENT_ROWS`, and where
+    each further child's range starts (chunk joins fall at every multiple of
+    :data:`CHUNK`, these included).
+    """
+    starts = {lo for lo, _ in parallel.child_ranges(N, processes, CHUNK)[1:]}
+    return sorted({PARENT_ROWS} | starts)
+
+
+def split(conn: Connection, path: Path, processes: int, **kwargs: Any) -> ChainResult:
+    """The split check with small chunks and the parent/child join placed at PARENT_ROWS."""
+    kwargs.setdefault("parent_rows", PARENT_ROWS)
+    kwargs.setdefault("chunk", CHUNK)
+    return verify_database(conn, path, KEY, processes=processes, threshold=0, **kwargs)
 
 
 def with_line(lines: list[bytes], i: int, fn: Callable[[dict[str, Any]], None]) -> list[bytes]:
@@ -128,11 +147,15 @@ def corruptions(
 
     Without ``everywhere`` only the lines around the two-process join.
     """
-    cut2 = boundaries(2)[0]
-    cut3 = boundaries(3)
+    cut2 = joins(2)[0]
+    cut3 = joins(3)
     spots = {cut2 - 1, cut2, cut2 + 1}
     if everywhere:
-        spots |= {0, 1, *cut3, *(c - 1 for c in cut3), N - 1}
+        # Joins between two chunks of one child too (child 1 below the
+        # parent's, child 2 at the top).
+        chunk_joins = {2 * CHUNK, 8 * CHUNK}
+        every = {*cut3, *chunk_joins}
+        spots |= {0, 1, *every, *(c - 1 for c in every), N - 1}
     for i in sorted(spots):
         yield f"byte flipped in line {i + 1}", numbered(flip(lines, i, 40 + i))
         yield (
@@ -143,6 +166,13 @@ def corruptions(
             yield f"line {i + 1} removed", numbered(lines[:i] + lines[i + 1 :])
             yield f"row {i + 1} missing (seq gap)", [r for r in numbered(lines) if r[0] != i + 1]
         yield f"prev of line {i + 1} wrong", numbered(resealed(lines, i, prev="ab" * 32))
+        # Valid on its own (hash, prev, ts): only the next line's prev shows
+        # it, so at a join only the parent's check of the claimed prev does.
+        if i < N - 1:  # the last line has no next line to show it
+            yield (
+                f"line {i + 1} rewritten and resealed",
+                numbered(resealed(lines, i, data={"n": -1, "rewritten": True})),
+            )
         yield (
             f"ts of line {i + 1} too early",
             numbered(resealed(lines, i, ts="2026-01-01T00:00:00.000Z")),
@@ -177,8 +207,8 @@ def test_intact_journal_same_result_every_split(tmp_path: Path, good_lines: list
     expected = sequential(conn)
     assert expected.ok and expected.entries == N and expected.head_ts == _ts(N)
     for processes in (1, 2, 3, 4):
-        got = verify_database(conn, path, KEY, processes=processes, threshold=0)
-        assert got == expected, processes
+        assert split(conn, path, processes) == expected, processes
+        assert split(conn, path, processes, parent_rows=None) == expected, processes
     conn.close()
 
 
@@ -192,8 +222,7 @@ def check_cases(
         try:
             expected = sequential(conn)
             assert not expected.ok, name  # every case really is corrupted
-            got = verify_database(conn, path, KEY, processes=processes, threshold=0)
-            assert got == expected, name
+            assert split(conn, path, processes) == expected, name
         finally:
             conn.close()
 
@@ -232,9 +261,73 @@ def test_range_check_reports_its_joins(good_lines: list[bytes]) -> None:
     assert check_range([], 7) == RangeReport(ok=True, lines=0, entries=6)
 
 
+def test_one_line_chunks_check_every_join(tmp_path: Path, good_lines: list[bytes]) -> None:
+    """With one line per chunk every line starts a chunk, so the joins' prev and
+    ts checks are the only ones that see a line's place in the chain."""
+    cases = [
+        ("ts too early", numbered(resealed(good_lines, 55, ts="2026-01-01T00:00:00.000Z"))),
+        ("rewritten", numbered(resealed(good_lines, 60, data={"rewritten": True}))),
+        ("prev wrong", numbered(resealed(good_lines, 70, prev="cd" * 32))),
+    ]
+    for n, (name, rows) in enumerate(cases):
+        directory = tmp_path / str(n)
+        directory.mkdir()
+        conn, path = write_db(directory, rows)
+        expected = sequential(conn)
+        assert not expected.ok, name
+        assert split(conn, path, 2, chunk=1) == expected, name
+        conn.close()
+
+
+def test_placed_join_takes_the_childs_chunks(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent checks up to PARENT_ROWS only: the rest is the child's, joined."""
+    checked: list[tuple[int | None, int | None]] = []
+    real = parallel._continue
+
+    def spying(conn: Connection, lo: int | None, hi: int | None, done: ChainResult) -> Any:
+        checked.append((lo, hi))
+        return real(conn, lo, hi, done)
+
+    monkeypatch.setattr(parallel, "_continue", spying)
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    assert split(conn, path, 2) == sequential(conn)
+    highest = max(hi for _, hi in checked if hi is not None)
+    assert highest == PARENT_ROWS
+    assert checked[-1] == (N, None)  # the (empty) rest above the top
+    conn.close()
+
+
+def test_parent_and_child_meet_where_the_work_is_shared(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a placed join, a parent slowed down leaves the child the top chunks."""
+    checked: list[int] = []
+    real = parallel._continue
+
+    def slow(conn: Connection, lo: int | None, hi: int | None, done: ChainResult) -> Any:
+        if hi is not None:
+            checked.append(hi)
+            time.sleep(0.25)  # a chunk that takes a while, like 2,048 real entries
+        return real(conn, lo, hi, done)
+
+    monkeypatch.setattr(parallel, "_continue", slow)
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    assert split(conn, path, 2, parent_rows=None) == sequential(conn)
+    assert checked and max(checked) < N, checked  # the child's chunks were joined
+    bad = flip(good_lines, N - 3, 40)  # a problem in the child's part
+    (tmp_path / "bad").mkdir()
+    conn2, path2 = write_db(tmp_path / "bad", numbered(bad))
+    checked.clear()
+    assert split(conn2, path2, 2, parent_rows=None) == sequential(conn2)
+    conn.close()
+    conn2.close()
+
+
 def test_problem_in_parent_range_stops_children(tmp_path: Path, good_lines: list[bytes]) -> None:
     conn, path = write_db(tmp_path, numbered(flip(good_lines, 3, 50)))
-    got = verify_database(conn, path, KEY, processes=3, threshold=0)
+    got = split(conn, path, 3)
     assert got == sequential(conn) and got.problem is not None and got.problem.seq == 4
     conn.close()
 
@@ -249,6 +342,7 @@ def test_small_journal_stays_in_process(
     assert verify_database(conn, path, KEY, processes=1, threshold=0).ok
     assert started == []
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", N)
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", CHUNK)
     with pytest.raises(AttributeError):  # the stand-in returned None: a child was asked for
         verify_database(conn, path, KEY, processes=2)
     assert len(started) == 1
@@ -267,7 +361,7 @@ def test_key_goes_through_the_pipe_only(
 
     monkeypatch.setattr(subprocess, "Popen", recording)
     conn, path = write_db(tmp_path, numbered(good_lines))
-    assert verify_database(conn, path, KEY, processes=2, threshold=0) == sequential(conn)
+    assert split(conn, path, 2) == sequential(conn)
     assert len(seen) == 1
     args, env = seen[0]
     assert args[0] == sys.executable
@@ -281,12 +375,12 @@ def test_failed_child_is_replaced_by_the_parent(tmp_path: Path, good_lines: list
     expected = sequential(conn)
     # The child cannot open this path: it exits with an error and the parent
     # checks that range itself.
-    got = verify_database(conn, tmp_path / "nowhere.db", KEY, processes=2, threshold=0)
+    got = split(conn, tmp_path / "nowhere.db", 2)
     assert got == expected
     bad = flip(good_lines, N - 2, 30)
     (tmp_path / "bad").mkdir()
     conn2, _ = write_db(tmp_path / "bad", numbered(bad))
-    got = verify_database(conn2, tmp_path / "nowhere.db", KEY, processes=2, threshold=0)
+    got = split(conn2, tmp_path / "nowhere.db", 2)
     assert got == sequential(conn2) and got.problem is not None and got.problem.seq == N - 1
     conn.close()
     conn2.close()
@@ -310,9 +404,11 @@ def test_hung_child_is_killed_and_its_range_checked_here(
     monkeypatch.setattr(parallel, "CHILD_GRACE_S", 0.5)
     conn, path = write_db(tmp_path, numbered(good_lines))
     t0 = time.monotonic()
-    assert verify_database(conn, path, KEY, processes=2, threshold=0) == sequential(conn)
+    # The parent waits for the first child at PARENT_ROWS and for the second
+    # at the end, half a second each, then checks their ranges itself.
+    assert split(conn, path, 3) == sequential(conn)
     assert time.monotonic() - t0 < 10
-    assert len(hung) == 1 and hung[0].returncode is not None  # killed and reaped
+    assert len(hung) == 2 and all(p.returncode is not None for p in hung)  # killed and reaped
     conn.close()
 
 
@@ -332,6 +428,7 @@ def test_journal_verify_uses_the_split_and_agrees(
 
     monkeypatch.setattr(parallel, "_start_child", counting)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 8)
     monkeypatch.setattr(parallel, "spare_cores", lambda: 2)
     result = j.verify_or_raise()
     assert started, "the journal was not split"
