@@ -26,16 +26,19 @@ reachable at all:
 Every figure is the best of ``--repeat`` runs (the machine is shared; a floor
 is only compared with figures of the same run).
 
-The journal: ``sealroom simulate --years 10`` (issue 5) does not exist yet, so
-this script generates one through the real journal (``Journal.begin`` ->
-attestations -> ``commit``, the same checks as at the terminal), with
-software ES256 keys making genuine WebAuthn assertions: per simulated year
-``--incidents`` incidents and four quarterly drills, each with its whole
-procedure (declaration, check-out, inspection, opening, session, signed
-record, new envelope, rotation, destruction, review). The data directory is
-put on /dev/shm when present so generation is not bound by fsync.
+The journal, as issue 6 names it: ``sealroom simulate --years 10`` (the
+kiosk's procedure flows driven by simulated people, keys, scanner and
+printer; about three minutes to build), each export approved as on the
+terminal by an auditor and a custodian (:func:`hardware.sim.scenarios.approve_export`).
+``--quick`` builds a journal of the same shape in seconds instead, straight
+through the journal (``Journal.begin`` -> attestations -> ``commit``, the
+same checks as at the terminal) with software ES256 keys making genuine
+WebAuthn assertions: per simulated year ``--incidents`` incidents and four
+quarterly drills, each with its whole procedure. Either data directory is
+put on /dev/shm when present so building it is not bound by fsync (the
+export itself writes to a directory on the disk).
 
-Run: ``.venv/bin/python benchmarks/export.py [--years 10] [--incidents 40]``.
+Run: ``.venv/bin/python benchmarks/export.py [--years 10] [--quick [--incidents 40]]``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from hardware.printing.render import render
+from hardware.sim.scenarios import approve_export, simulate
 from kiosk.clock import FakeClock, format_ts
 from kiosk.export import DirectoryWriter, export_bundle
 from kiosk.export.content import report_model
@@ -309,7 +313,10 @@ def best_of(repeat: int, fn: Any) -> tuple[float, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--years", type=int, default=10)
-    ap.add_argument("--incidents", type=int, default=40, help="real incidents per year")
+    ap.add_argument(
+        "--quick", action="store_true", help="a generated journal instead of sealroom simulate"
+    )
+    ap.add_argument("--incidents", type=int, default=40, help="--quick: incidents per year")
     ap.add_argument("--repeat", type=int, default=3, help="best of N for every figure")
     args = ap.parse_args()
     shm = Path("/dev/shm")  # noqa: S108 - RAM disk so generation is not fsync-bound
@@ -318,21 +325,37 @@ def main() -> int:
     out_root = Path(tempfile.mkdtemp(prefix="sealroom-bench-out-"))
     try:
         t0 = time.perf_counter()
-        j, clock, keys = generate(gen_root / "data", args.years, args.incidents)
-        print(f"generated {j.head.seq} entries in {time.perf_counter() - t0:.1f} s")
-        dana, _sam, avery = keys
+        if args.quick:
+            j, clock, keys = generate(gen_root / "data", args.years, args.incidents)
+            dana, _sam, avery = keys
+
+            def approve() -> Any:
+                clock.advance(days=1)
+                roles = ("auditor", "custodian")
+                signed(j, "export.approved", {"volume": "bench"}, [avery, dana], roles)
+                return j.entry(j.head.seq)
+
+            closing: Any = j
+            timezone = "UTC"
+        else:
+            sim = simulate(gen_root / "data", years=args.years)
+            j = sim.journal
+
+            def approve() -> Any:
+                return approve_export(sim, "bench")
+
+            closing = sim.terminal
+            timezone = sim.terminal.policy.timezone
+        how = "generated" if args.quick else f"sealroom simulate --years {args.years}:"
+        print(f"{how} {j.head.seq} entries in {time.perf_counter() - t0:.1f} s")
         export_s = float("inf")
         for n in range(args.repeat):
-            clock.advance(days=1)
-            signed(
-                j, "export.approved", {"volume": "bench"}, [avery, dana], ("auditor", "custodian")
-            )
-            approval = j.entry(j.head.seq)
+            approval = approve()
             assert approval is not None
             stick = out_root / f"stick{n}"
             stick.mkdir()
             t0 = time.perf_counter()
-            res = export_bundle(j, DirectoryWriter(stick), approval, render)
+            res = export_bundle(j, DirectoryWriter(stick), approval, render, timezone=timezone)
             export_s = min(export_s, time.perf_counter() - t0)
         size = sum(p.stat().st_size for p in res.path.iterdir())
         floor_s = min(copy_floor(res.path, out_root / f"copy{n}") for n in range(args.repeat))
@@ -390,7 +413,7 @@ def main() -> int:
             f"the signature floor alone is {sig_s / hash_s:.0f}x the sha256 floor; "
             f"findings {len(r.findings)}"
         )
-        j.close()
+        closing.close()
     finally:
         shutil.rmtree(gen_root, ignore_errors=True)
         shutil.rmtree(out_root, ignore_errors=True)

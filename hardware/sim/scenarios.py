@@ -55,6 +55,7 @@ from kiosk.clock import UTC, FakeClock, format_ts, parse_ts
 from kiosk.enrolment import Person
 from kiosk.errors import SealroomError
 from kiosk.fsutil import atomic_write
+from kiosk.journal.entry import Entry
 from kiosk.journal.store import PUBKEY_NAME, Journal
 from kiosk.policy import load_policy
 from kiosk.procedures import (
@@ -736,33 +737,43 @@ def simulate(
 AUDITOR: Final = Person("audrey", "Audrey Kim", "Internal Auditor", ("auditor",))
 
 
-def export_simulation(sim: Simulation, out_dir: Path) -> Path:
-    """Export the simulated journal into ``out_dir`` through the real export code.
+def approve_export(sim: Simulation, volume: str) -> Entry:
+    """The ``export.approved`` entry for an export onto ``volume``, as on the terminal.
 
-    ``out_dir`` stands for the root of an auditor's stick. The export is
-    approved as on the terminal: an enrolled auditor (enrolled here, under
-    dual control, if the simulation has none yet) and a custodian each touch
-    their simulated key; the bundle is written by :func:`kiosk.export.export_bundle`.
+    An enrolled auditor (enrolled here, under dual control, if the
+    simulation has none yet) and a custodian each touch their simulated key.
     """
-    from hardware.printing.render import render
-    from kiosk.export import DirectoryWriter, export_bundle, start_export_approval
+    from kiosk.export import start_export_approval
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     t = sim.terminal
     if AUDITOR.id not in t.custodians:
         sim.later(minutes=5)
         t.enrol(AUDITOR)
     sim.later(minutes=5)
-    approval = start_export_approval(sim.journal, t.policy, t.authenticator, str(out_dir))
+    approval = start_export_approval(sim.journal, t.policy, t.authenticator, volume)
     try:
         t.sign(approval, AUDITOR.id, "auditor")
         t.sign(approval, "dana", "custodian")
-        entry = approval.commit()
+        return approval.commit()
     except BaseException:
         approval.abandon()
         raise
+
+
+def export_simulation(sim: Simulation, out_dir: Path) -> Path:
+    """Export the simulated journal into ``out_dir`` through the real export code.
+
+    ``out_dir`` stands for the root of an auditor's stick. The export is
+    approved as on the terminal (:func:`approve_export`); the bundle is
+    written by :func:`kiosk.export.export_bundle`.
+    """
+    from hardware.printing.render import render
+    from kiosk.export import DirectoryWriter, export_bundle
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entry = approve_export(sim, str(out_dir))
     result = export_bundle(
-        sim.journal, DirectoryWriter(out_dir), entry, render, timezone=t.policy.timezone
+        sim.journal, DirectoryWriter(out_dir), entry, render, timezone=sim.terminal.policy.timezone
     )
     save(sim)
     return result.path

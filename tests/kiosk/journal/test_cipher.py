@@ -91,7 +91,7 @@ def test_journal_written_with_sqlcipher4_defaults_opens_and_verifies_split(
     monkeypatch.setattr(parallel, "_start_child", counting)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
     monkeypatch.setattr(parallel, "CHUNK_ROWS", 4)
-    monkeypatch.setattr(parallel, "spare_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     result = again.verify_or_raise()
     # The child was told the journal's own profile, and opened it with that.
     assert started == [SQLCIPHER4_DEFAULTS.name]

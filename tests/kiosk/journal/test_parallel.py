@@ -429,7 +429,7 @@ def test_journal_verify_uses_the_split_and_agrees(
     monkeypatch.setattr(parallel, "_start_child", counting)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
     monkeypatch.setattr(parallel, "CHUNK_ROWS", 8)
-    monkeypatch.setattr(parallel, "spare_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     result = j.verify_or_raise()
     assert started, "the journal was not split"
     assert result.entries == j.head.seq and result.head_hash == j.head.hash
