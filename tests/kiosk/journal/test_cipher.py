@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import sqlcipher3
 
 from kiosk.clock import FakeClock
 from kiosk.errors import JournalError
-from kiosk.journal import parallel
 from kiosk.journal.db import (
     CURRENT,
     SQLCIPHER4_DEFAULTS,
@@ -68,7 +66,7 @@ def _rewrite_with_sqlcipher4_defaults(path: Path, key: bytes) -> None:
 
 
 def test_journal_written_with_sqlcipher4_defaults_opens_and_verifies_split(
-    terminal: Commissioned, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    terminal: Commissioned, clock: FakeClock, split_requests: list[Any]
 ) -> None:
     j = terminal.journal
     for i in range(30):
@@ -81,20 +79,9 @@ def test_journal_written_with_sqlcipher4_defaults_opens_and_verifies_split(
     again = Journal.open(data_dir, key, clock)
     assert again.head == head
     assert profile_of(again._conn) is SQLCIPHER4_DEFAULTS
-    started: list[str] = []
-    real = parallel._start_child
-
-    def counting(key: bytes, request: Any) -> subprocess.Popen[bytes]:
-        started.append(request.profile)
-        return real(key, request)
-
-    monkeypatch.setattr(parallel, "_start_child", counting)
-    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
-    monkeypatch.setattr(parallel, "CHUNK_ROWS", 4)
-    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     result = again.verify_or_raise()
     # The child was told the journal's own profile, and opened it with that.
-    assert started == [SQLCIPHER4_DEFAULTS.name]
+    assert [r.profile for r in split_requests] == [SQLCIPHER4_DEFAULTS.name]
     assert result == check_chain(list(again.lines()))
     # Appending keeps the profile the journal was written with.
     again.append("alert.raised", {"alert": "test", "summary": "after"})

@@ -413,24 +413,13 @@ def test_hung_child_is_killed_and_its_range_checked_here(
 
 
 def test_journal_verify_uses_the_split_and_agrees(
-    terminal: Commissioned, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    terminal: Commissioned, clock: FakeClock, split_requests: list[Any]
 ) -> None:
     j: Journal = terminal.journal
     for i in range(40):
         clock.advance(seconds=1)
         j.append("alert.raised", {"alert": "test", "summary": f"entry {i}"})
-    started: list[int] = []
-    real = parallel._start_child
-
-    def counting(key: bytes, request: Any) -> subprocess.Popen[bytes]:
-        started.append(request.lo)
-        return real(key, request)
-
-    monkeypatch.setattr(parallel, "_start_child", counting)
-    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
-    monkeypatch.setattr(parallel, "CHUNK_ROWS", 8)
-    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     result = j.verify_or_raise()
-    assert started, "the journal was not split"
+    assert split_requests, "the journal was not split"
     assert result.entries == j.head.seq and result.head_hash == j.head.hash
     assert result == check_chain(list(j.lines()))
