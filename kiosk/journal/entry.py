@@ -29,7 +29,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
-from kiosk.canonical import canon
+from kiosk.canonical import MAX_SAFE_INT, canon
 from kiosk.clock import is_ts
 
 GENESIS_PREV = "0" * 64
@@ -248,6 +248,17 @@ class _Attestation(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 _A = TypeVar("_A")
 
+# The values the fast path decodes into ``data`` (and attestation dicts):
+# JSON scalars with integers inside the spec's range (|n| < 2**53, checked
+# by msgspec in C as it decodes), nested at most three containers deep. A
+# float, a larger integer or deeper nesting fails the decoder, and the batch
+# goes line by line, which names the problem or accepts what the spec does.
+_SafeInt = Annotated[int, msgspec.Meta(ge=-(MAX_SAFE_INT - 1), le=MAX_SAFE_INT - 1)]
+_V0 = str | bool | None | _SafeInt
+_V1 = _V0 | list[_V0] | dict[str, _V0]
+_V2 = _V0 | list[_V1] | dict[str, _V1]
+_V3 = _V0 | list[_V2] | dict[str, _V2]
+
 
 class _Line(msgspec.Struct, Generic[_A], forbid_unknown_fields=True, gc=False):
     """The shape of one entry, checked by msgspec in C (fast path only).
@@ -267,7 +278,7 @@ class _Line(msgspec.Struct, Generic[_A], forbid_unknown_fields=True, gc=False):
     """
 
     attest: list[_A]
-    data: dict[str, Any]
+    data: dict[str, _V3]
     hash: str
     kind: Annotated[str, msgspec.Meta(min_length=1)]
     prev: str
@@ -275,8 +286,8 @@ class _Line(msgspec.Struct, Generic[_A], forbid_unknown_fields=True, gc=False):
     ts: str
 
 
-_BATCH_DECODER = msgspec.json.Decoder(list[_Line[dict[str, Any]]], float_hook=_no_floats)
-_CHAIN_DECODER = msgspec.json.Decoder(list[_Line[_Attestation]], float_hook=_no_floats)
+_BATCH_DECODER = msgspec.json.Decoder(list[_Line[dict[str, _V3]]])
+_CHAIN_DECODER = msgspec.json.Decoder(list[_Line[_Attestation]])
 _BATCH = 512
 # Checking a batch's ts shapes at once: with every ASCII digit mapped to '0',
 # the ts values, each followed by a newline, must read as this pattern
@@ -292,10 +303,11 @@ def _fast_batch(
 ) -> list[Any] | None:
     """Decode and canonicity-check a batch at once, or None to go line by line.
 
-    Only batches that are pure ASCII without escapes or long numbers qualify:
-    there msgspec's encoding provably equals ``json.dumps``'s (same
-    separators, same key order, same integer form). Anything else takes the
-    exact per-line path.
+    Only batches that are pure ASCII without escapes, and that the typed
+    decoder accepts (integers in the spec's range, no floats, shallow
+    nesting: see ``_V3``), qualify: there msgspec's encoding provably equals
+    ``json.dumps``'s (same separators, same key order, same integer form).
+    Anything else takes the exact per-line path.
     """
     # One copy of the batch: brackets glued to the first and last lines (a
     # bracket concatenated onto the joined batch would copy it twice more).
@@ -303,7 +315,7 @@ def _fast_batch(
     parts[0] = b"[" + parts[0]
     parts[-1] = parts[-1] + b"]"
     blob = b",".join(parts)
-    if not blob.isascii() or b"\\" in blob or _may_hold_long_number(blob):
+    if not blob.isascii() or b"\\" in blob:
         return None
     try:
         parsed: list[Any] = decoder.decode(blob)

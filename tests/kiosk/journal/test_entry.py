@@ -216,3 +216,102 @@ def test_attested_batches_take_the_fast_path_and_odd_attestations_the_exact_one(
     bad[41] = bad[41].replace(member, b"", 1).replace(role, role + member, 1)
     problem = check_chain(bad).problem
     assert problem is not None and problem.seq == 42 and "canonical" in problem.reason
+
+
+def _raw_chain(
+    n: int, data: dict[int, dict[str, Any]], attest: dict[int, list[Any]] | None = None
+) -> list[bytes]:
+    """``n`` lines written with ``json.dumps`` as the spec defines them, whatever the values.
+
+    Entry() refuses values outside canonical JSON; these lines carry them
+    with correct hashes and links, so only the value itself is wrong.
+    """
+    lines, prev = [], GENESIS_PREV
+    for i in range(1, n + 1):
+        obj = {
+            "seq": i,
+            "ts": TS,
+            "kind": "test.kind",
+            "data": data.get(i, {"n": i}),
+            "prev": prev,
+            "attest": (attest or {}).get(i, []),
+        }
+        prev = spec_hash(obj)
+        full = dict(obj, hash=prev)
+        lines.append(json.dumps(full, sort_keys=True, separators=(",", ":")).encode())
+    return lines
+
+
+def _chain_with(n: int, special: dict[int, dict[str, Any]]) -> list[bytes]:
+    """``n`` entries whose data is ``{"n": i}`` except the ``special`` ones."""
+    return _raw_chain(n, special)
+
+
+def _exact_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from kiosk.journal import entry as entry_module
+
+    calls: list[int] = []
+    real = entry_module.check_line
+
+    def counting(raw: bytes, seq: int, *args: Any) -> Any:
+        calls.append(seq)
+        return real(raw, seq, *args)
+
+    monkeypatch.setattr(entry_module, "check_line", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        2**53,
+        -(2**53),
+        10**20,
+        {"deep": 2**53},
+        [1, {"deeper": -(2**60)}],
+        {"a": {"b": 2**53 + 1}},
+    ],
+)
+def test_integers_outside_the_spec_range_are_named_at_any_depth(
+    value: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path's typed decoder refuses them; the exact path names them."""
+    calls = _exact_calls(monkeypatch)
+    lines = _chain_with(700, {600: {"n": 600, "x": value}})
+    problem = check_chain(lines).problem
+    assert problem is not None and problem.seq == 600
+    assert "outside canonical JSON" in problem.reason
+    assert calls and min(calls) == 513  # only the batch holding it went line by line
+
+
+def test_largest_safe_integers_and_shallow_nesting_stay_on_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _exact_calls(monkeypatch)
+    special = {
+        100: {"x": 2**53 - 1, "y": -(2**53 - 1)},
+        200: {"checklist": {"a": True, "b": None}, "list": ["s", 1, {"k": [1, 2]}]},
+        300: {"z": {"a": {"b": [0]}}},
+    }
+    assert check_chain(_chain_with(600, special)).ok
+    assert calls == []
+    # Deeper nesting than the typed decoder describes: exact path, same verdict.
+    deep = {400: {"d": {"a": {"b": {"c": {"e": 1}}}}}}
+    assert check_chain(_chain_with(600, deep)).ok
+    assert calls and min(calls) == 1 and max(calls) == 512
+
+
+def test_floats_are_named_at_any_depth() -> None:
+    lines = _chain_with(600, {50: {"x": {"y": [1.5]}}})
+    problem = check_chain(lines).problem
+    assert problem is not None and problem.seq == 50 and "non-integer" in problem.reason
+
+
+def test_a_huge_integer_inside_an_attestation_is_named_when_entries_are_replayed() -> None:
+    """The on_entry path decodes attestations as dicts: their values are range-checked too."""
+    lines = _raw_chain(299, {}, {250: [{"role": "a", "counter": 2**60}]})
+    seen: list[int] = []
+    result = check_chain(lines, lambda entry: seen.append(entry.seq))
+    assert result.problem is not None and result.problem.seq == 250
+    assert "outside canonical JSON" in result.problem.reason
+    assert seen == list(range(1, 250))
