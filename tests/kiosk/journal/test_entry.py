@@ -153,6 +153,20 @@ def test_fast_and_exact_paths_agree_on_mixed_batches() -> None:
     assert result.problem is not None and result.problem.seq == 1001
 
 
+def _exact_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from kiosk.journal import entry as entry_module
+
+    calls: list[int] = []
+    real = entry_module.check_line
+
+    def counting(raw: bytes, seq: int, *args: Any) -> Any:
+        calls.append(seq)
+        return real(raw, seq, *args)
+
+    monkeypatch.setattr(entry_module, "check_line", counting)
+    return calls
+
+
 def _spec_attestation(n: int) -> dict[str, str]:
     return {
         "authenticator_data": "A" * 50,
@@ -182,16 +196,7 @@ def _attested_chain(n: int, odd: dict[int, dict[str, Any]]) -> list[bytes]:
 def test_attested_batches_take_the_fast_path_and_odd_attestations_the_exact_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kiosk.journal import entry as entry_module
-
-    exact: list[int] = []
-    real = entry_module.check_line
-
-    def counting(raw: bytes, seq: int, *args: Any) -> Any:
-        exact.append(seq)
-        return real(raw, seq, *args)
-
-    monkeypatch.setattr(entry_module, "check_line", counting)
+    exact = _exact_calls(monkeypatch)
     lines = _attested_chain(1100, {})
     assert check_chain(lines).ok and exact == []  # spec-shaped: all fast
     # Attestations the struct does not describe (the spec's verifier judges
@@ -245,20 +250,6 @@ def _raw_chain(
 def _chain_with(n: int, special: dict[int, dict[str, Any]]) -> list[bytes]:
     """``n`` entries whose data is ``{"n": i}`` except the ``special`` ones."""
     return _raw_chain(n, special)
-
-
-def _exact_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    from kiosk.journal import entry as entry_module
-
-    calls: list[int] = []
-    real = entry_module.check_line
-
-    def counting(raw: bytes, seq: int, *args: Any) -> Any:
-        calls.append(seq)
-        return real(raw, seq, *args)
-
-    monkeypatch.setattr(entry_module, "check_line", counting)
-    return calls
 
 
 @pytest.mark.parametrize(
