@@ -69,6 +69,22 @@ def write_frame(pipe: IO[bytes], body: bytes) -> None:
     pipe.flush()
 
 
+def take_frames(buf: bytearray) -> list[bytes]:
+    """The whole frames at the start of ``buf``, removed from it (a partial one stays).
+
+    For a reader that takes bytes from a pipe as they come (``select`` +
+    ``os.read``) rather than blocking in :func:`read_frame`.
+    """
+    frames = []
+    while len(buf) >= 4:
+        size = int.from_bytes(buf[:4], "big")
+        if len(buf) < 4 + size:
+            break
+        frames.append(bytes(buf[4 : 4 + size]))
+        del buf[: 4 + size]
+    return frames
+
+
 def read_frame(pipe: IO[bytes]) -> bytes | None:
     """One frame's body, or None at end of input or on a cut-off frame."""
     head = pipe.read(4)

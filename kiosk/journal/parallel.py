@@ -70,7 +70,7 @@ import msgspec
 
 from kiosk.journal.db import Connection, open_reader, profile_named, profile_of
 from kiosk.journal.entry import ChainResult, check_chain
-from kiosk.workerproc import read_frame, start_worker, usable_cores, write_frame
+from kiosk.workerproc import read_frame, start_worker, take_frames, usable_cores, write_frame
 
 #: Below this many entries a single process is faster than starting another
 #: interpreter (about 0.1 s); measured with ``benchmarks/journal.py``.
@@ -267,12 +267,7 @@ class _Child:
             timeout = 0.0
 
     def _take_frames(self) -> None:
-        while len(self._buf) >= 4 and not self.finished:
-            size = int.from_bytes(self._buf[:4], "big")
-            if len(self._buf) < 4 + size:
-                return
-            body = bytes(self._buf[4 : 4 + size])
-            del self._buf[: 4 + size]
+        for body in take_frames(self._buf):
             try:
                 report = msgspec.json.decode(body, type=RangeReport)
             except (msgspec.DecodeError, msgspec.ValidationError):
@@ -328,7 +323,7 @@ def _continue(conn: Connection, lo: int | None, hi: int | None, done: ChainResul
         prev_hash=done.head_hash,
         prev_ts=done.head_ts,
     )
-    if rest.problem is not None and done.entries:
+    if rest.problem is not None:
         # Lines are numbered from the first line of ``rest``: add the ones before.
         problem = replace(rest.problem, line=rest.problem.line + done.entries)
         return replace(rest, problem=problem)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from kiosk.clock import FakeClock
@@ -321,6 +322,34 @@ def test_parent_and_child_meet_where_the_work_is_shared(
     conn2, path2 = write_db(tmp_path / "bad", numbered(bad))
     checked.clear()
     assert split(conn2, path2, 2, parent_rows=None) == sequential(conn2)
+    conn.close()
+    conn2.close()
+
+
+@pytest.mark.parametrize("answer", ["not a report", "cut off", "outside its range"])
+def test_child_answering_nonsense_is_replaced_by_the_parent(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    def start_talking(key: bytes, request: Any) -> subprocess.Popen[bytes]:
+        wrong = msgspec.json.encode(RangeReport(ok=True, lines=1, lo=0, hi=request.hi + 10))
+        frames = {
+            "not a report": b"\x00\x00\x00\x05{not}",
+            "cut off": b"\x00\x00\x00\x40" + b"x" * 10,  # the child exits mid-frame
+            "outside its range": len(wrong).to_bytes(4, "big") + wrong,
+        }[answer]
+        code = f"import sys; sys.stdout.buffer.write({frames!r})"
+        return subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+
+    monkeypatch.setattr(parallel, "_start_child", start_talking)
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    assert split(conn, path, 3) == sequential(conn)
+    bad = flip(good_lines, N - 2, 30)
+    (tmp_path / "bad").mkdir()
+    conn2, path2 = write_db(tmp_path / "bad", numbered(bad))
+    got = split(conn2, path2, 3)
+    assert got == sequential(conn2) and got.problem is not None and got.problem.seq == N - 1
     conn.close()
     conn2.close()
 
