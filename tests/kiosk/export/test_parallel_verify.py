@@ -162,20 +162,15 @@ def test_mutated_bundles_report_exactly_the_sequential_first_problem(
         assert par == seq, name
         assert seq["errors"][0]["code"] == "entry", name
 
-    # A bad signature and, later, a chain break: the signature is the first problem.
-    es = list(entries)
-    es[first] = bad_sig(es[first])
-    lines = [canon(e) for e in rehash(es)]
-    lines[late] = lines[late].replace(b'"seq":', b'"seq": ', 1)
-    seq, par = _both(sealer.seal(b"".join(x + b"\n" for x in lines)), keys)
-    assert par == seq and seq["errors"][0]["seq"] == first + 1
-    # And the other way round: the chain break comes first.
-    es = list(entries)
-    es[late] = bad_sig(es[late])
-    lines = [canon(e) for e in rehash(es)]
-    lines[first] = lines[first].replace(b'"seq":', b'"seq": ', 1)
-    seq, par = _both(sealer.seal(b"".join(x + b"\n" for x in lines)), keys)
-    assert par == seq and seq["errors"][0]["seq"] == first + 1
+    # A bad signature and a chain break, each way round: the earlier one is
+    # the first problem (the signature, then the non-canonical line).
+    for bad_at, broken_at in ((first, late), (late, first)):
+        es = list(entries)
+        es[bad_at] = bad_sig(es[bad_at])
+        lines = [canon(e) for e in rehash(es)]
+        lines[broken_at] = lines[broken_at].replace(b'"seq":', b'"seq": ', 1)
+        seq, par = _both(sealer.seal(b"".join(x + b"\n" for x in lines)), keys)
+        assert par == seq and seq["errors"][0]["seq"] == first + 1
     assert "canonical" in seq["errors"][0]["message"]
 
 
