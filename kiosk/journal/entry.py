@@ -179,6 +179,9 @@ def check_line(raw: bytes, expect_seq: int, prev_hash: str, prev_ts: str | None)
     Hashes are computed from slices of the canonical bytes (the spec's field
     order is fixed by sorted keys), which is why verification is fast.
     """
+    if type(raw) is not bytes:
+        # A journal row rewritten as text or a number (lines are stored as BLOBs).
+        return f"is stored as {type(raw).__name__}, not as the bytes of a line"
     try:
         obj = _decode(raw)
     except (msgspec.DecodeError, ValueError) as exc:
@@ -312,9 +315,12 @@ def _fast_batch(
     # One copy of the batch: brackets glued to the first and last lines (a
     # bracket concatenated onto the joined batch would copy it twice more).
     parts = list(lines)
-    parts[0] = b"[" + parts[0]
-    parts[-1] = parts[-1] + b"]"
-    blob = b",".join(parts)
+    try:
+        parts[0] = b"[" + parts[0]
+        parts[-1] = parts[-1] + b"]"
+        blob = b",".join(parts)
+    except TypeError:  # a value that is not bytes: check_line names it
+        return None
     if not blob.isascii() or b"\\" in blob:
         return None
     try:

@@ -61,7 +61,7 @@ def good_lines() -> list[bytes]:
     return make_lines()
 
 
-def write_db(directory: Path, rows: list[tuple[int, bytes]]) -> tuple[Connection, Path]:
+def write_db(directory: Path, rows: list[tuple[int, Any]]) -> tuple[Connection, Path]:
     path = directory / "journal.db"
     conn = open_database(path, KEY, create=True)
     conn.execute("BEGIN")
@@ -141,9 +141,14 @@ def flip(lines: list[bytes], i: int, pos: int) -> list[bytes]:
     return out
 
 
+def stored_as(lines: list[bytes], i: int, value: object) -> list[tuple[int, Any]]:
+    """Rows with line ``i`` (0-based) stored as ``value``: SQLite keeps its type."""
+    return [(seq, value if seq == i + 1 else raw) for seq, raw in numbered(lines)]
+
+
 def corruptions(
     lines: list[bytes], everywhere: bool
-) -> Iterator[tuple[str, list[tuple[int, bytes]]]]:
+) -> Iterator[tuple[str, list[tuple[int, Any]]]]:
     """(name, rows) for many corrupted journals, focused on the range joins.
 
     Without ``everywhere`` only the lines around the two-process join.
@@ -194,6 +199,11 @@ def corruptions(
     yield "extra row beyond the end", [*numbered(lines), (N + 5, lines[-1])]
     yield "row with seq 0 before the start", [(0, lines[0]), *numbered(lines)]
     yield "not JSON at the join", numbered([*lines[:cut2], b"{not json", *lines[cut2 + 1 :]])
+    # A row rewritten with another type than BLOB (text of the very same
+    # line, or a number) is named, not a crash of the check.
+    yield "line stored as text at the join", stored_as(lines, cut2, lines[cut2].decode())
+    yield "line stored as text at the top", stored_as(lines, N - 1, lines[N - 1].decode())
+    yield "line stored as a number", stored_as(lines, cut2 + 3, 12345)
     yield "float in data", numbered(with_line(lines, cut2, lambda o: o["data"].update(x=1.5)))
     yield (
         "non-ASCII escaped at the join",
@@ -214,7 +224,7 @@ def test_intact_journal_same_result_every_split(tmp_path: Path, good_lines: list
 
 
 def check_cases(
-    tmp_path: Path, cases: list[tuple[str, list[tuple[int, bytes]]]], processes: int
+    tmp_path: Path, cases: list[tuple[str, list[tuple[int, Any]]]], processes: int
 ) -> None:
     for n, (name, rows) in enumerate(cases):
         directory = tmp_path / str(n)
@@ -242,6 +252,16 @@ def test_every_corruption_named_as_sequential(tmp_path: Path, good_lines: list[b
     cases = list(corruptions(good_lines, everywhere=True))
     assert len(cases) > 80
     check_cases(tmp_path, cases, 3)
+
+
+def test_row_stored_as_text_is_named(tmp_path: Path, good_lines: list[bytes]) -> None:
+    conn, path = write_db(tmp_path, stored_as(good_lines, 44, good_lines[44].decode()))
+    result = split(conn, path, 2)
+    conn.close()
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.line) == (45, 45)
+    assert result.problem.reason == "is stored as str, not as the bytes of a line"
+    assert result.entries == 44
 
 
 def test_range_check_reports_its_joins(good_lines: list[bytes]) -> None:
