@@ -2,8 +2,8 @@
 
 * append latency (p50, p99) of ``Journal.append`` versus a bare
   ``os.write`` + ``os.fsync`` of the same number of bytes, in the same
-  directory (so the same disk). ``--rounds`` rounds, each measuring the
-  appends and then the floor; the ratio is taken per round (same
+  directory (so the same disk). ``--rounds`` rounds, each alternating one
+  append and one floor write; the ratio is taken per round (same
   conditions) and the best and the median round are reported;
 * full-chain verify of 100,000 entries versus hashing the same line bytes
   with ``hashlib.sha256``: ``Journal.verify`` (read from SQLCipher, parse,
@@ -55,19 +55,21 @@ def pct(values: list[float], p: float) -> float:
 
 
 def append_round(j: Journal, root: Path, n: int, first: int) -> dict[str, float]:
-    """``n`` appends, then the write+fsync floor for the same sizes."""
-    times, sizes = [], []
+    """``n`` appends, each followed by the write+fsync floor for its size.
+
+    Interleaved one for one, so that the two see the same moments of a
+    shared machine's disk and CPU (measured in two blocks, a busy second
+    during one of them skewed a whole round's ratio).
+    """
+    times, floor = [], []
+    path = root / "floor.bin"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     for i in range(first, first + n):
         data = {"alert": "bench", "summary": f"benchmark entry {i} " + "x" * 120}
         t0 = time.perf_counter()
         e = j.append("alert.raised", data)
         times.append(time.perf_counter() - t0)
-        sizes.append(len(e.line()))
-    floor = []
-    path = root / "floor.bin"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    for size in sizes:
-        payload = os.urandom(size)
+        payload = os.urandom(len(e.line()))
         t0 = time.perf_counter()
         os.write(fd, payload)
         os.fsync(fd)
