@@ -327,6 +327,8 @@ def _fast_batch(
         parsed: list[Any] = decoder.decode(blob)
     except (msgspec.DecodeError, ValueError):
         return None
+    if len(parsed) != len(lines):  # a line holding more (or less) than one entry
+        return None
     if _ENCODER.encode(parsed) != blob:
         return None
     # hash and prev need no shape check here: each is compared with a
