@@ -306,3 +306,22 @@ def test_a_huge_integer_inside_an_attestation_is_named_when_entries_are_replayed
     assert result.problem is not None and result.problem.seq == 250
     assert "outside canonical JSON" in result.problem.reason
     assert seen == list(range(1, 250))
+
+
+def test_a_line_holding_two_entries_goes_line_by_line_and_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Joined into a batch, "entry 3,entry 4" stored as one line decodes as two
+    good entries; the batch must still go line by line, which names the line."""
+    lines = chain([{"n": n} for n in range(10)])
+    two_in_one = [*lines[:2], lines[2] + b"," + lines[3], *lines[4:]]
+    exact = _exact_calls(monkeypatch)
+    result = check_chain(two_in_one)
+    assert exact == [1, 2, 3]
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.line) == (3, 3)
+    assert result.problem.reason.startswith("is not valid JSON")
+    from kiosk.journal.entry import _fast_batch
+
+    assert _fast_batch(two_in_one) is None
+    assert _fast_batch(lines) is not None
