@@ -709,6 +709,16 @@ MESSAGES: dict[str, Message] = {
         "The sheet's QR code does not belong to envelope {serial} (it names {scanned}).",
         "Do not use these credentials. Put the sheet back in the envelope and call security.",
     ),
+    "procedure.no_slip_to_print": Message(
+        "Alert {seq} has no slip waiting to be printed again.",
+        "Nothing to print: check the alert list.",
+    ),
+    "procedure.sheet_not_printed": Message(
+        "Credential sheet {sheet_ref} did not print: {problem}",
+        "That sheet is void, and this was recorded. If any part of it came out of the "
+        "printer, shred it now. Then print again: the new sheet gets a new password.",
+        True,
+    ),
     "procedure.phase_incomplete": Message(
         "The {phase} phase is not complete.",
         "Each phase is completed before the next one starts: finish it first.",

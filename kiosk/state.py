@@ -152,12 +152,27 @@ class Envelope:
 
 
 @dataclass
+class PrintedSheet:
+    """A ``sheet.printed`` entry: the credential sheet its QR names."""
+
+    seq: int
+    hash: str
+    account: str
+    serial: str
+    sheet_ref: str
+    #: its printing failed (``sheet.print_failed``): it can never be sealed
+    void: bool = False
+
+
+@dataclass
 class Alert:
     seq: int
     ts: str
     alert: str
     summary: str
     acknowledged: bool = False
+    #: why its slip did not print (a print error's code), until a later try printed it
+    slip_failed: str | None = None
 
 
 @dataclass
@@ -180,6 +195,8 @@ class State:
     alerts: dict[int, Alert] = field(default_factory=dict)
     incidents: IncidentBook = field(default_factory=IncidentBook)
     kinds_seen: dict[str, int] = field(default_factory=dict)
+    #: every ``sheet.printed`` entry, by seq
+    sheets: dict[int, PrintedSheet] = field(default_factory=dict)
     #: keys of deadlines that already have their ``deadline.overdue`` alert
     alerted_deadlines: set[str] = field(default_factory=set)
 
@@ -547,6 +564,47 @@ class State:
         if isinstance(detail, dict) and isinstance(detail.get("deadline"), str):
             self.alerted_deadlines.add(detail["deadline"])
 
+    def _check_sheet_print_failed(self, data: dict[str, Any]) -> None:
+        sheet = self.sheets.get(data["sheet_seq"])
+        if sheet is None:
+            raise TransitionError(
+                reason=f"Entry {data['sheet_seq']} is not a printed credential sheet",
+                advice="Only a sheet recorded as printed can fail to print.",
+            )
+        if (sheet.account, sheet.serial, sheet.sheet_ref) != (
+            data["account"],
+            data["serial"],
+            data["sheet_ref"],
+        ):
+            raise TransitionError(
+                reason=f"Sheet {sheet.sheet_ref} was printed for {sheet.account} and "
+                f"envelope {sheet.serial}, not for what this entry names",
+                advice="Record the failure of the sheet that was being printed.",
+            )
+        if sheet.void:
+            raise TransitionError(
+                reason=f"Sheet {sheet.sheet_ref} is already recorded as not printed",
+                advice="Nothing more to record for it.",
+            )
+
+    def _check_envelope_registered(self, data: dict[str, Any]) -> None:
+        """A sheet whose printing failed is void: no envelope may be sealed with it."""
+        sheet_hash = data.get("sheet")
+        for sheet in self.sheets.values():
+            if sheet.hash == sheet_hash and sheet.void:
+                raise TransitionError(
+                    reason=f"Sheet {sheet.sheet_ref} did not print, so it is void",
+                    advice="Print a new sheet for this envelope and seal that one.",
+                )
+
+    def _apply_sheet_printed(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.sheets[entry.seq] = PrintedSheet(
+            entry.seq, entry.hash, data["account"], data["serial"], data["sheet_ref"]
+        )
+
+    def _apply_sheet_print_failed(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.sheets[data["sheet_seq"]].void = True
+
     def _check_alert_acknowledged(self, data: dict[str, Any]) -> None:
         alert = self.alerts.get(data["alert_seq"])
         if alert is None:
@@ -556,6 +614,28 @@ class State:
 
     def _apply_alert_acknowledged(self, entry: Entry, data: dict[str, Any]) -> None:
         self.alerts[data["alert_seq"]].acknowledged = True
+
+    def _check_alert_slip_failed(self, data: dict[str, Any]) -> None:
+        if data["alert_seq"] not in self.alerts:
+            raise TransitionError(reason="There is no such alert", advice="Check the alert list.")
+
+    def _apply_alert_slip_failed(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.alerts[data["alert_seq"]].slip_failed = data["reason"]
+
+    def _check_alert_slip_printed(self, data: dict[str, Any]) -> None:
+        alert = self.alerts.get(data["alert_seq"])
+        if alert is None or alert.slip_failed is None:
+            raise TransitionError(
+                reason="That alert has no slip waiting to be printed again",
+                advice="Check the alert list.",
+            )
+
+    def _apply_alert_slip_printed(self, entry: Entry, data: dict[str, Any]) -> None:
+        self.alerts[data["alert_seq"]].slip_failed = None
+
+    def slips_to_reprint(self) -> list[Alert]:
+        """Alerts whose slip did not print and that no person acknowledged yet."""
+        return [a for a in self.open_alerts() if a.slip_failed is not None]
 
 
 def replay(entries: Iterable[Entry]) -> State:

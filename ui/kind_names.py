@@ -67,6 +67,11 @@ PHRASES: dict[str, str] = {
         QT_TRANSLATE_NOOP("KindNames", "the acknowledgement of the declaration")
     ),
     "sheet.printed": str(QT_TRANSLATE_NOOP("KindNames", "the credential sheet printed")),
+    "alert.slip_failed": str(QT_TRANSLATE_NOOP("KindNames", "the alert slip that did not print")),
+    "alert.slip_printed": str(QT_TRANSLATE_NOOP("KindNames", "the alert slip printed again")),
+    "sheet.print_failed": str(
+        QT_TRANSLATE_NOOP("KindNames", "the credential sheet that did not print")
+    ),
     "sheet.confirmed": str(QT_TRANSLATE_NOOP("KindNames", "the credential sheet confirmed")),
     "access.problem": str(QT_TRANSLATE_NOOP("KindNames", "the login problem")),
     "documentation.discrepancy": str(

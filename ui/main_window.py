@@ -276,6 +276,7 @@ class MainWindow(QWidget):
             screen.start_flow.connect(self.start_flow)
             screen.open_screen.connect(self.open_screen)
             screen.acknowledge.connect(self.acknowledge_alert)
+            screen.reprint_slip.connect(self.reprint_slip)
             self._dashboard = screen
         return self._dashboard
 
@@ -408,6 +409,28 @@ class MainWindow(QWidget):
             lambda _e: self.dashboard.refresh(),
             lambda err: self.dashboard.banner.show_message(err.user_message(), "error"),
         )
+
+    def reprint_slip(self, seq: int) -> None:
+        """Print again, in a worker, the slip of an alert whose slip did not print."""
+        session = self.session
+        if session is None:
+            return
+        ctx = session.ctx
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            return ctx.reprint_slip(seq)
+
+        def done(_entry: object) -> None:
+            self.dashboard.refresh()
+            self.dashboard.banner.show_message(
+                self.tr("Alert slip {n} printed: take it to the security team.").format(n=seq)
+            )
+
+        def failed(err: SealroomError) -> None:
+            self.dashboard.refresh()
+            self.dashboard.banner.show_message(err.user_message(), "error")
+
+        self.ctx.runner.submit(job, done, failed)
 
     def check_devices(self) -> None:
         """List the USB bus in a worker; refused devices are recorded (DeviceWatch)."""

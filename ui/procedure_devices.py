@@ -132,7 +132,14 @@ class QtPaper(QObject):
         self._decision = _Decision()
         self.titles: list[str] = []
 
-    def print_document(self, doc: Document, sensitive: bool) -> PrintResult:
+    def print_document(
+        self, doc: Document, sensitive: bool, *, ask_again: bool = True
+    ) -> PrintResult:
+        """Print, and on a failure ask the flow screen whether to try again (``ask_again``).
+
+        Without ``ask_again`` (alert slips) a failure is raised at once: the
+        caller may run where the flow screen's print prompt is not on show.
+        """
         title = f"{doc.title} {doc.meta.head.seq}"
         self.progress.emit(self.tr("Preparing {title}…").format(title=doc.title))
         pdf = render(doc)
@@ -154,6 +161,8 @@ class QtPaper(QObject):
                 except CancelledError:
                     raise
                 except SealroomError as exc:
+                    if not ask_again:
+                        raise
                     message = exc.user_message()
                     if last:
                         message += "\n" + self.tr("Last printer state: {state}").format(

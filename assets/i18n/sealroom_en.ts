@@ -171,316 +171,331 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="110" />
+      <location filename="../../ui/screens/dashboard.py" line="112" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="111" />
+      <location filename="../../ui/screens/dashboard.py" line="113" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="111" />
+      <location filename="../../ui/screens/dashboard.py" line="113" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="119" />
+      <location filename="../../ui/screens/dashboard.py" line="121" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="133" />
+      <location filename="../../ui/screens/dashboard.py" line="135" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="134" />
+      <location filename="../../ui/screens/dashboard.py" line="136" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="135" />
+      <location filename="../../ui/screens/dashboard.py" line="137" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="136" />
-      <location filename="../../ui/screens/dashboard.py" line="207" />
-      <location filename="../../ui/screens/dashboard.py" line="309" />
+      <location filename="../../ui/screens/dashboard.py" line="138" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="311" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="137" />
+      <location filename="../../ui/screens/dashboard.py" line="139" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="138" />
+      <location filename="../../ui/screens/dashboard.py" line="140" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="139" />
+      <location filename="../../ui/screens/dashboard.py" line="141" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="140" />
+      <location filename="../../ui/screens/dashboard.py" line="142" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="150" />
+      <location filename="../../ui/screens/dashboard.py" line="152" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="150" />
+      <location filename="../../ui/screens/dashboard.py" line="152" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="157" />
+      <location filename="../../ui/screens/dashboard.py" line="159" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="157" />
+      <location filename="../../ui/screens/dashboard.py" line="159" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="163" />
+      <location filename="../../ui/screens/dashboard.py" line="165" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="163" />
+      <location filename="../../ui/screens/dashboard.py" line="165" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="167" />
+      <location filename="../../ui/screens/dashboard.py" line="169" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="167" />
+      <location filename="../../ui/screens/dashboard.py" line="169" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="171" />
+      <location filename="../../ui/screens/dashboard.py" line="173" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="171" />
+      <location filename="../../ui/screens/dashboard.py" line="173" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="177" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="177" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="179" />
+      <location filename="../../ui/screens/dashboard.py" line="181" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="179" />
+      <location filename="../../ui/screens/dashboard.py" line="181" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="183" />
+      <location filename="../../ui/screens/dashboard.py" line="185" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="183" />
+      <location filename="../../ui/screens/dashboard.py" line="185" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="209" />
-      <location filename="../../ui/screens/dashboard.py" line="379" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
+      <location filename="../../ui/screens/dashboard.py" line="381" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="211" />
-      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="413" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
-      <location filename="../../ui/screens/dashboard.py" line="447" />
+      <location filename="../../ui/screens/dashboard.py" line="215" />
+      <location filename="../../ui/screens/dashboard.py" line="465" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="215" />
-      <location filename="../../ui/screens/dashboard.py" line="493" />
-      <location filename="../../ui/screens/dashboard.py" line="505" />
+      <location filename="../../ui/screens/dashboard.py" line="217" />
+      <location filename="../../ui/screens/dashboard.py" line="511" />
+      <location filename="../../ui/screens/dashboard.py" line="523" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="220" />
+      <location filename="../../ui/screens/dashboard.py" line="222" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="280" />
+      <location filename="../../ui/screens/dashboard.py" line="282" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="292" />
+      <location filename="../../ui/screens/dashboard.py" line="294" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="293" />
+      <location filename="../../ui/screens/dashboard.py" line="295" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="314" />
-      <location filename="../../ui/screens/dashboard.py" line="417" />
+      <location filename="../../ui/screens/dashboard.py" line="316" />
+      <location filename="../../ui/screens/dashboard.py" line="420" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="318" />
-      <location filename="../../ui/screens/dashboard.py" line="342" />
+      <location filename="../../ui/screens/dashboard.py" line="320" />
+      <location filename="../../ui/screens/dashboard.py" line="344" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="321" />
+      <location filename="../../ui/screens/dashboard.py" line="323" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="333" />
+      <location filename="../../ui/screens/dashboard.py" line="335" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="333" />
+      <location filename="../../ui/screens/dashboard.py" line="335" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="335" />
+      <location filename="../../ui/screens/dashboard.py" line="337" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="323" />
-      <location filename="../../ui/screens/dashboard.py" line="346" />
-      <location filename="../../ui/screens/dashboard.py" line="357" />
+      <location filename="../../ui/screens/dashboard.py" line="325" />
+      <location filename="../../ui/screens/dashboard.py" line="348" />
+      <location filename="../../ui/screens/dashboard.py" line="359" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="324" />
-      <location filename="../../ui/screens/dashboard.py" line="347" />
-      <location filename="../../ui/screens/dashboard.py" line="358" />
+      <location filename="../../ui/screens/dashboard.py" line="326" />
+      <location filename="../../ui/screens/dashboard.py" line="349" />
+      <location filename="../../ui/screens/dashboard.py" line="360" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="368" />
+      <location filename="../../ui/screens/dashboard.py" line="370" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="369" />
+      <location filename="../../ui/screens/dashboard.py" line="371" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="389" />
+      <location filename="../../ui/screens/dashboard.py" line="391" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="421" />
+      <location filename="../../ui/screens/dashboard.py" line="424" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="426" />
+      <location filename="../../ui/screens/dashboard.py" line="429" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="434" />
+      <location filename="../../ui/screens/dashboard.py" line="438" />
+      <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
+      <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="446" />
+      <source>Print slip again</source>
+      <translation>Print slip again</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="447" />
+      <source>Print the slip of alert {n} again</source>
+      <translation>Print the slip of alert {n} again</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="452" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="434" />
+      <location filename="../../ui/screens/dashboard.py" line="452" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="455" />
+      <location filename="../../ui/screens/dashboard.py" line="473" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="460" />
+      <location filename="../../ui/screens/dashboard.py" line="478" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="466" />
+      <location filename="../../ui/screens/dashboard.py" line="484" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="466" />
+      <location filename="../../ui/screens/dashboard.py" line="484" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="472" />
+      <location filename="../../ui/screens/dashboard.py" line="490" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="473" />
+      <location filename="../../ui/screens/dashboard.py" line="491" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="495" />
+      <location filename="../../ui/screens/dashboard.py" line="513" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="497" />
+      <location filename="../../ui/screens/dashboard.py" line="515" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="497" />
+      <location filename="../../ui/screens/dashboard.py" line="515" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -1097,56 +1112,71 @@
     </message>
     <message>
       <location filename="../../ui/kind_names.py" line="70" />
+      <source>the alert slip that did not print</source>
+      <translation>the alert slip that did not print</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="71" />
+      <source>the alert slip printed again</source>
+      <translation>the alert slip printed again</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="73" />
+      <source>the credential sheet that did not print</source>
+      <translation>the credential sheet that did not print</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="75" />
       <source>the credential sheet confirmed</source>
       <translation>the credential sheet confirmed</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="71" />
+      <location filename="../../ui/kind_names.py" line="76" />
       <source>the login problem</source>
       <translation>the login problem</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="73" />
+      <location filename="../../ui/kind_names.py" line="78" />
       <source>the discrepancy with the audit log</source>
       <translation>the discrepancy with the audit log</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="75" />
+      <location filename="../../ui/kind_names.py" line="80" />
       <source>the failed credential reset</source>
       <translation>the failed credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="76" />
+      <location filename="../../ui/kind_names.py" line="81" />
       <source>the escalation of the review</source>
       <translation>the escalation of the review</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="78" />
+      <location filename="../../ui/kind_names.py" line="83" />
       <source>the verification after the reset</source>
       <translation>the verification after the reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="80" />
+      <location filename="../../ui/kind_names.py" line="85" />
       <source>the approval of the audit export</source>
       <translation>the approval of the audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="81" />
+      <location filename="../../ui/kind_names.py" line="86" />
       <source>the audit export written</source>
       <translation>the audit export written</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="82" />
+      <location filename="../../ui/kind_names.py" line="87" />
       <source>the failed audit export</source>
       <translation>the failed audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="83" />
+      <location filename="../../ui/kind_names.py" line="88" />
       <source>the alert</source>
       <translation>the alert</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="84" />
+      <location filename="../../ui/kind_names.py" line="89" />
       <source>the acknowledgement of an alert</source>
       <translation>the acknowledgement of an alert</translation>
     </message>
@@ -1182,6 +1212,11 @@
       <extracomment>Modules the unlock screen does not need, imported after its first paint on the preloader's thread (Qt-free). The remaining screens' modules: they define Qt classes but create no Qt object when imported, so the preloader's thread may import them too (after HEAVY). the warm-up is over (:attr:`warmed`)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="426" />
+      <source>Alert slip {n} printed: take it to the security team.</source>
+      <translation>Alert slip {n} printed: take it to the security team.</translation>
+    </message>
   </context>
   <context>
     <name>PrintPanel</name>
@@ -1214,12 +1249,12 @@
   <context>
     <name>QtPaper</name>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="137" />
+      <location filename="../../ui/procedure_devices.py" line="144" />
       <source>Preparing {title}…</source>
       <translation>Preparing {title}…</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="159" />
+      <location filename="../../ui/procedure_devices.py" line="168" />
       <source>Last printer state: {state}</source>
       <translation>Last printer state: {state}</translation>
     </message>

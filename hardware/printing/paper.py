@@ -25,7 +25,10 @@ class RenderingPaper:
     printer: Printer
     printed: list[str] = field(default_factory=list)
 
-    def print_document(self, doc: Document, sensitive: bool) -> PrintResult:
+    def print_document(
+        self, doc: Document, sensitive: bool, *, ask_again: bool = True
+    ) -> PrintResult:
+        """One try; ``ask_again`` is for papers with a screen to ask on (this one has none)."""
         pdf = render(doc)
         title = f"{doc.title} {doc.meta.head.seq}"
         result = self.printer.print_pdf(pdf, title, sensitive)

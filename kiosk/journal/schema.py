@@ -455,6 +455,20 @@ KINDS: dict[str, Kind] = {
         doc="A new credential sheet was printed for the bag it will be sealed in (its QR "
         "names this entry).",
     ),
+    "sheet.print_failed": Kind(
+        {
+            "account": R(ID),
+            "serial": R(SERIAL),
+            "sheet_ref": R(ID),
+            "sheet_seq": R(_int(1)),
+            "reason": R(ID),
+            "incident": O(ID),
+            "test": O(_bool),
+        },
+        doc="The sheet of the sheet.printed entry ``sheet_seq`` did not print (``reason``: "
+        "the print error's code). That sheet is void: it can never be sealed, and any part of "
+        "it that came out was to be shredded; a new sheet, with a new password, is printed.",
+    ),
     "sheet.confirmed": Kind(
         {
             "incident": R(ID),
@@ -565,6 +579,16 @@ KINDS: dict[str, Kind] = {
             "incident": O(ID),
         },
         doc="Something the security team must know about (printed as an alert slip).",
+    ),
+    "alert.slip_failed": Kind(
+        {"alert_seq": R(_int(1)), "reason": R(ID)},
+        doc="The alert slip of alert ``alert_seq`` did not print (``reason``: the print "
+        "error's code). The terminal's alarm is paper: the dashboard marks the alert until "
+        "its slip prints or a person acknowledges it.",
+    ),
+    "alert.slip_printed": Kind(
+        {"alert_seq": R(_int(1))},
+        doc="The slip of an alert whose slip had failed was printed on a later try.",
     ),
     "alert.acknowledged": Kind(
         {"alert_seq": R(_int(1)), "by": R(ID), "note": O(TEXT)},

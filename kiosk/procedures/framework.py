@@ -66,9 +66,17 @@ class Signatures(Protocol):
 
 
 class Paper(Protocol):
-    """Put a document on paper; returns only when the printer completed it."""
+    """Put a document on paper; returns only when the printer completed it.
 
-    def print_document(self, doc: Document, sensitive: bool) -> PrintResult: ...
+    With ``ask_again`` (a flow's own documents) an implementation with a
+    screen may ask the people to fix the printer and try again before it
+    gives up; without it (alert slips, printed by a journal listener that may
+    run where no one is looking at a print prompt) it tries once and raises.
+    """
+
+    def print_document(
+        self, doc: Document, sensitive: bool, *, ask_again: bool = True
+    ) -> PrintResult: ...
 
 
 class ProcedureError(SealroomError):
@@ -248,7 +256,9 @@ class Context:
     ``dual`` is the one way a flow records a dual-control entry; ``append``
     the one way it records a single entry. Alert slips are printed by a
     journal listener installed here, the moment an ``alert.raised`` entry is
-    durable (so a slip is printed once per alert entry).
+    durable (so a slip is printed once per alert entry); a slip that does not
+    print is journaled (``alert.slip_failed``) and printed again on request
+    (:meth:`reprint_slip`).
     """
 
     journal: Journal
@@ -257,7 +267,6 @@ class Context:
     signatures: Signatures
     paper: Paper
     printed: list[str] = field(default_factory=list)
-    print_failures: list[str] = field(default_factory=list)
     _listening: bool = False
 
     def __post_init__(self) -> None:
@@ -275,8 +284,10 @@ class Context:
             self.policy.kiosk_id, JournalHead(head.seq, head.hash), self.now(), self.policy.timezone
         )
 
-    def print(self, doc: Document, sensitive: bool = False) -> PrintResult:
-        result = self.paper.print_document(doc, sensitive)
+    def print(
+        self, doc: Document, sensitive: bool = False, *, ask_again: bool = True
+    ) -> PrintResult:
+        result = self.paper.print_document(doc, sensitive, ask_again=ask_again)
         self.printed.append(doc.slug)
         return result
 
@@ -325,12 +336,44 @@ class Context:
         return alerts.raise_overdue(self.journal, self.policy, self.now())
 
     def _on_entry(self, entry: Entry) -> None:
+        """Print the slip of each ``alert.raised`` entry; journal it when it does not print.
+
+        The slip is tried once (``ask_again=False``): this listener may run in
+        a job started from the dashboard, where no print prompt is on screen,
+        and it holds the journal's lock, so it must never wait for an answer.
+        The terminal's alarm is paper, so a slip that did not print must not
+        pass unnoticed: ``alert.slip_failed`` is appended at once (this
+        listener runs after the alert is durable, in the appending thread,
+        whose journal lock is re-entrant; an alert is never the entry of a
+        pending signature, so nothing blocks the append). The dashboard then
+        marks the alert and offers :meth:`reprint_slip`.
+        """
         if entry.kind != "alert.raised":
             return
+        slip = alert_slip(entry, self.policy.kiosk_id, self.policy.timezone)
         try:
-            self.print(alert_slip(entry, self.policy.kiosk_id, self.policy.timezone))
+            self.print(slip, ask_again=False)
         except SealroomError as exc:
-            self.print_failures.append(exc.code)
+            self.append("alert.slip_failed", {"alert_seq": entry.seq, "reason": exc.code})
+
+    def reprint_slip(self, alert_seq: int) -> Entry:
+        """Print again the slip of an alert whose slip did not print.
+
+        Records ``alert.slip_printed`` when it prints, or another
+        ``alert.slip_failed`` (then raises the print error) when it does not.
+        """
+        alert = self.journal.state.alerts.get(alert_seq)
+        raised = self.journal.entry(alert_seq)
+        if alert is None or alert.slip_failed is None or raised is None:
+            raise ProcedureError("procedure.no_slip_to_print", seq=alert_seq)
+        try:
+            self.print(
+                alert_slip(raised, self.policy.kiosk_id, self.policy.timezone), ask_again=False
+            )
+        except SealroomError as exc:
+            self.append("alert.slip_failed", {"alert_seq": alert_seq, "reason": exc.code})
+            raise
+        return self.append("alert.slip_printed", {"alert_seq": alert_seq})
 
 
 # -- steps and flows ---------------------------------------------------------------------

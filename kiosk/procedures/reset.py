@@ -21,6 +21,10 @@ Rules (each with a test):
   and exists only in memory until it is printed on the sheet (sensitive
   job); it is wiped right after printing and never journaled;
 * the sheet's QR names account, serial and the ``sheet.printed`` entry;
+* a sheet that does not print (any print error, or cancel) is recorded as
+  ``sheet.print_failed`` against its ``sheet.printed`` entry: it is void and
+  can never be sealed, the people are told to shred whatever came out, and
+  printing again generates a new password and a new sheet;
 * the test login must be confirmed; a failed reset ("account policy
   prevents password change") records cause and resolution, requires the
   spoiled sheet to be destroyed, and prints a new one;
@@ -35,11 +39,13 @@ Rules (each with a test):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from kiosk.documents import CredentialSheet
 from kiosk.documents import Person as DocPerson
+from kiosk.errors import SealroomError
 from kiosk.incidents import Incident
+from kiosk.journal.entry import Entry
 from kiosk.passwords import generate_password
 from kiosk.procedures.framework import (
     Context,
@@ -115,7 +121,7 @@ class CredentialFlow(Flow):
                 (Field("confirm", "Print the sheet now (print-only password)", boolean(True)),),
                 self._print_sheet,
                 ("test_login",),
-                ("sheet.printed",),
+                ("sheet.printed", "sheet.print_failed"),
             )
         )
         self.add(
@@ -230,7 +236,7 @@ class CredentialFlow(Flow):
                 }
             ),
         )
-        self.sheet_hash = printed.hash
+        self.sheet_hash = None  # set only once this sheet has printed
         qr = encode_qr(
             "sheet",
             {
@@ -246,24 +252,56 @@ class CredentialFlow(Flow):
             for c in self.by
             if c in state.custodians
         )
-        with generate_password(self.ctx.policy) as secret:
-            sheet = CredentialSheet(
-                meta=self.ctx.meta(),
-                account=self.account,
-                system=account.system,
-                access_url=account.access_url or "see the system's runbook",
-                username=account.username,
-                password=secret,
-                envelope_serial=serial,
-                qr_payload=qr,
-                issued_at=self.ctx.now(),
-                issued_by=issuers or (DocPerson("security staff", ""),),
-                sheet_ref=f"SHEET-{n:05d}",
-            )
-            self.ctx.print(sheet, sensitive=True)
+        try:
+            with generate_password(self.ctx.policy) as secret:
+                sheet = CredentialSheet(
+                    meta=self.ctx.meta(),
+                    account=self.account,
+                    system=account.system,
+                    access_url=account.access_url or "see the system's runbook",
+                    username=account.username,
+                    password=secret,
+                    envelope_serial=serial,
+                    qr_payload=qr,
+                    issued_at=self.ctx.now(),
+                    issued_by=issuers or (DocPerson("security staff", ""),),
+                    sheet_ref=f"SHEET-{n:05d}",
+                )
+                self.ctx.print(sheet, sensitive=True)
+        except SealroomError as exc:
+            self._sheet_did_not_print(printed, exc)
+        self.sheet_hash = printed.hash
         self.info["sheet_seq"] = printed.seq
         self.info["qr"] = qr  # identifiers and a MAC only: never the password
         return "test_login"
+
+    def _sheet_did_not_print(self, printed: Entry, exc: SealroomError) -> NoReturn:
+        """Record that the sheet ``printed`` names is void, then say what to do.
+
+        Its ``sheet.printed`` entry is already durable (the sheet's QR names
+        that entry's hash, so it is written first). Left alone, the journal
+        would show a sheet printed and never sealed or destroyed: an
+        unaccounted credential. So the failure is recorded against it, the
+        state refuses to seal it, and the people at the terminal are told to
+        shred whatever came out before printing a new one (its password was
+        wiped and is never printed again).
+        """
+        data = printed.data
+        self.ctx.append(
+            "sheet.print_failed",
+            self._tag(
+                {
+                    "account": data["account"],
+                    "serial": data["serial"],
+                    "sheet_ref": data["sheet_ref"],
+                    "sheet_seq": printed.seq,
+                    "reason": exc.code,
+                }
+            ),
+        )
+        raise ProcedureError(
+            "procedure.sheet_not_printed", sheet_ref=data["sheet_ref"], problem=exc.user_message()
+        ) from exc
 
     def _test_login(self, v: dict[str, Any]) -> str:
         if v["account_updated"] and v["login_ok"]:

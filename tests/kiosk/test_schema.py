@@ -119,6 +119,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "escalated": False,
     },
     "alert.acknowledged": {"alert_seq": 3, "by": "c1"},
+    "alert.slip_failed": {"alert_seq": 3, "reason": "print.paper_out"},
+    "alert.slip_printed": {"alert_seq": 3},
     "invocation.acknowledged": {
         "incident": "i1",
         "acknowledged_by": ["c1", "c2"],
@@ -129,6 +131,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "serial": "SR00000018",
         "sheet_ref": "SHEET-1",
         "purpose": "rotation",
+    },
+    "sheet.print_failed": {
+        "account": "acc1",
+        "serial": "SR00000018",
+        "sheet_ref": "SHEET-1",
+        "sheet_seq": 5,
+        "reason": "print.paper_out",
     },
     "sheet.confirmed": {"incident": "i1", "serial": "SR00000018", "sheet_seq": 5},
     "access.problem": {

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
@@ -352,3 +353,30 @@ def test_locked_after_the_declaration_it_is_acknowledged_from_the_dashboard(
     assert incident(w).acknowledged_at is not None
     assert len(kinds(w, "invocation.declared")) == 1
     cont(qtbot, w, "checkout")
+
+
+def test_an_alert_slip_that_did_not_print_is_marked_and_printed_again_from_the_dashboard(
+    qtbot: QtBot, root: Path
+) -> None:
+    printer = SimulatedPrinter(fail_next=["print.paper_out"])
+    w, _clock, _sc = make_window(qtbot, root, printer=printer)
+    unlock(qtbot, w)
+    assert w.journal is not None
+    # An alert raised outside any flow (as the USB device watch raises them):
+    # its slip is tried once, never waits on a print prompt, and is journaled.
+    alert = w.journal.append("alert.raised", {"alert": "drill.due", "summary": "Drill due"})
+    assert [e.data for e in kinds(w, "alert.slip_failed")] == [
+        {"alert_seq": alert.seq, "reason": "print.paper_out"}
+    ]
+    assert not w.flow_screen.printing.retry.isVisible()
+    d = w.dashboard
+    d.refresh()
+    assert list(d.slip_buttons) == [alert.seq]
+    marked = [lab.text() for lab in d.findChildren(QLabel) if "SLIP DID NOT PRINT" in lab.text()]
+    assert len(marked) == 1 and marked[0].startswith(f"#{alert.seq} ")
+    press(qtbot, d.slip_buttons[alert.seq])  # paper loaded: print it again
+    qtbot.waitUntil(lambda: len(kinds(w, "alert.slip_printed")) == 1, timeout=T)
+    qtbot.waitUntil(lambda: alert.seq not in d.slip_buttons, timeout=T)
+    assert printer.jobs[-1].state == "completed" and str(alert.seq) in printer.jobs[-1].title
+    assert f"Alert slip {alert.seq} printed" in d.banner.text()
+    assert alert.seq in d.alert_buttons  # still to be acknowledged by a person

@@ -91,6 +91,7 @@ class DashboardScreen(QWidget):
     start_flow = Signal(object)  # Callable[[Context], Flow]
     open_screen = Signal(str)  # "journal", "export", "custodians", "troubleshooting"
     acknowledge = Signal(int, str)  # alert seq, by custodian id
+    reprint_slip = Signal(int)  # alert seq whose slip did not print
     check_devices = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -100,6 +101,7 @@ class DashboardScreen(QWidget):
         self.deadline_rows: list[tuple[QLabel, str, dt.datetime]] = []
         self.incident_buttons: dict[str, Any] = {}
         self.alert_buttons: dict[int, Any] = {}
+        self.slip_buttons: dict[int, Any] = {}  # alerts whose slip did not print
         self.account_buttons: dict[str, Any] = {}
         #: flows left half-way, by incident (the flow screen's ``paused``, set by the window)
         self.paused: dict[str, Any] = {}
@@ -410,6 +412,7 @@ class DashboardScreen(QWidget):
         _clear(self.alerts_box)
         self.alerts_box.addWidget(heading(self.tr("Alerts not yet acknowledged"), None, 2))
         self.alert_buttons = {}
+        self.slip_buttons = {}
         if self.journal is None:
             return
         alerts = self.journal.state.open_alerts()
@@ -428,9 +431,24 @@ class DashboardScreen(QWidget):
         self.alerts_box.addLayout(row)
         for a in alerts:
             line = QHBoxLayout()
-            text_ = body(f"#{a.seq} {a.ts[:16].replace('T', ' ')} — {a.summary}")
-            text_.setStyleSheet("color:#5c0b07")
+            words = f"#{a.seq} {a.ts[:16].replace('T', ' ')} — {a.summary}"
+            if a.slip_failed is not None:
+                # The terminal's alarm is paper: say plainly that this one is not on paper.
+                words += self.tr(
+                    " — ITS SLIP DID NOT PRINT: tell the security team in person, "
+                    "or print the slip again"
+                )
+            text_ = body(words)
+            text_.setStyleSheet("color:#5c0b07" + (";font-weight:700" if a.slip_failed else ""))
             line.addWidget(text_, 1)
+            if a.slip_failed is not None:
+                again = big_button(
+                    self.tr("Print slip again"),
+                    self.tr("Print the slip of alert {n} again").format(n=a.seq),
+                )
+                again.clicked.connect(lambda _=False, n=a.seq: self.reprint_slip.emit(n))
+                line.addWidget(again)
+                self.slip_buttons[a.seq] = again
             b = big_button(self.tr("Acknowledge"), self.tr("Acknowledge alert {n}").format(n=a.seq))
             b.clicked.connect(lambda _=False, n=a.seq: self._ack(n))
             line.addWidget(b)

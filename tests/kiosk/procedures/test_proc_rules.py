@@ -512,6 +512,45 @@ def test_reset_rules(sim: Simulation) -> None:
     )
 
 
+def test_a_sheet_that_does_not_print_is_void_and_recorded(sim: Simulation) -> None:
+    """A print failure after ``sheet.printed`` is journaled, and that sheet can never be sealed."""
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    logged_out(sim, incident)
+    signed(sim, incident)
+    flow = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    bag = sim.blank()
+    ok(flow.submit({"serial": bag}))
+    sim.printer.fail_next.append("print.paper_out")
+    failed = flow.submit({"confirm": True})
+    assert not failed.ok and failed.codes[FORM] == "procedure.sheet_not_printed"
+    message = failed.errors[FORM]
+    assert "SHEET-" in message and "out of paper" in message and "shred" in message
+    assert flow.current == "print_sheet"  # printing again is the way on
+    printed, void = failed.entries
+    assert (printed.kind, void.kind) == ("sheet.printed", "sheet.print_failed")
+    assert void.data["sheet_seq"] == printed.seq
+    assert void.data["reason"] == "print.paper_out"
+    assert void.data["sheet_ref"] == printed.data["sheet_ref"]
+    assert void.data["incident"] == incident
+    assert sim.journal.state.sheets[printed.seq].void
+    # Sealing the void sheet is refused by the state, whoever asks.
+    sealed = {"serial": bag, "account": "entra-01", "sheet": printed.hash}
+    with pytest.raises(TransitionError, match="did not print"):
+        sim.ctx.dual("envelope.registered", {**sealed, "signed_across_seal": True}, ["dana", "sam"])
+    # Its failure is recorded once, and only against a printed sheet.
+    for bad in ({"sheet_seq": printed.seq}, {"sheet_seq": void.seq}, {"sheet_ref": "SHEET-9"}):
+        with pytest.raises(TransitionError):
+            sim.journal.append("sheet.print_failed", {**void.data, **bad})
+    # Printing again gives a new sheet, which is the one sealed.
+    ok(flow.submit({"confirm": True}))
+    again = sim.journal.entry(flow.info["sheet_seq"])
+    assert again is not None and again.data["sheet_ref"] != printed.data["sheet_ref"]
+    ok(flow.submit({"account_updated": True, "login_ok": True}))
+    ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag}))
+    assert sim.journal.state.envelopes[bag].sheet == again.hash
+
+
 # -- 6 review, 7 verification ---------------------------------------------------------------------
 
 

@@ -1,0 +1,74 @@
+"""Alert slips that do not print are journaled, marked and printed again (the alarm is paper)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hardware.sim.scenarios import Simulation
+from kiosk.errors import DeviceError, SealroomError, TransitionError
+
+ALERT = {"alert": "drill.due", "summary": "Quarterly drill due"}
+
+
+def kinds_after(sim: Simulation, seq: int) -> list[str]:
+    return [e.kind for e in sim.journal.entries(seq + 1)]
+
+
+def test_a_slip_that_does_not_print_is_journaled_at_once(sim: Simulation) -> None:
+    sim.printer.fail_next.append("print.paper_out")
+    alert = sim.journal.append("alert.raised", ALERT)
+    failed = sim.journal.entry(alert.seq + 1)
+    assert failed is not None and failed.kind == "alert.slip_failed"
+    assert failed.data == {"alert_seq": alert.seq, "reason": "print.paper_out"}
+    assert sim.journal.head.seq == alert.seq + 1
+    marked = sim.journal.state.alerts[alert.seq]
+    assert marked.slip_failed == "print.paper_out"
+    assert [a.seq for a in sim.journal.state.slips_to_reprint()] == [alert.seq]
+    # A slip that prints records nothing more.
+    printed = sim.journal.append("alert.raised", ALERT)
+    assert sim.journal.head.seq == printed.seq
+    assert sim.journal.state.alerts[printed.seq].slip_failed is None
+    assert sim.printer.jobs[-1].state == "completed"
+
+
+def test_printing_again_is_recorded_and_clears_the_mark(sim: Simulation) -> None:
+    sim.printer.fail_next.append("print.stopped")
+    alert = sim.journal.append("alert.raised", ALERT)
+    # Still failing: recorded again, and the person is told why.
+    sim.printer.fail_next.append("print.paper_out")
+    with pytest.raises(DeviceError) as exc:
+        sim.ctx.reprint_slip(alert.seq)
+    assert exc.value.code == "print.paper_out"
+    assert kinds_after(sim, alert.seq) == ["alert.slip_failed", "alert.slip_failed"]
+    assert sim.journal.state.alerts[alert.seq].slip_failed == "print.paper_out"
+    # Printer fixed.
+    jobs = len(sim.printer.jobs)
+    done = sim.ctx.reprint_slip(alert.seq)
+    assert done.kind == "alert.slip_printed" and done.data == {"alert_seq": alert.seq}
+    assert sim.printer.jobs[jobs].state == "completed"
+    assert f"{alert.seq}" in sim.printer.jobs[jobs].title
+    assert sim.journal.state.alerts[alert.seq].slip_failed is None
+    assert sim.journal.state.slips_to_reprint() == []
+    # Nothing left to print: refused, nothing printed or recorded.
+    head = sim.journal.head.seq
+    with pytest.raises(SealroomError) as exc2:
+        sim.ctx.reprint_slip(alert.seq)
+    assert exc2.value.code == "procedure.no_slip_to_print"
+    assert sim.journal.head.seq == head and len(sim.printer.jobs) == jobs + 1
+
+
+def test_an_acknowledged_alert_no_longer_asks_for_its_slip(sim: Simulation) -> None:
+    sim.printer.fail_next.append("print.paper_out")
+    alert = sim.journal.append("alert.raised", ALERT)
+    custodian = next(iter(sim.journal.state.custodians))
+    sim.journal.append("alert.acknowledged", {"alert_seq": alert.seq, "by": custodian})
+    assert sim.journal.state.slips_to_reprint() == []
+
+
+def test_slip_entries_must_name_an_alert(sim: Simulation) -> None:
+    head = sim.journal.head.seq
+    with pytest.raises(TransitionError):
+        sim.journal.append("alert.slip_failed", {"alert_seq": head, "reason": "print.stopped"})
+    alert = sim.journal.append("alert.raised", ALERT)
+    with pytest.raises(TransitionError):  # its slip printed: nothing to print again
+        sim.journal.append("alert.slip_printed", {"alert_seq": alert.seq})
