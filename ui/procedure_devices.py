@@ -164,6 +164,12 @@ class QtPaper(QObject):
                     if not ask_again:
                         raise
                     message = exc.user_message()
+                    if sensitive:
+                        # Part of a page may have come out before the failure.
+                        message += "\n" + self.tr(
+                            "This document holds a password: shred any part of it that came "
+                            "out of the printer."
+                        )
                     if last:
                         message += "\n" + self.tr("Last printer state: {state}").format(
                             state=last[0]

@@ -1254,7 +1254,12 @@
       <translation>Preparing {title}…</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="168" />
+      <location filename="../../ui/procedure_devices.py" line="170" />
+      <source>This document holds a password: shred any part of it that came out of the printer.</source>
+      <translation>This document holds a password: shred any part of it that came out of the printer.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/procedure_devices.py" line="174" />
       <source>Last printer state: {state}</source>
       <translation>Last printer state: {state}</translation>
     </message>

@@ -380,3 +380,37 @@ def test_an_alert_slip_that_did_not_print_is_marked_and_printed_again_from_the_d
     assert printer.jobs[-1].state == "completed" and str(alert.seq) in printer.jobs[-1].title
     assert f"Alert slip {alert.seq} printed" in d.banner.text()
     assert alert.seq in d.alert_buttons  # still to be acknowledged by a person
+
+
+def test_a_credential_sheet_given_up_on_is_void_and_a_new_one_is_printed(
+    qtbot: QtBot, root: Path
+) -> None:
+    printer = SimulatedPrinter(fail_next=["print.paper_out"])
+    w, _clock, sc = make_window(qtbot, root, printer=printer)
+    unlock(qtbot, w)
+    account = sorted(w.dashboard.account_buttons)[0]
+    sheets = len(kinds(w, "sheet.printed"))
+    press(qtbot, w.dashboard.account_buttons[account])  # seal a new envelope
+    wait_step(qtbot, w, "bag")
+    bag = sorted(e.serial for e in the_state(w).envelopes.values() if e.state == "blank_stock")[0]
+    scan(qtbot, w, sc, bag)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "print_sheet")
+    f = w.flow_screen
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    qtbot.waitUntil(f.printing.give_up.isVisible, timeout=T)
+    assert "out of paper" in f.printing.status.text()
+    assert "shred any part of it" in f.printing.status.text()  # a password may be on it
+    press(qtbot, f.printing.give_up)
+    qtbot.waitUntil(lambda: not f.busy, timeout=T)
+    assert f.flow is not None and f.flow.current == "print_sheet"
+    assert "did not print" in f.banner.text() and "shred it now" in f.banner.text()
+    (void,) = kinds(w, "sheet.print_failed")
+    first = kinds(w, "sheet.printed")[-1]
+    assert len(kinds(w, "sheet.printed")) == sheets + 1
+    assert void.data["sheet_seq"] == first.seq and void.data["reason"] == "print.paper_out"
+    submit(qtbot, w)  # paper loaded: a new sheet, with a new password
+    wait_step(qtbot, w, "test_login")
+    assert len(kinds(w, "sheet.printed")) == sheets + 2
+    assert printer.jobs[-1].state == "completed" and printer.jobs[-1].sensitive
