@@ -99,6 +99,14 @@ class Policy:
     def serial_regex(self) -> re.Pattern[str]:
         return re.compile(self.serial_pattern)
 
+    @property
+    def calendar(self) -> dict[str, str]:
+        """The business-day calendar as the journal records it (genesis ``calendar``)."""
+        out = {"country": self.calendar_country}
+        if self.calendar_subdivision:
+            out["subdivision"] = self.calendar_subdivision
+        return out
+
 
 # ---------------------------------------------------------------------------
 # Locating keys in the source text, so every error can name its line.

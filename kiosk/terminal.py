@@ -86,6 +86,7 @@ def commission(
             policy_hash=policy.sha256,
             uv_required=policy.uv_required,
             journal_id=journal_id,
+            calendar=policy.calendar,
         )
     except BaseException:
         undo_commission(data_dir)

@@ -148,6 +148,10 @@ CREDENTIAL = _obj(
     }
 )
 PERSON = _obj({"name": R(NAME), "role": R(NAME)})
+#: The business-day calendar of the policy (``[calendar]``): a country, and a
+#: subdivision, of the ``holidays`` package. Journalled so that an auditor's
+#: verifier counts business days on the terminal's calendar.
+CALENDAR = _obj({"country": R(_str(3)), "subdivision": O(_str(10))})
 CHECKLIST = _obj(
     {
         "seal_unbroken": R(_bool),
@@ -180,11 +184,17 @@ KINDS: dict[str, Kind] = {
             "uv_required": R(_bool),
             "journal_id": R(ID),
             "software": O(NAME),
+            "calendar": O(CALENDAR),
         },
-        doc="The journal was created.",
+        doc="The journal was created (``calendar``: the policy's business-day calendar).",
     ),
     "policy.changed": Kind(
-        {"policy_hash": R(_hex64), "uv_required": R(_bool), "reason": O(TEXT)},
+        {
+            "policy_hash": R(_hex64),
+            "uv_required": R(_bool),
+            "reason": O(TEXT),
+            "calendar": O(CALENDAR),
+        },
         dual=True,
         doc="The policy file changed.",
     ),

@@ -167,8 +167,14 @@ class Journal:
         uv_required: bool,
         journal_id: str,
         software: str = "sealroom",
+        calendar: dict[str, str] | None = None,
     ) -> Journal:
-        """Create the database, the kiosk signing key and the genesis entry."""
+        """Create the database, the kiosk signing key and the genesis entry.
+
+        ``calendar`` (the policy's business-day calendar) goes into the
+        genesis entry, so that the auditors' verifier counts the review
+        deadline's business days on the same calendar as the terminal.
+        """
         data_dir.mkdir(parents=True, exist_ok=True)
         lock_fd = cls._take_lock(data_dir)
         try:
@@ -200,6 +206,7 @@ class Journal:
                 "uv_required": uv_required,
                 "journal_id": journal_id,
                 "software": software,
+                **({"calendar": calendar} if calendar else {}),
             },
         )
         return j

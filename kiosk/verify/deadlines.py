@@ -24,10 +24,15 @@ Invariants:
 * "Now" is the bundle's ``created_at``: a deadline still open at export time
   is not a finding; one that had passed with nothing recorded is.
 * Windows are the spec's fixed values, not the terminal's policy file (an
-  auditor's machine does not have it). Business days are Monday to Friday in
-  UTC: the verifier does not know the terminal's holiday calendar, so a
-  review deadline that falls across a public holiday may be reported a day
-  early; the finding says which calendar was used.
+  auditor's machine does not have it). Business days are the UTC dates from
+  Monday to Friday, less the public holidays of the calendar the journal
+  records (genesis or ``policy.changed`` ``calendar``, in force when the
+  incident was declared), counted with the ``holidays`` package as the
+  terminal counts them. Where the journal names no calendar (journals
+  before 2026-11-28), or ``holidays`` is not installed on the auditor's
+  machine (it is optional here), or it does not know the country, holidays
+  are not counted, so a review deadline across a public holiday may be
+  reported a day early; every review finding says which calendar was used.
 * Test drills (entries with ``data.test`` true) need no post-incident review
   and no approver notice, but an opened test envelope still needs rotation.
 """
@@ -60,6 +65,27 @@ class DeadlineFinding:
     level: str = "review"  # "review" (a reviewer must look) or "note"
 
 
+@dataclass(frozen=True)
+class Calendar:
+    """A business-day calendar as the journal records it (``holidays`` country codes)."""
+
+    country: str
+    subdivision: str | None = None
+
+    @staticmethod
+    def of(data: dict[str, Any]) -> Calendar | None:
+        """The ``calendar`` of a genesis or ``policy.changed`` entry, if it names one."""
+        cal = data.get("calendar")
+        if not isinstance(cal, dict) or not isinstance(cal.get("country"), str):
+            return None
+        sub = cal.get("subdivision")
+        return Calendar(cal["country"], sub if isinstance(sub, str) and sub else None)
+
+    @property
+    def name(self) -> str:
+        return self.country + (f"-{self.subdivision}" if self.subdivision else "")
+
+
 @dataclass
 class Incident:
     """What the journal says about one incident id (``data.incident``)."""
@@ -68,6 +94,8 @@ class Incident:
     first: dict[str, tuple[str, int]] = field(default_factory=dict)  # kind -> (ts, seq)
     exceptions: set[str] = field(default_factory=set)
     test: bool = False
+    #: the business-day calendar in force when the incident was declared
+    calendar: Calendar | None = None
 
 
 @dataclass
@@ -86,9 +114,13 @@ class Facts:
     accounts: dict[str, AccountFacts] = field(default_factory=dict)
     envelope_account: dict[str, str] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)
+    #: the business-day calendar the journal last recorded
+    calendar: Calendar | None = None
 
     def observe(self, seq: int, ts: str, kind: str, data: dict[str, Any]) -> None:
         self.kinds.add(kind)
+        if kind in ("journal.genesis", "policy.changed"):
+            self.calendar = Calendar.of(data) or self.calendar
         test = data.get("test") is True
         exception = data.get("exception")
         incident_id = data.get("incident")
@@ -100,8 +132,10 @@ class Facts:
             inc.first.setdefault(kind, (when, seq))
             if isinstance(exception, str) and exception:
                 inc.exceptions.add(exception)
-            if kind == "invocation.declared" and test:
-                inc.test = True
+            if kind == "invocation.declared":
+                inc.test = inc.test or test
+                if inc.calendar is None:
+                    inc.calendar = self.calendar
         serial = data.get("serial")
         account = data.get("account")
         if kind == "envelope.registered" and isinstance(serial, str) and isinstance(account, str):
@@ -121,13 +155,59 @@ class Facts:
             facts.last_test = ts
 
 
-def add_business_days(start: dt.datetime, days: int) -> dt.datetime:
-    """End (23:59:59.999 UTC) of the ``days``-th Monday-Friday after ``start``'s date."""
+@functools.lru_cache(maxsize=64)
+def _holidays(calendar: Calendar, year: int) -> frozenset[dt.date] | None:
+    """Public holidays of ``calendar`` in ``year``; None if they cannot be known here.
+
+    ``holidays`` is imported here, not at the top: the verifier must run on an
+    auditor's machine with only cryptography and msgspec, and then counts
+    Monday to Friday (and says so).
+    """
+    try:
+        import holidays
+    except ImportError:
+        return None
+    try:
+        days = holidays.country_holidays(calendar.country, subdiv=calendar.subdivision, years=year)
+    except (NotImplementedError, KeyError, ValueError):
+        return None
+    return frozenset(days.keys())
+
+
+def holidays_known(calendar: Calendar | None) -> bool:
+    """True if public holidays of ``calendar`` can be counted on this machine."""
+    return calendar is not None and _holidays(calendar, 2026) is not None
+
+
+def calendar_words(calendar: Calendar | None) -> str:
+    """Which business days a review deadline was counted in (said with every finding)."""
+    if calendar is None:
+        return "business days Monday-Friday, UTC; the journal names no holiday calendar"
+    if not holidays_known(calendar):
+        return (
+            f"business days Monday-Friday, UTC; the public holidays of {calendar.name} "
+            "are not known on this machine (the holidays package is missing or does not "
+            "know that calendar)"
+        )
+    return f"business days Monday-Friday less the public holidays of {calendar.name}, UTC"
+
+
+def add_business_days(
+    start: dt.datetime, days: int, calendar: Calendar | None = None
+) -> dt.datetime:
+    """End (23:59:59.999 UTC) of the ``days``-th business day after ``start``'s date.
+
+    Business days are Monday to Friday, less ``calendar``'s public holidays
+    where they can be known here (:func:`holidays_known`).
+    """
     day = start.astimezone(UTC).date()
     left = days
     while left > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() >= 5:
+            continue
+        off = _holidays(calendar, day.year) if calendar is not None else None
+        if off is None or day not in off:
             left -= 1
     return dt.datetime.combine(day, dt.time(23, 59, 59, 999000), tzinfo=UTC)
 
@@ -157,8 +237,10 @@ class WindowRule:
     label: str
     start: tuple[str, ...]
     done: tuple[str, ...]
-    deadline: Callable[[dt.datetime], dt.datetime]
+    deadline: Callable[[dt.datetime, Incident], dt.datetime]
     applies: Callable[[Incident], bool] = lambda inc: True
+    #: said after a finding's message (e.g. which business days were counted)
+    detail: Callable[[Incident], str] = lambda inc: ""
 
     def status(self, inc: Incident, now: dt.datetime) -> DeadlineStatus | None:
         """Where this deadline stands for one incident (None: does not apply / not started)."""
@@ -173,7 +255,7 @@ class WindowRule:
         start_at = _ts(started[0])
         if start_at is None:
             return DeadlineStatus(self, "not judged", None, None, started[1])
-        due = self.deadline(start_at)
+        due = self.deadline(start_at, inc)
         if done is not None:
             done_at = _ts(done[0])
             late = done_at is None or done_at > due
@@ -198,21 +280,17 @@ class WindowRule:
                         "note",
                     )
                 )
-            elif st.done_ts is not None:
-                out.append(
-                    DeadlineFinding(
-                        f"deadline.{self.code}",
-                        f"incident {inc.id}: {self.label} missed — due {_fmt(st.due)}, "
-                        f"done {st.done_ts} (entry {st.seq})",
-                        st.seq,
-                    )
-                )
             else:
+                if st.done_ts is not None:
+                    what = f"done {st.done_ts} (entry {st.seq})"
+                else:
+                    what = f"no {' or '.join(self.done)} entry by the time of export"
+                detail = self.detail(inc)
                 out.append(
                     DeadlineFinding(
                         f"deadline.{self.code}",
-                        f"incident {inc.id}: {self.label} missed — due {_fmt(st.due)}, "
-                        f"no {' or '.join(self.done)} entry by the time of export",
+                        f"incident {inc.id}: {self.label} missed — due {_fmt(st.due)}, {what}"
+                        + (f" ({detail})" if detail else ""),
                         st.seq,
                     )
                 )
@@ -319,7 +397,7 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
         "(emergency exception: no approver reached)",
         start=(SESSION_ENDED,),
         done=(APPROVER_NOTIFIED,),
-        deadline=lambda t: t + dt.timedelta(hours=1),
+        deadline=lambda t, _inc: t + dt.timedelta(hours=1),
         applies=_mentions("approver"),
     ),
     WindowRule(
@@ -327,7 +405,7 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
         "executive sign-off of solo access within 1 hour",
         start=(EXCEPTION_OPENED, "envelope.opened", "invocation.declared"),
         done=(EXCEPTION_SIGNED_OFF,),
-        deadline=lambda t: t + dt.timedelta(hours=1),
+        deadline=lambda t, _inc: t + dt.timedelta(hours=1),
         applies=_mentions("solo"),
     ),
     WindowRule(
@@ -335,16 +413,16 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
         "session documentation (signed session record) within 2 hours of the session's end",
         start=(SESSION_ENDED,),
         done=("session.signed",),
-        deadline=lambda t: t + dt.timedelta(hours=2),
+        deadline=lambda t, _inc: t + dt.timedelta(hours=2),
     ),
     WindowRule(
         "review",
-        "post-incident review within 5 business days (Monday-Friday, UTC; holidays unknown "
-        "to the verifier)",
+        "post-incident review within 5 business days",
         start=("invocation.declared",),
         done=(REVIEW_COMPLETED,),
-        deadline=lambda t: add_business_days(t, 5),
+        deadline=lambda t, inc: add_business_days(t, 5, inc.calendar),
         applies=lambda inc: not inc.test,
+        detail=lambda inc: calendar_words(inc.calendar),
     ),
     RotationRule(),
     DrillRule(),

@@ -27,6 +27,9 @@ def test_commissioning_writes_genesis_and_public_key(
     assert genesis.data["policy_hash"] == policy.sha256
     assert genesis.data["uv_required"] is True
     assert genesis.data["kiosk_key"].startswith("ssh-ed25519 ")
+    # The business-day calendar, for the auditors' verifier to count review deadlines on.
+    assert genesis.data["calendar"] == policy.calendar
+    assert genesis.data["calendar"]["country"] == policy.calendar_country
     assert (j.data_dir / "kiosk.pub").read_text().strip() == genesis.data["kiosk_key"]
     assert terminal.fingerprint.startswith("SHA256:")
 

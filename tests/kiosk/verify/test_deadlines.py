@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
+import pytest
+
+from kiosk import deadlines as terminal_deadlines
 from kiosk.clock import UTC, format_ts
-from kiosk.verify.deadlines import Facts, add_business_days, check_deadlines, incident_deadlines
+from kiosk.verify import deadlines as deadlines_module
+from kiosk.verify.deadlines import (
+    Calendar,
+    Facts,
+    add_business_days,
+    check_deadlines,
+    incident_deadlines,
+)
 
 T0 = dt.datetime(2026, 3, 6, 10, 0, tzinfo=UTC)  # a Friday
 
@@ -97,3 +108,95 @@ def test_review_rotation_and_quarterly_test() -> None:
 def test_test_drills_need_no_review() -> None:
     f = facts((at(), "invocation.declared", {"incident": "D", "test": True}))
     assert "deadline.review" not in codes(f, T0 + dt.timedelta(days=30))
+
+
+# Good Friday (3 April 2026) and Easter Monday (6 April) are public holidays in England.
+MAUNDY_THURSDAY = dt.datetime(2026, 4, 2, 10, 0, tzinfo=UTC)
+ENGLAND = {"country": "GB", "subdivision": "ENG"}
+
+
+def review_facts(calendar: dict[str, str] | None, reviewed: dt.datetime) -> Facts:
+    genesis: dict[str, object] = {"kiosk_id": "k"}
+    if calendar is not None:
+        genesis["calendar"] = calendar
+    return facts(
+        (format_ts(MAUNDY_THURSDAY - dt.timedelta(days=30)), "journal.genesis", genesis),
+        (format_ts(MAUNDY_THURSDAY), "invocation.declared", {"incident": "I"}),
+        (format_ts(reviewed), "review.completed", {"incident": "I"}),
+    )
+
+
+def test_business_days_skip_the_public_holidays_of_the_journal_calendar() -> None:
+    england = Calendar("GB", "ENG")
+    assert add_business_days(MAUNDY_THURSDAY, 5, england).date() == dt.date(2026, 4, 13)
+    assert add_business_days(MAUNDY_THURSDAY, 5).date() == dt.date(2026, 4, 9)
+    # The verifier's day is the terminal's day, on the same calendar.
+    terminal = terminal_deadlines.add_business_days(MAUNDY_THURSDAY, 5, "GB", "ENG")
+    assert add_business_days(MAUNDY_THURSDAY, 5, england).date() == terminal.date()
+
+
+def test_a_review_after_easter_is_judged_on_the_terminal_calendar() -> None:
+    friday_after = MAUNDY_THURSDAY + dt.timedelta(days=8)  # 10 April: the 4th business day
+    now = MAUNDY_THURSDAY + dt.timedelta(days=30)
+    assert "deadline.review" not in codes(review_facts(ENGLAND, friday_after), now)
+    # Without a calendar in the journal, Monday-Friday: due 9 April, so late, and it says why.
+    (late,) = [
+        f
+        for f in check_deadlines(review_facts(None, friday_after), now)
+        if f.code == "deadline.review"
+    ]
+    assert "due 2026-04-09" in late.message
+    assert "the journal names no holiday calendar" in late.message
+    # Late on the calendar too: the finding names the calendar it counted.
+    too_late = MAUNDY_THURSDAY + dt.timedelta(days=12)  # 14 April
+    (found,) = [
+        f
+        for f in check_deadlines(review_facts(ENGLAND, too_late), now)
+        if f.code == "deadline.review"
+    ]
+    assert "due 2026-04-13" in found.message and "public holidays of GB-ENG" in found.message
+
+
+def test_a_calendar_unknown_here_counts_monday_to_friday_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    late = MAUNDY_THURSDAY + dt.timedelta(days=8)
+    now = MAUNDY_THURSDAY + dt.timedelta(days=30)
+    (unknown,) = [
+        f
+        for f in check_deadlines(review_facts({"country": "XQ"}, late), now)
+        if f.code == "deadline.review"
+    ]
+    assert "public holidays of XQ are not known on this machine" in unknown.message
+    # An auditor's machine without the holidays package (it is optional for the verifier).
+    deadlines_module._holidays.cache_clear()
+    monkeypatch.setitem(sys.modules, "holidays", None)
+    try:
+        (missing,) = [
+            f
+            for f in check_deadlines(review_facts(ENGLAND, late), now)
+            if f.code == "deadline.review"
+        ]
+    finally:
+        deadlines_module._holidays.cache_clear()
+    assert "due 2026-04-09" in missing.message
+    assert "public holidays of GB-ENG are not known on this machine" in missing.message
+
+
+def test_the_calendar_in_force_when_declared_counts() -> None:
+    f = facts(
+        (format_ts(MAUNDY_THURSDAY - dt.timedelta(days=60)), "journal.genesis", {}),
+        (
+            format_ts(MAUNDY_THURSDAY - dt.timedelta(days=30)),
+            "policy.changed",
+            {"calendar": ENGLAND},
+        ),
+        (format_ts(MAUNDY_THURSDAY), "invocation.declared", {"incident": "I"}),
+        (
+            format_ts(MAUNDY_THURSDAY + dt.timedelta(days=1)),
+            "policy.changed",
+            {"calendar": {"country": "US"}},
+        ),
+    )
+    assert f.incidents["I"].calendar == Calendar("GB", "ENG")
+    assert f.calendar == Calendar("US")
