@@ -904,42 +904,62 @@
   <context>
     <name>JournalScreen</name>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="41" />
+      <location filename="../../ui/screens/journal_browser.py" line="47" />
       <source>Journal (read-only)</source>
       <translation>Journal (read-only)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="42" />
+      <location filename="../../ui/screens/journal_browser.py" line="49" />
+      <source>Check the whole chain</source>
+      <translation>Check the whole chain</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="50" />
+      <source>Check every journal entry from number 1</source>
+      <translation>Check every journal entry from number 1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="55" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="42" />
+      <location filename="../../ui/screens/journal_browser.py" line="55" />
       <source>Leave the journal</source>
       <translation>Leave the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="48" />
+      <location filename="../../ui/screens/journal_browser.py" line="61" />
       <source>Search: kind, incident, serial, name…</source>
       <translation>Search: kind, incident, serial, name…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="49" />
+      <location filename="../../ui/screens/journal_browser.py" line="62" />
       <source>Search the journal</source>
       <translation>Search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="55" />
+      <location filename="../../ui/screens/journal_browser.py" line="68" />
       <source>Journal entries</source>
       <translation>Journal entries</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="73" />
+      <location filename="../../ui/screens/journal_browser.py" line="86" />
       <source>Reading the journal…</source>
       <translation>Reading the journal…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="83" />
+      <location filename="../../ui/screens/journal_browser.py" line="102" />
+      <source>Checking every entry from #1…</source>
+      <translation>Checking every entry from #1…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="112" />
+      <source>The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). Compare the head with the last paper record from the safe.</source>
+      <translation>The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). Compare the head with the last paper record from the safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="129" />
       <source>{n} entries</source>
       <translation>{n} entries</translation>
     </message>

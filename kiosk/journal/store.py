@@ -303,6 +303,9 @@ class Journal:
         A long journal is checked by several processes at once
         (:mod:`kiosk.journal.parallel`) with exactly the sequential verdict;
         the lock is held throughout, so no append changes the rows meanwhile.
+        The journal screen's "Check the whole chain" runs it on request;
+        unlock runs the same checks in one pass that also replays the state
+        (:meth:`open`).
         """
         return self._check()
 

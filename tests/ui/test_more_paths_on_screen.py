@@ -414,3 +414,27 @@ def test_a_credential_sheet_given_up_on_is_void_and_a_new_one_is_printed(
     wait_step(qtbot, w, "test_login")
     assert len(kinds(w, "sheet.printed")) == sheets + 2
     assert printer.jobs[-1].state == "completed" and printer.jobs[-1].sensitive
+
+
+def test_the_whole_chain_is_checked_on_request_and_a_bad_entry_named(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    assert w.journal is not None
+    press(qtbot, w.dashboard.journal_button)
+    screen = w.screens["journal"]
+    press(qtbot, screen.check_button)  # type: ignore[attr-defined]
+    head = w.journal.head
+    qtbot.waitUntil(lambda: "The whole chain checks" in screen.banner.text(), timeout=T)  # type: ignore[attr-defined]
+    said = screen.banner.text()  # type: ignore[attr-defined]
+    assert f"entries 1 to {head.seq}, head {head.hash[:16]}" in said
+    assert screen.check_button.isEnabled()  # type: ignore[attr-defined]
+    # A row added behind the terminal's back (INSERT is all the triggers allow).
+    w.journal._conn.execute(
+        "INSERT INTO entries (seq, hash, line) VALUES (?, 'x', ?)", (head.seq + 1, b'{"seq":1}')
+    )
+    press(qtbot, screen.check_button)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "does not verify" in screen.banner.text(), timeout=T)  # type: ignore[attr-defined]
+    said = screen.banner.text()  # type: ignore[attr-defined]
+    assert f"entry {head.seq + 1} " in said and "Call security" in said

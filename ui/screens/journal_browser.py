@@ -1,5 +1,10 @@
 """A read-only journal browser with search.
 
+**Check the whole chain** re-checks every entry from #1 (canonical form, seq,
+prev, ts order and hash: ``Journal.verify``, split over the cores on a long
+journal) in a worker, and says either that it checks, up to which entry and
+head hash, or which entry is the first bad one.
+
 Entries are read in a worker (a long journal is many rows) and shown as one
 line each: sequence number, time, what was recorded in plain words
 (:mod:`ui.kind_names`) with the journal's kind name beside it in brackets,
@@ -14,6 +19,7 @@ starts: the worker only looks them up.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
@@ -39,6 +45,13 @@ class JournalScreen(QWidget):
         v.setContentsMargins(40, 24, 40, 24)
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("Journal (read-only)")), 1)
+        self.check_button = big_button(
+            self.tr("Check the whole chain"),
+            self.tr("Check every journal entry from number 1"),
+            self,
+        )
+        self.check_button.clicked.connect(self.check_chain)
+        top.addWidget(self.check_button)
         back = big_button(self.tr("Back to the dashboard"), self.tr("Leave the journal"), self)
         back.clicked.connect(self.closed.emit)
         top.addWidget(back)
@@ -72,6 +85,39 @@ class JournalScreen(QWidget):
 
         self.banner.show_message(self.tr("Reading the journal…"))
         self.app.runner.submit(job, self._loaded, self._failed)
+
+    def check_chain(self) -> None:
+        """Re-check the whole chain in a worker; the banner says the verdict."""
+        session = self.session
+        if session is None:
+            return
+        journal = session.journal
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            started = time.monotonic()
+            result = journal.verify_or_raise()
+            return result.entries, result.head_hash, time.monotonic() - started
+
+        self.check_button.setEnabled(False)
+        self.banner.show_message(self.tr("Checking every entry from #1…"))
+        self.app.runner.submit(job, self._checked, self._check_failed)
+
+    def _checked(self, outcome: object) -> None:
+        self.check_button.setEnabled(True)
+        if not isinstance(outcome, tuple):
+            return
+        entries, head, seconds = outcome
+        self.banner.show_message(
+            self.tr(
+                "The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). "
+                "Compare the head with the last paper record from the safe."
+            ).format(n=entries, head=str(head)[:16], s=seconds),
+            "ok",
+        )
+
+    def _check_failed(self, error: SealroomError) -> None:
+        self.check_button.setEnabled(True)
+        self.banner.show_message(error.user_message(), "error")
 
     def detach(self) -> None:
         self.session = None
