@@ -1,33 +1,26 @@
-"""Paper the terminal prints on its own: the alert slip.
+"""Paper the terminal prints on its own: the alert slip, and the commissioning sheet.
 
 The terminal has no network; its alarm is a printed slip. Every
 ``alert.raised`` entry is turned into an :class:`~kiosk.documents.AlertSlip`
-the moment it is durable (this object is a journal listener) and printed by
-a background thread, so the journal writer never waits for CUPS. A print
-failure is reported (``on_error``) and retried with the next slip; the
-journal entry itself is never lost, and the dashboard lists unacknowledged
-alerts whatever happened on paper.
+by :func:`alert_slip` and printed by the procedure context's journal
+listener the moment the entry is durable
+(:meth:`kiosk.procedures.framework.Context._on_entry`); a slip that does not
+print is journaled (``alert.slip_failed``) and offered again on the
+dashboard. The journal entry itself is never lost, and the dashboard lists
+unacknowledged alerts whatever happened on paper.
 
 The core builds the slip's content; rendering (reportlab) and printing
-(CUPS) come in as a ``render`` function and a :class:`~kiosk.printing.Printer`.
+(CUPS) are the ``hardware`` layer's.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable
 from typing import Any
 
 from kiosk.clock import parse_ts
 from kiosk.documents import AlertSlip, Document, DocumentMeta, JournalHead
-from kiosk.errors import SealroomError
 from kiosk.journal.entry import Entry
 from kiosk.messages import lookup
-from kiosk.printing import Printer
-
-Renderer = Callable[[Document], bytes]
-
 
 #: What to do beyond the message table's "next step", per alert (in the procedure's words).
 EXTRA_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -43,9 +36,8 @@ EXTRA_ACTIONS: dict[str, tuple[str, ...]] = {
 def alert_slip(entry: Entry, terminal_id: str, timezone: str) -> AlertSlip:
     """The slip for one ``alert.raised`` entry, in the words of the message table.
 
-    The one place an alert becomes paper: the journal listener of the
-    application (:class:`AlertSlips`) and the procedure engine's context
-    both print this.
+    The one place an alert becomes paper: the procedure context's journal
+    listener prints it, and prints it again on request.
     """
     data: dict[str, Any] = entry.data
     code = f"alert.{data.get('alert', '')}"
@@ -80,59 +72,6 @@ class _Blank(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "(" + key + ")"
-
-
-class AlertSlips:
-    """Journal listener: print an alert slip for every ``alert.raised`` entry."""
-
-    def __init__(
-        self,
-        printer: Printer,
-        render_pdf: Renderer,
-        terminal_id: str,
-        timezone: str = "UTC",
-        on_error: Callable[[SealroomError], None] | None = None,
-        on_printed: Callable[[Entry], None] | None = None,
-    ) -> None:
-        self.printer = printer
-        self.render_pdf = render_pdf
-        self.terminal_id = terminal_id
-        self.timezone = timezone
-        self.on_error = on_error or (lambda _e: None)
-        self.on_printed = on_printed or (lambda _e: None)
-        self._queue: queue.Queue[Entry | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="alert-slips", daemon=True)
-        self._thread.start()
-
-    def __call__(self, entry: Entry) -> None:
-        if entry.kind == "alert.raised":
-            self._queue.put(entry)
-
-    def _run(self) -> None:
-        while True:
-            entry = self._queue.get()
-            try:
-                if entry is None:
-                    return
-                slip = alert_slip(entry, self.terminal_id, self.timezone)
-                self.printer.print_pdf(
-                    self.render_pdf(slip), f"Alert slip {entry.seq}", sensitive=False
-                )
-                self.on_printed(entry)
-            except SealroomError as exc:
-                self.on_error(exc)
-            except Exception:
-                self.on_error(SealroomError("internal"))
-            finally:
-                self._queue.task_done()
-
-    def wait_idle(self) -> None:
-        """Block until every queued slip was printed or failed (tests, shutdown)."""
-        self._queue.join()
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=5)
 
 
 def commissioning_sheet(

@@ -1,14 +1,18 @@
-"""Alert slips: every alert entry is printed at once, off the writer's thread."""
+"""Alert slips: what an alert entry puts on paper, rendered with reportlab.
+
+How a slip is printed, and what happens when it does not print, is in
+``tests/kiosk/procedures/test_slip_failures.py``.
+"""
 
 from __future__ import annotations
 
 import subprocess
 
+from hardware.printing.paper import RenderingPaper
 from hardware.printing.render import render
 from hardware.printing.sim import SimulatedPrinter
 from kiosk.clock import FakeClock
-from kiosk.errors import SealroomError
-from kiosk.paper import AlertSlips
+from kiosk.paper import alert_slip
 from kiosk.terminal import Commissioned
 
 
@@ -21,11 +25,8 @@ def pdf_text(pdf: bytes) -> str:
 def test_alert_entries_print_a_slip_with_the_entry_and_what_to_do(
     terminal: Commissioned, clock: FakeClock
 ) -> None:
-    printer = SimulatedPrinter()
-    slips = AlertSlips(printer, render, "safe-room-1")
     j = terminal.journal
-    j.add_listener(slips)
-    j.append("envelope.stock_received", {"serials": ["SR00000018"]})  # not an alert: no slip
+    j.append("envelope.stock_received", {"serials": ["SR00000018"]})
     clock.advance(minutes=5)
     j.append("alert.raised", {"alert": "x", "summary": "warm-up"})
     clock.advance(minutes=-30)
@@ -37,27 +38,17 @@ def test_alert_entries_print_a_slip_with_the_entry_and_what_to_do(
             "detail": {"description": "0bda:8153 Realtek LAN"},
         },
     )
-    slips.wait_idle()
-    slips.close()
-    titles = [job.title for job in printer.jobs]
-    clock_alert = next(e for e in j.entries() if e.data.get("alert") == "clock.moved_back")
-    assert titles == [f"Alert slip {n}" for n in (3, clock_alert.seq, clock_alert.seq + 1)]
+    alerts = [e for e in j.entries() if e.kind == "alert.raised"]
+    clock_alert = next(e for e in alerts if e.data.get("alert") == "clock.moved_back")
+    assert [e.seq for e in alerts] == [3, clock_alert.seq, clock_alert.seq + 1]
+    printer = SimulatedPrinter()
+    paper = RenderingPaper(printer)
+    for e in alerts:
+        paper.print_document(alert_slip(e, "safe-room-1", "UTC"), sensitive=False)
+    # The print queue shows which entry each slip is (never more than the title).
+    assert [job.title for job in printer.jobs] == [f"Terminal alert {e.seq}" for e in alerts]
     text = pdf_text(printer.jobs[1].pdf or b"")
     assert "clock moved backwards" in text
     assert f"Journal head {clock_alert.seq}" in text
-    usb = pdf_text(printer.jobs[2].pdf or b"")
+    usb = pdf_text(render(alert_slip(alerts[2], "safe-room-1", "UTC")))
     assert "not on the allow-list" in usb and "Realtek" in usb and "Remove the device" in usb
-
-
-def test_a_failed_slip_is_reported_and_the_next_one_prints(terminal: Commissioned) -> None:
-    printer = SimulatedPrinter(fail_next=["print.paper_out"])
-    errors: list[SealroomError] = []
-    slips = AlertSlips(printer, render, "safe-room-1", on_error=errors.append)
-    terminal.journal.add_listener(slips)
-    terminal.journal.append("alert.raised", {"alert": "a", "summary": "first"})
-    terminal.journal.append("alert.raised", {"alert": "b", "summary": "second"})
-    slips.wait_idle()
-    slips.close()
-    assert [e.code for e in errors] == ["print.paper_out"]
-    assert [job.state for job in printer.jobs] == ["aborted", "completed"]
-    assert terminal.journal.head.seq == 3  # the journal never waited for, nor lost, anything
