@@ -709,6 +709,14 @@ MESSAGES: dict[str, Message] = {
         "The sheet's QR code does not belong to envelope {serial} (it names {scanned}).",
         "Do not use these credentials. Put the sheet back in the envelope and call security.",
     ),
+    "procedure.policy_unapproved": Message(
+        "The policy file in use (sha256 {policy_hash}…) is not the one the journal recorded.",
+        "Nothing else can be done until two custodians approve the change: on the dashboard, "
+        "choose 'Approve the changed policy'. If nobody meant to change it, call security.",
+    ),
+    "procedure.policy_unchanged": Message(
+        "The policy file is the one the journal already recorded.", "Nothing to approve."
+    ),
     "procedure.no_slip_to_print": Message(
         "Alert {seq} has no slip waiting to be printed again.",
         "Nothing to print: check the alert list.",

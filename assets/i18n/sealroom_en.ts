@@ -171,331 +171,346 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="112" />
+      <location filename="../../ui/screens/dashboard.py" line="118" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="113" />
+      <location filename="../../ui/screens/dashboard.py" line="119" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="113" />
+      <location filename="../../ui/screens/dashboard.py" line="119" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="121" />
+      <location filename="../../ui/screens/dashboard.py" line="134" />
+      <source>Approve the changed policy</source>
+      <translation>Approve the changed policy</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="135" />
+      <source>Approve the changed policy file, with two custodians</source>
+      <translation>Approve the changed policy file, with two custodians</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="144" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="135" />
+      <location filename="../../ui/screens/dashboard.py" line="158" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="136" />
+      <location filename="../../ui/screens/dashboard.py" line="159" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="137" />
+      <location filename="../../ui/screens/dashboard.py" line="160" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="138" />
-      <location filename="../../ui/screens/dashboard.py" line="209" />
-      <location filename="../../ui/screens/dashboard.py" line="311" />
+      <location filename="../../ui/screens/dashboard.py" line="161" />
+      <location filename="../../ui/screens/dashboard.py" line="232" />
+      <location filename="../../ui/screens/dashboard.py" line="342" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="139" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="140" />
+      <location filename="../../ui/screens/dashboard.py" line="163" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="141" />
+      <location filename="../../ui/screens/dashboard.py" line="164" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="142" />
+      <location filename="../../ui/screens/dashboard.py" line="165" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="152" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="152" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="159" />
+      <location filename="../../ui/screens/dashboard.py" line="182" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="159" />
+      <location filename="../../ui/screens/dashboard.py" line="182" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="165" />
+      <location filename="../../ui/screens/dashboard.py" line="188" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="165" />
+      <location filename="../../ui/screens/dashboard.py" line="188" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="169" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="169" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="173" />
+      <location filename="../../ui/screens/dashboard.py" line="196" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="173" />
+      <location filename="../../ui/screens/dashboard.py" line="196" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="177" />
+      <location filename="../../ui/screens/dashboard.py" line="200" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="177" />
+      <location filename="../../ui/screens/dashboard.py" line="200" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="181" />
+      <location filename="../../ui/screens/dashboard.py" line="204" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="181" />
+      <location filename="../../ui/screens/dashboard.py" line="204" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="185" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="185" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="211" />
-      <location filename="../../ui/screens/dashboard.py" line="381" />
+      <location filename="../../ui/screens/dashboard.py" line="234" />
+      <location filename="../../ui/screens/dashboard.py" line="412" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
-      <location filename="../../ui/screens/dashboard.py" line="413" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="444" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="215" />
-      <location filename="../../ui/screens/dashboard.py" line="465" />
+      <location filename="../../ui/screens/dashboard.py" line="238" />
+      <location filename="../../ui/screens/dashboard.py" line="496" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="217" />
-      <location filename="../../ui/screens/dashboard.py" line="511" />
-      <location filename="../../ui/screens/dashboard.py" line="523" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="549" />
+      <location filename="../../ui/screens/dashboard.py" line="561" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="222" />
+      <location filename="../../ui/screens/dashboard.py" line="245" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="282" />
+      <location filename="../../ui/screens/dashboard.py" line="303" />
+      <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
+      <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="313" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="294" />
+      <location filename="../../ui/screens/dashboard.py" line="325" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="295" />
+      <location filename="../../ui/screens/dashboard.py" line="326" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="316" />
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="347" />
+      <location filename="../../ui/screens/dashboard.py" line="451" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="320" />
-      <location filename="../../ui/screens/dashboard.py" line="344" />
+      <location filename="../../ui/screens/dashboard.py" line="351" />
+      <location filename="../../ui/screens/dashboard.py" line="375" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="323" />
+      <location filename="../../ui/screens/dashboard.py" line="354" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="335" />
+      <location filename="../../ui/screens/dashboard.py" line="366" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="335" />
+      <location filename="../../ui/screens/dashboard.py" line="366" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="337" />
+      <location filename="../../ui/screens/dashboard.py" line="368" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="325" />
-      <location filename="../../ui/screens/dashboard.py" line="348" />
-      <location filename="../../ui/screens/dashboard.py" line="359" />
+      <location filename="../../ui/screens/dashboard.py" line="356" />
+      <location filename="../../ui/screens/dashboard.py" line="379" />
+      <location filename="../../ui/screens/dashboard.py" line="390" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="326" />
-      <location filename="../../ui/screens/dashboard.py" line="349" />
-      <location filename="../../ui/screens/dashboard.py" line="360" />
+      <location filename="../../ui/screens/dashboard.py" line="357" />
+      <location filename="../../ui/screens/dashboard.py" line="380" />
+      <location filename="../../ui/screens/dashboard.py" line="391" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="370" />
+      <location filename="../../ui/screens/dashboard.py" line="401" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="371" />
+      <location filename="../../ui/screens/dashboard.py" line="402" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="391" />
+      <location filename="../../ui/screens/dashboard.py" line="422" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="424" />
+      <location filename="../../ui/screens/dashboard.py" line="455" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="429" />
+      <location filename="../../ui/screens/dashboard.py" line="460" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="438" />
+      <location filename="../../ui/screens/dashboard.py" line="469" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="446" />
+      <location filename="../../ui/screens/dashboard.py" line="477" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="447" />
+      <location filename="../../ui/screens/dashboard.py" line="478" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="452" />
+      <location filename="../../ui/screens/dashboard.py" line="483" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="452" />
+      <location filename="../../ui/screens/dashboard.py" line="483" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="473" />
+      <location filename="../../ui/screens/dashboard.py" line="504" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="478" />
+      <location filename="../../ui/screens/dashboard.py" line="509" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="484" />
+      <location filename="../../ui/screens/dashboard.py" line="515" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="484" />
+      <location filename="../../ui/screens/dashboard.py" line="515" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="490" />
+      <location filename="../../ui/screens/dashboard.py" line="521" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="491" />
+      <location filename="../../ui/screens/dashboard.py" line="522" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="513" />
+      <location filename="../../ui/screens/dashboard.py" line="551" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="515" />
+      <location filename="../../ui/screens/dashboard.py" line="553" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="515" />
+      <location filename="../../ui/screens/dashboard.py" line="553" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -939,27 +954,27 @@
       <translation>Search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="68" />
+      <location filename="../../ui/screens/journal_browser.py" line="73" />
       <source>Journal entries</source>
       <translation>Journal entries</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="86" />
+      <location filename="../../ui/screens/journal_browser.py" line="91" />
       <source>Reading the journal…</source>
       <translation>Reading the journal…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="102" />
+      <location filename="../../ui/screens/journal_browser.py" line="107" />
       <source>Checking every entry from #1…</source>
       <translation>Checking every entry from #1…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="112" />
+      <location filename="../../ui/screens/journal_browser.py" line="117" />
       <source>The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). Compare the head with the last paper record from the safe.</source>
       <translation>The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). Compare the head with the last paper record from the safe.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="129" />
+      <location filename="../../ui/screens/journal_browser.py" line="135" />
       <source>{n} entries</source>
       <translation>{n} entries</translation>
     </message>

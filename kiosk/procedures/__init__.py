@@ -16,6 +16,7 @@ module                     flow
 ``drill``                  9 quarterly test drill
 ``exceptions``             10 troubleshooting index; notify approver; executive sign-off
 ``inventory``              11 inventory, identity-provider coverage, bag stock, accounts
+``policy_change``          a changed policy file approved under dual control
 =========================  ===========================================
 
 The framework (:mod:`kiosk.procedures.framework`) is the wizard: fields,
@@ -48,6 +49,7 @@ from kiosk.procedures.inventory import (
     inventory_rows,
 )
 from kiosk.procedures.invocation import InvocationFlow, match_accounts
+from kiosk.procedures.policy_change import PolicyChangeFlow, policy_unapproved
 from kiosk.procedures.reset import ResetFlow, SealNewEnvelopeFlow
 from kiosk.procedures.retrieval import RetrievalFlow
 from kiosk.procedures.review import ROOT_CAUSES, ReviewFlow
@@ -67,6 +69,7 @@ __all__ = [
     "InvocationFlow",
     "NotifyApproverFlow",
     "Paper",
+    "PolicyChangeFlow",
     "ProcedureError",
     "ResetFlow",
     "Result",
@@ -87,6 +90,7 @@ __all__ = [
     "idp_gaps",
     "inventory_rows",
     "match_accounts",
+    "policy_unapproved",
     "record_hash",
     "start_drill",
 ]

@@ -450,6 +450,16 @@ class Flow:
         if self.current is None:
             err = ProcedureError("procedure.flow_done", flow=self.title)
             return Result(False, {FORM: err.user_message()}, {FORM: err.code})
+        if (
+            self.name != "policy_change"
+            and self.ctx.policy.sha256 != self.ctx.journal.state.policy_hash
+        ):
+            # A changed policy file is approved under dual control first
+            # (kiosk.procedures.policy_change): one person must not change the rules.
+            err = ProcedureError(
+                "procedure.policy_unapproved", policy_hash=self.ctx.policy.sha256[:16]
+            )
+            return Result(False, {FORM: err.user_message()}, {FORM: err.code})
         step = self.step
         clean: dict[str, Any] = {}
         errors: dict[str, str] = {}

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
+from kiosk.policy import parse_policy
 from tests.ui.kiosk_driver import (
     CHECKLIST,
     T,
@@ -424,10 +425,11 @@ def test_the_whole_chain_is_checked_on_request_and_a_bad_entry_named(
     assert w.journal is not None
     press(qtbot, w.dashboard.journal_button)
     screen = w.screens["journal"]
-    press(qtbot, screen.check_button)  # type: ignore[attr-defined]
+    press(qtbot, screen.check_button)  # type: ignore[attr-defined]  # entries still loading
     head = w.journal.head
-    qtbot.waitUntil(lambda: "The whole chain checks" in screen.banner.text(), timeout=T)  # type: ignore[attr-defined]
-    said = screen.banner.text()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "The whole chain checks" in screen.check_banner.text(), timeout=T)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(screen.rows), timeout=T)  # type: ignore[attr-defined]
+    said = screen.check_banner.text()  # type: ignore[attr-defined]  # not overwritten by the load
     assert f"entries 1 to {head.seq}, head {head.hash[:16]}" in said
     assert screen.check_button.isEnabled()  # type: ignore[attr-defined]
     # A row added behind the terminal's back (INSERT is all the triggers allow).
@@ -435,6 +437,35 @@ def test_the_whole_chain_is_checked_on_request_and_a_bad_entry_named(
         "INSERT INTO entries (seq, hash, line) VALUES (?, 'x', ?)", (head.seq + 1, b'{"seq":1}')
     )
     press(qtbot, screen.check_button)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: "does not verify" in screen.banner.text(), timeout=T)  # type: ignore[attr-defined]
-    said = screen.banner.text()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "does not verify" in screen.check_banner.text(), timeout=T)  # type: ignore[attr-defined]
+    said = screen.check_banner.text()  # type: ignore[attr-defined]
     assert f"entry {head.seq + 1} " in said and "Call security" in said
+
+
+def test_a_changed_policy_file_is_approved_by_two_custodians_before_anything_else(
+    qtbot: QtBot, root: Path
+) -> None:
+    raw = (Path(__file__).resolve().parents[2] / "assets" / "policy.toml").read_bytes()
+    changed = parse_policy(raw.replace(b"rotation_hours = 24", b"rotation_hours = 36"))
+    w, _clock, _sc = make_window(qtbot, root, policy=changed)
+    unlock(qtbot, w)
+    d = w.dashboard
+    assert d.policy_row.isVisible() and changed.sha256[:16] in d.policy_text.text()
+    # Anything else is refused, saying what to do.
+    press(qtbot, d.account_button)
+    f = w.flow_screen
+    qtbot.waitUntil(lambda: f.flow is not None and not f.busy, timeout=T)
+    submit(qtbot, w)
+    qtbot.waitUntil(lambda: "not the one the journal recorded" in f.banner.text(), timeout=T)
+    assert "Approve the changed policy" in f.banner.text()
+    press(qtbot, f.close_button)
+    press(qtbot, d.policy_button)
+    wait_step(qtbot, w, "approve")
+    fill(qtbot, w, {"reason": "Rotation window set to 36 h (change CR-1182)", "checked": True})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    (entry,) = kinds(w, "policy.changed")
+    assert entry.data["policy_hash"] == changed.sha256 and len(entry.attest) == 2
+    press(qtbot, f.close_button)
+    qtbot.waitUntil(lambda: not d.policy_row.isVisible(), timeout=T)

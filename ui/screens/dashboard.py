@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 from kiosk import deadlines
 from kiosk.errors import SealroomError
 from kiosk.journal.store import Journal
-from kiosk.procedures import AccountFlow, InvocationFlow, SealNewEnvelopeFlow, StockFlow
+from kiosk.procedures import (
+    AccountFlow,
+    InvocationFlow,
+    PolicyChangeFlow,
+    SealNewEnvelopeFlow,
+    StockFlow,
+)
 from kiosk.procedures.checkin import ReturnFlow
 from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
@@ -116,6 +122,23 @@ class DashboardScreen(QWidget):
         outer.addLayout(top)
         self.banner = Banner(self)
         outer.addWidget(self.banner)
+        # Shown only while the policy file is not the one the journal recorded:
+        # nothing else can be done until two custodians approve it.
+        self.policy_row = QWidget(self)
+        row = QHBoxLayout(self.policy_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.policy_text = body("")
+        self.policy_text.setStyleSheet("color:#b3261e;font-weight:700")
+        row.addWidget(self.policy_text, 1)
+        self.policy_button = big_button(
+            self.tr("Approve the changed policy"),
+            self.tr("Approve the changed policy file, with two custodians"),
+            self,
+        )
+        self.policy_button.clicked.connect(self._approve_policy)
+        row.addWidget(self.policy_button)
+        self.policy_row.hide()
+        outer.addWidget(self.policy_row)
 
         scroll = QScrollArea(self)
         scroll.setAccessibleName(self.tr("Dashboard"))
@@ -274,6 +297,14 @@ class DashboardScreen(QWidget):
             return
         s = self.journal.state
         policy = self.ctx.policy
+        self.policy_row.setVisible(policy.sha256 != s.policy_hash)
+        self.policy_text.setText(
+            self.tr(
+                "The policy file (sha256 {new}…) is not the one the journal recorded "
+                "({old}…). Two custodians must approve it before anything else is done; "
+                "if nobody meant to change it, call security."
+            ).format(new=policy.sha256[:16], old=s.policy_hash[:16])
+        )
         states = Counter(e.state for e in s.envelopes.values())
         due = [a for a in s.accounts.values() if a.rotation_due_since]
         incidents = s.incidents.open_incidents()
@@ -498,6 +529,13 @@ class DashboardScreen(QWidget):
             line.addWidget(b)
             self.account_buttons[acc] = b
             self.accounts_box.addLayout(line)
+
+    def _approve_policy(self) -> None:
+        if self.journal is None:
+            return
+        active = [c.id for c in self.journal.state.custodians.values() if not c.revoked]
+        by = active[:2]
+        self.start_flow.emit(lambda c: PolicyChangeFlow(c, by))
 
     def _register_account(self) -> None:
         if self.journal is None:

@@ -64,6 +64,11 @@ class JournalScreen(QWidget):
         v.addWidget(self.search)
         self.banner = Banner(self)
         v.addWidget(self.banner)
+        # The chain check's verdict has its own line: reading the entries
+        # (another worker) must never overwrite it.
+        self.check_banner = Banner(self)
+        self.check_banner.hide()
+        v.addWidget(self.check_banner)
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Journal entries"))
         v.addWidget(self.list, 1)
@@ -99,7 +104,7 @@ class JournalScreen(QWidget):
             return result.entries, result.head_hash, time.monotonic() - started
 
         self.check_button.setEnabled(False)
-        self.banner.show_message(self.tr("Checking every entry from #1…"))
+        self.check_banner.show_message(self.tr("Checking every entry from #1…"))
         self.app.runner.submit(job, self._checked, self._check_failed)
 
     def _checked(self, outcome: object) -> None:
@@ -107,7 +112,7 @@ class JournalScreen(QWidget):
         if not isinstance(outcome, tuple):
             return
         entries, head, seconds = outcome
-        self.banner.show_message(
+        self.check_banner.show_message(
             self.tr(
                 "The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). "
                 "Compare the head with the last paper record from the safe."
@@ -117,10 +122,11 @@ class JournalScreen(QWidget):
 
     def _check_failed(self, error: SealroomError) -> None:
         self.check_button.setEnabled(True)
-        self.banner.show_message(error.user_message(), "error")
+        self.check_banner.show_message(error.user_message(), "error")
 
     def detach(self) -> None:
         self.session = None
+        self.check_banner.clear_message()
         self.rows = []
         self.list.clear()
 
