@@ -40,6 +40,7 @@ from kiosk.procedures.framework import (
     Result,
     Signatures,
     Step,
+    policy_unapproved,
 )
 from kiosk.procedures.inventory import (
     AccountFlow,
@@ -49,7 +50,7 @@ from kiosk.procedures.inventory import (
     inventory_rows,
 )
 from kiosk.procedures.invocation import InvocationFlow, match_accounts
-from kiosk.procedures.policy_change import PolicyChangeFlow, policy_unapproved
+from kiosk.procedures.policy_change import PolicyChangeFlow
 from kiosk.procedures.reset import ResetFlow, SealNewEnvelopeFlow
 from kiosk.procedures.retrieval import RetrievalFlow
 from kiosk.procedures.review import ROOT_CAUSES, ReviewFlow

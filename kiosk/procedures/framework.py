@@ -28,6 +28,7 @@ is ``hardware``'s job).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import threading
@@ -48,6 +49,7 @@ from kiosk.policy import Policy
 from kiosk.printing import PrintResult
 from kiosk.scan import check_envelope, decode_qr, validate_serial
 from kiosk.scan.qr import QrPayload
+from kiosk.state import State
 
 # -- device interfaces -------------------------------------------------------------------
 
@@ -246,6 +248,11 @@ def text_list(min_items: int = 0) -> Parser:
     return _hint(parse, "lines")
 
 
+def policy_unapproved(policy: Policy, state: State) -> bool:
+    """True if ``policy`` (the file in use) is not the one the journal last recorded."""
+    return policy.sha256 != state.policy_hash
+
+
 # -- the context every flow runs in ------------------------------------------------------
 
 
@@ -350,11 +357,8 @@ class Context:
         """
         if entry.kind != "alert.raised":
             return
-        slip = alert_slip(entry, self.policy.kiosk_id, self.policy.timezone)
-        try:
-            self.print(slip, ask_again=False)
-        except SealroomError as exc:
-            self.append("alert.slip_failed", {"alert_seq": entry.seq, "reason": exc.code})
+        with contextlib.suppress(SealroomError):  # journaled by _print_slip
+            self._print_slip(entry)
 
     def reprint_slip(self, alert_seq: int) -> Entry:
         """Print again the slip of an alert whose slip did not print.
@@ -366,14 +370,18 @@ class Context:
         raised = self.journal.entry(alert_seq)
         if alert is None or alert.slip_failed is None or raised is None:
             raise ProcedureError("procedure.no_slip_to_print", seq=alert_seq)
+        self._print_slip(raised)
+        return self.append("alert.slip_printed", {"alert_seq": alert_seq})
+
+    def _print_slip(self, raised: Entry) -> None:
+        """Print the slip of ``raised`` once; if it does not print, journal that and raise."""
         try:
             self.print(
                 alert_slip(raised, self.policy.kiosk_id, self.policy.timezone), ask_again=False
             )
         except SealroomError as exc:
-            self.append("alert.slip_failed", {"alert_seq": alert_seq, "reason": exc.code})
+            self.append("alert.slip_failed", {"alert_seq": raised.seq, "reason": exc.code})
             raise
-        return self.append("alert.slip_printed", {"alert_seq": alert_seq})
 
 
 # -- steps and flows ---------------------------------------------------------------------
@@ -421,6 +429,8 @@ class Flow:
 
     name = "flow"
     title = "Flow"
+    #: Only the flow that approves a changed policy file may run before it is approved.
+    runs_under_changed_policy = False
 
     def __init__(self, ctx: Context, first: str) -> None:
         self.ctx = ctx
@@ -450,9 +460,8 @@ class Flow:
         if self.current is None:
             err = ProcedureError("procedure.flow_done", flow=self.title)
             return Result(False, {FORM: err.user_message()}, {FORM: err.code})
-        if (
-            self.name != "policy_change"
-            and self.ctx.policy.sha256 != self.ctx.journal.state.policy_hash
+        if not self.runs_under_changed_policy and policy_unapproved(
+            self.ctx.policy, self.ctx.journal.state
         ):
             # A changed policy file is approved under dual control first
             # (kiosk.procedures.policy_change): one person must not change the rules.

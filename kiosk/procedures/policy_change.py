@@ -26,12 +26,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kiosk.procedures.framework import Context, Field, Flow, ProcedureError, Step, boolean, text
-
-
-def policy_unapproved(ctx: Context) -> bool:
-    """True if the policy in use is not the one the journal last recorded."""
-    return ctx.policy.sha256 != ctx.journal.state.policy_hash
+from kiosk.procedures.framework import (
+    Context,
+    Field,
+    Flow,
+    ProcedureError,
+    Step,
+    boolean,
+    policy_unapproved,
+    text,
+)
 
 
 class PolicyChangeFlow(Flow):
@@ -39,6 +43,7 @@ class PolicyChangeFlow(Flow):
 
     name = "policy_change"
     title = "Approve the changed policy file"
+    runs_under_changed_policy = True
 
     def __init__(self, ctx: Context, by: Sequence[str]) -> None:
         super().__init__(ctx, "approve")
@@ -58,7 +63,7 @@ class PolicyChangeFlow(Flow):
         )
 
     def _approve(self, v: dict[str, Any]) -> None:
-        if not policy_unapproved(self.ctx):
+        if not policy_unapproved(self.ctx.policy, self.ctx.journal.state):
             raise ProcedureError("procedure.policy_unchanged")
         policy = self.ctx.policy
         data = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -32,10 +33,13 @@ from kiosk.errors import SealroomError
 from kiosk.journal.store import Journal
 from kiosk.procedures import (
     AccountFlow,
+    Context,
+    Flow,
     InvocationFlow,
     PolicyChangeFlow,
     SealNewEnvelopeFlow,
     StockFlow,
+    policy_unapproved,
 )
 from kiosk.procedures.checkin import ReturnFlow
 from kiosk.procedures.reset import ResetFlow
@@ -297,7 +301,7 @@ class DashboardScreen(QWidget):
             return
         s = self.journal.state
         policy = self.ctx.policy
-        self.policy_row.setVisible(policy.sha256 != s.policy_hash)
+        self.policy_row.setVisible(policy_unapproved(policy, s))
         self.policy_text.setText(
             self.tr(
                 "The policy file (sha256 {new}…) is not the one the journal recorded "
@@ -531,18 +535,18 @@ class DashboardScreen(QWidget):
             self.accounts_box.addLayout(line)
 
     def _approve_policy(self) -> None:
-        if self.journal is None:
-            return
-        active = [c.id for c in self.journal.state.custodians.values() if not c.revoked]
-        by = active[:2]
-        self.start_flow.emit(lambda c: PolicyChangeFlow(c, by))
+        self._start_with_two_custodians(PolicyChangeFlow)
 
     def _register_account(self) -> None:
+        self._start_with_two_custodians(AccountFlow)
+
+    def _start_with_two_custodians(self, flow: Callable[[Context, list[str]], Flow]) -> None:
+        """Start ``flow`` signed by the first two custodians not revoked."""
         if self.journal is None:
             return
         active = [c.id for c in self.journal.state.custodians.values() if not c.revoked]
         by = active[:2]
-        self.start_flow.emit(lambda c: AccountFlow(c, by))
+        self.start_flow.emit(lambda c: flow(c, by))
 
     def show_devices(self, lines: list[tuple[str, bool]]) -> None:
         _clear(self.devices_box)

@@ -30,10 +30,10 @@ def edited(sim: Simulation, old: bytes, new: bytes) -> None:
 def test_nothing_is_done_under_a_changed_policy_until_two_custodians_approve_it(
     sim: Simulation,
 ) -> None:
-    assert not policy_unapproved(sim.ctx)
+    assert not policy_unapproved(sim.ctx.policy, sim.journal.state)
     genesis_hash = sim.journal.state.policy_hash
     edited(sim, b"rotation_hours = 24", b"rotation_hours = 48")
-    assert policy_unapproved(sim.ctx)
+    assert policy_unapproved(sim.ctx.policy, sim.journal.state)
     head = sim.journal.head.seq
     refused = AccountFlow(sim.ctx, ["dana", "sam"]).submit({})
     assert not refused.ok and refused.codes == {FORM: "procedure.policy_unapproved"}
@@ -55,7 +55,7 @@ def test_nothing_is_done_under_a_changed_policy_until_two_custodians_approve_it(
     }
     assert {a["custodian"] for a in changed.attest} == {"dana", "sam"}
     assert sim.journal.state.policy_hash == sim.ctx.policy.sha256 != genesis_hash
-    assert not policy_unapproved(sim.ctx)
+    assert not policy_unapproved(sim.ctx.policy, sim.journal.state)
     # Work goes on; and there is nothing more to approve.
     assert AccountFlow(sim.ctx, ["dana", "sam"]).submit({}).codes.get(FORM) is None
     again = PolicyChangeFlow(sim.ctx, ["dana", "sam"]).submit({"reason": "again", "checked": True})
@@ -70,4 +70,4 @@ def test_one_custodian_cannot_approve_a_policy_change(sim: Simulation) -> None:
             {"policy_hash": sim.ctx.policy.sha256, "uv_required": True},
             ["dana"],
         )
-    assert policy_unapproved(sim.ctx)
+    assert policy_unapproved(sim.ctx.policy, sim.journal.state)
