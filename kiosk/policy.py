@@ -194,6 +194,18 @@ def _range(lo: int, hi: int) -> Callable[[Any], str | None]:
     return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
 
 
+def _procedure(lo: int, hi: int, rule: str) -> Callable[[Any], str | None]:
+    """A window the break-glass procedure fixes: the policy may tighten it, never loosen it.
+
+    Why: the auditors' verifier judges the procedure's own windows
+    (:mod:`kiosk.verify.deadlines`). A policy that lengthened one would have
+    the terminal call a deadline met that the auditors' report calls missed.
+    """
+    return lambda v: (
+        None if lo <= v <= hi else f"must be between {lo} and {hi}: the procedure requires {rule}"
+    )
+
+
 def _timezone(v: str) -> str | None:
     try:
         zoneinfo.ZoneInfo(v)
@@ -330,12 +342,42 @@ def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -
             "retention_years",
         },
     )
-    attempts = r.get(dl, "approver_attempts_minutes", int, _range(1, 240))
-    notice = r.get(dl, "approver_notice_minutes", int, _range(1, 24 * 60))
-    solo = r.get(dl, "solo_signoff_minutes", int, _range(1, 24 * 60))
-    docs = r.get(dl, "documentation_minutes", int, _range(1, 7 * 24 * 60))
-    review = r.get(dl, "review_business_days", int, _range(1, 60))
-    drill = r.get(dl, "drill_interval_days", int, _range(1, 366))
+    attempts = r.get(
+        dl,
+        "approver_attempts_minutes",
+        int,
+        _procedure(15, 240, "at least 15 minutes of attempts before the emergency exception"),
+    )
+    notice = r.get(
+        dl,
+        "approver_notice_minutes",
+        int,
+        _procedure(1, 60, "the approver notified within 1 hour"),
+    )
+    solo = r.get(
+        dl,
+        "solo_signoff_minutes",
+        int,
+        _procedure(1, 60, "executive sign-off of solo access within 1 hour"),
+    )
+    docs = r.get(
+        dl,
+        "documentation_minutes",
+        int,
+        _procedure(1, 120, "documentation within 2 hours of the session"),
+    )
+    review = r.get(
+        dl,
+        "review_business_days",
+        int,
+        _procedure(1, 5, "the post-incident review within 5 business days"),
+    )
+    drill = r.get(
+        dl,
+        "drill_interval_days",
+        int,
+        _procedure(1, 92, "a test every quarter (92 days at most)"),
+    )
     checkout = r.get(dl, "checkout_limit_minutes", int, _range(5, 7 * 24 * 60))
     rotation = r.get(dl, "rotation_hours", int, _range(1, 24 * 30))
     retention = r.get(dl, "retention_years", int, _range(1, 100))

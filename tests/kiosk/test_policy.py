@@ -43,6 +43,13 @@ def test_default_policy_is_valid_and_hashed() -> None:
         ('timezone = "Europe/London"', 'timezone = "Mars/Olympus"', "time zone"),
         ('country = "GB"', 'country = "XX"', "holidays calendar"),
         ('queue = "sealroom"', 'queue = "a b"', "CUPS queue"),
+        # The procedure's windows may be tightened, never loosened.
+        ("approver_attempts_minutes = 15", "approver_attempts_minutes = 10", "at least 15"),
+        ("approver_notice_minutes = 60", "approver_notice_minutes = 61", "within 1 hour"),
+        ("solo_signoff_minutes = 60", "solo_signoff_minutes = 90", "executive sign-off"),
+        ("documentation_minutes = 120", "documentation_minutes = 121", "within 2 hours"),
+        ("review_business_days = 5", "review_business_days = 6", "within 5 business days"),
+        ("drill_interval_days = 92", "drill_interval_days = 93", "every quarter"),
     ],
 )
 def test_bad_values_are_named_with_their_line(needle: str, replacement: str, words: str) -> None:
@@ -54,6 +61,17 @@ def test_bad_values_are_named_with_their_line(needle: str, replacement: str, wor
     assert exc.value.params["line"] == line
     assert f"line {line}" in exc.value.user_message()
     assert words in exc.value.user_message()
+
+
+def test_procedure_windows_may_be_tightened() -> None:
+    text = (
+        DEFAULT.replace("documentation_minutes = 120", "documentation_minutes = 90")
+        .replace("review_business_days = 5", "review_business_days = 3")
+        .replace("approver_attempts_minutes = 15", "approver_attempts_minutes = 30")
+    )
+    p = parse_policy(text.encode(), "policy.toml")
+    assert (p.documentation_minutes, p.review_business_days) == (90, 3)
+    assert p.approver_attempts_minutes == 30
 
 
 def test_look_alike_password_alphabet_is_refused() -> None:
