@@ -8,7 +8,7 @@ and the auditors' report.
 =====================  ===========================================  ===============================
 deadline               starts                                       met by
 =====================  ===========================================  ===============================
-approver_notice        emergency exception opened (no approver)     ``approver.notified``
+approver_notice        session ended (no approver: see below)       ``approver.notified``
 solo_signoff           solo-access exception opened                 ``exception.signed_off``
 documentation          session ended (logout)                       ``session.signed``
 review                 invocation declared (5 business days)        ``review.completed``
@@ -19,6 +19,21 @@ drill                  last test of the account (or registration)   a test retri
 
 Business days come from the policy's ``holidays`` calendar: weekends and
 public holidays of the chosen country (and subdivision) do not count.
+
+Invariant: the terminal judges every procedure deadline as the auditors'
+verifier does (:mod:`kiosk.verify.deadlines`), from the same start, or it
+would alarm (or stay quiet) where the auditors' report says otherwise. So:
+
+* the approver of an emergency exception (no approver reached) is to be
+  notified within 1 hour "of completing the procedure": the window starts
+  when the session ends, or, when nothing was opened, when the envelope
+  went back to the safe; never at the exception itself, which would raise
+  an overdue alarm while the custodians are still working;
+* the review is due by the end (23:59:59.999 UTC) of the last business day
+  counted, with the verifier's own business-day function;
+* the policy may shorten a procedure window but never lengthen it
+  (:mod:`kiosk.policy` refuses that), so a deadline the terminal counts as
+  met is met for the auditors too.
 """
 
 from __future__ import annotations
@@ -29,11 +44,10 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import holidays
-
 from kiosk.clock import parse_ts as _parse_ts
 from kiosk.policy import Policy
 from kiosk.state import State
+from kiosk.verify import deadlines as _audit
 
 KINDS = (
     "approver_notice",
@@ -100,26 +114,23 @@ def parse_ts(text: str) -> dt.datetime:
     return _parse_ts(text)
 
 
-@functools.lru_cache(maxsize=32)
-def _calendar(country: str, subdivision: str | None, year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
+def calendar_of(policy: Policy) -> _audit.Calendar:
+    return _audit.Calendar(policy.calendar_country, policy.calendar_subdivision)
 
 
 def is_business_day(day: dt.date, country: str, subdivision: str | None) -> bool:
-    return day.weekday() < 5 and day not in _calendar(country, subdivision, day.year)
+    return _audit.is_business_day(day, _audit.Calendar(country, subdivision))
 
 
 def add_business_days(
     start: dt.datetime, days: int, country: str, subdivision: str | None
 ) -> dt.datetime:
-    """The same time of day ``days`` business days after ``start``."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if is_business_day(current.date(), country, subdivision):
-            remaining -= 1
-    return current
+    """The end (23:59:59.999 UTC) of the ``days``-th business day after ``start``'s date.
+
+    "Within 5 business days" gives the whole of the fifth business day, as
+    the auditors' verifier counts it (:func:`kiosk.verify.deadlines.add_business_days`).
+    """
+    return _audit.add_business_days(start, days, _audit.Calendar(country, subdivision))
 
 
 def compute(state: State, policy: Policy) -> list[Deadline]:
@@ -127,18 +138,20 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
     out: list[Deadline] = []
     minutes = dt.timedelta(minutes=1)
     for inc in state.incidents.by_id.values():
+        completed = inc.session_ended_at or inc.returned_at
         for name, started in inc.exceptions.items():
             if name == "approver-unreachable":
-                out.append(
-                    Deadline(
-                        "approver_notice",
-                        inc.id,
-                        started,
-                        started + policy.approver_notice_minutes * minutes,
-                        inc.approver_notified_at,
-                        inc.test,
+                if completed is not None:
+                    out.append(
+                        Deadline(
+                            "approver_notice",
+                            inc.id,
+                            completed,
+                            completed + policy.approver_notice_minutes * minutes,
+                            inc.approver_notified_at,
+                            inc.test,
+                        )
                     )
-                )
             elif name == "solo-access":
                 out.append(
                     Deadline(

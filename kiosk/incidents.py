@@ -32,9 +32,16 @@ EARLY_KINDS = frozenset({"approver.contacted", "exception.opened"})
 
 
 def when(entry: Entry, data: dict[str, Any], key: str = "at") -> dt.datetime:
-    """The time an event happened: ``data.at`` if recorded, else the entry's ts."""
+    """The time an event happened: ``data.at`` if recorded, else the entry's ts.
+
+    A recorded time later than the entry itself cannot be when the event
+    happened; the entry's ts is used then, as the auditors' verifier does
+    (:mod:`kiosk.verify.deadlines`), so both judge a deadline from the same time.
+    """
     value = data.get(key)
-    return parse_ts(value) if isinstance(value, str) else parse_ts(entry.ts)
+    if isinstance(value, str) and value <= entry.ts:
+        return parse_ts(value)
+    return parse_ts(entry.ts)
 
 
 @dataclass
@@ -55,6 +62,8 @@ class Incident:
     tampered: list[str] = field(default_factory=list)
     session_started_at: dt.datetime | None = None
     session_ended_at: dt.datetime | None = None
+    #: when an envelope of this incident first went back to the safe unopened
+    returned_at: dt.datetime | None = None
     actions: int = 0
     actions_outside_reason: int = 0
     signed_at: dt.datetime | None = None
@@ -195,9 +204,11 @@ class IncidentBook:
             inc.escalated = bool(data.get("escalated"))
             done = inc.rotated_at is not None or inc.envelope_opened is None
             inc.advance("closed" if done else "review")
-        elif kind == "envelope.returned" and inc.envelope_opened is None:
-            # Nothing was opened: the incident ends with its documentation.
-            inc.advance("documentation")
+        elif kind == "envelope.returned":
+            inc.returned_at = inc.returned_at or when(entry, data)
+            if inc.envelope_opened is None:
+                # Nothing was opened: the incident ends with its documentation.
+                inc.advance("documentation")
 
     def note_rotation(self, account: str, at: dt.datetime) -> None:
         """A new envelope sealed for ``account`` completes its incidents' reset."""

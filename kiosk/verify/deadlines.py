@@ -53,6 +53,11 @@ APPROVER_NOTIFIED = "approver.notified"
 EXCEPTION_OPENED = "exception.opened"
 EXCEPTION_SIGNED_OFF = "exception.signed_off"
 REVIEW_COMPLETED = "review.completed"
+ENVELOPE_RETURNED = "envelope.returned"
+SOLO_ACCESS = "solo-access"
+#: ``Incident.first`` also keys the first entry naming each exception, as this
+#: prefix + the exception's name (no kind contains a colon).
+EXCEPTION_AT = "exception:"
 
 QUARTER = dt.timedelta(days=92)
 
@@ -132,6 +137,9 @@ class Facts:
             inc.first.setdefault(kind, (when, seq))
             if isinstance(exception, str) and exception:
                 inc.exceptions.add(exception)
+                # When this exception was first recorded (its exception.opened
+                # entry, or the invocation record that declares it).
+                inc.first.setdefault(EXCEPTION_AT + exception, (when, seq))
             if kind == "invocation.declared":
                 inc.test = inc.test or test
                 if inc.calendar is None:
@@ -204,12 +212,21 @@ def add_business_days(
     left = days
     while left > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() >= 5:
-            continue
-        off = _holidays(calendar, day.year) if calendar is not None else None
-        if off is None or day not in off:
+        if is_business_day(day, calendar):
             left -= 1
     return dt.datetime.combine(day, dt.time(23, 59, 59, 999000), tzinfo=UTC)
+
+
+def is_business_day(day: dt.date, calendar: Calendar | None = None) -> bool:
+    """Monday to Friday, and not a public holiday of ``calendar`` where that can be known.
+
+    The terminal's deadlines count with this same function, so its
+    dashboard and the auditors' report can never disagree on a due date.
+    """
+    if day.weekday() >= 5:
+        return False
+    off = _holidays(calendar, day.year) if calendar is not None else None
+    return off is None or day not in off
 
 
 @functools.lru_cache(maxsize=16384)
@@ -271,11 +288,12 @@ class WindowRule:
             if st is None or st.state in ("met", "open"):
                 continue
             if st.state == "not judged":
+                starts = " or ".join(k for k in self.start if not k.startswith(EXCEPTION_AT))
                 out.append(
                     DeadlineFinding(
                         f"deadline.{self.code}.not_judged",
                         f"incident {inc.id}: {self.label} cannot be judged: the journal "
-                        f"records no {' or '.join(self.start)} entry to start it",
+                        f"records no {starts} entry to start it",
                         st.seq,
                         "note",
                     )
@@ -395,7 +413,9 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
         "approver_notice",
         "notifying the approver within 1 hour of completing the procedure "
         "(emergency exception: no approver reached)",
-        start=(SESSION_ENDED,),
+        # The procedure is complete when the session ends; when nothing was
+        # opened (the envelope went back to the safe), when it was returned.
+        start=(SESSION_ENDED, ENVELOPE_RETURNED),
         done=(APPROVER_NOTIFIED,),
         deadline=lambda t, _inc: t + dt.timedelta(hours=1),
         applies=_mentions("approver"),
@@ -403,7 +423,15 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
     WindowRule(
         "solo_signoff",
         "executive sign-off of solo access within 1 hour",
-        start=(EXCEPTION_OPENED, "envelope.opened", "invocation.declared"),
+        # From the first entry that records the solo-access exception (its
+        # exception.opened, or the invocation record declaring it), as the
+        # terminal counts; older journals naming it otherwise fall back.
+        start=(
+            EXCEPTION_AT + SOLO_ACCESS,
+            EXCEPTION_OPENED,
+            "envelope.opened",
+            "invocation.declared",
+        ),
         done=(EXCEPTION_SIGNED_OFF,),
         deadline=lambda t, _inc: t + dt.timedelta(hours=1),
         applies=_mentions("solo"),

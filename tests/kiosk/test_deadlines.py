@@ -118,19 +118,25 @@ def emergency(j: Journal, start: dt.datetime, exception: str | None = None) -> N
         )
 
 
+def end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59, 999000), tzinfo=UTC)
+
+
 def test_business_days_skip_weekends_and_holidays(policy: Policy) -> None:
-    friday = dt.datetime(2026, 4, 2, 10, 0, tzinfo=UTC)  # Thursday before Good Friday (GB)
-    due = deadlines.add_business_days(friday, 5, "GB", "ENG")
-    # Good Friday 3 Apr and Easter Monday 6 Apr are holidays; weekend skipped.
-    assert due == dt.datetime(2026, 4, 13, 10, 0, tzinfo=UTC)
+    thursday = dt.datetime(2026, 4, 2, 10, 0, tzinfo=UTC)  # Thursday before Good Friday (GB)
+    due = deadlines.add_business_days(thursday, 5, "GB", "ENG")
+    # Good Friday 3 Apr and Easter Monday 6 Apr are holidays; weekend skipped;
+    # the whole of the fifth business day counts.
+    assert due == end_of(dt.date(2026, 4, 13))
     plain = deadlines.add_business_days(T0, 5, "GB", "ENG")
-    assert plain == T0 + dt.timedelta(days=7)
+    assert plain == end_of(dt.date(2026, 3, 9))
 
 
 def test_review_is_due_in_five_business_days_and_met_by_review(j: Journal, policy: Policy) -> None:
     emergency(j, T0 + dt.timedelta(hours=1))
     d = by_kind(j, policy)["review"]
-    assert d.due == T0 + dt.timedelta(days=7, hours=1)
+    assert d.due == end_of(dt.date(2026, 3, 9))  # Monday to the Monday after, all day
+    assert d.status(dt.datetime(2026, 3, 9, 22, 0, tzinfo=UTC)) == "open"
     assert d.status(d.due + dt.timedelta(minutes=1)) == "overdue"
     j.add(
         T0 + dt.timedelta(days=2),
@@ -148,22 +154,50 @@ def test_review_is_due_in_five_business_days_and_met_by_review(j: Journal, polic
     assert d.status(T0 + dt.timedelta(days=30)) == "met"
 
 
-def test_approver_notice_one_hour_after_the_exception(j: Journal, policy: Policy) -> None:
-    emergency(j, T0, "approver-unreachable")
-    d = by_kind(j, policy)["approver_notice"]
-    assert d.due - d.starts == dt.timedelta(minutes=60)
-    assert d.status(d.starts + dt.timedelta(minutes=61)) == "overdue"
+def notify(j: Journal, when: dt.datetime) -> None:
     j.add(
-        d.starts + dt.timedelta(minutes=75),
+        when,
         "approver.notified",
-        {
-            "incident": "INC-1",
-            "approver": "Dana",
-            "channel": "phone",
-            "at": format_ts(d.starts + dt.timedelta(minutes=75)),
-        },
+        {"incident": "INC-1", "approver": "Dana", "channel": "phone", "at": format_ts(when)},
     )
+
+
+def test_approver_notice_one_hour_after_the_procedure_is_completed(
+    j: Journal, policy: Policy
+) -> None:
+    emergency(j, T0, "approver-unreachable")
+    # Still at work, hours after the exception: no notice is due yet (the
+    # procedure says "within 1 hour of completing the procedure").
+    assert "approver_notice" not in by_kind(j, policy)
+    end = T0 + dt.timedelta(hours=3)
+    j.add(end, "session.ended", {"incident": "INC-1", "at": format_ts(end), "duration_minutes": 90})
+    d = by_kind(j, policy)["approver_notice"]
+    assert d.starts == end and d.due == end + dt.timedelta(minutes=60)
+    assert d.status(end + dt.timedelta(minutes=59)) == "open"
+    assert d.status(end + dt.timedelta(minutes=61)) == "overdue"
+    notify(j, end + dt.timedelta(minutes=75))
     assert by_kind(j, policy)["approver_notice"].status(T0) == "met_late"
+
+
+def test_approver_notice_counts_from_the_return_when_nothing_was_opened(
+    j: Journal, policy: Policy
+) -> None:
+    emergency(j, T0, "approver-unreachable")
+    back = T0 + dt.timedelta(minutes=50)
+    j.add(
+        T0 + dt.timedelta(minutes=20),
+        "envelope.checked_out",
+        {"serial": "SR00000018", "account": "acc1", "incident": "INC-1"},
+    )
+    j.add(
+        back,
+        "envelope.returned",
+        {"serial": "SR00000018", "incident": "INC-1", "reason": "access restored"},
+    )
+    d = by_kind(j, policy)["approver_notice"]
+    assert d.starts == back and d.due == back + dt.timedelta(hours=1)
+    notify(j, back + dt.timedelta(minutes=30))
+    assert by_kind(j, policy)["approver_notice"].status(T0) == "met"
 
 
 def test_solo_access_needs_executive_signoff_within_one_hour(j: Journal, policy: Policy) -> None:
@@ -258,10 +292,10 @@ def test_quarterly_drill_counts_from_registration_then_last_test(
 
 
 def test_pending_and_overdue_lists(j: Journal, policy: Policy) -> None:
-    emergency(j, T0, "approver-unreachable")
+    emergency(j, T0, "solo-access")
     now = T0 + dt.timedelta(hours=3)
     late = deadlines.overdue(deadlines.compute(j.state, policy), now)
-    assert [d.kind for d in late] == ["approver_notice"]
+    assert [d.kind for d in late] == ["solo_signoff"]
     pend = deadlines.pending(deadlines.compute(j.state, policy))
     assert pend == sorted(pend, key=lambda d: d.due)
 
@@ -275,12 +309,32 @@ def test_overdue_deadlines_are_alerted_once(terminal: object, policy: Policy) ->
     journal.append("invocation.declared", {"incident": "INC-9", "record": {"reason": "r"}})
     journal.append(
         "exception.opened",
-        {"incident": "INC-9", "exception": "approver-unreachable", "reason": "no answer in 15 min"},
+        {"incident": "INC-9", "exception": "solo-access", "reason": "second person abroad"},
     )
     now = journal.clock.now()
     assert raise_overdue(journal, policy, now) == []
-    later = now + dt.timedelta(minutes=policy.approver_notice_minutes + 5)
+    later = now + dt.timedelta(minutes=policy.solo_signoff_minutes + 5)
     first = raise_overdue(journal, policy, later)
-    assert [e.data["detail"]["deadline"] for e in first] == ["approver_notice:INC-9"]
-    assert "Notify the emergency approver" in first[0].data["summary"]
+    assert [e.data["detail"]["deadline"] for e in first] == ["solo_signoff:INC-9"]
+    assert "Executive sign-off for solo access" in first[0].data["summary"]
     assert raise_overdue(journal, policy, later + dt.timedelta(hours=1)) == []
+
+
+def test_a_recorded_time_later_than_its_entry_is_not_believed(j: Journal, policy: Policy) -> None:
+    """``data.at`` after the entry's own ts: the ts counts (as the auditors' verifier counts)."""
+    emergency(j, T0, "approver-unreachable")
+    end = T0 + dt.timedelta(hours=1)
+    j.add(end, "session.ended", {"incident": "INC-1", "at": format_ts(end), "duration_minutes": 30})
+    recorded = end + dt.timedelta(minutes=20)
+    j.add(
+        recorded,
+        "approver.notified",
+        {
+            "incident": "INC-1",
+            "approver": "Dana",
+            "channel": "phone",
+            "at": format_ts(end + dt.timedelta(hours=5)),
+        },
+    )
+    d = by_kind(j, policy)["approver_notice"]
+    assert d.met_at == recorded and d.status(T0) == "met"

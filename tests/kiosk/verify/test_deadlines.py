@@ -85,6 +85,38 @@ def test_approver_notice_and_solo_signoff_apply_only_under_their_exception() -> 
     assert "deadline.approver_notice" not in codes(solo, T0 + dt.timedelta(hours=2))
 
 
+def due_of(f: Facts, rule: str, incident: str = "I") -> dt.datetime | None:
+    rows = incident_deadlines(f, T0 + dt.timedelta(days=1))[incident]
+    return {s.rule.code: s.due for s in rows}.get(rule)
+
+
+def test_approver_notice_counts_from_the_return_when_nothing_was_opened() -> None:
+    rows = [
+        (at(), "invocation.declared", {"incident": "I"}),
+        (at(minutes=1), "exception.opened", {"incident": "I", "exception": "approver-unreachable"}),
+        (at(minutes=30), "envelope.returned", {"incident": "I", "serial": "S"}),
+    ]
+    assert due_of(facts(*rows), "approver_notice") == T0 + dt.timedelta(minutes=90)
+    # A session that ended is the completion, even after an earlier return.
+    ended = facts(*rows, (at(hours=2), "session.ended", {"incident": "I"}))
+    assert due_of(ended, "approver_notice") == T0 + dt.timedelta(hours=3)
+
+
+def test_solo_signoff_counts_from_when_the_solo_exception_was_recorded() -> None:
+    declared = facts(
+        (at(), "invocation.declared", {"incident": "I", "exception": "solo-access"}),
+        (at(minutes=40), "envelope.opened", {"incident": "I", "exception": "solo-access"}),
+    )
+    assert due_of(declared, "solo_signoff") == T0 + dt.timedelta(hours=1)
+    # Another exception's entry does not start the solo window.
+    other_first = facts(
+        (at(), "invocation.declared", {"incident": "I"}),
+        (at(minutes=1), "exception.opened", {"incident": "I", "exception": "approver-unreachable"}),
+        (at(minutes=20), "exception.opened", {"incident": "I", "exception": "solo-access"}),
+    )
+    assert due_of(other_first, "solo_signoff") == T0 + dt.timedelta(minutes=80)
+
+
 def test_review_rotation_and_quarterly_test() -> None:
     f = facts(
         (at(), "account.registered", {"account": "A"}),
