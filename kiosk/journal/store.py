@@ -14,7 +14,11 @@ Invariants (kept by every public method):
   entry, an ``alert.raised`` entry records it and both take the previous ts;
 * while a :class:`Pending` entry collects signatures nothing else is
   appended, and its digest is never offered again once abandoned (so an
-  assertion for an abandoned entry can never be used for another).
+  assertion for an abandoned entry can never be used for another);
+* listeners (:meth:`add_listener`, e.g. the alert slip printer) see every
+  durable entry once, in seq order, before the append that wrote it returns
+  to its caller, but outside ``self._lock``: a slow printer never holds up
+  another thread's append or read (see :meth:`_deliver`).
 """
 
 from __future__ import annotations
@@ -142,6 +146,10 @@ class Journal:
         self.approval_check: ApprovalCheck | None = journal_check(self)
         self._db_key = b""
         self._listeners: list[Listener] = []
+        #: durable entries the listeners have not seen yet, in seq order
+        self._undelivered: list[Entry] = []
+        #: held by the one thread handing entries to the listeners
+        self._delivering = threading.RLock()
         self._clock_behind = False
 
     # ------------------------------------------------------------ opening
@@ -427,10 +435,38 @@ class Journal:
                 self._clock_behind = True
         if entries and format_ts(self._clock.now()) >= self.state.last_ts:
             self._clock_behind = False
-        for e in entries:
-            for listener in list(self._listeners):
-                with contextlib.suppress(Exception):
-                    listener(e)
+        self._undelivered.extend(entries)
+
+    def _deliver(self) -> None:
+        """Hand the durable entries not yet seen to the listeners, outside the journal's lock.
+
+        Why outside: a listener may take long (an alert slip waits for the
+        printer, up to its job timeout) and, under the lock, every other
+        thread's append or read would wait with it: a custodian's next step
+        would hang on a slow printer. One thread delivers at a time, so the
+        listeners see entries one by one in seq order; a thread that finds
+        another delivering leaves its entries to that one and returns at
+        once (the deliverer looks again after letting go, so none is left
+        behind). A listener that appends (``alert.slip_failed``) delivers
+        its own entry in turn, re-entrantly.
+        """
+        while True:
+            if not self._delivering.acquire(blocking=False):
+                return
+            try:
+                while True:
+                    with self._lock:
+                        if not self._undelivered:
+                            break
+                        e = self._undelivered.pop(0)
+                    for listener in list(self._listeners):
+                        with contextlib.suppress(Exception):
+                            listener(e)
+            finally:
+                self._delivering.release()
+            with self._lock:
+                if not self._undelivered:
+                    return
 
     def _prepare(self, kind: str, data: dict[str, Any]) -> tuple[list[Entry], State]:
         """Entries to write for one append (a clock alert first, if needed)."""
@@ -460,7 +496,8 @@ class Journal:
             self._validate(entry, state)
             out[-1] = entry
             self._write(out)
-            return entry
+        self._deliver()
+        return entry
 
     def begin(self, kind: str, data: dict[str, Any]) -> Pending:
         """Reserve the next seq for an entry that custodians will sign."""
@@ -476,6 +513,11 @@ class Journal:
                 alert = alert.sealed()
                 self._validate(alert, self.state)
                 self._write([alert])
+                # Delivered before the entry below is pending, still under
+                # the lock (a rare path: the clock moved back): a slip that
+                # did not print must be journaled, and nothing else can be
+                # appended once an entry is pending.
+                self._deliver()
             entry = Entry(self.state.seq + 1, ts, kind, data, self.state.head)
             while entry.digest in self._used_digests:
                 # Same seq, same millisecond, same content as an abandoned
@@ -496,7 +538,8 @@ class Journal:
             self._write([entry])
             pending.closed = True
             self._pending = None
-            return entry
+        self._deliver()
+        return entry
 
     def _abandon_pending(self, pending: Pending) -> None:
         with self._lock:

@@ -347,13 +347,14 @@ class Context:
 
         The slip is tried once (``ask_again=False``): this listener may run in
         a job started from the dashboard, where no print prompt is on screen,
-        and it holds the journal's lock, so it must never wait for an answer.
-        The terminal's alarm is paper, so a slip that did not print must not
-        pass unnoticed: ``alert.slip_failed`` is appended at once (this
-        listener runs after the alert is durable, in the appending thread,
-        whose journal lock is re-entrant; an alert is never the entry of a
-        pending signature, so nothing blocks the append). The dashboard then
-        marks the alert and offers :meth:`reprint_slip`.
+        so it must never wait for an answer. It runs after the alert is
+        durable, outside the journal's lock (:meth:`Journal._deliver`), so
+        a slow printer holds up no other append or read. The terminal's
+        alarm is paper, so a slip that did not print must not pass
+        unnoticed: ``alert.slip_failed`` is appended at once (an alert is
+        never the entry of a pending signature, so nothing blocks the
+        append). The dashboard then marks the alert and offers
+        :meth:`reprint_slip`.
         """
         if entry.kind != "alert.raised":
             return

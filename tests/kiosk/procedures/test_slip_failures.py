@@ -72,3 +72,31 @@ def test_slip_entries_must_name_an_alert(sim: Simulation) -> None:
     alert = sim.journal.append("alert.raised", ALERT)
     with pytest.raises(TransitionError):  # its slip printed: nothing to print again
         sim.journal.append("alert.slip_printed", {"alert_seq": alert.seq})
+
+
+def test_a_slow_slip_holds_up_no_other_append(sim: Simulation) -> None:
+    """The slip prints outside the journal's lock; later entries' slips follow in order."""
+    import threading
+    import time
+
+    sim.printer.delay_seconds = 1.5
+    raised: list[int] = []
+    printing = threading.Thread(
+        target=lambda: raised.append(sim.journal.append("alert.raised", ALERT).seq)
+    )
+    printing.start()
+    deadline = time.monotonic() + 10
+    while not sim.printer.jobs and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sim.printer.jobs and sim.printer.jobs[0].state == "pending"
+    # Another thread appends while the first slip is still at the printer.
+    t0 = time.monotonic()
+    second = sim.journal.append("alert.raised", ALERT)
+    waited = time.monotonic() - t0
+    assert waited < 1.0 and sim.printer.jobs[0].state == "pending"
+    assert sim.journal.entry(second.seq) is not None  # reads are not held up either
+    printing.join(timeout=10)
+    # The printing thread printed the second slip too, after the first.
+    assert [j.state for j in sim.printer.jobs] == ["completed", "completed"]
+    first_job, second_job = sim.printer.jobs
+    assert str(raised[0]) in first_job.title and str(second.seq) in second_job.title
