@@ -29,8 +29,9 @@ would alarm (or stay quiet) where the auditors' report says otherwise. So:
   when the session ends, or, when nothing was opened, when the envelope
   went back to the safe; never at the exception itself, which would raise
   an overdue alarm while the custodians are still working;
-* the review is due by the end (23:59:59.999 UTC) of the last business day
-  counted, with the verifier's own business-day function;
+* the review is due by the end (23:59:59.999 local time, in the policy's
+  time zone) of the last business day counted, with the verifier's own
+  business-day function;
 * the policy may shorten a procedure window but never lengthen it
   (:mod:`kiosk.policy` refuses that), so a deadline the terminal counts as
   met is met for the auditors too.
@@ -115,22 +116,22 @@ def parse_ts(text: str) -> dt.datetime:
 
 
 def calendar_of(policy: Policy) -> _audit.Calendar:
-    return _audit.Calendar(policy.calendar_country, policy.calendar_subdivision)
+    """The policy's business-day calendar, as the journal records it (``Policy.calendar``)."""
+    return _audit.Calendar(policy.calendar_country, policy.calendar_subdivision, policy.timezone)
 
 
 def is_business_day(day: dt.date, country: str, subdivision: str | None) -> bool:
     return _audit.is_business_day(day, _audit.Calendar(country, subdivision))
 
 
-def add_business_days(
-    start: dt.datetime, days: int, country: str, subdivision: str | None
-) -> dt.datetime:
-    """The end (23:59:59.999 UTC) of the ``days``-th business day after ``start``'s date.
+def add_business_days(start: dt.datetime, days: int, calendar: _audit.Calendar) -> dt.datetime:
+    """The end of the ``days``-th business day after ``start``'s local date (as UTC).
 
-    "Within 5 business days" gives the whole of the fifth business day, as
-    the auditors' verifier counts it (:func:`kiosk.verify.deadlines.add_business_days`).
+    "Within 5 business days" gives the whole of the fifth business day, in
+    the calendar's time zone, as the auditors' verifier counts it
+    (:func:`kiosk.verify.deadlines.add_business_days`).
     """
-    return _audit.add_business_days(start, days, _audit.Calendar(country, subdivision))
+    return _audit.add_business_days(start, days, calendar)
 
 
 def compute(state: State, policy: Policy) -> list[Deadline]:
@@ -181,10 +182,7 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     inc.id,
                     inc.declared_at,
                     add_business_days(
-                        inc.declared_at,
-                        policy.review_business_days,
-                        policy.calendar_country,
-                        policy.calendar_subdivision,
+                        inc.declared_at, policy.review_business_days, calendar_of(policy)
                     ),
                     inc.reviewed_at,
                 )

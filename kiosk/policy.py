@@ -101,10 +101,15 @@ class Policy:
 
     @property
     def calendar(self) -> dict[str, str]:
-        """The business-day calendar as the journal records it (genesis ``calendar``)."""
+        """The business-day calendar as the journal records it (genesis ``calendar``).
+
+        With the terminal's time zone: a business day is the organisation's
+        local day, and the auditors' verifier must count the same days.
+        """
         out = {"country": self.calendar_country}
         if self.calendar_subdivision:
             out["subdivision"] = self.calendar_subdivision
+        out["timezone"] = self.timezone
         return out
 
 

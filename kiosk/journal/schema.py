@@ -149,9 +149,10 @@ CREDENTIAL = _obj(
 )
 PERSON = _obj({"name": R(NAME), "role": R(NAME)})
 #: The business-day calendar of the policy (``[calendar]``): a country, and a
-#: subdivision, of the ``holidays`` package. Journalled so that an auditor's
-#: verifier counts business days on the terminal's calendar.
-CALENDAR = _obj({"country": R(_str(3)), "subdivision": O(_str(10))})
+#: subdivision, of the ``holidays`` package, and the terminal's time zone (an
+#: IANA name: where the organisation's days begin and end). Journalled so that
+#: an auditor's verifier counts business days on the terminal's calendar.
+CALENDAR = _obj({"country": R(_str(3)), "subdivision": O(_str(10)), "timezone": O(_str(64))})
 CHECKLIST = _obj(
     {
         "seal_unbroken": R(_bool),

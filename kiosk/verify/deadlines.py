@@ -24,15 +24,17 @@ Invariants:
 * "Now" is the bundle's ``created_at``: a deadline still open at export time
   is not a finding; one that had passed with nothing recorded is.
 * Windows are the spec's fixed values, not the terminal's policy file (an
-  auditor's machine does not have it). Business days are the UTC dates from
+  auditor's machine does not have it). Business days are the dates from
   Monday to Friday, less the public holidays of the calendar the journal
   records (genesis or ``policy.changed`` ``calendar``, in force when the
   incident was declared), counted with the ``holidays`` package as the
-  terminal counts them. Where the journal names no calendar (journals
-  before 2026-11-28), or ``holidays`` is not installed on the auditor's
-  machine (it is optional here), or it does not know the country, holidays
-  are not counted, so a review deadline across a public holiday may be
-  reported a day early; every review finding says which calendar was used.
+  terminal counts them, in the calendar's recorded time zone (UTC for
+  journals that record none, or where this machine does not know it).
+  Where the journal names no calendar (journals before 2026-11-28), or
+  ``holidays`` is not installed on the auditor's machine (it is optional
+  here), or it does not know the country, holidays are not counted, so a
+  review deadline across a public holiday may be reported a day early;
+  every review finding says which calendar and time zone were used.
 * Test drills (entries with ``data.test`` true) need no post-incident review
   and no approver notice, but an opened test envelope still needs rotation.
 """
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,10 +75,17 @@ class DeadlineFinding:
 
 @dataclass(frozen=True)
 class Calendar:
-    """A business-day calendar as the journal records it (``holidays`` country codes)."""
+    """A business-day calendar as the journal records it.
+
+    ``country``/``subdivision`` are ``holidays`` codes; ``timezone`` (an IANA
+    name, the policy's ``[terminal] timezone``) is where the organisation's
+    days begin and end. Journals before 2026-11-28 record no time zone, and
+    their days are UTC days.
+    """
 
     country: str
     subdivision: str | None = None
+    timezone: str | None = None
 
     @staticmethod
     def of(data: dict[str, Any]) -> Calendar | None:
@@ -83,12 +93,39 @@ class Calendar:
         cal = data.get("calendar")
         if not isinstance(cal, dict) or not isinstance(cal.get("country"), str):
             return None
-        sub = cal.get("subdivision")
-        return Calendar(cal["country"], sub if isinstance(sub, str) and sub else None)
+        sub, tz = cal.get("subdivision"), cal.get("timezone")
+        return Calendar(
+            cal["country"],
+            sub if isinstance(sub, str) and sub else None,
+            tz if isinstance(tz, str) and tz else None,
+        )
 
     @property
     def name(self) -> str:
         return self.country + (f"-{self.subdivision}" if self.subdivision else "")
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The time zone days are counted in: the recorded one if known here, else UTC."""
+        return (_zone(self.timezone) if self.timezone else None) or UTC
+
+    @property
+    def zone_name(self) -> str:
+        return self.timezone if self.timezone and _zone(self.timezone) else "UTC"
+
+
+@functools.lru_cache(maxsize=16)
+def _zone(name: str) -> dt.tzinfo | None:
+    """The IANA time zone ``name``, or None if this machine does not know it.
+
+    ``zoneinfo`` is in the standard library, but its data may be missing on
+    an auditor's machine (Windows without the ``tzdata`` package); days are
+    then counted in UTC, and every finding says so.
+    """
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 @dataclass
@@ -163,9 +200,14 @@ class Facts:
             facts.last_test = ts
 
 
-@functools.lru_cache(maxsize=64)
 def _holidays(calendar: Calendar, year: int) -> frozenset[dt.date] | None:
-    """Public holidays of ``calendar`` in ``year``; None if they cannot be known here.
+    """Public holidays of ``calendar`` in ``year``; None if they cannot be known here."""
+    return _public_holidays(calendar.country, calendar.subdivision, year)
+
+
+@functools.lru_cache(maxsize=64)
+def _public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[dt.date] | None:
+    """``holidays``' public holidays; None if they cannot be known here.
 
     ``holidays`` is imported here, not at the top: the verifier must run on an
     auditor's machine with only cryptography and msgspec, and then counts
@@ -176,7 +218,7 @@ def _holidays(calendar: Calendar, year: int) -> frozenset[dt.date] | None:
     except ImportError:
         return None
     try:
-        days = holidays.country_holidays(calendar.country, subdiv=calendar.subdivision, years=year)
+        days = holidays.country_holidays(country, subdiv=subdivision, years=year)
     except (NotImplementedError, KeyError, ValueError):
         return None
     return frozenset(days.keys())
@@ -191,30 +233,38 @@ def calendar_words(calendar: Calendar | None) -> str:
     """Which business days a review deadline was counted in (said with every finding)."""
     if calendar is None:
         return "business days Monday-Friday, UTC; the journal names no holiday calendar"
+    zone = calendar.zone_name
+    if calendar.timezone and zone != calendar.timezone:
+        zone += f" (the time zone {calendar.timezone} is not known on this machine)"
     if not holidays_known(calendar):
         return (
-            f"business days Monday-Friday, UTC; the public holidays of {calendar.name} "
+            f"business days Monday-Friday, {zone}; the public holidays of {calendar.name} "
             "are not known on this machine (the holidays package is missing or does not "
             "know that calendar)"
         )
-    return f"business days Monday-Friday less the public holidays of {calendar.name}, UTC"
+    return f"business days Monday-Friday less the public holidays of {calendar.name}, {zone}"
 
 
 def add_business_days(
     start: dt.datetime, days: int, calendar: Calendar | None = None
 ) -> dt.datetime:
-    """End (23:59:59.999 UTC) of the ``days``-th business day after ``start``'s date.
+    """The end of the ``days``-th business day after ``start``'s date, in UTC.
 
-    Business days are Monday to Friday, less ``calendar``'s public holidays
-    where they can be known here (:func:`holidays_known`).
+    Days are the calendar's local days (:attr:`Calendar.zone`; UTC without
+    one): "within 5 business days" of a Friday-evening event in New York
+    starts counting on that Friday, not on the Saturday it already is in
+    UTC, and ends at 23:59:59.999 local time. Business days are Monday to
+    Friday, less ``calendar``'s public holidays where they can be known here
+    (:func:`holidays_known`).
     """
-    day = start.astimezone(UTC).date()
+    zone = calendar.zone if calendar is not None else UTC
+    day = start.astimezone(zone).date()
     left = days
     while left > 0:
         day += dt.timedelta(days=1)
         if is_business_day(day, calendar):
             left -= 1
-    return dt.datetime.combine(day, dt.time(23, 59, 59, 999000), tzinfo=UTC)
+    return dt.datetime.combine(day, dt.time(23, 59, 59, 999000), tzinfo=zone).astimezone(UTC)
 
 
 def is_business_day(day: dt.date, calendar: Calendar | None = None) -> bool:

@@ -12,6 +12,7 @@ from kiosk.clock import UTC, format_ts
 from kiosk.journal.entry import GENESIS_PREV, Entry
 from kiosk.policy import Policy
 from kiosk.state import State
+from kiosk.verify.deadlines import Calendar
 
 A = {"custodian": "alice", "credential_id": "KA", "role": "custodian_a"}
 B = {"custodian": "bob", "credential_id": "KB", "role": "custodian_b"}
@@ -123,13 +124,19 @@ def end_of(day: dt.date) -> dt.datetime:
 
 
 def test_business_days_skip_weekends_and_holidays(policy: Policy) -> None:
+    england = Calendar("GB", "ENG")
     thursday = dt.datetime(2026, 4, 2, 10, 0, tzinfo=UTC)  # Thursday before Good Friday (GB)
-    due = deadlines.add_business_days(thursday, 5, "GB", "ENG")
+    due = deadlines.add_business_days(thursday, 5, england)
     # Good Friday 3 Apr and Easter Monday 6 Apr are holidays; weekend skipped;
     # the whole of the fifth business day counts.
     assert due == end_of(dt.date(2026, 4, 13))
-    plain = deadlines.add_business_days(T0, 5, "GB", "ENG")
+    plain = deadlines.add_business_days(T0, 5, england)
     assert plain == end_of(dt.date(2026, 3, 9))
+    # In the policy's time zone (London, on summer time from 29 March), the day
+    # ends at 23:59:59.999 BST, an hour before UTC midnight.
+    assert deadlines.calendar_of(policy) == Calendar("GB", "ENG", "Europe/London")
+    local = deadlines.add_business_days(thursday, 5, deadlines.calendar_of(policy))
+    assert local == end_of(dt.date(2026, 4, 13)) - dt.timedelta(hours=1)
 
 
 def test_review_is_due_in_five_business_days_and_met_by_review(j: Journal, policy: Policy) -> None:

@@ -163,8 +163,29 @@ def test_business_days_skip_the_public_holidays_of_the_journal_calendar() -> Non
     assert add_business_days(MAUNDY_THURSDAY, 5, england).date() == dt.date(2026, 4, 13)
     assert add_business_days(MAUNDY_THURSDAY, 5).date() == dt.date(2026, 4, 9)
     # The verifier's day is the terminal's day, on the same calendar.
-    terminal = terminal_deadlines.add_business_days(MAUNDY_THURSDAY, 5, "GB", "ENG")
-    assert add_business_days(MAUNDY_THURSDAY, 5, england).date() == terminal.date()
+    terminal = terminal_deadlines.add_business_days(MAUNDY_THURSDAY, 5, england)
+    assert add_business_days(MAUNDY_THURSDAY, 5, england) == terminal
+
+
+def test_business_days_are_the_recorded_time_zones_days() -> None:
+    """A Thursday-evening event in New York is counted from that Thursday, to local midnight."""
+    new_york = Calendar("US", None, "America/New_York")
+    thursday_evening = dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC)  # Thu 5 Mar, 21:00 EST
+    due = add_business_days(thursday_evening, 5, new_york)
+    # Fri 6, Mon 9 .. Thu 12 March; 23:59:59.999 EDT (clocks went forward on 8 March).
+    assert due == dt.datetime(2026, 3, 13, 3, 59, 59, 999000, tzinfo=UTC)
+    # Counted in UTC it is already Friday: due at the end of the next Friday, UTC.
+    assert add_business_days(thursday_evening, 5, Calendar("US")) == dt.datetime(
+        2026, 3, 13, 23, 59, 59, 999000, tzinfo=UTC
+    )
+    assert "America/New_York" in deadlines_module.calendar_words(new_york)
+    unknown_zone = Calendar("US", None, "Mars/Olympus_Mons")
+    assert unknown_zone.zone_name == "UTC"
+    assert "Mars/Olympus_Mons is not known on this machine" in deadlines_module.calendar_words(
+        unknown_zone
+    )
+    # As the journal records it: genesis or policy.changed ``calendar``.
+    assert Calendar.of({"calendar": {"country": "US", "timezone": "America/New_York"}}) == new_york
 
 
 def test_a_review_after_easter_is_judged_on_the_terminal_calendar() -> None:
@@ -201,7 +222,7 @@ def test_a_calendar_unknown_here_counts_monday_to_friday_and_says_so(
     ]
     assert "public holidays of XQ are not known on this machine" in unknown.message
     # An auditor's machine without the holidays package (it is optional for the verifier).
-    deadlines_module._holidays.cache_clear()
+    deadlines_module._public_holidays.cache_clear()
     monkeypatch.setitem(sys.modules, "holidays", None)
     try:
         (missing,) = [
@@ -210,7 +231,7 @@ def test_a_calendar_unknown_here_counts_monday_to_friday_and_says_so(
             if f.code == "deadline.review"
         ]
     finally:
-        deadlines_module._holidays.cache_clear()
+        deadlines_module._public_holidays.cache_clear()
     assert "due 2026-04-09" in missing.message
     assert "public holidays of GB-ENG are not known on this machine" in missing.message
 
