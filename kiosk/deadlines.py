@@ -29,9 +29,10 @@ would alarm (or stay quiet) where the auditors' report says otherwise. So:
   when the session ends, or, when nothing was opened, when the envelope
   went back to the safe; never at the exception itself, which would raise
   an overdue alarm while the custodians are still working;
-* the review is due by the end (23:59:59.999 local time, in the policy's
-  time zone) of the last business day counted, with the verifier's own
-  business-day function;
+* the review is due by the end (23:59:59.999 local time) of the last
+  business day counted, with the verifier's own business-day function, on
+  the calendar (and in the time zone) the journal recorded as in force when
+  the incident was declared: a policy change later does not move it;
 * the policy may shorten a procedure window but never lengthen it
   (:mod:`kiosk.policy` refuses that), so a deadline the terminal counts as
   met is met for the auditors too.
@@ -182,7 +183,9 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     inc.id,
                     inc.declared_at,
                     add_business_days(
-                        inc.declared_at, policy.review_business_days, calendar_of(policy)
+                        inc.declared_at,
+                        policy.review_business_days,
+                        _audit.Calendar.of({"calendar": inc.calendar}) or calendar_of(policy),
                     ),
                     inc.reviewed_at,
                 )

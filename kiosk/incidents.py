@@ -80,6 +80,9 @@ class Incident:
     discrepancies: int = 0
     verified_at: dt.datetime | None = None
     verification_serial: str | None = None
+    #: the journal's business-day calendar when the incident was declared
+    #: (set by :class:`kiosk.state.State`); None in journals that record none
+    calendar: dict[str, Any] | None = None
 
     @property
     def solo(self) -> bool:

@@ -188,6 +188,9 @@ class State:
     genesis_hash: str = ""
     policy_hash: str = ""
     uv_required: bool = True
+    #: the business-day calendar last recorded (genesis or ``policy.changed``
+    #: ``calendar``); each incident keeps the one in force when it was declared
+    calendar: dict[str, Any] | None = None
     custodians: dict[str, Custodian] = field(default_factory=dict)
     credentials: dict[str, Credential] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
@@ -461,6 +464,10 @@ class State:
         serial = data.get("serial")
         env = self.envelopes.get(serial) if isinstance(serial, str) else None
         self.incidents.apply(entry, env.account if env else None)
+        if kind == "invocation.declared":
+            declared = self.incidents.get(str(data.get("incident")))
+            if declared is not None:
+                declared.calendar = self.calendar
         if kind == "envelope.registered":
             self.incidents.note_rotation(data["account"], parse_ts(entry.ts))
         self.kinds_seen[kind] = self.kinds_seen.get(kind, 0) + 1
@@ -487,10 +494,12 @@ class State:
         self.policy_hash = data["policy_hash"]
         self.uv_required = bool(data["uv_required"])
         self.genesis_hash = entry.hash
+        self.calendar = data.get("calendar")
 
     def _apply_policy_changed(self, entry: Entry, data: dict[str, Any]) -> None:
         self.policy_hash = data["policy_hash"]
         self.uv_required = bool(data["uv_required"])
+        self.calendar = data.get("calendar") or self.calendar
 
     def _apply_custodian_enrolled(self, entry: Entry, data: dict[str, Any]) -> None:
         cid = data["custodian"]

@@ -35,6 +35,7 @@ DUAL = {
     "envelope.returned",
     "session.signed",
     "credential.rotated",
+    "policy.changed",
 }
 
 
@@ -345,3 +346,42 @@ def test_a_recorded_time_later_than_its_entry_is_not_believed(j: Journal, policy
     )
     d = by_kind(j, policy)["approver_notice"]
     assert d.met_at == recorded and d.status(T0) == "met"
+
+
+def test_the_review_is_counted_on_the_calendar_in_force_at_the_declaration(
+    policy: Policy,
+) -> None:
+    """As the journal recorded it then; a later approved policy change does not move it."""
+    j = Journal()
+    genesis = {
+        "kiosk_id": "k",
+        "kiosk_key": "x",
+        "policy_hash": "0" * 64,
+        "uv_required": True,
+        "journal_id": "j",
+        "calendar": {"country": "US", "timezone": "America/New_York"},
+    }
+    j.add(T0, "journal.genesis", genesis)
+    j.add(T0, "custodian.enrolled", enrolment("alice", "KA"), (A,))
+    j.add(T0, "custodian.enrolled", enrolment("bob", "KB"), (B,))
+    thursday_evening = dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC)  # Thu 5 Mar, 21:00 EST
+    j.add(thursday_evening, "invocation.declared", {"incident": "INC-1", "record": {}})
+    j.add(
+        thursday_evening + dt.timedelta(hours=1),
+        "policy.changed",
+        {
+            "policy_hash": "1" * 64,
+            "uv_required": True,
+            "calendar": {"country": "GB", "subdivision": "ENG", "timezone": "Europe/London"},
+        },
+    )
+    j.add(
+        thursday_evening + dt.timedelta(hours=2),
+        "invocation.declared",
+        {"incident": "INC-2", "record": {}},
+    )
+    due = {d.subject: d.due for d in deadlines.compute(j.state, policy) if d.kind == "review"}
+    # New York's Thursday 5 .. Thursday 12 March, to local midnight (EDT).
+    assert due["INC-1"] == dt.datetime(2026, 3, 13, 3, 59, 59, 999000, tzinfo=UTC)
+    # Declared after the change: London's days (already Friday 6 March there).
+    assert due["INC-2"] == end_of(dt.date(2026, 3, 13))
