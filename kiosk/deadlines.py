@@ -35,7 +35,12 @@ would alarm (or stay quiet) where the auditors' report says otherwise. So:
   the incident was declared: a policy change later does not move it;
 * the policy may shorten a procedure window but never lengthen it
   (:mod:`kiosk.policy` refuses that), so a deadline the terminal counts as
-  met is met for the auditors too.
+  met is met for the auditors too;
+* one deliberate difference, in the same direction: the quarterly test is
+  counted here from the last *test opening* of the account's envelope,
+  while the verifier, which must accept any terminal's journal, counts from
+  the last entry marked ``test`` that names the account (never earlier). A
+  test the terminal counts as on time is on time for the auditors.
 """
 
 from __future__ import annotations
