@@ -199,6 +199,23 @@ def _range(lo: int, hi: int) -> Callable[[Any], str | None]:
     return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
 
 
+#: The windows the break-glass procedure fixes: ``[deadlines]`` key -> (lowest,
+#: highest allowed, what the procedure requires). The policy may tighten each
+#: (approver attempts: wait longer; the rest: shorter), never loosen it.
+PROCEDURE_WINDOWS: dict[str, tuple[int, int, str]] = {
+    "approver_attempts_minutes": (
+        15,
+        240,
+        "at least 15 minutes of attempts before the emergency exception",
+    ),
+    "approver_notice_minutes": (1, 60, "the approver notified within 1 hour"),
+    "solo_signoff_minutes": (1, 60, "executive sign-off of solo access within 1 hour"),
+    "documentation_minutes": (1, 120, "documentation within 2 hours of the session"),
+    "review_business_days": (1, 5, "the post-incident review within 5 business days"),
+    "drill_interval_days": (1, 92, "a test every quarter (92 days at most)"),
+}
+
+
 def _procedure(lo: int, hi: int, rule: str) -> Callable[[Any], str | None]:
     """A window the break-glass procedure fixes: the policy may tighten it, never loosen it.
 
@@ -347,42 +364,10 @@ def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -
             "retention_years",
         },
     )
-    attempts = r.get(
-        dl,
-        "approver_attempts_minutes",
-        int,
-        _procedure(15, 240, "at least 15 minutes of attempts before the emergency exception"),
-    )
-    notice = r.get(
-        dl,
-        "approver_notice_minutes",
-        int,
-        _procedure(1, 60, "the approver notified within 1 hour"),
-    )
-    solo = r.get(
-        dl,
-        "solo_signoff_minutes",
-        int,
-        _procedure(1, 60, "executive sign-off of solo access within 1 hour"),
-    )
-    docs = r.get(
-        dl,
-        "documentation_minutes",
-        int,
-        _procedure(1, 120, "documentation within 2 hours of the session"),
-    )
-    review = r.get(
-        dl,
-        "review_business_days",
-        int,
-        _procedure(1, 5, "the post-incident review within 5 business days"),
-    )
-    drill = r.get(
-        dl,
-        "drill_interval_days",
-        int,
-        _procedure(1, 92, "a test every quarter (92 days at most)"),
-    )
+    windows = {
+        key: r.get(dl, key, int, _procedure(lo, hi, rule))
+        for key, (lo, hi, rule) in PROCEDURE_WINDOWS.items()
+    }
     checkout = r.get(dl, "checkout_limit_minutes", int, _range(5, 7 * 24 * 60))
     rotation = r.get(dl, "rotation_hours", int, _range(1, 24 * 30))
     retention = r.get(dl, "retention_years", int, _range(1, 100))
@@ -467,12 +452,7 @@ def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -
         uv_required=uv,
         witness_required=witness,
         approvers=tuple(approvers),
-        approver_attempts_minutes=attempts,
-        approver_notice_minutes=notice,
-        solo_signoff_minutes=solo,
-        documentation_minutes=docs,
-        review_business_days=review,
-        drill_interval_days=drill,
+        **windows,
         checkout_limit_minutes=checkout,
         rotation_hours=rotation,
         retention_years=retention,

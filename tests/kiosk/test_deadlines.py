@@ -37,6 +37,13 @@ DUAL = {
     "credential.rotated",
     "policy.changed",
 }
+GENESIS: dict[str, Any] = {
+    "kiosk_id": "k",
+    "kiosk_key": "x",
+    "policy_hash": "0" * 64,
+    "uv_required": True,
+    "journal_id": "j",
+}
 
 
 class Journal:
@@ -70,14 +77,7 @@ def enrolment(who: str, key: str) -> dict[str, Any]:
 @pytest.fixture
 def j() -> Journal:
     j = Journal()
-    genesis = {
-        "kiosk_id": "k",
-        "kiosk_key": "x",
-        "policy_hash": "0" * 64,
-        "uv_required": True,
-        "journal_id": "j",
-    }
-    j.add(T0, "journal.genesis", genesis)
+    j.add(T0, "journal.genesis", GENESIS)
     j.add(T0, "custodian.enrolled", enrolment("alice", "KA"), (A,))
     j.add(T0, "custodian.enrolled", enrolment("bob", "KB"), (B,))
     j.add(
@@ -353,15 +353,8 @@ def test_the_review_is_counted_on_the_calendar_in_force_at_the_declaration(
 ) -> None:
     """As the journal recorded it then; a later approved policy change does not move it."""
     j = Journal()
-    genesis = {
-        "kiosk_id": "k",
-        "kiosk_key": "x",
-        "policy_hash": "0" * 64,
-        "uv_required": True,
-        "journal_id": "j",
-        "calendar": {"country": "US", "timezone": "America/New_York"},
-    }
-    j.add(T0, "journal.genesis", genesis)
+    new_york = {"country": "US", "timezone": "America/New_York"}
+    j.add(T0, "journal.genesis", {**GENESIS, "calendar": new_york})
     j.add(T0, "custodian.enrolled", enrolment("alice", "KA"), (A,))
     j.add(T0, "custodian.enrolled", enrolment("bob", "KB"), (B,))
     thursday_evening = dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC)  # Thu 5 Mar, 21:00 EST
