@@ -69,3 +69,25 @@ def test_they_agree_on_missed_and_still_running_deadlines(sim: Simulation) -> No
     # Days later, with nothing more recorded, both call the review missed.
     sim.later(days=9)
     assert compare(sim)[(running, "review")][1] == "missed"
+
+
+def test_a_year_of_history_is_judged_alike_and_its_misses_alerted(sim: Simulation) -> None:
+    """``sealroom simulate --years``: drills, emergencies, late paperwork, all through the flows.
+
+    Every window of every incident gets the same due time and verdict on
+    both sides; the history holds misses (late documentation and reviews),
+    and each deadline the terminal saw pass was alerted once, on paper.
+    """
+    sim.years(1)
+    assert sim.journal.verify_or_raise().problem is None
+    judged = compare(sim)
+    verdicts = {verdict for _due, verdict in judged.values()}
+    assert {"met", "missed"} <= verdicts
+    missed = {
+        f"{kind}:{inc}"
+        for (inc, kind), (_due, verdict) in judged.items()
+        if verdict == "missed" and kind in WINDOWS
+    }
+    assert missed <= sim.journal.state.alerted_deadlines
+    slips = [j for j in sim.printer.jobs if j.title.startswith("Terminal alert")]
+    assert len(slips) >= len(missed)
