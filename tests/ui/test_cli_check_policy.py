@@ -1,0 +1,48 @@
+"""``sealroom check-policy``: what security staff run on a policy file before installing it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from kiosk.policy import DEFAULT_POLICY_PATH
+from ui.cli import main
+
+
+def test_a_valid_policy_is_named_with_its_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEFAULT_POLICY_PATH.read_bytes().replace(
+        b"documentation_minutes = 120", b"documentation_minutes = 90"
+    )
+    path = tmp_path / "policy.toml"
+    path.write_bytes(text)
+    assert main(["check-policy", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out and hashlib.sha256(text).hexdigest() in out
+
+
+def test_a_policy_loosening_the_procedure_is_refused_naming_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace(
+        "review_business_days = 5", "review_business_days = 10"
+    )
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("review_business_days = 10") + 1
+    assert main(["check-policy", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"line {line}" in captured.err
+    assert "the post-incident review within 5 business days" in captured.err
+
+
+def test_a_missing_policy_file_is_said_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check-policy", str(tmp_path / "nope.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.toml" in err and "Traceback" not in err
