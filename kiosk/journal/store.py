@@ -254,6 +254,18 @@ class Journal:
         return state
 
     def close(self) -> None:
+        """Close the database, once every durable entry has reached the listeners.
+
+        A delivery in progress is waited for, and what is left is delivered
+        here, before the connection goes: an alert slip that is printing
+        (or is cancelled because the terminal locks) must still be able to
+        journal that it did not print. Never call this holding ``self._lock``.
+        """
+        with self._delivering:
+            self._drain()
+            self._close()
+
+    def _close(self) -> None:
         with self._lock:
             with contextlib.suppress(Exception):
                 self._conn.close()
@@ -454,19 +466,23 @@ class Journal:
             if not self._delivering.acquire(blocking=False):
                 return
             try:
-                while True:
-                    with self._lock:
-                        if not self._undelivered:
-                            break
-                        e = self._undelivered.pop(0)
-                    for listener in list(self._listeners):
-                        with contextlib.suppress(Exception):
-                            listener(e)
+                self._drain()
             finally:
                 self._delivering.release()
             with self._lock:
                 if not self._undelivered:
                     return
+
+    def _drain(self) -> None:
+        """Deliver until nothing is left (the caller holds ``self._delivering``)."""
+        while True:
+            with self._lock:
+                if not self._undelivered:
+                    return
+                e = self._undelivered.pop(0)
+            for listener in list(self._listeners):
+                with contextlib.suppress(Exception):
+                    listener(e)
 
     def _prepare(self, kind: str, data: dict[str, Any]) -> tuple[list[Entry], State]:
         """Entries to write for one append (a clock alert first, if needed)."""

@@ -101,3 +101,26 @@ def test_a_slow_slip_holds_up_no_other_append(sim: Simulation) -> None:
     assert [j.state for j in sim.printer.jobs] == ["completed", "completed"]
     first_job, second_job = sim.printer.jobs
     assert str(raised[0]) in first_job.title and str(second.seq) in second_job.title
+
+
+def test_closing_waits_for_a_slip_at_the_printer_so_its_failure_is_journaled(
+    sim: Simulation,
+) -> None:
+    """Locking the terminal while a slip prints: the slip's failure still reaches the journal."""
+    import threading
+    import time
+
+    sim.printer.delay_seconds = 1.0
+    sim.printer.fail_next.append("print.paper_out")
+    printing = threading.Thread(target=lambda: sim.journal.append("alert.raised", ALERT))
+    printing.start()
+    deadline = time.monotonic() + 10
+    while not sim.printer.jobs and time.monotonic() < deadline:
+        time.sleep(0.01)
+    alert_seq = sim.journal.head.seq
+    assert sim.journal.state.alerts[alert_seq].slip_failed is None  # still at the printer
+    sim.terminal.close()  # as the idle lock does
+    printing.join(timeout=10)
+    reopened = sim.terminal.unlock_with_passphrase()
+    assert [e.kind for e in reopened.entries(alert_seq + 1)] == ["alert.slip_failed"]
+    assert reopened.state.alerts[alert_seq].slip_failed == "print.paper_out"
