@@ -140,6 +140,9 @@ class QtPaper(QObject):
         Without ``ask_again`` (alert slips) a failure is raised at once: the
         caller may run where the flow screen's print prompt is not on show.
         """
+        if self.cancel.is_set():
+            # Cancelled (the terminal is locking): nothing is rendered or sent.
+            raise CancelledError("cancelled")
         title = f"{doc.title} {doc.meta.head.seq}"
         self.progress.emit(self.tr("Preparing {title}…").format(title=doc.title))
         pdf = render(doc)
