@@ -614,6 +614,32 @@ class State:
     def _apply_sheet_print_failed(self, entry: Entry, data: dict[str, Any]) -> None:
         self.sheets[data["sheet_seq"]].void = True
 
+    def _check_session_started(self, data: dict[str, Any]) -> None:
+        """One access session per incident: a second login would restart its windows."""
+        inc = self.incidents.get(str(data.get("incident")))
+        if inc is not None and inc.session_started_at is not None:
+            raise TransitionError(
+                reason=f"The access session of incident {inc.id} was already started",
+                advice="Record the actions in the session already open, then log out.",
+            )
+
+    def _check_session_ended(self, data: dict[str, Any]) -> None:
+        """The session ends once, after it started: its end starts the 2-hour documentation
+        window and the approver notice, so a second end must not move them."""
+        inc = self.incidents.get(str(data.get("incident")))
+        if inc is None:
+            return
+        if inc.session_started_at is None:
+            raise TransitionError(
+                reason=f"Incident {inc.id} has no access session to end",
+                advice="Record the login (the session's start) first.",
+            )
+        if inc.session_ended_at is not None:
+            raise TransitionError(
+                reason=f"The access session of incident {inc.id} has already ended",
+                advice="Actions found afterwards go into the session documentation.",
+            )
+
     def _check_alert_acknowledged(self, data: dict[str, Any]) -> None:
         alert = self.alerts.get(data["alert_seq"])
         if alert is None:

@@ -162,6 +162,21 @@ def test_review_is_due_in_five_business_days_and_met_by_review(j: Journal, polic
     assert d.status(T0 + dt.timedelta(days=30)) == "met"
 
 
+def session(j: Journal, end: dt.datetime, minutes: int) -> None:
+    """INC-1's access session, ``minutes`` long, ending at ``end``."""
+    start = end - dt.timedelta(minutes=minutes)
+    j.add(
+        start,
+        "session.started",
+        {"incident": "INC-1", "account": "acc1", "system": "Entra ID", "at": format_ts(start)},
+    )
+    j.add(
+        end,
+        "session.ended",
+        {"incident": "INC-1", "at": format_ts(end), "duration_minutes": minutes},
+    )
+
+
 def notify(j: Journal, when: dt.datetime) -> None:
     j.add(
         when,
@@ -178,7 +193,7 @@ def test_approver_notice_one_hour_after_the_procedure_is_completed(
     # procedure says "within 1 hour of completing the procedure").
     assert "approver_notice" not in by_kind(j, policy)
     end = T0 + dt.timedelta(hours=3)
-    j.add(end, "session.ended", {"incident": "INC-1", "at": format_ts(end), "duration_minutes": 90})
+    session(j, end, 90)
     d = by_kind(j, policy)["approver_notice"]
     assert d.starts == end and d.due == end + dt.timedelta(minutes=60)
     assert d.status(end + dt.timedelta(minutes=59)) == "open"
@@ -230,7 +245,7 @@ def test_solo_access_needs_executive_signoff_within_one_hour(j: Journal, policy:
 def test_documentation_two_hours_after_logout(j: Journal, policy: Policy) -> None:
     emergency(j, T0)
     end = T0 + dt.timedelta(minutes=40)
-    j.add(end, "session.ended", {"incident": "INC-1", "at": format_ts(end), "duration_minutes": 11})
+    session(j, end, 11)
     d = by_kind(j, policy)["documentation"]
     assert d.starts == end and d.due == end + dt.timedelta(hours=2)
     assert d.status(end + dt.timedelta(hours=3)) == "overdue"
@@ -332,7 +347,7 @@ def test_a_recorded_time_later_than_its_entry_is_not_believed(j: Journal, policy
     """``data.at`` after the entry's own ts: the ts counts (as the auditors' verifier counts)."""
     emergency(j, T0, "approver-unreachable")
     end = T0 + dt.timedelta(hours=1)
-    j.add(end, "session.ended", {"incident": "INC-1", "at": format_ts(end), "duration_minutes": 30})
+    session(j, end, 30)
     recorded = end + dt.timedelta(minutes=20)
     j.add(
         recorded,

@@ -346,3 +346,32 @@ def test_opening_needs_an_intact_inspection_since_checkout(b: Builder) -> None:
     assert "steaming" in exc.value.user_message()
     b.add(*payload_for("envelope.inspected", "SR00000018"), ())  # type: ignore[arg-type]
     b.state.check(b.entry(k, data))
+
+
+def test_an_incident_has_one_access_session_that_ends_once(b: Builder) -> None:
+    """Its end starts the documentation and notice windows: a second end must not move them."""
+    b.add("invocation.declared", {"incident": "INC-5", "record": {}}, ())
+    ended = {"incident": "INC-5", "at": "2026-02-02T10:00:00.000Z", "duration_minutes": 0}
+    with pytest.raises(TransitionError, match="no access session to end"):
+        b.state.check(b.entry("session.ended", ended, ()))
+    started = {
+        "incident": "INC-5",
+        "account": "acc1",
+        "system": "Entra ID",
+        "at": "2026-02-02T10:00:00.000Z",
+    }
+    b.add("session.started", started, ())
+    with pytest.raises(TransitionError, match="already started"):
+        b.state.check(b.entry("session.started", started, ()))
+    b.add("session.ended", ended, ())
+    with pytest.raises(TransitionError, match="already ended"):
+        b.state.check(b.entry("session.ended", ended, ()))
+    # Actions found in the audit log afterwards are still recorded (documentation).
+    action = {
+        "incident": "INC-5",
+        "at": "2026-02-02T10:00:00.000Z",
+        "action": "Reverted CA policy",
+        "outcome": "done",
+        "outside_reason": False,
+    }
+    b.add("session.action", action, ())
