@@ -16,9 +16,11 @@ Invariants (kept by every public method):
   appended, and its digest is never offered again once abandoned (so an
   assertion for an abandoned entry can never be used for another);
 * listeners (:meth:`add_listener`, e.g. the alert slip printer) see every
-  durable entry once, in seq order, before the append that wrote it returns
-  to its caller, but outside ``self._lock``: a slow printer never holds up
-  another thread's append or read (see :meth:`_deliver`).
+  durable entry once, in seq order, outside ``self._lock``: a slow printer
+  never holds up another thread's append or read. The appending thread
+  delivers its entries before its append returns, unless another thread is
+  delivering at that moment, which then delivers them too; :meth:`close`
+  delivers whatever is left first (see :meth:`_deliver`).
 """
 
 from __future__ import annotations
