@@ -190,7 +190,7 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     add_business_days(
                         inc.declared_at,
                         policy.review_business_days,
-                        _audit.Calendar.of({"calendar": inc.calendar}) or calendar_of(policy),
+                        _audit.Calendar.from_record(inc.calendar) or calendar_of(policy),
                     ),
                     inc.reviewed_at,
                 )

@@ -90,7 +90,11 @@ class Calendar:
     @staticmethod
     def of(data: dict[str, Any]) -> Calendar | None:
         """The ``calendar`` of a genesis or ``policy.changed`` entry, if it names one."""
-        cal = data.get("calendar")
+        return Calendar.from_record(data.get("calendar"))
+
+    @staticmethod
+    def from_record(cal: object) -> Calendar | None:
+        """A recorded ``calendar`` object (as those entries hold it), if it names a country."""
         if not isinstance(cal, dict) or not isinstance(cal.get("country"), str):
             return None
         sub, tz = cal.get("subdivision"), cal.get("timezone")
