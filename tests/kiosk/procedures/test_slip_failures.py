@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from hardware.sim.scenarios import Simulation
@@ -74,13 +77,11 @@ def test_slip_entries_must_name_an_alert(sim: Simulation) -> None:
         sim.journal.append("alert.slip_printed", {"alert_seq": alert.seq})
 
 
-def test_a_slow_slip_holds_up_no_other_append(sim: Simulation) -> None:
-    """The slip prints outside the journal's lock; later entries' slips follow in order."""
-    import threading
-    import time
+def alert_at_the_printer(sim: Simulation, raised: list[int]) -> threading.Thread:
+    """Another thread raises an alert; returns once its slip is at the (slow) printer.
 
-    sim.printer.delay_seconds = 3.0
-    raised: list[int] = []
+    The alert's seq is put in ``raised`` when that thread's append returns.
+    """
     printing = threading.Thread(
         target=lambda: raised.append(sim.journal.append("alert.raised", ALERT).seq)
     )
@@ -88,7 +89,16 @@ def test_a_slow_slip_holds_up_no_other_append(sim: Simulation) -> None:
     deadline = time.monotonic() + 10
     while not sim.printer.jobs and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert sim.printer.jobs and sim.printer.jobs[0].state == "pending"
+    assert sim.printer.jobs, "the slip never reached the printer"
+    return printing
+
+
+def test_a_slow_slip_holds_up_no_other_append(sim: Simulation) -> None:
+    """The slip prints outside the journal's lock; later entries' slips follow in order."""
+    sim.printer.delay_seconds = 3.0
+    raised: list[int] = []
+    printing = alert_at_the_printer(sim, raised)
+    assert sim.printer.jobs[0].state == "pending"
     # Another thread appends while the first slip is still at the printer.
     t0 = time.monotonic()
     second = sim.journal.append("alert.raised", ALERT)
@@ -107,16 +117,10 @@ def test_closing_waits_for_a_slip_at_the_printer_so_its_failure_is_journaled(
     sim: Simulation,
 ) -> None:
     """Locking the terminal while a slip prints: the slip's failure still reaches the journal."""
-    import threading
-    import time
-
     sim.printer.delay_seconds = 1.0
     sim.printer.fail_next.append("print.paper_out")
-    printing = threading.Thread(target=lambda: sim.journal.append("alert.raised", ALERT))
-    printing.start()
-    deadline = time.monotonic() + 10
-    while not sim.printer.jobs and time.monotonic() < deadline:
-        time.sleep(0.01)
+    raised: list[int] = []
+    printing = alert_at_the_printer(sim, raised)
     alert_seq = sim.journal.head.seq
     assert sim.journal.state.alerts[alert_seq].slip_failed is None  # still at the printer
     sim.terminal.close()  # as the idle lock does
