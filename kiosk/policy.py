@@ -195,13 +195,18 @@ def _kind_name(kind: type) -> str:
     )
 
 
-def _range(lo: int, hi: int) -> Callable[[Any], str | None]:
-    return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
+def _range(lo: int, hi: int, rule: str = "") -> Callable[[Any], str | None]:
+    """Between ``lo`` and ``hi``; ``rule`` says what the procedure requires, if it sets them."""
+    why = f": the procedure requires {rule}" if rule else ""
+    return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}{why}"
 
 
 #: The windows the break-glass procedure fixes: ``[deadlines]`` key -> (lowest,
 #: highest allowed, what the procedure requires). The policy may tighten each
-#: (approver attempts: wait longer; the rest: shorter), never loosen it.
+#: (approver attempts: wait longer; the rest: shorter), never loosen it: the
+#: auditors' verifier judges the procedure's own windows
+#: (:mod:`kiosk.verify.deadlines`), and a policy that lengthened one would
+#: have the terminal call a deadline met that the auditors' report calls missed.
 PROCEDURE_WINDOWS: dict[str, tuple[int, int, str]] = {
     "approver_attempts_minutes": (
         15,
@@ -214,18 +219,6 @@ PROCEDURE_WINDOWS: dict[str, tuple[int, int, str]] = {
     "review_business_days": (1, 5, "the post-incident review within 5 business days"),
     "drill_interval_days": (1, 92, "a test every quarter (92 days at most)"),
 }
-
-
-def _procedure(lo: int, hi: int, rule: str) -> Callable[[Any], str | None]:
-    """A window the break-glass procedure fixes: the policy may tighten it, never loosen it.
-
-    Why: the auditors' verifier judges the procedure's own windows
-    (:mod:`kiosk.verify.deadlines`). A policy that lengthened one would have
-    the terminal call a deadline met that the auditors' report calls missed.
-    """
-    return lambda v: (
-        None if lo <= v <= hi else f"must be between {lo} and {hi}: the procedure requires {rule}"
-    )
 
 
 def _timezone(v: str) -> str | None:
@@ -365,7 +358,7 @@ def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -
         },
     )
     windows = {
-        key: r.get(dl, key, int, _procedure(lo, hi, rule))
+        key: r.get(dl, key, int, _range(lo, hi, rule))
         for key, (lo, hi, rule) in PROCEDURE_WINDOWS.items()
     }
     checkout = r.get(dl, "checkout_limit_minutes", int, _range(5, 7 * 24 * 60))
