@@ -46,7 +46,7 @@ from kiosk.clock import Clock, format_ts, parse_ts
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
 from kiosk.journal.db import Connection, open_database
 from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
-from kiosk.journal.parallel import read_lines, verify_database
+from kiosk.journal.parallel import Standby, read_lines, verify_database
 from kiosk.journal.schema import validate_payload
 from kiosk.state import State
 
@@ -153,6 +153,9 @@ class Journal:
         #: held by the one thread handing entries to the listeners
         self._delivering = threading.RLock()
         self._clock_behind = False
+        #: a verify child started ahead of time, kept while the journal is long
+        #: enough to be split (see :class:`~kiosk.journal.parallel.Standby`)
+        self._standby = Standby()
 
     # ------------------------------------------------------------ opening
     @staticmethod
@@ -237,6 +240,9 @@ class Journal:
         except BaseException:
             j.close()
             raise
+        # The journal screen's whole-chain check comes later; its second
+        # process is started now, while nobody waits for it.
+        j._standby.prepare(j.state.seq)
         return j
 
     def _rebuild(self) -> State:
@@ -269,6 +275,7 @@ class Journal:
 
     def _close(self) -> None:
         with self._lock:
+            self._standby.close()
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._db_key = b""
@@ -316,7 +323,11 @@ class Journal:
     def _check(self, on_entry: Callable[[Entry], str | None] | None = None) -> ChainResult:
         with self._lock:
             if on_entry is None:
-                return verify_database(self._conn, self.data_dir / DB_NAME, self._db_key)
+                result = verify_database(
+                    self._conn, self.data_dir / DB_NAME, self._db_key, standby=self._standby
+                )
+                self._standby.prepare(result.entries)
+                return result
             return check_chain(read_lines(self._conn), on_entry)
 
     def verify(self) -> ChainResult:
@@ -325,6 +336,9 @@ class Journal:
         A long journal is checked by several processes at once
         (:mod:`kiosk.journal.parallel`) with exactly the sequential verdict;
         the lock is held throughout, so no append changes the rows meanwhile.
+        The second process was started ahead of time (when the journal
+        opened, or after the previous check) and waits on standby, so the
+        check does not wait for it to start.
         The journal screen's "Check the whole chain" runs it on request;
         unlock runs the same checks in one pass that also replays the state
         (:meth:`open`).

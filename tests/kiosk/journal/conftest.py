@@ -20,9 +20,9 @@ def split_requests(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     requests: list[Any] = []
     real = parallel._start_child
 
-    def recording(key: bytes, request: Any) -> subprocess.Popen[bytes]:
+    def recording(key: bytes, request: Any, ready: Any = None) -> subprocess.Popen[bytes]:
         requests.append(request)
-        return real(key, request)
+        return real(key, request, ready)
 
     monkeypatch.setattr(parallel, "_start_child", recording)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)

@@ -26,7 +26,7 @@ from kiosk.clock import FakeClock
 from kiosk.journal import parallel
 from kiosk.journal.db import Connection, open_database
 from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
-from kiosk.journal.parallel import RangeReport, check_range, read_lines, verify_database
+from kiosk.journal.parallel import RangeReport, Standby, check_range, read_lines, verify_database
 from kiosk.journal.store import Journal
 from kiosk.terminal import Commissioned
 
@@ -350,7 +350,7 @@ def test_parent_and_child_meet_where_the_work_is_shared(
 def test_child_answering_nonsense_is_replaced_by_the_parent(
     tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch, answer: str
 ) -> None:
-    def start_talking(key: bytes, request: Any) -> subprocess.Popen[bytes]:
+    def start_talking(key: bytes, request: Any, ready: object = None) -> subprocess.Popen[bytes]:
         wrong = msgspec.json.encode(RangeReport(ok=True, lines=1, lo=0, hi=request.hi + 10))
         frames = {
             "not a report": b"\x00\x00\x00\x05{not}",
@@ -440,7 +440,7 @@ def test_hung_child_is_killed_and_its_range_checked_here(
 ) -> None:
     hung: list[subprocess.Popen[bytes]] = []
 
-    def start_hanging(key: bytes, request: object) -> subprocess.Popen[bytes]:
+    def start_hanging(key: bytes, request: object, ready: object = None) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
             [sys.executable, "-c", "import time; time.sleep(60)"],
             stdin=subprocess.PIPE,
@@ -472,3 +472,144 @@ def test_journal_verify_uses_the_split_and_agrees(
     assert split_requests, "the journal was not split"
     assert result.entries == j.head.seq and result.head_hash == j.head.hash
     assert result == check_chain(list(j.lines()))
+
+
+def spy_on_parent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int | None, int | None]]:
+    """The seq ranges the parent checks itself, recorded as it checks them."""
+    checked: list[tuple[int | None, int | None]] = []
+    real = parallel._continue
+
+    def spying(conn: Connection, lo: int | None, hi: int | None, done: ChainResult) -> Any:
+        checked.append((lo, hi))
+        return real(conn, lo, hi, done)
+
+    monkeypatch.setattr(parallel, "_continue", spying)
+    return checked
+
+
+@pytest.fixture
+def standby(monkeypatch: pytest.MonkeyPatch) -> Iterator[Standby]:
+    """A Standby that keeps a child for journals of 10 entries or more, closed after the test."""
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    s = Standby()
+    yield s
+    s.close()
+
+
+def test_child_on_standby_does_the_childs_part(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch, standby: Standby
+) -> None:
+    """A child started ahead of time takes the first range; no other is started.
+
+    Its "ready" frame is still in the pipe when the check begins: the parent
+    must skip it, not take it for a bad report and check the child's part
+    itself (which ``checked`` would show).
+    """
+    standby.prepare(N)
+    assert standby.wait_ready(30.0)
+
+    def no_new_child(module: str) -> Any:
+        raise AssertionError("a child was started although one was on standby")
+
+    monkeypatch.setattr(parallel, "start_worker", no_new_child)
+    checked = spy_on_parent(monkeypatch)
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    assert split(conn, path, 2, standby=standby) == sequential(conn)
+    assert max(hi for _, hi in checked if hi is not None) == PARENT_ROWS
+    assert standby.take() is None  # handed over, and not replaced by the check
+    conn.close()
+
+
+def test_child_on_standby_finds_a_problem_as_sequential(
+    tmp_path: Path, good_lines: list[bytes], standby: Standby
+) -> None:
+    standby.prepare(N)
+    conn, path = write_db(tmp_path, numbered(flip(good_lines, N - 5, 30)))
+    got = split(conn, path, 2, standby=standby)
+    assert got == sequential(conn) and got.problem is not None and got.problem.seq == N - 4
+    conn.close()
+
+
+def test_dead_child_on_standby_is_replaced(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch, standby: Standby
+) -> None:
+    standby.prepare(N)
+    assert standby.wait_ready(30.0)
+    proc = standby._proc
+    assert proc is not None
+    proc.kill()
+    proc.wait()
+    started: list[str] = []
+    real = parallel.start_worker
+
+    def counting(module: str) -> subprocess.Popen[bytes]:
+        started.append(module)
+        return real(module)
+
+    monkeypatch.setattr(parallel, "start_worker", counting)
+    checked = spy_on_parent(monkeypatch)
+    conn, path = write_db(tmp_path, numbered(good_lines))
+    assert split(conn, path, 2, standby=standby) == sequential(conn)
+    assert started == ["kiosk.journal.parallel"]  # a fresh child did the child's part
+    assert max(hi for _, hi in checked if hi is not None) == PARENT_ROWS
+    conn.close()
+
+
+def test_standby_kept_only_for_journals_that_are_split(
+    standby: Standby, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standby.prepare(9)  # below the threshold: checked in one process
+    assert standby.take() is None
+    standby.prepare(10)
+    proc = standby._proc
+    assert proc is not None
+    standby.prepare(10)  # already waiting: the same child
+    assert standby._proc is proc
+    standby.prepare(5)  # the journal is short again (another journal): let it go
+    assert standby._proc is None and proc.poll() is not None
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    standby.prepare(10_000)  # one core: never split, no child
+    assert standby.take() is None
+
+
+def test_child_let_go_from_standby_exits_by_itself(standby: Standby) -> None:
+    """A waiting child holds nothing and needs no kill: the end of its input ends it."""
+    standby.prepare(N)
+    proc = standby.take()
+    assert proc is not None and proc.stdin is not None and proc.stdout is not None
+    proc.stdin.close()
+    assert proc.wait(timeout=30) == 0
+    assert proc.stdout.read() == b"\x00\x00\x00\x00"  # only its "ready" frame
+    proc.stdout.close()
+
+
+def test_journal_keeps_a_child_on_standby_while_long(
+    terminal: Commissioned,
+    clock: FakeClock,
+    split_requests: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a split check the journal starts the next one's child; closing stops it."""
+    j: Journal = terminal.journal
+    for i in range(40):
+        clock.advance(seconds=1)
+        j.append("alert.raised", {"alert": "test", "summary": f"entry {i}"})
+    j.verify_or_raise()
+    waiting = j._standby._proc
+    assert waiting is not None and waiting.poll() is None
+    assert j._standby.wait_ready(30.0)
+    started: list[str] = []
+    real = parallel.start_worker
+
+    def counting(module: str) -> subprocess.Popen[bytes]:
+        started.append(module)
+        return real(module)
+
+    monkeypatch.setattr(parallel, "start_worker", counting)
+    j.verify_or_raise()
+    # One child started: the next check's, after this one used the waiting child.
+    assert len(started) == 1 and len(split_requests) == 2
+    assert j._standby._proc is not waiting and waiting.poll() is not None  # used, then stopped
+    j.close()
+    assert j._standby._proc is None
