@@ -34,11 +34,13 @@ MESSAGES: dict[str, Message] = {
     ),
     "policy.syntax": Message(
         "The policy file {path} is not valid TOML at line {line}: {reason}.",
-        "Correct line {line} of the policy file, then start the terminal again.",
+        "Correct line {line} of the policy file, check it with 'sealroom check-policy', "
+        "then start the terminal again.",
     ),
     "policy.invalid": Message(
         "The policy file {path}, line {line}: {reason}.",
-        "Correct line {line} of the policy file, then start the terminal again.",
+        "Correct line {line} of the policy file, check it with 'sealroom check-policy', "
+        "then start the terminal again.",
     ),
     # --- journal ---------------------------------------------------------
     "journal.error": Message("The journal reported a problem: {reason}.", "Call security."),

@@ -171,346 +171,346 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="118" />
+      <location filename="../../ui/screens/dashboard.py" line="122" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="119" />
+      <location filename="../../ui/screens/dashboard.py" line="123" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="119" />
+      <location filename="../../ui/screens/dashboard.py" line="123" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="134" />
+      <location filename="../../ui/screens/dashboard.py" line="138" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="135" />
+      <location filename="../../ui/screens/dashboard.py" line="139" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="144" />
+      <location filename="../../ui/screens/dashboard.py" line="148" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="158" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="159" />
+      <location filename="../../ui/screens/dashboard.py" line="163" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="160" />
+      <location filename="../../ui/screens/dashboard.py" line="164" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="161" />
-      <location filename="../../ui/screens/dashboard.py" line="232" />
-      <location filename="../../ui/screens/dashboard.py" line="342" />
+      <location filename="../../ui/screens/dashboard.py" line="165" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="346" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="166" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="163" />
+      <location filename="../../ui/screens/dashboard.py" line="167" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="164" />
+      <location filename="../../ui/screens/dashboard.py" line="168" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="165" />
+      <location filename="../../ui/screens/dashboard.py" line="169" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="179" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="179" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="182" />
+      <location filename="../../ui/screens/dashboard.py" line="186" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="182" />
+      <location filename="../../ui/screens/dashboard.py" line="186" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="188" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="188" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="196" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="196" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="196" />
+      <location filename="../../ui/screens/dashboard.py" line="200" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="196" />
+      <location filename="../../ui/screens/dashboard.py" line="200" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="200" />
+      <location filename="../../ui/screens/dashboard.py" line="204" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="200" />
+      <location filename="../../ui/screens/dashboard.py" line="204" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="204" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="204" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
+      <location filename="../../ui/screens/dashboard.py" line="212" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
+      <location filename="../../ui/screens/dashboard.py" line="212" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="234" />
-      <location filename="../../ui/screens/dashboard.py" line="412" />
+      <location filename="../../ui/screens/dashboard.py" line="238" />
+      <location filename="../../ui/screens/dashboard.py" line="416" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="236" />
-      <location filename="../../ui/screens/dashboard.py" line="444" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="448" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="238" />
-      <location filename="../../ui/screens/dashboard.py" line="496" />
+      <location filename="../../ui/screens/dashboard.py" line="242" />
+      <location filename="../../ui/screens/dashboard.py" line="500" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
-      <location filename="../../ui/screens/dashboard.py" line="549" />
-      <location filename="../../ui/screens/dashboard.py" line="561" />
+      <location filename="../../ui/screens/dashboard.py" line="244" />
+      <location filename="../../ui/screens/dashboard.py" line="553" />
+      <location filename="../../ui/screens/dashboard.py" line="565" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="245" />
+      <location filename="../../ui/screens/dashboard.py" line="249" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="303" />
+      <location filename="../../ui/screens/dashboard.py" line="307" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="313" />
+      <location filename="../../ui/screens/dashboard.py" line="317" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="325" />
+      <location filename="../../ui/screens/dashboard.py" line="329" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="326" />
+      <location filename="../../ui/screens/dashboard.py" line="330" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="347" />
-      <location filename="../../ui/screens/dashboard.py" line="451" />
+      <location filename="../../ui/screens/dashboard.py" line="351" />
+      <location filename="../../ui/screens/dashboard.py" line="455" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="351" />
-      <location filename="../../ui/screens/dashboard.py" line="375" />
+      <location filename="../../ui/screens/dashboard.py" line="355" />
+      <location filename="../../ui/screens/dashboard.py" line="379" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="354" />
+      <location filename="../../ui/screens/dashboard.py" line="358" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="366" />
+      <location filename="../../ui/screens/dashboard.py" line="370" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="366" />
+      <location filename="../../ui/screens/dashboard.py" line="370" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="368" />
+      <location filename="../../ui/screens/dashboard.py" line="372" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="356" />
-      <location filename="../../ui/screens/dashboard.py" line="379" />
-      <location filename="../../ui/screens/dashboard.py" line="390" />
+      <location filename="../../ui/screens/dashboard.py" line="360" />
+      <location filename="../../ui/screens/dashboard.py" line="383" />
+      <location filename="../../ui/screens/dashboard.py" line="394" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="357" />
-      <location filename="../../ui/screens/dashboard.py" line="380" />
-      <location filename="../../ui/screens/dashboard.py" line="391" />
+      <location filename="../../ui/screens/dashboard.py" line="361" />
+      <location filename="../../ui/screens/dashboard.py" line="384" />
+      <location filename="../../ui/screens/dashboard.py" line="395" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="401" />
+      <location filename="../../ui/screens/dashboard.py" line="405" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="402" />
+      <location filename="../../ui/screens/dashboard.py" line="406" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="422" />
+      <location filename="../../ui/screens/dashboard.py" line="426" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="455" />
+      <location filename="../../ui/screens/dashboard.py" line="459" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="460" />
+      <location filename="../../ui/screens/dashboard.py" line="464" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="469" />
+      <location filename="../../ui/screens/dashboard.py" line="473" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="477" />
+      <location filename="../../ui/screens/dashboard.py" line="481" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="478" />
+      <location filename="../../ui/screens/dashboard.py" line="482" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="483" />
+      <location filename="../../ui/screens/dashboard.py" line="487" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="483" />
+      <location filename="../../ui/screens/dashboard.py" line="487" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="504" />
+      <location filename="../../ui/screens/dashboard.py" line="508" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="509" />
+      <location filename="../../ui/screens/dashboard.py" line="513" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="515" />
+      <location filename="../../ui/screens/dashboard.py" line="519" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="515" />
+      <location filename="../../ui/screens/dashboard.py" line="519" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="521" />
+      <location filename="../../ui/screens/dashboard.py" line="525" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="522" />
+      <location filename="../../ui/screens/dashboard.py" line="526" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="551" />
+      <location filename="../../ui/screens/dashboard.py" line="555" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="553" />
+      <location filename="../../ui/screens/dashboard.py" line="557" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="553" />
+      <location filename="../../ui/screens/dashboard.py" line="557" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -1284,17 +1284,17 @@
   <context>
     <name>QtPaper</name>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="144" />
+      <location filename="../../ui/procedure_devices.py" line="147" />
       <source>Preparing {title}…</source>
       <translation>Preparing {title}…</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="170" />
+      <location filename="../../ui/procedure_devices.py" line="173" />
       <source>This document holds a password: shred any part of it that came out of the printer.</source>
       <translation>This document holds a password: shred any part of it that came out of the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="174" />
+      <location filename="../../ui/procedure_devices.py" line="177" />
       <source>Last printer state: {state}</source>
       <translation>Last printer state: {state}</translation>
     </message>

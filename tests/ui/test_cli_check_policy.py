@@ -38,6 +38,10 @@ def test_a_policy_loosening_the_procedure_is_refused_naming_its_line(
     assert captured.out == ""
     assert f"line {line}" in captured.err
     assert "the post-incident review within 5 business days" in captured.err
+    # What to do next fits both places the message appears: here and at start.
+    assert f"Correct line {line} of the policy file, check it with 'sealroom check-policy'" in (
+        captured.err
+    )
 
 
 def test_a_missing_policy_file_is_said_plainly(
