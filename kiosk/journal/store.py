@@ -44,7 +44,7 @@ from kiosk.approval import journal_check
 from kiosk.canonical import canon_unchecked
 from kiosk.clock import Clock, format_ts, parse_ts
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
-from kiosk.journal.db import Connection, open_database
+from kiosk.journal.db import Connection, entry_insert, open_database
 from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
 from kiosk.journal.parallel import Standby, read_lines, verify_database
 from kiosk.journal.schema import validate_payload
@@ -54,8 +54,6 @@ DB_NAME = "journal.db"
 SLOTS_NAME = "keyslots.json"
 LOCK_NAME = "journal.lock"
 PUBKEY_NAME = "kiosk.pub"
-
-_INSERT = "INSERT INTO entries (seq, hash, line) VALUES (?, ?, ?)"
 
 ApprovalCheck = Callable[[Entry, State], None]
 Listener = Callable[[Entry], None]
@@ -137,6 +135,7 @@ class Journal:
     def __init__(self, data_dir: Path, conn: Connection, clock: Clock, lock_fd: int) -> None:
         self.data_dir = data_dir
         self._conn = conn
+        self._insert = entry_insert(conn)
         self._clock = clock
         self._lock_fd = lock_fd
         self._lock = threading.RLock()
@@ -444,11 +443,13 @@ class Journal:
         returning); several go in one explicit transaction. Values were
         checked by the schema, so the canonical bytes are made unchecked.
         """
-        rows = [(e.seq, e.hash, canon_unchecked(e.to_json())) for e in entries]
+        rows = [
+            {"seq": e.seq, "hash": e.hash, "line": canon_unchecked(e.to_json())} for e in entries
+        ]
         if len(rows) == 1:
             cur = self._conn.cursor()
             try:
-                cur.execute(_INSERT, rows[0])
+                cur.execute(self._insert, rows[0])
             except Exception as exc:
                 raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
             finally:
@@ -456,7 +457,7 @@ class Journal:
         else:
             with self._transaction() as cur:
                 for row in rows:
-                    cur.execute(_INSERT, row)
+                    cur.execute(self._insert, row)
         for e in entries:
             self.state.apply(e)
             if e.kind == "alert.raised" and e.data.get("alert") == "clock.moved_back":

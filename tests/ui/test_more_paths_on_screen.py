@@ -434,7 +434,7 @@ def test_the_whole_chain_is_checked_on_request_and_a_bad_entry_named(
     assert screen.check_button.isEnabled()  # type: ignore[attr-defined]
     # A row added behind the terminal's back (INSERT is all the triggers allow).
     w.journal._conn.execute(
-        "INSERT INTO entries (seq, hash, line) VALUES (?, 'x', ?)", (head.seq + 1, b'{"seq":1}')
+        "INSERT INTO entries (seq, line) VALUES (?, ?)", (head.seq + 1, b'{"seq":1}')
     )
     press(qtbot, screen.check_button)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: "does not verify" in screen.check_banner.text(), timeout=T)  # type: ignore[attr-defined]

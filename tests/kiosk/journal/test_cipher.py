@@ -11,6 +11,7 @@ import sqlcipher3
 
 from kiosk.clock import FakeClock
 from kiosk.errors import JournalError
+from kiosk.journal import db
 from kiosk.journal.db import (
     CURRENT,
     HMAC_SHA256_4K,
@@ -23,8 +24,10 @@ from kiosk.journal.db import (
     profile_of,
 )
 from kiosk.journal.entry import check_chain
+from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.journal.store import DB_NAME, Journal
-from kiosk.terminal import Commissioned
+from kiosk.policy import load_policy
+from kiosk.terminal import Commissioned, commission
 
 
 def _pragma(conn: Any, name: str) -> str:
@@ -171,3 +174,43 @@ def test_a_connection_of_no_known_profile_is_named() -> None:
     conn.close()
     assert exc.value.code == "journal.cipher"
     assert "HMAC_SHA256 with cipher_page_size 16384" in str(exc.value)
+
+
+def _columns(conn: Any) -> list[str]:
+    return [row[1] for row in conn.execute("PRAGMA table_info(entries)")]
+
+
+def test_new_journal_stores_each_line_alone(terminal: Commissioned, clock: FakeClock) -> None:
+    """The line holds its hash; a second copy in a column would only slow every read."""
+    j = terminal.journal
+    clock.advance(seconds=1)
+    j.append("alert.raised", {"alert": "test", "summary": "one"})
+    assert _columns(j._conn) == ["seq", "line"]
+    assert [bytes(r[0]) for r in j._conn.execute("SELECT line FROM entries ORDER BY seq")] == list(
+        j.lines()
+    )
+
+
+def test_journal_with_the_older_hash_column_still_appends_and_verifies(
+    data_dir: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    split_requests: list[Any],
+) -> None:
+    """A journal created before the hash column was dropped keeps filling it."""
+    current = db.SCHEMA
+    monkeypatch.setattr(db, "SCHEMA", db.SCHEMA_WITH_HASH)  # as the older terminal created it
+    done = commission(data_dir, load_policy(), clock, argon=FAST_TEST_PARAMS)
+    j, key = done.journal, done.db_key
+    monkeypatch.setattr(db, "SCHEMA", current)
+    j.close()
+    again = Journal.open(data_dir, key, clock)
+    assert _columns(again._conn) == ["seq", "hash", "line"]
+    for i in range(30):
+        clock.advance(seconds=1)
+        again.append("alert.raised", {"alert": "test", "summary": f"entry {i}"})
+    stored = again._conn.execute("SELECT hash, line FROM entries ORDER BY seq").fetchall()
+    assert [h for h, _ in stored] == [e.hash for e in again.entries()]
+    assert again.verify_or_raise() == check_chain([bytes(line) for _, line in stored])
+    assert split_requests  # the split check read the older table too
+    again.close()

@@ -65,7 +65,7 @@ def write_db(directory: Path, rows: list[tuple[int, Any]]) -> tuple[Connection, 
     path = directory / "journal.db"
     conn = open_database(path, KEY, create=True)
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO entries (seq, hash, line) VALUES (?, 'h', ?)", rows)
+    conn.executemany("INSERT INTO entries (seq, line) VALUES (?, ?)", rows)
     conn.execute("COMMIT")
     return conn, path
 
