@@ -12,7 +12,7 @@ approver_notice        session ended (no approver: see below)       ``approver.n
 solo_signoff           solo-access exception opened                 ``exception.signed_off``
 documentation          session ended (logout)                       ``session.signed``
 review                 invocation declared (5 business days)        ``review.completed``
-rotation               envelope opened                              a new envelope sealed
+rotation               envelope opened                              ``credential.rotated``
 checkout               envelope checked out                         opened, returned or quarantined
 drill                  last test of the account (or registration)   a test retrieval (``test``)
 =====================  ===========================================  ===============================
@@ -195,18 +195,18 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     inc.reviewed_at,
                 )
             )
-    sealed_times = _registrations(state)
+    reset_times = _resets(state)
     for env in state.envelopes.values():
         opened = _last(env.history, "envelope.opened")
         if opened is not None and env.account is not None:
-            sealed_after = _first_after(sealed_times.get(env.account, []), opened)
+            reset_after = _first_after(reset_times.get(env.account, []), opened)
             out.append(
                 Deadline(
                     "rotation",
                     env.serial,
                     opened,
                     opened + dt.timedelta(hours=policy.rotation_hours),
-                    sealed_after,
+                    reset_after,
                     env.test,
                 )
             )
@@ -258,24 +258,20 @@ def _last(history: Iterable[tuple[int, str, str]], kind: str) -> dt.datetime | N
     return found
 
 
-def _registrations(state: State) -> dict[str, list[dt.datetime]]:
-    """Per account, the sorted times envelopes were sealed in the safe (one pass)."""
-    out: dict[str, list[dt.datetime]] = {}
-    for env in state.envelopes.values():
-        if env.account is None:
-            continue
-        for _seq, ts, kind in env.history:
-            if kind == "envelope.registered":
-                out.setdefault(env.account, []).append(parse_ts(ts))
-    for times in out.values():
-        times.sort()
-    return out
+def _resets(state: State) -> dict[str, list[dt.datetime]]:
+    """Per account, the sorted times its credential resets were finished.
+
+    A reset is finished by ``credential.rotated``: the new envelope sealed
+    *and* the opened one destroyed. A new envelope alone does not meet the
+    rotation deadline, since the old password is still about.
+    """
+    return {a.id: sorted(map(parse_ts, a.rotations)) for a in state.accounts.values()}
 
 
-def _first_after(sealed: list[dt.datetime], after: dt.datetime) -> dt.datetime | None:
-    """When a new envelope for the account was first sealed after ``after``."""
-    i = bisect.bisect_left(sealed, after)
-    return sealed[i] if i < len(sealed) else None
+def _first_after(done: list[dt.datetime], after: dt.datetime) -> dt.datetime | None:
+    """The first time in ``done`` (sorted) at or after ``after``."""
+    i = bisect.bisect_left(done, after)
+    return done[i] if i < len(done) else None
 
 
 def _first_event_after(

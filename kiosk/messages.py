@@ -766,6 +766,18 @@ MESSAGES: dict[str, Message] = {
         "No rotation is due for account {account}: none of its envelopes was opened.",
         "To add an envelope for it, use 'Seal a new envelope'.",
     ),
+    "procedure.no_access_problem": Message(
+        "No failed login or unavailable MFA method is recorded for this incident.",
+        "Record what went wrong first (Result: login failed, or MFA unavailable, with the "
+        "cause and what was checked); then conclude the attempt.",
+        True,
+    ),
+    "procedure.rotation_due": Message(
+        "An envelope of account {account} was opened and its credential has not been reset.",
+        "Use 'Credential reset' for it: the reset seals the new envelope, destroys the opened "
+        "one and records the reset. A new envelope sealed on its own would leave the old "
+        "password about.",
+    ),
     "procedure.no_old_envelope": Message(
         "No opened envelope of {account} is waiting to be destroyed.", "Call security."
     ),

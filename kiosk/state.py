@@ -137,7 +137,12 @@ class Account:
     registered_seq: int = 0
     registered_ts: str | None = None
     last_tested: str | None = None
+    #: when an envelope of the account was opened and its credential not yet
+    #: reset; only ``credential.rotated`` (the reset's last step, after the
+    #: old envelope was destroyed) ends it, not a new envelope alone
     rotation_due_since: str | None = None
+    #: ts of each ``credential.rotated`` (a finished reset), in order
+    rotations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -468,7 +473,7 @@ class State:
             declared = self.incidents.get(str(data.get("incident")))
             if declared is not None:
                 declared.calendar = self.calendar
-        if kind == "envelope.registered":
+        if kind == "credential.rotated":
             self.incidents.note_rotation(data["account"], parse_ts(entry.ts))
         self.kinds_seen[kind] = self.kinds_seen.get(kind, 0) + 1
         self.seq, self.head, self.last_ts = entry.seq, entry.hash, entry.ts
@@ -554,8 +559,6 @@ class State:
             env.account = data["account"]
             env.test = bool(data.get("test"))
             env.sheet = data.get("sheet")
-            # A new envelope sealed in the safe ends "rotation due".
-            self.accounts[data["account"]].rotation_due_since = None
         if end is None:
             return
         env.state = end
@@ -595,6 +598,36 @@ class State:
                 reason=f"Sheet {sheet.sheet_ref} is already recorded as not printed",
                 advice="Nothing more to record for it.",
             )
+
+    def _check_credential_rotated(self, data: dict[str, Any]) -> None:
+        """A reset is finished only with its new envelope sealed and the old one destroyed.
+
+        Its entry ends "rotation due" and meets the rotation deadline, so it
+        must not be written while the opened envelope (with the old password
+        inside) is still about, or before the new credential is in the safe.
+        """
+        account = str(data.get("account"))
+        new = self.envelopes.get(str(data.get("new_serial")))
+        if new is None or new.state != "sealed" or new.account != account:
+            raise TransitionError(
+                reason=f"Envelope {data.get('new_serial')} is not sealed in the safe "
+                f"for account {account}",
+                advice="Seal and register the new envelope before recording the reset.",
+            )
+        old_serial = data.get("old_serial")
+        if old_serial is not None:
+            old = self.envelopes.get(str(old_serial))
+            if old is None or old.state != "destroyed":
+                raise TransitionError(
+                    reason=f"The old envelope {old_serial} has not been destroyed",
+                    advice="Destroy the old credentials (under dual control) first.",
+                )
+
+    def _apply_credential_rotated(self, entry: Entry, data: dict[str, Any]) -> None:
+        account = self.accounts.get(data["account"])
+        if account is not None:
+            account.rotation_due_since = None
+            account.rotations.append(entry.ts)
 
     def _check_envelope_registered(self, data: dict[str, Any]) -> None:
         """A sheet whose printing failed is void: no envelope may be sealed with it."""

@@ -148,7 +148,7 @@ class Incident:
 class AccountFacts:
     registered: tuple[str, int] | None = None
     openings: list[tuple[str, int]] = field(default_factory=list)
-    renewals: list[int] = field(default_factory=list)  # seqs of rotations, new sealed envelopes
+    renewals: list[int] = field(default_factory=list)  # seqs of credential.rotated
     last_test: str | None = None
 
 
@@ -198,7 +198,7 @@ class Facts:
             facts.registered = (ts, seq)
         elif kind == "envelope.opened":
             facts.openings.append((ts, seq))
-        elif kind in ("credential.rotated", "envelope.registered"):
+        elif kind == "credential.rotated":
             facts.renewals.append(seq)
         if test:
             facts.last_test = ts
@@ -412,7 +412,13 @@ def _mentions(word: str) -> Callable[[Incident], bool]:
 
 @dataclass(frozen=True)
 class RotationRule:
-    """An opened envelope's account must get a new credential (or a new sealed envelope)."""
+    """An opened envelope's account must get its credential reset: ``credential.rotated``.
+
+    A new sealed envelope alone is not a reset: the terminal records the
+    reset only once the new envelope is sealed *and* the opened one destroyed
+    (its state refuses ``credential.rotated`` before), so an auditor sees an
+    unfinished reset as one.
+    """
 
     code: str = "rotation"
 
@@ -427,7 +433,7 @@ class RotationRule:
                     DeadlineFinding(
                         "deadline.rotation",
                         f"account {account}: rotation not done after the envelope opened at {ts} "
-                        f"(entry {seq}); no credential.rotated or new envelope.registered since",
+                        f"(entry {seq}); no credential.rotated (reset finished) since",
                         seq,
                     )
                 )

@@ -33,6 +33,7 @@ DUAL = {
     "envelope.checked_out",
     "envelope.opened",
     "envelope.returned",
+    "envelope.destroyed",
     "session.signed",
     "credential.rotated",
     "policy.changed",
@@ -281,7 +282,27 @@ def test_rotation_and_checkout_deadlines(j: Journal, policy: Policy) -> None:
         "envelope.registered",
         {"serial": "SR00000026", "account": "acc1", "signed_across_seal": True},
     )
-    assert by_kind(j, policy)["rotation"].met_at == sealed
+    # The new envelope alone does not meet it: the opened one still holds the password.
+    assert by_kind(j, policy)["rotation"].met_at is None
+    assert j.state.accounts["acc1"].rotation_due_since is not None
+    j.add(
+        sealed + dt.timedelta(minutes=5),
+        "envelope.destroyed",
+        {"serial": "SR00000018", "method": "cross-cut shredder"},
+    )
+    assert by_kind(j, policy)["rotation"].met_at is None
+    rotated = sealed + dt.timedelta(minutes=10)
+    j.add(
+        rotated,
+        "credential.rotated",
+        {
+            "account": "acc1",
+            "new_serial": "SR00000026",
+            "old_serial": "SR00000018",
+            "test_login_ok": True,
+        },
+    )
+    assert by_kind(j, policy)["rotation"].met_at == rotated
     assert j.state.accounts["acc1"].rotation_due_since is None
 
 

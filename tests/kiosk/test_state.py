@@ -195,7 +195,30 @@ def test_tampered_inspection_quarantines_and_rotation_due_follows_opening(b: Bui
         "envelope.registered",
         {"serial": "SR00000034", "account": "acc1", "signed_across_seal": True},
     )
-    assert b.state.accounts["acc1"].rotation_due_since is None
+    # A new envelope alone is not the reset: the opened one still holds the password.
+    assert b.state.accounts["acc1"].rotation_due_since is not None
+
+
+def _rotated(new: str = "SR00000034", old: str = "SR00000026") -> dict[str, Any]:
+    return {"account": "acc1", "new_serial": new, "old_serial": old, "test_login_ok": True}
+
+
+def test_reset_is_recorded_only_with_new_envelope_sealed_and_old_destroyed(b: Builder) -> None:
+    put_in_state(b, "SR00000026", "opened")
+    b.add("envelope.stock_received", {"serials": ["SR00000034"]}, ())
+    with pytest.raises(TransitionError, match="SR00000034 is not sealed in the safe"):
+        b.state.check(b.entry("credential.rotated", _rotated()))
+    b.add(
+        "envelope.registered",
+        {"serial": "SR00000034", "account": "acc1", "signed_across_seal": True},
+    )
+    with pytest.raises(TransitionError, match="old envelope SR00000026 has not been destroyed"):
+        b.state.check(b.entry("credential.rotated", _rotated()))
+    b.add("envelope.destroyed", {"serial": "SR00000026", "method": "cross-cut shredder"})
+    assert b.state.accounts["acc1"].rotation_due_since is not None
+    b.add("credential.rotated", _rotated())
+    account = b.state.accounts["acc1"]
+    assert account.rotation_due_since is None and account.rotations == [b.state.last_ts]
 
 
 def test_wrong_account_envelope_is_refused(b: Builder) -> None:

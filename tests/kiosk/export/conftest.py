@@ -74,6 +74,7 @@ def populate(t: SimulatedTerminal, incidents: int = 1) -> None:
         t.dual(
             "envelope.registered", {"serial": new, "account": "root-db", "signed_across_seal": True}
         )
+        t.dual("envelope.destroyed", {"serial": old, "method": "cross-cut shredder"})
         t.dual(
             "credential.rotated",
             {
@@ -84,7 +85,6 @@ def populate(t: SimulatedTerminal, incidents: int = 1) -> None:
                 "incident": inc,
             },
         )
-        t.dual("envelope.destroyed", {"serial": old, "method": "cross-cut shredder"})
 
 
 def approve(t: SimulatedTerminal, volume: str = "stick") -> Entry:

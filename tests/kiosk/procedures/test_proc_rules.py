@@ -26,6 +26,7 @@ from kiosk.procedures import (
     RetrievalFlow,
     ReturnFlow,
     ReviewFlow,
+    SealNewEnvelopeFlow,
     SessionFlow,
     StockFlow,
     VerificationFlow,
@@ -512,6 +513,63 @@ def test_reset_rules(sim: Simulation) -> None:
     assert "password" not in str([e.data for e in sim.journal.entries()]).lower().replace(
         "print-only password", ""
     )
+
+
+def _sealed_new_envelope(sim: Simulation, incident: str) -> tuple[ResetFlow, str]:
+    flow = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    bag = sim.blank()
+    ok(flow.submit({"serial": bag}))
+    ok(flow.submit({"confirm": True}))
+    ok(flow.submit({"account_updated": True, "login_ok": True}))
+    ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag}))
+    return flow, bag
+
+
+def test_reset_interrupted_after_its_seal_is_finished_later(sim: Simulation) -> None:
+    """The new envelope alone does not finish the reset: it resumes where it stopped."""
+    incident = acknowledged(sim)
+    old = retrieved(sim, incident)
+    logged_out(sim, incident)
+    signed(sim, incident)
+    first, bag = _sealed_new_envelope(sim, incident)
+    assert first.current == "destroy"
+    # The terminal locks here (the flow object is lost). Nothing is finished:
+    state = sim.journal.state
+    assert state.accounts["entra-01"].rotation_due_since is not None
+    assert state.incidents.get(incident).rotated_at is None  # type: ignore[union-attr]
+    rotation = [
+        d
+        for d in deadlines.compute(state, sim.ctx.policy)
+        if d.kind == "rotation" and d.subject == old
+    ]
+    assert rotation[0].met_at is None
+    # Starting the reset again goes on at destroying the old envelope.
+    again = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    assert again.current == "destroy" and again.serial == bag
+    ok(again.submit({"serial": old, "witness": dict(WITNESS)}))
+    # Interrupted once more, after the destruction: it goes on at the inventory.
+    last = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    assert last.current == "inventory" and (last.serial, last.old_serial) == (bag, old)
+    ok(last.submit({"confirm": True}))
+    rotated = sim.journal.entry(sim.journal.head.seq)
+    assert rotated is not None and rotated.kind == "credential.rotated"
+    assert (rotated.data["new_serial"], rotated.data["old_serial"]) == (bag, old)
+    assert state.accounts["entra-01"].rotation_due_since is None
+    assert state.incidents.get(incident).rotated_at is not None  # type: ignore[union-attr]
+    with pytest.raises(SealroomError) as exc:
+        ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    assert exc.value.code == "procedure.rotation_not_due"
+
+
+def test_a_new_envelope_on_its_own_is_refused_while_a_reset_is_due(sim: Simulation) -> None:
+    """Sealing an extra envelope is no way round the reset: the old password is still about."""
+    SealNewEnvelopeFlow(sim.ctx, "entra-01", ["dana", "sam"])  # nothing opened: allowed
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    with pytest.raises(SealroomError) as exc:
+        SealNewEnvelopeFlow(sim.ctx, "entra-01", ["dana", "sam"])
+    assert exc.value.code == "procedure.rotation_due"
+    assert "Credential reset" in exc.value.user_message()
 
 
 def test_a_sheet_that_does_not_print_is_void_and_recorded(sim: Simulation) -> None:

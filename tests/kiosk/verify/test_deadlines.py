@@ -129,9 +129,18 @@ def test_review_rotation_and_quarterly_test() -> None:
     assert "deadline.quarterly_test" not in got
     assert "deadline.quarterly_test" in codes(f, T0 + dt.timedelta(days=100))
     f.observe(5, at(days=2), "envelope.registered", {"serial": "S2", "account": "A"})
-    f.observe(6, at(days=3), "review.completed", {"incident": "I"})
+    # A new envelope alone is not a reset (the opened one still holds the password).
+    assert "deadline.rotation" in codes(f, T0 + dt.timedelta(days=10))
+    f.observe(6, at(days=2, minutes=9), "envelope.destroyed", {"serial": "S1"})
     f.observe(
-        7, at(days=60), "envelope.checked_out", {"serial": "S2", "account": "A", "test": True}
+        7,
+        at(days=2, minutes=10),
+        "credential.rotated",
+        {"account": "A", "new_serial": "S2", "old_serial": "S1"},
+    )
+    f.observe(8, at(days=3), "review.completed", {"incident": "I"})
+    f.observe(
+        9, at(days=60), "envelope.checked_out", {"serial": "S2", "account": "A", "test": True}
     )
     got = codes(f, T0 + dt.timedelta(days=100))
     assert not {"deadline.review", "deadline.rotation", "deadline.quarterly_test"} & set(got)
