@@ -670,6 +670,18 @@ MESSAGES: dict[str, Message] = {
         "emergency exception.",
         True,
     ),
+    "procedure.attempts_approvers": Message(
+        "Not every designated approver has been tried: {missing}.",
+        "The emergency exception is for when no approver can be reached. Try each of them "
+        "and record the attempt before proceeding under it.",
+        True,
+    ),
+    "procedure.approver_declined": Message(
+        "{approver} was reached and declined break-glass access ({at}).",
+        "The emergency exception is only for approvers who cannot be reached, not for a "
+        "refusal: do not proceed. Give the approver the missing information and ask again, "
+        "or stop here (nothing has been declared).",
+    ),
     "procedure.attempts_too_short": Message(
         "Approvers have been tried for less than {minutes} minutes.",
         "Keep trying and recording attempts; the emergency exception opens in about {left} "

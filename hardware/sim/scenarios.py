@@ -280,12 +280,14 @@ class Simulation:
         self.step(inv, details)
         approver = self.ctx.policy.approvers[0].name
         if unreachable:
-            for channel in ("phone", "messaging", "email"):
+            # Every designated approver is tried, each channel once between them.
+            names = [a.name for a in self.ctx.policy.approvers]
+            for i, channel in enumerate(("phone", "messaging", "email")):
                 self.step(
                     inv,
                     {
                         "outcome": "attempt",
-                        "approver": approver,
+                        "approver": names[i % len(names)],
                         "channel": channel,
                         "attempt_outcome": "no-answer",
                     },

@@ -284,7 +284,14 @@ class InvocationFlow(Flow):
         if self.test:
             data["test"] = True
         self.ctx.append("approver.contacted", data)
-        self.attempts.append({"at": at, "channel": v["channel"], "outcome": data["outcome"]})
+        self.attempts.append(
+            {
+                "at": at,
+                "channel": v["channel"],
+                "outcome": data["outcome"],
+                "approver": v["approver"],
+            }
+        )
         if approved:
             self.approval = {
                 "name": v["approver"],
@@ -297,11 +304,33 @@ class InvocationFlow(Flow):
         return "approver"
 
     def _unreachable(self) -> str:
-        tried = [a for a in self.attempts if a["outcome"] != "approved"]
+        """Open the emergency exception: no designated approver could be reached.
+
+        Only unanswered attempts count ("no-answer", "left-message"): an
+        approver who answered and declined was reachable, and a refusal is
+        not an emergency exception. Every designated approver must have been
+        tried ("where no approver is reachable"), by phone, messaging and
+        email between them, over the policy's period.
+        """
+        declined = [a for a in self.attempts if a["outcome"] == "declined"]
+        if declined:
+            raise FieldProblem(
+                "outcome",
+                "procedure.approver_declined",
+                approver=declined[0]["approver"],
+                at=ts(declined[0]["at"]),
+            )
+        tried = [a for a in self.attempts if a["outcome"] in ("no-answer", "left-message")]
         channels = {a["channel"] for a in tried}
         missing = [c for c in REQUIRED_CHANNELS if c not in channels]
         if missing:
             raise FieldProblem("outcome", "procedure.attempts_channels", missing=", ".join(missing))
+        reached_for = {t["approver"] for t in tried}
+        untried = [a.name for a in self.ctx.policy.approvers if a.name not in reached_for]
+        if untried:
+            raise FieldProblem(
+                "outcome", "procedure.attempts_approvers", missing=", ".join(untried)
+            )
         first = min(a["at"] for a in tried)
         needed = dt.timedelta(minutes=self.ctx.policy.approver_attempts_minutes)
         waited = self.ctx.now() - first

@@ -207,18 +207,46 @@ def test_approver_must_be_designated_and_exception_needs_15_minutes_of_attempts(
     sim.later(minutes=5)
     ok(flow.submit({**attempt, "channel": "messaging"}))
     ok(flow.submit({**attempt, "channel": "email"}))
+    # "No approver is reachable": the second designated approver was not tried yet.
+    untried = flow.submit({"outcome": "unreachable"})
+    assert untried.codes["outcome"] == "procedure.attempts_approvers"
+    assert "Sam Okafor" in untried.errors["outcome"]
+    ok(flow.submit({**attempt, "approver": "Sam Okafor", "channel": "phone"}))
     too_soon = flow.submit({"outcome": "unreachable"})
     assert too_soon.codes["outcome"] == "procedure.attempts_too_short"
     sim.later(minutes=11)
     ok(flow.submit({"outcome": "unreachable"}))
     ok(flow.submit({"confirm": True}))
     inc = sim.journal.state.incidents.get(flow.incident)
-    assert inc is not None and len(inc.approver_attempts) == 3
+    assert inc is not None and len(inc.approver_attempts) == 4
     assert "approver-unreachable" in inc.exceptions
     # The approver is to be notified within 1 hour of completing the procedure:
     # nothing is due while the custodians are still at work.
     notice = {d.kind for d in deadlines.compute(sim.journal.state, sim.ctx.policy)}
     assert "approver_notice" not in notice
+
+
+def test_an_approver_who_declined_is_no_emergency_exception(sim: Simulation) -> None:
+    """A refusal is not "unreachable": the exception cannot be opened over it."""
+    flow = InvocationFlow(sim.ctx)
+    ok(flow.submit(details(sim)))
+    attempt = {"outcome": "attempt", "attempt_outcome": "no-answer"}
+    for i, channel in enumerate(("phone", "messaging", "email")):
+        name = ("Dana Whitfield", "Sam Okafor")[i % 2]
+        ok(flow.submit({**attempt, "approver": name, "channel": channel}))
+    ok(
+        flow.submit(
+            {**attempt, "approver": "Sam Okafor", "channel": "phone", "attempt_outcome": "declined"}
+        )
+    )
+    sim.later(minutes=20)
+    refused = flow.submit({"outcome": "unreachable"})
+    assert refused.codes["outcome"] == "procedure.approver_declined"
+    assert (
+        "Sam Okafor" in refused.errors["outcome"] and "do not proceed" in refused.errors["outcome"]
+    )
+    assert flow.current == "approver"
+    assert not any(e.kind == "exception.opened" for e in sim.journal.entries())
 
 
 def test_unclear_account_mapping_uses_the_inventory(sim: Simulation) -> None:
