@@ -306,7 +306,8 @@ class SessionRecord(Document):
     system: str
     envelope_serial: str
     retrieval_evidence: str
-    access_established: dt.datetime
+    #: None: access was never obtained (the attempt was concluded at ``terminated``)
+    access_established: dt.datetime | None
     actions: tuple[SessionAction, ...]
     terminated: dt.datetime
     baseline: str
@@ -314,6 +315,8 @@ class SessionRecord(Document):
     entry_seq: int
     entry_hash: str
     witness: Person | None = None
+    #: failed logins and unavailable MFA methods, with cause and resolution
+    access_problems: tuple[str, ...] = ()
 
     def _check(self) -> None:
         d = self.title
@@ -321,10 +324,16 @@ class SessionRecord(Document):
             _text(d, name, getattr(self, name))
         _text(d, "retrieval_evidence", self.retrieval_evidence, multiline=True)
         _text(d, "baseline", self.baseline, required=False, multiline=True)
-        _aware(d, "access_established", self.access_established)
         _aware(d, "terminated", self.terminated)
-        if self.terminated < self.access_established:
-            raise _invalid(d, "terminated", "is before access was established")
+        for problem in self.access_problems:
+            _text(d, "access_problems", problem, multiline=True)
+        if self.access_established is None:
+            if not self.access_problems:
+                raise _invalid(d, "access_established", "is missing, and no failed access is given")
+        else:
+            _aware(d, "access_established", self.access_established)
+            if self.terminated < self.access_established:
+                raise _invalid(d, "terminated", "is before access was established")
         if len(self.signers) < 1:
             raise _invalid(d, "signers", "names nobody")
         if self.entry_seq < 1:
@@ -333,6 +342,8 @@ class SessionRecord(Document):
 
     @property
     def duration_minutes(self) -> int:
+        if self.access_established is None:
+            return 0
         return int((self.terminated - self.access_established).total_seconds() // 60)
 
 

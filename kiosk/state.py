@@ -662,7 +662,19 @@ class State:
         inc = self.incidents.get(str(data.get("incident")))
         if inc is None:
             return
-        if inc.session_started_at is None:
+        if data.get("established") is False:
+            # Access never obtained: the attempt is concluded, with its failures on record.
+            if inc.session_started_at is not None:
+                raise TransitionError(
+                    reason=f"Access was obtained for incident {inc.id}",
+                    advice="Log out of the session instead.",
+                )
+            if not inc.access_problems:
+                raise TransitionError(
+                    reason=f"Incident {inc.id} records no failed access attempt",
+                    advice="Record the failed login or unavailable MFA method first.",
+                )
+        elif inc.session_started_at is None:
             raise TransitionError(
                 reason=f"Incident {inc.id} has no access session to end",
                 advice="Record the login (the session's start) first.",

@@ -714,13 +714,28 @@ def _session_record(d: SessionRecord) -> bytes:
                 ("System", d.system),
                 ("Envelope", _p(d.envelope_serial, st["mono"])),
                 ("Credential retrieval", d.retrieval_evidence),
-                ("Access established", _local(d.access_established, tz)),
-                ("Session terminated", _local(d.terminated, tz)),
+                (
+                    "Access established",
+                    _local(d.access_established, tz)
+                    if d.access_established is not None
+                    else "Never: access could not be obtained (see below)",
+                ),
+                (
+                    "Session terminated" if d.access_established else "Attempt concluded",
+                    _local(d.terminated, tz),
+                ),
                 ("Total duration", f"{d.duration_minutes} minutes"),
                 ("Witness", d.witness.label if d.witness else "None"),
             ],
             st,
         ),
+    ]
+    if d.access_problems:
+        story += [
+            _p("Access problems", st["h2"]),
+            *[_p(problem, st["base"]) for problem in d.access_problems],
+        ]
+    story += [
         _p("Actions performed", st["h2"]),
         _grid(
             ["Time", "Action and outcome"],

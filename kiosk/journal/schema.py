@@ -415,8 +415,15 @@ KINDS: dict[str, Kind] = {
         doc="One significant action during the session, with its outcome.",
     ),
     "session.ended": Kind(
-        {"incident": R(ID), "at": R(_ts), "duration_minutes": R(_int(0)), "test": O(_bool)},
-        doc="Logged out of the target system.",
+        {
+            "incident": R(ID),
+            "at": R(_ts),
+            "duration_minutes": R(_int(0)),
+            "established": O(_bool),
+            "test": O(_bool),
+        },
+        doc="Logged out of the target system; established=false: access was never obtained "
+        "and the attempt was concluded.",
     ),
     "review.completed": Kind(
         {

@@ -89,6 +89,8 @@ def compile_record(ctx: Context, incident: str) -> dict[str, Any]:
             actions.append({k: v for k, v in e.data.items() if k not in ("incident", "test")})
         elif e.kind == "session.ended":
             ended = {"at": e.data["at"], "duration_minutes": e.data["duration_minutes"]}
+            if e.data.get("established") is False:
+                ended["established"] = False  # access was never obtained
         elif e.kind == "access.problem":
             problems.append({k: v for k, v in e.data.items() if k not in ("incident", "test")})
         elif e.kind == "documentation.discrepancy":
@@ -266,14 +268,22 @@ class DocumentationFlow(Flow):
             for r in record["retrieval"]
         )
         witness = record["invocation"].get("witness")
+        inc = incident_of(self.ctx, self.incident)
+        access = record["access"]  # empty when access was never obtained
         doc = SessionRecord(
             meta=self.ctx.meta(),
             invocation_ref=self.incident,
-            account=str(record["access"].get("account", "")),
-            system=str(record["access"].get("system", "")),
-            envelope_serial=str(incident_of(self.ctx, self.incident).envelope_opened),
+            account=str(access.get("account") or inc.account or ""),
+            system=str(access.get("system") or record["invocation"].get("system", "")),
+            envelope_serial=str(inc.envelope_opened),
             retrieval_evidence=retrieval or "none recorded",
-            access_established=parse_ts(record["access"]["at"]),
+            access_established=parse_ts(access["at"]) if "at" in access else None,
+            access_problems=tuple(
+                f"{str(p['problem']).replace('-', ' ').capitalize()}: "
+                f"{str(p['cause']).replace('-', ' ')}; {p.get('resolution', '')}"
+                + (f" (reference {p['reference']})" if p.get("reference") else "")
+                for p in record["access_problems"]
+            ),
             actions=tuple(
                 SessionAction(
                     parse_ts(a["at"]),

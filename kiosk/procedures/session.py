@@ -1,7 +1,9 @@
 """Flow 3: the system access session (procedure phase 3), with its troubleshooting rows.
 
 Steps: ``start`` → ``action`` (repeat) → ``logout``. ``start`` may instead
-record a failed login or an unavailable MFA method and stay on ``start``.
+record a failed login or an unavailable MFA method and stay on ``start``,
+or, once such a failure is recorded, conclude an attempt that never obtained
+access (``not-obtained``).
 
 Rules (each with a test):
 
@@ -17,6 +19,11 @@ Rules (each with a test):
   procedure says minimum actions only, so the engine makes going beyond it
   a recorded choice that the review sees;
 * logout records the time and the computed duration in whole minutes;
+* access that cannot be obtained is concluded: ``session.ended`` with
+  ``established: false`` (only after a recorded failure, never after a
+  login), so the incident still gets its documentation within 2 hours, the
+  approver notice, its signed record, review and credential reset — the
+  envelope was opened, so its password is spent either way;
 * troubleshooting: "break-glass account login fails" records the cause
   (password incorrect, disabled, expired, locked), that the account status
   was checked with another admin account and whether the provider's support
@@ -47,6 +54,9 @@ from kiosk.procedures.framework import (
 LOGIN_CAUSES = ("password-incorrect", "account-disabled", "account-expired", "account-locked")
 MFA_CAUSES = ("token-lost", "phone-disconnected", "other")
 MFA_RESOLUTIONS = ("backup-method", "provider-recovery")
+#: "not-obtained" concludes an attempt whose failures are recorded and that
+#: will not obtain access (troubleshooting rows: login fails, MFA unavailable).
+START_OUTCOMES = ("established", "login-failed", "mfa-unavailable", "not-obtained")
 
 
 class SessionFlow(Flow):
@@ -64,10 +74,15 @@ class SessionFlow(Flow):
                     Field(
                         "outcome",
                         "Result",
-                        choice("established", "login-failed", "mfa-unavailable"),
-                        choices=("established", "login-failed", "mfa-unavailable"),
+                        choice(*START_OUTCOMES),
+                        choices=START_OUTCOMES,
+                        help="'login-failed' and 'mfa-unavailable' record a failed try and stay "
+                        "here; 'not-obtained' concludes an attempt that cannot get access, once "
+                        "its failure is recorded.",
                     ),
-                    Field("at", "Time access was established", when, False),
+                    Field(
+                        "at", "Time access was established (or the attempt concluded)", when, False
+                    ),
                     Field("system", "System accessed", text(120), False),
                     Field("baseline_ref", "Baseline captured (reference)", text(500), False),
                     Field("cause", "Cause", choice(*LOGIN_CAUSES, *MFA_CAUSES), False),
@@ -83,7 +98,7 @@ class SessionFlow(Flow):
                 ),
                 self._start,
                 ("start", "action", "logout"),
-                ("session.started", "access.problem"),
+                ("session.started", "access.problem", "session.ended"),
             )
         )
         self.add(
@@ -123,11 +138,14 @@ class SessionFlow(Flow):
             raise FieldProblem(name, "procedure.future_time")
         return at
 
-    def _start(self, v: dict[str, Any]) -> str:
+    def _start(self, v: dict[str, Any]) -> str | None:
         inc = incident_of(self.ctx, self.incident)
         if inc.envelope_opened is None or not inc.sheet_confirmed:
             raise ProcedureError("procedure.phase_incomplete", phase="credential retrieval")
         outcome = v["outcome"]
+        if outcome == "not-obtained":
+            self._not_obtained(v)
+            return None  # the attempt is concluded: documentation follows
         if outcome == "established":
             if "baseline_ref" not in v:
                 raise FieldProblem("baseline_ref", "procedure.baseline_required")
@@ -169,6 +187,17 @@ class SessionFlow(Flow):
             problem["reference"] = v["reference"]
         self.ctx.append("access.problem", tagged(inc, problem))
         return "start"
+
+    def _not_obtained(self, v: dict[str, Any]) -> None:
+        """Conclude an attempt that never obtained access (its failures are on record)."""
+        inc = incident_of(self.ctx, self.incident)
+        if not inc.access_problems:
+            raise FieldProblem("outcome", "procedure.no_access_problem")
+        at = self._time(v)
+        data = {"incident": inc.id, "at": ts(at), "duration_minutes": 0, "established": False}
+        self.ctx.append("session.ended", tagged(inc, data))
+        self.info["duration_minutes"] = 0
+        return None
 
     def _action(self, v: dict[str, Any]) -> str:
         inc = incident_of(self.ctx, self.incident)

@@ -383,9 +383,14 @@ def test_an_incident_has_one_access_session_that_ends_once(b: Builder) -> None:
         "system": "Entra ID",
         "at": "2026-02-02T10:00:00.000Z",
     }
+    not_obtained = {**ended, "established": False}
+    with pytest.raises(TransitionError, match="no failed access attempt"):
+        b.state.check(b.entry("session.ended", not_obtained, ()))
     b.add("session.started", started, ())
     with pytest.raises(TransitionError, match="already started"):
         b.state.check(b.entry("session.started", started, ()))
+    with pytest.raises(TransitionError, match="Access was obtained"):
+        b.state.check(b.entry("session.ended", not_obtained, ()))
     b.add("session.ended", ended, ())
     with pytest.raises(TransitionError, match="already ended"):
         b.state.check(b.entry("session.ended", ended, ()))

@@ -475,6 +475,52 @@ def test_actions_exceeding_documentation_are_reconstructed(sim: Simulation) -> N
     assert [a.get("source") for a in record["actions"]].count("audit-log") == 1
 
 
+def test_access_never_obtained_is_concluded_documented_and_reset(sim: Simulation) -> None:
+    """Login keeps failing: the attempt ends on record, and the incident goes on from there."""
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    flow = SessionFlow(sim.ctx, incident)
+    before = sim.journal.head.seq
+    early = flow.submit({"outcome": "not-obtained"})
+    assert early.codes["outcome"] == "procedure.no_access_problem"
+    assert sim.journal.head.seq == before  # nothing recorded
+    ok(
+        flow.submit(
+            {
+                "outcome": "login-failed",
+                "cause": "account-locked",
+                "account_status_checked": True,
+                "provider_contacted": True,
+                "reference": "CASE-4411",
+            }
+        )
+    )
+    assert flow.current == "start"
+    sim.later(minutes=10)
+    ok(flow.submit({"outcome": "not-obtained"}))
+    assert flow.done
+    ended = sim.journal.entry(sim.journal.head.seq)
+    assert ended is not None and ended.kind == "session.ended"
+    assert ended.data["established"] is False and ended.data["duration_minutes"] == 0
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None and inc.session_ended_at is not None
+    windows = {
+        d.kind
+        for d in deadlines.compute(sim.journal.state, sim.ctx.policy)
+        if d.subject == incident
+    }
+    assert "documentation" in windows  # 2 hours from concluding the attempt
+    doc = DocumentationFlow(sim.ctx, incident)
+    ok(doc.submit({"exceeds": False, "both_reviewed": True}))
+    record = doc.info["record"]
+    assert record["logout"]["established"] is False and record["access"] == {}
+    assert [p["cause"] for p in record["access_problems"]] == ["account-locked"]
+    ok(doc.submit({"confirm": True}))  # signed and printed
+    assert inc.signed_at is not None
+    # The envelope was opened: its password is spent, and the reset is next.
+    ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+
+
 # -- 5 reset -------------------------------------------------------------------------------------
 
 
