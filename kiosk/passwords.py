@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import NoReturn
 
 from kiosk.errors import SealroomError
-from kiosk.policy import LOOKALIKES, Policy
+from kiosk.policy import LOOKALIKES, Policy, missing_password_kinds
 
 MIN_LENGTH = 20
 MAX_DRAWS = 10_000
@@ -214,6 +214,9 @@ def _check_policy(policy: Policy) -> None:
             raise bad("a character class is empty or has characters outside the alphabet")
     if len(policy.password_classes) > policy.password_length:
         raise bad("there are more classes than password characters")
+    missing = missing_password_kinds(policy.password_classes)
+    if missing:
+        raise bad(f"no character class of {' or '.join(missing)} (mixed case, numbers, symbols)")
 
 
 def generate_password(policy: Policy) -> SecretText:

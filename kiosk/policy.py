@@ -18,7 +18,7 @@ import hashlib
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,30 @@ LOOKALIKES = frozenset("0Oo1lI|5S2Z8B")
 CHECK_DIGITS = ("none", "luhn", "iso7064_mod97_10")
 TERMINATORS = ("Return", "Tab", "none")
 DEVICE_KINDS = ("security-key", "scanner", "export-media", "printer")
+
+
+def _is_symbol(c: str) -> bool:
+    return c.isascii() and c.isprintable() and not c.isalnum() and not c.isspace()
+
+
+#: What a break-glass password must mix ("at least 20 characters with mixed
+#: case, numbers, and symbols"): each needs a character class of its own,
+#: since a generated password holds a character of every class.
+PASSWORD_KINDS: dict[str, Callable[[str], bool]] = {
+    "lower-case letters": lambda c: c.isascii() and c.islower(),
+    "upper-case letters": lambda c: c.isascii() and c.isupper(),
+    "digits": lambda c: c.isascii() and c.isdigit(),
+    "symbols": _is_symbol,
+}
+
+
+def missing_password_kinds(classes: Sequence[str]) -> list[str]:
+    """The kinds in :data:`PASSWORD_KINDS` that no class consists of."""
+    return [
+        kind
+        for kind, test in PASSWORD_KINDS.items()
+        if not any(cls and all(test(ch) for ch in cls) for cls in classes)
+    ]
 
 
 @dataclass(frozen=True)
@@ -393,6 +417,14 @@ def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -
             raise r.fail("passwords", "classes", f"class '{c}' has characters not in the alphabet")
     if len(classes) > length:
         raise r.fail("passwords", "classes", "there are more classes than password characters")
+    missing = missing_password_kinds(classes)
+    if missing:
+        raise r.fail(
+            "passwords",
+            "classes",
+            f"no class of {' or '.join(missing)}: the procedure requires passwords with mixed "
+            "case, numbers and symbols",
+        )
 
     r.unknown_keys("printing", {"queue", "job_timeout_seconds"})
     queue = r.get(

@@ -13,6 +13,9 @@ from kiosk.policy import DEFAULT_POLICY_PATH, check_calendar, load_policy, parse
 DEFAULT = DEFAULT_POLICY_PATH.read_text()
 
 
+CLASSES = 'classes = ["abcdefghijkmnpqrstuvwxyz", "ACDEFGHJKLMNPQRTUVWXY", "34679", "!#%+=?@"]'
+
+
 def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(needle))
 
@@ -50,6 +53,10 @@ def test_default_policy_is_valid_and_hashed() -> None:
         ("documentation_minutes = 120", "documentation_minutes = 121", "within 2 hours"),
         ("review_business_days = 5", "review_business_days = 6", "within 5 business days"),
         ("drill_interval_days = 92", "drill_interval_days = 93", "every quarter"),
+        # Passwords mix case, numbers and symbols: a class of each is required.
+        (CLASSES, CLASSES.replace('"34679", ', ""), "no class of digits"),
+        (CLASSES, CLASSES.replace(', "!#%+=?@"', ""), "no class of symbols"),
+        (CLASSES, CLASSES.replace('"ACDEFGHJ', '"abcACDEFGHJ'), "no class of upper-case letters"),
     ],
 )
 def test_bad_values_are_named_with_their_line(needle: str, replacement: str, words: str) -> None:

@@ -61,7 +61,7 @@ def test_class_rule_is_rejection_sampled_not_forced() -> None:
     pol = dataclasses.replace(
         POLICY,
         password_length=20,
-        password_classes=("abcdefghijkmnpqrstuvwxyz", "ACDEFGHJKLMNPQRTUVWXY", "#"),
+        password_classes=("abcdefghijkmnpqrstuvwxyz", "ACDEFGHJKLMNPQRTUVWXY", "34679", "#"),
     )
     n = 4000
     exactly_one = 0
