@@ -70,6 +70,8 @@ class Incident:
     rotated_at: dt.datetime | None = None
     reviewed_at: dt.datetime | None = None
     escalated: bool = False
+    #: when ``review.escalated`` recorded to whom the review's findings went
+    escalation_recorded_at: dt.datetime | None = None
     #: custodian ids of the declaring party and the second authorised person
     people: list[str] = field(default_factory=list)
     witness: dict[str, Any] | None = None
@@ -169,6 +171,7 @@ class IncidentBook:
             inc.discrepancies += 1
         elif kind == "review.escalated":
             inc.escalated = True
+            inc.escalation_recorded_at = parse_ts(entry.ts)
         elif kind == "verification.completed":
             inc.verified_at = parse_ts(entry.ts)
         elif data.get("purpose") == "verification":

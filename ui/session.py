@@ -120,6 +120,8 @@ def next_step(state: State, inc: Incident) -> tuple[str, FlowFactory] | None:
         return None
     if inc.reviewed_at is None:
         return "Post-incident review", lambda c: ReviewFlow(c, iid)
+    if inc.escalated and inc.escalation_recorded_at is None:
+        return "Escalate the review's findings", lambda c: ReviewFlow(c, iid)
     if inc.verified_at is None:
         by = signers(state, inc)
         return "Verification after reset", lambda c: VerificationFlow(c, iid, by)

@@ -19,9 +19,12 @@ Rules (each with a test):
   (consistent or discrepancies);
 * the root cause is one of the procedure's categories, and the corrective
   actions default to the procedure's table for it (more may be added);
-* violations, unexplained actions or audit-log discrepancies escalate
-  (``review.escalated``: to security and governance, logs preserved,
-  suspension considered, and an alert slip).
+* violations, unexplained actions or audit-log discrepancies escalate: the
+  alert (and its slip for security) is raised with the review itself, so it
+  cannot be lost if the terminal locks before the next step; then
+  ``review.escalated`` records to whom, logs preserved and suspension
+  considered. A review escalated but not yet recorded so resumes at that
+  step (and the incident screen offers it).
 """
 
 from __future__ import annotations
@@ -90,6 +93,9 @@ class ReviewFlow(Flow):
     def __init__(self, ctx: Context, incident: str) -> None:
         super().__init__(ctx, "review")
         self.incident = incident
+        inc = incident_of(ctx, incident)
+        if inc.reviewed_at is not None and inc.escalated and inc.escalation_recorded_at is None:
+            self.current = "escalate"  # the review is recorded; its escalation is not yet
         self.add(
             Step(
                 "review",
@@ -119,7 +125,7 @@ class ReviewFlow(Flow):
                 ),
                 self._review,
                 ("escalate",),
-                ("review.completed",),
+                ("review.completed", "alert.raised"),
             )
         )
         self.add(
@@ -137,7 +143,7 @@ class ReviewFlow(Flow):
                 ),
                 self._escalate,
                 (),
-                ("review.escalated", "alert.raised"),
+                ("review.escalated",),
             )
         )
 
@@ -187,7 +193,18 @@ class ReviewFlow(Flow):
             data["findings"] = v["findings"]
         self.ctx.append("review.completed", tagged(inc, data))
         self.info["escalate"] = escalate
-        return "escalate" if escalate else None
+        if not escalate:
+            return None
+        self.ctx.append(
+            "alert.raised",
+            {
+                "alert": "review.escalated",
+                "summary": f"Review of {inc.id} found possible abuse of break-glass access: "
+                "escalate to security and governance.",
+                "incident": inc.id,
+            },
+        )
+        return "escalate"
 
     def _escalate(self, v: dict[str, Any]) -> None:
         inc = incident_of(self.ctx, self.incident)
@@ -199,13 +216,4 @@ class ReviewFlow(Flow):
             "suspension_considered": v["suspension_considered"],
         }
         self.ctx.append("review.escalated", tagged(inc, data))
-        self.ctx.append(
-            "alert.raised",
-            {
-                "alert": "review.escalated",
-                "summary": f"Review of {inc.id} found possible abuse of break-glass access: "
-                "escalated to security and governance.",
-                "incident": inc.id,
-            },
-        )
         return None

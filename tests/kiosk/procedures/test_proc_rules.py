@@ -725,13 +725,17 @@ def test_review_rules_and_escalation(sim: Simulation) -> None:
     lie = flow.submit(reviewed_values())  # credentials were not reset yet
     assert lie.codes["credentials_reset"] == "procedure.journal_disagrees"
     res = ok(flow.submit(reviewed_values(credentials_reset=False, unexplained_actions=True)))
-    review = res.entries[-1]
+    review = res.entries[0]
     assert review.data["corrective_actions"] == [
         "Implement redundant IdP or offline access capability"
     ]
     assert review.data["escalated"] is True and flow.current == "escalate"
+    # The alert (and its slip) goes out with the review: a lock now loses nothing.
+    assert [e.kind for e in res.entries] == ["review.completed", "alert.raised"]
+    resumed = ReviewFlow(sim.ctx, incident)  # the terminal locked: started again
+    assert resumed.current == "escalate"
     ok(
-        flow.submit(
+        resumed.submit(
             {
                 "to": ["Security", "Governance"],
                 "logs_preserved": True,
@@ -739,7 +743,8 @@ def test_review_rules_and_escalation(sim: Simulation) -> None:
             }
         )
     )
-    assert kinds(sim, sim.journal.head.seq - 1) == ["review.escalated", "alert.raised"]
+    assert kinds(sim, sim.journal.head.seq) == ["review.escalated"]
+    assert ReviewFlow(sim.ctx, incident).current == "review"  # nothing left to resume
 
 
 def test_verification_needs_a_complete_chain(sim: Simulation) -> None:
