@@ -45,7 +45,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
-from kiosk.errors import SealroomError
+from kiosk.errors import JournalBusyError, SealroomError
 from ui.context import AppContext
 from ui.demo_panel import DemoPanel
 from ui.scanning import ScanFilter
@@ -110,6 +110,10 @@ class IdleWatch(QObject):
             self.timer.start()
 
 
+#: How often overdue deadlines are checked (and alerted) while unlocked.
+DEADLINE_CHECK_MS = 60_000
+
+
 class MainWindow(QWidget):
     #: the warm-up is over (:attr:`warmed`)
     warm_done = Signal()
@@ -147,6 +151,9 @@ class MainWindow(QWidget):
         self.unlock_screen.painted.connect(self.warm_up)
         self.device_watch: object | None = None
         self.idle = IdleWatch(ctx.policy.idle_lock_seconds, self.lock, self)
+        self.deadline_timer = QTimer(self)
+        self.deadline_timer.setInterval(DEADLINE_CHECK_MS)
+        self.deadline_timer.timeout.connect(self.raise_overdue)
         # Scanners type like keyboards: one filter on the application's windows,
         # which also tells the idle watch about input.
         self.scans = ScanFilter(ctx.policy, clock_ms=ctx.scan_clock_ms, parent=self)
@@ -320,6 +327,8 @@ class MainWindow(QWidget):
         self.stack.setCurrentWidget(self.dashboard)
         self.idle.timer.start()
         self.check_devices()
+        self.raise_overdue()
+        self.deadline_timer.start()
 
     def _printer(self) -> Printer:
         if self.ctx.printer is None:
@@ -330,6 +339,7 @@ class MainWindow(QWidget):
 
     def lock(self) -> None:
         self.idle.timer.stop()
+        self.deadline_timer.stop()
         if self._flow_screen is not None:
             self._flow_screen.detach()
         for screen in self.screens.values():
@@ -409,6 +419,37 @@ class MainWindow(QWidget):
             lambda _e: self.dashboard.refresh(),
             lambda err: self.dashboard.banner.show_message(err.user_message(), "error"),
         )
+
+    def raise_overdue(self) -> None:
+        """Alert, in a worker, every deadline gone overdue and not alerted yet.
+
+        Alerts need the journal's key, so they are written only while the
+        terminal is unlocked: at each unlock, then every
+        :data:`DEADLINE_CHECK_MS` while it stays so (each flow step checks
+        too). Without this, a deadline passing while nobody submitted a step
+        was only alerted at the next step. Each alert prints its slip. A
+        check that finds a signature pending (the journal takes nothing else
+        meanwhile) waits for the next round.
+        """
+        session = self.session
+        if session is None:
+            return
+        ctx = session.ctx
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            try:
+                return ctx.check_deadlines()
+            except JournalBusyError:
+                return []
+
+        def done(raised: object) -> None:
+            if raised and self.journal is not None:
+                self.dashboard.refresh()
+
+        def failed(err: SealroomError) -> None:
+            self.dashboard.banner.show_message(err.user_message(), "error")
+
+        self.ctx.runner.submit(job, done, failed)
 
     def reprint_slip(self, seq: int) -> None:
         """Print again, in a worker, the slip of an alert whose slip did not print."""

@@ -275,6 +275,8 @@ class Context:
     paper: Paper
     printed: list[str] = field(default_factory=list)
     _listening: bool = False
+    #: one deadline check at a time: each reads what was alerted, then appends
+    _deadline_check: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         if not self._listening:
@@ -339,8 +341,15 @@ class Context:
             raise
 
     def check_deadlines(self) -> list[Entry]:
-        """Alert every overdue deadline not yet alerted (once each)."""
-        return alerts.raise_overdue(self.journal, self.policy, self.now())
+        """Alert every overdue deadline not yet alerted (once each).
+
+        Called after every flow step and, by the screens, at each unlock and
+        every minute while unlocked, from different threads: the lock makes
+        "what was alerted, then alert the rest" one step, so no deadline is
+        alerted twice.
+        """
+        with self._deadline_check:
+            return alerts.raise_overdue(self.journal, self.policy, self.now())
 
     def _on_entry(self, entry: Entry) -> None:
         """Print the slip of each ``alert.raised`` entry; journal it when it does not print.

@@ -469,3 +469,25 @@ def test_a_changed_policy_file_is_approved_by_two_custodians_before_anything_els
     assert entry.data["policy_hash"] == changed.sha256 and len(entry.attest) == 2
     press(qtbot, f.close_button)
     qtbot.waitUntil(lambda: not d.policy_row.isVisible(), timeout=T)
+
+
+def test_a_deadline_passing_while_nobody_works_is_alerted_at_unlock_and_each_minute(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Overdue deadlines are alerted (with their slip) without anyone submitting a step."""
+    printer = SimulatedPrinter()
+    w, clock, _sc = make_window(qtbot, root, printer=printer)
+    clock.advance(days=120)  # every account's quarterly test is now overdue
+    unlock(qtbot, w)
+    qtbot.waitUntil(lambda: bool(kinds(w, "alert.raised")), timeout=T)
+    first = [e.data["detail"]["deadline"] for e in kinds(w, "alert.raised")]
+    assert first and all(key.startswith("drill:") for key in first)
+    assert len(first) == len(set(first))
+    qtbot.waitUntil(lambda: len(printer.jobs) >= len(first), timeout=T)  # one slip each
+    assert w.deadline_timer.isActive()
+    # A minute later, nothing new is overdue: nothing is alerted twice.
+    w.raise_overdue()
+    qtbot.wait(200)
+    assert len(kinds(w, "alert.raised")) == len(first)
+    w.lock()
+    assert not w.deadline_timer.isActive()
