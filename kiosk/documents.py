@@ -317,6 +317,10 @@ class SessionRecord(Document):
     witness: Person | None = None
     #: failed logins and unavailable MFA methods, with cause and resolution
     access_problems: tuple[str, ...] = ()
+    #: where the configuration after the session was captured (or "no change made")
+    post_change: str = ""
+    #: the identity provider's sign-in session ID, for accounts that sign in through one
+    provider_session: str = ""
 
     def _check(self) -> None:
         d = self.title
@@ -324,6 +328,8 @@ class SessionRecord(Document):
             _text(d, name, getattr(self, name))
         _text(d, "retrieval_evidence", self.retrieval_evidence, multiline=True)
         _text(d, "baseline", self.baseline, required=False, multiline=True)
+        _text(d, "post_change", self.post_change, required=False, multiline=True)
+        _text(d, "provider_session", self.provider_session, required=False)
         _aware(d, "terminated", self.terminated)
         for problem in self.access_problems:
             _text(d, "access_problems", problem, multiline=True)

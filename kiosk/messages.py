@@ -778,6 +778,12 @@ MESSAGES: dict[str, Message] = {
         "No rotation is due for account {account}: none of its envelopes was opened.",
         "To add an envelope for it, use 'Seal a new envelope'.",
     ),
+    "procedure.provider_session_required": Message(
+        "Account {account} signs in through {idp}: the sign-in session ID is needed.",
+        "Note the sign-in time and session ID from the {idp} sign-in (audit) log and enter "
+        "the session ID.",
+        True,
+    ),
     "procedure.no_access_problem": Message(
         "No failed login or unavailable MFA method is recorded for this incident.",
         "Record what went wrong first (Result: login failed, or MFA unavailable, with the "

@@ -1242,13 +1242,13 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="121" />
+      <location filename="../../ui/main_window.py" line="125" />
       <source>Sealroom — {kiosk}</source>
-      <extracomment>Modules the unlock screen does not need, imported after its first paint on the preloader's thread (Qt-free). The remaining screens' modules: they define Qt classes but create no Qt object when imported, so the preloader's thread may import them too (after HEAVY). the warm-up is over (:attr:`warmed`)</extracomment>
+      <extracomment>Modules the unlock screen does not need, imported after its first paint on the preloader's thread (Qt-free). The remaining screens' modules: they define Qt classes but create no Qt object when imported, so the preloader's thread may import them too (after HEAVY). How often overdue deadlines are checked (and alerted) while unlocked. the warm-up is over (:attr:`warmed`)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="426" />
+      <location filename="../../ui/main_window.py" line="467" />
       <source>Alert slip {n} printed: take it to the security team.</source>
       <translation>Alert slip {n} printed: take it to the security team.</translation>
     </message>

@@ -726,6 +726,11 @@ def _session_record(d: SessionRecord) -> bytes:
                 ),
                 ("Total duration", f"{d.duration_minutes} minutes"),
                 ("Witness", d.witness.label if d.witness else "None"),
+                *(
+                    [("Provider sign-in session", _p(d.provider_session, st["mono"]))]
+                    if d.provider_session
+                    else []
+                ),
             ],
             st,
         ),
@@ -744,10 +749,16 @@ def _session_record(d: SessionRecord) -> bytes:
             st,
         ),
     ]
-    if d.baseline:
+    if d.baseline or d.post_change:
         story += [
             _p("Baseline and post-change configuration", st["h2"]),
-            _p(d.baseline, st["base"]),
+            _kv(
+                [
+                    ("Before (baseline)", d.baseline or "not captured"),
+                    ("After (post-change)", d.post_change or "not captured"),
+                ],
+                st,
+            ),
         ]
     story += [CondPageBreak(60 * mm), _p("Signatures", st["h2"])]
     story.append(

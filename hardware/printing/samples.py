@@ -141,10 +141,8 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
             SessionAction(start + dt.timedelta(minutes=14), "Signed out of all sessions"),
         ),
         terminated=start + dt.timedelta(minutes=15),
-        baseline=(
-            "Baseline: adfs-config-2026-03-16T1512Z.xml (SHA-256 9c1e…); "
-            "post-change export attached."
-        ),
+        baseline="adfs-config-2026-03-16T1512Z.xml (SHA-256 9c1e…)",
+        post_change="adfs-config-2026-03-16T1527Z.xml (SHA-256 4b0d…), token-signing cert renewed",
         signers=(
             Signer(
                 dana.name, dana.role, "pQ3vYk2mX8aLr5TnBw7cHs", start + dt.timedelta(minutes=40)

@@ -369,6 +369,7 @@ class Simulation:
             {
                 "outcome": "established",
                 "baseline_ref": "Export of conditional access policies, baseline.json",
+                "provider_session_ref": "Entra sign-in log: session 6f1c2e9a-4b7d",
             },
         )
         actions = [
@@ -391,7 +392,7 @@ class Simulation:
                 values["justification"] = "Suspected the CFO account was involved"
             self.step(ses, values)
         self.later(minutes=2)
-        self.step(ses, {})
+        self.step(ses, {"post_change_ref": "Export of conditional access policies, after.json"})
         if unreachable:  # the approver is told as soon as the session is over
             self.step(
                 NotifyApproverFlow(self.ctx, incident),

@@ -396,6 +396,7 @@ KINDS: dict[str, Kind] = {
             "system": R(NAME),
             "at": R(_ts),
             "baseline_ref": O(TEXT),
+            "provider_session_ref": O(TEXT),
             "test": O(_bool),
         },
         doc="System access established with the retrieved credentials.",
@@ -420,6 +421,7 @@ KINDS: dict[str, Kind] = {
             "at": R(_ts),
             "duration_minutes": R(_int(0)),
             "established": O(_bool),
+            "post_change_ref": O(TEXT),
             "test": O(_bool),
         },
         doc="Logged out of the target system; established=false: access was never obtained "

@@ -83,7 +83,9 @@ def compile_record(ctx: Context, incident: str) -> dict[str, Any]:
             retrieval.append(item)
         elif e.kind == "session.started":
             started = {
-                k: e.data[k] for k in ("at", "account", "system", "baseline_ref") if k in e.data
+                k: e.data[k]
+                for k in ("at", "account", "system", "baseline_ref", "provider_session_ref")
+                if k in e.data
             }
         elif e.kind == "session.action":
             actions.append({k: v for k, v in e.data.items() if k not in ("incident", "test")})
@@ -91,6 +93,8 @@ def compile_record(ctx: Context, incident: str) -> dict[str, Any]:
             ended = {"at": e.data["at"], "duration_minutes": e.data["duration_minutes"]}
             if e.data.get("established") is False:
                 ended["established"] = False  # access was never obtained
+            if "post_change_ref" in e.data:
+                ended["post_change_ref"] = e.data["post_change_ref"]
         elif e.kind == "access.problem":
             problems.append({k: v for k, v in e.data.items() if k not in ("incident", "test")})
         elif e.kind == "documentation.discrepancy":
@@ -294,7 +298,9 @@ class DocumentationFlow(Flow):
                 for a in record["actions"]
             ),
             terminated=parse_ts(record["logout"]["at"]),
-            baseline=str(record["access"].get("baseline_ref", "")),
+            baseline=str(access.get("baseline_ref", "")),
+            post_change=str(record["logout"].get("post_change_ref", "")),
+            provider_session=str(access.get("provider_session_ref", "")),
             signers=signers,
             entry_seq=entry.seq,
             entry_hash=entry.hash,

@@ -11,14 +11,19 @@ Rules (each with a test):
   confirmed;
 * access established records time, account (the incident's) and system,
   and the pre-change baseline reference is required ("before making any
-  changes, document the current state");
+  changes, document the current state"); for an account that signs in
+  through a cloud identity provider, the sign-in session ID from the
+  provider's audit log is required too ("note the sign-in timestamp and
+  session ID");
 * every action has a time (not before access, not in the future), what was
   done, its outcome, and an explicit "narrated to the second person or
   witness" answer; "outside the declared reason" is an explicit yes/no
   answer on every action, and a "yes" needs a justification — the
   procedure says minimum actions only, so the engine makes going beyond it
   a recorded choice that the review sees;
-* logout records the time and the computed duration in whole minutes;
+* logout records the time, the computed duration in whole minutes, and the
+  post-change configuration reference (or that nothing was changed): the
+  record holds "baseline and post-change configurations";
 * access that cannot be obtained is concluded: ``session.ended`` with
   ``established: false`` (only after a recorded failure, never after a
   login), so the incident still gets its documentation within 2 hours, the
@@ -85,6 +90,12 @@ class SessionFlow(Flow):
                     ),
                     Field("system", "System accessed", text(120), False),
                     Field("baseline_ref", "Baseline captured (reference)", text(500), False),
+                    Field(
+                        "provider_session_ref",
+                        "Sign-in session ID (identity provider's audit log)",
+                        text(300),
+                        False,
+                    ),
                     Field("cause", "Cause", choice(*LOGIN_CAUSES, *MFA_CAUSES), False),
                     Field("resolution", "Resolution", text(500), False),
                     Field(
@@ -125,7 +136,14 @@ class SessionFlow(Flow):
             Step(
                 "logout",
                 "Log out",
-                (Field("at", "Time of logout", when, False),),
+                (
+                    Field("at", "Time of logout", when, False),
+                    Field(
+                        "post_change_ref",
+                        "Post-change configuration captured (reference, or 'no change made')",
+                        text(500),
+                    ),
+                ),
                 self._logout,
                 (),
                 ("session.ended",),
@@ -149,6 +167,14 @@ class SessionFlow(Flow):
         if outcome == "established":
             if "baseline_ref" not in v:
                 raise FieldProblem("baseline_ref", "procedure.baseline_required")
+            account = self.ctx.journal.state.accounts.get(str(inc.account))
+            if account is not None and account.idp and "provider_session_ref" not in v:
+                raise FieldProblem(
+                    "provider_session_ref",
+                    "procedure.provider_session_required",
+                    account=account.id,
+                    idp=account.idp,
+                )
             at = self._time(v)
             data: dict[str, Any] = {
                 "incident": inc.id,
@@ -157,6 +183,8 @@ class SessionFlow(Flow):
                 "at": ts(at),
                 "baseline_ref": v["baseline_ref"],
             }
+            if "provider_session_ref" in v:
+                data["provider_session_ref"] = v["provider_session_ref"]
             self.ctx.append("session.started", tagged(inc, data))
             self.info["started"] = at
             return "action"
@@ -228,7 +256,12 @@ class SessionFlow(Flow):
         if at < started:
             raise FieldProblem("at", "procedure.before_access")
         minutes = int((at - started).total_seconds() // 60)
-        data = {"incident": inc.id, "at": ts(at), "duration_minutes": minutes}
+        data = {
+            "incident": inc.id,
+            "at": ts(at),
+            "duration_minutes": minutes,
+            "post_change_ref": v["post_change_ref"],
+        }
         self.ctx.append("session.ended", tagged(inc, data))
         self.info["duration_minutes"] = minutes
         return None

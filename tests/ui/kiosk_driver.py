@@ -484,7 +484,15 @@ def retrieve(
 
 def access_session(qtbot: QtBot, w: MainWindow, clock: FakeClock) -> None:
     cont(qtbot, w, "start")
-    fill(qtbot, w, {"outcome": "established", "baseline_ref": "baseline.json"})
+    fill(
+        qtbot,
+        w,
+        {
+            "outcome": "established",
+            "baseline_ref": "baseline.json",
+            "provider_session_ref": "6f1c2e9a-4b7d",
+        },
+    )
     submit(qtbot, w)
     wait_step(qtbot, w, "action")
     clock.advance(minutes=3)
@@ -501,6 +509,7 @@ def access_session(qtbot: QtBot, w: MainWindow, clock: FakeClock) -> None:
     )
     submit(qtbot, w)
     wait_step(qtbot, w, "logout")
+    fill(qtbot, w, {"post_change_ref": "after.json"})
     submit(qtbot, w)
     wait_step(qtbot, w, None)
 

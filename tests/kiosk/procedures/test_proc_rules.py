@@ -96,9 +96,14 @@ def retrieved(sim: Simulation, incident: str, account: str = "entra-01") -> str:
     return serial
 
 
+#: What a login to an account behind Entra ID records: the baseline and the
+#: provider's sign-in session ID.
+SIGNED_IN = {"baseline_ref": "baseline.json", "provider_session_ref": "3f2a9c1e-sign-in"}
+
+
 def logged_out(sim: Simulation, incident: str) -> None:
     flow = SessionFlow(sim.ctx, incident)
-    ok(flow.submit({"outcome": "established", "baseline_ref": "baseline.json"}))
+    ok(flow.submit({"outcome": "established", **SIGNED_IN}))
     sim.later(minutes=5)
     ok(
         flow.submit(
@@ -112,7 +117,7 @@ def logged_out(sim: Simulation, incident: str) -> None:
         )
     )
     sim.later(minutes=6)
-    ok(flow.submit({}))
+    ok(flow.submit({"post_change_ref": "after.json"}))
 
 
 def signed(sim: Simulation, incident: str) -> None:
@@ -373,7 +378,12 @@ def test_session_rules(sim: Simulation) -> None:
     assert flow.submit({"outcome": "established"}).codes["baseline_ref"] == (
         "procedure.baseline_required"
     )
-    ok(flow.submit({"outcome": "established", "baseline_ref": "baseline.json"}))
+    no_session = flow.submit({"outcome": "established", "baseline_ref": "baseline.json"})
+    assert no_session.codes["provider_session_ref"] == "procedure.provider_session_required"
+    assert "Microsoft Entra ID" in no_session.errors["provider_session_ref"]
+    ok(flow.submit({"outcome": "established", **SIGNED_IN}))
+    started = sim.journal.entry(sim.journal.head.seq)
+    assert started is not None and started.data["provider_session_ref"] == "3f2a9c1e-sign-in"
     sim.later(minutes=4)
     action = {"action": "Looked around", "outcome": "nothing", "narrated": True, "then": "logout"}
     assert flow.submit(action).codes["outside_reason"] == "procedure.field_missing"
@@ -381,9 +391,11 @@ def test_session_rules(sim: Simulation) -> None:
     assert outside.codes["justification"] == "procedure.justification_required"
     ok(flow.submit({**action, "outside_reason": True, "justification": "needed to check"}))
     sim.later(minutes=7)
-    ok(flow.submit({}))
+    assert flow.submit({}).codes["post_change_ref"] == "procedure.field_missing"
+    ok(flow.submit({"post_change_ref": "CA policies export after the change, after.json"}))
     ended = sim.journal.entry(sim.journal.head.seq)
     assert ended is not None and ended.data["duration_minutes"] == 11
+    assert ended.data["post_change_ref"].startswith("CA policies export")
     inc = sim.journal.state.incidents.get(incident)
     assert inc is not None and inc.actions_outside_reason == 1
 
