@@ -198,7 +198,7 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
     reset_times = _resets(state)
     for env in state.envelopes.values():
         opened = _last(env.history, "envelope.opened")
-        if opened is not None and env.account is not None:
+        if opened is not None and env.account is not None and not env.opened_for_verification:
             reset_after = _first_after(reset_times.get(env.account, []), opened)
             out.append(
                 Deadline(

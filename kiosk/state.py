@@ -154,6 +154,9 @@ class Envelope:
     test: bool = False
     #: hash of the ``sheet.printed`` entry of the sheet sealed inside (if recorded)
     sheet: str | None = None
+    #: opened for the test retrieval after a reset: its credential is not rotated
+    #: again (see kiosk.procedures.verification), so no rotation falls due
+    opened_for_verification: bool = False
 
 
 @dataclass
@@ -564,7 +567,9 @@ class State:
         env.state = end
         label = "envelope.quarantined" if end == "quarantined" and kind != end else kind
         env.history.append((entry.seq, entry.ts, label))
-        if kind == "envelope.opened" and env.account:
+        if kind == "envelope.opened" and data.get("purpose") == "verification":
+            env.opened_for_verification = True
+        elif kind == "envelope.opened" and env.account:
             account = self.accounts[env.account]
             account.rotation_due_since = entry.ts
             if data.get("test"):

@@ -857,3 +857,16 @@ def test_inventory_flags_identity_providers_with_fewer_than_two_accounts(sim: Si
     assert idp_gaps(sim.journal.state) == {"Okta": 1}
     rows = inventory_rows(sim.journal.state, sim.ctx.policy, sim.clock.now())
     assert {r.account: r.status for r in rows}["okta-01"] == "no envelope in the safe"
+
+
+def test_a_whole_incident_leaves_no_rotation_due(sim: Simulation) -> None:
+    """The reset ends the rotation; the verification's test opening starts none."""
+    incident = sim.emergency()
+    state = sim.journal.state
+    inc = state.incidents.get(incident)
+    assert inc is not None and inc.verified_at is not None and inc.rotated_at is not None
+    assert all(a.rotation_due_since is None for a in state.accounts.values())
+    sim.later(hours=sim.ctx.policy.rotation_hours + 1)
+    late = deadlines.overdue(deadlines.compute(state, sim.ctx.policy), sim.clock.now())
+    assert [d.key for d in late if d.kind == "rotation"] == []
+    assert not [e for e in sim.ctx.check_deadlines() if "rotation" in e.data["detail"]["deadline"]]

@@ -262,3 +262,27 @@ def test_the_calendar_in_force_when_declared_counts() -> None:
     )
     assert f.incidents["I"].calendar == Calendar("GB", "ENG")
     assert f.calendar == Calendar("US")
+
+
+def test_the_verification_opening_after_a_reset_starts_no_rotation() -> None:
+    """The test retrieval reseals the new sheet; its credential is not rotated again."""
+    f = facts(
+        (at(), "account.registered", {"account": "A"}),
+        (at(minutes=1), "envelope.registered", {"serial": "S1", "account": "A"}),
+        (at(days=1), "envelope.opened", {"incident": "I", "serial": "S1"}),
+        (at(days=1, hours=1), "envelope.registered", {"serial": "S2", "account": "A"}),
+        (at(days=1, hours=2), "envelope.destroyed", {"serial": "S1"}),
+        (
+            at(days=1, hours=2),
+            "credential.rotated",
+            {"account": "A", "new_serial": "S2", "old_serial": "S1"},
+        ),
+        (
+            at(days=2),
+            "envelope.opened",
+            {"incident": "I", "serial": "S2", "purpose": "verification"},
+        ),
+    )
+    assert "deadline.rotation" not in codes(f, T0 + dt.timedelta(days=10))
+    f.observe(8, at(days=3), "envelope.opened", {"incident": "J", "serial": "S2"})
+    assert "deadline.rotation" in codes(f, T0 + dt.timedelta(days=10))  # a real opening does
