@@ -75,6 +75,8 @@ class Incident:
     #: custodian ids of the declaring party and the second authorised person
     people: list[str] = field(default_factory=list)
     witness: dict[str, Any] | None = None
+    #: what the acknowledgement recorded: was the witness there (None: not yet)
+    witness_present: bool | None = None
     record: dict[str, Any] = field(default_factory=dict)
     acknowledged_at: dt.datetime | None = None
     sheet_confirmed: bool = False
@@ -163,6 +165,7 @@ class IncidentBook:
             inc.approver_notified_at = inc.approver_notified_at or when(entry, data)
         elif kind == "invocation.acknowledged":
             inc.acknowledged_at = parse_ts(entry.ts)
+            inc.witness_present = bool(data.get("witness_present"))
         elif kind == "sheet.confirmed":
             inc.sheet_confirmed = True
         elif kind == "access.problem":

@@ -784,6 +784,12 @@ MESSAGES: dict[str, Message] = {
         "the session ID.",
         True,
     ),
+    "procedure.witness_absence": Message(
+        "The witness named for this invocation was not present when it was acknowledged.",
+        "Record in the review why, and how the invocation was observed instead: the procedure "
+        "documents a missing witness in the post-incident report.",
+        True,
+    ),
     "procedure.no_access_problem": Message(
         "No failed login or unavailable MFA method is recorded for this incident.",
         "Record what went wrong first (Result: login failed, or MFA unavailable, with the "

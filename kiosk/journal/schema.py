@@ -436,6 +436,7 @@ KINDS: dict[str, Kind] = {
             "corrective_actions": R(_list(TEXT, 0, 20)),
             "findings": O(LONG),
             "audit_log": O(_any_obj),
+            "witness_absence": O(LONG),
             "escalated": R(_bool),
             "test": O(_bool),
         },

@@ -19,6 +19,9 @@ Rules (each with a test):
   (consistent or discrepancies);
 * the root cause is one of the procedure's categories, and the corrective
   actions default to the procedure's table for it (more may be added);
+* a witness the policy requires (or who was named) but who was not present
+  at the acknowledgement is documented here, as the procedure's fallback
+  says ("document in post-incident report"): the review asks why;
 * violations, unexplained actions or audit-log discrepancies escalate: the
   alert (and its slip for security) is raised with the review itself, so it
   cannot be lost if the terminal locks before the next step; then
@@ -122,6 +125,12 @@ class ReviewFlow(Flow):
                     Field("violations", "Policy violations found", boolean()),
                     Field("unexplained_actions", "Unexplained actions found", boolean()),
                     Field("findings", "Findings", text(4000), False),
+                    Field(
+                        "witness_absence",
+                        "The witness was not present: why, and how the invocation was observed",
+                        text(4000),
+                        False,
+                    ),
                 ),
                 self._review,
                 ("escalate",),
@@ -173,6 +182,9 @@ class ReviewFlow(Flow):
                 "procedure.journal_disagrees",
                 what="no credential rotation after the opening",
             )
+        witness_expected = self.ctx.policy.witness_required or inc.witness is not None
+        if witness_expected and inc.witness_present is False and "witness_absence" not in v:
+            raise FieldProblem("witness_absence", "procedure.witness_absence")
         actions = v.get("corrective_actions") or [ROOT_CAUSES[v["root_cause"]]]
         escalate = (
             v["violations"] or v["unexplained_actions"] or v["audit_log_outcome"] == "discrepancies"
@@ -191,6 +203,8 @@ class ReviewFlow(Flow):
         }
         if "findings" in v:
             data["findings"] = v["findings"]
+        if "witness_absence" in v:
+            data["witness_absence"] = v["witness_absence"]
         self.ctx.append("review.completed", tagged(inc, data))
         self.info["escalate"] = escalate
         if not escalate:

@@ -870,3 +870,23 @@ def test_a_whole_incident_leaves_no_rotation_due(sim: Simulation) -> None:
     late = deadlines.overdue(deadlines.compute(state, sim.ctx.policy), sim.clock.now())
     assert [d.key for d in late if d.kind == "rotation"] == []
     assert not [e for e in sim.ctx.check_deadlines() if "rotation" in e.data["detail"]["deadline"]]
+
+
+def test_a_witness_absent_at_the_acknowledgement_is_documented_in_the_review(
+    sim: Simulation,
+) -> None:
+    """The procedure's fallback for a missing witness: 'document in post-incident report'."""
+    flow = declared(sim, witness=dict(WITNESS))
+    ok(flow.submit({"declared_by_ack": True, "second_person_ack": True, "witness_present": False}))
+    incident = flow.incident
+    retrieved(sim, incident)
+    logged_out(sim, incident)
+    signed(sim, incident)
+    review = ReviewFlow(sim.ctx, incident)
+    values = reviewed_values(credentials_reset=False)
+    missing = review.submit(values)
+    assert missing.codes["witness_absence"] == "procedure.witness_absence"
+    why = "Witness called away to the data centre; the COO observed by video call"
+    ok(review.submit({**values, "witness_absence": why}))
+    recorded = next(e for e in sim.journal.entries() if e.kind == "review.completed")
+    assert recorded.data["witness_absence"] == why
