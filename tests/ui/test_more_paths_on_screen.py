@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
+from kiosk import deadlines
 from kiosk.policy import parse_policy
 from tests.ui.kiosk_driver import (
     CHECKLIST,
@@ -479,10 +480,16 @@ def test_a_deadline_passing_while_nobody_works_is_alerted_at_unlock_and_each_min
     w, clock, _sc = make_window(qtbot, root, printer=printer)
     clock.advance(days=120)  # every account's quarterly test is now overdue
     unlock(qtbot, w)
-    qtbot.waitUntil(lambda: bool(kinds(w, "alert.raised")), timeout=T)
+
+    def overdue() -> set[str]:
+        late = deadlines.overdue(deadlines.compute(the_state(w), w.ctx.policy), clock.now())
+        return {d.key for d in late}
+
+    assert any(key.startswith("drill:") for key in overdue())
+    # The worker alerts them one by one: wait until every overdue deadline is.
+    qtbot.waitUntil(lambda: overdue() <= the_state(w).alerted_deadlines, timeout=T)
     first = [e.data["detail"]["deadline"] for e in kinds(w, "alert.raised")]
-    assert first and all(key.startswith("drill:") for key in first)
-    assert len(first) == len(set(first))
+    assert set(first) == overdue() and len(first) == len(set(first))
     qtbot.waitUntil(lambda: len(printer.jobs) >= len(first), timeout=T)  # one slip each
     assert w.deadline_timer.isActive()
     # A minute later, nothing new is overdue: nothing is alerted twice.
