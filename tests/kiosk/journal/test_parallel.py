@@ -300,10 +300,8 @@ def test_one_line_chunks_check_every_join(tmp_path: Path, good_lines: list[bytes
         conn.close()
 
 
-def test_placed_join_takes_the_childs_chunks(
-    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The parent checks up to PARENT_ROWS only: the rest is the child's, joined."""
+def spy_on_parent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int | None, int | None]]:
+    """The seq ranges the parent checks itself, recorded as it checks them."""
     checked: list[tuple[int | None, int | None]] = []
     real = parallel._continue
 
@@ -312,6 +310,14 @@ def test_placed_join_takes_the_childs_chunks(
         return real(conn, lo, hi, done)
 
     monkeypatch.setattr(parallel, "_continue", spying)
+    return checked
+
+
+def test_placed_join_takes_the_childs_chunks(
+    tmp_path: Path, good_lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent checks up to PARENT_ROWS only: the rest is the child's, joined."""
+    checked = spy_on_parent(monkeypatch)
     conn, path = write_db(tmp_path, numbered(good_lines))
     assert split(conn, path, 2) == sequential(conn)
     highest = max(hi for _, hi in checked if hi is not None)
@@ -472,19 +478,6 @@ def test_journal_verify_uses_the_split_and_agrees(
     assert split_requests, "the journal was not split"
     assert result.entries == j.head.seq and result.head_hash == j.head.hash
     assert result == check_chain(list(j.lines()))
-
-
-def spy_on_parent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int | None, int | None]]:
-    """The seq ranges the parent checks itself, recorded as it checks them."""
-    checked: list[tuple[int | None, int | None]] = []
-    real = parallel._continue
-
-    def spying(conn: Connection, lo: int | None, hi: int | None, done: ChainResult) -> Any:
-        checked.append((lo, hi))
-        return real(conn, lo, hi, done)
-
-    monkeypatch.setattr(parallel, "_continue", spying)
-    return checked
 
 
 @pytest.fixture

@@ -101,6 +101,15 @@ def retrieved(sim: Simulation, incident: str, account: str = "entra-01") -> str:
 SIGNED_IN = {"baseline_ref": "baseline.json", "provider_session_ref": "3f2a9c1e-sign-in"}
 
 
+#: A failed login to a locked account, its status checked and the provider called.
+LOCKED_OUT = {
+    "outcome": "login-failed",
+    "cause": "account-locked",
+    "account_status_checked": True,
+    "provider_contacted": True,
+}
+
+
 def logged_out(sim: Simulation, incident: str) -> None:
     flow = SessionFlow(sim.ctx, incident)
     ok(flow.submit({"outcome": "established", **SIGNED_IN}))
@@ -408,17 +417,7 @@ def test_login_fails_and_mfa_unavailable_paths(sim: Simulation) -> None:
         {"outcome": "login-failed", "cause": "account-locked", "provider_contacted": True}
     )
     assert unchecked.codes["account_status_checked"] == "procedure.status_check_required"
-    ok(
-        flow.submit(
-            {
-                "outcome": "login-failed",
-                "cause": "account-locked",
-                "account_status_checked": True,
-                "provider_contacted": True,
-                "reference": "case 1",
-            }
-        )
-    )
+    ok(flow.submit({**LOCKED_OUT, "reference": "case 1"}))
     bad = flow.submit({"outcome": "mfa-unavailable", "cause": "token-lost", "resolution": "pray"})
     assert bad.codes["resolution"] == "procedure.choice"
     ok(
@@ -496,17 +495,7 @@ def test_access_never_obtained_is_concluded_documented_and_reset(sim: Simulation
     early = flow.submit({"outcome": "not-obtained"})
     assert early.codes["outcome"] == "procedure.no_access_problem"
     assert sim.journal.head.seq == before  # nothing recorded
-    ok(
-        flow.submit(
-            {
-                "outcome": "login-failed",
-                "cause": "account-locked",
-                "account_status_checked": True,
-                "provider_contacted": True,
-                "reference": "CASE-4411",
-            }
-        )
-    )
+    ok(flow.submit({**LOCKED_OUT, "reference": "CASE-4411"}))
     assert flow.current == "start"
     sim.later(minutes=10)
     ok(flow.submit({"outcome": "not-obtained"}))
