@@ -480,6 +480,19 @@ def test_journal_verify_uses_the_split_and_agrees(
     assert result == check_chain(list(j.lines()))
 
 
+def count_started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The modules of the child processes started from now on, as they start."""
+    started: list[str] = []
+    real = parallel.start_worker
+
+    def counting(module: str) -> subprocess.Popen[bytes]:
+        started.append(module)
+        return real(module)
+
+    monkeypatch.setattr(parallel, "start_worker", counting)
+    return started
+
+
 @pytest.fixture
 def standby(monkeypatch: pytest.MonkeyPatch) -> Iterator[Standby]:
     """A Standby that keeps a child for journals of 10 entries or more, closed after the test."""
@@ -533,14 +546,7 @@ def test_dead_child_on_standby_is_replaced(
     assert proc is not None
     proc.kill()
     proc.wait()
-    started: list[str] = []
-    real = parallel.start_worker
-
-    def counting(module: str) -> subprocess.Popen[bytes]:
-        started.append(module)
-        return real(module)
-
-    monkeypatch.setattr(parallel, "start_worker", counting)
+    started = count_started(monkeypatch)
     checked = spy_on_parent(monkeypatch)
     conn, path = write_db(tmp_path, numbered(good_lines))
     assert split(conn, path, 2, standby=standby) == sequential(conn)
@@ -592,14 +598,7 @@ def test_journal_keeps_a_child_on_standby_while_long(
     waiting = j._standby._proc
     assert waiting is not None and waiting.poll() is None
     assert j._standby.wait_ready(30.0)
-    started: list[str] = []
-    real = parallel.start_worker
-
-    def counting(module: str) -> subprocess.Popen[bytes]:
-        started.append(module)
-        return real(module)
-
-    monkeypatch.setattr(parallel, "start_worker", counting)
+    started = count_started(monkeypatch)
     j.verify_or_raise()
     # One child started: the next check's, after this one used the waiting child.
     assert len(started) == 1 and len(split_requests) == 2
