@@ -62,7 +62,8 @@ class Incident:
     tampered: list[str] = field(default_factory=list)
     session_started_at: dt.datetime | None = None
     session_ended_at: dt.datetime | None = None
-    #: when an envelope of this incident first went back to the safe unopened
+    #: when the invocation ended with nothing opened: an envelope went back to the
+    #: safe to end it, or it was stood down (``invocation.stood_down``)
     returned_at: dt.datetime | None = None
     actions: int = 0
     actions_outside_reason: int = 0
@@ -213,6 +214,11 @@ class IncidentBook:
             inc.escalated = bool(data.get("escalated"))
             done = inc.rotated_at is not None or inc.envelope_opened is None
             inc.advance("closed" if done else "review")
+        elif kind == "invocation.stood_down":
+            inc.returned_at = inc.returned_at or parse_ts(entry.ts)
+            inc.advance("documentation")
+        elif kind == "envelope.returned" and data.get("ends_invocation") is False:
+            pass  # back to the safe, and another one is checked out for the invocation
         elif kind == "envelope.returned":
             inc.returned_at = inc.returned_at or when(entry, data)
             if inc.envelope_opened is None:

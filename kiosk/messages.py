@@ -790,6 +790,11 @@ MESSAGES: dict[str, Message] = {
         "documents a missing witness in the post-incident report.",
         True,
     ),
+    "procedure.stand_down_opened": Message(
+        "Envelope {serial} was opened for this invocation: it cannot simply end.",
+        "Go on with the procedure: log the session (or conclude it as not obtained), "
+        "document and sign it; the credential reset follows.",
+    ),
     "procedure.no_access_problem": Message(
         "No failed login or unavailable MFA method is recorded for this incident.",
         "Record what went wrong first (Result: login failed, or MFA unavailable, with the "

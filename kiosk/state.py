@@ -44,6 +44,7 @@ from kiosk.journal.schema import is_dual
 NEEDS_DECLARED = frozenset(
     {
         "invocation.acknowledged",
+        "invocation.stood_down",
         "session.started",
         "session.action",
         "session.ended",
@@ -602,6 +603,32 @@ class State:
             raise TransitionError(
                 reason=f"Sheet {sheet.sheet_ref} is already recorded as not printed",
                 advice="Nothing more to record for it.",
+            )
+
+    def _check_invocation_stood_down(self, data: dict[str, Any]) -> None:
+        """Only an invocation with nothing opened and nothing out of the safe stands down."""
+        inc = self.incidents.get(str(data.get("incident")))
+        if inc is None:
+            return
+        if inc.envelope_opened is not None:
+            raise TransitionError(
+                reason=f"Envelope {inc.envelope_opened} was opened for incident {inc.id}",
+                advice="The procedure goes on: session, documentation, credential reset.",
+            )
+        out = [
+            s
+            for s in inc.envelopes_checked_out
+            if (env := self.envelopes.get(s)) is not None and env.state == "checked_out"
+        ]
+        if out:
+            raise TransitionError(
+                reason=f"Envelope {out[0]} of incident {inc.id} is still out of the safe",
+                advice="Return it to the safe first.",
+            )
+        if inc.returned_at is not None:
+            raise TransitionError(
+                reason=f"Incident {inc.id} has already ended",
+                advice="Nothing more to record for it here; the review follows.",
             )
 
     def _check_credential_rotated(self, data: dict[str, Any]) -> None:

@@ -66,6 +66,9 @@ PHRASES: dict[str, str] = {
     "invocation.acknowledged": str(
         QT_TRANSLATE_NOOP("KindNames", "the acknowledgement of the declaration")
     ),
+    "invocation.stood_down": str(
+        QT_TRANSLATE_NOOP("KindNames", "the invocation stood down with nothing opened")
+    ),
     "sheet.printed": str(QT_TRANSLATE_NOOP("KindNames", "the credential sheet printed")),
     "alert.slip_failed": str(QT_TRANSLATE_NOOP("KindNames", "the alert slip that did not print")),
     "alert.slip_printed": str(QT_TRANSLATE_NOOP("KindNames", "the alert slip printed again")),

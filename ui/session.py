@@ -89,6 +89,17 @@ def left_out(state: State, inc: Incident) -> list[str]:
     ]
 
 
+def can_stand_down(state: State, inc: Incident) -> bool:
+    """True while the invocation may end without an envelope opened (StandDownFlow)."""
+    return (
+        inc.open
+        and inc.acknowledged_at is not None
+        and inc.envelope_opened is None
+        and inc.returned_at is None
+        and not left_out(state, inc)
+    )
+
+
 def next_step(state: State, inc: Incident) -> tuple[str, FlowFactory] | None:
     """The next flow of ``inc`` (label, factory), or ``None`` when nothing is left here."""
     iid = inc.id
@@ -102,6 +113,13 @@ def next_step(state: State, inc: Incident) -> tuple[str, FlowFactory] | None:
             f"Return envelope {out[0]}, left checked out, to the safe (then check out again)",
             lambda c: ReturnFlow(c, iid),
         )
+    if inc.envelope_opened is None and inc.returned_at is not None:
+        # Ended with nothing opened (stood down, or its envelope returned to end it).
+        if EXCEPTION_APPROVER_UNREACHABLE in inc.exceptions and inc.approver_notified_at is None:
+            return "Notify the approver", lambda c: NotifyApproverFlow(c, iid)
+        if inc.test or inc.reviewed_at is not None:
+            return None
+        return "Post-incident review", lambda c: ReviewFlow(c, iid)
     if inc.envelope_opened is None or not inc.sheet_confirmed:
         return "Check out and open the envelope", lambda c: RetrievalFlow(c, iid)
     if inc.session_ended_at is None:

@@ -171,346 +171,356 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="122" />
+      <location filename="../../ui/screens/dashboard.py" line="123" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="123" />
+      <location filename="../../ui/screens/dashboard.py" line="124" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="123" />
+      <location filename="../../ui/screens/dashboard.py" line="124" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="138" />
+      <location filename="../../ui/screens/dashboard.py" line="139" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="139" />
+      <location filename="../../ui/screens/dashboard.py" line="140" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="148" />
+      <location filename="../../ui/screens/dashboard.py" line="149" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="163" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="163" />
+      <location filename="../../ui/screens/dashboard.py" line="164" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="164" />
+      <location filename="../../ui/screens/dashboard.py" line="165" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="165" />
-      <location filename="../../ui/screens/dashboard.py" line="236" />
-      <location filename="../../ui/screens/dashboard.py" line="346" />
+      <location filename="../../ui/screens/dashboard.py" line="166" />
+      <location filename="../../ui/screens/dashboard.py" line="237" />
+      <location filename="../../ui/screens/dashboard.py" line="347" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="166" />
+      <location filename="../../ui/screens/dashboard.py" line="167" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="167" />
+      <location filename="../../ui/screens/dashboard.py" line="168" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="168" />
+      <location filename="../../ui/screens/dashboard.py" line="169" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="169" />
+      <location filename="../../ui/screens/dashboard.py" line="170" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="179" />
+      <location filename="../../ui/screens/dashboard.py" line="180" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="179" />
+      <location filename="../../ui/screens/dashboard.py" line="180" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="186" />
+      <location filename="../../ui/screens/dashboard.py" line="187" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="186" />
+      <location filename="../../ui/screens/dashboard.py" line="187" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="193" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="193" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="196" />
+      <location filename="../../ui/screens/dashboard.py" line="197" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="196" />
+      <location filename="../../ui/screens/dashboard.py" line="197" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="200" />
+      <location filename="../../ui/screens/dashboard.py" line="201" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="200" />
+      <location filename="../../ui/screens/dashboard.py" line="201" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="204" />
+      <location filename="../../ui/screens/dashboard.py" line="205" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="204" />
+      <location filename="../../ui/screens/dashboard.py" line="205" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="212" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="212" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="238" />
-      <location filename="../../ui/screens/dashboard.py" line="416" />
+      <location filename="../../ui/screens/dashboard.py" line="239" />
+      <location filename="../../ui/screens/dashboard.py" line="430" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
-      <location filename="../../ui/screens/dashboard.py" line="448" />
+      <location filename="../../ui/screens/dashboard.py" line="241" />
+      <location filename="../../ui/screens/dashboard.py" line="462" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="242" />
-      <location filename="../../ui/screens/dashboard.py" line="500" />
+      <location filename="../../ui/screens/dashboard.py" line="243" />
+      <location filename="../../ui/screens/dashboard.py" line="514" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="244" />
-      <location filename="../../ui/screens/dashboard.py" line="553" />
-      <location filename="../../ui/screens/dashboard.py" line="565" />
+      <location filename="../../ui/screens/dashboard.py" line="245" />
+      <location filename="../../ui/screens/dashboard.py" line="567" />
+      <location filename="../../ui/screens/dashboard.py" line="579" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="249" />
+      <location filename="../../ui/screens/dashboard.py" line="250" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="307" />
+      <location filename="../../ui/screens/dashboard.py" line="308" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="317" />
+      <location filename="../../ui/screens/dashboard.py" line="318" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="329" />
+      <location filename="../../ui/screens/dashboard.py" line="330" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="330" />
+      <location filename="../../ui/screens/dashboard.py" line="331" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="351" />
-      <location filename="../../ui/screens/dashboard.py" line="455" />
+      <location filename="../../ui/screens/dashboard.py" line="353" />
+      <location filename="../../ui/screens/dashboard.py" line="469" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="355" />
-      <location filename="../../ui/screens/dashboard.py" line="379" />
+      <location filename="../../ui/screens/dashboard.py" line="357" />
+      <location filename="../../ui/screens/dashboard.py" line="381" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="358" />
+      <location filename="../../ui/screens/dashboard.py" line="360" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="370" />
+      <location filename="../../ui/screens/dashboard.py" line="372" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="370" />
+      <location filename="../../ui/screens/dashboard.py" line="372" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="372" />
+      <location filename="../../ui/screens/dashboard.py" line="374" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="360" />
-      <location filename="../../ui/screens/dashboard.py" line="383" />
-      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="362" />
+      <location filename="../../ui/screens/dashboard.py" line="385" />
+      <location filename="../../ui/screens/dashboard.py" line="396" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="361" />
-      <location filename="../../ui/screens/dashboard.py" line="384" />
-      <location filename="../../ui/screens/dashboard.py" line="395" />
+      <location filename="../../ui/screens/dashboard.py" line="363" />
+      <location filename="../../ui/screens/dashboard.py" line="386" />
+      <location filename="../../ui/screens/dashboard.py" line="397" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="405" />
+      <location filename="../../ui/screens/dashboard.py" line="407" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="406" />
+      <location filename="../../ui/screens/dashboard.py" line="408" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="426" />
+      <location filename="../../ui/screens/dashboard.py" line="418" />
+      <source>Stand down</source>
+      <translation>Stand down</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="419" />
+      <source>Stand down {id}: end it without opening an envelope</source>
+      <translation>Stand down {id}: end it without opening an envelope</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="440" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="459" />
+      <location filename="../../ui/screens/dashboard.py" line="473" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="464" />
+      <location filename="../../ui/screens/dashboard.py" line="478" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="473" />
+      <location filename="../../ui/screens/dashboard.py" line="487" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="481" />
+      <location filename="../../ui/screens/dashboard.py" line="495" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="482" />
+      <location filename="../../ui/screens/dashboard.py" line="496" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="487" />
+      <location filename="../../ui/screens/dashboard.py" line="501" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="487" />
+      <location filename="../../ui/screens/dashboard.py" line="501" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="508" />
+      <location filename="../../ui/screens/dashboard.py" line="522" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="513" />
+      <location filename="../../ui/screens/dashboard.py" line="527" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="519" />
+      <location filename="../../ui/screens/dashboard.py" line="533" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="519" />
+      <location filename="../../ui/screens/dashboard.py" line="533" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="525" />
+      <location filename="../../ui/screens/dashboard.py" line="539" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="526" />
+      <location filename="../../ui/screens/dashboard.py" line="540" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="555" />
+      <location filename="../../ui/screens/dashboard.py" line="569" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="557" />
+      <location filename="../../ui/screens/dashboard.py" line="571" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="557" />
+      <location filename="../../ui/screens/dashboard.py" line="571" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -1141,77 +1151,82 @@
       <translation>the acknowledgement of the declaration</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="69" />
+      <location filename="../../ui/kind_names.py" line="70" />
+      <source>the invocation stood down with nothing opened</source>
+      <translation>the invocation stood down with nothing opened</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="72" />
       <source>the credential sheet printed</source>
       <translation>the credential sheet printed</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="70" />
+      <location filename="../../ui/kind_names.py" line="73" />
       <source>the alert slip that did not print</source>
       <translation>the alert slip that did not print</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="71" />
+      <location filename="../../ui/kind_names.py" line="74" />
       <source>the alert slip printed again</source>
       <translation>the alert slip printed again</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="73" />
+      <location filename="../../ui/kind_names.py" line="76" />
       <source>the credential sheet that did not print</source>
       <translation>the credential sheet that did not print</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="75" />
+      <location filename="../../ui/kind_names.py" line="78" />
       <source>the credential sheet confirmed</source>
       <translation>the credential sheet confirmed</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="76" />
+      <location filename="../../ui/kind_names.py" line="79" />
       <source>the login problem</source>
       <translation>the login problem</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="78" />
+      <location filename="../../ui/kind_names.py" line="81" />
       <source>the discrepancy with the audit log</source>
       <translation>the discrepancy with the audit log</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="80" />
+      <location filename="../../ui/kind_names.py" line="83" />
       <source>the failed credential reset</source>
       <translation>the failed credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="81" />
+      <location filename="../../ui/kind_names.py" line="84" />
       <source>the escalation of the review</source>
       <translation>the escalation of the review</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="83" />
+      <location filename="../../ui/kind_names.py" line="86" />
       <source>the verification after the reset</source>
       <translation>the verification after the reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="85" />
+      <location filename="../../ui/kind_names.py" line="88" />
       <source>the approval of the audit export</source>
       <translation>the approval of the audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="86" />
+      <location filename="../../ui/kind_names.py" line="89" />
       <source>the audit export written</source>
       <translation>the audit export written</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="87" />
+      <location filename="../../ui/kind_names.py" line="90" />
       <source>the failed audit export</source>
       <translation>the failed audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="88" />
+      <location filename="../../ui/kind_names.py" line="91" />
       <source>the alert</source>
       <translation>the alert</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="89" />
+      <location filename="../../ui/kind_names.py" line="92" />
       <source>the acknowledgement of an alert</source>
       <translation>the acknowledgement of an alert</translation>
     </message>

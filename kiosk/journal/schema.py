@@ -307,9 +307,16 @@ KINDS: dict[str, Kind] = {
             "test": O(_bool),
             "exception": O(ID),
             "checklist": O(CHECKLIST),
+            "ends_invocation": O(_bool),
         },
         dual=True,
-        doc="An unopened envelope went back into the safe.",
+        doc="An unopened envelope went back into the safe; ends_invocation=false: another "
+        "will be checked out for the same invocation (absent: the invocation ends here).",
+    ),
+    "invocation.stood_down": Kind(
+        {"incident": R(ID), "reason": R(TEXT), "test": O(_bool)},
+        doc="The invocation ended with no envelope opened (normal access came back, or no "
+        "usable envelope): the review follows.",
     ),
     "envelope.destroyed": Kind(
         {

@@ -26,7 +26,7 @@ journal, the keys (:class:`Signatures`) and the printer (:class:`Paper`).
 
 from __future__ import annotations
 
-from kiosk.procedures.checkin import ReturnFlow, StockFlow
+from kiosk.procedures.checkin import ReturnFlow, StandDownFlow, StockFlow
 from kiosk.procedures.documentation import DocumentationFlow, compile_record, record_hash
 from kiosk.procedures.drill import due_drills, start_drill
 from kiosk.procedures.exceptions import TROUBLESHOOTING, ExecutiveSignOffFlow, NotifyApproverFlow
@@ -80,6 +80,7 @@ __all__ = [
     "SealNewEnvelopeFlow",
     "SessionFlow",
     "Signatures",
+    "StandDownFlow",
     "Step",
     "StockFlow",
     "VerificationFlow",

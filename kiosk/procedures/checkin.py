@@ -10,6 +10,12 @@ Rules (each with a test):
   a photo reference and an alert (never returned as if intact); the return
   is a dual entry with the reason (one signer under a recorded solo-access
   exception);
+  the people say whether another envelope will be checked out for the
+  invocation, or whether it ends here (``ends_invocation``);
+* :class:`StandDownFlow`: an invocation with nothing opened and nothing out
+  of the safe can end (normal access came back, or no usable envelope: every
+  one tampered); the reason is recorded, and the approver notice (if no
+  approver was reached) and the review follow;
 * :class:`StockFlow`: each scanned bag serial passes pattern and check
   digit and is new to the inventory (a serial is used once); duplicates in
   one delivery are refused.
@@ -24,6 +30,7 @@ from kiosk.procedures.framework import (
     Field,
     FieldProblem,
     Flow,
+    ProcedureError,
     Step,
     boolean,
     dual_for,
@@ -61,6 +68,12 @@ class ReturnFlow(Flow):
                     *tuple(Field(c, CHECK_LABELS[c], boolean()) for c in CHECKLIST),
                     Field("reason", "Why it goes back unopened", text(500)),
                     Field("photo_ref", "Photograph reference (if tampered)", text(500), False),
+                    Field(
+                        "continue_retrieval",
+                        "Another envelope will be checked out for this invocation",
+                        boolean(),
+                        False,
+                    ),
                 ),
                 self._inspect,
                 (),
@@ -104,14 +117,57 @@ class ReturnFlow(Flow):
             )
             self.info["outcome"] = "quarantined"
             return None
+        if "continue_retrieval" not in v:
+            raise FieldProblem("continue_retrieval", "procedure.field_missing", field="next")
         data2 = {
             "serial": serial,
             "incident": inc.id,
             "reason": v["reason"],
             "checklist": checklist,
+            "ends_invocation": not v["continue_retrieval"],
         }
         dual_for(self.ctx, inc, "envelope.returned", data2)
         self.info["outcome"] = "returned"
+        return None
+
+
+class StandDownFlow(Flow):
+    """End an invocation that opened nothing (normal access came back, or no usable envelope).
+
+    Without it such an incident could never end: the next step stayed "check
+    out and open the envelope", with no approver notice and no review.
+    """
+
+    name = "stand_down"
+    title = "Stand down the invocation"
+
+    def __init__(self, ctx: Context, incident: str) -> None:
+        super().__init__(ctx, "stand_down")
+        self.incident = incident
+        self.add(
+            Step(
+                "stand_down",
+                "End the invocation without opening an envelope",
+                (
+                    Field(
+                        "reason",
+                        "Why (normal access restored, no usable envelope, ...)",
+                        text(500),
+                    ),
+                    Field("confirm", "End this invocation now", boolean(True)),
+                ),
+                self._stand_down,
+                (),
+                ("invocation.stood_down",),
+            )
+        )
+
+    def _stand_down(self, v: dict[str, Any]) -> None:
+        inc = incident_of(self.ctx, self.incident)
+        if inc.envelope_opened is not None:
+            raise ProcedureError("procedure.stand_down_opened", serial=inc.envelope_opened)
+        data = {"incident": inc.id, "reason": v["reason"]}
+        self.ctx.append("invocation.stood_down", tagged(inc, data))
         return None
 
 

@@ -57,6 +57,10 @@ EXCEPTION_OPENED = "exception.opened"
 EXCEPTION_SIGNED_OFF = "exception.signed_off"
 REVIEW_COMPLETED = "review.completed"
 ENVELOPE_RETURNED = "envelope.returned"
+STOOD_DOWN = "invocation.stood_down"
+#: An envelope returned so that another is checked out (``ends_invocation``
+#: false): the invocation goes on, so it starts no window.
+RETURNED_TO_GO_ON = "envelope.returned/go-on"
 SOLO_ACCESS = "solo-access"
 #: ``Incident.first`` also keys the first entry naming each exception, as this
 #: prefix + the exception's name (no kind contains a colon).
@@ -175,7 +179,8 @@ class Facts:
             # The time the entry says it happened (data.at), never later than recorded.
             at = data.get("at")
             when = at if is_ts(at) and isinstance(at, str) and at <= ts else ts
-            inc.first.setdefault(kind, (when, seq))
+            goes_on = kind == ENVELOPE_RETURNED and data.get("ends_invocation") is False
+            inc.first.setdefault(RETURNED_TO_GO_ON if goes_on else kind, (when, seq))
             if isinstance(exception, str) and exception:
                 inc.exceptions.add(exception)
                 # When this exception was first recorded (its exception.opened
@@ -476,8 +481,9 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
         "notifying the approver within 1 hour of completing the procedure "
         "(emergency exception: no approver reached)",
         # The procedure is complete when the session ends; when nothing was
-        # opened (the envelope went back to the safe), when it was returned.
-        start=(SESSION_ENDED, ENVELOPE_RETURNED),
+        # opened, when the invocation ended (its envelope returned to end it,
+        # or stood down).
+        start=(SESSION_ENDED, ENVELOPE_RETURNED, STOOD_DOWN),
         done=(APPROVER_NOTIFIED,),
         deadline=lambda t, _inc: t + dt.timedelta(hours=1),
         applies=_mentions("approver"),

@@ -126,6 +126,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "acknowledged_by": ["c1", "c2"],
         "witness_present": False,
     },
+    "invocation.stood_down": {"incident": "i1", "reason": "Normal access came back"},
     "sheet.printed": {
         "account": "acc1",
         "serial": "SR00000018",

@@ -23,6 +23,7 @@ from kiosk.policy import parse_policy
 from tests.ui.kiosk_driver import (
     CHECKLIST,
     T,
+    acknowledge,
     both,
     cont,
     declare,
@@ -260,7 +261,15 @@ def test_locked_with_an_envelope_out_it_goes_back_and_is_inspected_afresh(
     scan(qtbot, w, sc, serial)
     submit(qtbot, w)
     wait_step(qtbot, w, "inspect")
-    fill(qtbot, w, {**CHECKLIST, "reason": "The terminal locked during the retrieval"})
+    fill(
+        qtbot,
+        w,
+        {
+            **CHECKLIST,
+            "reason": "The terminal locked during the retrieval",
+            "continue_retrieval": True,
+        },
+    )
     submit(qtbot, w)
     both(qtbot, w)
     wait_step(qtbot, w, None)
@@ -498,3 +507,27 @@ def test_a_deadline_passing_while_nobody_works_is_alerted_at_unlock_and_each_min
     assert len(kinds(w, "alert.raised")) == len(first)
     w.lock()
     assert not w.deadline_timer.isActive()
+
+
+def test_an_invocation_no_longer_needed_stands_down_from_the_dashboard(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Normal access came back before any envelope was opened: it ends, and the review is next."""
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    acknowledge(qtbot, w)
+    w.show_dashboard()
+    iid = incident(w).id
+    button = w.dashboard.stand_down_buttons[iid]
+    press(qtbot, button)
+    wait_step(qtbot, w, "stand_down")
+    fill(qtbot, w, {"reason": "Normal access came back at 14:50", "confirm": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, None)
+    assert [e.data["reason"] for e in kinds(w, "invocation.stood_down")] == [
+        "Normal access came back at 14:50"
+    ]
+    w.show_dashboard()
+    assert iid not in w.dashboard.stand_down_buttons  # once only
+    assert "Post-incident review" in w.dashboard.incident_buttons[iid].text()

@@ -328,7 +328,15 @@ def test_after_a_lock_mid_retrieval_continue_returns_the_envelope_first(
     scan(qtbot, w, sc, serial)
     submit(qtbot, w)
     wait_step(qtbot, w, "inspect")
-    fill(qtbot, w, {**CHECKLIST, "reason": "The terminal locked during the retrieval"})
+    fill(
+        qtbot,
+        w,
+        {
+            **CHECKLIST,
+            "reason": "The terminal locked during the retrieval",
+            "continue_retrieval": True,
+        },
+    )
     submit(qtbot, w)
     both(qtbot, w)
     wait_step(qtbot, w, None)

@@ -41,12 +41,12 @@ from kiosk.procedures import (
     StockFlow,
     policy_unapproved,
 )
-from kiosk.procedures.checkin import ReturnFlow
+from kiosk.procedures.checkin import ReturnFlow, StandDownFlow
 from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
 from ui.context import AppContext
 from ui.screens.flow import countdown
-from ui.session import left_out, next_step
+from ui.session import can_stand_down, left_out, next_step
 from ui.widgets import Banner, big_button, body, heading
 
 
@@ -110,6 +110,7 @@ class DashboardScreen(QWidget):
         self.journal: Journal | None = None
         self.deadline_rows: list[tuple[QLabel, str, dt.datetime]] = []
         self.incident_buttons: dict[str, Any] = {}
+        self.stand_down_buttons: dict[str, Any] = {}
         self.alert_buttons: dict[int, Any] = {}
         self.slip_buttons: dict[int, Any] = {}  # alerts whose slip did not print
         self.account_buttons: dict[str, Any] = {}
@@ -345,6 +346,7 @@ class DashboardScreen(QWidget):
         _clear(self.incidents_box)
         self.incidents_box.addWidget(heading(self.tr("Open incidents"), None, 2))
         self.incident_buttons = {}
+        self.stand_down_buttons = {}
         shown = {inc.id for inc in incidents}
         waiting = {i: f for i, f in self.paused.items() if i not in shown and not f.done}
         if not incidents and not waiting:
@@ -409,6 +411,18 @@ class DashboardScreen(QWidget):
                     lambda _=False, i=iid: self.start_flow.emit(lambda c: ReturnFlow(c, i))
                 )
                 row.addWidget(r)
+            if state is not None and can_stand_down(state, inc):
+                # nothing opened and nothing out: the invocation may end here
+                sid = inc.id
+                s = big_button(
+                    self.tr("Stand down"),
+                    self.tr("Stand down {id}: end it without opening an envelope").format(id=sid),
+                )
+                s.clicked.connect(
+                    lambda _=False, i=sid: self.start_flow.emit(lambda c: StandDownFlow(c, i))
+                )
+                row.addWidget(s)
+                self.stand_down_buttons[sid] = s
             self.incidents_box.addLayout(row)
 
     def _deadlines(self, policy: Any) -> None:

@@ -28,6 +28,7 @@ from kiosk.procedures import (
     ReviewFlow,
     SealNewEnvelopeFlow,
     SessionFlow,
+    StandDownFlow,
     StockFlow,
     VerificationFlow,
     idp_gaps,
@@ -769,8 +770,12 @@ def test_return_an_unopened_envelope_and_receive_stock(sim: Simulation) -> None:
         "scan.wrong_state"
     )
     ok(back.submit({"serial": serial}))
-    ok(back.submit({**CHECK, "reason": "Normal access came back"}))
+    values = {**CHECK, "reason": "Normal access came back"}
+    assert back.submit(values).codes["continue_retrieval"] == "procedure.field_missing"
+    ok(back.submit({**values, "continue_retrieval": False}))
     assert sim.journal.state.envelope_state(serial) == "sealed"
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None and inc.returned_at is not None  # the invocation ended here
     stock = StockFlow(sim.ctx)
     dup = stock.submit({"serials": ["SR00004440", "SR00004440"]})
     assert dup.codes["serials"] == "procedure.duplicate_serial"
@@ -879,3 +884,37 @@ def test_a_witness_absent_at_the_acknowledgement_is_documented_in_the_review(
     ok(review.submit({**values, "witness_absence": why}))
     recorded = next(e for e in sim.journal.entries() if e.kind == "review.completed")
     assert recorded.data["witness_absence"] == why
+
+
+def test_an_invocation_that_opened_nothing_stands_down_and_is_reviewed(
+    sim: Simulation,
+) -> None:
+    """Normal access came back (or every envelope was tampered): the invocation can end."""
+    incident = acknowledged(sim)
+    out = RetrievalFlow(sim.ctx, incident)
+    serial = sealed(sim, "entra-01")[0]
+    ok(out.submit({"serial": serial}))
+    down = StandDownFlow(sim.ctx, incident)
+    refused = down.submit({"reason": "Normal access came back", "confirm": True})
+    assert not refused.ok and "still out of the safe" in refused.errors[FORM]
+    back = ReturnFlow(sim.ctx, incident)
+    ok(back.submit({"serial": serial}))
+    ok(back.submit({**CHECK, "reason": "Check out another", "continue_retrieval": True}))
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None and inc.returned_at is None  # going on: not ended
+    ok(down.submit({"reason": "Normal access came back", "confirm": True}))
+    assert inc.returned_at is not None and inc.phase == "documentation"
+    again = StandDownFlow(sim.ctx, incident).submit({"reason": "twice", "confirm": True})
+    assert not again.ok and "already ended" in again.errors[FORM]
+    review = ReviewFlow(sim.ctx, incident)
+    # No session, so no signed session record: the review says so.
+    unsigned = reviewed_values(credentials_reset=False, documentation_complete_and_signed=False)
+    ok(review.submit(unsigned))
+    assert not inc.open  # closed: nothing was opened, so nothing to reset
+
+
+def test_an_invocation_with_an_opened_envelope_cannot_stand_down(sim: Simulation) -> None:
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    refused = StandDownFlow(sim.ctx, incident).submit({"reason": "done", "confirm": True})
+    assert refused.codes[FORM] == "procedure.stand_down_opened"

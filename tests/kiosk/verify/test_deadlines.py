@@ -102,6 +102,23 @@ def test_approver_notice_counts_from_the_return_when_nothing_was_opened() -> Non
     assert due_of(ended, "approver_notice") == T0 + dt.timedelta(hours=3)
 
 
+def test_approver_notice_counts_from_standing_down_not_from_a_return_to_go_on() -> None:
+    unreachable = [
+        (at(), "invocation.declared", {"incident": "I"}),
+        (at(minutes=1), "exception.opened", {"incident": "I", "exception": "approver-unreachable"}),
+    ]
+    go_on = (
+        at(minutes=20),
+        "envelope.returned",
+        {"incident": "I", "serial": "S", "ends_invocation": False},
+    )
+    assert due_of(facts(*unreachable, go_on), "approver_notice") is None  # not complete yet
+    stood_down = (at(minutes=40), "invocation.stood_down", {"incident": "I", "reason": "r"})
+    assert due_of(facts(*unreachable, go_on, stood_down), "approver_notice") == (
+        T0 + dt.timedelta(minutes=100)
+    )
+
+
 def test_solo_signoff_counts_from_when_the_solo_exception_was_recorded() -> None:
     declared = facts(
         (at(), "invocation.declared", {"incident": "I", "exception": "solo-access"}),
