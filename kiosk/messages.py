@@ -790,6 +790,10 @@ MESSAGES: dict[str, Message] = {
         "documents a missing witness in the post-incident report.",
         True,
     ),
+    "procedure.invocation_ended": Message(
+        "Invocation {incident} has ended: it was stood down, or its envelope went back to end it.",
+        "If break-glass access is needed again, declare a new invocation.",
+    ),
     "procedure.stand_down_opened": Message(
         "Envelope {serial} was opened for this invocation: it cannot simply end.",
         "Go on with the procedure: log the session (or conclude it as not obtained), "

@@ -153,6 +153,9 @@ class RetrievalFlow(Flow):
         inc = incident_of(self.ctx, self.incident)
         if inc.acknowledged_at is None:
             raise ProcedureError("procedure.not_acknowledged", incident=inc.id)
+        if self.purpose != "verification" and inc.returned_at and inc.envelope_opened is None:
+            # Stood down, or its envelope went back to end it: a new need is a new invocation.
+            raise ProcedureError("procedure.invocation_ended", incident=inc.id)
         if self.account is None:
             raise ProcedureError("procedure.no_account", account="(none)")
         serial = on_field("serial", self.ctx.serial, v["serial"], ("sealed",), "check out")

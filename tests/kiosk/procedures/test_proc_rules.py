@@ -904,6 +904,8 @@ def test_an_invocation_that_opened_nothing_stands_down_and_is_reviewed(
     assert inc is not None and inc.returned_at is None  # going on: not ended
     ok(down.submit({"reason": "Normal access came back", "confirm": True}))
     assert inc.returned_at is not None and inc.phase == "documentation"
+    later = RetrievalFlow(sim.ctx, incident).submit({"serial": serial})
+    assert later.codes[FORM] == "procedure.invocation_ended"  # a new need: a new invocation
     again = StandDownFlow(sim.ctx, incident).submit({"reason": "twice", "confirm": True})
     assert not again.ok and "already ended" in again.errors[FORM]
     review = ReviewFlow(sim.ctx, incident)
