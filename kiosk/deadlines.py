@@ -14,7 +14,7 @@ documentation          session ended (logout)                       ``session.si
 review                 invocation declared (5 business days)        ``review.completed``
 rotation               envelope opened                              ``credential.rotated``
 checkout               envelope checked out                         opened, returned or quarantined
-drill                  last test of the account (or registration)   a test retrieval (``test``)
+drill                  last test of the account (or registration)   a drill's login (``test``)
 =====================  ===========================================  ===============================
 
 Business days come from the policy's ``holidays`` calendar: weekends and

@@ -571,10 +571,18 @@ class State:
         if kind == "envelope.opened" and data.get("purpose") == "verification":
             env.opened_for_verification = True
         elif kind == "envelope.opened" and env.account:
-            account = self.accounts[env.account]
-            account.rotation_due_since = entry.ts
-            if data.get("test"):
-                account.last_tested = entry.ts
+            self.accounts[env.account].rotation_due_since = entry.ts
+
+    def _apply_session_started(self, entry: Entry, data: dict[str, Any]) -> None:
+        """A drill's successful login is the account's test: the credential worked.
+
+        Not its opening: a drill whose login then fails has not shown that the
+        credential works ("validates that credentials work"), so the quarterly
+        test stays due (and is alerted when late).
+        """
+        account = self.accounts.get(str(data.get("account")))
+        if account is not None and data.get("test"):
+            account.last_tested = entry.ts
 
     def _apply_alert_raised(self, entry: Entry, data: dict[str, Any]) -> None:
         self.alerts[entry.seq] = Alert(entry.seq, entry.ts, data["alert"], data["summary"])

@@ -328,8 +328,22 @@ def test_quarterly_drill_counts_from_registration_then_last_test(
         "envelope.opened",
         {"serial": "SR00000018", "incident": "DRILL-1", "exterior_signed": True, "test": True},
     )
+    # Opened, but the login has not worked yet: not a test of the credential.
+    assert by_kind(j, policy)["drill"].starts == T0
+    login = when + dt.timedelta(minutes=5)
+    j.add(
+        login,
+        "session.started",
+        {
+            "incident": "DRILL-1",
+            "account": "acc1",
+            "system": "S",
+            "at": format_ts(login),
+            "test": True,
+        },
+    )
     d = by_kind(j, policy)["drill"]
-    assert d.starts == when
+    assert d.starts == login
     assert "review" not in {
         x.kind for x in deadlines.compute(j.state, policy) if x.subject == "DRILL-1"
     }
