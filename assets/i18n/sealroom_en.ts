@@ -3,167 +3,167 @@
   <context>
     <name>CustodiansScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="364" />
+      <location filename="../../ui/screens/others.py" line="366" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="366" />
+      <location filename="../../ui/screens/others.py" line="368" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="376" />
+      <location filename="../../ui/screens/others.py" line="378" />
       <source>Revoke a custodian</source>
       <translation>Revoke a custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="377" />
+      <location filename="../../ui/screens/others.py" line="379" />
       <source>Custodian to revoke</source>
       <translation>Custodian to revoke</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="382" />
+      <location filename="../../ui/screens/others.py" line="384" />
       <source>Reason for the revocation</source>
       <translation>Reason for the revocation</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="388" />
+      <location filename="../../ui/screens/others.py" line="390" />
       <source>Revoke</source>
       <translation>Revoke</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="388" />
+      <location filename="../../ui/screens/others.py" line="390" />
       <source>Revoke the custodian</source>
       <translation>Revoke the custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="394" />
+      <location filename="../../ui/screens/others.py" line="396" />
       <source>Enrol a key</source>
       <translation>Enrol a key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="398" />
+      <location filename="../../ui/screens/others.py" line="400" />
       <source>For a new custodian, auditor or security officer, or an extra key of someone enrolled: the holder plugs in the new key, chooses its PIN and touches it twice; then two other custodians approve with their keys.</source>
       <translation>For a new custodian, auditor or security officer, or an extra key of someone enrolled: the holder plugs in the new key, chooses its PIN and touches it twice; then two other custodians approve with their keys.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="406" />
+      <location filename="../../ui/screens/others.py" line="408" />
       <source>Full name</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="406" />
+      <location filename="../../ui/screens/others.py" line="408" />
       <source>Name of the key holder</source>
       <translation>Name of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="407" />
+      <location filename="../../ui/screens/others.py" line="409" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="407" />
+      <location filename="../../ui/screens/others.py" line="409" />
       <source>Role of the key holder</source>
       <translation>Role of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="411" />
+      <location filename="../../ui/screens/others.py" line="413" />
       <source>Duty of the key holder</source>
       <translation>Duty of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="413" />
+      <location filename="../../ui/screens/others.py" line="415" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="414" />
+      <location filename="../../ui/screens/others.py" line="416" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="415" />
+      <location filename="../../ui/screens/others.py" line="417" />
       <source>Security staff</source>
       <translation>Security staff</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="419" />
+      <location filename="../../ui/screens/others.py" line="421" />
       <source>Enrolment approved by custodian {n}</source>
       <translation>Enrolment approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="423" />
+      <location filename="../../ui/screens/others.py" line="425" />
       <source>Enrol the key</source>
       <translation>Enrol the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="423" />
+      <location filename="../../ui/screens/others.py" line="425" />
       <source>Enrol the new key</source>
       <translation>Enrol the new key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="457" />
+      <location filename="../../ui/screens/others.py" line="459" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="523" />
+      <location filename="../../ui/screens/others.py" line="525" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="556" />
+      <location filename="../../ui/screens/others.py" line="558" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="564" />
+      <location filename="../../ui/screens/others.py" line="566" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="462" />
+      <location filename="../../ui/screens/others.py" line="464" />
       <source>revoked</source>
       <translation>revoked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="378" />
+      <location filename="../../ui/screens/others.py" line="380" />
       <source>Reason</source>
       <translation>Reason</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="381" />
+      <location filename="../../ui/screens/others.py" line="383" />
       <source>e.g. left the company, key lost</source>
       <translation>e.g. left the company, key lost</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="385" />
+      <location filename="../../ui/screens/others.py" line="387" />
       <source>Approved by custodian {n}</source>
       <translation>Approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="405" />
+      <location filename="../../ui/screens/others.py" line="407" />
       <source>Id, e.g. audrey</source>
       <translation>Id, e.g. audrey</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="405" />
+      <location filename="../../ui/screens/others.py" line="407" />
       <source>Short id of the key holder</source>
       <translation>Short id of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="462" />
+      <location filename="../../ui/screens/others.py" line="464" />
       <source>{n} key(s)</source>
       <translation>{n} key(s)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="478" />
+      <location filename="../../ui/screens/others.py" line="480" />
       <source>Choose who, why, and the two approvers.</source>
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="503" />
+      <location filename="../../ui/screens/others.py" line="505" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -552,79 +552,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="205" />
+      <location filename="../../ui/screens/others.py" line="207" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="209" />
+      <location filename="../../ui/screens/others.py" line="211" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="216" />
+      <location filename="../../ui/screens/others.py" line="218" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="218" />
+      <location filename="../../ui/screens/others.py" line="220" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="218" />
+      <location filename="../../ui/screens/others.py" line="220" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="227" />
-      <location filename="../../ui/screens/others.py" line="232" />
+      <location filename="../../ui/screens/others.py" line="229" />
+      <location filename="../../ui/screens/others.py" line="234" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="230" />
-      <location filename="../../ui/screens/others.py" line="233" />
+      <location filename="../../ui/screens/others.py" line="232" />
+      <location filename="../../ui/screens/others.py" line="235" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="239" />
+      <location filename="../../ui/screens/others.py" line="241" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="244" />
+      <location filename="../../ui/screens/others.py" line="246" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="244" />
+      <location filename="../../ui/screens/others.py" line="246" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="247" />
+      <location filename="../../ui/screens/others.py" line="249" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="247" />
+      <location filename="../../ui/screens/others.py" line="249" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="285" />
+      <location filename="../../ui/screens/others.py" line="287" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="302" />
+      <location filename="../../ui/screens/others.py" line="304" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="344" />
+      <location filename="../../ui/screens/others.py" line="346" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1340,59 +1340,75 @@
   <context>
     <name>TroubleshootingScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="579" />
+      <location filename="../../ui/screens/others.py" line="581" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="580" />
+      <location filename="../../ui/screens/others.py" line="582" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="580" />
+      <location filename="../../ui/screens/others.py" line="582" />
       <source>Leave troubleshooting</source>
       <translation>Leave troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="585" />
+      <location filename="../../ui/screens/others.py" line="587" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="586" />
+      <location filename="../../ui/screens/others.py" line="588" />
       <source>Continue: Check out and open the envelope</source>
       <translation>Continue: Check out and open the envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="587" />
+      <location filename="../../ui/screens/others.py" line="589" />
       <source>Continue: Access session log</source>
       <translation>Continue: Access session log</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="588" />
+      <location filename="../../ui/screens/others.py" line="590" />
       <source>Continue: Documentation and signing</source>
       <translation>Continue: Documentation and signing</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="589" />
+      <location filename="../../ui/screens/others.py" line="591" />
       <source>Continue: Credential reset</source>
       <translation>Continue: Credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="590" />
+      <location filename="../../ui/screens/others.py" line="592" />
       <source>Continue: Post-incident review</source>
       <translation>Continue: Post-incident review</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="591" />
+      <location filename="../../ui/screens/others.py" line="593" />
       <source>Continue: Notify the approver</source>
       <translation>Continue: Notify the approver</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="592" />
+      <location filename="../../ui/screens/others.py" line="594" />
       <source>Continue: Executive sign-off</source>
       <translation>Continue: Executive sign-off</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="604" />
+      <source>{symptom}
+Cause: {cause}
+What to do: {resolution}
+Where: {where}</source>
+      <translation>{symptom}
+Cause: {cause}
+What to do: {resolution}
+Where: {where}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/others.py" line="620" />
+      <source>Troubleshooting table</source>
+      <translation>Troubleshooting table</translation>
     </message>
   </context>
   <context>
@@ -1510,47 +1526,47 @@
   <context>
     <name>_KeyScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="60" />
+      <location filename="../../ui/screens/others.py" line="62" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="60" />
+      <location filename="../../ui/screens/others.py" line="62" />
       <source>Leave this screen</source>
       <translation>Leave this screen</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="71" />
+      <location filename="../../ui/screens/others.py" line="73" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="71" />
+      <location filename="../../ui/screens/others.py" line="73" />
       <source>Cancel the approval in progress</source>
       <translation>Cancel the approval in progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="118" />
+      <location filename="../../ui/screens/others.py" line="120" />
       <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
       <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="124" />
+      <location filename="../../ui/screens/others.py" line="126" />
       <source>✓ {role} — {name} approved</source>
       <translation>✓ {role} — {name} approved</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="147" />
+      <location filename="../../ui/screens/others.py" line="149" />
       <source>The new key has no PIN yet: its holder chooses one now and presses OK.</source>
       <translation>The new key has no PIN yet: its holder chooses one now and presses OK.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="154" />
+      <location filename="../../ui/screens/others.py" line="156" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="163" />
+      <location filename="../../ui/screens/others.py" line="165" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>

@@ -33,6 +33,7 @@ from :mod:`kiosk.deadlines`; a late one is alerted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
@@ -52,18 +53,108 @@ from kiosk.procedures.framework import (
     when,
 )
 
-TROUBLESHOOTING: tuple[tuple[str, str, str], ...] = (
-    ("Cannot reach any emergency approver within 15 minutes", "invocation", "approver"),
-    ("Second authorised person unavailable", "invocation", "details"),
-    ("Physical envelope shows signs of tampering", "retrieval", "inspect"),
-    ("Break-glass account login fails", "session", "start"),
-    ("MFA method for break-glass account unavailable", "session", "start"),
-    ("Cannot determine which break-glass account to use", "invocation", "details"),
-    ("Actions performed exceed what was documented", "documentation", "discrepancy"),
-    ("Credential reset fails", "reset", "reset_failed"),
-    ("Post-incident review identifies unauthorised actions", "review", "escalate"),
-    ("Approver must be notified after the emergency exception", "notify_approver", "notify"),
-    ("Solo access needs executive sign-off", "executive_signoff", "sign_off"),
+
+@dataclass(frozen=True)
+class Trouble:
+    """One troubleshooting row: the procedure's symptom, cause and resolution, and where
+    the terminal handles it (flow name and step)."""
+
+    symptom: str
+    cause: str
+    resolution: str
+    flow: str
+    step: str
+
+
+#: The procedure's troubleshooting table (its words), rows that apply to sealed envelopes
+#: (the vault row does not), then the terminal's own follow-ups of two of them.
+TROUBLESHOOTING: tuple[Trouble, ...] = (
+    Trouble(
+        "Cannot reach any emergency approver within 15 minutes",
+        "All approvers unavailable simultaneously",
+        "Proceed under emergency exception; document all contact attempts; notify approver "
+        "within 1 hour of completion",
+        "invocation",
+        "approver",
+    ),
+    Trouble(
+        "Second authorised person unavailable",
+        "Staffing constraint or timing",
+        "If truly urgent, proceed with solo access but require executive sign-off within "
+        "1 hour; document the exception",
+        "invocation",
+        "details",
+    ),
+    Trouble(
+        "Physical envelope shows signs of tampering",
+        "Possible unauthorised access attempt",
+        "Do not open; photograph the condition; escalate to security immediately; use "
+        "alternative break-glass credentials if available",
+        "retrieval",
+        "inspect",
+    ),
+    Trouble(
+        "Break-glass account login fails",
+        "Password incorrect, account disabled, or expired",
+        "Verify account status in admin portal using another admin account; contact cloud "
+        "provider support if account is locked",
+        "session",
+        "start",
+    ),
+    Trouble(
+        "MFA method for break-glass account unavailable",
+        "Hardware token lost, phone number disconnected",
+        "Use backup MFA method if configured; contact cloud provider for account recovery "
+        "procedures",
+        "session",
+        "start",
+    ),
+    Trouble(
+        "Cannot determine which break-glass account to use",
+        "Unclear system mapping",
+        "Review break-glass account inventory; match system name to account; consult system "
+        "owner if unclear",
+        "invocation",
+        "details",
+    ),
+    Trouble(
+        "Actions performed exceed what was documented",
+        "Incomplete logging or documentation error",
+        "Review system audit logs to reconstruct actual actions; investigate discrepancy; "
+        "update documentation",
+        "documentation",
+        "discrepancy",
+    ),
+    Trouble(
+        "Credential reset fails",
+        "Account policy prevents password change",
+        "Check password complexity requirements; verify admin rights on the account; consult "
+        "identity team",
+        "reset",
+        "reset_failed",
+    ),
+    Trouble(
+        "Post-incident review identifies unauthorised actions",
+        "Possible abuse of break-glass access",
+        "Escalate to security and governance; preserve all logs; consider suspending "
+        "individuals pending investigation",
+        "review",
+        "escalate",
+    ),
+    Trouble(
+        "Approver must be notified after the emergency exception",
+        "No approver was reached before access",
+        "Notify the approver within 1 hour of completing the procedure, and record it",
+        "notify_approver",
+        "notify",
+    ),
+    Trouble(
+        "Solo access needs executive sign-off",
+        "The second authorised person was unavailable",
+        "Obtain and record the executive sign-off within 1 hour",
+        "executive_signoff",
+        "sign_off",
+    ),
 )
 
 

@@ -531,3 +531,24 @@ def test_an_invocation_no_longer_needed_stands_down_from_the_dashboard(
     w.show_dashboard()
     assert iid not in w.dashboard.stand_down_buttons  # once only
     assert "Post-incident review" in w.dashboard.incident_buttons[iid].text()
+
+
+def test_troubleshooting_gives_each_problem_its_cause_what_to_do_and_where(
+    qtbot: QtBot, root: Path
+) -> None:
+    """The procedure's table in its own words, not only the screen that handles it."""
+    from kiosk.procedures import TROUBLESHOOTING
+
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    w.open_screen("troubleshooting")
+    shown = w.screen_named("troubleshooting")
+    qtbot.waitUntil(shown.isVisible)
+    rows = {label.accessibleName(): label.text() for label in shown.rows}
+    assert list(rows) == [t.symptom for t in TROUBLESHOOTING]
+    login = rows["Break-glass account login fails"]
+    assert "Cause: Password incorrect, account disabled, or expired" in login
+    assert "What to do: Verify account status in admin portal using another admin account" in login
+    assert "Continue: Access session log (start)" in login
+    tamper = rows["Physical envelope shows signs of tampering"]
+    assert "Do not open; photograph the condition; escalate to security immediately" in tamper

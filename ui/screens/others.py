@@ -24,10 +24,12 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -567,7 +569,7 @@ class CustodiansScreen(_KeyScreen):
 
 
 class TroubleshootingScreen(QWidget):
-    """The procedure's troubleshooting table: the problem and the screen that handles it."""
+    """The procedure's troubleshooting table: each problem, its cause, what to do, and where."""
 
     closed = Signal()
 
@@ -591,8 +593,29 @@ class TroubleshootingScreen(QWidget):
             "notify_approver": self.tr("Continue: Notify the approver"),
             "executive_signoff": self.tr("Continue: Executive sign-off"),
         }
-        for problem, flow, step in TROUBLESHOOTING:
-            label = body(f"• {problem} → {where.get(flow, flow)} ({step})", self)
-            label.setAccessibleName(problem)
-            v.addWidget(label)
-        v.addStretch(1)
+        # The table is longer than the screen: it scrolls, the title and back button stay.
+        rows = QWidget()
+        rv = QVBoxLayout(rows)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.setSpacing(12)
+        self.rows: list[QLabel] = []
+        for t in TROUBLESHOOTING:
+            text = self.tr(
+                "{symptom}\nCause: {cause}\nWhat to do: {resolution}\nWhere: {where}"
+            ).format(
+                symptom=t.symptom,
+                cause=t.cause,
+                resolution=t.resolution,
+                where=f"{where.get(t.flow, t.flow)} ({t.step})",
+            )
+            label = body(text, rows)
+            label.setAccessibleName(t.symptom)
+            rv.addWidget(label)
+            self.rows.append(label)
+        rv.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(rows)
+        scroll.setAccessibleName(self.tr("Troubleshooting table"))
+        v.addWidget(scroll, 1)
