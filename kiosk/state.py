@@ -36,7 +36,7 @@ from typing import Any
 
 from kiosk.clock import parse_ts
 from kiosk.errors import TransitionError
-from kiosk.incidents import IncidentBook
+from kiosk.incidents import Incident, IncidentBook
 from kiosk.journal.entry import Entry
 from kiosk.journal.schema import is_dual
 
@@ -228,6 +228,14 @@ class State:
             e
             for e in self.envelopes.values()
             if e.account == account and (state is None or e.state == state)
+        ]
+
+    def envelopes_out(self, inc: Incident) -> list[str]:
+        """Serials of the envelopes ``inc`` checked out that are still out of the safe."""
+        return [
+            s
+            for s in inc.envelopes_checked_out
+            if (env := self.envelopes.get(s)) is not None and env.state == "checked_out"
         ]
 
     def open_alerts(self) -> list[Alert]:
@@ -623,11 +631,7 @@ class State:
                 reason=f"Envelope {inc.envelope_opened} was opened for incident {inc.id}",
                 advice="The procedure goes on: session, documentation, credential reset.",
             )
-        out = [
-            s
-            for s in inc.envelopes_checked_out
-            if (env := self.envelopes.get(s)) is not None and env.state == "checked_out"
-        ]
+        out = self.envelopes_out(inc)
         if out:
             raise TransitionError(
                 reason=f"Envelope {out[0]} of incident {inc.id} is still out of the safe",

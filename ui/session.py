@@ -82,11 +82,7 @@ def left_out(state: State, inc: Incident) -> list[str]:
     """Envelopes this incident checked out that are still out and unopened."""
     if inc.envelope_opened is not None:
         return []
-    return [
-        s
-        for s in inc.envelopes_checked_out
-        if (env := state.envelopes.get(s)) is not None and env.state == "checked_out"
-    ]
+    return state.envelopes_out(inc)
 
 
 def can_stand_down(state: State, inc: Incident) -> bool:
