@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -381,49 +382,51 @@ class DashboardScreen(QWidget):
                 text_ = self.tr("{title}, at step: {step}").format(
                     title=paused.title, step=paused.step.title
                 )
-                b = big_button(
+                self.incident_buttons[inc.id] = self._flow_button(
+                    row,
                     self.tr("Continue: {next}").format(next=text_),
                     self.tr("Continue {id}: {next}").format(id=inc.id, next=text_),
+                    lambda c, f=paused: f,
                 )
-                b.clicked.connect(lambda _=False, f=paused: self.start_flow.emit(lambda c: f))
-                row.addWidget(b)
-                self.incident_buttons[inc.id] = b
             elif state is not None:
                 nxt = next_step(state, inc)
                 if nxt is not None:
                     text_, factory = nxt
-                    b = big_button(
+                    self.incident_buttons[inc.id] = self._flow_button(
+                        row,
                         self.tr("Continue: {next}").format(next=text_),
                         self.tr("Continue {id}: {next}").format(id=inc.id, next=text_),
+                        factory,
                     )
-                    b.clicked.connect(lambda _=False, f=factory: self.start_flow.emit(f))
-                    row.addWidget(b)
-                    self.incident_buttons[inc.id] = b
             if paused is not None and state is not None and left_out(state, inc):
                 # the retrieval on hold may instead be given up: the envelope goes back
                 # (without a flow on hold, Continue itself is that return: see next_step)
-                iid = inc.id
-                r = big_button(
+                self._flow_button(
+                    row,
                     self.tr("Return envelope unopened"),
-                    self.tr("Return {id}'s envelope unopened").format(id=iid),
+                    self.tr("Return {id}'s envelope unopened").format(id=inc.id),
+                    lambda c, i=inc.id: ReturnFlow(c, i),
                 )
-                r.clicked.connect(
-                    lambda _=False, i=iid: self.start_flow.emit(lambda c: ReturnFlow(c, i))
-                )
-                row.addWidget(r)
             if state is not None and can_stand_down(state, inc):
                 # nothing opened and nothing out: the invocation may end here
-                sid = inc.id
-                s = big_button(
+                self.stand_down_buttons[inc.id] = self._flow_button(
+                    row,
                     self.tr("Stand down"),
-                    self.tr("Stand down {id}: end it without opening an envelope").format(id=sid),
+                    self.tr("Stand down {id}: end it without opening an envelope").format(
+                        id=inc.id
+                    ),
+                    lambda c, i=inc.id: StandDownFlow(c, i),
                 )
-                s.clicked.connect(
-                    lambda _=False, i=sid: self.start_flow.emit(lambda c: StandDownFlow(c, i))
-                )
-                row.addWidget(s)
-                self.stand_down_buttons[sid] = s
             self.incidents_box.addLayout(row)
+
+    def _flow_button(
+        self, row: QHBoxLayout, text: str, name: str, factory: Callable[..., Any]
+    ) -> QPushButton:
+        """A button in an incident's ``row`` that starts the flow ``factory`` builds."""
+        b = big_button(text, name)
+        b.clicked.connect(lambda _=False: self.start_flow.emit(factory))
+        row.addWidget(b)
+        return b
 
     def _deadlines(self, policy: Any) -> None:
         _clear(self.deadlines_box)
