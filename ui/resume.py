@@ -8,9 +8,9 @@ reconstructed admin actions. So a lock does **not** keep typed-but-unsent
 answers, an approval waiting for key touches, or steps a flow answered
 without recording anything (the documentation's "both reviewed the record",
 a bag scanned before the sheet was printed). After unlocking, the dashboard's
-"Continue" starts the next flow from the journal alone
-(:func:`ui.session.next_step`), and the flows themselves refuse any step
-whose prerequisite is not recorded, so nothing can be skipped.
+"Continue" starts the next flow from the journal alone (the core's
+:func:`kiosk.procedures.navigation.next_flow`), and the flows themselves
+refuse any step whose prerequisite is not recorded, so nothing can be skipped.
 
 What serious software must not do is discard silently: :func:`lock_note`
 builds one sentence naming the procedure, the step on screen, the answers

@@ -8,6 +8,12 @@ by the real :class:`~kiosk.scan.WedgeDetector`, and documents are rendered
 by reportlab and "printed" by :class:`~hardware.printing.sim.SimulatedPrinter`
 (which records every job). Time is a :class:`~kiosk.clock.FakeClock`.
 
+The simulator plays the people, not the procedure: an invocation answers
+whichever flow the core's navigation
+(:func:`kiosk.procedures.navigation.next_flow`) names next, the same order the
+terminal's screens offer, and :meth:`Simulation.answer` holds the people's
+answers to each flow (:class:`People`: how a scenario's people answer).
+
 Named scenarios (:data:`SCENARIOS`): ``emergency`` (a clean emergency
 through rotation, review and verification), ``tampered`` (a tampered
 envelope quarantined and the alternative used), ``unreachable-approver``
@@ -73,6 +79,7 @@ from kiosk.procedures import (
     StockFlow,
     VerificationFlow,
 )
+from kiosk.procedures.navigation import next_flow
 from kiosk.scan import WedgeDetector, make_serial
 from kiosk.scan.wedge import Scan
 from kiosk.terminal import unlock_with_passphrase
@@ -139,6 +146,42 @@ class SimSignatures:
         for role, who in zip(approval.roles, custodians, strict=False):
             self.terminal.sign(approval, who, role)
         self.calls.append((approval.kind, tuple(custodians)))
+
+
+#: An envelope's integrity checklist, every answer "intact".
+INTACT: Final = {
+    "seal_unbroken": True,
+    "signatures_undisturbed": True,
+    "no_tears_or_holes": True,
+    "no_steaming": True,
+}
+
+
+@dataclass
+class People:
+    """The custodians of one invocation: how they answer its flows (a scenario's branches).
+
+    Which flow comes next is not theirs to say: :meth:`Simulation.emergency`
+    follows the core's navigation. They remember, as people do, the
+    envelope they opened and the one the reset sealed ("" until then).
+    """
+
+    account: str
+    declarer: str
+    second: str
+    test: bool = False
+    unreachable: bool = False
+    solo: bool = False
+    tamper: bool = False
+    late_documentation: bool = False
+    late_review: bool = False
+    exceed: bool = False
+    login_fails: bool = False
+    mfa_unavailable: bool = False
+    reset_fails: bool = False
+    unauthorised: bool = False
+    opened: str = ""
+    sealed: str = ""
 
 
 @dataclass
@@ -252,97 +295,160 @@ class Simulation:
         review: bool = True,
         verify: bool = True,
     ) -> str:
-        """One whole invocation of the procedure; returns the incident id."""
+        """One whole invocation of the procedure; returns the incident id.
+
+        The people declare it, then answer whichever flow the core's
+        navigation (:func:`kiosk.procedures.navigation.next_flow`) names
+        next, until it names none: the procedure's order is not written here,
+        so the simulation follows the core if the order changes. They stop
+        before the review with ``review=False``, before the verification with
+        ``verify=False``; the other flags choose how they answer (:class:`People`).
+        """
         state = self.journal.state
-        people = list(state.accounts[account].authorised)
-        declarer, second = people[0], people[1]
-        system = state.accounts[account].system
-        inv = InvocationFlow(self.ctx, test=test)
-        incident = inv.incident
-        details: dict[str, Any] = {
-            "declared_by": declarer,
-            "declared_by_role": state.custodians[declarer].role,
-            "system": system,
-            "system_purpose": state.accounts[account].purpose,
-            "account": account,
-            "reason": REASON
-            if not test
-            else "Quarterly test of the break-glass procedure. "
-            "The emergency is simulated and documented as a test.",
-            "evidence": "Screenshot set INC-EVID-" + self.clock.now().strftime("%Y%m%d%H%M"),
-            "witness": dict(WITNESS),
-        }
-        if solo:
-            details["solo_urgent"] = True
-        else:
-            details["second_person"] = second
-            details["second_person_role"] = state.custodians[second].role
-        self.step(inv, details)
-        approver = self.ctx.policy.approvers[0].name
-        if unreachable:
-            # Every designated approver is tried, each channel once between them.
-            names = [a.name for a in self.ctx.policy.approvers]
-            for i, channel in enumerate(("phone", "messaging", "email")):
+        authorised = state.accounts[account].authorised
+        people = People(
+            account,
+            authorised[0],
+            authorised[1],
+            test=test,
+            unreachable=unreachable,
+            solo=solo,
+            tamper=tamper,
+            late_documentation=late_documentation,
+            late_review=late_review,
+            exceed=exceed,
+            login_fails=login_fails,
+            mfa_unavailable=mfa_unavailable,
+            reset_fails=reset_fails,
+            unauthorised=unauthorised,
+        )
+        declaration = InvocationFlow(self.ctx, test=test)
+        self.answer(declaration, people)
+        incident = declaration.incident
+        while (nxt := next_flow(state, state.incidents.by_id[incident])) is not None:
+            flow = nxt.start(self.ctx)
+            if (isinstance(flow, ReviewFlow) and not review) or (
+                isinstance(flow, VerificationFlow) and not verify
+            ):
+                break
+            before = self.journal.head.seq
+            self.answer(flow, people)
+            if self.journal.head.seq == before:  # the same flow would be named forever
+                raise RuntimeError(f"{nxt.label}: answered, but nothing was recorded")
+        self.incidents.append((scenario, incident))
+        return incident
+
+    def drill(self, account: str = "entra-01") -> str:
+        return self.emergency(account, scenario="drill", test=True)
+
+    # -- the people's answers, one method per flow ---------------------------------------------
+    def answer(self, flow: Flow, people: People) -> None:
+        """Answer every step ``flow`` puts, as ``people`` would, time passing as it does."""
+        match flow:
+            case InvocationFlow():
+                self._invocation(flow, people)
+            case ExecutiveSignOffFlow():
+                self.later(minutes=25)
+                self.step(
+                    flow,
+                    {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"},
+                )
+            case VerificationFlow():  # before RetrievalFlow, its base class
+                self._verification(flow, people)
+            case RetrievalFlow():
+                self._retrieval(flow, people)
+            case SessionFlow():
+                self._session(flow, people)
+            case NotifyApproverFlow():  # as soon as the session is over
+                self.step(flow, {"approver": self.ctx.policy.approvers[0].name, "channel": "phone"})
+            case DocumentationFlow():
+                self._documentation(flow, people)
+            case ResetFlow():
+                self.later(hours=2)
+                self._credential(flow, fail=people.reset_fails)
+                self.step(flow, {"serial": self.scan(people.opened), "witness": dict(WITNESS)})
+                self.step(flow, {"confirm": True})
+                people.sealed = str(flow.serial)
+            case ReviewFlow():
+                self._review(flow, people)
+            case _:
+                raise NotImplementedError(f"the simulated people have no answers for {flow.title}")
+
+    def _invocation(self, inv: InvocationFlow, people: People) -> None:
+        state = self.journal.state
+        account = state.accounts[people.account]
+        if inv.current == "details":  # a new declaration (else resumed at the acknowledgement)
+            details: dict[str, Any] = {
+                "declared_by": people.declarer,
+                "declared_by_role": state.custodians[people.declarer].role,
+                "system": account.system,
+                "system_purpose": account.purpose,
+                "account": account.id,
+                "reason": REASON
+                if not people.test
+                else "Quarterly test of the break-glass procedure. "
+                "The emergency is simulated and documented as a test.",
+                "evidence": "Screenshot set INC-EVID-" + self.clock.now().strftime("%Y%m%d%H%M"),
+                "witness": dict(WITNESS),
+            }
+            if people.solo:
+                details["solo_urgent"] = True
+            else:
+                details["second_person"] = people.second
+                details["second_person_role"] = state.custodians[people.second].role
+            self.step(inv, details)
+            if people.unreachable:
+                # Every designated approver is tried, each channel once between them.
+                names = [a.name for a in self.ctx.policy.approvers]
+                for i, channel in enumerate(("phone", "messaging", "email")):
+                    self.step(
+                        inv,
+                        {
+                            "outcome": "attempt",
+                            "approver": names[i % len(names)],
+                            "channel": channel,
+                            "attempt_outcome": "no-answer",
+                        },
+                    )
+                    self.later(minutes=8)
+                self.step(inv, {"outcome": "unreachable"})
+            else:
+                self.later(minutes=4)
                 self.step(
                     inv,
                     {
-                        "outcome": "attempt",
-                        "approver": names[i % len(names)],
-                        "channel": channel,
-                        "attempt_outcome": "no-answer",
+                        "outcome": "approved",
+                        "approver": self.ctx.policy.approvers[0].name,
+                        "channel": "phone",
+                        "conditions": "Revert the policy only; no other changes.",
                     },
                 )
-                self.later(minutes=8)
-            self.step(inv, {"outcome": "unreachable"})
-        else:
-            self.later(minutes=4)
-            self.step(
-                inv,
-                {
-                    "outcome": "approved",
-                    "approver": approver,
-                    "channel": "phone",
-                    "conditions": "Revert the policy only; no other changes.",
-                },
-            )
-        self.step(inv, {"confirm": True})
+            self.step(inv, {"confirm": True})
         ack: dict[str, Any] = {"declared_by_ack": True, "witness_present": True}
-        if not solo:
+        if not people.solo:
             ack["second_person_ack"] = True
         self.step(inv, ack)
-        if solo:
-            self.later(minutes=25)
-            self.step(
-                ExecutiveSignOffFlow(self.ctx, incident),
-                {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"},
-            )
-        # -- phase 2
+
+    def _retrieval(self, ret: RetrievalFlow, people: People) -> None:
         self.later(minutes=10)
-        ret = RetrievalFlow(self.ctx, incident)
-        sealed = sorted(e.serial for e in state.envelopes_for(account, "sealed"))
+        sealed = sorted(
+            e.serial for e in self.journal.state.envelopes_for(people.account, "sealed")
+        )
         first = sealed[0]
         self.step(ret, {"serial": self.scan(first)})
-        checklist = {
-            "seal_unbroken": True,
-            "signatures_undisturbed": True,
-            "no_tears_or_holes": True,
-            "no_steaming": True,
-        }
         opened = first
-        if tamper:
-            self.step(
-                ret,
-                {**checklist, "no_steaming": False, "photo_ref": f"PHOTO-{first}-1..4"},
-            )
+        if people.tamper:
+            self.step(ret, {**INTACT, "no_steaming": False, "photo_ref": f"PHOTO-{first}-1..4"})
             opened = str(ret.info["alternatives"][0])
             self.step(ret, {"serial": self.scan(opened)})
-        self.step(ret, checklist)
+        self.step(ret, INTACT)
         self.step(ret, {"exterior_signed": True, "serial": self.scan(opened)})
         self.step(ret, {"qr": self.scan(self.qr_of[opened])})
-        # -- phase 3
+        people.opened = opened
+
+    def _session(self, ses: SessionFlow, people: People) -> None:
         self.later(minutes=6)
-        ses = SessionFlow(self.ctx, incident)
-        if login_fails:
+        if people.login_fails:
             self.step(
                 ses,
                 {
@@ -354,7 +460,7 @@ class Simulation:
                 },
             )
             self.later(minutes=12)
-        if mfa_unavailable:
+        if people.mfa_unavailable:
             self.step(
                 ses,
                 {
@@ -376,11 +482,11 @@ class Simulation:
             ("Reverted conditional access policy CA-014", "Policy back to its previous version"),
             ("Verified an administrator can sign in", "Sign-in succeeded"),
         ]
-        if unauthorised:
+        if people.unauthorised:
             actions.append(("Reviewed mailbox permissions of the CFO", "Permissions listed"))
         for i, (what, outcome) in enumerate(actions):
             self.later(minutes=3)
-            outside = unauthorised and i == len(actions) - 1
+            outside = people.unauthorised and i == len(actions) - 1
             values: dict[str, Any] = {
                 "action": what,
                 "outcome": outcome,
@@ -393,15 +499,10 @@ class Simulation:
             self.step(ses, values)
         self.later(minutes=2)
         self.step(ses, {"post_change_ref": "Export of conditional access policies, after.json"})
-        if unreachable:  # the approver is told as soon as the session is over
-            self.step(
-                NotifyApproverFlow(self.ctx, incident),
-                {"approver": approver, "channel": "phone"},
-            )
-        # -- phase 4
-        self.later(minutes=150 if late_documentation else 40)
-        doc = DocumentationFlow(self.ctx, incident)
-        if exceed:
+
+    def _documentation(self, doc: DocumentationFlow, people: People) -> None:
+        self.later(minutes=150 if people.late_documentation else 40)
+        if people.exceed:
             self.step(doc, {"exceeds": True})
             self.step(
                 doc,
@@ -421,39 +522,28 @@ class Simulation:
             )
         self.step(doc, {"exceeds": False, "both_reviewed": True})
         self.step(doc, {"confirm": True})
-        # -- reset (rotation)
-        self.later(hours=2)
-        reset = ResetFlow(self.ctx, account, self.signers(account), incident=incident)
-        self._credential(reset, fail=reset_fails)
-        self.step(
-            reset,
-            {"serial": self.scan(opened), "witness": dict(WITNESS)},
-        )
-        self.step(reset, {"confirm": True})
-        new_serial = reset.serial
-        # -- review
-        if review and not test:
-            self.later(days=9 if late_review else 2)
-            rev = ReviewFlow(self.ctx, incident)
+
+    def _review(self, rev: ReviewFlow, people: People) -> None:
+        state = self.journal.state
+        if rev.current == "review":
+            self.later(days=9 if people.late_review else 2)
+            approver = self.ctx.policy.approvers[0]
+            system = state.accounts[people.account].system
             participants = [
                 {
-                    "name": state.custodians[declarer].name,
+                    "name": state.custodians[people.declarer].name,
                     "role": "Custodian",
                     "capacity": "invoker",
                 },
-                {
-                    "name": self.ctx.policy.approvers[0].name,
-                    "role": self.ctx.policy.approvers[0].role,
-                    "capacity": "approver",
-                },
+                {"name": approver.name, "role": approver.role, "capacity": "approver"},
                 {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
                 {"name": "Ari Novak", "role": f"Owner of {system}", "capacity": "system-owner"},
             ]
-            if not solo:
+            if not people.solo:
                 participants.insert(
                     1,
                     {
-                        "name": state.custodians[second].name,
+                        "name": state.custodians[people.second].name,
                         "role": "Custodian",
                         "capacity": "invoker",
                     },
@@ -463,57 +553,51 @@ class Simulation:
                 {
                     "participants": participants,
                     "prerequisites_met": True,
-                    "dual_control_followed": not solo,
-                    "only_necessary_actions": not unauthorised,
+                    "dual_control_followed": not people.solo,
+                    "only_necessary_actions": not people.unauthorised,
                     "documentation_complete_and_signed": True,
                     "credentials_reset": True,
                     "audit_log_ref": "Entra sign-in and audit logs, incident window",
-                    "audit_log_outcome": "discrepancies" if unauthorised else "consistent",
+                    "audit_log_outcome": "discrepancies" if people.unauthorised else "consistent",
                     "root_cause": "configuration-error"
-                    if not unauthorised
+                    if not people.unauthorised
                     else "security-incident",
-                    "violations": unauthorised,
-                    "unexplained_actions": unauthorised,
+                    "violations": people.unauthorised,
+                    "unexplained_actions": people.unauthorised,
                     "findings": "Reviewed against the break-glass policy.",
                 },
             )
-            if unauthorised:
-                self.step(
-                    rev,
-                    {
-                        "to": ["Security team", "Governance board"],
-                        "logs_preserved": True,
-                        "suspension_considered": True,
-                    },
-                )
-        # -- verification after reset
-        if verify and not test and new_serial is not None:
-            self.later(hours=1)
-            ver = VerificationFlow(self.ctx, incident, self.signers(account))
-            self.step(ver, {"serial": self.scan(new_serial)})
-            self.step(ver, checklist)
-            self.step(ver, {"exterior_signed": True, "serial": self.scan(new_serial)})
-            self.step(ver, {"qr": self.scan(self.qr_of[new_serial])})
+        if rev.current == "escalate":
             self.step(
-                ver,
+                rev,
                 {
-                    "login_ok": True,
-                    "incident_login_logged": True,
-                    "test_login_logged": True,
-                    "change_logged": True,
+                    "to": ["Security team", "Governance board"],
+                    "logs_preserved": True,
+                    "suspension_considered": True,
                 },
             )
-            fresh = self.blank()
-            self.step(
-                ver,
-                {"serial": self.scan(fresh), "signed_across_seal": True, "witness": dict(WITNESS)},
-            )
-            self.qr_of[fresh] = self.qr_of[new_serial]
-        self.incidents.append((scenario, incident))
-        return incident
 
-    def drill(self, account: str = "entra-01") -> str:
-        return self.emergency(account, scenario="drill", test=True)
+    def _verification(self, ver: VerificationFlow, people: People) -> None:
+        self.later(hours=1)
+        self.step(ver, {"serial": self.scan(people.sealed)})
+        self.step(ver, INTACT)
+        self.step(ver, {"exterior_signed": True, "serial": self.scan(people.sealed)})
+        self.step(ver, {"qr": self.scan(self.qr_of[people.sealed])})
+        self.step(
+            ver,
+            {
+                "login_ok": True,
+                "incident_login_logged": True,
+                "test_login_logged": True,
+                "change_logged": True,
+            },
+        )
+        fresh = self.blank()
+        self.step(
+            ver,
+            {"serial": self.scan(fresh), "signed_across_seal": True, "witness": dict(WITNESS)},
+        )
+        self.qr_of[fresh] = self.qr_of[people.sealed]
 
     def run(self, scenario: str) -> str:
         if scenario == "emergency":

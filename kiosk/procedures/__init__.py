@@ -22,6 +22,9 @@ module                     flow
 The framework (:mod:`kiosk.procedures.framework`) is the wizard: fields,
 steps, flows, and the :class:`Context` through which flows reach the
 journal, the keys (:class:`Signatures`) and the printer (:class:`Paper`).
+The order of the flows for an incident (which one comes next, with the
+procedure's branches) is :mod:`kiosk.procedures.navigation`, followed by the
+terminal's screens and by the simulator alike.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.procedures.navigation import next_flow
 from tests.ui.kiosk_driver import (
     REVIEW,
     cont,
@@ -37,7 +38,6 @@ from tests.ui.kiosk_driver import (
     up_to_documentation,
     wait_step,
 )
-from ui.session import next_step
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -75,7 +75,7 @@ def test_locked_after_opening_the_verification_envelope_it_continues_at_the_shee
     unlock(qtbot, w)
     assert w.journal.head.seq == recorded  # type: ignore[union-attr]
     assert the_state(w).envelopes[bag].state == "opened"
-    nxt = next_step(the_state(w), the_state(w).incidents.get(iid))
+    nxt = next_flow(the_state(w), the_state(w).incidents.get(iid))
     assert nxt is not None and nxt[0] == "Verification after reset"
     # A reviewed, reset incident is closed, but the dashboard keeps its row with a
     # Continue button for the verification still due.

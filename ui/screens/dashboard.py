@@ -43,11 +43,11 @@ from kiosk.procedures import (
     policy_unapproved,
 )
 from kiosk.procedures.checkin import ReturnFlow, StandDownFlow
+from kiosk.procedures.navigation import can_stand_down, left_out, next_flow
 from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
 from ui.context import AppContext
 from ui.screens.flow import countdown
-from ui.session import can_stand_down, left_out, next_step
 from ui.widgets import Banner, big_button, body, heading
 
 
@@ -389,7 +389,7 @@ class DashboardScreen(QWidget):
                     lambda c, f=paused: f,
                 )
             elif state is not None:
-                nxt = next_step(state, inc)
+                nxt = next_flow(state, inc)
                 if nxt is not None:
                     text_, factory = nxt
                     self.incident_buttons[inc.id] = self._flow_button(
@@ -400,7 +400,7 @@ class DashboardScreen(QWidget):
                     )
             if paused is not None and state is not None and left_out(state, inc):
                 # the retrieval on hold may instead be given up: the envelope goes back
-                # (without a flow on hold, Continue itself is that return: see next_step)
+                # (without a flow on hold, Continue itself is that return: see next_flow)
                 self._flow_button(
                     row,
                     self.tr("Return envelope unopened"),

@@ -48,11 +48,12 @@ from kiosk import deadlines
 from kiosk.errors import CancelledError, SealroomError
 from kiosk.messages import render
 from kiosk.procedures import FORM, Flow, Result
+from kiosk.procedures.navigation import next_flow
 from kiosk.scan import validate_serial
 from ui.context import AppContext
 from ui.kind_names import recorded_phrase
 from ui.screens.fields import FieldEditor
-from ui.session import Session, next_step
+from ui.session import Session
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
 
@@ -436,7 +437,7 @@ class FlowScreen(QWidget):
         if self.session is not None and isinstance(incident, str):
             inc = flow.ctx.journal.state.incidents.get(incident)
             if inc is not None:
-                self.continuation = next_step(flow.ctx.journal.state, inc)
+                self.continuation = next_flow(flow.ctx.journal.state, inc)
         if self.continuation is not None and outcome != "no-alternative":
             label = self.tr("Continue: {next}").format(next=self.continuation[0])
             self.continue_button.setText(label)
