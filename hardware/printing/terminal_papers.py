@@ -1,14 +1,15 @@
 """The terminal's own papers: its commissioning sheet and its alert slips.
 
-Why together: neither belongs to an account or an incident; both speak for
-the terminal itself. The commissioning sheet, printed once, holds the anchors
+Why together: both speak for the terminal itself rather than for one account
+or one invocation. The commissioning sheet, printed once, holds the anchors
 auditors check bundles against (key fingerprint, genesis hash) and the
 journal's recovery passphrase, and is sealed in the safe. An alert slip is
 how a terminal without a network raises an alarm: printed at once, handed to
 security.
 
 Invariant: the recovery passphrase is revealed only to lay it out on the
-sheet, and the plain copy is dropped at once; it never reaches PDF metadata.
+sheet, and the revealed copy is dropped once laid out; it never reaches PDF
+metadata.
 """
 
 from __future__ import annotations
