@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # python-fido2 is imported on first use, after the unlock screen painted
     from hardware.fido.authenticator import FidoAuthenticator
     from hardware.fido.prompts import Prompts
-    from hardware.sim.authenticator import SoftAuthenticator, TouchButton
+    from hardware.sim.authenticator import SoftAuthenticator
+    from hardware.sim.touch import TouchButton
 
 
 @dataclass
@@ -50,7 +51,8 @@ class KeyDesk:
     @staticmethod
     def from_state_files(keys_dir: Path, owners: dict[str, str]) -> KeyDesk:
         """Simulated keys from ``<keys_dir>/<id>.json``, touched by on-screen buttons."""
-        from hardware.sim.authenticator import SoftAuthenticator, TouchButton
+        from hardware.sim.authenticator import SoftAuthenticator
+        from hardware.sim.touch import TouchButton
 
         desk = KeyDesk(usb=False, keys_dir=keys_dir)
         for cid, name in owners.items():
@@ -71,7 +73,8 @@ class KeyDesk:
         its flash file is ``<keys_dir>/<owner>.json`` (in memory without a
         ``keys_dir``). An existing simulated key of ``owner`` is reused.
         """
-        from hardware.sim.authenticator import SoftAuthenticator, TouchButton
+        from hardware.sim.authenticator import SoftAuthenticator
+        from hardware.sim.touch import TouchButton
 
         for k in self.simulated:
             if k.owner == owner:

@@ -1,7 +1,9 @@
 """FIDO2 security keys: discovery, enrolment, approvals and hmac-secret, via python-fido2.
 
-Import from here; :mod:`hardware.fido.client` documents the invariants and
-:mod:`hardware.fido.prompts` the UI-neutral prompt interface.
+Import from here: :mod:`hardware.fido.keys` finds the keys, :mod:`hardware.fido.client`
+runs the operations (and documents their invariants), :mod:`hardware.fido.pin` and
+:mod:`hardware.fido.errors` are their PIN handling and error codes, and
+:mod:`hardware.fido.prompts` is the UI-neutral prompt interface.
 """
 
 from hardware.fido.client import (
@@ -10,15 +12,12 @@ from hardware.fido.client import (
     ES256,
     Assertion,
     Enrolment,
-    KeySource,
-    SecurityKey,
     approve,
     approve_and_derive,
     derive_secret,
-    discover_keys,
     enroll,
-    held_credentials,
 )
+from hardware.fido.keys import KeySource, SecurityKey, discover_keys, held_credentials
 from hardware.fido.prompts import Prompts, ScriptedPrompts
 
 __all__ = [

@@ -8,8 +8,8 @@ steps is found, and closes them afterwards.
 Invariants:
 
 * The core decides *which* credentials may act (``allow``); this adapter only
-  finds the key holding one of them (silently, up=false, no PIN) and runs the
-  operation through :mod:`hardware.fido.client` (python-fido2's client).
+  finds the key holding one of them (silently, up=false, no PIN; :mod:`hardware.fido.keys`)
+  and runs the operation through :mod:`hardware.fido.client` (python-fido2's client).
 * PINs and touches go through the injected :class:`~hardware.fido.prompts.Prompts`;
   nothing here stores a PIN or an hmac-secret output beyond the return value.
 * With several keys holding allowed credentials the operation is refused
@@ -27,15 +27,12 @@ from typing import Any
 
 from hardware.fido.client import (
     DEFAULT_ALGORITHMS,
-    KeySource,
-    SecurityKey,
     approve,
     approve_and_derive,
     derive_secret,
-    discover_keys,
     enroll,
-    held_credentials,
 )
+from hardware.fido.keys import KeySource, SecurityKey, discover_keys, held_credentials
 from hardware.fido.prompts import Prompts
 from kiosk.canonical import b64u
 from kiosk.errors import ApprovalError, DeviceError

@@ -1,10 +1,12 @@
-"""FIDO2 security keys through python-fido2's client: enrol, approve, derive a secret.
+"""FIDO2 operations through python-fido2's client: enrol, approve, derive a secret.
 
 The terminal never speaks CTAP itself: every operation goes through
 python-fido2 (``Fido2Client`` with ``DefaultClientDataCollector`` for the
 ``https://<rp_id>`` origin, plus ``Ctap2``/``ClientPin`` for PIN set-up and
-retry counts). This module adds the terminal's rules around it and turns
-every failure into a :class:`kiosk.errors.SealroomError` with a message code.
+retry counts). This module adds the terminal's rules around it. Its helpers
+each have a module: finding the key in :mod:`hardware.fido.keys`, the PIN in
+:mod:`hardware.fido.pin`, turning failures into Sealroom error codes (and
+cancel) in :mod:`hardware.fido.errors`.
 
 Invariants:
 
@@ -17,41 +19,25 @@ Invariants:
   consistently), always with UV: the key derives a different value without
   UV, so a secret from an unverified touch could not open a key slot anyway,
   and it is refused here.
-* PINs pass from :class:`~hardware.fido.prompts.Prompts` straight into
-  python-fido2 and are dropped; they never reach a log, an exception or a
-  file. (Python strings cannot be wiped; we keep no reference longer than
-  the call.) Wrong PINs are re-asked with the remaining attempts shown.
-* Cancel: a ``threading.Event`` set from any thread stops the operation (the
-  key is sent CTAPHID_CANCEL) and raises :class:`kiosk.errors.CancelledError`.
-* python-fido2 and OS exceptions never leave this module raw: each is mapped
-  to a ``fido.*`` code (unplugged, time-out, blocked PIN, bad answer...).
+* Every operation runs inside :func:`hardware.fido.errors.translated`: what
+  leaves it is a :class:`kiosk.errors.SealroomError` with a message code.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import struct
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, NoReturn, Protocol, TypeVar
+from typing import Any, Final
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from fido2.client import (
-    ClientError,
-    DefaultClientDataCollector,
-    Fido2Client,
-    PinRequiredError,
-    UserInteraction,
-)
-from fido2.ctap import CtapDevice, CtapError
+from fido2.client import DefaultClientDataCollector, Fido2Client
+from fido2.ctap import CtapDevice
 from fido2.ctap2.base import Ctap2
 from fido2.ctap2.extensions import HmacSecretExtension
-from fido2.ctap2.pin import ClientPin
-from fido2.hid import ConnectionFailure, CtapHidDevice
 from fido2.webauthn import (
     AttestationConveyancePreference,
     AuthenticationResponse,
@@ -67,68 +53,18 @@ from fido2.webauthn import (
     UserVerificationRequirement,
 )
 
+from hardware.fido.errors import translated
+from hardware.fido.keys import KeyLike, choose_device, device_of
+from hardware.fido.pin import PromptBridge, prepare_pin, set_new_pin, with_pin_retries
 from hardware.fido.prompts import Prompts
 from kiosk.canonical import b64u
-from kiosk.errors import ApprovalError, CancelledError, DeviceError, SealroomError
-
-logger = logging.getLogger(__name__)
+from kiosk.errors import ApprovalError, CancelledError, DeviceError
 
 ES256: Final = -7
 EDDSA: Final = -8
 DEFAULT_ALGORITHMS: Final = (ES256, EDDSA)
 RP_NAME: Final = "Sealroom"
-MAX_PIN_BYTES: Final = 63
 _FLAG_UV: Final = 0x04
-
-T = TypeVar("T")
-ERR = CtapError.ERR
-
-
-# -- devices -------------------------------------------------------------------------
-
-
-@dataclass
-class SecurityKey:
-    """A plugged-in key, real (USB HID) or simulated; callers treat both alike."""
-
-    device: CtapDevice
-    label: str
-    path: str
-    simulated: bool = False
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.device.close()
-
-
-class KeySource(Protocol):
-    """Anything that can be "plugged in" as a key (e.g. ``SoftAuthenticator``)."""
-
-    label: str
-
-    def open_device(self) -> CtapHidDevice: ...
-
-
-KeyLike = SecurityKey | CtapDevice
-
-
-def discover_keys(simulated: Sequence[KeySource] = ()) -> list[SecurityKey]:
-    """Every FIDO key on USB HID, then the given simulated keys.
-
-    A USB device that cannot be opened (permissions, unplugged meanwhile) is
-    skipped with a log line: one bad device must not hide the others.
-    """
-    keys: list[SecurityKey] = []
-    try:
-        for dev in CtapHidDevice.list_devices():
-            label = dev.product_name or "Security key"
-            keys.append(SecurityKey(dev, label, str(dev.descriptor.path)))
-    except OSError as exc:
-        logger.warning("USB HID enumeration failed: %s", type(exc).__name__)
-    for source in simulated:
-        dev = source.open_device()
-        keys.append(SecurityKey(dev, source.label, str(dev.descriptor.path), simulated=True))
-    return keys
 
 
 # -- results ----------------------------------------------------------------------
@@ -202,20 +138,21 @@ def enroll(
     asked for a new one first.
     """
     cancel = cancel or threading.Event()
-    dev = _device(device)
-    with _translated(cancel, prompts):
-        _raise_if_cancelled(cancel)
+    dev = device_of(device)
+    with translated(cancel, prompts):
+        if cancel.is_set():
+            raise CancelledError()
         ctap = _ctap2(dev)
         info = ctap.info
         if HmacSecretExtension.NAME not in info.extensions:
             raise ApprovalError("fido.unsupported", feature="hmac-secret")
         if "clientPin" not in info.options:
             raise ApprovalError("fido.unsupported", feature="PIN")
-        bridge = _Bridge(prompts)
+        bridge = PromptBridge(prompts)
         if info.options["clientPin"]:
-            _prepare_pin(ctap, bridge, prompts)
+            prepare_pin(ctap, bridge, prompts)
         else:
-            _set_new_pin(ctap, prompts, cancel)
+            set_new_pin(ctap, prompts, cancel)
         client = _client(dev, rp_id, bridge)
         options = PublicKeyCredentialCreationOptions(
             rp=PublicKeyCredentialRpEntity(name=RP_NAME, id=rp_id),
@@ -235,7 +172,7 @@ def enroll(
             attestation=AttestationConveyancePreference.NONE,
             extensions={"hmacCreateSecret": True},
         )
-        registration = _with_pin_retries(
+        registration = with_pin_retries(
             lambda: client.make_credential(options, event=cancel), ctap, bridge, prompts
         )
         auth_data = registration.response.attestation_object.auth_data
@@ -321,24 +258,6 @@ def approve_and_derive(
 # -- internals ------------------------------------------------------------------------
 
 
-class _Bridge(UserInteraction):
-    """python-fido2's UserInteraction, forwarding to our Prompts."""
-
-    def __init__(self, prompts: Prompts) -> None:
-        self.prompts = prompts
-        self.attempts_left: int | None = None
-
-    def prompt_up(self) -> None:
-        self.prompts.prompt_touch()
-
-    def request_pin(self, permissions: ClientPin.PERMISSION, rp_id: str | None) -> str | None:
-        # An empty answer cancels too (python-fido2 treats it as "no PIN").
-        return self.prompts.request_pin(self.attempts_left)
-
-    def request_uv(self, permissions: ClientPin.PERMISSION, rp_id: str | None) -> bool:
-        return True
-
-
 def _assert(
     device_or_devices: KeyLike | Sequence[KeyLike],
     digest: bytes,
@@ -357,16 +276,17 @@ def _assert(
     if not allow_credential_ids:
         raise ApprovalError("fido.no_credential")
     cancel = cancel or threading.Event()
-    with _translated(cancel, prompts):
-        _raise_if_cancelled(cancel)
-        dev = _choose_device(device_or_devices, rp_id, allow_credential_ids)
+    with translated(cancel, prompts):
+        if cancel.is_set():
+            raise CancelledError()
+        dev = choose_device(device_or_devices, rp_id, allow_credential_ids)
         ctap = _ctap2(dev)
         need_uv = uv_required or salt is not None
         if need_uv and not ctap.info.options.get("clientPin"):
             raise ApprovalError("fido.pin_not_set")
-        bridge = _Bridge(prompts)
+        bridge = PromptBridge(prompts)
         if need_uv:
-            _prepare_pin(ctap, bridge, prompts)
+            prepare_pin(ctap, bridge, prompts)
         client = _client(dev, rp_id, bridge)
         options = PublicKeyCredentialRequestOptions(
             challenge=digest,
@@ -379,7 +299,7 @@ def _assert(
             ),
             extensions={"hmacGetSecret": {"salt1": salt}} if salt is not None else None,
         )
-        selection = _with_pin_retries(
+        selection = with_pin_retries(
             lambda: client.get_assertion(options, event=cancel), ctap, bridge, prompts
         )
         response: AuthenticationResponse = selection.get_response(0)
@@ -400,91 +320,6 @@ def _assert(
         return assertion, secret
 
 
-def _choose_device(
-    device_or_devices: KeyLike | Sequence[KeyLike], rp_id: str, allow: Sequence[bytes]
-) -> CtapDevice:
-    if isinstance(device_or_devices, (SecurityKey, CtapDevice)):
-        return _device(device_or_devices)
-    devices = [_device(d) for d in device_or_devices]
-    if not devices:
-        raise DeviceError("fido.no_key")
-    if len(devices) == 1:
-        return devices[0]
-    holders = [d for d in devices if _holds_credential(d, rp_id, allow)]
-    if not holders:
-        raise ApprovalError("fido.no_credential")
-    if len(holders) > 1:
-        raise ApprovalError("fido.several_keys")
-    return holders[0]
-
-
-def held_credentials(device: KeyLike, rp_id: str, candidates: Sequence[bytes]) -> list[bytes]:
-    """Which of ``candidates`` this key holds, asked silently (up=false, no PIN, no touch).
-
-    Lets the terminal say *before* any touch why a plugged-in key cannot
-    approve (already approved, revoked, not authorised). A key that cannot be
-    asked counts as holding none.
-    """
-    dev = _device(device)
-    remaining = [bytes(c) for c in candidates]
-    found: list[bytes] = []
-    try:
-        ctap = Ctap2(dev)
-        chunk = max(1, ctap.info.max_creds_in_list or 1)
-        while remaining:
-            hit: bytes | None = None
-            for start in range(0, len(remaining), chunk):
-                ids = remaining[start : start + chunk]
-                try:
-                    result = ctap.get_assertion(
-                        rp_id,
-                        b"\0" * 32,
-                        [{"type": "public-key", "id": i} for i in ids],
-                        options={"up": False},
-                    )
-                except CtapError as exc:
-                    if exc.code != ERR.NO_CREDENTIALS:
-                        raise
-                    continue
-                cred = result.credential
-                hit = bytes(cred["id"]) if cred is not None else (ids[0] if len(ids) == 1 else None)
-                break
-            if hit is None or hit not in remaining:
-                break
-            found.append(hit)
-            remaining.remove(hit)
-    except (CtapError, OSError, ValueError, struct.error) as exc:
-        logger.info("key skipped while looking for credentials: %s", type(exc).__name__)
-    return found
-
-
-def _holds_credential(dev: CtapDevice, rp_id: str, allow: Sequence[bytes]) -> bool:
-    """Silent probe (up=false, no PIN): does this key know one of the credentials?"""
-    try:
-        ctap = Ctap2(dev)
-        chunk = max(1, ctap.info.max_creds_in_list or 1)
-        for start in range(0, len(allow), chunk):
-            ids = allow[start : start + chunk]
-            try:
-                ctap.get_assertion(
-                    rp_id,
-                    b"\0" * 32,
-                    [{"type": "public-key", "id": i} for i in ids],
-                    options={"up": False},
-                )
-                return True
-            except CtapError as exc:
-                if exc.code != ERR.NO_CREDENTIALS:
-                    raise
-    except (CtapError, OSError, ValueError, struct.error) as exc:
-        logger.info("key skipped while looking for a credential: %s", type(exc).__name__)
-    return False
-
-
-def _device(device: KeyLike) -> CtapDevice:
-    return device.device if isinstance(device, SecurityKey) else device
-
-
 def _ctap2(dev: CtapDevice) -> Ctap2:
     try:
         return Ctap2(dev)
@@ -492,7 +327,7 @@ def _ctap2(dev: CtapDevice) -> Ctap2:
         raise ApprovalError("fido.unsupported", feature="FIDO2 (CTAP2)") from None
 
 
-def _client(dev: CtapDevice, rp_id: str, bridge: _Bridge) -> Fido2Client:
+def _client(dev: CtapDevice, rp_id: str, bridge: PromptBridge) -> Fido2Client:
     return Fido2Client(
         dev,
         DefaultClientDataCollector("https://" + rp_id),
@@ -507,53 +342,6 @@ def _descriptors(ids: Sequence[bytes]) -> list[PublicKeyCredentialDescriptor]:
         PublicKeyCredentialDescriptor(type=PublicKeyCredentialType.PUBLIC_KEY, id=bytes(i))
         for i in ids
     ]
-
-
-def _set_new_pin(ctap: Ctap2, prompts: Prompts, cancel: threading.Event) -> None:
-    """Enrolment on a key without PIN: ask for one (until valid or cancelled) and set it."""
-    min_len = max(4, ctap.info.min_pin_length or 4)
-    while True:
-        _raise_if_cancelled(cancel)
-        new_pin = prompts.request_new_pin()
-        if new_pin is None:
-            raise CancelledError()
-        if min_len <= len(new_pin) and len(new_pin.encode("utf-8")) <= MAX_PIN_BYTES:
-            break
-        prompts.notify("fido.pin_policy", {"min_len": min_len, "max_len": MAX_PIN_BYTES})
-    try:
-        ClientPin(ctap).set_pin(new_pin)
-    except CtapError as exc:
-        if exc.code == ERR.PIN_POLICY_VIOLATION:
-            raise ApprovalError("fido.pin_policy", min_len=min_len, max_len=MAX_PIN_BYTES) from None
-        raise
-    finally:
-        del new_pin
-    prompts.notify("fido.pin_set", {})
-
-
-def _prepare_pin(ctap: Ctap2, bridge: _Bridge, prompts: Prompts) -> None:
-    """Before asking for a PIN: is it blocked, and how many attempts are left?"""
-    retries, power_cycle = ClientPin(ctap).get_pin_retries()
-    if retries == 0:
-        prompts.pin_blocked()
-        raise ApprovalError("fido.pin_blocked")
-    if power_cycle:
-        raise ApprovalError("fido.pin_power_cycle")
-    bridge.attempts_left = retries
-
-
-def _with_pin_retries(op: Callable[[], T], ctap: Ctap2, bridge: _Bridge, prompts: Prompts) -> T:
-    """Run a client operation, asking again after each wrong PIN with attempts left."""
-    while True:
-        try:
-            return op()
-        except ClientError as exc:
-            cause = exc.cause
-            if not (isinstance(cause, CtapError) and cause.code == ERR.PIN_INVALID):
-                raise
-        retries, _ = ClientPin(ctap).get_pin_retries()
-        bridge.attempts_left = retries
-        prompts.notify("fido.pin_wrong", {"attempts_left": retries})
 
 
 def _public_key_der(cose: Mapping[int, Any]) -> tuple[int, bytes]:
@@ -574,71 +362,3 @@ def _public_key_der(cose: Mapping[int, Any]) -> tuple[int, bytes]:
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return int(alg), der
-
-
-def _raise_if_cancelled(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise CancelledError()
-
-
-_CTAP_CODES: Final[Mapping[int, tuple[type[SealroomError], str]]] = {
-    ERR.USER_ACTION_TIMEOUT: (ApprovalError, "fido.touch_timeout"),
-    ERR.ACTION_TIMEOUT: (ApprovalError, "fido.touch_timeout"),
-    ERR.PIN_BLOCKED: (ApprovalError, "fido.pin_blocked"),
-    ERR.PIN_AUTH_BLOCKED: (ApprovalError, "fido.pin_power_cycle"),
-    ERR.PIN_NOT_SET: (ApprovalError, "fido.pin_not_set"),
-    ERR.PUAT_REQUIRED: (ApprovalError, "fido.pin_not_set"),
-    ERR.NO_CREDENTIALS: (ApprovalError, "fido.no_credential"),
-    ERR.CREDENTIAL_EXCLUDED: (ApprovalError, "fido.already_enrolled"),
-    ERR.OPERATION_DENIED: (ApprovalError, "fido.denied"),
-    ERR.PIN_POLICY_VIOLATION: (ApprovalError, "fido.pin_policy"),
-}
-
-
-def _from_ctap(code: int, cancel: threading.Event, prompts: Prompts) -> NoReturn:
-    if code == ERR.KEEPALIVE_CANCEL or cancel.is_set():
-        raise CancelledError()
-    if code == ERR.PIN_BLOCKED:
-        prompts.pin_blocked()
-    if code == ERR.UNSUPPORTED_ALGORITHM:
-        raise ApprovalError("fido.unsupported", feature="ES256 or EdDSA")
-    if code == ERR.PIN_POLICY_VIOLATION:
-        raise ApprovalError("fido.pin_policy", min_len=4, max_len=MAX_PIN_BYTES)
-    known = _CTAP_CODES.get(code)
-    if known is not None:
-        raise known[0](known[1])
-    raise DeviceError("fido.error", ctap_code=f"0x{code:02X}")
-
-
-@contextlib.contextmanager
-def _translated(cancel: threading.Event, prompts: Prompts) -> Iterator[None]:
-    """Map python-fido2 / OS failures to Sealroom error codes (never raw text)."""
-    try:
-        yield
-    except SealroomError:
-        raise
-    except PinRequiredError:
-        raise CancelledError() from None
-    except ClientError as exc:
-        cause = exc.cause
-        if isinstance(cause, CtapError):
-            _from_ctap(cause.code, cancel, prompts)
-        if cancel.is_set():
-            raise CancelledError() from None
-        if exc.code == ClientError.ERR.TIMEOUT:
-            raise ApprovalError("fido.touch_timeout") from None
-        if exc.code == ClientError.ERR.DEVICE_INELIGIBLE:
-            raise ApprovalError("fido.no_credential") from None
-        if exc.code == ClientError.ERR.CONFIGURATION_UNSUPPORTED:
-            raise ApprovalError("fido.unsupported", feature="user verification") from None
-        raise DeviceError("fido.error", ctap_code=exc.code.name) from None
-    except CtapError as exc:
-        _from_ctap(exc.code, cancel, prompts)
-    except (OSError, struct.error, ConnectionFailure) as exc:
-        logger.info("security key link failed: %s", type(exc).__name__)
-        raise DeviceError("fido.unplugged") from None
-    except (ValueError, IndexError, KeyError, TypeError) as exc:
-        # Raised by python-fido2 while decoding what the key sent (CBOR,
-        # authenticator data, extension outputs): the answer is unreadable.
-        logger.info("unreadable security-key answer: %s", type(exc).__name__)
-        raise DeviceError("fido.bad_response") from None

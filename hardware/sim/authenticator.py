@@ -1,4 +1,4 @@
-"""A software FIDO2 authenticator (CTAP 2.1 subset) for tests and the demo.
+"""A software FIDO2 authenticator (CTAP 2.1 subset) for tests and the demo: the device.
 
 :class:`SoftAuthenticator` is a documented fake *device*: python-fido2's own
 client stack (``CtapHidDevice`` -> ``Ctap2`` -> ``ClientPin`` -> ``Fido2Client``)
@@ -7,78 +7,73 @@ framing behind python-fido2's ``CtapHidConnection`` interface. Nothing above
 the USB packet is simulated, so every client-side code path (PIN protocol 2,
 extensions, keep-alive, cancel) is the real one.
 
-What it implements: ``authenticatorGetInfo``, ``authenticatorMakeCredential``
-(ES256, EdDSA; "packed" self attestation; ``hmac-secret``),
-``authenticatorGetAssertion`` (allowList, UP/UV flags, global signature
-counter, ``hmac-secret`` with protocol-2 salt encryption),
-``authenticatorClientPIN`` with PIN/UV auth protocol 2 (getPINRetries,
-getKeyAgreement, setPIN, changePIN, getPinToken,
-getPinUvAuthTokenUsingPinWithPermissions; 8 retries then blocked; 3 wrong in
-a row then "power cycle required"; mc/ga token permissions enforced and spent
-by a user-present operation), ``authenticatorSelection`` and
-``authenticatorReset``. No resident keys, no built-in UV.
+This module is the key's command processor and its credential commands:
+``authenticatorGetInfo``, ``authenticatorMakeCredential`` (ES256, EdDSA;
+"packed" self attestation; ``hmac-secret``), ``authenticatorGetAssertion``
+(allowList, UP/UV flags, global signature counter, ``hmac-secret`` with
+protocol-2 salt encryption), ``authenticatorSelection`` and
+``authenticatorReset``. No resident keys, no built-in UV. The key's other
+parts each have their own module: ``authenticatorClientPIN`` and the PIN token
+in :mod:`hardware.sim.pin_protocol`, the touch sensor in
+:mod:`hardware.sim.touch`, its flash in :mod:`hardware.sim.fido_store`.
 
 Invariants:
 
-* Touch is the owner's :data:`TouchCallback`; while it is pending the key sends
-  KEEPALIVE(UPNEEDED) every ``keepalive_interval`` seconds, honours
-  CTAPHID_CANCEL (-> CTAP2_ERR_KEEPALIVE_CANCEL) and gives up after
-  ``touch_timeout`` (-> CTAP2_ERR_USER_ACTION_TIMEOUT), as real keys do.
 * State that a real key keeps in flash lives in :class:`FidoStore` (a JSON file
-  when a path is given; see :mod:`hardware.sim.fido_store`). Volatile state
-  (key-agreement key, PIN token, consecutive-failure count) is lost on
-  :meth:`SoftAuthenticator.power_cycle`.
+  when a path is given). Volatile state (the PIN protocol's key agreement,
+  token and failure count) is lost on :meth:`SoftAuthenticator.power_cycle`.
 * :attr:`SoftAuthenticator.misbehave` switches make the key lie in specific
   ways so negative tests exercise the real verification path; they only affect
   user-present ``getAssertion`` answers (the ones a person approves).
 * Every CTAP2 command is recorded in :attr:`SoftAuthenticator.calls`
   (python-tuf RepositorySimulator style) so tests can assert what the client sent.
+* One command at a time: commands are processed under a lock.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import os
 import struct
 import threading
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fido2 import cbor
-from fido2.ctap import CtapError
 
-from hardware.sim.fido_store import MAX_PIN_RETRIES, FidoStore, PinVerifier, StoredCredential
+from hardware.sim.ctap_command import (
+    ERR,
+    STATUS_PROCESSING,
+    CommandContext,
+    CtapFailure,
+)
+from hardware.sim.fido_store import FidoStore, StoredCredential
+from hardware.sim.pin_protocol import (
+    MIN_PIN_LENGTH,
+    PERM_GA,
+    PERM_MC,
+    PinProtocol,
+    authenticate,
+    decrypt,
+    encrypt,
+)
+from hardware.sim.touch import TouchCallback, always_touch, wait_for_touch
 
 if TYPE_CHECKING:
     from fido2.hid import CtapHidDevice
 
-logger = logging.getLogger(__name__)
-
-ERR = CtapError.ERR
-
-STATUS_PROCESSING: Final = 1
-STATUS_UPNEEDED: Final = 2
-
+#: authenticatorData flags (WebAuthn section 6.1): user present, user
+#: verified, attested credential data, extension data.
 FLAG_UP: Final = 0x01
 FLAG_UV: Final = 0x04
 FLAG_AT: Final = 0x40
 FLAG_ED: Final = 0x80
 
-PERM_MC: Final = 0x01
-PERM_GA: Final = 0x02
-
-MIN_PIN_LENGTH: Final = 4
-MAX_PIN_BYTES: Final = 63
-MAX_CONSECUTIVE_PIN_FAILURES: Final = 3
 ALGORITHMS: Final = (-7, -8)
 
 
@@ -92,68 +87,6 @@ class Cmd(IntEnum):
     RESET = 0x07
     GET_NEXT_ASSERTION = 0x08
     SELECTION = 0x0B
-
-
-class PinSub(IntEnum):
-    """clientPIN sub-commands handled here."""
-
-    GET_PIN_RETRIES = 0x01
-    GET_KEY_AGREEMENT = 0x02
-    SET_PIN = 0x03
-    CHANGE_PIN = 0x04
-    GET_PIN_TOKEN = 0x05
-    GET_TOKEN_USING_PIN = 0x09
-
-
-@dataclass(frozen=True)
-class TouchRequest:
-    """What the key is asking a person to confirm by touch.
-
-    ``abandoned`` is set when the key stops waiting (cancel, time-out), so a
-    callback blocked on a button can return.
-    """
-
-    command: str
-    rp_id: str | None
-    abandoned: threading.Event
-
-
-#: Owner-supplied touch sensor: True = touched, False = refused (the key
-#: answers OPERATION_DENIED), None = not touched (the key waits until time-out).
-TouchCallback = Callable[[TouchRequest], bool | None]
-
-
-def always_touch(request: TouchRequest) -> bool:
-    """A person who touches the key at once (the default for tests)."""
-    return True
-
-
-class TouchButton:
-    """A "touch key" button: :meth:`press` from any thread (the demo's UI button).
-
-    A press before the key asks is kept for the next request, like a finger
-    already resting on the key. Records how many touches were consumed.
-    """
-
-    def __init__(self) -> None:
-        self._pressed = threading.Event()
-        self.waiting = threading.Event()
-        self.touches = 0
-
-    def press(self) -> None:
-        self._pressed.set()
-
-    def __call__(self, request: TouchRequest) -> bool | None:
-        self.waiting.set()
-        try:
-            while not request.abandoned.is_set():
-                if self._pressed.wait(0.02):
-                    self._pressed.clear()
-                    self.touches += 1
-                    return True
-            return None
-        finally:
-            self.waiting.clear()
 
 
 @dataclass
@@ -179,41 +112,7 @@ class RecordedCall:
     status: int
 
 
-class CommandContext(Protocol):
-    """What the transport gives a running command: keep-alives and cancel."""
-
-    cancelled: threading.Event
-
-    def keepalive(self, status: int) -> None: ...
-
-
-class CtapFailure(Exception):
-    """A CTAP2 status other than success, raised inside command handling."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(f"CTAP status 0x{code:02x}")
-        self.code = code
-
-
 UnplugMode = Literal["error", "silent"]
-
-
-@dataclass
-class _Token:
-    value: bytes
-    permissions: int
-    rp_id: str | None
-
-
-@dataclass
-class _Volatile:
-    """RAM of the key: gone at power cycle."""
-
-    key_agreement: ec.EllipticCurvePrivateKey = field(
-        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
-    )
-    token: _Token | None = None
-    consecutive_pin_failures: int = 0
 
 
 class SoftAuthenticator:
@@ -246,13 +145,13 @@ class SoftAuthenticator:
         self.power_cycles = 0
         self.unplugged: UnplugMode | None = None
         self._lock = threading.Lock()
-        self._ram = _Volatile()
+        self._pin = PinProtocol(self.store)
 
     # -- owner controls ------------------------------------------------------
 
     def power_cycle(self) -> None:
         """Unplug and replug: RAM is lost (token, key agreement, 3-in-a-row count)."""
-        self._ram = _Volatile()
+        self._pin.power_cycle()
         self.power_cycles += 1
 
     def unplug(self, mode: UnplugMode = "error") -> None:
@@ -329,14 +228,14 @@ class SoftAuthenticator:
         if cmd == Cmd.GET_ASSERTION:
             return self._get_assertion(p, ctx)
         if cmd == Cmd.CLIENT_PIN:
-            return self._client_pin(p)
+            return self._pin.command(p)
         if cmd == Cmd.SELECTION:
             self._wait_for_touch(ctx, "selection", None)
             return b""
         if cmd == Cmd.RESET:
             self._wait_for_touch(ctx, "reset", None)
             self.store.wipe()
-            self._ram = _Volatile()
+            self._pin.power_cycle()
             return b""
         if cmd == Cmd.GET_NEXT_ASSERTION:
             raise CtapFailure(ERR.NOT_ALLOWED)
@@ -409,7 +308,7 @@ class SoftAuthenticator:
 
         uv = False
         if puap is not None:
-            self._check_token(p, 9, puap, cdh, PERM_MC, rp_id)
+            self._pin.check_token(p, 9, puap, cdh, PERM_MC, rp_id)
             uv = True
         elif self.has_pin:
             raise CtapFailure(ERR.PUAT_REQUIRED)
@@ -457,7 +356,7 @@ class SoftAuthenticator:
         state = self.store.state
         state.credentials.append(cred)
         state.sign_count += 1
-        self._spend_token(puap)
+        self._pin.spend_token(puap)
         self.store.save()
 
         flags = FLAG_UP | FLAG_AT | (FLAG_UV if uv else 0)
@@ -500,7 +399,7 @@ class SoftAuthenticator:
 
         uv = False
         if puap is not None:
-            self._check_token(p, 7, puap, cdh, PERM_GA, rp_id)
+            self._pin.check_token(p, 7, puap, cdh, PERM_GA, rp_id)
             uv = True
 
         wanted = {d.get("id") for d in allow if isinstance(d, Mapping)}
@@ -547,7 +446,7 @@ class SoftAuthenticator:
                 hmac.new(seed, salts[i : i + 32], hashlib.sha256).digest()
                 for i in range(0, len(salts), 32)
             )
-            ext_out = cbor.encode({"hmac-secret": _encrypt(shared, output)})
+            ext_out = cbor.encode({"hmac-secret": encrypt(shared, output)})
             flags |= FLAG_ED
         rp_hash = hashlib.sha256(rp_id.encode()).digest()
         if lie.wrong_rp_id_hash:
@@ -557,7 +456,7 @@ class SoftAuthenticator:
         if lie.corrupt_signature:
             sig = sig[:-1] + bytes([sig[-1] ^ 0x01])
         if up:
-            self._spend_token(puap)
+            self._pin.spend_token(puap)
         self.store.save()
         response = cbor.encode(
             {1: {"type": "public-key", "id": cred.credential_id}, 2: auth_data, 3: sig}
@@ -575,239 +474,26 @@ class SoftAuthenticator:
             raise CtapFailure(ERR.INVALID_PARAMETER)
         if not isinstance(salt_enc, bytes) or not isinstance(salt_auth, bytes):
             raise CtapFailure(ERR.MISSING_PARAMETER)
-        shared = self._shared_secret(key_agreement)
-        if not hmac.compare_digest(_authenticate(shared, salt_enc), salt_auth):
+        shared = self._pin.shared_secret(key_agreement)
+        if not hmac.compare_digest(authenticate(shared, salt_enc), salt_auth):
             raise CtapFailure(ERR.EXTENSION_FIRST)
-        salts = _decrypt(shared, salt_enc)
+        salts = decrypt(shared, salt_enc)
         if len(salts) not in (32, 64):
             raise CtapFailure(ERR.INVALID_LENGTH)
         return shared, salts
 
-    # -- clientPIN (protocol 2 only) ----------------------------------------------
-
-    def _client_pin(self, p: Mapping[Any, Any]) -> bytes:
-        protocol, sub = p.get(1), p.get(2)
-        if sub is None:
-            raise CtapFailure(ERR.MISSING_PARAMETER)
-        if protocol != 2:
-            raise CtapFailure(ERR.INVALID_PARAMETER)
-        state = self.store.state
-        if sub == PinSub.GET_PIN_RETRIES:
-            return cbor.encode(
-                {
-                    3: state.pin_retries,
-                    4: self._ram.consecutive_pin_failures >= MAX_CONSECUTIVE_PIN_FAILURES,
-                }
-            )
-        if sub == PinSub.GET_KEY_AGREEMENT:
-            pub = self._ram.key_agreement.public_key().public_numbers()
-            return cbor.encode(
-                {
-                    1: {
-                        1: 2,
-                        3: -25,
-                        -1: 1,
-                        -2: pub.x.to_bytes(32, "big"),
-                        -3: pub.y.to_bytes(32, "big"),
-                    }
-                }
-            )
-        if sub == PinSub.SET_PIN:
-            if state.pin is not None:
-                raise CtapFailure(ERR.NOT_ALLOWED)
-            shared = self._shared_secret(p.get(3))
-            new_pin_enc, puap = p.get(5), p.get(4)
-            if not isinstance(new_pin_enc, bytes) or not isinstance(puap, bytes):
-                raise CtapFailure(ERR.MISSING_PARAMETER)
-            if not hmac.compare_digest(_authenticate(shared, new_pin_enc), puap):
-                raise CtapFailure(ERR.PIN_AUTH_INVALID)
-            self._store_new_pin(_decrypt(shared, new_pin_enc))
-            return b""
-        if sub == PinSub.CHANGE_PIN:
-            if state.pin is None:
-                raise CtapFailure(ERR.PIN_NOT_SET)
-            shared = self._shared_secret(p.get(3))
-            puap, new_pin_enc, pin_hash_enc = p.get(4), p.get(5), p.get(6)
-            if not (
-                isinstance(puap, bytes)
-                and isinstance(new_pin_enc, bytes)
-                and isinstance(pin_hash_enc, bytes)
-            ):
-                raise CtapFailure(ERR.MISSING_PARAMETER)
-            if not hmac.compare_digest(_authenticate(shared, new_pin_enc + pin_hash_enc), puap):
-                raise CtapFailure(ERR.PIN_AUTH_INVALID)
-            self._check_pin_hash(shared, pin_hash_enc)
-            self._store_new_pin(_decrypt(shared, new_pin_enc))
-            return b""
-        if sub in (PinSub.GET_PIN_TOKEN, PinSub.GET_TOKEN_USING_PIN):
-            if state.pin is None:
-                raise CtapFailure(ERR.PIN_NOT_SET)
-            if sub == PinSub.GET_PIN_TOKEN:
-                if p.get(9) is not None or p.get(10) is not None:
-                    raise CtapFailure(ERR.INVALID_PARAMETER)
-                permissions: int = PERM_MC | PERM_GA
-                perm_rp: str | None = None
-            else:
-                requested, rp_param = p.get(9), p.get(10)
-                if not isinstance(requested, int) or requested == 0:
-                    raise CtapFailure(ERR.INVALID_PARAMETER)
-                if rp_param is not None and not isinstance(rp_param, str):
-                    raise CtapFailure(ERR.CBOR_UNEXPECTED_TYPE)
-                permissions, perm_rp = requested, rp_param
-                if permissions & ~(PERM_MC | PERM_GA):
-                    raise CtapFailure(ERR.UNAUTHORIZED_PERMISSION)
-            shared = self._shared_secret(p.get(3))
-            pin_hash_enc = p.get(6)
-            if not isinstance(pin_hash_enc, bytes):
-                raise CtapFailure(ERR.MISSING_PARAMETER)
-            self._check_pin_hash(shared, pin_hash_enc)
-            token = os.urandom(32)
-            self._ram.token = _Token(token, permissions, perm_rp)
-            return cbor.encode({2: _encrypt(shared, token)})
-        raise CtapFailure(ERR.INVALID_SUBCOMMAND)
-
-    def _check_pin_hash(self, shared: bytes, pin_hash_enc: bytes) -> None:
-        state = self.store.state
-        if state.pin is None:
-            raise CtapFailure(ERR.PIN_NOT_SET)
-        if state.pin_retries <= 0:
-            raise CtapFailure(ERR.PIN_BLOCKED)
-        if self._ram.consecutive_pin_failures >= MAX_CONSECUTIVE_PIN_FAILURES:
-            raise CtapFailure(ERR.PIN_AUTH_BLOCKED)
-        state.pin_retries -= 1
-        self.store.save()
-        pin_hash = _decrypt(shared, pin_hash_enc)
-        if len(pin_hash) != 16 or not state.pin.matches(pin_hash):
-            self._ram.key_agreement = ec.generate_private_key(ec.SECP256R1())
-            self._ram.consecutive_pin_failures += 1
-            if state.pin_retries <= 0:
-                raise CtapFailure(ERR.PIN_BLOCKED)
-            if self._ram.consecutive_pin_failures >= MAX_CONSECUTIVE_PIN_FAILURES:
-                raise CtapFailure(ERR.PIN_AUTH_BLOCKED)
-            raise CtapFailure(ERR.PIN_INVALID)
-        state.pin_retries = MAX_PIN_RETRIES
-        self._ram.consecutive_pin_failures = 0
-        self.store.save()
-
-    def _store_new_pin(self, padded: bytes) -> None:
-        if len(padded) != 64:
-            raise CtapFailure(ERR.INVALID_PARAMETER)
-        new_pin = padded.rstrip(b"\0")
-        try:
-            length = len(new_pin.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise CtapFailure(ERR.PIN_POLICY_VIOLATION) from None
-        if length < MIN_PIN_LENGTH or len(new_pin) > MAX_PIN_BYTES:
-            raise CtapFailure(ERR.PIN_POLICY_VIOLATION)
-        state = self.store.state
-        state.pin = PinVerifier.create(hashlib.sha256(new_pin).digest()[:16])
-        del new_pin
-        state.pin_retries = MAX_PIN_RETRIES
-        self._ram.token = None
-        self.store.save()
-
-    def _check_token(
-        self,
-        p: Mapping[Any, Any],
-        protocol_key: int,
-        puap: Any,
-        cdh: bytes,
-        permission: int,
-        rp_id: str,
-    ) -> None:
-        protocol = p.get(protocol_key)
-        if protocol is None:
-            raise CtapFailure(ERR.MISSING_PARAMETER)
-        if protocol != 2:
-            raise CtapFailure(ERR.INVALID_PARAMETER)
-        token = self._ram.token
-        if not isinstance(puap, bytes) or token is None:
-            raise CtapFailure(ERR.PIN_AUTH_INVALID)
-        if not hmac.compare_digest(_authenticate(token.value, cdh), puap):
-            raise CtapFailure(ERR.PIN_AUTH_INVALID)
-        if not token.permissions & permission:
-            raise CtapFailure(ERR.PIN_AUTH_INVALID)
-        if token.rp_id is not None and token.rp_id != rp_id:
-            raise CtapFailure(ERR.PIN_AUTH_INVALID)
-        if token.rp_id is None:
-            token.rp_id = rp_id
-
-    def _spend_token(self, puap: Any) -> None:
-        """A user-present operation consumes the token's mc/ga permissions (CTAP 2.1)."""
-        if puap is not None and self._ram.token is not None:
-            self._ram.token.permissions &= ~(PERM_MC | PERM_GA)
-
-    def _shared_secret(self, peer: Any) -> bytes:
-        if not isinstance(peer, Mapping):
-            raise CtapFailure(ERR.MISSING_PARAMETER)
-        try:
-            x = int.from_bytes(peer[-2], "big")
-            y = int.from_bytes(peer[-3], "big")
-            public = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
-        except (KeyError, TypeError, ValueError):
-            raise CtapFailure(ERR.INVALID_PARAMETER) from None
-        z = self._ram.key_agreement.exchange(ec.ECDH(), public)
-        return _hkdf(z, b"CTAP2 HMAC key") + _hkdf(z, b"CTAP2 AES key")
-
     # -- touch -------------------------------------------------------------------
 
     def _wait_for_touch(self, ctx: CommandContext, command: str, rp_id: str | None) -> None:
-        """Ask for a touch, sending KEEPALIVE(UPNEEDED) until touched, cancelled or timed out."""
-        abandoned = threading.Event()
-        done = threading.Event()
-        result: list[bool | None] = [None]
-
-        def sensor() -> None:
-            try:
-                result[0] = self.touch(TouchRequest(command, rp_id, abandoned))
-            except Exception:
-                logger.exception("simulated touch callback failed")
-                result[0] = False
-            finally:
-                done.set()
-
-        if not self.misbehave.never_touched:
-            threading.Thread(target=sensor, name="sim-touch", daemon=True).start()
-        deadline = time.monotonic() + self.touch_timeout
-        try:
-            while True:
-                ctx.keepalive(STATUS_UPNEEDED)
-                if ctx.cancelled.is_set():
-                    raise CtapFailure(ERR.KEEPALIVE_CANCEL)
-                if done.is_set() and result[0] is not None:
-                    if result[0]:
-                        return
-                    raise CtapFailure(ERR.OPERATION_DENIED)
-                if time.monotonic() >= deadline:
-                    raise CtapFailure(ERR.USER_ACTION_TIMEOUT)
-                waiter = ctx.cancelled if done.is_set() else done
-                waiter.wait(self.keepalive_interval)
-        finally:
-            abandoned.set()
-
-
-# -- crypto helpers (PIN/UV auth protocol 2, CTAP 2.1 section 6.5.7) ----------------
-
-
-def _hkdf(z: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"\0" * 32, info=info).derive(z)
-
-
-def _authenticate(key: bytes, message: bytes) -> bytes:
-    return hmac.new(key[:32], message, hashlib.sha256).digest()
-
-
-def _encrypt(shared: bytes, plaintext: bytes) -> bytes:
-    iv = os.urandom(16)
-    enc = Cipher(algorithms.AES(shared[32:]), modes.CBC(iv)).encryptor()
-    return iv + enc.update(plaintext) + enc.finalize()
-
-
-def _decrypt(shared: bytes, data: bytes) -> bytes:
-    if len(data) < 32 or len(data) % 16:
-        raise CtapFailure(ERR.INVALID_PARAMETER)
-    dec = Cipher(algorithms.AES(shared[32:]), modes.CBC(data[:16])).decryptor()
-    return dec.update(data[16:]) + dec.finalize()
+        """The owner's sensor, unless the key misbehaves by never seeing a touch."""
+        wait_for_touch(
+            ctx,
+            None if self.misbehave.never_touched else self.touch,
+            command,
+            rp_id,
+            timeout=self.touch_timeout,
+            keepalive_interval=self.keepalive_interval,
+        )
 
 
 def _sign(cred: StoredCredential, message: bytes) -> bytes:
@@ -820,6 +506,7 @@ def _sign(cred: StoredCredential, message: bytes) -> bytes:
 
 
 def _require_bytes(p: Mapping[Any, Any], key: int, length: int) -> bytes:
+    """Parameter ``key``: a byte string of exactly ``length`` bytes."""
     value = p.get(key)
     if value is None:
         raise CtapFailure(ERR.MISSING_PARAMETER)
@@ -831,6 +518,7 @@ def _require_bytes(p: Mapping[Any, Any], key: int, length: int) -> bytes:
 
 
 def _optional_map(p: Mapping[Any, Any], key: int) -> Mapping[Any, Any]:
+    """Parameter ``key``: a map, empty when absent (options, extensions)."""
     value = p.get(key)
     if value is None:
         return {}

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from hardware.fido.authenticator import FidoAuthenticator
-from hardware.fido.client import KeySource
+from hardware.fido.keys import KeySource
 from hardware.sim.authenticator import SoftAuthenticator
 from kiosk.approval import Approval, DualApproval, Signer
 from kiosk.clock import Clock, FakeClock

@@ -19,8 +19,9 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from hardware.sim.authenticator import SoftAuthenticator, TouchButton, always_touch
+from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.terminal import SimulatedTerminal, make_terminal
+from hardware.sim.touch import TouchButton, always_touch
 from kiosk.approval import COUNTER_ALERT, SoloApproval, check_entry
 from kiosk.canonical import b64u_decode
 from kiosk.enrolment import KeyEnrolment, Person, start_revocation

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from hardware.sim.authenticator import SoftAuthenticator, TouchButton
+from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE, SimulatedTerminal, make_terminal
+from hardware.sim.touch import TouchButton
 from kiosk.canonical import b64u
 from kiosk.clock import FakeClock
 from kiosk.enrolment import Person, reconcile_slots, start_revocation

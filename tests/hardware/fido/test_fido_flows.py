@@ -21,7 +21,7 @@ from hardware.fido import (
     discover_keys,
     enroll,
 )
-from hardware.sim.authenticator import TouchButton
+from hardware.sim.touch import TouchButton
 from kiosk.canonical import b64u
 from kiosk.errors import ApprovalError, CancelledError, DeviceError
 from kiosk.messages import MESSAGES

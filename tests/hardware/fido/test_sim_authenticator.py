@@ -149,8 +149,8 @@ def test_hid_errors_for_bad_channels_and_busy(key: Any) -> None:
 
 def test_channel_busy_while_waiting_for_touch(make_key: Any) -> None:
     """Raw CTAP HID: two channels, a CBOR command waiting for touch, a PING on the other."""
-    from hardware.sim.authenticator import TouchButton
     from hardware.sim.ctaphid import SimHidConnection
+    from hardware.sim.touch import TouchButton
 
     button = TouchButton()
     key = make_key(touch=button)
