@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.canonical import H, canon, canon_unchecked
+from kiosk.canonical import MAX_SAFE_INT, H, canon, canon_unchecked
 from kiosk.clock import is_ts
 
 GENESIS_PREV = "0" * 64
@@ -124,6 +124,10 @@ class ChainResult:
         return self.problem is None
 
 
+class _OutsideCanonicalError(ValueError):
+    """Valid JSON that canonical JSON cannot carry (spec section 2)."""
+
+
 def _refuse_float(text: str) -> Any:
     raise ValueError(f"number {text} is not an integer")
 
@@ -132,14 +136,20 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _parse(raw: bytes) -> Any:
-    """The JSON value of a line: UTF-8, integers only (no floats, NaN or Infinity).
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if not -MAX_SAFE_INT < value < MAX_SAFE_INT:
+        raise _OutsideCanonicalError(f"integer {text} is outside ±2**53")
+    return value
 
-    Integers outside the spec's range parse here and are refused by
-    :func:`~kiosk.canonical.canon` in :func:`check_line`, which names them.
-    """
+
+def _parse(raw: bytes) -> Any:
+    """The JSON value of a line: UTF-8, integers below 2**53 only (no floats, NaN, Infinity)."""
     return json.loads(
-        raw.decode("utf-8"), parse_float=_refuse_float, parse_constant=_refuse_constant
+        raw.decode("utf-8"),
+        parse_int=_safe_int,
+        parse_float=_refuse_float,
+        parse_constant=_refuse_constant,
     )
 
 
@@ -157,6 +167,8 @@ def check_line(raw: bytes, expect_seq: int, prev_hash: str, prev_ts: str | None)
         return f"is stored as {type(raw).__name__}, not as the bytes of a line"
     try:
         obj = _parse(raw)
+    except _OutsideCanonicalError as exc:
+        return f"holds a value outside canonical JSON ({exc})"
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return f"is not valid JSON or holds a non-integer number ({exc})"
     if not isinstance(obj, dict):
@@ -181,17 +193,18 @@ def check_line(raw: bytes, expect_seq: int, prev_hash: str, prev_ts: str | None)
         return "has attest that is not a list of objects"
     if not is_hex64(prev) or not is_hex64(hsh):
         return "has a prev or hash that is not 64 lower-case hex digits"
+    # Parsing refused every number canonical JSON cannot carry; what is left
+    # is a lone surrogate (from a \ud800 escape), which UTF-8 cannot encode.
     try:
-        canonical = canon(obj) == raw
-    except ValueError as exc:  # an integer outside ±2**53, a lone surrogate
-        return f"holds a value outside canonical JSON ({exc})"
+        canonical = canon_unchecked(obj) == raw
+    except UnicodeEncodeError:
+        return "holds a value outside canonical JSON (a string holds a lone surrogate)"
     if not canonical:
         return "is not in canonical form"
     if prev != prev_hash:
         return "does not chain: prev is not the hash of the entry before"
     if prev_ts is not None and ts < prev_ts:
         return f"has ts {ts} earlier than the entry before ({prev_ts})"
-    # canon(obj) above checked every value, so the hashed object needs no second check.
     hashed = {name: value for name, value in obj.items() if name != "hash"}
     if H(canon_unchecked(hashed)) != hsh:
         return "has a hash that does not match its content"

@@ -120,6 +120,12 @@ def test_nan_and_infinity_are_refused(token: bytes) -> None:
     assert "is not a JSON number" in str(check_line(raw, 1, GENESIS_PREV, None))
 
 
+def test_a_lone_surrogate_is_outside_canonical_json() -> None:
+    line = Entry(1, TS, "k.k", {"x": "a"}, GENESIS_PREV).sealed().line()
+    raw = line.replace(b'"x":"a"', b'"x":"\\ud800"')
+    assert "outside canonical JSON" in str(check_line(raw, 1, GENESIS_PREV, None))
+
+
 def test_a_line_that_is_not_utf8_is_refused() -> None:
     line = Entry(1, TS, "k.k", {}, GENESIS_PREV).sealed().line()
     raw = line.replace(b'"k.k"', b'"k\xff"')
