@@ -1,354 +1,185 @@
-"""Journal benchmarks, each against a floor measured in the same run.
+"""Journal benchmarks: what a custodian waits for, each against a floor measured in the same run.
 
-* append latency (p50, p99) of ``Journal.append`` versus a bare
-  ``os.write`` + ``os.fsync`` of the same number of bytes, in the same
-  directory (so the same disk). ``--rounds`` rounds, each alternating one
-  append and one floor write; the ratio is taken per round (same
-  conditions) and the best and the median round are reported;
-* full-chain verify of 100,000 entries versus hashing the same line bytes
-  with ``hashlib.sha256``: ``Journal.verify`` (read from SQLCipher, parse,
-  check canonical form, chain and hashes; split over processes when the
-  journal is long, see ``kiosk/journal/parallel.py``; timed once its second
-  process, started on standby after the previous check, is ready, as when a
-  custodian asks for the check), the same split with its second process
-  started cold (``verify_split``), the same check kept in one process
-  (``verify_database(processes=1)``), and ``check_chain`` on the lines in
-  memory. ``--runs`` runs, each timing the floor and every
-  variant back to back; reported: best-of-runs times, their ratios to the
-  best floor, and the median of the per-run ratios;
-* ``--threshold``: one process versus the split at several journal sizes
-  (how ``PARALLEL_THRESHOLD`` was chosen);
-* optionally, more crash kills than the test suite runs (``--kills N``).
+* **Unlock** of a ten-year journal, made by the product itself
+  (``sealroom simulate --years 10``: the procedure flows driven by simulated
+  people and keys), and of a synthetic hundred-year one (about 30,000
+  entries appended through ``Journal.append``). Timed: ``Journal.open`` with
+  everything it does at unlock (SQLCipher settings and ``quick_check``,
+  ``check_chain`` over every row, the state replay) and ``close``; not the
+  key-slot unwrap, whose Argon2 cost is set on purpose. Floor: a fresh
+  SQLCipher connection given the key reading the same rows, and SHA-256 of
+  every line: the least any unlock that checks the chain must do.
+* **Append** p50: ``Journal.append`` against ``os.write`` + ``os.fsync`` of
+  the same number of bytes in the same directory, interleaved one for one so
+  both see the same moments of a shared disk. Target: within 3x.
 
-The machine these run on may be shared: best-of-N and same-run floors are
-what make figures comparable. Targets (issue 2): append p50 within 3x the
-fsync floor; verify within 5x the hashing floor. Run:
-``.venv/bin/python benchmarks/journal.py``.
+Each ratio is the median over ``--runs`` runs of the ratio within one run
+(floor and measure back to back). ``--keep DIR`` keeps the built journals
+there and reuses them on the next run (building takes a few minutes).
+Run: ``.venv/bin/python benchmarks/journal.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import hashlib
 import json
 import os
-import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import sqlcipher3
 
-from kiosk.clock import SystemClock
-from kiosk.journal.db import open_database
-from kiosk.journal.entry import Entry, check_chain
-from kiosk.journal.keyslots import FAST_TEST_PARAMS
-from kiosk.journal.parallel import verify_database
-from kiosk.journal.store import DB_NAME, Journal
-from kiosk.policy import load_policy
-from kiosk.terminal import commission
-from kiosk.workerproc import spare_cores, usable_cores
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
+from hardware.sim.terminal import TEST_PASSPHRASE  # noqa: E402
+from kiosk.approval import journal_check  # noqa: E402
+from kiosk.clock import SystemClock  # noqa: E402
+from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots  # noqa: E402
+from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal  # noqa: E402
+from kiosk.policy import load_policy  # noqa: E402
+from kiosk.terminal import commission  # noqa: E402
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
-def append_round(j: Journal, root: Path, n: int, first: int) -> dict[str, float]:
-    """``n`` appends, each followed by the write+fsync floor for its size.
-
-    Interleaved one for one, so that the two see the same moments of a
-    shared machine's disk and CPU (measured in two blocks, a busy second
-    during one of them skewed a whole round's ratio).
-    """
-    times, floor = [], []
-    path = root / "floor.bin"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    for i in range(first, first + n):
-        data = {"alert": "bench", "summary": f"benchmark entry {i} " + "x" * 120}
-        t0 = time.perf_counter()
-        e = j.append("alert.raised", data)
-        times.append(time.perf_counter() - t0)
-        payload = os.urandom(len(e.line()))
-        t0 = time.perf_counter()
-        os.write(fd, payload)
-        os.fsync(fd)
-        floor.append(time.perf_counter() - t0)
-    os.close(fd)
-    return {
-        "append_p50_ms": pct(times, 50) * 1e3,
-        "append_p99_ms": pct(times, 99) * 1e3,
-        "fsync_p50_ms": pct(floor, 50) * 1e3,
-        "fsync_p99_ms": pct(floor, 99) * 1e3,
-        "ratio_p50": pct(times, 50) / pct(floor, 50),
-        "ratio_p99": pct(times, 99) / pct(floor, 99),
-    }
+HUNDRED_YEARS = 30_000
 
 
-def bench_append(root: Path, n: int, rounds: int) -> dict[str, object]:
-    done = commission(root / "append", load_policy(), SystemClock(), argon=FAST_TEST_PARAMS)
-    j = done.journal
-    results = [append_round(j, root, n, k * n) for k in range(rounds)]
-    j.close()
-    best = min(results, key=lambda r: r["ratio_p50"])
-    p50s = sorted(r["ratio_p50"] for r in results)
-    return {
-        "rounds": rounds,
-        "appends_per_round": n,
-        "best_round": best,
-        "ratio_p50_best": best["ratio_p50"],
-        "ratio_p50_median": p50s[len(p50s) // 2],
-        "ratio_p50_all": [round(x, 2) for x in p50s],
-        "ratio_p99_all": sorted(round(r["ratio_p99"], 2) for r in results),
-    }
-
-
-def realistic_data(
-    i: int, rng: random.Random
-) -> tuple[str, dict[str, object], tuple[dict[str, str], ...]]:
-    serial = f"SR{rng.randrange(10**7):07d}{rng.randrange(10)}"
-    kind = rng.choice(["envelope.inspected", "alert.raised", "envelope.registered"])
-    if kind == "envelope.inspected":
-        data: dict[str, object] = {
-            "serial": serial,
-            "result": "intact",
-            "incident": f"INC-2026-{i:05d}",
-            "checklist": {
-                "seal_unbroken": True,
-                "signatures_undisturbed": True,
-                "no_tears_or_holes": True,
-                "no_steaming": True,
-            },
-        }
-        attest: tuple[dict[str, str], ...] = ()
-    elif kind == "alert.raised":
-        data = {"alert": "drill.due", "summary": f"Quarterly test due for account {i % 40}"}
-        attest = ()
-    else:
-        data = {"serial": serial, "account": f"acc-{i % 40}", "signed_across_seal": True}
-        attest = tuple(
-            {
-                "role": role,
-                "custodian": f"c-{k}",
-                "credential_id": hashlib.sha256(f"{k}".encode()).hexdigest()[:43],
-                "authenticator_data": "S" * 50,
-                "client_data_json": "C" * 180,
-                "signature": "G" * 96,
-            }
-            for k, role in ((1, "custodian_a"), (2, "custodian_b"))
-        )
-    return kind, data, attest
-
-
-def build_journal(root: Path, n: int) -> tuple[Journal, bytes]:
-    """A commissioned journal plus ``n`` realistic entries, bulk-loaded."""
-    done = commission(root, load_policy(), SystemClock(), argon=FAST_TEST_PARAMS)
-    j = done.journal
-    rng = random.Random(7)
-    prev, ts = j.head.hash, j.state.last_ts
-    lines = []
-    for seq in range(2, n + 2):
-        kind, data, attest = realistic_data(seq, rng)
-        e = Entry(seq, ts, kind, data, prev, attest).sealed()
-        lines.append(e.line())
-        prev = e.hash
-    # Bulk-load (the benchmark's set-up, not what it measures).
-    with j._transaction() as cur:
-        cur.executemany(
-            "INSERT INTO entries (seq, line) VALUES (?, ?)",
-            [(i + 2, raw) for i, raw in enumerate(lines)],
-        )
-    # Then store it as a journal built append by append is stored. Its WAL is
-    # checkpointed every 1,000 pages (SQLite's default) and removed when the
-    # journal is closed, so its pages are read from the database file. The
-    # one 80 MB bulk transaction would instead leave every page to be found
-    # through the WAL index until the next write: about a tenth slower to
-    # read, and a state a real journal is never in.
-    j._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    return j, done.db_key
-
-
-def python_probe() -> None:
-    """A fixed piece of pure-Python work (about 0.1 s on an idle core)."""
-    total = 0
-    for i in range(2_000_000):
-        total += i
-
-
-# The child times this module's own python_probe (imported before it says
-# "ready", so its imports are not timed).
-_PROBE_CHILD = """
-import sys, time
-sys.path.insert(0, sys.argv[1])
-from journal import python_probe
-sys.stdout.write("ready\\n"); sys.stdout.flush()
-sys.stdin.readline()
-t0 = time.perf_counter()
-python_probe()
-print(round((time.perf_counter() - t0) * 1e3, 1))
-"""
-
-
-def pair_probe() -> tuple[float, float]:
-    """The Python probe on both cores at once: (this process's ms, a second process's ms).
-
-    The split check needs a second core. The single probe above shows how
-    fast one core runs Python; this one shows whether a second core was
-    there too: when the host takes it, the second figure (or both) grows.
-    """
-    child = subprocess.Popen(
-        [sys.executable, "-c", _PROBE_CHILD, str(Path(__file__).resolve().parent)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdin is not None and child.stdout is not None
-    child.stdout.readline()  # started and ready: its start-up is not timed
-    child.stdin.write("go\n")
-    child.stdin.flush()
-    mine = timed(python_probe) * 1e3
-    theirs = float(child.stdout.readline())
-    child.wait()
-    return round(mine, 1), theirs
-
-
-def timed(fn: object) -> float:
+def timed(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
-    fn()  # type: ignore[operator]
+    fn()
     return time.perf_counter() - t0
 
 
-def bench_verify(root: Path, n: int, runs: int) -> dict[str, object]:
-    j, key = build_journal(root / "verify", n)
-    all_lines = list(j.lines())
-    result = j.verify()
-    assert result.ok and result.entries == n + 1, result.problem
-    # Always the one-process path, on the journal's own connection.
-    one = verify_database(j._conn, j.data_dir / DB_NAME, key, processes=1)
-    assert one == result, (one, result)
-    variants = {
-        "sha256_floor": lambda: [hashlib.sha256(raw).digest() for raw in all_lines],
-        "journal_verify": j.verify,
-        "verify_one_process": lambda: verify_database(
-            j._conn, j.data_dir / DB_NAME, key, processes=1
-        ),
-        # At least two processes, even on a one-core machine.
-        "verify_split": lambda: verify_database(
-            j._conn, j.data_dir / DB_NAME, key, processes=max(2, usable_cores()), threshold=0
-        ),
-        "check_chain_in_memory": lambda: check_chain(all_lines),
-    }
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    spare, probe, pairs = [], [], []
-    for _ in range(runs):
-        spare.append(spare_cores())
-        probe.append(round(timed(python_probe) * 1e3, 1))
-        pairs.append(pair_probe())
-        for name, fn in variants.items():
-            if name == "journal_verify":
-                # As at the terminal, where a custodian asks for the check
-                # long after the journal opened (or was last checked): its
-                # child on standby has finished starting. verify_split
-                # below is the same check with a child started cold.
-                j._standby.wait_ready(10.0)
-            times[name].append(timed(fn))
-    j.close()
-    floor = min(times["sha256_floor"])
-    out: dict[str, object] = {
-        "entries": n + 1,
-        "megabytes": round(sum(map(len, all_lines)) / 1e6, 1),
-        "runs": runs,
-    }
-    for name, ts in times.items():
-        out[f"{name}_best_s"] = round(min(ts), 4)
-    out["spare_cores_per_run"] = spare
-    # How fast this machine ran plain Python in each run: the floor is C
-    # (SHA-256 in OpenSSL) and hardly varies on a shared host, while the
-    # checks are mostly Python and do; a run whose probe is well above the
-    # best one was slowed by other work, and its ratios with it.
-    out["python_probe_ms_per_run"] = probe
-    # The same probe on both cores at once (this process, a second one): the
-    # split check is only as fast as the second core the host leaves it.
-    out["two_core_probe_ms_per_run"] = pairs
-    out["journal_verify_ratio_per_run"] = [
-        round(t / f, 2) for t, f in zip(times["journal_verify"], times["sha256_floor"], strict=True)
-    ]
-    for name in ("journal_verify", "verify_one_process", "verify_split", "check_chain_in_memory"):
-        per_run = sorted(t / f for t, f in zip(times[name], times["sha256_floor"], strict=True))
-        out[f"{name}_ratio_best"] = round(min(times[name]) / floor, 2)
-        out[f"{name}_ratio_median_of_runs"] = round(per_run[len(per_run) // 2], 2)
-    out["entries_per_s"] = round((n + 1) / min(times["journal_verify"]))
-    return out
+def ten_year_journal(where: Path) -> tuple[Path, bytes]:
+    """``sealroom simulate --data WHERE --years 10``; the journal's directory and key."""
+    if not (where / "data" / DB_NAME).exists():
+        subprocess.run(
+            [sys.executable, "-m", "ui.cli", "simulate", "--data", str(where), "--years", "10"],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    data = where / "data"
+    return data, KeySlots.load(data / SLOTS_NAME).open_with_passphrase(TEST_PASSPHRASE)
 
 
-def bench_threshold(root: Path, sizes: list[int]) -> dict[str, dict[str, float]]:
-    """One process versus the split, best of three, at each journal size."""
-    out = {}
-    for size in sizes:
-        j, key = build_journal(root / f"threshold-{size}", size)
-        path = j.data_dir / DB_NAME
-        conn = open_database(path, key, create=False)
-        one, split = [], []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            verify_database(conn, path, key, processes=1)
-            one.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            verify_database(conn, path, key, processes=2, threshold=0)
-            split.append(time.perf_counter() - t0)
+def hundred_year_journal(where: Path) -> tuple[Path, bytes]:
+    """A commissioned journal grown to ~30,000 entries by ``Journal.append``, as on a terminal."""
+    key_file = where / "db.key"
+    if not key_file.exists():
+        done = commission(where, load_policy(), SystemClock(), argon=FAST_TEST_PARAMS)
+        j = done.journal
+        while j.head.seq < HUNDRED_YEARS:
+            n = j.head.seq
+            if n % 3 == 0:
+                serials = [f"SR{n:07d}{k}" for k in range(4)]
+                j.append("envelope.stock_received", {"serials": serials, "supplier": "Bagco"})
+            elif n % 3 == 1:
+                account = f"acc-{n % 40}"
+                j.append(
+                    "alert.raised",
+                    {
+                        "alert": "deadline.overdue",
+                        "summary": f"Overdue: quarterly test ({account}), 120 min past due.",
+                        "detail": {
+                            "deadline": f"quarterly_test:{account}:{n}",
+                            "kind": "quarterly_test",
+                            "subject": account,
+                            "due": "2031-03-31T23:59:59.000Z",
+                        },
+                    },
+                )
+            else:
+                j.append("alert.acknowledged", {"alert_seq": n, "by": "alice"})
+        j.close()
+        key_file.write_bytes(done.db_key)
+    return where, key_file.read_bytes()
+
+
+def bench_unlock(data: Path, key: bytes, runs: int) -> dict[str, Any]:
+    def unlock() -> None:
+        Journal.open(data, key, SystemClock(), approval_check=journal_check).close()
+
+    def floor() -> None:
+        conn = sqlcipher3.connect(str(data / DB_NAME))
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        for (line,) in conn.execute("SELECT line FROM entries ORDER BY seq"):
+            hashlib.sha256(line).digest()
         conn.close()
-        j.close()
-        out[str(size)] = {"one_process_s": round(min(one), 4), "split_s": round(min(split), 4)}
-    return out
+
+    j = Journal.open(data, key, SystemClock(), approval_check=journal_check)
+    entries, size = j.head.seq, sum(map(len, j.lines()))
+    j.close()
+    times, floors = [], []
+    for _ in range(runs):
+        floors.append(timed(floor))
+        times.append(timed(unlock))
+    return {
+        "entries": entries,
+        "megabytes": round(size / 1e6, 1),
+        "unlock_s_median": round(statistics.median(times), 3),
+        "floor_s_median": round(statistics.median(floors), 3),
+        "ratio_median": round(
+            statistics.median(t / f for t, f in zip(times, floors, strict=True)), 1
+        ),
+    }
 
 
-def bench_kills(root: Path, kills: int) -> dict[str, float]:
-    from tests.kiosk.journal.test_crash import run_and_kill  # reuse the test's harness
+def append_run(j: Journal, floor_file: Path, n: int) -> tuple[float, float]:
+    """p50 of ``n`` appends and of ``n`` write+fsync floors of the same sizes, interleaved."""
+    times, floors = [], []
+    fd = os.open(floor_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        for i in range(n):
+            t0 = time.perf_counter()
+            e = j.append("alert.raised", {"alert": "bench", "summary": f"append {i} " + "x" * 120})
+            times.append(time.perf_counter() - t0)
+            payload = os.urandom(len(e.line()))
+            t0 = time.perf_counter()
+            os.write(fd, payload)
+            os.fsync(fd)
+            floors.append(time.perf_counter() - t0)
+    finally:
+        os.close(fd)
+    return statistics.median(times), statistics.median(floors)
 
-    done = commission(root / "kills", load_policy(), SystemClock(), argon=FAST_TEST_PARAMS)
-    key = done.db_key
-    done.journal.close()
-    rng = random.Random(1)
-    acked_total = 0
-    for _ in range(kills):
-        acked = run_and_kill(root / "kills", key, rng)
-        acked_total += len(acked)
-        j = Journal.open(root / "kills", key, SystemClock())
-        for seq, h in acked:
-            entry = j.entry(seq)
-            if entry is None or entry.hash != h:
-                raise SystemExit(f"LOST acknowledged entry {seq}")
-        j.close()
-    return {"kills": kills, "acknowledged_entries_checked": acked_total}
+
+def bench_append(where: Path, n: int, runs: int) -> dict[str, Any]:
+    done = commission(where, load_policy(), SystemClock(), argon=FAST_TEST_PARAMS)
+    try:
+        results = [append_run(done.journal, where / "floor.bin", n) for _ in range(runs)]
+    finally:
+        done.journal.close()
+    return {
+        "appends_per_run": n,
+        "append_p50_ms_median": round(statistics.median(a for a, _ in results) * 1e3, 2),
+        "fsync_p50_ms_median": round(statistics.median(f for _, f in results) * 1e3, 2),
+        "ratio_median": round(statistics.median(a / f for a, f in results), 2),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--appends", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=5, help="append rounds")
-    parser.add_argument("--entries", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=7, help="verify runs (best of)")
-    parser.add_argument("--threshold", action="store_true", help="measure the split threshold")
-    parser.add_argument("--kills", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--appends", type=int, default=200, help="appends per run")
+    parser.add_argument("--keep", type=Path, help="build the journals here, reuse them next time")
     args = parser.parse_args()
-    # Worker processes import the project afresh: compile it first, as an
-    # installed package is (PYTHONDONTWRITEBYTECODE, set on some machines,
-    # would otherwise make every worker compile its modules from source).
-    compileall.compile_dir(Path(__file__).resolve().parent.parent / "kiosk", quiet=1)
     with tempfile.TemporaryDirectory(dir=os.environ.get("SEALROOM_BENCH_DIR")) as tmp:
-        root = Path(tmp)
-        results: dict[str, object] = {
-            "append": bench_append(root, args.appends, args.rounds),
-            "verify": bench_verify(root, args.entries, args.runs),
+        built = args.keep or Path(tmp)
+        built.mkdir(parents=True, exist_ok=True)
+        ten, ten_key = ten_year_journal(built / "ten-years")
+        hundred, hundred_key = hundred_year_journal(built / "hundred-years")
+        results = {
+            "unlock_ten_years": bench_unlock(ten, ten_key, args.runs),
+            "unlock_hundred_years": bench_unlock(hundred, hundred_key, args.runs),
+            "append": bench_append(Path(tmp) / "append", args.appends, args.runs),
         }
-        if args.threshold:
-            results["threshold"] = bench_threshold(root, [2_000, 10_000, 20_000, 40_000])
-        if args.kills:
-            results["kills"] = bench_kills(root, args.kills)
     print(json.dumps(results, indent=2))
 
 

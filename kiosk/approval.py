@@ -9,8 +9,9 @@ Invariants:
 * Every attestation is checked twice with the same function,
   :func:`check_attestation`: when a custodian's key answers (so the person is
   told at once why it is refused, before the second custodian touches their
-  key), and again at commit through ``Journal.approval_check``
-  (:func:`journal_check`), so nothing reaches the journal unverified.
+  key), and again at commit by :func:`journal_check`, which whoever opens
+  the journal hands it (``approval_check``), so nothing reaches the journal
+  unverified.
 * An attestation is accepted only if: its credential is enrolled for the
   custodian it names (or, for the first two enrolments, is the credential
   being enrolled), neither the credential nor the custodian is revoked, the
@@ -322,13 +323,13 @@ def check_entry(entry: Entry, state: State, *, describe_digest: DigestLookup | N
         seen.append(a)
 
 
-def journal_check(journal: Journal) -> Callable[[Entry, State], None]:
-    """The ``Journal.approval_check`` hook: :func:`check_entry`, naming replayed steps."""
+def journal_check(journal: Journal, entry: Entry, state: State) -> None:
+    """The journal's approval check: :func:`check_entry`, naming what a replayed assertion signed.
 
-    def check(entry: Entry, state: State) -> None:
-        check_entry(entry, state, describe_digest=lambda d: describe_digest(journal, d))
-
-    return check
+    Passed to ``Journal.create`` and ``Journal.open`` as ``approval_check``:
+    the journal runs it on every attested entry at commit.
+    """
+    check_entry(entry, state, describe_digest=lambda d: describe_digest(journal, d))
 
 
 def describe_digest(journal: Journal, digest: bytes) -> str | None:

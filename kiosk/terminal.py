@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.approval import Authenticator
+from kiosk.approval import Authenticator, journal_check
 from kiosk.canonical import b64u
 from kiosk.clock import Clock
 from kiosk.errors import ApprovalError, JournalError, KeySlotError
@@ -82,6 +82,7 @@ def commission(
             data_dir,
             db_key,
             clock,
+            approval_check=journal_check,
             kiosk_id=policy.kiosk_id,
             policy_hash=policy.sha256,
             uv_required=policy.uv_required,
@@ -163,7 +164,7 @@ def unlock_with_key(
 
 
 def open_journal(data_dir: Path, db_key: bytes, clock: Clock, journal_id: str) -> Journal:
-    journal = Journal.open(data_dir, db_key, clock)
+    journal = Journal.open(data_dir, db_key, clock, approval_check=journal_check)
     if journal.journal_id() != journal_id:
         journal.close()
         raise JournalError("journal.wrong_key")

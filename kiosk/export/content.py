@@ -197,7 +197,7 @@ A directory without manifest.json.sig is an unfinished export: do not trust it.
      sealroom verify --kiosk-key kiosk.pub --anchor SEQ:HASH {bundle}
 
    or `python -m kiosk.verify` from the Sealroom source: it needs only
-   Python 3.11+, cryptography and msgspec (with the holidays package, it
+   Python 3.11+ and cryptography (with the holidays package, it
    also skips the terminal calendar's public holidays in business days).
 """.encode()
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kiosk.approval import journal_check
 from kiosk.clock import SystemClock
 from kiosk.journal.store import Journal
 
 
 def append_forever(data_dir: Path, db_key: bytes, report_fd: int) -> None:
     """Run in the child: open, then append until killed."""
-    journal = Journal.open(data_dir, db_key, SystemClock())
+    journal = Journal.open(data_dir, db_key, SystemClock(), approval_check=journal_check)
     os.write(report_fd, b"open\n")
     n = 0
     while True:

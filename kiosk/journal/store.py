@@ -10,6 +10,11 @@ Invariants (kept by every public method):
   transition, signers, approval check) before its transaction starts, and a
   failed transaction leaves neither the database nor the in-memory state
   changed;
+* every attestation is verified at commit by the approval check that whoever
+  opened or created the journal handed in (:data:`ApprovalCheck`; the
+  terminal hands in :func:`kiosk.approval.journal_check`). It is a required
+  argument, so it cannot be forgotten; only tests of the bare store pass
+  ``None``. The journal never imports the approval layer, which imports it;
 * ``ts`` never goes backwards: if the wall clock is earlier than the last
   entry, an ``alert.raised`` entry records it and both take the previous ts;
 * while a :class:`Pending` entry collects signatures nothing else is
@@ -40,13 +45,11 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.approval import journal_check
 from kiosk.canonical import canon_unchecked
 from kiosk.clock import Clock, format_ts, parse_ts
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
-from kiosk.journal.db import Connection, entry_insert, open_database
+from kiosk.journal.db import Connection, open_database
 from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
-from kiosk.journal.parallel import Standby, read_lines, verify_database
 from kiosk.journal.schema import validate_payload
 from kiosk.state import State
 
@@ -55,7 +58,10 @@ SLOTS_NAME = "keyslots.json"
 LOCK_NAME = "journal.lock"
 PUBKEY_NAME = "kiosk.pub"
 
-ApprovalCheck = Callable[[Entry, State], None]
+#: Checks an entry's attestations against the state before it, raising
+#: :class:`~kiosk.errors.ApprovalError`; given the journal too, so that it can
+#: name the earlier entry or cancelled step an assertion was made for.
+ApprovalCheck = Callable[["Journal", Entry, State], None]
 Listener = Callable[[Entry], None]
 
 
@@ -132,19 +138,23 @@ class Pending:
 class Journal:
     """An open, verified journal. Use :meth:`create` or :meth:`open`."""
 
-    def __init__(self, data_dir: Path, conn: Connection, clock: Clock, lock_fd: int) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        conn: Connection,
+        clock: Clock,
+        lock_fd: int,
+        approval_check: ApprovalCheck | None,
+    ) -> None:
         self.data_dir = data_dir
         self._conn = conn
-        self._insert = entry_insert(conn)
         self._clock = clock
         self._lock_fd = lock_fd
         self._lock = threading.RLock()
         self._pending: Pending | None = None
         self._used_digests: set[bytes] = set()
         self.state = State()
-        # Every attestation is verified at commit (kiosk.approval); tests of
-        # the bare store may set this to None.
-        self.approval_check: ApprovalCheck | None = journal_check(self)
+        self.approval_check = approval_check
         self._db_key = b""
         self._listeners: list[Listener] = []
         #: durable entries the listeners have not seen yet, in seq order
@@ -152,9 +162,6 @@ class Journal:
         #: held by the one thread handing entries to the listeners
         self._delivering = threading.RLock()
         self._clock_behind = False
-        #: a verify child started ahead of time, kept while the journal is long
-        #: enough to be split (see :class:`~kiosk.journal.parallel.Standby`)
-        self._standby = Standby()
 
     # ------------------------------------------------------------ opening
     @staticmethod
@@ -174,6 +181,7 @@ class Journal:
         db_key: bytes,
         clock: Clock,
         *,
+        approval_check: ApprovalCheck | None,
         kiosk_id: str,
         policy_hash: str,
         uv_required: bool,
@@ -194,7 +202,7 @@ class Journal:
         except BaseException:
             os.close(lock_fd)
             raise
-        j = cls(data_dir, conn, clock, lock_fd)
+        j = cls(data_dir, conn, clock, lock_fd, approval_check)
         j._db_key = bytes(db_key)
         signing = Ed25519PrivateKey.generate()
         raw_private = signing.private_bytes(
@@ -224,24 +232,28 @@ class Journal:
         return j
 
     @classmethod
-    def open(cls, data_dir: Path, db_key: bytes, clock: Clock) -> Journal:
-        """Open and verify the whole chain from seq 1 (run at every unlock)."""
+    def open(
+        cls,
+        data_dir: Path,
+        db_key: bytes,
+        clock: Clock,
+        *,
+        approval_check: ApprovalCheck | None,
+    ) -> Journal:
+        """Open, verify the whole chain from seq 1 and replay the state (at every unlock)."""
         lock_fd = cls._take_lock(data_dir)
         try:
             conn = open_database(data_dir / DB_NAME, db_key, create=False)
         except BaseException:
             os.close(lock_fd)
             raise
-        j = cls(data_dir, conn, clock, lock_fd)
+        j = cls(data_dir, conn, clock, lock_fd, approval_check)
         j._db_key = bytes(db_key)
         try:
             j.state = j._rebuild()
         except BaseException:
             j.close()
             raise
-        # The journal screen's whole-chain check comes later; its second
-        # process is started now, while nobody waits for it.
-        j._standby.prepare(j.state.seq)
         return j
 
     def _rebuild(self) -> State:
@@ -274,7 +286,6 @@ class Journal:
 
     def _close(self) -> None:
         with self._lock:
-            self._standby.close()
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._db_key = b""
@@ -320,24 +331,20 @@ class Journal:
         return Entry.from_json(json.loads(bytes(row[0])))
 
     def _check(self, on_entry: Callable[[Entry], str | None] | None = None) -> ChainResult:
+        """:func:`check_chain` over every stored row, the lock held so no append interleaves.
+
+        Each row's line goes to the check exactly as SQLite returns it: the
+        bytes of a BLOB, as every line is written, or the text or number a
+        row was rewritten with, which the check names. Rows are read in seq
+        order whatever their seq, so a row stored with seq 0 or a gap shows.
+        """
         with self._lock:
-            if on_entry is None:
-                result = verify_database(
-                    self._conn, self.data_dir / DB_NAME, self._db_key, standby=self._standby
-                )
-                self._standby.prepare(result.entries)
-                return result
-            return check_chain(read_lines(self._conn), on_entry)
+            rows = self._conn.execute("SELECT line FROM entries ORDER BY seq").fetchall()
+            return check_chain([line for (line,) in rows], on_entry)
 
     def verify(self) -> ChainResult:
         """Re-check the whole chain from seq 1; the result names the first bad entry.
 
-        A long journal is checked by several processes at once
-        (:mod:`kiosk.journal.parallel`) with exactly the sequential verdict;
-        the lock is held throughout, so no append changes the rows meanwhile.
-        The second process was started ahead of time (when the journal
-        opened, or after the previous check) and waits on standby, so the
-        check does not wait for it to start.
         The journal screen's "Check the whole chain" runs it on request;
         unlock runs the same checks in one pass that also replays the state
         (:meth:`open`).
@@ -433,7 +440,7 @@ class Journal:
         validate_payload(entry.kind, entry.data)
         state.check(entry)
         if self.approval_check is not None and entry.attest:
-            self.approval_check(entry, state)
+            self.approval_check(self, entry, state)
 
     def _write(self, entries: list[Entry]) -> None:
         """Write already-validated, sealed entries in one transaction, then fold them.
@@ -443,13 +450,12 @@ class Journal:
         returning); several go in one explicit transaction. Values were
         checked by the schema, so the canonical bytes are made unchecked.
         """
-        rows = [
-            {"seq": e.seq, "hash": e.hash, "line": canon_unchecked(e.to_json())} for e in entries
-        ]
+        insert = "INSERT INTO entries (seq, line) VALUES (?, ?)"
+        rows = [(e.seq, canon_unchecked(e.to_json())) for e in entries]
         if len(rows) == 1:
             cur = self._conn.cursor()
             try:
-                cur.execute(self._insert, rows[0])
+                cur.execute(insert, rows[0])
             except Exception as exc:
                 raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
             finally:
@@ -457,7 +463,7 @@ class Journal:
         else:
             with self._transaction() as cur:
                 for row in rows:
-                    cur.execute(self._insert, row)
+                    cur.execute(insert, row)
         for e in entries:
             self.state.apply(e)
             if e.kind == "alert.raised" and e.data.get("alert") == "clock.moved_back":

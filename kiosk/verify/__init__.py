@@ -1,7 +1,7 @@
 """The auditors' offline verifier for export bundles (``sealroom-export/1``).
 
-Imports nothing beyond the standard library, ``cryptography`` and ``msgspec``
-(no Qt, no device code, no database), so it runs on an auditor's machine:
+Imports nothing beyond the standard library and ``cryptography`` (no Qt, no
+device code, no database), so it runs on an auditor's machine:
 ``python -m kiosk.verify BUNDLE...`` or ``sealroom verify BUNDLE...``.
 See ``kiosk/verify/README.md`` and the spec, ``export-format.md``.
 """

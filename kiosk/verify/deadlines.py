@@ -221,7 +221,7 @@ def _public_holidays(country: str, subdivision: str | None, year: int) -> frozen
     """``holidays``' public holidays; None if they cannot be known here.
 
     ``holidays`` is imported here, not at the top: the verifier must run on an
-    auditor's machine with only cryptography and msgspec, and then counts
+    auditor's machine with only cryptography, and then counts
     Monday to Friday (and says so).
     """
     try:

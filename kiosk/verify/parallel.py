@@ -14,14 +14,15 @@ Invariants:
   is that function's result: the signature counter, or the ``webauthn.*``
   error code and params. Workers run the same function, so an outcome does
   not depend on where it was computed.
-* A worker is a fresh interpreter (:func:`kiosk.workerproc.start_worker`),
-  never a ``fork`` of the caller, which may be threaded (the kiosk UI,
-  pytest plugins). Unlike ``multiprocessing``'s spawn it
-  re-imports neither the caller's ``__main__`` nor starts a resource-tracker
-  process that would outlive the verification: when :meth:`Pool.close`
-  returns, every worker has exited and been reaped.
-* Jobs and outcomes cross the pipe as length-prefixed JSON frames (msgspec,
-  bytes as hex), never pickle.
+* A worker is a fresh interpreter (:func:`_start_worker`: this Python, fixed
+  arguments, no shell, stderr discarded), never a ``fork`` of the caller,
+  which may be threaded (the kiosk UI, pytest plugins). Unlike
+  ``multiprocessing``'s spawn it re-imports neither the caller's
+  ``__main__`` nor starts a resource-tracker process that would outlive the
+  verification: when :meth:`Pool.close` returns, every worker has exited
+  and been reaped.
+* Jobs and outcomes cross the pipe as length-prefixed JSON frames (bytes as
+  hex), never pickle.
 * Chunks are handed out on demand: one feeder thread per worker takes the
   next chunk, sends it and waits for the outcomes, while the caller, once it
   has queued the last chunk, takes chunks from the other end of the queue
@@ -33,18 +34,18 @@ Invariants:
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import subprocess
 import sys
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import msgspec
+from pathlib import Path
+from typing import IO, Any
 
 from kiosk.errors import ApprovalError
 from kiosk.webauthn import verify_assertion
-from kiosk.workerproc import read_frame, spare_cores, start_worker, write_frame
 
 #: (attestation, digest, public key DER, COSE alg, rp_id, uv_required)
 Job = tuple[Mapping[str, Any], bytes, bytes, int, str, bool]
@@ -81,31 +82,56 @@ def default_workers() -> int:
 
     A worker only helps if a core is free for it; on a machine already busy
     (load average at or above the core count, the caller included) none are
-    started and everything is checked in-process
-    (:func:`kiosk.workerproc.spare_cores`).
+    started and everything is checked in-process: a worker would only add
+    its start-up and pipe traffic without finishing sooner.
     """
-    return max(0, min(7, spare_cores() - 1))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        load = 1.0
+    # The caller itself counts for about one in the load average.
+    spare = max(1, min(cores, int(cores - max(load, 1.0) + 1.5)))
+    return max(0, min(7, spare - 1))
 
 
 # ---------------------------------------------------------------- the pipe
 
 
+def _write_frame(pipe: IO[bytes], body: bytes) -> None:
+    pipe.write(len(body).to_bytes(4, "big") + body)
+    pipe.flush()
+
+
+def _read_frame(pipe: IO[bytes]) -> bytes | None:
+    """One frame's body, or None at end of input or on a cut-off frame."""
+    head = pipe.read(4)
+    if len(head) != 4:
+        return None
+    size = int.from_bytes(head, "big")
+    body = pipe.read(size)
+    return body if len(body) == size else None
+
+
 def _encode_jobs(jobs: Sequence[Job]) -> bytes:
-    return msgspec.json.encode(
+    return json.dumps(
         [(dict(a), d.hex(), k.hex(), alg, rp, uv) for a, d, k, alg, rp, uv in jobs]
-    )
+    ).encode()
 
 
 def _decode_jobs(body: bytes) -> list[Job]:
-    raw = msgspec.json.decode(body)
+    raw = json.loads(body)
     return [(a, bytes.fromhex(d), bytes.fromhex(k), alg, rp, uv) for a, d, k, alg, rp, uv in raw]
 
 
 def _decode_outcomes(body: bytes, expected: int) -> list[Outcome] | None:
     """Outcomes from a worker, or None if the answer is not what was asked for."""
     try:
-        raw = msgspec.json.decode(body)
-    except msgspec.DecodeError:
+        raw = json.loads(body)
+    except ValueError:
         return None
     if not isinstance(raw, list) or len(raw) != expected:
         return None
@@ -128,13 +154,31 @@ def _decode_outcomes(body: bytes, expected: int) -> list[Outcome] | None:
 def worker_main() -> None:
     """A worker's loop: a frame of jobs in, a frame of outcomes out, until end of input."""
     inp, out = sys.stdin.buffer, sys.stdout.buffer
-    while (body := read_frame(inp)) is not None:
+    while (body := _read_frame(inp)) is not None:
         outcomes = check_chunk(_decode_jobs(body))
-        write_frame(out, msgspec.json.encode(outcomes, enc_hook=str))
+        _write_frame(out, json.dumps(outcomes, default=str).encode())
+
+
+_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
-    return start_worker("kiosk.verify.parallel")
+    """A fresh interpreter running :func:`worker_main`, with stdin/stdout as pipes.
+
+    Its stderr is discarded: it is never shown to a user, and a worker that
+    fails only costs speed.
+    """
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from kiosk.verify.parallel import worker_main; worker_main()"
+    )
+    return subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", code, _ROOT],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+    )
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -202,8 +246,8 @@ class Pool:
             outcomes: list[Outcome] | None = None
             try:
                 if proc.stdin is not None and proc.stdout is not None:
-                    write_frame(proc.stdin, _encode_jobs(chunk))
-                    body = read_frame(proc.stdout)
+                    _write_frame(proc.stdin, _encode_jobs(chunk))
+                    body = _read_frame(proc.stdout)
                     if body is not None:
                         outcomes = _decode_outcomes(body, len(chunk))
             except Exception:  # any failure of the pipe or the worker costs only speed

@@ -1,9 +1,9 @@
 """A read-only journal browser with search.
 
 **Check the whole chain** re-checks every entry from #1 (canonical form, seq,
-prev, ts order and hash: ``Journal.verify``, split over the cores on a long
-journal) in a worker, and says either that it checks, up to which entry and
-head hash, or which entry is the first bad one.
+prev, ts order and hash: ``Journal.verify``) in a worker, and says either
+that it checks, up to which entry and head hash, or which entry is the first
+bad one.
 
 Entries are read in a worker (a long journal is many rows) and shown as one
 line each: sequence number, time, what was recorded in plain words

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from kiosk.approval import journal_check
 from kiosk.clock import FakeClock
 from kiosk.journal.crashprobe import append_forever
 from kiosk.journal.store import Journal
@@ -70,7 +71,9 @@ def test_sigkill_never_loses_an_acknowledged_entry(terminal: Commissioned) -> No
     for kill in range(KILLS):
         acked = run_and_kill(d, key, rng)
         total_acked += len(acked)
-        j = Journal.open(d, key, FakeClock())  # verifies the whole chain or raises
+        j = Journal.open(
+            d, key, FakeClock(), approval_check=journal_check
+        )  # verifies the whole chain or raises
         try:
             for seq, h in acked:
                 entry = j.entry(seq)

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kiosk.approval import journal_check
 from kiosk.clock import FakeClock
-from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, KeySlotError
+from kiosk.errors import (
+    ApprovalError,
+    JournalBusyError,
+    JournalError,
+    JournalIntegrityError,
+    KeySlotError,
+)
 from kiosk.journal.db import open_database
+from kiosk.journal.entry import Entry
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.policy import Policy
+from kiosk.state import State
 from kiosk.terminal import Commissioned, commission, unlock_with_passphrase
 
 PASS = "TEST-PASS-PHRASE-0001"
@@ -82,7 +92,7 @@ def test_wrong_database_key_is_refused(terminal: Commissioned, clock: FakeClock)
     d = terminal.journal.data_dir
     terminal.journal.close()
     with pytest.raises(JournalError) as exc:
-        Journal.open(d, b"\x01" * 32, clock)
+        Journal.open(d, b"\x01" * 32, clock, approval_check=journal_check)
     assert exc.value.code == "journal.undecryptable"
 
 
@@ -131,14 +141,16 @@ def test_corrupted_database_file_is_refused_clearly(
     raw[pos] ^= 0xFF
     path.write_bytes(bytes(raw))
     with pytest.raises(JournalError) as exc:
-        Journal.open(d, key, clock)
+        Journal.open(d, key, clock, approval_check=journal_check)
     assert exc.value.code in {"journal.undecryptable", "journal.corrupt"}
     assert "call security" in exc.value.user_message().lower()
 
 
 def test_second_writer_is_refused(terminal: Commissioned, clock: FakeClock) -> None:
     with pytest.raises(JournalError) as exc:
-        Journal.open(terminal.journal.data_dir, terminal.db_key, clock)
+        Journal.open(
+            terminal.journal.data_dir, terminal.db_key, clock, approval_check=journal_check
+        )
     assert exc.value.code == "journal.locked"
 
 
@@ -275,7 +287,7 @@ def test_tampered_row_is_named_at_unlock(terminal: Commissioned, clock: FakeCloc
     d, key = j.data_dir, terminal.db_key
     j.close()
     with pytest.raises(JournalIntegrityError) as exc:
-        Journal.open(d, key, clock)
+        Journal.open(d, key, clock, approval_check=journal_check)
     assert exc.value.params["seq"] == 3
     assert "entry 3" in exc.value.user_message()
 
@@ -286,3 +298,77 @@ def test_commission_refuses_an_existing_journal(
     with pytest.raises(JournalError) as exc:
         commission(terminal.journal.data_dir, policy, clock, argon=FAST_TEST_PARAMS)
     assert exc.value.code == "journal.exists"
+
+
+def test_verify_names_a_row_stored_as_text(terminal: Commissioned) -> None:
+    """Rows go to the chain check as SQLite returns them: a row rewritten as text is named."""
+    j = terminal.journal
+    for n in range(5):
+        j.append("alert.raised", {"alert": "t", "summary": f"n{n}"})
+    j._conn.execute("DROP TRIGGER entries_no_update")
+    line = j._conn.execute("SELECT line FROM entries WHERE seq = 4").fetchone()[0]
+    j._conn.execute("UPDATE entries SET line = ? WHERE seq = 4", (bytes(line).decode(),))
+    result = j.verify()
+    assert result.problem is not None
+    assert (result.problem.seq, result.problem.line) == (4, 4)
+    assert result.problem.reason == "is stored as str, not as the bytes of a line"
+    assert result.entries == 3
+
+
+def test_verify_reads_a_row_stored_before_seq_1(terminal: Commissioned) -> None:
+    """Every row is read in seq order, so a copy of the genesis stored at seq 0 shows."""
+    j = terminal.journal
+    j.append("alert.raised", {"alert": "t", "summary": "one"})
+    first = j._conn.execute("SELECT line FROM entries WHERE seq = 1").fetchone()[0]
+    j._conn.execute("INSERT INTO entries (seq, line) VALUES (0, ?)", (first,))
+    problem = j.verify().problem
+    assert problem is not None and problem.seq == 2
+    assert problem.reason == "has seq 1 where 2 was expected (gap or repeat)"
+
+
+def _enrolment(who: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A first enrolment's data and the (unsigned) attestation of the key it enrols."""
+    credential = {"id": f"key-{who}", "public_key": "pk", "alg": -7, "rp_id": "sealroom.local"}
+    data = {
+        "custodian": who,
+        "name": who.title(),
+        "role": "IT",
+        "duties": ["custodian"],
+        "credential": credential,
+    }
+    return data, [{"role": "custodian_a", "custodian": who, "credential_id": credential["id"]}]
+
+
+def test_the_approval_check_handed_in_runs_on_every_attested_entry(
+    terminal: Commissioned, clock: FakeClock
+) -> None:
+    d, key = terminal.journal.data_dir, terminal.db_key
+    terminal.journal.close()
+    calls: list[tuple[Journal, int, int]] = []
+
+    def check(journal: Journal, entry: Entry, state: State) -> None:
+        calls.append((journal, entry.seq, state.seq))
+
+    j = Journal.open(d, key, clock, approval_check=check)
+    data, attest = _enrolment("alice")
+    entry = j.append("custodian.enrolled", data, attest)
+    assert calls == [(j, entry.seq, entry.seq - 1)]  # the state before the entry
+    j.close()
+    # The terminal's own check refuses the same unsigned attestation.
+    j = Journal.open(d, key, clock, approval_check=journal_check)
+    data, attest = _enrolment("bob")
+    with pytest.raises(ApprovalError):
+        j.append("custodian.enrolled", data, attest)
+    j.close()
+    # Only an explicit None leaves attestations unchecked: no default to forget.
+    with pytest.raises(TypeError):
+        Journal.open(d, key, clock)  # type: ignore[call-arg]
+    j = Journal.open(d, key, clock, approval_check=None)
+    data, attest = _enrolment("bob")
+    assert j.append("custodian.enrolled", data, attest).attest == tuple(attest)
+    j.close()
+    # An entry without attestations has nothing to check.
+    j = Journal.open(d, key, clock, approval_check=check)
+    j.append("alert.raised", {"alert": "t", "summary": "unsigned"})
+    assert len(calls) == 1
+    j.close()
