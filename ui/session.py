@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS, Incident
 from kiosk.journal.store import Journal
 from kiosk.printing import Printer
 from kiosk.procedures import (
@@ -43,6 +42,7 @@ from kiosk.procedures import (
 )
 from kiosk.procedures.checkin import ReturnFlow
 from kiosk.state import State
+from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS, Incident
 from ui.context import AppContext
 from ui.procedure_devices import QtPaper, QtSignatures
 from ui.prompts import QtPrompts
