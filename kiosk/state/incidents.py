@@ -175,7 +175,7 @@ class IncidentBook:
             self.apply(early)
 
     def note_rotation(self, account: str, at: dt.datetime) -> None:
-        """A new envelope sealed for ``account`` completes its incidents' reset."""
+        """``account``'s credential reset is finished: so is that of its opened incidents."""
         for inc in self.by_id.values():
             if inc.account == account and inc.envelope_opened and inc.rotated_at is None:
                 inc.rotated_at = at

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import kiosk.state
 from kiosk.errors import TransitionError
 from kiosk.journal.entry import GENESIS_PREV, Entry
 from kiosk.journal.schema import KINDS
+from kiosk.messages import MESSAGES
 from kiosk.state import State
 from kiosk.state.incidents import STEPS
+from kiosk.state.inventory import REFUSED
 from kiosk.state.kinds import RuleTableError, require_every_kind
 from kiosk.state.rules import RULES
 
@@ -63,3 +68,12 @@ def test_an_entry_of_an_unknown_kind_is_refused_not_skipped() -> None:
         TransitionError, match=r"does not know how to record 'envelope\.teleported'"
     ):
         state.check(odd)
+
+
+def test_every_refusal_of_the_state_has_its_words_in_the_message_table() -> None:
+    """A code without words would show a person the internal-error message instead."""
+    source = "".join(p.read_text() for p in Path(kiosk.state.__file__).parent.glob("*.py"))
+    raised = set(re.findall(r'TransitionError\(\s*"([a-z_.]+)"', source))
+    raised |= set(re.findall(r'"(transition\.[a-z_]+)"', source)) | set(REFUSED.values())
+    assert len(raised) > 40
+    assert sorted(raised - set(MESSAGES)) == []
