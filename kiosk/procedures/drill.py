@@ -4,10 +4,10 @@ A drill is the whole procedure with a simulated emergency, every entry
 marked as a test: :func:`start_drill` opens an :class:`InvocationFlow` with
 ``test=True`` and every later flow of that incident inherits it (the flows
 mark their entries, and the journal refuses an unmarked entry for a test
-incident — :meth:`kiosk.state.State._check_incident`). A drill runs
+incident — :func:`kiosk.state.incidents.check_incident_fit`). A drill runs
 declaration → retrieval → access (test login, log out) → documentation →
 reset (credentials are rotated after every use, tests included). It needs no
-post-incident review; the account's "last tested" moves to the opening
+post-incident review; the account's "last tested" moves to its successful login
 (:class:`kiosk.state.Account`), and :func:`kiosk.procedures.inventory.drill_status`
 shows per account when the next test is due and whether it is overdue.
 """

@@ -36,7 +36,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 from kiosk.journal.schema import CHANNELS
 from kiosk.procedures.framework import (
     Context,
@@ -52,6 +51,7 @@ from kiosk.procedures.framework import (
     ts,
     when,
 )
+from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
 
 @dataclass(frozen=True)

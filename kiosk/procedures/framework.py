@@ -41,7 +41,6 @@ from kiosk.approval import Approval, Authenticator, DualApproval, SoloApproval
 from kiosk.clock import format_ts, parse_ts
 from kiosk.documents import Document, DocumentMeta, JournalHead
 from kiosk.errors import SealroomError
-from kiosk.incidents import Incident
 from kiosk.journal.entry import Entry
 from kiosk.journal.store import Journal
 from kiosk.paper import alert_slip
@@ -50,6 +49,7 @@ from kiosk.printing import PrintResult
 from kiosk.scan import check_envelope, decode_qr, validate_serial
 from kiosk.scan.qr import QrPayload
 from kiosk.state import State
+from kiosk.state.incidents import Incident
 
 # -- device interfaces -------------------------------------------------------------------
 

@@ -40,7 +40,6 @@ from typing import Any
 from kiosk.canonical import H, canon
 from kiosk.documents import ApproverAttempt, InvocationRecord
 from kiosk.documents import Person as DocPerson
-from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 from kiosk.journal.schema import CHANNELS
 from kiosk.procedures.framework import (
     Context,
@@ -60,6 +59,7 @@ from kiosk.procedures.framework import (
     when,
 )
 from kiosk.state import Account, State
+from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
 REQUIRED_CHANNELS = ("phone", "messaging", "email")
 

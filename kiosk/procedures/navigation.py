@@ -52,7 +52,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS, Incident
+from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS, Incident
 from kiosk.procedures.checkin import ReturnFlow
 from kiosk.procedures.documentation import DocumentationFlow
 from kiosk.procedures.exceptions import ExecutiveSignOffFlow, NotifyApproverFlow

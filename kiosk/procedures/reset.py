@@ -50,7 +50,6 @@ from typing import Any, NoReturn
 from kiosk.documents import CredentialSheet
 from kiosk.documents import Person as DocPerson
 from kiosk.errors import SealroomError
-from kiosk.incidents import Incident
 from kiosk.journal.entry import Entry
 from kiosk.passwords import generate_password
 from kiosk.procedures.framework import (
@@ -71,6 +70,7 @@ from kiosk.procedures.framework import (
 )
 from kiosk.scan import encode_qr
 from kiosk.state import Envelope, State
+from kiosk.state.incidents import Incident
 
 RESET_CAUSES = ("complexity", "admin-rights", "account-policy", "other")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE
+from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE
 from tests.ui.kiosk_driver import (
     APPROVER,
     SOLO_DETAILS,

@@ -1,0 +1,77 @@
+"""Every message a person can be shown, in one table.
+
+Each entry is ``code -> (what happened, what to do next, retryable)``. The
+texts use ``str.format`` fields filled from an error's parameters. They are
+written in the words of the break-glass procedure, for people in an incident:
+short, calm, and always ending with the next thing to do.
+
+The words are kept in one module per area (``journal``, ``keys``, ``rules``,
+``procedure``, ``printing``, …) so each stays readable; at runtime they are one
+table, :data:`MESSAGES`, and a code defined in two areas stops the import
+(:func:`kiosk.messages.message.one_table`).
+
+The UI passes these strings through Qt's translation system; the keys stay
+stable so translations survive rewording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.messages import (
+    alerts,
+    export,
+    general,
+    journal,
+    keys,
+    policy,
+    printing,
+    procedure,
+    rules,
+    scans,
+    ui,
+)
+from kiosk.messages.message import Message, one_table
+
+__all__ = ["AREAS", "MESSAGES", "Message", "is_retryable", "lookup", "render"]
+
+#: area name -> its codes; every code is in exactly one area
+AREAS: dict[str, Mapping[str, Message]] = {
+    "general": general.MESSAGES,
+    "policy": policy.MESSAGES,
+    "journal": journal.MESSAGES,
+    "rules": rules.MESSAGES,
+    "alerts": alerts.MESSAGES,
+    "keys": keys.MESSAGES,
+    "scans": scans.MESSAGES,
+    "printing": printing.MESSAGES,
+    "procedure": procedure.MESSAGES,
+    "export": export.MESSAGES,
+    "ui": ui.MESSAGES,
+}
+
+MESSAGES: dict[str, Message] = one_table(AREAS)
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "(" + key + ")"
+
+
+def lookup(code: str) -> Message:
+    """The message for ``code``, or the internal-error message if unknown."""
+    return MESSAGES.get(code, MESSAGES["internal"])
+
+
+def render(code: str, params: Mapping[str, Any]) -> str:
+    """Fill a message's fields; a missing field shows as ``(name)``, never raises."""
+    msg = lookup(code)
+    values = _Blank(params)
+    what = msg.what.format_map(values)
+    nxt = msg.next.format_map(values)
+    return f"{what} {nxt}".strip()
+
+
+def is_retryable(code: str) -> bool:
+    return lookup(code).retryable
