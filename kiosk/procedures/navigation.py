@@ -52,7 +52,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS, Incident
 from kiosk.procedures.checkin import ReturnFlow
 from kiosk.procedures.documentation import DocumentationFlow
 from kiosk.procedures.exceptions import ExecutiveSignOffFlow, NotifyApproverFlow
@@ -64,6 +63,7 @@ from kiosk.procedures.review import ReviewFlow
 from kiosk.procedures.session import SessionFlow
 from kiosk.procedures.verification import VerificationFlow
 from kiosk.state import State
+from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS, Incident
 
 FlowFactory = Callable[[Context], Flow]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from hardware.sim.scenarios import INTACT, People, Simulation
-from kiosk.state.incidents import Incident
 from kiosk.procedures import InvocationFlow, RetrievalFlow, ReturnFlow, ReviewFlow, StandDownFlow
 from kiosk.procedures.navigation import can_stand_down, left_out, next_flow, signers
+from kiosk.state.incidents import Incident
 
 #: A whole emergency after its declaration, as the navigation names it.
 EMERGENCY = [
