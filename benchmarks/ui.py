@@ -53,7 +53,6 @@ Run: ``.venv/bin/python benchmarks/ui.py [--runs 7] [--json]``.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import statistics
@@ -363,7 +362,6 @@ def emergency_phases(
         drv.reset(bot, w, sc, opened["serial"])
 
     return [
-        ("warm-up", lambda: warm_up(bot, w)),
         ("unlock", lambda: drv.unlock(bot, w)),
         ("invocation", lambda: drv.declare(bot, w)),
         ("acknowledge", lambda: drv.acknowledge(bot, w)),
@@ -380,7 +378,7 @@ def child_emergency(sample_after_ms: float, top: int, switch_interval: float | N
     import shutil
 
     from tests.ui import kiosk_driver as drv
-    from ui.app import collect_when_warm, make_app
+    from ui.app import make_app
 
     app = make_app()  # the real application's translator, theme (and GIL switch interval)
     if switch_interval is not None:
@@ -395,9 +393,7 @@ def child_emergency(sample_after_ms: float, top: int, switch_interval: float | N
         shutil.copytree(template, root)
         setup_s = time.perf_counter() - t0
         bot = Bot()
-        gc.disable()  # as ``sealroom run`` does, until the window is warm (ui.app)
         w, clock, sc = drv.make_window(bot, root)  # type: ignore[arg-type]
-        collect_when_warm(w)
         app.processEvents()
         hb = Heartbeat(5, sample_after_ms)
         hb.start()

@@ -17,18 +17,13 @@ Invariants:
 * the step bar names every step of the flow with the current one marked,
   the time since the flow began and the next deadline counting down;
 * a scan (``ScanFilter.scanned``) fills the step's scan field without
-  clicking it; a serial that fails its pattern or check digit says so at once;
-* a step's field editors are built in slices of :attr:`FlowScreen.BUILD_SLICE_S`
-  across event-loop turns (no long stall on a big step); whatever reads or
-  fills them (a scan, submit, a refusal) first builds the rest
-  (:meth:`FlowScreen.finish_editors`).
+  clicking it; a serial that fails its pattern or check digit says so at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -201,8 +196,6 @@ class FlowScreen(QWidget):
         self.session: Session | None = None
         self.flow: Flow | None = None
         self.editors: dict[str, FieldEditor] = {}
-        self._unbuilt: list[Any] = []  # fields of the step whose editors are still to build
-        self._slice_queued = False
         self._handle: Handle | None = None
         self.started_at: dt.datetime | None = None
         self.next_due: tuple[str, dt.datetime] | None = None
@@ -354,59 +347,20 @@ class FlowScreen(QWidget):
         self.step_title.setAccessibleName(step.title)
         self.step_help.setText(step.help)
         self.step_help.setVisible(bool(step.help))
-        self.form.addStretch(1)
-        self._unbuilt = list(step.fields)
-        self.submit_button.show()
-        self.continue_button.hide()
-        self._set_busy(False)
-        self._build_editors(self.BUILD_SLICE_S)
-        if not self.editors:
-            self.submit_button.setFocus()
-
-    #: how long one event-loop turn may spend building a step's field editors
-    BUILD_SLICE_S = 0.005
-
-    def _build_editors(self, budget: float | None) -> None:
-        """Build the step's field editors for about ``budget`` seconds (all if ``None``).
-
-        Why in slices: a big step has a dozen editors and each costs a few
-        milliseconds (widgets, style-sheet polish), so building them all at
-        once froze the event loop for 90-160 ms. The step bar, title and the
-        first editor (with focus) appear at once; the rest follow one slice
-        per event-loop turn. Anything that reads or fills the editors (a
-        scan, submit, a refusal) calls :meth:`finish_editors` first.
-        """
-        flow = self.flow
-        if flow is None or flow.done:
-            self._unbuilt = []
-            return
-        started = time.perf_counter()
         state = flow.ctx.journal.state
-        while self._unbuilt:
-            spec = self._unbuilt.pop(0)
+        for spec in step.fields:
             editor = FieldEditor(
                 spec, state, self.app.policy.timezone, self.form_host, now=self._now
             )
-            self.form.insertWidget(self.form.count() - 1, editor)  # before the stretch
-            editor.show()
-            editor.input.setEnabled(not self.busy)
+            self.form.addWidget(editor)
+            editor.show()  # now, not at the next event-loop turn: a scan may come at once
             self.editors[spec.name] = editor
-            if len(self.editors) == 1:
-                editor.focus_target().setFocus()
-            if budget is not None and time.perf_counter() - started > budget:
-                break
-        if self._unbuilt and not self._slice_queued:
-            self._slice_queued = True
-            QTimer.singleShot(0, self, self._next_slice)
-
-    def _next_slice(self) -> None:
-        self._slice_queued = False
-        self._build_editors(self.BUILD_SLICE_S)
-
-    def finish_editors(self) -> None:
-        """Build the rest of the current step's editors now (a scan or submit needs them)."""
-        if self._unbuilt:
-            self._build_editors(None)
+        self.form.addStretch(1)
+        self.submit_button.show()
+        self.continue_button.hide()
+        self._set_busy(False)
+        first = next(iter(self.editors.values()), None)
+        (first.focus_target() if first is not None else self.submit_button).setFocus()
 
     def _show_done(self) -> None:
         flow = self.flow
@@ -503,7 +457,6 @@ class FlowScreen(QWidget):
             e.input.setEnabled(not busy)
 
     def values(self) -> dict[str, Any]:
-        self.finish_editors()
         return {n: v for n, e in self.editors.items() if (v := e.value()) is not None}
 
     def submit(self) -> None:
@@ -531,7 +484,6 @@ class FlowScreen(QWidget):
             return
         self.last_result = result
         if not result.ok:
-            self.finish_editors()  # a refusal may name any field of the step
             self.keys.reset()
             self.printing.reset()
             for name, message in result.errors.items():
@@ -703,7 +655,6 @@ class FlowScreen(QWidget):
         """A scan fills the step's scan field (first empty one), whatever has focus."""
         if self.flow is None or self.flow.done or self.busy:
             return
-        self.finish_editors()  # the scan field may be one not yet built
         targets = [e for e in self.editors.values() if e.kind in ("scan", "scanlist")]
         if not targets:
             self.banner.show_message(render("ui.no_scan_here", {}), "error")
