@@ -1,12 +1,14 @@
 """The window: a stack of screens, the lock, and kiosk behaviour.
 
-It only switches screens and owns the open journal between unlock and lock;
-procedures live in ``kiosk`` and screens render them.
+It only switches screens, owns the open journal (and the session over it)
+between unlock and lock, and locks — on request or when idle. Procedures
+live in ``kiosk`` and screens render them; the alerts the unlocked terminal
+writes on its own are :mod:`ui.alerts`. As a kiosk (not ``--windowed``) it
+is frameless, on top, and ignores Escape, F4 and closing.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -14,20 +16,31 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from hardware.printing.cups import CupsPrinter
-from hardware.usb_devices import enumerate_devices
-from kiosk.devicewatch import DeviceWatch
-from kiosk.errors import JournalBusyError, SealroomError
+from kiosk.errors import SealroomError
 from kiosk.journal.store import Journal
 from kiosk.messages import render
 from kiosk.printing import Printer
 from kiosk.procedures import Flow
+from ui.alerts import Alerts
 from ui.context import AppContext
 from ui.demo_panel import DemoPanel
 from ui.scanning import ScanFilter
+from ui.screens.custodians import CustodiansScreen
 from ui.screens.dashboard import DashboardScreen
+from ui.screens.export import ExportScreen
 from ui.screens.flow import FlowScreen
+from ui.screens.journal_browser import JournalScreen
+from ui.screens.troubleshooting import TroubleshootingScreen
 from ui.screens.unlock import UnlockScreen
 from ui.session import Session
+
+#: The screens the dashboard opens by name.
+SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
+    "journal": JournalScreen,
+    "export": ExportScreen,
+    "custodians": CustodiansScreen,
+    "troubleshooting": TroubleshootingScreen,
+}
 
 
 class IdleWatch(QObject):
@@ -51,10 +64,6 @@ class IdleWatch(QObject):
         """Input arrived: the idle time starts again (only while unlocked)."""
         if self.timer.isActive():
             self.timer.start()
-
-
-#: How often overdue deadlines are checked (and alerted) while unlocked.
-DEADLINE_CHECK_MS = 60_000
 
 
 class MainWindow(QWidget):
@@ -89,14 +98,9 @@ class MainWindow(QWidget):
         self.dashboard.lock_requested.connect(self.lock)
         self.dashboard.start_flow.connect(self.start_flow)
         self.dashboard.open_screen.connect(self.open_screen)
-        self.dashboard.acknowledge.connect(self.acknowledge_alert)
-        self.dashboard.reprint_slip.connect(self.reprint_slip)
         self.screens: dict[str, QWidget] = {}
-        self.device_watch: DeviceWatch | None = None
+        self.alerts = Alerts(ctx, self.dashboard, self)
         self.idle = IdleWatch(ctx.policy.idle_lock_seconds, self.lock, self)
-        self.deadline_timer = QTimer(self)
-        self.deadline_timer.setInterval(DEADLINE_CHECK_MS)
-        self.deadline_timer.timeout.connect(self.raise_overdue)
         # Scanners type like keyboards: one filter on the application's windows
         # (installed when this one shows), which also tells the idle watch about input.
         self.scans = ScanFilter(ctx.policy, clock_ms=ctx.scan_clock_ms, parent=self)
@@ -133,9 +137,7 @@ class MainWindow(QWidget):
             self.flow_screen.lock_note = None
         self.stack.setCurrentWidget(self.dashboard)
         self.idle.timer.start()
-        self.check_devices()
-        self.raise_overdue()
-        self.deadline_timer.start()
+        self.alerts.start(self.session)
 
     def _printer(self) -> Printer:
         if self.ctx.printer is None:
@@ -144,7 +146,7 @@ class MainWindow(QWidget):
 
     def lock(self) -> None:
         self.idle.timer.stop()
-        self.deadline_timer.stop()
+        self.alerts.stop()
         self.flow_screen.detach()
         for screen in self.screens.values():
             detach = getattr(screen, "detach", None)
@@ -184,15 +186,7 @@ class MainWindow(QWidget):
     def screen_named(self, name: str) -> QWidget:
         """The named secondary screen (built on first use, kept until the window closes)."""
         if name not in self.screens:
-            from ui.screens import journal_browser, others
-
-            builders: dict[str, Callable[[], QWidget]] = {
-                "journal": lambda: journal_browser.JournalScreen(self.ctx, self),
-                "export": lambda: others.ExportScreen(self.ctx, self),
-                "custodians": lambda: others.CustodiansScreen(self.ctx, self),
-                "troubleshooting": lambda: others.TroubleshootingScreen(self.ctx, self),
-            }
-            widget = builders[name]()
+            widget = SCREENS[name](self.ctx, self)
             closed = getattr(widget, "closed", None)
             if closed is not None:
                 closed.connect(self.show_dashboard)
@@ -208,96 +202,6 @@ class MainWindow(QWidget):
         if attach is not None:
             attach(self.session)
         self.stack.setCurrentWidget(widget)
-
-    def acknowledge_alert(self, seq: int, by: str) -> None:
-        journal = self.journal
-        if journal is None:
-            return
-
-        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
-            return journal.append("alert.acknowledged", {"alert_seq": seq, "by": by})
-
-        self.ctx.runner.submit(
-            job,
-            lambda _e: self.dashboard.refresh(),
-            lambda err: self.dashboard.banner.show_message(err.user_message(), "error"),
-        )
-
-    def raise_overdue(self) -> None:
-        """Alert, in a worker, every deadline gone overdue and not alerted yet.
-
-        Alerts need the journal's key, so they are written only while the
-        terminal is unlocked: at each unlock, then every
-        :data:`DEADLINE_CHECK_MS` while it stays so (each flow step checks
-        too). Without this, a deadline passing while nobody submitted a step
-        was only alerted at the next step. Each alert prints its slip. A
-        check that finds a signature pending (the journal takes nothing else
-        meanwhile) waits for the next round.
-        """
-        session = self.session
-        if session is None:
-            return
-        ctx = session.ctx
-
-        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
-            try:
-                return ctx.check_deadlines()
-            except JournalBusyError:
-                return []
-
-        def done(raised: object) -> None:
-            if raised and self.journal is not None:
-                self.dashboard.refresh()
-
-        def failed(err: SealroomError) -> None:
-            self.dashboard.banner.show_message(err.user_message(), "error")
-
-        self.ctx.runner.submit(job, done, failed)
-
-    def reprint_slip(self, seq: int) -> None:
-        """Print again, in a worker, the slip of an alert whose slip did not print."""
-        session = self.session
-        if session is None:
-            return
-        ctx = session.ctx
-
-        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
-            return ctx.reprint_slip(seq)
-
-        def done(_entry: object) -> None:
-            self.dashboard.refresh()
-            self.dashboard.banner.show_message(
-                self.tr("Alert slip {n} printed: take it to the security team.").format(n=seq)
-            )
-
-        def failed(err: SealroomError) -> None:
-            self.dashboard.refresh()
-            self.dashboard.banner.show_message(err.user_message(), "error")
-
-        self.ctx.runner.submit(job, done, failed)
-
-    def check_devices(self) -> None:
-        """List the USB bus in a worker; refused devices are recorded (DeviceWatch)."""
-        journal, policy, bus = self.journal, self.ctx.policy, self.ctx.usb_bus
-        if journal is None:
-            return
-        if self.device_watch is None or self.device_watch.journal is not journal:
-            self.device_watch = DeviceWatch(journal)
-        watch = self.device_watch
-
-        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
-            verdicts = enumerate_devices(policy, bus)
-            watch.record([v.alert_fields() for v in verdicts if not v.allowed])
-            return [(v.description, v.allowed) for v in verdicts]
-
-        def done(lines: object) -> None:
-            if isinstance(lines, list):
-                self.dashboard.show_devices(lines)
-                self.dashboard.refresh()
-
-        self.ctx.runner.submit(
-            job, done, lambda err: self.dashboard.show_devices_error(err.user_message())
-        )
 
     # -------------------------------------------------------------- scans
     def on_scan(self, text: str, as_configured: bool) -> None:

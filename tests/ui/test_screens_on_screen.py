@@ -45,7 +45,8 @@ from tests.ui.kiosk_driver import (
     wait_step,
 )
 from ui.main_window import MainWindow
-from ui.screens.others import CustodiansScreen, ExportScreen
+from ui.screens.custodians import CustodiansScreen
+from ui.screens.export import ExportScreen
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -46,7 +45,10 @@ from kiosk.procedures import FORM, Flow, Result
 from kiosk.scan import validate_serial
 from ui.context import AppContext
 from ui.kind_names import recorded_phrase
+from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
+from ui.screens.key_panel import KeyPanel
+from ui.screens.print_panel import PrintPanel
 from ui.session import Session, next_step
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
@@ -107,81 +109,6 @@ class StepBar(QFrame):
                 plain.append(f"{i}. {title}")
         self.steps.setText("&nbsp;&nbsp;›&nbsp;&nbsp;".join(parts))
         self.steps.setAccessibleDescription("; ".join(plain))
-
-
-class KeyPanel(QFrame):
-    """Whose key is needed now, who has approved, the PIN, try again, cancel."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("keyPanel")
-        v = QVBoxLayout(self)
-        v.setContentsMargins(20, 16, 20, 16)
-        self.signed = QLabel("", self)
-        self.signed.setObjectName("signed")
-        self.signed.setWordWrap(True)
-        self.signed.setAccessibleName(self.tr("Approvals so far"))
-        v.addWidget(self.signed)
-        self.prompt = QLabel("", self)
-        self.prompt.setObjectName("h2")
-        self.prompt.setWordWrap(True)
-        self.prompt.setAccessibleName(self.tr("What the key needs now"))
-        v.addWidget(self.prompt)
-        row = QHBoxLayout()
-        self.pin = QLineEdit(self)
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("Security key PIN"))
-        self.pin.setAccessibleName(self.tr("Security key PIN"))
-        self.pin.setMinimumHeight(56)
-        row.addWidget(self.pin, 1)
-        self.pin_ok = big_button(self.tr("OK"), self.tr("Send the PIN to the key"), self)
-        row.addWidget(self.pin_ok)
-        v.addLayout(row)
-        actions = QHBoxLayout()
-        self.again = big_button(self.tr("Try again"), self.tr("Try the key again"), self, True)
-        actions.addWidget(self.again)
-        actions.addStretch(1)
-        v.addLayout(actions)
-        self.lines: list[str] = []
-
-    def reset(self) -> None:
-        self.lines = []
-        self.signed.clear()
-        self.prompt.clear()
-        self.pin.clear()
-        self.pin.hide()
-        self.pin_ok.hide()
-        self.again.hide()
-        self.hide()
-
-
-class PrintPanel(QFrame):
-    """The printer's state in CUPS's words; retry or give up after a failure."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("printPanel")
-        v = QVBoxLayout(self)
-        v.setContentsMargins(20, 12, 20, 12)
-        self.status = QLabel("", self)
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName(self.tr("Printer status"))
-        v.addWidget(self.status)
-        row = QHBoxLayout()
-        self.retry = big_button(
-            self.tr("Print again"), self.tr("Print the document again"), self, True
-        )
-        self.give_up = big_button(self.tr("Stop"), self.tr("Stop printing"), self)
-        row.addWidget(self.retry)
-        row.addWidget(self.give_up)
-        row.addStretch(1)
-        v.addLayout(row)
-
-    def reset(self) -> None:
-        self.status.clear()
-        self.retry.hide()
-        self.give_up.hide()
-        self.hide()
 
 
 class FlowScreen(QWidget):
@@ -247,8 +174,7 @@ class FlowScreen(QWidget):
         self.keys.again.clicked.connect(self.try_key_again)
         outer.addWidget(self.keys)
         self.printing = PrintPanel(self)
-        self.printing.retry.clicked.connect(lambda: self._print_decision(True))
-        self.printing.give_up.clicked.connect(lambda: self._print_decision(False))
+        self.printing.decided.connect(self._print_decision)
         outer.addWidget(self.printing)
 
         row = QHBoxLayout()
@@ -287,14 +213,12 @@ class FlowScreen(QWidget):
         s.signed.connect(self._signed)
         s.refused.connect(self._refused)
         s.plugged.connect(self._plugged)
-        paper.progress.connect(self._print_progress)
+        paper.progress.connect(self.printing.progress)
         paper.failed.connect(self._print_failed)
-        paper.printed.connect(self._printed)
+        paper.printed.connect(self.printing.printed)
 
     def detach(self) -> None:
         """The terminal locks: drop the flow, saying what unrecorded was lost (ui.resume)."""
-        from ui.resume import lock_note
-
         typed = [e.spec.label for e in self.editors.values() if self.flow and not e.is_empty()]
         self.lock_note = lock_note(
             self.flow, typed, busy=self.busy, paused=list(self.paused.values())
@@ -548,28 +472,17 @@ class FlowScreen(QWidget):
 
     # ---------------------------------------------------------- keys
     def _asking(self, role: str, name: str) -> None:
-        self.keys.show()
-        self.keys.again.hide()
-        self.keys.pin.hide()
-        self.keys.pin_ok.hide()
-        self.keys.prompt.setText(
-            self.tr(
-                "{role} — {name}: plug in your security key and touch it when it blinks."
-            ).format(role=role, name=name)
-        )
+        self.keys.ask(role, name)
+        self.keys.show_pin(False)
         self.banner.clear_message()
 
     def _signed(self, role: str, name: str) -> None:
-        line = self.tr("✓ {role} — {name} approved").format(role=role, name=name)
-        self.keys.lines.append(line)
-        self.signed_log.append(line)
-        self.keys.signed.setText("\n".join(self.keys.lines))
+        self.signed_log.append(self.keys.approved(role, name))
         self.keys.prompt.setText(self.tr("Approved. Recording…"))
 
     def _refused(self, message: str) -> None:
         self.keys.show()
-        self.keys.pin.hide()
-        self.keys.pin_ok.hide()
+        self.keys.show_pin(False)
         self.keys.again.show()
         self.keys.again.setFocus()
         self.banner.show_message(message, "error")
@@ -588,65 +501,41 @@ class FlowScreen(QWidget):
 
     def _ask_pin(self, attempts_left: object) -> None:
         self.keys.show()
-        self.keys.pin.show()
-        self.keys.pin_ok.show()
         left = (
             self.tr(" ({n} attempts left)").format(n=attempts_left)
             if isinstance(attempts_left, int)
             else ""
         )
-        current = self.keys.prompt.text().split(":")[0]
         self.keys.prompt.setText(
-            self.tr("{who}: enter your key's PIN{left}").format(who=current, left=left)
+            self.tr("{who}: enter your key's PIN{left}").format(who=self.keys.who(), left=left)
         )
-        self.keys.pin.setFocus()
+        self.keys.show_pin(True)
 
     def _ask_touch(self) -> None:
-        self.keys.pin.hide()
-        self.keys.pin_ok.hide()
-        current = self.keys.prompt.text().split(":")[0]
+        self.keys.show_pin(False)
         self.keys.prompt.setText(
-            self.tr("{who}: touch your security key now — it is blinking.").format(who=current)
+            self.tr("{who}: touch your security key now — it is blinking.").format(
+                who=self.keys.who()
+            )
         )
 
     def send_pin(self) -> None:
-        pin = self.keys.pin.text()
-        self.keys.pin.clear()  # never leave a secret in a widget
+        pin = self.keys.take_pin()
         if self.session is None or not pin:
             return
-        self.keys.prompt.setText(
-            self.keys.prompt.text().split(":")[0] + self.tr(": checking the PIN…")
-        )
+        self.keys.prompt.setText(self.keys.who() + self.tr(": checking the PIN…"))
         self.session.prompts.answer(pin)
         del pin
 
     # ---------------------------------------------------------- printing
-    def _print_progress(self, message: str) -> None:
-        self.printing.show()
-        self.printing.retry.hide()
-        self.printing.give_up.hide()
-        self.printing.status.setText(self.tr("Printer: {state}").format(state=message))
-
     def _print_failed(self, message: str) -> None:
         self.banner.show_message(
             self.tr("The printer needs attention (below). This step waits until it has printed."),
             "error",
         )
-        self.printing.show()
-        self.printing.status.setText(self.tr("Printing failed: {why}").format(why=message))
-        self.printing.retry.show()
-        self.printing.give_up.show()
-        self.printing.retry.setFocus()
-
-    def _printed(self, title: str) -> None:
-        self.printing.show()
-        self.printing.status.setText(
-            self.tr("Printed: {title}. Take it from the printer.").format(title=title)
-        )
+        self.printing.failed(message)
 
     def _print_decision(self, again: bool) -> None:
-        self.printing.retry.hide()
-        self.printing.give_up.hide()
         if self.session is not None:
             self.session.paper.retry(again)
 
