@@ -285,6 +285,7 @@ class FlowScreen(QWidget):
         self._set_busy(False)
         first = next(iter(self.editors.values()), None)
         (first.focus_target() if first is not None else self.submit_button).setFocus()
+        self.scroller.verticalScrollBar().setValue(0)  # a new step shows its first question
 
     def _show_done(self) -> None:
         flow = self.flow
