@@ -13,7 +13,6 @@ procedure's rule it protects.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import tomllib
@@ -115,9 +114,6 @@ class Policy:
     scanner_min_length: int
     scanner_terminator: str
     devices: tuple[DeviceRule, ...] = field(default_factory=tuple)
-    #: Line of ``[calendar] country`` in the source, so a deferred calendar check
-    #: (:func:`check_calendar`) still names it.
-    calendar_line: int = field(default=1, compare=False)
 
     @property
     def serial_regex(self) -> re.Pattern[str]:
@@ -263,9 +259,8 @@ def _regex(v: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=8)
 def _calendar(country: str, subdivision: str | None) -> str | None:
-    """Why the calendar cannot be built, or None. Imports ``holidays`` (~0.2 s), once."""
+    """Why the business-day calendar cannot be built, or None."""
     import holidays
 
     try:
@@ -277,22 +272,7 @@ def _calendar(country: str, subdivision: str | None) -> str | None:
     return None
 
 
-def check_calendar(policy: Policy) -> None:
-    """Raise :class:`PolicyError` (naming the line) if the business-day calendar is unknown.
-
-    :func:`parse_policy` does this itself unless told not to: the kiosk's
-    start defers it until its unlock screen has painted (importing the
-    holidays package costs more than the rest of the start), and refuses to
-    unlock until it has passed.
-    """
-    problem = _calendar(policy.calendar_country, policy.calendar_subdivision)
-    if problem:
-        raise PolicyError(
-            "policy.invalid", path=policy.source, line=policy.calendar_line, reason=problem
-        )
-
-
-def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -> Policy:
+def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
     """Validate policy bytes; raise :class:`PolicyError` naming the line."""
     try:
         text = raw.decode("utf-8")
@@ -392,8 +372,7 @@ def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -
     r.unknown_keys("calendar", {"country", "subdivision"})
     country = r.get("calendar", "country", str)
     subdiv = r.get("calendar", "subdivision", str, optional=True) or None
-    calendar_line = _line_of(text, "calendar", "country")
-    problem = _calendar(country, subdiv) if calendar else None
+    problem = _calendar(country, subdiv)
     if problem:
         raise r.fail("calendar", "country", problem)
 
@@ -494,7 +473,6 @@ def parse_policy(raw: bytes, path: str = "<policy>", *, calendar: bool = True) -
         scanner_min_length=min_len,
         scanner_terminator=terminator,
         devices=tuple(devices),
-        calendar_line=calendar_line,
     )
 
 
@@ -511,11 +489,8 @@ def _alphabet(v: str) -> str | None:
     return None
 
 
-def load_policy(path: Path | None = None, *, calendar: bool = True) -> Policy:
-    """Read and validate the policy file (the default one in ``assets/`` if none).
-
-    ``calendar=False`` leaves the calendar check to :func:`check_calendar`.
-    """
+def load_policy(path: Path | None = None) -> Policy:
+    """Read and validate the policy file (the default one in ``assets/`` if none)."""
     p = path or DEFAULT_POLICY_PATH
     try:
         raw = p.read_bytes()
@@ -523,4 +498,4 @@ def load_policy(path: Path | None = None, *, calendar: bool = True) -> Policy:
         raise PolicyError(
             "policy.missing", path=str(p), reason=exc.strerror or "unreadable"
         ) from exc
-    return parse_policy(raw, str(p), calendar=calendar)
+    return parse_policy(raw, str(p))

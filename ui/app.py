@@ -9,7 +9,6 @@ the unlock screen is on screen, in workers.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import signal
@@ -69,39 +68,10 @@ def quit_on_signals(app: QApplication) -> QTimer:
     return timer
 
 
-#: the garbage collector comes back this long after the start even if the warm-up never ends
-GC_FALLBACK_MS = 60_000
-
-
-def collect_when_warm(window: MainWindow) -> None:
-    """Python's cyclic garbage collector back on once the window is warm, start-up frozen.
-
-    ``sealroom run`` turns the collector off before anything is imported. A
-    full collection walks every object Python holds: once Qt, python-fido2,
-    reportlab and the screens are loaded, that is 50–140 ms in which the GUI
-    thread cannot run (measured by ``benchmarks/ui.py``: the emergency's
-    longest stalls were full collections, some triggered on worker threads).
-    When the warm-up is over, ``gc.freeze()`` moves everything alive then
-    (modules, types, the screens: all kept until the process ends) out of
-    the collector's sight, and the collector is turned on again for what
-    comes after. A start that never warms up still gets it back after
-    :data:`GC_FALLBACK_MS`.
-    """
-
-    def settle() -> None:
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
-
-    window.warm_done.connect(settle)
-    QTimer.singleShot(GC_FALLBACK_MS, window, settle)
-
-
 def run(ctx: AppContext) -> int:
     app = make_app()
     heartbeat = quit_on_signals(app)
     window = MainWindow(ctx)
-    collect_when_warm(window)
     window.unlock_screen.painted.connect(_log_first_paint)
     if ctx.windowed:
         window.resize(1280, 800)

@@ -13,17 +13,20 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from kiosk.clock import SystemClock
 from kiosk.errors import ApprovalError, PolicyError, SealroomError
 from kiosk.policy import Policy, load_policy
+from kiosk.verify.cli import add_arguments as add_verify_arguments
+from kiosk.verify.cli import run as run_verify
 
 
-def _policy(path: str | None, calendar: bool = True) -> Policy:
-    return load_policy(Path(path) if path else None, calendar=calendar)
+def _policy(path: str | None) -> Policy:
+    """The policy, fully checked (its business calendar included); raises ``PolicyError``."""
+    return load_policy(Path(path) if path else None)
 
 
 def _read_fd(fd: int) -> str:
@@ -201,35 +204,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _key_allowlist(policy: Policy) -> Callable[[int, int], bool]:
-    """``hardware.usb_devices.security_key_allowed``, imported when a key is first looked at.
-
-    The terminal's start imports no ``hardware`` module before the unlock
-    screen has painted (``ui.main_window``); the first key lookup runs on a
-    worker, after it.
-    """
-    test: list[Callable[[int, int], bool]] = []
-
-    def allowed(vendor: int, product: int) -> bool:
-        if not test:
-            from hardware.usb_devices import security_key_allowed
-
-            test.append(security_key_allowed(policy))
-        return test[0](vendor, product)
-
-    return allowed
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    # The policy first, before Qt: once PySide6 is imported, its import hook
-    # reads the source of every module imported after it. Its calendar check
-    # (importing the holidays package, longer than the rest of the start) is
-    # deferred until the unlock screen has painted; the window refuses to
-    # unlock until it passed (ui.main_window.MainWindow._warm_caches).
-    import gc
-
-    gc.disable()  # until the window is warm: see ui.app.collect_when_warm
-    policy = _policy(args.policy, calendar=False)
+    # The policy first: an invalid one stops the start, naming its line, before any window.
+    policy = _policy(args.policy)
+    from hardware.usb_devices import security_key_allowed
     from ui.app import run
     from ui.context import AppContext
     from ui.devices import KeyDesk
@@ -241,13 +219,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         SystemClock(),
         ThreadRunner(),
         windowed=args.windowed,
-        keys=KeyDesk(usb=True, allowed=_key_allowlist(policy)),
+        keys=KeyDesk(usb=True, allowed=security_key_allowed(policy)),
     )
     return run(ctx)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    policy = _policy(args.policy)  # before Qt, as in cmd_run
+    policy = _policy(args.policy)  # before any window, as in cmd_run
     from hardware.sim.terminal import DEFAULT_PIN, make_terminal
     from kiosk.scan.serials import make_serial
     from kiosk.terminal import remove_terminal
@@ -324,9 +302,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             keys=keys,
             printer=SimulatedPrinter(delay_seconds=0.5),
         )
-        import gc
-
-        gc.disable()  # as in cmd_run, until the window is warm (ui.app.collect_when_warm)
         return run(ctx)
     finally:
         if not args.keep:
@@ -378,19 +353,10 @@ def cmd_check_policy(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """The auditors' offline verifier (also ``python -m kiosk.verify``): no Qt, no database."""
-    from kiosk.verify.cli import run
-
-    return run(args)
+    return run_verify(args)
 
 
-def build_parser(verify_arguments: bool = True) -> argparse.ArgumentParser:
-    """The command line; ``verify_arguments=False`` leaves out the verifier's own options.
-
-    Why: the verifier's options come from ``kiosk.verify.cli``, whose import
-    (bundle checking, signatures) costs about 0.1 s — a third of a bare Qt
-    window's start — so :func:`main` adds them only when ``verify`` is the
-    command (``sealroom --help`` still lists it).
-    """
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sealroom",
         description="Sealroom: the break-glass credential terminal of a safe room.",
@@ -453,10 +419,7 @@ def build_parser(verify_arguments: bool = True) -> argparse.ArgumentParser:
         help="verify export bundles offline (exit 0 verified, 1 not, 2 usage)",
         description="Verify Sealroom export bundles (spec sealroom-export/1) offline.",
     )
-    if verify_arguments:
-        from kiosk.verify.cli import add_arguments as add_verify_arguments
-
-        add_verify_arguments(p)
+    add_verify_arguments(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser(
@@ -480,9 +443,7 @@ def build_parser(verify_arguments: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    words = sys.argv[1:] if argv is None else argv
-    parser = build_parser(verify_arguments="verify" in words)
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except PolicyError as exc:

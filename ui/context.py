@@ -12,7 +12,7 @@ from kiosk.policy import Policy
 from ui.devices import KeyDesk
 from ui.workers import Runner
 
-if TYPE_CHECKING:  # kept out of the cold start
+if TYPE_CHECKING:
     from hardware.media import Volume
     from hardware.usb_devices import UsbBus
     from kiosk.printing import Printer

@@ -5,10 +5,6 @@ it keeps simulated ones (``hardware.sim.authenticator.SoftAuthenticator``)
 with their state in the demo directory, and shows a small panel where each
 key can be plugged in or out and "touched" with a button — the simulation
 stops at the device: everything above it is the real path.
-
-Invariant: importing this module imports no device library (python-fido2,
-the simulators): they load on first use, so the unlock screen paints
-without them (see ``tests/ui/test_responsiveness.py``).
 """
 
 from __future__ import annotations
@@ -16,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # python-fido2 is imported on first use, after the unlock screen painted
-    from hardware.fido.authenticator import FidoAuthenticator
-    from hardware.fido.prompts import Prompts
-    from hardware.sim.authenticator import SoftAuthenticator
-    from hardware.sim.touch import TouchButton
+from hardware.fido.authenticator import FidoAuthenticator
+from hardware.fido.prompts import Prompts
+from hardware.sim.authenticator import SoftAuthenticator
+from hardware.sim.touch import TouchButton
 
 
 @dataclass
@@ -51,9 +45,6 @@ class KeyDesk:
     @staticmethod
     def from_state_files(keys_dir: Path, owners: dict[str, str]) -> KeyDesk:
         """Simulated keys from ``<keys_dir>/<id>.json``, touched by on-screen buttons."""
-        from hardware.sim.authenticator import SoftAuthenticator
-        from hardware.sim.touch import TouchButton
-
         desk = KeyDesk(usb=False, keys_dir=keys_dir)
         for cid, name in owners.items():
             path = keys_dir / f"{cid}.json"
@@ -73,9 +64,6 @@ class KeyDesk:
         its flash file is ``<keys_dir>/<owner>.json`` (in memory without a
         ``keys_dir``). An existing simulated key of ``owner`` is reused.
         """
-        from hardware.sim.authenticator import SoftAuthenticator
-        from hardware.sim.touch import TouchButton
-
         for k in self.simulated:
             if k.owner == owner:
                 return k
@@ -97,8 +85,6 @@ class KeyDesk:
 
     def authenticator(self, prompts: Prompts) -> FidoAuthenticator:
         """A fresh authenticator over the keys plugged in right now."""
-        from hardware.fido.authenticator import FidoAuthenticator
-
         return FidoAuthenticator(
             prompts, simulated=self.plugged(), usb=self.usb, allowed=self.allowed
         )

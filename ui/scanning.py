@@ -22,32 +22,21 @@ clock when the platform gives none (offscreen tests).
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
 
 from kiosk.policy import Policy
+from kiosk.scan.wedge import KeyEvent, Release, Scan, WedgeDetector
 
-if TYPE_CHECKING:
-    from kiosk.scan.wedge import Release, Scan, WedgeDetector
-
-
-@functools.cache
-def key_names() -> dict[int, str]:
-    """The names :class:`kiosk.scan.wedge.WedgeDetector` knows keys by, per Qt key code.
-
-    Built at the first key press, not at import: this module is loaded before
-    the lock screen paints, and the ``Qt`` namespace is built after it
-    (:mod:`ui.main_window`).
-    """
-    from PySide6.QtCore import Qt
-
-    names = {
+#: The names :class:`kiosk.scan.wedge.WedgeDetector` knows keys by, per Qt key code.
+KEY_NAMES: dict[int, str] = {
+    key.value: name
+    for key, name in {
         Qt.Key.Key_Return: "Return",
         Qt.Key.Key_Enter: "Enter",
         Qt.Key.Key_Tab: "Tab",
@@ -69,8 +58,8 @@ def key_names() -> dict[int, str]:
         Qt.Key.Key_CapsLock: "CapsLock",
         Qt.Key.Key_NumLock: "NumLock",
         Qt.Key.Key_Space: "",
-    }
-    return {key.value: name for key, name in names.items()}
+    }.items()
+}
 
 
 def _monotonic_ms() -> int:
@@ -123,8 +112,7 @@ class ScanFilter(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._policy = policy
-        self._detector: WedgeDetector | None = None
+        self.detector = WedgeDetector.from_policy(policy)
         self._clock_ms = clock_ms
         self._replaying = False
         self._overflowing = False
@@ -135,20 +123,6 @@ class ScanFilter(QObject):
         self._app: QGuiApplication | None = None
         #: called on every input event (key, click, move, touch, wheel), replays included
         self.on_input: Callable[[], None] | None = None
-
-    @property
-    def detector(self) -> WedgeDetector:
-        """The pure burst detector, built at the first key press.
-
-        Why not at once: ``kiosk.scan`` brings the check-digit library
-        (python-stdnum) with it, which the unlock screen does not need
-        before its first paint; the window preloads it right after.
-        """
-        if self._detector is None:
-            from kiosk.scan.wedge import WedgeDetector
-
-            self._detector = WedgeDetector.from_policy(self._policy)
-        return self._detector
 
     def install(self, app: QGuiApplication | None = None) -> None:
         """Watch the application's top-level windows, and each new one as it takes the focus."""
@@ -193,10 +167,8 @@ class ScanFilter(QObject):
         if not isinstance(watched, QWindow) or not isinstance(event, QKeyEvent):
             return False
         held = _Held(event, watched)
-        name = key_names().get(event.key(), "")
+        name = KEY_NAMES.get(event.key(), "")
         text = event.text() if name == "" else ""
-        from kiosk.scan.wedge import KeyEvent
-
         outputs = self.detector.feed(
             KeyEvent(self._now(event), text, name, event.isAutoRepeat(), ref=held)
         )
@@ -221,8 +193,6 @@ class ScanFilter(QObject):
         self.timer.stop()
 
     def _obey(self, outputs: list[Release | Scan]) -> None:
-        from kiosk.scan.wedge import Release
-
         for out in outputs:
             if isinstance(out, Release):
                 self._replay(out)

@@ -1,169 +1,216 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
   <context>
+    <name>Alerts</name>
+    <message>
+      <location filename="../../ui/alerts.py" line="133" />
+      <source>Alert slip {n} printed: take it to the security team.</source>
+      <extracomment>How often overdue deadlines are checked (and alerted) while unlocked.</extracomment>
+      <translation>Alert slip {n} printed: take it to the security team.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ApprovalScreen</name>
+    <message>
+      <location filename="../../ui/screens/approval_screen.py" line="48" />
+      <source>Back to the dashboard</source>
+      <translation>Back to the dashboard</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/approval_screen.py" line="48" />
+      <source>Leave this screen</source>
+      <translation>Leave this screen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/approval_screen.py" line="59" />
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/approval_screen.py" line="59" />
+      <source>Cancel the approval in progress</source>
+      <translation>Cancel the approval in progress</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/approval_screen.py" line="125" />
+      <source>The new key has no PIN yet: its holder chooses one now and presses OK.</source>
+      <translation>The new key has no PIN yet: its holder chooses one now and presses OK.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/approval_screen.py" line="132" />
+      <source>Touch your security key now — it is blinking.</source>
+      <translation>Touch your security key now — it is blinking.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/approval_screen.py" line="138" />
+      <source>Checking the PIN…</source>
+      <translation>Checking the PIN…</translation>
+    </message>
+  </context>
+  <context>
     <name>CustodiansScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="366" />
+      <location filename="../../ui/screens/custodians.py" line="31" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="368" />
+      <location filename="../../ui/screens/custodians.py" line="33" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="378" />
+      <location filename="../../ui/screens/custodians.py" line="43" />
       <source>Revoke a custodian</source>
       <translation>Revoke a custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="379" />
+      <location filename="../../ui/screens/custodians.py" line="44" />
       <source>Custodian to revoke</source>
       <translation>Custodian to revoke</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="384" />
+      <location filename="../../ui/screens/custodians.py" line="49" />
       <source>Reason for the revocation</source>
       <translation>Reason for the revocation</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="390" />
+      <location filename="../../ui/screens/custodians.py" line="55" />
       <source>Revoke</source>
       <translation>Revoke</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="390" />
+      <location filename="../../ui/screens/custodians.py" line="55" />
       <source>Revoke the custodian</source>
       <translation>Revoke the custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="396" />
+      <location filename="../../ui/screens/custodians.py" line="61" />
       <source>Enrol a key</source>
       <translation>Enrol a key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="400" />
+      <location filename="../../ui/screens/custodians.py" line="65" />
       <source>For a new custodian, auditor or security officer, or an extra key of someone enrolled: the holder plugs in the new key, chooses its PIN and touches it twice; then two other custodians approve with their keys.</source>
       <translation>For a new custodian, auditor or security officer, or an extra key of someone enrolled: the holder plugs in the new key, chooses its PIN and touches it twice; then two other custodians approve with their keys.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="408" />
+      <location filename="../../ui/screens/custodians.py" line="73" />
       <source>Full name</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="408" />
+      <location filename="../../ui/screens/custodians.py" line="73" />
       <source>Name of the key holder</source>
       <translation>Name of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="409" />
+      <location filename="../../ui/screens/custodians.py" line="74" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="409" />
+      <location filename="../../ui/screens/custodians.py" line="74" />
       <source>Role of the key holder</source>
       <translation>Role of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="413" />
+      <location filename="../../ui/screens/custodians.py" line="78" />
       <source>Duty of the key holder</source>
       <translation>Duty of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="415" />
+      <location filename="../../ui/screens/custodians.py" line="80" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="416" />
+      <location filename="../../ui/screens/custodians.py" line="81" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="417" />
+      <location filename="../../ui/screens/custodians.py" line="82" />
       <source>Security staff</source>
       <translation>Security staff</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="421" />
+      <location filename="../../ui/screens/custodians.py" line="86" />
       <source>Enrolment approved by custodian {n}</source>
       <translation>Enrolment approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="425" />
+      <location filename="../../ui/screens/custodians.py" line="90" />
       <source>Enrol the key</source>
       <translation>Enrol the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="425" />
+      <location filename="../../ui/screens/custodians.py" line="90" />
       <source>Enrol the new key</source>
       <translation>Enrol the new key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="459" />
+      <location filename="../../ui/screens/custodians.py" line="124" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="525" />
+      <location filename="../../ui/screens/custodians.py" line="186" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="558" />
+      <location filename="../../ui/screens/custodians.py" line="219" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="566" />
+      <location filename="../../ui/screens/custodians.py" line="227" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="464" />
+      <location filename="../../ui/screens/custodians.py" line="129" />
       <source>revoked</source>
       <translation>revoked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="380" />
+      <location filename="../../ui/screens/custodians.py" line="45" />
       <source>Reason</source>
       <translation>Reason</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="383" />
+      <location filename="../../ui/screens/custodians.py" line="48" />
       <source>e.g. left the company, key lost</source>
       <translation>e.g. left the company, key lost</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="387" />
+      <location filename="../../ui/screens/custodians.py" line="52" />
       <source>Approved by custodian {n}</source>
       <translation>Approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="407" />
+      <location filename="../../ui/screens/custodians.py" line="72" />
       <source>Id, e.g. audrey</source>
       <translation>Id, e.g. audrey</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="407" />
+      <location filename="../../ui/screens/custodians.py" line="72" />
       <source>Short id of the key holder</source>
       <translation>Short id of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="464" />
+      <location filename="../../ui/screens/custodians.py" line="129" />
       <source>{n} key(s)</source>
       <translation>{n} key(s)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="480" />
+      <location filename="../../ui/screens/custodians.py" line="145" />
       <source>Choose who, why, and the two approvers.</source>
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="505" />
+      <location filename="../../ui/screens/custodians.py" line="168" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -325,26 +372,26 @@
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="239" />
-      <location filename="../../ui/screens/dashboard.py" line="430" />
+      <location filename="../../ui/screens/dashboard.py" line="432" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="241" />
-      <location filename="../../ui/screens/dashboard.py" line="462" />
+      <location filename="../../ui/screens/dashboard.py" line="464" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="243" />
-      <location filename="../../ui/screens/dashboard.py" line="514" />
+      <location filename="../../ui/screens/dashboard.py" line="516" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="245" />
-      <location filename="../../ui/screens/dashboard.py" line="567" />
-      <location filename="../../ui/screens/dashboard.py" line="579" />
+      <location filename="../../ui/screens/dashboard.py" line="569" />
+      <location filename="../../ui/screens/dashboard.py" line="581" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
@@ -375,7 +422,7 @@
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="353" />
-      <location filename="../../ui/screens/dashboard.py" line="469" />
+      <location filename="../../ui/screens/dashboard.py" line="471" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
@@ -407,120 +454,120 @@
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="362" />
-      <location filename="../../ui/screens/dashboard.py" line="385" />
+      <location filename="../../ui/screens/dashboard.py" line="386" />
       <location filename="../../ui/screens/dashboard.py" line="396" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="363" />
-      <location filename="../../ui/screens/dashboard.py" line="386" />
+      <location filename="../../ui/screens/dashboard.py" line="387" />
       <location filename="../../ui/screens/dashboard.py" line="397" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="407" />
+      <location filename="../../ui/screens/dashboard.py" line="405" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="408" />
+      <location filename="../../ui/screens/dashboard.py" line="406" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="418" />
+      <location filename="../../ui/screens/dashboard.py" line="413" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="419" />
+      <location filename="../../ui/screens/dashboard.py" line="414" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="440" />
+      <location filename="../../ui/screens/dashboard.py" line="442" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="473" />
+      <location filename="../../ui/screens/dashboard.py" line="475" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="478" />
+      <location filename="../../ui/screens/dashboard.py" line="480" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="487" />
+      <location filename="../../ui/screens/dashboard.py" line="489" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="495" />
+      <location filename="../../ui/screens/dashboard.py" line="497" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="496" />
+      <location filename="../../ui/screens/dashboard.py" line="498" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="501" />
+      <location filename="../../ui/screens/dashboard.py" line="503" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="501" />
+      <location filename="../../ui/screens/dashboard.py" line="503" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="522" />
+      <location filename="../../ui/screens/dashboard.py" line="524" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="527" />
+      <location filename="../../ui/screens/dashboard.py" line="529" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="533" />
+      <location filename="../../ui/screens/dashboard.py" line="535" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="533" />
+      <location filename="../../ui/screens/dashboard.py" line="535" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="539" />
+      <location filename="../../ui/screens/dashboard.py" line="541" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="540" />
+      <location filename="../../ui/screens/dashboard.py" line="542" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="569" />
+      <location filename="../../ui/screens/dashboard.py" line="571" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="571" />
+      <location filename="../../ui/screens/dashboard.py" line="573" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="571" />
+      <location filename="../../ui/screens/dashboard.py" line="573" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -552,79 +599,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="207" />
+      <location filename="../../ui/screens/export.py" line="34" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="211" />
+      <location filename="../../ui/screens/export.py" line="38" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="218" />
+      <location filename="../../ui/screens/export.py" line="45" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="220" />
+      <location filename="../../ui/screens/export.py" line="47" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="220" />
+      <location filename="../../ui/screens/export.py" line="47" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="229" />
-      <location filename="../../ui/screens/others.py" line="234" />
+      <location filename="../../ui/screens/export.py" line="56" />
+      <location filename="../../ui/screens/export.py" line="61" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="232" />
-      <location filename="../../ui/screens/others.py" line="235" />
+      <location filename="../../ui/screens/export.py" line="59" />
+      <location filename="../../ui/screens/export.py" line="62" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="241" />
+      <location filename="../../ui/screens/export.py" line="68" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="246" />
+      <location filename="../../ui/screens/export.py" line="73" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="246" />
+      <location filename="../../ui/screens/export.py" line="73" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="249" />
+      <location filename="../../ui/screens/export.py" line="76" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="249" />
+      <location filename="../../ui/screens/export.py" line="76" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="287" />
+      <location filename="../../ui/screens/export.py" line="112" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="304" />
+      <location filename="../../ui/screens/export.py" line="129" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="346" />
+      <location filename="../../ui/screens/export.py" line="166" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -769,159 +816,133 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="227" />
+      <location filename="../../ui/screens/flow.py" line="147" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="227" />
+      <location filename="../../ui/screens/flow.py" line="147" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="242" />
+      <location filename="../../ui/screens/flow.py" line="162" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="263" />
+      <location filename="../../ui/screens/flow.py" line="182" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="267" />
+      <location filename="../../ui/screens/flow.py" line="186" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="267" />
+      <location filename="../../ui/screens/flow.py" line="186" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="270" />
+      <location filename="../../ui/screens/flow.py" line="189" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="291" />
+      <location filename="../../ui/screens/flow.py" line="210" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="415" />
+      <location filename="../../ui/screens/flow.py" line="293" />
       <source>Done — {title}</source>
-      <extracomment>how long one event-loop turn may spend building a step's field editors</extracomment>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="420" />
+      <location filename="../../ui/screens/flow.py" line="298" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="426" />
+      <location filename="../../ui/screens/flow.py" line="304" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="441" />
+      <location filename="../../ui/screens/flow.py" line="319" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="485" />
+      <location filename="../../ui/screens/flow.py" line="363" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="488" />
+      <location filename="../../ui/screens/flow.py" line="366" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="516" />
+      <location filename="../../ui/screens/flow.py" line="393" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="548" />
+      <location filename="../../ui/screens/flow.py" line="424" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="561" />
+      <location filename="../../ui/screens/flow.py" line="437" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="567" />
+      <location filename="../../ui/screens/flow.py" line="443" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="570" />
+      <location filename="../../ui/screens/flow.py" line="446" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="605" />
-      <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
-      <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/flow.py" line="611" />
-      <source>✓ {role} — {name} approved</source>
-      <translation>✓ {role} — {name} approved</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/flow.py" line="615" />
+      <location filename="../../ui/screens/flow.py" line="481" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="642" />
+      <location filename="../../ui/screens/flow.py" line="505" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="648" />
+      <location filename="../../ui/screens/flow.py" line="510" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="657" />
+      <location filename="../../ui/screens/flow.py" line="517" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="666" />
+      <location filename="../../ui/screens/flow.py" line="526" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="676" />
-      <source>Printer: {state}</source>
-      <translation>Printer: {state}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/flow.py" line="680" />
+      <location filename="../../ui/screens/flow.py" line="533" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="684" />
-      <source>Printing failed: {why}</source>
-      <translation>Printing failed: {why}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/flow.py" line="692" />
-      <source>Printed: {title}. Take it from the printer.</source>
-      <translation>Printed: {title}. Take it from the printer.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/flow.py" line="718" />
+      <location filename="../../ui/screens/flow.py" line="558" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -992,40 +1013,50 @@
   <context>
     <name>KeyPanel</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="128" />
+      <location filename="../../ui/screens/key_panel.py" line="28" />
       <source>Approvals so far</source>
       <translation>Approvals so far</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="133" />
+      <location filename="../../ui/screens/key_panel.py" line="33" />
       <source>What the key needs now</source>
       <translation>What the key needs now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="138" />
-      <location filename="../../ui/screens/flow.py" line="139" />
+      <location filename="../../ui/screens/key_panel.py" line="38" />
+      <location filename="../../ui/screens/key_panel.py" line="39" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="142" />
+      <location filename="../../ui/screens/key_panel.py" line="42" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="142" />
+      <location filename="../../ui/screens/key_panel.py" line="42" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="146" />
+      <location filename="../../ui/screens/key_panel.py" line="46" />
       <source>Try again</source>
       <translation>Try again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="146" />
+      <location filename="../../ui/screens/key_panel.py" line="46" />
       <source>Try the key again</source>
       <translation>Try the key again</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/key_panel.py" line="67" />
+      <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
+      <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/key_panel.py" line="73" />
+      <source>✓ {role} — {name} approved</source>
+      <translation>✓ {role} — {name} approved</translation>
     </message>
   </context>
   <context>
@@ -1257,43 +1288,53 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="125" />
+      <location filename="../../ui/main_window.py" line="74" />
       <source>Sealroom — {kiosk}</source>
-      <extracomment>Modules the unlock screen does not need, imported after its first paint on the preloader's thread (Qt-free). The remaining screens' modules: they define Qt classes but create no Qt object when imported, so the preloader's thread may import them too (after HEAVY). How often overdue deadlines are checked (and alerted) while unlocked. the warm-up is over (:attr:`warmed`)</extracomment>
+      <extracomment>The screens the dashboard opens by name.</extracomment>
       <translation>Sealroom — {kiosk}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/main_window.py" line="467" />
-      <source>Alert slip {n} printed: take it to the security team.</source>
-      <translation>Alert slip {n} printed: take it to the security team.</translation>
     </message>
   </context>
   <context>
     <name>PrintPanel</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="173" />
+      <location filename="../../ui/screens/print_panel.py" line="29" />
       <source>Printer status</source>
       <translation>Printer status</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="177" />
+      <location filename="../../ui/screens/print_panel.py" line="33" />
       <source>Print again</source>
       <translation>Print again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="177" />
+      <location filename="../../ui/screens/print_panel.py" line="33" />
       <source>Print the document again</source>
       <translation>Print the document again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="179" />
+      <location filename="../../ui/screens/print_panel.py" line="35" />
       <source>Stop</source>
       <translation>Stop</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="179" />
+      <location filename="../../ui/screens/print_panel.py" line="35" />
       <source>Stop printing</source>
       <translation>Stop printing</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/print_panel.py" line="51" />
+      <source>Printer: {state}</source>
+      <translation>Printer: {state}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/print_panel.py" line="55" />
+      <source>Printing failed: {why}</source>
+      <translation>Printing failed: {why}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/print_panel.py" line="62" />
+      <source>Printed: {title}. Take it from the printer.</source>
+      <translation>Printed: {title}. Take it from the printer.</translation>
     </message>
   </context>
   <context>
@@ -1317,22 +1358,22 @@
   <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="89" />
+      <location filename="../../ui/screens/flow.py" line="86" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="93" />
+      <location filename="../../ui/screens/flow.py" line="90" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="106" />
+      <location filename="../../ui/screens/flow.py" line="103" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="109" />
+      <location filename="../../ui/screens/flow.py" line="106" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>
@@ -1340,62 +1381,62 @@
   <context>
     <name>TroubleshootingScreen</name>
     <message>
-      <location filename="../../ui/screens/others.py" line="581" />
+      <location filename="../../ui/screens/troubleshooting.py" line="23" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="582" />
+      <location filename="../../ui/screens/troubleshooting.py" line="24" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="582" />
+      <location filename="../../ui/screens/troubleshooting.py" line="24" />
       <source>Leave troubleshooting</source>
       <translation>Leave troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="587" />
+      <location filename="../../ui/screens/troubleshooting.py" line="29" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="588" />
+      <location filename="../../ui/screens/troubleshooting.py" line="30" />
       <source>Continue: Check out and open the envelope</source>
       <translation>Continue: Check out and open the envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="589" />
+      <location filename="../../ui/screens/troubleshooting.py" line="31" />
       <source>Continue: Access session log</source>
       <translation>Continue: Access session log</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="590" />
+      <location filename="../../ui/screens/troubleshooting.py" line="32" />
       <source>Continue: Documentation and signing</source>
       <translation>Continue: Documentation and signing</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="591" />
+      <location filename="../../ui/screens/troubleshooting.py" line="33" />
       <source>Continue: Credential reset</source>
       <translation>Continue: Credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="592" />
+      <location filename="../../ui/screens/troubleshooting.py" line="34" />
       <source>Continue: Post-incident review</source>
       <translation>Continue: Post-incident review</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="593" />
+      <location filename="../../ui/screens/troubleshooting.py" line="35" />
       <source>Continue: Notify the approver</source>
       <translation>Continue: Notify the approver</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="594" />
+      <location filename="../../ui/screens/troubleshooting.py" line="36" />
       <source>Continue: Executive sign-off</source>
       <translation>Continue: Executive sign-off</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="604" />
+      <location filename="../../ui/screens/troubleshooting.py" line="46" />
       <source>{symptom}
 Cause: {cause}
 What to do: {resolution}
@@ -1406,7 +1447,7 @@ What to do: {resolution}
 Where: {where}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/others.py" line="620" />
+      <location filename="../../ui/screens/troubleshooting.py" line="62" />
       <source>Troubleshooting table</source>
       <translation>Troubleshooting table</translation>
     </message>
@@ -1414,161 +1455,113 @@ Where: {where}</translation>
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="62" />
+      <location filename="../../ui/screens/unlock.py" line="48" />
       <source>Sealroom is locked</source>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="66" />
+      <location filename="../../ui/screens/unlock.py" line="52" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="73" />
-      <location filename="../../ui/screens/unlock.py" line="74" />
+      <location filename="../../ui/screens/unlock.py" line="59" />
+      <location filename="../../ui/screens/unlock.py" line="60" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="94" />
-      <location filename="../../ui/screens/unlock.py" line="95" />
+      <location filename="../../ui/screens/unlock.py" line="79" />
+      <location filename="../../ui/screens/unlock.py" line="80" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="100" />
+      <location filename="../../ui/screens/unlock.py" line="84" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="100" />
+      <location filename="../../ui/screens/unlock.py" line="84" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="106" />
+      <location filename="../../ui/screens/unlock.py" line="89" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="106" />
+      <location filename="../../ui/screens/unlock.py" line="89" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="117" />
-      <location filename="../../ui/screens/unlock.py" line="119" />
+      <location filename="../../ui/screens/unlock.py" line="100" />
+      <location filename="../../ui/screens/unlock.py" line="103" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="127" />
-      <location filename="../../ui/screens/unlock.py" line="128" />
+      <location filename="../../ui/screens/unlock.py" line="111" />
+      <location filename="../../ui/screens/unlock.py" line="112" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="133" />
+      <location filename="../../ui/screens/unlock.py" line="117" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="134" />
+      <location filename="../../ui/screens/unlock.py" line="117" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="146" />
+      <location filename="../../ui/screens/unlock.py" line="127" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="198" />
+      <location filename="../../ui/screens/unlock.py" line="155" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="223" />
+      <location filename="../../ui/screens/unlock.py" line="177" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="226" />
+      <location filename="../../ui/screens/unlock.py" line="180" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="234" />
+      <location filename="../../ui/screens/unlock.py" line="188" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="248" />
+      <location filename="../../ui/screens/unlock.py" line="202" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="250" />
+      <location filename="../../ui/screens/unlock.py" line="204" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="272" />
+      <location filename="../../ui/screens/unlock.py" line="226" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="275" />
+      <location filename="../../ui/screens/unlock.py" line="229" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
-    </message>
-  </context>
-  <context>
-    <name>_KeyScreen</name>
-    <message>
-      <location filename="../../ui/screens/others.py" line="62" />
-      <source>Back to the dashboard</source>
-      <translation>Back to the dashboard</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="62" />
-      <source>Leave this screen</source>
-      <translation>Leave this screen</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="73" />
-      <source>Cancel</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="73" />
-      <source>Cancel the approval in progress</source>
-      <translation>Cancel the approval in progress</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="120" />
-      <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
-      <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="126" />
-      <source>✓ {role} — {name} approved</source>
-      <translation>✓ {role} — {name} approved</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="149" />
-      <source>The new key has no PIN yet: its holder chooses one now and presses OK.</source>
-      <translation>The new key has no PIN yet: its holder chooses one now and presses OK.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="156" />
-      <source>Touch your security key now — it is blinking.</source>
-      <translation>Touch your security key now — it is blinking.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/others.py" line="165" />
-      <source>Checking the PIN…</source>
-      <translation>Checking the PIN…</translation>
     </message>
   </context>
 </TS>

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.errors import PolicyError
-from kiosk.policy import DEFAULT_POLICY_PATH, check_calendar, load_policy, parse_policy
+from kiosk.policy import DEFAULT_POLICY_PATH, load_policy, parse_policy
 
 DEFAULT = DEFAULT_POLICY_PATH.read_text()
 
@@ -118,16 +118,3 @@ def test_no_approvers_is_refused() -> None:
     end = DEFAULT.index("[deadlines]")
     with pytest.raises(PolicyError, match="at least one emergency approver"):
         parse_policy((DEFAULT[:start] + "approvers = []\n" + DEFAULT[end:]).encode())
-
-
-def test_deferred_calendar_check_still_names_the_line() -> None:
-    """The kiosk parses without the calendar check, then runs it after first paint."""
-    text = DEFAULT.replace('country = "GB"', 'country = "XX"')
-    policy = parse_policy(text.encode(), "policy.toml", calendar=False)  # the rest is valid
-    with pytest.raises(PolicyError) as exc:
-        check_calendar(policy)
-    line = line_of(text, 'country = "XX"')
-    assert exc.value.params["line"] == line
-    assert f"line {line}" in exc.value.user_message()
-    assert "holidays calendar" in exc.value.user_message()
-    check_calendar(load_policy(calendar=False))  # the default calendar is known

@@ -1,4 +1,7 @@
-"""``sealroom check-policy``: what security staff run on a policy file before installing it."""
+"""``sealroom check-policy``: what security staff run on a policy file before installing it.
+
+``sealroom run`` makes the same check, in full, before any window opens.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import ui.app
 from kiosk.policy import DEFAULT_POLICY_PATH
 from ui.cli import main
 
@@ -50,3 +54,21 @@ def test_a_missing_policy_file_is_said_plainly(
     assert main(["check-policy", str(tmp_path / "nope.toml")]) == 2
     err = capsys.readouterr().err
     assert "nope.toml" in err and "Traceback" not in err
+
+
+def test_sealroom_run_stops_on_an_unknown_calendar_naming_its_line_before_any_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace(
+        'country = "GB"', 'country = "XX"'
+    )
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('country = "XX"') + 1
+    windows: list[object] = []
+    monkeypatch.setattr(ui.app, "run", lambda ctx: windows.append(ctx) or 0)
+    code = main(["run", "--data", str(tmp_path / "data"), "--policy", str(path), "--windowed"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert windows == []  # the window was never built
+    assert str(path) in err and f"line {line}" in err and "holidays calendar" in err

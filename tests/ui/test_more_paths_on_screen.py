@@ -500,13 +500,13 @@ def test_a_deadline_passing_while_nobody_works_is_alerted_at_unlock_and_each_min
     first = [e.data["detail"]["deadline"] for e in kinds(w, "alert.raised")]
     assert set(first) == overdue() and len(first) == len(set(first))
     qtbot.waitUntil(lambda: len(printer.jobs) >= len(first), timeout=T)  # one slip each
-    assert w.deadline_timer.isActive()
+    assert w.alerts.timer.isActive()
     # A minute later, nothing new is overdue: nothing is alerted twice.
-    w.raise_overdue()
+    w.alerts.raise_overdue()
     qtbot.wait(200)
     assert len(kinds(w, "alert.raised")) == len(first)
     w.lock()
-    assert not w.deadline_timer.isActive()
+    assert not w.alerts.timer.isActive()
 
 
 def test_an_invocation_no_longer_needed_stands_down_from_the_dashboard(

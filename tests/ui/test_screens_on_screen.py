@@ -45,7 +45,8 @@ from tests.ui.kiosk_driver import (
     wait_step,
 )
 from ui.main_window import MainWindow
-from ui.screens.others import CustodiansScreen, ExportScreen
+from ui.screens.custodians import CustodiansScreen
+from ui.screens.export import ExportScreen
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -344,3 +345,23 @@ def test_after_a_lock_mid_retrieval_continue_returns_the_envelope_first(
     # then the retrieval starts again from the check-out, and works
     cont(qtbot, w, "checkout")
     take_out(qtbot, w, sc, serial)
+
+
+@pytest.mark.usefixtures("themed")
+def test_each_new_step_opens_at_its_first_question(qtbot: QtBot, root: Path) -> None:
+    """The page of the step before was scrolled down while it was filled in; the next is not."""
+    w, _clock, _sc = make_window(qtbot, root)
+    w.resize(1280, 800)
+    unlock(qtbot, w)
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    f = w.flow_screen
+    bar = f.scroller.verticalScrollBar()
+    fill(qtbot, w, DETAILS)
+    bar.setValue(bar.maximum())  # as when the last questions were answered
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=T)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "approver")
+    qtbot.wait(50)  # the new page is laid out
+    assert bar.value() == 0
+    assert f.editors["outcome"].visibleRegion().boundingRect().height() > 0

@@ -103,7 +103,6 @@ class DashboardScreen(QWidget):
     open_screen = Signal(str)  # "journal", "export", "custodians", "troubleshooting"
     acknowledge = Signal(int, str)  # alert seq, by custodian id
     reprint_slip = Signal(int)  # alert seq whose slip did not print
-    check_devices = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -17,18 +17,13 @@ Invariants:
 * the step bar names every step of the flow with the current one marked,
   the time since the flow began and the next deadline counting down;
 * a scan (``ScanFilter.scanned``) fills the step's scan field without
-  clicking it; a serial that fails its pattern or check digit says so at once;
-* a step's field editors are built in slices of :attr:`FlowScreen.BUILD_SLICE_S`
-  across event-loop turns (no long stall on a big step); whatever reads or
-  fills them (a scan, submit, a refusal) first builds the rest
-  (:meth:`FlowScreen.finish_editors`).
+  clicking it; a serial that fails its pattern or check digit says so at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +33,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -52,7 +46,10 @@ from kiosk.procedures.navigation import next_flow
 from kiosk.scan import validate_serial
 from ui.context import AppContext
 from ui.kind_names import recorded_phrase
+from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
+from ui.screens.key_panel import KeyPanel
+from ui.screens.print_panel import PrintPanel
 from ui.session import Session
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
@@ -115,81 +112,6 @@ class StepBar(QFrame):
         self.steps.setAccessibleDescription("; ".join(plain))
 
 
-class KeyPanel(QFrame):
-    """Whose key is needed now, who has approved, the PIN, try again, cancel."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("keyPanel")
-        v = QVBoxLayout(self)
-        v.setContentsMargins(20, 16, 20, 16)
-        self.signed = QLabel("", self)
-        self.signed.setObjectName("signed")
-        self.signed.setWordWrap(True)
-        self.signed.setAccessibleName(self.tr("Approvals so far"))
-        v.addWidget(self.signed)
-        self.prompt = QLabel("", self)
-        self.prompt.setObjectName("h2")
-        self.prompt.setWordWrap(True)
-        self.prompt.setAccessibleName(self.tr("What the key needs now"))
-        v.addWidget(self.prompt)
-        row = QHBoxLayout()
-        self.pin = QLineEdit(self)
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("Security key PIN"))
-        self.pin.setAccessibleName(self.tr("Security key PIN"))
-        self.pin.setMinimumHeight(56)
-        row.addWidget(self.pin, 1)
-        self.pin_ok = big_button(self.tr("OK"), self.tr("Send the PIN to the key"), self)
-        row.addWidget(self.pin_ok)
-        v.addLayout(row)
-        actions = QHBoxLayout()
-        self.again = big_button(self.tr("Try again"), self.tr("Try the key again"), self, True)
-        actions.addWidget(self.again)
-        actions.addStretch(1)
-        v.addLayout(actions)
-        self.lines: list[str] = []
-
-    def reset(self) -> None:
-        self.lines = []
-        self.signed.clear()
-        self.prompt.clear()
-        self.pin.clear()
-        self.pin.hide()
-        self.pin_ok.hide()
-        self.again.hide()
-        self.hide()
-
-
-class PrintPanel(QFrame):
-    """The printer's state in CUPS's words; retry or give up after a failure."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("printPanel")
-        v = QVBoxLayout(self)
-        v.setContentsMargins(20, 12, 20, 12)
-        self.status = QLabel("", self)
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName(self.tr("Printer status"))
-        v.addWidget(self.status)
-        row = QHBoxLayout()
-        self.retry = big_button(
-            self.tr("Print again"), self.tr("Print the document again"), self, True
-        )
-        self.give_up = big_button(self.tr("Stop"), self.tr("Stop printing"), self)
-        row.addWidget(self.retry)
-        row.addWidget(self.give_up)
-        row.addStretch(1)
-        v.addLayout(row)
-
-    def reset(self) -> None:
-        self.status.clear()
-        self.retry.hide()
-        self.give_up.hide()
-        self.hide()
-
-
 class FlowScreen(QWidget):
     """Renders and drives one flow; see the module invariants."""
 
@@ -202,8 +124,6 @@ class FlowScreen(QWidget):
         self.session: Session | None = None
         self.flow: Flow | None = None
         self.editors: dict[str, FieldEditor] = {}
-        self._unbuilt: list[Any] = []  # fields of the step whose editors are still to build
-        self._slice_queued = False
         self._handle: Handle | None = None
         self.started_at: dt.datetime | None = None
         self.next_due: tuple[str, dt.datetime] | None = None
@@ -255,8 +175,7 @@ class FlowScreen(QWidget):
         self.keys.again.clicked.connect(self.try_key_again)
         outer.addWidget(self.keys)
         self.printing = PrintPanel(self)
-        self.printing.retry.clicked.connect(lambda: self._print_decision(True))
-        self.printing.give_up.clicked.connect(lambda: self._print_decision(False))
+        self.printing.decided.connect(self._print_decision)
         outer.addWidget(self.printing)
 
         row = QHBoxLayout()
@@ -295,14 +214,12 @@ class FlowScreen(QWidget):
         s.signed.connect(self._signed)
         s.refused.connect(self._refused)
         s.plugged.connect(self._plugged)
-        paper.progress.connect(self._print_progress)
+        paper.progress.connect(self.printing.progress)
         paper.failed.connect(self._print_failed)
-        paper.printed.connect(self._printed)
+        paper.printed.connect(self.printing.printed)
 
     def detach(self) -> None:
         """The terminal locks: drop the flow, saying what unrecorded was lost (ui.resume)."""
-        from ui.resume import lock_note
-
         typed = [e.spec.label for e in self.editors.values() if self.flow and not e.is_empty()]
         self.lock_note = lock_note(
             self.flow, typed, busy=self.busy, paused=list(self.paused.values())
@@ -355,59 +272,21 @@ class FlowScreen(QWidget):
         self.step_title.setAccessibleName(step.title)
         self.step_help.setText(step.help)
         self.step_help.setVisible(bool(step.help))
-        self.form.addStretch(1)
-        self._unbuilt = list(step.fields)
-        self.submit_button.show()
-        self.continue_button.hide()
-        self._set_busy(False)
-        self._build_editors(self.BUILD_SLICE_S)
-        if not self.editors:
-            self.submit_button.setFocus()
-
-    #: how long one event-loop turn may spend building a step's field editors
-    BUILD_SLICE_S = 0.005
-
-    def _build_editors(self, budget: float | None) -> None:
-        """Build the step's field editors for about ``budget`` seconds (all if ``None``).
-
-        Why in slices: a big step has a dozen editors and each costs a few
-        milliseconds (widgets, style-sheet polish), so building them all at
-        once froze the event loop for 90-160 ms. The step bar, title and the
-        first editor (with focus) appear at once; the rest follow one slice
-        per event-loop turn. Anything that reads or fills the editors (a
-        scan, submit, a refusal) calls :meth:`finish_editors` first.
-        """
-        flow = self.flow
-        if flow is None or flow.done:
-            self._unbuilt = []
-            return
-        started = time.perf_counter()
         state = flow.ctx.journal.state
-        while self._unbuilt:
-            spec = self._unbuilt.pop(0)
+        for spec in step.fields:
             editor = FieldEditor(
                 spec, state, self.app.policy.timezone, self.form_host, now=self._now
             )
-            self.form.insertWidget(self.form.count() - 1, editor)  # before the stretch
-            editor.show()
-            editor.input.setEnabled(not self.busy)
+            self.form.addWidget(editor)
+            editor.show()  # now, not at the next event-loop turn: a scan may come at once
             self.editors[spec.name] = editor
-            if len(self.editors) == 1:
-                editor.focus_target().setFocus()
-            if budget is not None and time.perf_counter() - started > budget:
-                break
-        if self._unbuilt and not self._slice_queued:
-            self._slice_queued = True
-            QTimer.singleShot(0, self, self._next_slice)
-
-    def _next_slice(self) -> None:
-        self._slice_queued = False
-        self._build_editors(self.BUILD_SLICE_S)
-
-    def finish_editors(self) -> None:
-        """Build the rest of the current step's editors now (a scan or submit needs them)."""
-        if self._unbuilt:
-            self._build_editors(None)
+        self.form.addStretch(1)
+        self.submit_button.show()
+        self.continue_button.hide()
+        self._set_busy(False)
+        first = next(iter(self.editors.values()), None)
+        (first.focus_target() if first is not None else self.submit_button).setFocus()
+        self.scroller.verticalScrollBar().setValue(0)  # a new step shows its first question
 
     def _show_done(self) -> None:
         flow = self.flow
@@ -504,7 +383,6 @@ class FlowScreen(QWidget):
             e.input.setEnabled(not busy)
 
     def values(self) -> dict[str, Any]:
-        self.finish_editors()
         return {n: v for n, e in self.editors.items() if (v := e.value()) is not None}
 
     def submit(self) -> None:
@@ -532,7 +410,6 @@ class FlowScreen(QWidget):
             return
         self.last_result = result
         if not result.ok:
-            self.finish_editors()  # a refusal may name any field of the step
             self.keys.reset()
             self.printing.reset()
             for name, message in result.errors.items():
@@ -597,28 +474,17 @@ class FlowScreen(QWidget):
 
     # ---------------------------------------------------------- keys
     def _asking(self, role: str, name: str) -> None:
-        self.keys.show()
-        self.keys.again.hide()
-        self.keys.pin.hide()
-        self.keys.pin_ok.hide()
-        self.keys.prompt.setText(
-            self.tr(
-                "{role} — {name}: plug in your security key and touch it when it blinks."
-            ).format(role=role, name=name)
-        )
+        self.keys.ask(role, name)
+        self.keys.show_pin(False)
         self.banner.clear_message()
 
     def _signed(self, role: str, name: str) -> None:
-        line = self.tr("✓ {role} — {name} approved").format(role=role, name=name)
-        self.keys.lines.append(line)
-        self.signed_log.append(line)
-        self.keys.signed.setText("\n".join(self.keys.lines))
+        self.signed_log.append(self.keys.approved(role, name))
         self.keys.prompt.setText(self.tr("Approved. Recording…"))
 
     def _refused(self, message: str) -> None:
         self.keys.show()
-        self.keys.pin.hide()
-        self.keys.pin_ok.hide()
+        self.keys.show_pin(False)
         self.keys.again.show()
         self.keys.again.setFocus()
         self.banner.show_message(message, "error")
@@ -637,65 +503,41 @@ class FlowScreen(QWidget):
 
     def _ask_pin(self, attempts_left: object) -> None:
         self.keys.show()
-        self.keys.pin.show()
-        self.keys.pin_ok.show()
         left = (
             self.tr(" ({n} attempts left)").format(n=attempts_left)
             if isinstance(attempts_left, int)
             else ""
         )
-        current = self.keys.prompt.text().split(":")[0]
         self.keys.prompt.setText(
-            self.tr("{who}: enter your key's PIN{left}").format(who=current, left=left)
+            self.tr("{who}: enter your key's PIN{left}").format(who=self.keys.who(), left=left)
         )
-        self.keys.pin.setFocus()
+        self.keys.show_pin(True)
 
     def _ask_touch(self) -> None:
-        self.keys.pin.hide()
-        self.keys.pin_ok.hide()
-        current = self.keys.prompt.text().split(":")[0]
+        self.keys.show_pin(False)
         self.keys.prompt.setText(
-            self.tr("{who}: touch your security key now — it is blinking.").format(who=current)
+            self.tr("{who}: touch your security key now — it is blinking.").format(
+                who=self.keys.who()
+            )
         )
 
     def send_pin(self) -> None:
-        pin = self.keys.pin.text()
-        self.keys.pin.clear()  # never leave a secret in a widget
+        pin = self.keys.take_pin()
         if self.session is None or not pin:
             return
-        self.keys.prompt.setText(
-            self.keys.prompt.text().split(":")[0] + self.tr(": checking the PIN…")
-        )
+        self.keys.prompt.setText(self.keys.who() + self.tr(": checking the PIN…"))
         self.session.prompts.answer(pin)
         del pin
 
     # ---------------------------------------------------------- printing
-    def _print_progress(self, message: str) -> None:
-        self.printing.show()
-        self.printing.retry.hide()
-        self.printing.give_up.hide()
-        self.printing.status.setText(self.tr("Printer: {state}").format(state=message))
-
     def _print_failed(self, message: str) -> None:
         self.banner.show_message(
             self.tr("The printer needs attention (below). This step waits until it has printed."),
             "error",
         )
-        self.printing.show()
-        self.printing.status.setText(self.tr("Printing failed: {why}").format(why=message))
-        self.printing.retry.show()
-        self.printing.give_up.show()
-        self.printing.retry.setFocus()
-
-    def _printed(self, title: str) -> None:
-        self.printing.show()
-        self.printing.status.setText(
-            self.tr("Printed: {title}. Take it from the printer.").format(title=title)
-        )
+        self.printing.failed(message)
 
     def _print_decision(self, again: bool) -> None:
-        self.printing.retry.hide()
-        self.printing.give_up.hide()
         if self.session is not None:
             self.session.paper.retry(again)
 
@@ -704,7 +546,6 @@ class FlowScreen(QWidget):
         """A scan fills the step's scan field (first empty one), whatever has focus."""
         if self.flow is None or self.flow.done or self.busy:
             return
-        self.finish_editors()  # the scan field may be one not yet built
         targets = [e for e in self.editors.values() if e.kind in ("scan", "scanlist")]
         if not targets:
             self.banner.show_message(render("ui.no_scan_here", {}), "error")

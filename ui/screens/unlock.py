@@ -8,40 +8,27 @@ the key asks for its PIN and touch through :class:`ui.prompts.QtPrompts`,
 answered here on the GUI thread. Secrets leave the widgets the moment they
 are submitted.
 
-Cold start: this screen is the first thing painted, so this module imports
-only Qt and the light ``kiosk`` basics (errors, messages); the journal, the
-key library and Argon2id are imported inside the workers that use them.
-``painted`` fires once, after the first paint, so the window can load the
-rest of the application behind it (:meth:`ui.main_window.MainWindow.warm_up`).
+``painted`` fires once, after the first paint: the start's milestone
+(:func:`ui.app.run` logs it).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.errors import CancelledError, SealroomError
+from kiosk.journal.store import Journal
 from kiosk.messages import render
+from kiosk.terminal import unlock_with_key, unlock_with_passphrase
 from ui.context import AppContext
 from ui.prompts import QtPrompts
-from ui.widgets import TEXT_SELECTABLE_BY_MOUSE, Banner, big_button, body, heading, point_at
+from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
-
-if TYPE_CHECKING:
-    from kiosk.journal.store import Journal
-
-
-def _at_left(widget: QWidget) -> QHBoxLayout:
-    """``widget`` at its natural width on the left (an alignment without ``Qt.…``)."""
-    row = QHBoxLayout()
-    row.addWidget(widget)
-    row.addStretch(1)
-    return row
 
 
 class UnlockScreen(QWidget):
@@ -55,7 +42,6 @@ class UnlockScreen(QWidget):
         self._handle: Handle | None = None
         self._prompts: QtPrompts | None = None
         self._painted = False
-        self._refusal: SealroomError | None = None  # see refuse()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(80, 60, 80, 60)
         outer.setSpacing(22)
@@ -74,7 +60,6 @@ class UnlockScreen(QWidget):
             self.tr("Unlock with my security key"),
             self,
             True,
-            pointer=False,
         )
         self.key_button.clicked.connect(self.unlock_with_key)
         row.addWidget(self.key_button)
@@ -96,17 +81,15 @@ class UnlockScreen(QWidget):
         self.pin.setMinimumHeight(56)
         self.pin.returnPressed.connect(self.submit_pin)
         pin_row.addWidget(self.pin, 1)
-        self.pin_ok = big_button(
-            self.tr("OK"), self.tr("Send the PIN to the key"), self.key_panel, pointer=False
-        )
+        self.pin_ok = big_button(self.tr("OK"), self.tr("Send the PIN to the key"), self.key_panel)
         self.pin_ok.clicked.connect(self.submit_pin)
         pin_row.addWidget(self.pin_ok)
         kp.addLayout(pin_row)
         self.cancel_button = big_button(
-            self.tr("Cancel"), self.tr("Cancel unlocking"), self.key_panel, pointer=False
+            self.tr("Cancel"), self.tr("Cancel unlocking"), self.key_panel
         )
         self.cancel_button.clicked.connect(self.cancel)
-        kp.addLayout(_at_left(self.cancel_button))
+        kp.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.key_panel.hide()
         outer.addWidget(self.key_panel)
 
@@ -116,9 +99,10 @@ class UnlockScreen(QWidget):
         # The recovery path: reachable, not prominent.
         self.recovery_link = QPushButton(self.tr("Use the recovery passphrase instead"), self)
         self.recovery_link.setObjectName("link")
+        self.recovery_link.setCursor(Qt.CursorShape.PointingHandCursor)
         self.recovery_link.setAccessibleName(self.tr("Use the recovery passphrase instead"))
         self.recovery_link.clicked.connect(self.show_recovery)
-        outer.addLayout(_at_left(self.recovery_link))
+        outer.addWidget(self.recovery_link, 0, Qt.AlignmentFlag.AlignLeft)
         self.recovery = QWidget(self)
         rp = QHBoxLayout(self.recovery)
         rp.setContentsMargins(0, 0, 0, 0)
@@ -130,10 +114,7 @@ class UnlockScreen(QWidget):
         self.passphrase.returnPressed.connect(self.submit)
         rp.addWidget(self.passphrase, 1)
         self.unlock_button = big_button(
-            self.tr("Unlock"),
-            self.tr("Unlock with the recovery passphrase"),
-            self.recovery,
-            pointer=False,
+            self.tr("Unlock"), self.tr("Unlock with the recovery passphrase"), self.recovery
         )
         self.unlock_button.clicked.connect(self.submit)
         rp.addWidget(self.unlock_button)
@@ -148,22 +129,9 @@ class UnlockScreen(QWidget):
                 ).format(pin=ctx.demo.pin, p=ctx.demo.recovery_passphrase)
             )
             demo.setObjectName("demo")
-            demo.setProperty("textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
+            demo.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             outer.addWidget(demo)
         outer.addStretch(1)
-
-    def point_at_buttons(self) -> None:
-        """Pointing-hand cursors, once the ``Qt`` namespace exists (after the first paint).
-
-        Built before it, this screen names no ``Qt.…`` value (:mod:`ui.widgets`).
-        """
-        point_at(
-            self.key_button,
-            self.pin_ok,
-            self.cancel_button,
-            self.recovery_link,
-            self.unlock_button,
-        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -177,19 +145,8 @@ class UnlockScreen(QWidget):
         return self._handle is not None and not self._handle.finished
 
     def _set_busy(self, busy: bool) -> None:
-        usable = not busy and self._refusal is None
-        self.key_button.setEnabled(usable)
-        self.unlock_button.setEnabled(usable)
-
-    def refuse(self, error: SealroomError) -> None:
-        """The terminal must not be unlocked at all (e.g. its policy failed a check).
-
-        Both ways in are disabled for good and the reason stays on screen; the
-        fix is outside the kiosk (a corrected policy, then a restart).
-        """
-        self._refusal = error
-        self._set_busy(self.busy)
-        self.status.show_message(error.user_message(), "error")
+        self.key_button.setEnabled(not busy)
+        self.unlock_button.setEnabled(not busy)
 
     # --------------------------------------------------------- key path
     def unlock_with_key(self) -> None:
@@ -206,9 +163,6 @@ class UnlockScreen(QWidget):
         keys, data_dir, clock = self.ctx.keys, self.ctx.data_dir, self.ctx.clock
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
-            # python-fido2 and the journal load here, on the worker, never on the GUI thread
-            from kiosk.terminal import unlock_with_key
-
             prompts.cancel = cancel
             return unlock_with_key(data_dir, keys.authenticator(prompts), clock, cancel)
 
@@ -278,8 +232,6 @@ class UnlockScreen(QWidget):
         del phrase
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
-            from kiosk.terminal import unlock_with_passphrase
-
             secret = held.pop()
             try:
                 return unlock_with_passphrase(data_dir, secret, clock)
@@ -308,8 +260,6 @@ class UnlockScreen(QWidget):
         self.passphrase.clear()
         self.pin.clear()
         self.status.clear_message()
-        if self._refusal is not None:
-            self.status.show_message(self._refusal.user_message(), "error")
         self.recovery.hide()
         self.recovery_link.show()
         self.key_button.setFocus()

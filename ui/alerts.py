@@ -1,0 +1,140 @@
+"""The alerts the unlocked terminal writes on its own, and the dashboard's answers to them.
+
+* Overdue deadlines are alerted, each with its printed slip, at unlock and
+  every :data:`DEADLINE_CHECK_MS` while the terminal stays unlocked (each
+  flow step checks too). Without this, a deadline passing while nobody
+  submitted a step was only alerted at the next step.
+* The USB bus is listed at unlock: refused devices are recorded
+  (:class:`kiosk.devicewatch.DeviceWatch`) and the dashboard lists them all.
+* The dashboard's "Acknowledge" and "Print slip again" are written here.
+
+Alerts need the journal's key, so all of this runs between
+:meth:`Alerts.start` (unlock) and :meth:`Alerts.stop` (lock), each job in a
+worker; results and failures appear on the dashboard.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from hardware.usb_devices import enumerate_devices
+from kiosk.devicewatch import DeviceWatch
+from kiosk.errors import JournalBusyError, SealroomError
+from ui.context import AppContext
+from ui.screens.dashboard import DashboardScreen
+from ui.session import Session
+
+#: How often overdue deadlines are checked (and alerted) while unlocked.
+DEADLINE_CHECK_MS = 60_000
+
+
+class Alerts(QObject):
+    def __init__(
+        self, ctx: AppContext, dashboard: DashboardScreen, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dashboard = dashboard
+        self.session: Session | None = None
+        self.device_watch: DeviceWatch | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(DEADLINE_CHECK_MS)
+        self.timer.timeout.connect(self.raise_overdue)
+        dashboard.acknowledge.connect(self.acknowledge)
+        dashboard.reprint_slip.connect(self.reprint_slip)
+
+    def start(self, session: Session) -> None:
+        """The terminal is unlocked: check the devices and the deadlines now, then each minute."""
+        self.session = session
+        self.check_devices()
+        self.raise_overdue()
+        self.timer.start()
+
+    def stop(self) -> None:
+        """The terminal locks: nothing more is written."""
+        self.timer.stop()
+        self.session = None
+
+    def _failed(self, err: SealroomError) -> None:
+        self.dashboard.banner.show_message(err.user_message(), "error")
+
+    def raise_overdue(self) -> None:
+        """Alert every deadline gone overdue and not alerted yet; each alert prints its slip.
+
+        A check that finds a signature pending (the journal takes nothing else
+        meanwhile) waits for the next round.
+        """
+        session = self.session
+        if session is None:
+            return
+        ctx = session.ctx
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            try:
+                return ctx.check_deadlines()
+            except JournalBusyError:
+                return []
+
+        def done(raised: object) -> None:
+            if raised and self.session is not None:
+                self.dashboard.refresh()
+
+        self.ctx.runner.submit(job, done, self._failed)
+
+    def check_devices(self) -> None:
+        """List the USB bus; refused devices are recorded (DeviceWatch) and shown."""
+        if self.session is None:
+            return
+        journal, policy, bus = self.session.journal, self.ctx.policy, self.ctx.usb_bus
+        if self.device_watch is None or self.device_watch.journal is not journal:
+            self.device_watch = DeviceWatch(journal)
+        watch = self.device_watch
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            verdicts = enumerate_devices(policy, bus)
+            watch.record([v.alert_fields() for v in verdicts if not v.allowed])
+            return [(v.description, v.allowed) for v in verdicts]
+
+        def done(lines: object) -> None:
+            if isinstance(lines, list):
+                self.dashboard.show_devices(lines)
+                self.dashboard.refresh()
+
+        self.ctx.runner.submit(
+            job, done, lambda err: self.dashboard.show_devices_error(err.user_message())
+        )
+
+    def acknowledge(self, seq: int, by: str) -> None:
+        """``by`` acknowledges alert ``seq`` (the dashboard's Acknowledge)."""
+        if self.session is None:
+            return
+        journal = self.session.journal
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            return journal.append("alert.acknowledged", {"alert_seq": seq, "by": by})
+
+        self.ctx.runner.submit(job, lambda _e: self.dashboard.refresh(), self._failed)
+
+    def reprint_slip(self, seq: int) -> None:
+        """Print again the slip of an alert whose slip did not print."""
+        if self.session is None:
+            return
+        ctx = self.session.ctx
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            return ctx.reprint_slip(seq)
+
+        def done(_entry: object) -> None:
+            self.dashboard.refresh()
+            self.dashboard.banner.show_message(
+                self.tr("Alert slip {n} printed: take it to the security team.").format(n=seq)
+            )
+
+        def failed(err: SealroomError) -> None:
+            self.dashboard.refresh()
+            self._failed(err)
+
+        self.ctx.runner.submit(job, done, failed)
