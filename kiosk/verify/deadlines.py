@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.clock import UTC, format_ts, is_ts
+from kiosk.clock import UTC, format_ts, is_ts, parse_ts
 
 #: Project kinds (procedure engine, issue 5) that the rules below read.
 SESSION_ENDED = "session.ended"
@@ -220,6 +220,10 @@ def _holidays(calendar: Calendar, year: int) -> frozenset[dt.date] | None:
 def _public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[dt.date] | None:
     """``holidays``' public holidays; None if they cannot be known here.
 
+    Memoised, like :func:`_zone`: business days are counted one day at a
+    time, and a year's holidays are reference data, the same for every
+    journal (nothing read from a bundle is kept).
+
     ``holidays`` is imported here, not at the top: the verifier must run on an
     auditor's machine with only cryptography and msgspec, and then counts
     Monday to Friday (and says so).
@@ -290,19 +294,10 @@ def is_business_day(day: dt.date, calendar: Calendar | None = None) -> bool:
     return off is None or day not in off
 
 
-@functools.lru_cache(maxsize=16384)
 def _ts(text: str) -> dt.datetime | None:
-    """:func:`kiosk.clock.parse_ts`, memoised; ``fromisoformat`` after the same shape check.
-
-    Why not ``parse_ts`` itself: it goes through ``strptime``, several times
-    slower, and a ten-year report parses thousands of times. The shape check
-    (``is_ts``) admits only ``YYYY-MM-DDTHH:MM:SS.mmmZ``, for which both give
-    the same aware UTC datetime, and both refuse impossible dates.
-    """
-    if not is_ts(text):
-        return None
+    """:func:`kiosk.clock.parse_ts`, or None for a value that is not a journal time."""
     try:
-        return dt.datetime.fromisoformat(text)
+        return parse_ts(text)
     except ValueError:
         return None
 
