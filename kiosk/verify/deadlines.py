@@ -129,6 +129,10 @@ def _zone(name: str) -> dt.tzinfo | None:
     ``zoneinfo`` is in the standard library, but its data may be missing on
     an auditor's machine (Windows without the ``tzdata`` package); days are
     then counted in UTC, and every finding says so.
+
+    Memoised, as :func:`_public_holidays` is: business days are counted one
+    day at a time, and zones and a year's holidays are reference data, the
+    same for every journal (nothing read from a bundle is kept).
     """
     try:
         return zoneinfo.ZoneInfo(name)
@@ -219,10 +223,6 @@ def _holidays(calendar: Calendar, year: int) -> frozenset[dt.date] | None:
 @functools.lru_cache(maxsize=64)
 def _public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[dt.date] | None:
     """``holidays``' public holidays; None if they cannot be known here.
-
-    Memoised, like :func:`_zone`: business days are counted one day at a
-    time, and a year's holidays are reference data, the same for every
-    journal (nothing read from a bundle is kept).
 
     ``holidays`` is imported here, not at the top: the verifier must run on an
     auditor's machine with only cryptography and msgspec, and then counts
