@@ -35,8 +35,9 @@ from kiosk.documents import (
 )
 from kiosk.journal.entry import Entry
 from kiosk.state import STATE_WORDS, State
-from kiosk.verify.bundle import FORMAT, audit_journal
+from kiosk.verify.bundle import audit_journal
 from kiosk.verify.deadlines import Facts, incident_deadlines
+from kiosk.verify.manifest import FORMAT
 
 CSV_COLUMNS = (
     "seq",

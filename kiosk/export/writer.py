@@ -46,7 +46,7 @@ from kiosk.policy import Policy
 from kiosk.state import State
 from kiosk.terminal import ssh_fingerprint
 from kiosk.verify import sshsig
-from kiosk.verify.bundle import NAMESPACE
+from kiosk.verify.manifest import NAMESPACE
 
 EXPORT_KIND = "export.approved"
 EXPORT_ROLES = ("auditor", "custodian")

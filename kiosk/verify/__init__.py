@@ -6,13 +6,7 @@ device code, no database), so it runs on an auditor's machine:
 See ``kiosk/verify/README.md`` and the spec, ``export-format.md``.
 """
 
-from kiosk.verify.bundle import (
-    Finding,
-    Problem,
-    VerifyResult,
-    read_bundle,
-    verify_bundle,
-    verify_files,
-)
+from kiosk.verify.bundle import read_bundle, verify_bundle, verify_files
+from kiosk.verify.result import Finding, Problem, VerifyResult
 
 __all__ = ["Finding", "Problem", "VerifyResult", "read_bundle", "verify_bundle", "verify_files"]

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk.verify import sshsig
-from kiosk.verify.bundle import VerifyResult, verify_bundle
+from kiosk.verify.bundle import verify_bundle
+from kiosk.verify.result import VerifyResult
 
 _ANCHOR = re.compile(r"^(?:([a-z0-9-]{1,40}):)?([1-9][0-9]{0,15}):([0-9a-f]{64})$")
 

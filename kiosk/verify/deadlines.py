@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.clock import UTC, format_ts, is_ts
+from kiosk.clock import UTC, format_ts, is_ts, parse_ts
 
 #: Project kinds (procedure engine, issue 5) that the rules below read.
 SESSION_ENDED = "session.ended"
@@ -129,6 +129,10 @@ def _zone(name: str) -> dt.tzinfo | None:
     ``zoneinfo`` is in the standard library, but its data may be missing on
     an auditor's machine (Windows without the ``tzdata`` package); days are
     then counted in UTC, and every finding says so.
+
+    Memoised, as :func:`_public_holidays` is: business days are counted one
+    day at a time, and zones and a year's holidays are reference data, the
+    same for every journal (nothing read from a bundle is kept).
     """
     try:
         return zoneinfo.ZoneInfo(name)
@@ -290,19 +294,10 @@ def is_business_day(day: dt.date, calendar: Calendar | None = None) -> bool:
     return off is None or day not in off
 
 
-@functools.lru_cache(maxsize=16384)
 def _ts(text: str) -> dt.datetime | None:
-    """:func:`kiosk.clock.parse_ts`, memoised; ``fromisoformat`` after the same shape check.
-
-    Why not ``parse_ts`` itself: it goes through ``strptime``, several times
-    slower, and a ten-year report parses thousands of times. The shape check
-    (``is_ts``) admits only ``YYYY-MM-DDTHH:MM:SS.mmmZ``, for which both give
-    the same aware UTC datetime, and both refuse impossible dates.
-    """
-    if not is_ts(text):
-        return None
+    """:func:`kiosk.clock.parse_ts`, or None for a value that is not a journal time."""
     try:
-        return dt.datetime.fromisoformat(text)
+        return parse_ts(text)
     except ValueError:
         return None
 

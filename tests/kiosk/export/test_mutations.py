@@ -2,7 +2,8 @@
 
 Pass rule: for every mutation, ``verify_files`` returns ``ok == False`` and a
 non-empty first error message. Mutations are made in memory and verified
-in-process (no disk, no subprocess), so the whole suite runs in seconds.
+in-process (no disk, no subprocess), each from scratch as an auditor's run
+would, every signature up to the first bad entry checked again.
 
 Classes (counts asserted at the end):
 

@@ -1,0 +1,249 @@
+"""The manifest and its signature (spec sections 6-7): the bundle's files, its key, its journal.
+
+``manifest.json`` lists every file of the bundle with its SHA-256 and
+describes the journal (entries, head, genesis, terminal, key);
+``manifest.json.sig`` is an sshsig of it by the terminal's key
+(namespace ``sealroom-export``). This module checks each of those claims;
+:mod:`kiosk.verify.bundle` calls the checks in the spec's order.
+
+Invariants:
+
+* A manifest that is not a canonical JSON object with every field of the
+  spec is an error, and nothing else is read from it.
+* Every listed file must be present with that SHA-256, and the four files
+  of the spec must be listed; a name with a path in it is refused. A file
+  that is present but not listed is a note: the signature does not cover it.
+* Which key signs: the trusted key given (the commissioning sheet's) or,
+  without one, the journal's own (genesis ``data.kiosk_key``, reported as a
+  note). Either way the key the journal's genesis names must be the one that
+  signed, and the one the manifest names: a journal re-signed by another
+  key is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kiosk.canonical import canon
+from kiosk.clock import is_ts
+from kiosk.verify import sshsig
+from kiosk.verify.result import VerifyResult, fingerprint
+
+FORMAT = "sealroom-export/1"
+NAMESPACE = "sealroom-export"
+JOURNAL = "journal.jsonl"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
+LISTED_FILES = ("journal.jsonl", "report.pdf", "events.csv", "README.txt")
+MANIFEST_FIELDS = frozenset(
+    {"format", "kiosk_id", "kiosk_key", "created_at", "entries", "genesis", "head", "files"}
+)
+
+
+def read_manifest(files: Mapping[str, bytes], r: VerifyResult) -> dict[str, Any] | None:
+    """The manifest's fields, or None when it is missing or unusable (errors recorded).
+
+    Also records an unfinished export (no ``manifest.json.sig``) first of
+    all, since that is the first thing an auditor must know.
+    """
+    if SIGNATURE not in files:
+        r.error(
+            "unfinished",
+            "manifest.json.sig is missing: this is an unfinished export (or the signature "
+            "was removed) and must not be trusted",
+            file=SIGNATURE,
+        )
+    if MANIFEST not in files:
+        r.error("manifest", "manifest.json is missing", file=MANIFEST)
+        return None
+    raw = files[MANIFEST]
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        r.error("manifest", "manifest.json is not valid JSON", file=MANIFEST)
+        return None
+    if not isinstance(obj, dict):
+        r.error("manifest", "manifest.json is not a JSON object", file=MANIFEST)
+        return None
+    try:
+        canonical = canon(obj) == raw
+    except ValueError:
+        canonical = False
+    if not canonical:
+        r.error("canonical", "manifest.json is not in canonical form", file=MANIFEST)
+    problems = []
+    if obj.get("format") != FORMAT:
+        problems.append(f"format is {obj.get('format')!r}, not {FORMAT!r}")
+    missing = sorted(MANIFEST_FIELDS - obj.keys())
+    if missing:
+        problems.append(f"fields {', '.join(missing)} are missing")
+    head = obj.get("head")
+    if not isinstance(head, dict) or type(head.get("seq")) is not int:
+        problems.append("head is not {seq, hash}")
+    if type(obj.get("entries")) is not int:
+        problems.append("entries is not an integer")
+    if not isinstance(obj.get("files"), dict):
+        problems.append("files is not an object")
+    if not is_ts(obj.get("created_at")):
+        problems.append("created_at is not a YYYY-MM-DDTHH:MM:SS.mmmZ time")
+    if not isinstance(obj.get("kiosk_key"), str) or not isinstance(obj.get("kiosk_id"), str):
+        problems.append("kiosk_id or kiosk_key is not text")
+    if problems:
+        r.error("manifest", "manifest.json: " + "; ".join(problems), file=MANIFEST)
+        return None
+    return obj
+
+
+def check_files(files: Mapping[str, bytes], manifest: dict[str, Any], r: VerifyResult) -> None:
+    """Every listed file present with its SHA-256; the spec's four files listed."""
+    listed: dict[str, Any] = manifest["files"]
+    for name in LISTED_FILES:
+        if name not in listed:
+            r.error("file_hash", f"manifest.json does not list {name}", file=name)
+    for name, expected in sorted(listed.items()):
+        if "/" in name or "\\" in name or name in ("", ".", "..") or name.startswith("."):
+            r.error("file_hash", f"manifest.json lists an unsafe file name {name!r}", file=name)
+            continue
+        if name not in files:
+            r.error("file_hash", f"{name} is listed in manifest.json but missing", file=name)
+            continue
+        actual = hashlib.sha256(files[name]).hexdigest()
+        if actual != expected:
+            r.error(
+                "file_hash",
+                f"{name} has SHA-256 {actual}, but manifest.json says {expected}",
+                file=name,
+            )
+    for name in sorted(set(files) - set(listed) - {MANIFEST, SIGNATURE}):
+        r.find(
+            "extra_file", f"{name} is in the bundle but not covered by the signature", None, "note"
+        )
+
+
+def check_signature(
+    files: Mapping[str, bytes],
+    r: VerifyResult,
+    trusted_keys: Sequence[str],
+    genesis_key: bytes | None,
+    manifest: dict[str, Any] | None,
+) -> None:
+    """``manifest.json.sig`` made by the key that must sign (see :func:`signing_key`)."""
+    signer = signing_key(r, trusted_keys, genesis_key, manifest)
+    if signer is not None and SIGNATURE in files and MANIFEST in files:
+        try:
+            sshsig.verify(files[SIGNATURE], files[MANIFEST], NAMESPACE, signer)
+        except sshsig.SshSigError as exc:
+            r.error("signature", f"manifest.json.sig: {exc}", file=SIGNATURE)
+
+
+def signing_key(
+    r: VerifyResult,
+    trusted_keys: Sequence[str],
+    genesis_key: bytes | None,
+    manifest: dict[str, Any] | None,
+) -> bytes | None:
+    """The key the signature must be made with, or None (an error was recorded).
+
+    Also records which key that is (``key_fingerprint``, ``key_source``).
+    """
+    if trusted_keys:
+        trusted = []
+        for line in trusted_keys:
+            try:
+                trusted.append(sshsig.parse_public_key(line))
+            except sshsig.SshSigError:
+                continue
+        r.key_source = "trusted"
+        if genesis_key is not None:
+            if genesis_key not in trusted:
+                r.key_fingerprint = fingerprint(genesis_key)
+                r.error(
+                    "signature",
+                    f"the journal's genesis names kiosk key {fingerprint(genesis_key)}, which is "
+                    "not the trusted key given: this is not the commissioned terminal's journal",
+                    seq=1,
+                )
+                return None
+            r.key_fingerprint = fingerprint(genesis_key)
+            return genesis_key
+        if len(trusted) == 1:
+            r.key_fingerprint = fingerprint(trusted[0])
+            return trusted[0]
+        r.error("signature", "the journal's own key is unknown, so the signature cannot be checked")
+        return None
+    r.key_source = "journal"
+    key = genesis_key
+    if key is None and manifest is not None:
+        try:
+            key = sshsig.parse_public_key(manifest["kiosk_key"])
+        except sshsig.SshSigError:
+            key = None
+    if key is None:
+        r.error("signature", "no kiosk key to check the signature with")
+        return None
+    r.key_fingerprint = fingerprint(key)
+    r.find(
+        "key.untrusted",
+        f"no --kiosk-key given: the signature was checked with the journal's own key "
+        f"{r.key_fingerprint}. Compare it with the commissioning sheet.",
+        None,
+        "note",
+    )
+    return key
+
+
+def check_describes(
+    manifest: dict[str, Any],
+    r: VerifyResult,
+    entries: int,
+    head_hash: str,
+    first_hash: str | None,
+    genesis: Mapping[str, Any] | None,
+    genesis_key: bytes | None,
+) -> None:
+    """The manifest describes this journal: entries, head, genesis, terminal and key.
+
+    ``first_hash`` is entry 1's hash and ``genesis`` its data; ``genesis_key``
+    the key it names.
+    """
+    if manifest["entries"] != entries:
+        r.error(
+            "manifest_head",
+            f"manifest.json says {manifest['entries']} entries, the journal holds {entries}",
+            file=MANIFEST,
+        )
+    head = manifest["head"]
+    if head.get("seq") != entries or head.get("hash") != head_hash:
+        r.error(
+            "manifest_head",
+            f"manifest.json's head is {head.get('seq')}:{head.get('hash')}, the journal's is "
+            f"{entries}:{head_hash}",
+            file=MANIFEST,
+        )
+    if manifest["genesis"] != first_hash:
+        r.error(
+            "manifest_head",
+            "manifest.json's genesis is not the hash of entry 1",
+            file=MANIFEST,
+        )
+    g = genesis or {}
+    if manifest["kiosk_id"] != g.get("kiosk_id"):
+        r.error(
+            "manifest_head",
+            f"manifest.json is for terminal {manifest['kiosk_id']!r}, the journal for "
+            f"{g.get('kiosk_id')!r}",
+            file=MANIFEST,
+        )
+    try:
+        named = sshsig.parse_public_key(manifest["kiosk_key"])
+    except sshsig.SshSigError:
+        named = None
+    if named != genesis_key:
+        r.error(
+            "signature",
+            "manifest.json names another kiosk key than the journal's genesis",
+            file=MANIFEST,
+        )
