@@ -29,7 +29,7 @@ is only compared with figures of the same run).
 The journal, as issue 6 names it: ``sealroom simulate --years 10`` (the
 kiosk's procedure flows driven by simulated people, keys, scanner and
 printer; about three minutes to build), each export approved as on the
-terminal by an auditor and a custodian (:func:`hardware.sim.scenarios.approve_export`).
+terminal by an auditor and a custodian (:func:`hardware.sim.export.approve_export`).
 ``--quick`` builds a journal of the same shape in seconds instead, straight
 through the journal (``Journal.begin`` -> attestations -> ``commit``, the
 same checks as at the terminal) with software ES256 keys making genuine
@@ -63,7 +63,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from hardware.printing.render import render
-from hardware.sim.scenarios import approve_export, simulate
+from hardware.sim.export import approve_export
+from hardware.sim.scenarios import simulate
 from kiosk.clock import FakeClock, format_ts
 from kiosk.export import DirectoryWriter, export_bundle
 from kiosk.export.content import report_model
