@@ -38,20 +38,9 @@ from typing import Any
 
 from kiosk.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 from kiosk.journal.schema import CHANNELS
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    FieldProblem,
-    Flow,
-    ProcedureError,
-    Step,
-    choice,
-    incident_of,
-    person,
-    tagged,
-    ts,
-    when,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, choice, person, when
+from kiosk.procedures.framework import Flow, Step, incident_of, tagged, ts
 
 
 @dataclass(frozen=True)
