@@ -48,7 +48,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from hardware.printing.render import render
-from hardware.sim.scenarios import approve_export, resume, save
+from hardware.sim.export import approve_export
+from hardware.sim.simulation import resume, save
 from kiosk.canonical import b64u_decode
 from kiosk.export import DirectoryWriter, ExportResult, export_bundle
 from kiosk.export.content import report_model

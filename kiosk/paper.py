@@ -4,7 +4,7 @@ The terminal has no network; its alarm is a printed slip. Every
 ``alert.raised`` entry is turned into an :class:`~kiosk.documents.AlertSlip`
 by :func:`alert_slip` and printed by the procedure context's journal
 listener the moment the entry is durable
-(:meth:`kiosk.procedures.framework.Context._on_entry`); a slip that does not
+(:meth:`kiosk.procedures.context.Context._on_entry`); a slip that does not
 print is journaled (``alert.slip_failed``) and offered again on the
 dashboard. The journal entry itself is never lost, and the dashboard lists
 unacknowledged alerts whatever happened on paper.

@@ -336,7 +336,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
         print(f"Terminal public key: {Path(args.data) / 'kiosk.pub'}")
         if args.export:
-            from hardware.sim.scenarios import export_simulation
+            from hardware.sim.export import export_simulation
 
             bundle = export_simulation(sim, Path(args.export))
             print(f"Audit bundle written: {bundle}")

@@ -19,9 +19,11 @@ module                     flow
 ``policy_change``          a changed policy file approved under dual control
 =========================  ===========================================
 
-The framework (:mod:`kiosk.procedures.framework`) is the wizard: fields,
-steps, flows, and the :class:`Context` through which flows reach the
-journal, the keys (:class:`Signatures`) and the printer (:class:`Paper`).
+The framework (:mod:`kiosk.procedures.framework`) is the wizard: steps and
+flows; each step's fields and their parsers are :mod:`kiosk.procedures.fields`,
+and the :class:`Context` through which flows reach the journal, the keys
+(:class:`Signatures`) and the printer (:class:`Paper`) is
+:mod:`kiosk.procedures.context`.
 The order of the flows for an incident (which one comes next, with the
 procedure's branches) is :mod:`kiosk.procedures.navigation`, followed by the
 terminal's screens and by the simulator alike.
@@ -30,21 +32,12 @@ terminal's screens and by the simulator alike.
 from __future__ import annotations
 
 from kiosk.procedures.checkin import ReturnFlow, StandDownFlow, StockFlow
+from kiosk.procedures.context import Context, Paper, Signatures
 from kiosk.procedures.documentation import DocumentationFlow, compile_record, record_hash
 from kiosk.procedures.drill import due_drills, start_drill
 from kiosk.procedures.exceptions import TROUBLESHOOTING, ExecutiveSignOffFlow, NotifyApproverFlow
-from kiosk.procedures.framework import (
-    FORM,
-    Context,
-    Field,
-    Flow,
-    Paper,
-    ProcedureError,
-    Result,
-    Signatures,
-    Step,
-    policy_unapproved,
-)
+from kiosk.procedures.fields import Field, ProcedureError
+from kiosk.procedures.framework import FORM, Flow, Result, Step, policy_unapproved
 from kiosk.procedures.inventory import (
     AccountFlow,
     bag_stock,

@@ -25,20 +25,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    FieldProblem,
-    Flow,
-    ProcedureError,
-    Step,
-    boolean,
-    dual_for,
-    incident_of,
-    on_field,
-    tagged,
-    text,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, on_field, text
+from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, tagged
 from kiosk.procedures.retrieval import CHECK_LABELS, CHECKLIST
 from kiosk.scan import check_new_serial, validate_serial
 
@@ -209,8 +198,6 @@ class StockFlow(Flow):
 
 
 def _serial_list(v: Any) -> list[str]:
-    from kiosk.procedures.framework import ProcedureError
-
     if not isinstance(v, list | tuple) or not v:
         raise ProcedureError("procedure.list", low=1)
     return [text(64)(x) for x in v]

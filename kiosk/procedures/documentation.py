@@ -34,21 +34,9 @@ from kiosk.canonical import H, canon
 from kiosk.clock import parse_ts
 from kiosk.documents import Person, SessionAction, SessionRecord, Signer
 from kiosk.journal.entry import Entry
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    FieldProblem,
-    Flow,
-    ProcedureError,
-    Step,
-    boolean,
-    dual_for,
-    incident_of,
-    tagged,
-    text,
-    ts,
-    when,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, text, when
+from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, tagged, ts
 
 RETRIEVAL_KINDS = (
     "envelope.checked_out",

@@ -14,7 +14,7 @@ shows per account when the next test is due and whether it is overdue.
 
 from __future__ import annotations
 
-from kiosk.procedures.framework import Context
+from kiosk.procedures.context import Context
 from kiosk.procedures.inventory import DrillStatus, drill_status
 from kiosk.procedures.invocation import InvocationFlow
 

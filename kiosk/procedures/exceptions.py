@@ -37,20 +37,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.journal.schema import CHANNELS
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    FieldProblem,
-    Flow,
-    ProcedureError,
-    Step,
-    choice,
-    incident_of,
-    person,
-    tagged,
-    ts,
-    when,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, choice, person, when
+from kiosk.procedures.framework import Flow, Step, incident_of, tagged, ts
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
 

@@ -26,15 +26,9 @@ from typing import Any
 from kiosk import deadlines
 from kiosk.clock import parse_ts
 from kiosk.policy import Policy
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    FieldProblem,
-    Flow,
-    ProcedureError,
-    Step,
-    text,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, text
+from kiosk.procedures.framework import Flow, Step
 from kiosk.state import State
 
 MIN_IDP_ACCOUNTS = 2

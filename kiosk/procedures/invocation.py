@@ -41,23 +41,19 @@ from kiosk.canonical import H, canon
 from kiosk.documents import ApproverAttempt, InvocationRecord
 from kiosk.documents import Person as DocPerson
 from kiosk.journal.schema import CHANNELS
-from kiosk.procedures.framework import (
-    Context,
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import (
     Field,
     FieldProblem,
-    Flow,
     ProcedureError,
-    Step,
     boolean,
     choice,
-    dual_for,
-    incident_of,
     person,
     sentences,
     text,
-    ts,
     when,
 )
+from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
 from kiosk.state import Account, State
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 

@@ -53,9 +53,10 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from kiosk.procedures.checkin import ReturnFlow
+from kiosk.procedures.context import Context
 from kiosk.procedures.documentation import DocumentationFlow
 from kiosk.procedures.exceptions import ExecutiveSignOffFlow, NotifyApproverFlow
-from kiosk.procedures.framework import Context, Flow
+from kiosk.procedures.framework import Flow
 from kiosk.procedures.invocation import InvocationFlow
 from kiosk.procedures.reset import ResetFlow
 from kiosk.procedures.retrieval import RetrievalFlow

@@ -26,16 +26,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    Flow,
-    ProcedureError,
-    Step,
-    boolean,
-    policy_unapproved,
-    text,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, ProcedureError, boolean, text
+from kiosk.procedures.framework import Flow, Step, policy_unapproved
 
 
 class PolicyChangeFlow(Flow):

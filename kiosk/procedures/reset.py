@@ -52,22 +52,18 @@ from kiosk.documents import Person as DocPerson
 from kiosk.errors import SealroomError
 from kiosk.journal.entry import Entry
 from kiosk.passwords import generate_password
-from kiosk.procedures.framework import (
-    Context,
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import (
     Field,
     FieldProblem,
-    Flow,
     ProcedureError,
-    Step,
     boolean,
     choice,
-    dual_for,
-    incident_of,
     on_field,
     person,
     text,
-    ts,
 )
+from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
 from kiosk.scan import encode_qr
 from kiosk.state import Envelope, State
 from kiosk.state.incidents import Incident

@@ -32,20 +32,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    FieldProblem,
-    Flow,
-    ProcedureError,
-    Step,
-    boolean,
-    dual_for,
-    incident_of,
-    on_field,
-    tagged,
-    text,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, on_field, text
+from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, tagged
 
 CHECKLIST = ("seal_unbroken", "signatures_undisturbed", "no_tears_or_holes", "no_steaming")
 CHECK_LABELS = {

@@ -35,20 +35,17 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk import deadlines
-from kiosk.procedures.framework import (
-    Context,
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import (
     Field,
     FieldProblem,
-    Flow,
     ProcedureError,
-    Step,
     boolean,
     choice,
-    incident_of,
-    tagged,
     text,
     text_list,
 )
+from kiosk.procedures.framework import Flow, Step, incident_of, tagged
 
 #: The procedure's root-cause table: category -> corrective action.
 ROOT_CAUSES: dict[str, str] = {

@@ -40,21 +40,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.procedures.framework import (
-    Context,
-    Field,
-    FieldProblem,
-    Flow,
-    ProcedureError,
-    Step,
-    boolean,
-    choice,
-    incident_of,
-    tagged,
-    text,
-    ts,
-    when,
-)
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, choice, text, when
+from kiosk.procedures.framework import Flow, Step, incident_of, tagged, ts
 
 LOGIN_CAUSES = ("password-incorrect", "account-disabled", "account-expired", "account-locked")
 MFA_CAUSES = ("token-lost", "phone-disconnected", "other")

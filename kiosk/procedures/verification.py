@@ -40,20 +40,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from kiosk.journal.entry import Entry
-from kiosk.procedures.framework import (
-    Context,
+from kiosk.procedures.context import Context
+from kiosk.procedures.fields import (
     Field,
     FieldProblem,
     ProcedureError,
-    Step,
     boolean,
-    dual_for,
-    incident_of,
     on_field,
-    tagged,
+    person,
     text,
-    ts,
 )
+from kiosk.procedures.framework import Step, dual_for, incident_of, tagged, ts
 from kiosk.procedures.retrieval import RetrievalFlow
 
 
@@ -113,9 +110,7 @@ class VerificationFlow(RetrievalFlow):
                 (
                     Field("serial", "Fresh bag serial (scan)", text(64), kind="scan"),
                     Field("signed_across_seal", "Both signed across the seal", boolean(True)),
-                    Field(
-                        "witness", "Witness of the old bag's destruction", _witness, kind="person"
-                    ),
+                    Field("witness", "Witness of the old bag's destruction", person),
                 ),
                 self._reseal,
                 (),
@@ -271,9 +266,3 @@ class VerificationFlow(RetrievalFlow):
         }
         self.ctx.append("verification.completed", tagged(inc, done))
         return None
-
-
-def _witness(v: Any) -> dict[str, str]:
-    from kiosk.procedures.framework import person
-
-    return person(v)

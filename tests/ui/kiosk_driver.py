@@ -1,6 +1,6 @@
 """Drive the kiosk like two custodians would: clicks, typed text, scans.
 
-A commissioned simulated terminal (``hardware.sim.scenarios.setup``) is
+A commissioned simulated terminal (``hardware.sim.simulation.setup``) is
 built once and copied per test. Keys are simulated at the device (their
 touch is the demo panel's button), the printer is the in-memory
 ``SimulatedPrinter``, the scanner is keystrokes through the real
@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
-from hardware.sim.scenarios import REASON, WITNESS, save, setup
+from hardware.sim.people import REASON, WITNESS
+from hardware.sim.simulation import save, setup
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE
 from kiosk.clock import FakeClock, parse_ts
 from kiosk.policy import load_policy

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.clock import UTC, FakeClock
 from kiosk.procedures.documentation import _actions
-from kiosk.procedures.framework import Field, ProcedureError, when
+from kiosk.procedures.fields import Field, ProcedureError, when
 from kiosk.procedures.review import CAPACITIES, _participants
 from kiosk.state import State
 from ui.screens.fields import FieldEditor, TimeInput

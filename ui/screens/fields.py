@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.procedures.framework import Field, field_kind, field_options
+from kiosk.procedures.fields import Field, field_kind, field_options
 from kiosk.state import State
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hardware.sim.scenarios import SCENARIOS, export_simulation, simulate
+from hardware.sim.export import export_simulation
+from hardware.sim.scenarios import SCENARIOS, simulate
 from kiosk.verify import verify_bundle
 from tests.bundle_tools import ssh_verify
 

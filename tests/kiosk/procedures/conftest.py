@@ -3,7 +3,7 @@
 The template (custodians, accounts, bag stock, two sealed envelopes per
 account) costs a few seconds of real FIDO2 approvals; each test gets its own
 copy (journal, key slots, simulated keys' flash) reopened with
-:func:`hardware.sim.scenarios.resume`, so tests stay independent and fast.
+:func:`hardware.sim.simulation.resume`, so tests stay independent and fast.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hardware.sim.scenarios import Simulation, resume, setup
+from hardware.sim.simulation import Simulation, resume, setup
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from hardware.sim.scenarios import SCENARIOS, Simulation
+from hardware.sim.scenarios import SCENARIOS, emergency, history, run
+from hardware.sim.simulation import Simulation
 from kiosk import deadlines
 from kiosk.verify.deadlines import Facts, incident_deadlines
 
@@ -44,7 +45,7 @@ def compare(sim: Simulation) -> dict[tuple[str, str], tuple[object, str]]:
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_terminal_and_auditors_judge_each_scenario_alike(sim: Simulation, scenario: str) -> None:
-    incident = sim.run(scenario)
+    incident = run(sim, scenario)
     judged = {kind for inc, kind in compare(sim) if inc == incident}
     if scenario == "unreachable-approver":
         assert "approver_notice" in judged
@@ -55,7 +56,8 @@ def test_terminal_and_auditors_judge_each_scenario_alike(sim: Simulation, scenar
 
 
 def test_they_agree_on_missed_and_still_running_deadlines(sim: Simulation) -> None:
-    late = sim.emergency(
+    late = emergency(
+        sim,
         scenario="unreachable-approver",
         unreachable=True,
         late_documentation=True,
@@ -64,7 +66,7 @@ def test_they_agree_on_missed_and_still_running_deadlines(sim: Simulation) -> No
     judged = compare(sim)
     assert judged[(late, "documentation")][1] == "missed"
     assert judged[(late, "review")][1] == "missed"
-    running = sim.emergency(review=False, verify=False)
+    running = emergency(sim, review=False, verify=False)
     assert compare(sim)[(running, "review")][1] == "open"
     # Days later, with nothing more recorded, both call the review missed.
     sim.later(days=9)
@@ -78,7 +80,7 @@ def test_a_year_of_history_is_judged_alike_and_its_misses_alerted(sim: Simulatio
     both sides; the history holds misses (late documentation and reviews),
     and each deadline the terminal saw pass was alerted once, on paper.
     """
-    sim.years(1)
+    history(sim, 1)
     assert sim.journal.verify_or_raise().problem is None
     judged = compare(sim)
     verdicts = {verdict for _due, verdict in judged.values()}

@@ -1,7 +1,7 @@
 """The procedure's order (kiosk.procedures.navigation), without Qt: each branch names its flow.
 
 Incidents are walked by asking :func:`next_flow` what comes next and letting
-the simulated people (:meth:`Simulation.answer`) answer that flow, so every
+the simulated people (:func:`hardware.sim.people.answer`) answer that flow, so every
 label below is one a person reads on the terminal's "Continue" button.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hardware.sim.scenarios import INTACT, People, Simulation
+from hardware.sim.people import INTACT, People, answer
+from hardware.sim.simulation import Simulation
 from kiosk.procedures import InvocationFlow, RetrievalFlow, ReturnFlow, ReviewFlow, StandDownFlow
 from kiosk.procedures.navigation import can_stand_down, left_out, next_flow, signers
 from kiosk.state.incidents import Incident
@@ -39,14 +40,14 @@ def follow(sim: Simulation, iid: str, people: People, until: str | None = None) 
             break
         labels.append(nxt.label)
         assert len(labels) <= len(EMERGENCY) + 3, f"the navigation loops: {labels}"
-        sim.answer(nxt.start(sim.ctx), people)
+        answer(sim, nxt.start(sim.ctx), people)
     return labels
 
 
 def declared(sim: Simulation, people: People) -> str:
     """The people declare an invocation and both acknowledge it."""
     flow = InvocationFlow(sim.ctx, test=people.test)
-    sim.answer(flow, people)
+    answer(sim, flow, people)
     return flow.incident
 
 
@@ -113,7 +114,7 @@ def test_a_declaration_left_unacknowledged_is_acknowledged_first(sim: Simulation
     assert nxt is not None and nxt.label == "Both parties acknowledge the declaration"
     resumed = nxt.start(sim.ctx)
     assert isinstance(resumed, InvocationFlow) and resumed.current == "acknowledge"
-    sim.answer(resumed, people)
+    answer(sim, resumed, people)
     assert follow(sim, flow.incident, people, until=EMERGENCY[1]) == EMERGENCY[:1]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hardware.sim.scenarios import Simulation
+from hardware.sim.simulation import Simulation
 from kiosk.errors import SealroomError
 from kiosk.policy import parse_policy
 from kiosk.procedures import FORM, AccountFlow, PolicyChangeFlow, policy_unapproved

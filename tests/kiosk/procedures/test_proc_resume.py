@@ -11,7 +11,9 @@ envelope, and finishes a half-done reseal with the bag already registered.
 
 from __future__ import annotations
 
-from hardware.sim.scenarios import WITNESS, Simulation
+from hardware.sim.people import WITNESS
+from hardware.sim.scenarios import emergency
+from hardware.sim.simulation import Simulation
 from hardware.sim.terminal import DEFAULT_PIN
 from kiosk.errors import SealroomError
 from kiosk.journal.entry import Entry
@@ -131,7 +133,7 @@ CHECKED = {
 
 def ready_to_verify(sim: Simulation) -> tuple[str, str, str]:
     """A whole emergency up to its review; returns (incident, new envelope, other sealed one)."""
-    incident = sim.emergency(verify=False)
+    incident = emergency(sim, verify=False)
     rotated = [e for e in sim.journal.entries(1) if e.kind == "credential.rotated"][-1]
     new = str(rotated.data["new_serial"])
     others = [s for s in sealed(sim, "entra-01") if s != new]

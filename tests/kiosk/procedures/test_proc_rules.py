@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from hardware.sim.scenarios import WITNESS, Simulation
+from hardware.sim.people import WITNESS
+from hardware.sim.scenarios import drill, emergency
+from hardware.sim.simulation import Simulation
 from kiosk import deadlines
 from kiosk.approval import Approval
 from kiosk.errors import SealroomError, TransitionError
@@ -786,7 +788,7 @@ def test_return_an_unopened_envelope_and_receive_stock(sim: Simulation) -> None:
 
 
 def test_drill_entries_are_all_marked_test(sim: Simulation) -> None:
-    incident = sim.drill("dc-local")
+    incident = drill(sim, "dc-local")
     marked = [e for e in sim.journal.entries() if e.data.get("incident") == incident]
     assert marked and all(e.data.get("test") is True for e in marked)
     assert sim.journal.state.accounts["dc-local"].last_tested is not None
@@ -855,7 +857,7 @@ def test_inventory_flags_identity_providers_with_fewer_than_two_accounts(sim: Si
 
 def test_a_whole_incident_leaves_no_rotation_due(sim: Simulation) -> None:
     """The reset ends the rotation; the verification's test opening starts none."""
-    incident = sim.emergency()
+    incident = emergency(sim)
     state = sim.journal.state
     inc = state.incidents.get(incident)
     assert inc is not None and inc.verified_at is not None and inc.rotated_at is not None

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hardware.sim.scenarios import SCENARIOS, Simulation, simulate
+from hardware.sim.scenarios import SCENARIOS, run, simulate
+from hardware.sim.simulation import Simulation
 from kiosk.journal.store import PUBKEY_NAME
 from kiosk.state import replay
 
@@ -24,7 +25,7 @@ def verified(sim: Simulation) -> collections.Counter[str]:
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_named_scenario_end_to_end(sim: Simulation, scenario: str) -> None:
-    incident = sim.run(scenario)
+    incident = run(sim, scenario)
     kinds = verified(sim)
     inc = sim.journal.state.incidents.get(incident)
     assert inc is not None and inc.phase == "closed"

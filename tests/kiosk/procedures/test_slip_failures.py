@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from hardware.sim.scenarios import Simulation
+from hardware.sim.simulation import Simulation
 from kiosk.errors import DeviceError, SealroomError, TransitionError
 
 ALERT = {"alert": "drill.due", "summary": "Quarterly drill due"}

@@ -1,0 +1,367 @@
+"""How the simulated people answer each flow of the procedure (:func:`answer`).
+
+The simulator plays the people, not the procedure: which flow comes next is
+the core's navigation (:func:`kiosk.procedures.navigation.next_flow`),
+followed by :func:`hardware.sim.scenarios.emergency`; here is only what the
+people put into each step of a flow, and how much time passes while they do
+it. :class:`People` holds a scenario's branches (a tampered envelope, an
+unreachable approver, solo access, late documents...) and what the people
+remember between flows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from kiosk.procedures import (
+    DocumentationFlow,
+    ExecutiveSignOffFlow,
+    Flow,
+    InvocationFlow,
+    NotifyApproverFlow,
+    ResetFlow,
+    RetrievalFlow,
+    ReviewFlow,
+    SealNewEnvelopeFlow,
+    SessionFlow,
+    VerificationFlow,
+)
+
+if TYPE_CHECKING:
+    from hardware.sim.simulation import Simulation
+
+WITNESS: Final = {"name": "Robin Hale", "role": "Facilities Manager"}
+REASON: Final = (
+    "Conditional access change locked every administrator out of the tenant. "
+    "Users cannot sign in to mail or SharePoint. We need to revert the policy."
+)
+
+
+#: An envelope's integrity checklist, every answer "intact".
+INTACT: Final = {
+    "seal_unbroken": True,
+    "signatures_undisturbed": True,
+    "no_tears_or_holes": True,
+    "no_steaming": True,
+}
+
+
+@dataclass
+class People:
+    """The custodians of one invocation: how they answer its flows (a scenario's branches).
+
+    Which flow comes next is not theirs to say: :func:`~hardware.sim.scenarios.emergency`
+    follows the core's navigation. They remember, as people do, the
+    envelope they opened and the one the reset sealed ("" until then).
+    """
+
+    account: str
+    declarer: str
+    second: str
+    test: bool = False
+    unreachable: bool = False
+    solo: bool = False
+    tamper: bool = False
+    late_documentation: bool = False
+    late_review: bool = False
+    exceed: bool = False
+    login_fails: bool = False
+    mfa_unavailable: bool = False
+    reset_fails: bool = False
+    unauthorised: bool = False
+    opened: str = ""
+    sealed: str = ""
+
+
+def answer(sim: Simulation, flow: Flow, people: People) -> None:
+    """Answer every step ``flow`` puts, as ``people`` would, time passing as it does."""
+    match flow:
+        case InvocationFlow():
+            _invocation(sim, flow, people)
+        case ExecutiveSignOffFlow():
+            sim.later(minutes=25)
+            sim.step(
+                flow,
+                {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"},
+            )
+        case VerificationFlow():  # before RetrievalFlow, its base class
+            _verification(sim, flow, people)
+        case RetrievalFlow():
+            _retrieval(sim, flow, people)
+        case SessionFlow():
+            _session(sim, flow, people)
+        case NotifyApproverFlow():  # as soon as the session is over
+            sim.step(flow, {"approver": sim.ctx.policy.approvers[0].name, "channel": "phone"})
+        case DocumentationFlow():
+            _documentation(sim, flow, people)
+        case ResetFlow():
+            sim.later(hours=2)
+            credential(sim, flow, fail=people.reset_fails)
+            sim.step(flow, {"serial": sim.scan(people.opened), "witness": dict(WITNESS)})
+            sim.step(flow, {"confirm": True})
+            people.sealed = str(flow.serial)
+        case ReviewFlow():
+            _review(sim, flow, people)
+        case _:
+            raise NotImplementedError(f"the simulated people have no answers for {flow.title}")
+
+
+def credential(sim: Simulation, flow: ResetFlow | SealNewEnvelopeFlow, fail: bool = False) -> str:
+    """Answer the credential steps of a reset or a new envelope; returns the bag sealed.
+
+    The next blank bag is scanned, the sheet printed, the account updated and
+    the test login made (with ``fail`` the first test fails, the sheet is
+    shredded and another printed), then the sheet sealed in the bag. The
+    people keep the envelope's QR code (``sim.qr_of``) to scan it later.
+    """
+    bag = sim.blank()
+    sim.step(flow, {"serial": sim.scan(bag)})
+    sim.step(flow, {"confirm": True})
+    if fail:
+        sim.step(flow, {"account_updated": False, "login_ok": False})
+        sim.step(
+            flow,
+            {
+                "cause": "complexity",
+                "resolution": "Password complexity rules checked with the identity team; "
+                "a longer password was printed",
+                "sheet_destroyed": True,
+            },
+        )
+        sim.step(flow, {"confirm": True})
+    sim.step(flow, {"account_updated": True, "login_ok": True})
+    sim.later(minutes=3)
+    sim.step(flow, {"sealed": True, "signed_across_seal": True, "serial": sim.scan(bag)})
+    sim.qr_of[bag] = str(flow.info["qr"])
+    return bag
+
+
+def _invocation(sim: Simulation, inv: InvocationFlow, people: People) -> None:
+    state = sim.journal.state
+    account = state.accounts[people.account]
+    if inv.current == "details":  # a new declaration (else resumed at the acknowledgement)
+        details: dict[str, Any] = {
+            "declared_by": people.declarer,
+            "declared_by_role": state.custodians[people.declarer].role,
+            "system": account.system,
+            "system_purpose": account.purpose,
+            "account": account.id,
+            "reason": REASON
+            if not people.test
+            else "Quarterly test of the break-glass procedure. "
+            "The emergency is simulated and documented as a test.",
+            "evidence": "Screenshot set INC-EVID-" + sim.clock.now().strftime("%Y%m%d%H%M"),
+            "witness": dict(WITNESS),
+        }
+        if people.solo:
+            details["solo_urgent"] = True
+        else:
+            details["second_person"] = people.second
+            details["second_person_role"] = state.custodians[people.second].role
+        sim.step(inv, details)
+        if people.unreachable:
+            # Every designated approver is tried, each channel once between them.
+            names = [a.name for a in sim.ctx.policy.approvers]
+            for i, channel in enumerate(("phone", "messaging", "email")):
+                sim.step(
+                    inv,
+                    {
+                        "outcome": "attempt",
+                        "approver": names[i % len(names)],
+                        "channel": channel,
+                        "attempt_outcome": "no-answer",
+                    },
+                )
+                sim.later(minutes=8)
+            sim.step(inv, {"outcome": "unreachable"})
+        else:
+            sim.later(minutes=4)
+            sim.step(
+                inv,
+                {
+                    "outcome": "approved",
+                    "approver": sim.ctx.policy.approvers[0].name,
+                    "channel": "phone",
+                    "conditions": "Revert the policy only; no other changes.",
+                },
+            )
+        sim.step(inv, {"confirm": True})
+    ack: dict[str, Any] = {"declared_by_ack": True, "witness_present": True}
+    if not people.solo:
+        ack["second_person_ack"] = True
+    sim.step(inv, ack)
+
+
+def _retrieval(sim: Simulation, ret: RetrievalFlow, people: People) -> None:
+    sim.later(minutes=10)
+    sealed = sorted(e.serial for e in sim.journal.state.envelopes_for(people.account, "sealed"))
+    first = sealed[0]
+    sim.step(ret, {"serial": sim.scan(first)})
+    opened = first
+    if people.tamper:
+        sim.step(ret, {**INTACT, "no_steaming": False, "photo_ref": f"PHOTO-{first}-1..4"})
+        opened = str(ret.info["alternatives"][0])
+        sim.step(ret, {"serial": sim.scan(opened)})
+    sim.step(ret, INTACT)
+    sim.step(ret, {"exterior_signed": True, "serial": sim.scan(opened)})
+    sim.step(ret, {"qr": sim.scan(sim.qr_of[opened])})
+    people.opened = opened
+
+
+def _session(sim: Simulation, ses: SessionFlow, people: People) -> None:
+    sim.later(minutes=6)
+    if people.login_fails:
+        sim.step(
+            ses,
+            {
+                "outcome": "login-failed",
+                "cause": "account-locked",
+                "account_status_checked": True,
+                "provider_contacted": True,
+                "reference": "Provider case 4471-22",
+            },
+        )
+        sim.later(minutes=12)
+    if people.mfa_unavailable:
+        sim.step(
+            ses,
+            {
+                "outcome": "mfa-unavailable",
+                "cause": "token-lost",
+                "resolution": "backup-method",
+                "reference": "Backup FIDO2 key from the envelope",
+            },
+        )
+    sim.step(
+        ses,
+        {
+            "outcome": "established",
+            "baseline_ref": "Export of conditional access policies, baseline.json",
+            "provider_session_ref": "Entra sign-in log: session 6f1c2e9a-4b7d",
+        },
+    )
+    actions = [
+        ("Reverted conditional access policy CA-014", "Policy back to its previous version"),
+        ("Verified an administrator can sign in", "Sign-in succeeded"),
+    ]
+    if people.unauthorised:
+        actions.append(("Reviewed mailbox permissions of the CFO", "Permissions listed"))
+    for i, (what, outcome) in enumerate(actions):
+        sim.later(minutes=3)
+        outside = people.unauthorised and i == len(actions) - 1
+        values: dict[str, Any] = {
+            "action": what,
+            "outcome": outcome,
+            "narrated": True,
+            "outside_reason": outside,
+            "then": "another" if i < len(actions) - 1 else "logout",
+        }
+        if outside:
+            values["justification"] = "Suspected the CFO account was involved"
+        sim.step(ses, values)
+    sim.later(minutes=2)
+    sim.step(ses, {"post_change_ref": "Export of conditional access policies, after.json"})
+
+
+def _documentation(sim: Simulation, doc: DocumentationFlow, people: People) -> None:
+    sim.later(minutes=150 if people.late_documentation else 40)
+    if people.exceed:
+        sim.step(doc, {"exceeds": True})
+        sim.step(
+            doc,
+            {
+                "audit_log_ref": "Entra audit log export " + sim.clock.now().strftime("%F"),
+                "description": "A group membership change is in the log but not the record",
+                "investigation": "Both custodians confirmed it was part of the revert",
+                "actions": [
+                    {
+                        "at": sim.clock.now() - dt.timedelta(minutes=45),
+                        "action": "Removed the lockout group from policy CA-014",
+                        "outcome": "Group removed",
+                        "outside_reason": False,
+                    }
+                ],
+            },
+        )
+    sim.step(doc, {"exceeds": False, "both_reviewed": True})
+    sim.step(doc, {"confirm": True})
+
+
+def _review(sim: Simulation, rev: ReviewFlow, people: People) -> None:
+    state = sim.journal.state
+    if rev.current == "review":
+        sim.later(days=9 if people.late_review else 2)
+        approver = sim.ctx.policy.approvers[0]
+        system = state.accounts[people.account].system
+        participants = [
+            {
+                "name": state.custodians[people.declarer].name,
+                "role": "Custodian",
+                "capacity": "invoker",
+            },
+            {"name": approver.name, "role": approver.role, "capacity": "approver"},
+            {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
+            {"name": "Ari Novak", "role": f"Owner of {system}", "capacity": "system-owner"},
+        ]
+        if not people.solo:
+            participants.insert(
+                1,
+                {
+                    "name": state.custodians[people.second].name,
+                    "role": "Custodian",
+                    "capacity": "invoker",
+                },
+            )
+        sim.step(
+            rev,
+            {
+                "participants": participants,
+                "prerequisites_met": True,
+                "dual_control_followed": not people.solo,
+                "only_necessary_actions": not people.unauthorised,
+                "documentation_complete_and_signed": True,
+                "credentials_reset": True,
+                "audit_log_ref": "Entra sign-in and audit logs, incident window",
+                "audit_log_outcome": "discrepancies" if people.unauthorised else "consistent",
+                "root_cause": "configuration-error"
+                if not people.unauthorised
+                else "security-incident",
+                "violations": people.unauthorised,
+                "unexplained_actions": people.unauthorised,
+                "findings": "Reviewed against the break-glass policy.",
+            },
+        )
+    if rev.current == "escalate":
+        sim.step(
+            rev,
+            {
+                "to": ["Security team", "Governance board"],
+                "logs_preserved": True,
+                "suspension_considered": True,
+            },
+        )
+
+
+def _verification(sim: Simulation, ver: VerificationFlow, people: People) -> None:
+    sim.later(hours=1)
+    sim.step(ver, {"serial": sim.scan(people.sealed)})
+    sim.step(ver, INTACT)
+    sim.step(ver, {"exterior_signed": True, "serial": sim.scan(people.sealed)})
+    sim.step(ver, {"qr": sim.scan(sim.qr_of[people.sealed])})
+    sim.step(
+        ver,
+        {
+            "login_ok": True,
+            "incident_login_logged": True,
+            "test_login_logged": True,
+            "change_logged": True,
+        },
+    )
+    fresh = sim.blank()
+    sim.step(
+        ver,
+        {"serial": sim.scan(fresh), "signed_across_seal": True, "witness": dict(WITNESS)},
+    )
+    sim.qr_of[fresh] = sim.qr_of[people.sealed]

@@ -1,0 +1,199 @@
+"""The context every flow runs in: the journal, the policy and the devices.
+
+A flow reaches the terminal only through its :class:`Context`: it records
+entries (``append``, or ``dual`` for an entry the custodians' keys approve),
+prints documents, reads scanned serials and QR codes, and checks the
+deadlines. Devices come in through small interfaces: :class:`Signatures`
+collects the custodians' key touches for an :class:`~kiosk.approval.Approval`
+(the UI with its "plug in your key" screens, the simulator with simulated
+keys), and :class:`Paper` prints a :class:`~kiosk.documents.Document`
+(rendering to PDF is ``hardware``'s job). The context also prints the slip of
+every alert the moment it is journaled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kiosk import alerts
+from kiosk.approval import Approval, Authenticator, DualApproval, SoloApproval
+from kiosk.documents import Document, DocumentMeta, JournalHead
+from kiosk.errors import SealroomError
+from kiosk.journal.entry import Entry
+from kiosk.journal.store import Journal
+from kiosk.paper import alert_slip
+from kiosk.policy import Policy
+from kiosk.printing import PrintResult
+from kiosk.procedures.fields import ProcedureError
+from kiosk.scan import check_envelope, decode_qr, validate_serial
+from kiosk.scan.qr import QrPayload
+
+
+class Signatures(Protocol):
+    """Collect the key touches an approval needs.
+
+    ``collect`` asks each custodian of ``custodians``, in order, to approve
+    ``approval`` (their key, touch and PIN) for the approval's roles in
+    order; it returns when every role is signed and raises the refusal
+    (:class:`~kiosk.errors.SealroomError`) otherwise. The UI implements it
+    with "Dana, plug in your key" screens; the simulator plugs in sim keys.
+    """
+
+    def collect(self, approval: Approval, custodians: Sequence[str]) -> None: ...
+
+
+class Paper(Protocol):
+    """Put a document on paper; returns only when the printer completed it.
+
+    With ``ask_again`` (a flow's own documents) an implementation with a
+    screen may ask the people to fix the printer and try again before it
+    gives up; without it (alert slips, printed by a journal listener that may
+    run where no one is looking at a print prompt) it tries once and raises.
+    """
+
+    def print_document(
+        self, doc: Document, sensitive: bool, *, ask_again: bool = True
+    ) -> PrintResult: ...
+
+
+@dataclass
+class Context:
+    """What flows need from the terminal: journal, policy and the device interfaces.
+
+    ``dual`` is the one way a flow records a dual-control entry; ``append``
+    the one way it records a single entry. Alert slips are printed by a
+    journal listener installed here, the moment an ``alert.raised`` entry is
+    durable (so a slip is printed once per alert entry); a slip that does not
+    print is journaled (``alert.slip_failed``) and printed again on request
+    (:meth:`reprint_slip`).
+    """
+
+    journal: Journal
+    policy: Policy
+    authenticator: Authenticator
+    signatures: Signatures
+    paper: Paper
+    printed: list[str] = field(default_factory=list)
+    _listening: bool = False
+    #: one deadline check at a time: each reads what was alerted, then appends
+    _deadline_check: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._listening:
+            self.journal.add_listener(self._on_entry)
+            self._listening = True
+
+    # -- time and documents ---------------------------------------------------------
+    def now(self) -> dt.datetime:
+        return self.journal.clock.now()
+
+    def meta(self) -> DocumentMeta:
+        head = self.journal.head
+        return DocumentMeta(
+            self.policy.kiosk_id, JournalHead(head.seq, head.hash), self.now(), self.policy.timezone
+        )
+
+    def print(
+        self, doc: Document, sensitive: bool = False, *, ask_again: bool = True
+    ) -> PrintResult:
+        result = self.paper.print_document(doc, sensitive, ask_again=ask_again)
+        self.printed.append(doc.slug)
+        return result
+
+    def qr(self, text_value: Any, kinds: Sequence[str]) -> QrPayload:
+        return decode_qr(text_value, self.journal.terminal_mac_key(), kinds=kinds)
+
+    def serial(self, value: Any, states: Sequence[str], purpose: str) -> str:
+        """A scanned serial, checked for pattern/check digit and inventory state."""
+        serial = validate_serial(value, self.policy)
+        check_envelope(serial, self.journal.state.envelope_state, states, purpose)
+        return serial
+
+    # -- recording ------------------------------------------------------------------------
+    def append(self, kind: str, data: dict[str, Any]) -> Entry:
+        return self.journal.append(kind, data)
+
+    def dual(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        custodians: Sequence[str],
+        *,
+        solo: bool = False,
+    ) -> Entry:
+        """Record a dual-control entry signed by ``custodians`` (one under solo access)."""
+        approval: Approval
+        if solo:
+            approval = SoloApproval(self.journal, self.policy, self.authenticator, kind, data)
+            people_ = list(custodians)[:1]
+        else:
+            approval = DualApproval(self.journal, self.policy, self.authenticator, kind, data)
+            people_ = list(custodians)[:2]
+            if len(set(people_)) < 2:
+                approval.abandon()
+                raise ProcedureError("procedure.two_people")
+        try:
+            self.signatures.collect(approval, people_)
+            return approval.commit()
+        except BaseException:
+            if not approval.pending.closed:
+                approval.abandon()
+            raise
+
+    def check_deadlines(self) -> list[Entry]:
+        """Alert every overdue deadline not yet alerted (once each).
+
+        Called after every flow step and, by the screens, at each unlock and
+        every minute while unlocked, from different threads: the lock makes
+        "what was alerted, then alert the rest" one step, so no deadline is
+        alerted twice.
+        """
+        with self._deadline_check:
+            return alerts.raise_overdue(self.journal, self.policy, self.now())
+
+    def _on_entry(self, entry: Entry) -> None:
+        """Print the slip of each ``alert.raised`` entry; journal it when it does not print.
+
+        The slip is tried once (``ask_again=False``): this listener may run in
+        a job started from the dashboard, where no print prompt is on screen,
+        so it must never wait for an answer. It runs after the alert is
+        durable, outside the journal's lock (:meth:`Journal._deliver`), so
+        a slow printer holds up no other append or read. The terminal's
+        alarm is paper, so a slip that did not print must not pass
+        unnoticed: ``alert.slip_failed`` is appended at once (an alert is
+        never the entry of a pending signature, so nothing blocks the
+        append). The dashboard then marks the alert and offers
+        :meth:`reprint_slip`.
+        """
+        if entry.kind != "alert.raised":
+            return
+        with contextlib.suppress(SealroomError):  # journaled by _print_slip
+            self._print_slip(entry)
+
+    def reprint_slip(self, alert_seq: int) -> Entry:
+        """Print again the slip of an alert whose slip did not print.
+
+        Records ``alert.slip_printed`` when it prints, or another
+        ``alert.slip_failed`` (then raises the print error) when it does not.
+        """
+        alert = self.journal.state.alerts.get(alert_seq)
+        raised = self.journal.entry(alert_seq)
+        if alert is None or alert.slip_failed is None or raised is None:
+            raise ProcedureError("procedure.no_slip_to_print", seq=alert_seq)
+        self._print_slip(raised)
+        return self.append("alert.slip_printed", {"alert_seq": alert_seq})
+
+    def _print_slip(self, raised: Entry) -> None:
+        """Print the slip of ``raised`` once; if it does not print, journal that and raise."""
+        try:
+            self.print(
+                alert_slip(raised, self.policy.kiosk_id, self.policy.timezone), ask_again=False
+            )
+        except SealroomError as exc:
+            self.append("alert.slip_failed", {"alert_seq": raised.seq, "reason": exc.code})
+            raise

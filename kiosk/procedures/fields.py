@@ -1,0 +1,202 @@
+"""The fields of a procedure step: what each asks for and how its answer is checked.
+
+A :class:`Field` names one thing a step needs and carries the parser that
+turns the answer typed, scanned or ticked into a clean value, or refuses it
+with a :class:`ProcedureError` whose code is a sentence in
+:mod:`kiosk.messages`. The parsers here are the shared ones (:func:`text`,
+:func:`sentences`, :func:`boolean`, :func:`choice`, :func:`when`,
+:func:`person`, :func:`text_list`); a flow may write its own.
+
+Each parser carries a plain-string input hint (``kind``: ``text``,
+``confirm``, ``time``...) that tells a screen which input to draw
+(:func:`field_kind`), so the core stays GUI-neutral: no widget is named here.
+A refusal found while a step runs, not while its fields are parsed, still
+belongs to one field when it is raised as a :class:`FieldProblem`
+(:func:`on_field`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from kiosk.clock import parse_ts
+from kiosk.errors import SealroomError
+
+
+class ProcedureError(SealroomError):
+    """A step of the procedure was refused (field or ordering rule)."""
+
+    code = "procedure.refused"
+
+
+class FieldProblem(ProcedureError):
+    """A cross-field or inventory rule that belongs to one field of the step."""
+
+    def __init__(self, field_name: str, code: str, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.field = field_name
+
+
+def on_field(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """Call ``fn``; a refusal (e.g. a ``ScanError``) belongs to field ``name``."""
+    try:
+        return fn(*args)
+    except FieldProblem:
+        raise
+    except SealroomError as exc:
+        raise FieldProblem(name, exc.code, **exc.params) from None
+
+
+Parser = Callable[[Any], Any]
+TextParser = Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing a step needs: a name, a label, a parser that validates it.
+
+    ``parse`` returns the clean value or raises :class:`ProcedureError` with
+    a ``procedure.*`` code; ``required`` fields must be given (``None`` or
+    blank text counts as not given). ``choices`` are shown by the UI.
+
+    ``kind`` is a plain-string hint telling a screen which input to draw
+    (``scan``, ``custodian``, ``rows``...); when empty it comes from the
+    parser (see :func:`field_kind`). ``columns`` name the parts of one row of
+    a ``rows`` field. Hints keep the core GUI-neutral: no widget is named here.
+    """
+
+    name: str
+    label: str
+    parse: Parser
+    required: bool = True
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    kind: str = ""
+    columns: tuple[str, ...] = ()
+
+
+def field_kind(f: Field) -> str:
+    """The input hint of ``f``: its own ``kind``, else the one its parser carries.
+
+    Kinds: ``text``, ``longtext``, ``confirm`` (must be ticked), ``yesno``
+    (an explicit yes or no), ``choice``, ``time``, ``person``, ``lines``,
+    ``scan``, ``scanlist``, ``custodian``, ``custodians``, ``rows``.
+    """
+    return f.kind or str(getattr(f.parse, "kind", "text"))
+
+
+def field_options(f: Field) -> tuple[str, ...]:
+    """The answers a ``choice`` field accepts (its ``choices`` or its parser's)."""
+    return f.choices or tuple(getattr(f.parse, "options", ()))
+
+
+_P = TypeVar("_P", bound=Callable[[Any], Any])
+
+
+def _hint(parse: _P, kind: str, **extra: Any) -> _P:
+    """Tag a parser with its input hint (a plain attribute on the function)."""
+    setattr(parse, "kind", kind)  # noqa: B010 - a function attribute, for mypy
+    for k, v in extra.items():
+        setattr(parse, k, v)
+    return parse
+
+
+def blank(value: Any) -> bool:
+    """Not given: ``None`` or text of only spaces (a required field must not be blank)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(max_len: int = 500, min_len: int = 1) -> TextParser:
+    def parse(v: Any) -> str:
+        if not isinstance(v, str):
+            raise ProcedureError("procedure.not_text")
+        clean: str = v.strip()
+        if not min_len <= len(clean) <= max_len:
+            raise ProcedureError("procedure.length", low=min_len, high=max_len)
+        if any(ord(c) < 32 and c != "\n" for c in clean):
+            raise ProcedureError("procedure.control_char")
+        return clean
+
+    return _hint(parse, "longtext" if max_len >= 1000 else "text")
+
+
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def sentences(low: int, high: int) -> TextParser:
+    """Text of ``low`` to ``high`` sentences (the reason: "two to three sentences")."""
+    base = text(2000, 10)
+
+    def parse(v: Any) -> str:
+        clean: str = base(v)
+        count = len(SENTENCE_END.findall(clean))
+        if not low <= count <= high:
+            raise ProcedureError("procedure.sentences", low=low, high=high, count=count)
+        return clean
+
+    return _hint(parse, "longtext")
+
+
+def boolean(must_be: bool | None = None) -> Parser:
+    """A yes/no answer; ``must_be`` makes it a confirmation that must be given."""
+
+    def parse(v: Any) -> bool:
+        if not isinstance(v, bool):
+            raise ProcedureError("procedure.not_bool")
+        if must_be is not None and v is not must_be:
+            raise ProcedureError("procedure.must_confirm")
+        return v
+
+    return _hint(parse, "confirm" if must_be is True else "yesno")
+
+
+def choice(*options: str) -> Parser:
+    def parse(v: Any) -> str:
+        if v not in options:
+            raise ProcedureError("procedure.choice", options=", ".join(options))
+        return str(v)
+
+    return _hint(parse, "choice", options=tuple(options))
+
+
+def when(v: Any) -> dt.datetime:
+    """A time: an aware ``datetime`` or a journal timestamp string."""
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is None:
+            raise ProcedureError("procedure.naive_time")
+        return v.astimezone(dt.UTC)
+    if isinstance(v, str):
+        try:
+            return parse_ts(v)
+        except ValueError:
+            pass
+    raise ProcedureError("procedure.not_time")
+
+
+_hint(when, "time")
+
+
+def person(v: Any) -> dict[str, str]:
+    """A person by name and role (a witness, an approver, an executive)."""
+    if not isinstance(v, Mapping):
+        raise ProcedureError("procedure.not_person")
+    name, role = v.get("name"), v.get("role")
+    if blank(name) or blank(role):
+        raise ProcedureError("procedure.not_person")
+    return {"name": text(120)(name), "role": text(120)(role)}
+
+
+_hint(person, "person")
+
+
+def text_list(min_items: int = 0) -> Parser:
+    def parse(v: Any) -> list[str]:
+        if not isinstance(v, list | tuple) or len(v) < min_items:
+            raise ProcedureError("procedure.list", low=min_items)
+        return [text()(x) for x in v]
+
+    return _hint(parse, "lines")
