@@ -50,10 +50,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from hardware.printing.render import render
 from hardware.sim.export import approve_export
 from hardware.sim.simulation import resume, save
-from kiosk.canonical import b64u_decode
 from kiosk.export import DirectoryWriter, ExportResult, export_bundle
 from kiosk.export.content import report_model
-from kiosk.terminal import ssh_fingerprint
+from kiosk.journal.canonical import b64u_decode
+from kiosk.terminal.lifecycle import ssh_fingerprint
 from kiosk.verify import read_bundle, sshsig
 
 SEALROOM = str(Path(sys.executable).with_name("sealroom"))

@@ -40,12 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hardware.sim.terminal import TEST_PASSPHRASE  # noqa: E402
-from kiosk.approval import journal_check  # noqa: E402
-from kiosk.clock import SystemClock  # noqa: E402
+from kiosk.journal.clock import SystemClock  # noqa: E402
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots  # noqa: E402
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal  # noqa: E402
 from kiosk.policy import load_policy  # noqa: E402
-from kiosk.terminal import commission  # noqa: E402
+from kiosk.terminal.approvals import journal_check  # noqa: E402
+from kiosk.terminal.lifecycle import commission  # noqa: E402
 
 HUNDRED_YEARS = 30_000
 

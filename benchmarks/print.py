@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from hardware.printing.render import render, render_empty_page
 from hardware.printing.samples import sample_documents
-from kiosk.documents import CredentialSheet
+from kiosk.paper.documents import CredentialSheet
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:

@@ -14,10 +14,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kiosk.clock import FakeClock
+from kiosk.journal.clock import FakeClock
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.policy import Policy, load_policy
-from kiosk.terminal import Commissioned, commission
+from kiosk.terminal.lifecycle import Commissioned, commission
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@
   flow step checks too). Without this, a deadline passing while nobody
   submitted a step was only alerted at the next step.
 * The USB bus is listed at unlock: refused devices are recorded
-  (:class:`kiosk.devicewatch.DeviceWatch`) and the dashboard lists them all.
+  (:class:`kiosk.terminal.devicewatch.DeviceWatch`) and the dashboard lists them all.
 * The dashboard's "Acknowledge" and "Print slip again" are written here.
 
 Alerts need the journal's key, so all of this runs between
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 from hardware.usb_devices import enumerate_devices
-from kiosk.devicewatch import DeviceWatch
 from kiosk.errors import JournalBusyError, SealroomError
+from kiosk.terminal.devicewatch import DeviceWatch
 from ui.context import AppContext
 from ui.screens.dashboard import DashboardScreen
 from ui.session import Session

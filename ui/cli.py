@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.clock import SystemClock
 from kiosk.errors import ApprovalError, PolicyError, SealroomError
+from kiosk.journal.clock import SystemClock
 from kiosk.policy import Policy, load_policy
 from kiosk.verify.cli import add_arguments as add_verify_arguments
 from kiosk.verify.cli import run as run_verify
@@ -82,7 +82,7 @@ class CliPrompts:
         print(f"{self.who}'s security key is locked (PIN blocked).", file=sys.stderr)
 
     def notify(self, code: str, params: Mapping[str, Any]) -> None:
-        from kiosk.messages import render
+        from kiosk.errors.messages import render
 
         print(render(code, params), file=sys.stderr)
 
@@ -94,9 +94,9 @@ def _read_pins(fd: int) -> list[str]:
 
 def _enrol_first_custodians(args: argparse.Namespace, policy: Policy, journal: Any) -> list[str]:
     """Each of the two first custodians enrols their key and signs their own entry."""
-    from hardware.fido.authenticator import FidoAuthenticator
+    from hardware.fido.security_keys import FidoSecurityKeys
     from hardware.sim.authenticator import SoftAuthenticator
-    from kiosk.enrolment import Person, enrol_first_custodian
+    from kiosk.terminal.enrolment import Person, enrol_first_custodian
 
     people = [Person.parse(c) for c in args.custodian]
     if len(people) != 2 or people[0].id == people[1].id:
@@ -105,19 +105,19 @@ def _enrol_first_custodians(args: argparse.Namespace, policy: Policy, journal: A
     if pins is not None and len(pins) < len(people):
         raise ApprovalError("enrol.pin_missing", name=people[len(pins)].name)
     prompts = CliPrompts(pins)
-    authenticator = FidoAuthenticator(prompts, usb=args.simulated_keys is None)
+    security_keys = FidoSecurityKeys(prompts, usb=args.simulated_keys is None)
     lines = []
     for person in people:
         prompts.next_person(person.name)
         if args.simulated_keys is not None:
             keys_dir = Path(args.simulated_keys)
             keys_dir.mkdir(parents=True, exist_ok=True)
-            authenticator.simulated = [
+            security_keys.simulated = [
                 SoftAuthenticator(keys_dir / f"{person.id}.json", label=f"{person.name}'s key")
             ]
         elif sys.stdin.isatty():
             input(f"Plug in {person.name}'s security key (only that one), then press Enter. ")
-        entry = enrol_first_custodian(journal, policy, person, authenticator)
+        entry = enrol_first_custodian(journal, policy, person, security_keys)
         lines.append(f"Custodian enrolled: {person.name} ({person.id}), entry {entry.seq}")
     return lines
 
@@ -125,7 +125,7 @@ def _enrol_first_custodians(args: argparse.Namespace, policy: Policy, journal: A
 def _print_commissioning_sheet(done: Any, policy: Policy) -> None:
     from hardware.printing.cups import CupsPrinter
     from hardware.printing.render import render
-    from kiosk.paper import commissioning_sheet
+    from kiosk.paper.slips import commissioning_sheet
 
     sheet = commissioning_sheet(
         done.journal.state,
@@ -156,7 +156,7 @@ def cmd_render_samples(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from kiosk.terminal import commission, undo_commission
+    from kiosk.terminal.lifecycle import commission, undo_commission
 
     policy = _policy(args.policy)
     if args.custodian and len(args.custodian) != 2:
@@ -228,7 +228,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     policy = _policy(args.policy)  # before any window, as in cmd_run
     from hardware.sim.terminal import DEFAULT_PIN, make_terminal
     from kiosk.scan.serials import make_serial
-    from kiosk.terminal import remove_terminal
+    from kiosk.terminal.lifecycle import remove_terminal
     from ui.app import have_display, run
     from ui.context import AppContext, DemoInfo
     from ui.devices import KeyDesk

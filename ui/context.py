@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.clock import Clock
+from kiosk.journal.clock import Clock
 from kiosk.policy import Policy
 from ui.devices import KeyDesk
 from ui.workers import Runner
@@ -15,7 +15,7 @@ from ui.workers import Runner
 if TYPE_CHECKING:
     from hardware.media import Volume
     from hardware.usb_devices import UsbBus
-    from kiosk.printing import Printer
+    from kiosk.paper.printer import Printer
 
 
 @dataclass

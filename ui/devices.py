@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hardware.fido.authenticator import FidoAuthenticator
 from hardware.fido.prompts import Prompts
+from hardware.fido.security_keys import FidoSecurityKeys
 from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.touch import TouchButton
 
@@ -83,8 +83,8 @@ class KeyDesk:
         for k in self.simulated:
             k.plugged = k.owner == owner
 
-    def authenticator(self, prompts: Prompts) -> FidoAuthenticator:
-        """A fresh authenticator over the keys plugged in right now."""
-        return FidoAuthenticator(
+    def security_keys(self, prompts: Prompts) -> FidoSecurityKeys:
+        """The security keys plugged in right now, as the core sees them."""
+        return FidoSecurityKeys(
             prompts, simulated=self.plugged(), usb=self.usb, allowed=self.allowed
         )

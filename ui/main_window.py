@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from hardware.printing.cups import CupsPrinter
 from kiosk.errors import SealroomError
+from kiosk.errors.messages import render
 from kiosk.journal.store import Journal
-from kiosk.messages import render
-from kiosk.printing import Printer
+from kiosk.paper.printer import Printer
 from kiosk.procedures import Flow
 from ui.alerts import Alerts
 from ui.context import AppContext

@@ -15,7 +15,7 @@ Invariants:
 * a refusal from the approval layer (same person or key twice, wrong person,
   no key) is shown with its reason (``refused``) and the person chooses to try
   again or cancel; nothing is ever approved by the screen itself — every
-  signature goes through :meth:`kiosk.approval.Approval.sign`;
+  signature goes through :meth:`kiosk.terminal.approvals.Approval.sign`;
 * a failed print job is shown with CUPS's words (the failure, then the last
   job/printer state CUPS reported for that attempt) and can be retried
   without leaving the step — the same rendered document, so a retry never
@@ -31,12 +31,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from hardware.fido.authenticator import FidoAuthenticator
+from hardware.fido.security_keys import FidoSecurityKeys
 from hardware.printing.render import render
-from kiosk.approval import Approval
-from kiosk.documents import Document
 from kiosk.errors import CancelledError, SealroomError
-from kiosk.printing import Printer, PrintResult
+from kiosk.paper.documents import Document
+from kiosk.paper.printer import Printer, PrintResult
+from kiosk.terminal.approvals import Approval
 from ui.devices import KeyDesk
 
 ROLE_LABELS = {
@@ -71,12 +71,12 @@ class QtSignatures(QObject):
 
     asking = Signal(str, str)  # role label, person's name
     signed = Signal(str, str)  # role label, name the key answered with
-    refused = Signal(str)  # the reason (a sentence from kiosk.messages)
+    refused = Signal(str)  # the reason (a sentence from kiosk.errors.messages)
     plugged = Signal()  # the demo desk changed (auto-plug)
 
-    def __init__(self, authenticator: FidoAuthenticator, desk: KeyDesk) -> None:
+    def __init__(self, security_keys: FidoSecurityKeys, desk: KeyDesk) -> None:
         super().__init__()
-        self.authenticator = authenticator
+        self.security_keys = security_keys
         self.desk = desk
         self.cancel = threading.Event()
         self._decision = _Decision()
@@ -97,7 +97,7 @@ class QtSignatures(QObject):
                     self.desk.plug_only(who)
                     self.plugged.emit()
                 if self.desk.simulated:
-                    self.authenticator.simulated = list(self.desk.plugged())
+                    self.security_keys.simulated = list(self.desk.plugged())
                 try:
                     signer = approval.sign(role, self.cancel, custodian=who)
                 except CancelledError:

@@ -1,7 +1,7 @@
 """The unlocked terminal's procedure context.
 
 :class:`Session` joins the open journal to the screens' device bridges: one
-:class:`ui.prompts.QtPrompts`, one python-fido2 authenticator over the keys
+:class:`ui.prompts.QtPrompts`, one python-fido2 adapter (FidoSecurityKeys) over the keys
 the terminal sees, :class:`ui.procedure_devices.QtSignatures` and
 :class:`ui.procedure_devices.QtPaper`, wrapped in the engine's
 :class:`kiosk.procedures.Context`. It lives from unlock to lock.
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.journal.store import Journal
-from kiosk.printing import Printer
+from kiosk.paper.printer import Printer
 from kiosk.procedures import Context
 from ui.context import AppContext
 from ui.procedure_devices import QtPaper, QtSignatures
@@ -38,8 +38,8 @@ class Session:
     @staticmethod
     def open(app: AppContext, journal: Journal, printer: Printer) -> Session:
         prompts = QtPrompts()
-        authenticator = app.keys.authenticator(prompts)
-        signatures = QtSignatures(authenticator, app.keys)
+        security_keys = app.keys.security_keys(prompts)
+        signatures = QtSignatures(security_keys, app.keys)
         paper = QtPaper(printer)
-        ctx = Context(journal, app.policy, authenticator, signatures, paper)
+        ctx = Context(journal, app.policy, security_keys, signatures, paper)
         return Session(journal, prompts, signatures, paper, ctx)

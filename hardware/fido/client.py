@@ -57,8 +57,8 @@ from hardware.fido.errors import translated
 from hardware.fido.keys import KeyLike, choose_device, device_of
 from hardware.fido.pin import PromptBridge, prepare_pin, set_new_pin, with_pin_retries
 from hardware.fido.prompts import Prompts
-from kiosk.canonical import b64u
 from kiosk.errors import ApprovalError, CancelledError, DeviceError
+from kiosk.journal.canonical import b64u
 
 ES256: Final = -7
 EDDSA: Final = -8
@@ -207,7 +207,7 @@ def approve(
     With several keys plugged in, the one holding an allowed credential is
     used (found without a touch); none -> ``fido.no_credential``; more than
     one -> ``fido.several_keys``. The result is *not* verified here: the
-    caller checks it with :func:`kiosk.webauthn.verify_assertion`.
+    caller checks it with :func:`kiosk.rules.webauthn.verify_assertion`.
     """
     assertion, _ = _assert(
         device_or_devices, digest, rp_id, allow_credential_ids, uv_required, prompts, cancel

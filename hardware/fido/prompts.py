@@ -13,7 +13,7 @@ Invariants:
 * A PIN is returned to the caller and never stored here, logged or put in an
   exception; :class:`ScriptedPrompts` records *that* a PIN was asked for and
   with how many attempts left, never the PIN itself.
-* Informational callbacks carry a message code of :mod:`kiosk.messages` and
+* Informational callbacks carry a message code of :mod:`kiosk.errors.messages` and
   its non-secret parameters, so every screen words things the same way.
 """
 
@@ -44,7 +44,7 @@ class Prompts(Protocol):
         ...
 
     def notify(self, code: str, params: Mapping[str, Any]) -> None:
-        """Something the person should read (a :mod:`kiosk.messages` code)."""
+        """Something the person should read (a :mod:`kiosk.errors.messages` code)."""
         ...
 
 

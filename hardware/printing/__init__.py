@@ -1,1 +1,1 @@
-"""Printing: reportlab rendering of ``kiosk.documents`` and the CUPS printer."""
+"""Printing: reportlab rendering of ``kiosk.paper.documents`` and the CUPS printer."""

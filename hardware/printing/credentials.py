@@ -40,8 +40,8 @@ from hardware.printing.layout import (
     para,
     styles,
 )
-from kiosk.documents import CredentialSheet, EnvelopeLabel
-from kiosk.passwords import SecretText, phonetic
+from kiosk.paper.documents import CredentialSheet, EnvelopeLabel
+from kiosk.paper.passwords import SecretText, phonetic
 
 
 def _password_block(secret: SecretText, st: dict[str, ParagraphStyle]) -> list[Flowable]:

@@ -7,7 +7,7 @@ Why the command-line tools and not a Python binding: ``lp``, ``lpstat`` and
 full argument list (never a shell), ``LC_ALL=C`` so messages can be parsed,
 and a timeout.
 
-Invariants (on top of :mod:`kiosk.printing`'s):
+Invariants (on top of :mod:`kiosk.paper.printer`'s):
 
 * Before submitting, the scheduler is checked (``lpstat -r``) and the queue
   queried over IPP (``Get-Printer-Attributes``): a stopped queue, a queue
@@ -43,10 +43,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk import printing as codes
 from kiosk.errors import CancelledError, DeviceError
+from kiosk.paper import printer as codes
+from kiosk.paper.printer import PrintResult, Progress
 from kiosk.policy import Policy
-from kiosk.printing import PrintResult, Progress
 
 _JOB_ID_RE = re.compile(r"request id is (?P<name>\S+?)-(?P<num>\d+) ")
 _PAPER_REASONS = ("media-empty", "media-needed", "media-jam", "input-tray-missing")
@@ -148,7 +148,7 @@ def printer_problem(queue: str, status: PrinterStatus) -> DeviceError | None:
 
 
 class CupsPrinter:
-    """A :class:`kiosk.printing.Printer` that prints through a CUPS queue.
+    """A :class:`kiosk.paper.printer.Printer` that prints through a CUPS queue.
 
     ``server`` is ``host[:port]`` of the scheduler (the terminal's own,
     ``localhost:631``). ``spool_dir`` is where cupsd keeps document files.

@@ -52,8 +52,8 @@ from reportlab.platypus import (
 )
 
 from hardware.printing.fonts import MONO, SANS, SANS_BOLD
-from kiosk.documents import Document, DocumentMeta, Person
-from kiosk.passwords import grouped
+from kiosk.paper.documents import Document, DocumentMeta, Person
+from kiosk.paper.passwords import grouped
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm

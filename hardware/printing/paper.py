@@ -1,6 +1,6 @@
 """The core's :class:`kiosk.procedures.Paper`: render a document, then print it.
 
-``kiosk`` builds documents (:mod:`kiosk.documents`) but cannot render them
+``kiosk`` builds documents (:mod:`kiosk.paper.documents`) but cannot render them
 (reportlab lives here, in ``hardware``); this adapter joins the two. It
 keeps no copy of what it printed: the PDF is handed to the printer and
 dropped (for a credential sheet the bytes exist only in memory).
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hardware.printing.render import render
-from kiosk.documents import Document
-from kiosk.printing import Printer, PrintResult
+from kiosk.paper.documents import Document
+from kiosk.paper.printer import Printer, PrintResult
 
 
 @dataclass

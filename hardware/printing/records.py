@@ -30,8 +30,8 @@ from hardware.printing.layout import (
     signature_line,
     styles,
 )
-from kiosk.documents import InvocationRecord, SessionRecord
-from kiosk.passwords import grouped
+from kiosk.paper.documents import InvocationRecord, SessionRecord
+from kiosk.paper.passwords import grouped
 
 
 def invocation_record(d: InvocationRecord) -> bytes:

@@ -1,4 +1,4 @@
-"""Render the core's document models (``kiosk.documents``) to PDF bytes: the one entry point.
+"""Render the core's document models (``kiosk.paper.documents``) to PDF bytes: the one entry point.
 
 Callers import :func:`render` from here and never need to know where a
 document's layout lives: each family of documents has its own module, all
@@ -28,7 +28,8 @@ from hardware.printing.fonts import register_fonts
 from hardware.printing.records import invocation_record, session_record
 from hardware.printing.reports import audit_report, inventory_report
 from hardware.printing.terminal_papers import alert_slip, commissioning_sheet
-from kiosk.documents import (
+from kiosk.errors import SealroomError
+from kiosk.paper.documents import (
     AlertSlip,
     AuditReport,
     CommissioningSheet,
@@ -39,7 +40,6 @@ from kiosk.documents import (
     InvocationRecord,
     SessionRecord,
 )
-from kiosk.errors import SealroomError
 
 _RENDERERS: dict[type[Document], Callable[[Any], bytes]] = {
     CredentialSheet: credential_sheet,

@@ -35,7 +35,7 @@ from hardware.printing.layout import (
     para,
     styles,
 )
-from kiosk.documents import AuditReport, InventoryAccount, InventoryReport
+from kiosk.paper.documents import AuditReport, InventoryAccount, InventoryReport
 
 
 def inventory_report(d: InventoryReport) -> bytes:

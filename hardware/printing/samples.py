@@ -7,7 +7,7 @@ password and passphrase are freshly generated, never a fixed string, so no
 sample can become a known credential.
 
 Invariant: :func:`render_samples` writes exactly one file per document type,
-named ``<slug>.pdf``, and returns their paths in :data:`kiosk.documents.ALL_DOCUMENTS` order.
+named ``<slug>.pdf``, and returns their paths in :data:`kiosk.paper.documents.ALL_DOCUMENTS` order.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import secrets
 from pathlib import Path
 
 from hardware.printing.render import render
-from kiosk.documents import (
+from kiosk.paper.documents import (
     AlertSlip,
     ApproverAttempt,
     AuditDeadline,
@@ -41,7 +41,7 @@ from kiosk.documents import (
     SessionRecord,
     Signer,
 )
-from kiosk.passwords import SecretText, generate_password
+from kiosk.paper.passwords import SecretText, generate_password
 from kiosk.policy import Policy, load_policy
 
 UTC = dt.UTC

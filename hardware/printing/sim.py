@@ -4,7 +4,7 @@ Like python-tuf's RepositorySimulator, it is a documented fake that records
 what it was asked to do: every call appends a :class:`SimJob` to ``jobs``
 (title, sensitivity, page count, and the PDF bytes only for non-sensitive
 jobs: a sensitive document is never kept, exactly like the real printer).
-Failures are scripted: put error codes from :mod:`kiosk.printing` into
+Failures are scripted: put error codes from :mod:`kiosk.paper.printer` into
 ``fail_next`` and the next calls raise them, in order, after reporting the
 same progress states CUPS would.
 """
@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 
 from kiosk.errors import CancelledError, DeviceError
-from kiosk.printing import PrintResult, Progress
+from kiosk.paper.printer import PrintResult, Progress
 
 
 @dataclass
@@ -30,7 +30,7 @@ class SimJob:
 
 @dataclass
 class SimulatedPrinter:
-    """A :class:`kiosk.printing.Printer` that prints to a list."""
+    """A :class:`kiosk.paper.printer.Printer` that prints to a list."""
 
     queue: str = "sealroom"
     delay_seconds: float = 0.0

@@ -36,8 +36,8 @@ from hardware.printing.layout import (
     signature_line,
     styles,
 )
-from kiosk.documents import AlertSlip, CommissioningSheet
-from kiosk.passwords import grouped
+from kiosk.paper.documents import AlertSlip, CommissioningSheet
+from kiosk.paper.passwords import grouped
 
 
 def commissioning_sheet(d: CommissioningSheet) -> bytes:

@@ -12,9 +12,9 @@ from typing import Final
 
 from hardware.printing.render import render
 from hardware.sim.simulation import Simulation, save
-from kiosk.enrolment import Person
 from kiosk.export import DirectoryWriter, export_bundle, start_export_approval
 from kiosk.journal.entry import Entry
+from kiosk.terminal.enrolment import Person
 
 AUDITOR: Final = Person("audrey", "Audrey Kim", "Internal Auditor", ("auditor",))
 
@@ -30,7 +30,7 @@ def approve_export(sim: Simulation, volume: str) -> Entry:
         sim.later(minutes=5)
         t.enrol(AUDITOR)
     sim.later(minutes=5)
-    approval = start_export_approval(sim.journal, t.policy, t.authenticator, volume)
+    approval = start_export_approval(sim.journal, t.policy, t.security_keys, volume)
     try:
         t.sign(approval, AUDITOR.id, "auditor")
         t.sign(approval, "dana", "custodian")

@@ -6,7 +6,7 @@ behind python-fido2 (via :func:`hardware.sim.terminal.make_terminal`), scans
 are keystrokes from :class:`~hardware.sim.scanner.WedgeScannerSim` read back
 by the real :class:`~kiosk.scan.WedgeDetector`, and documents are rendered
 by reportlab and "printed" by :class:`~hardware.printing.sim.SimulatedPrinter`
-(which records every job). Time is a :class:`~kiosk.clock.FakeClock`.
+(which records every job). Time is a :class:`~kiosk.journal.clock.FakeClock`.
 
 :func:`setup` commissions a terminal with the simulated custodians
 (:data:`CUSTODIANS`), accounts (:data:`ACCOUNTS`), bag stock and two
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from hardware.fido.authenticator import FidoAuthenticator
+from hardware.fido.security_keys import FidoSecurityKeys
 from hardware.printing.paper import RenderingPaper
 from hardware.printing.sim import SimulatedPrinter
 from hardware.sim.authenticator import SoftAuthenticator
@@ -46,17 +46,17 @@ from hardware.sim.terminal import (
     SimulatedTerminal,
     make_terminal,
 )
-from kiosk.approval import Approval
-from kiosk.clock import UTC, FakeClock, format_ts, parse_ts
-from kiosk.enrolment import Person
 from kiosk.errors import SealroomError
-from kiosk.fsutil import atomic_write
+from kiosk.journal.clock import UTC, FakeClock, format_ts, parse_ts
+from kiosk.journal.files import atomic_write
 from kiosk.journal.store import PUBKEY_NAME, Journal
 from kiosk.policy import load_policy
 from kiosk.procedures import Context, Flow, SealNewEnvelopeFlow, StockFlow
 from kiosk.scan import WedgeDetector, make_serial
 from kiosk.scan.wedge import Scan
-from kiosk.terminal import unlock_with_passphrase
+from kiosk.terminal.approvals import Approval
+from kiosk.terminal.enrolment import Person
+from kiosk.terminal.lifecycle import unlock_with_passphrase
 
 CUSTODIANS: Final = (
     "dana:Dana Whitfield:IT Director",
@@ -240,7 +240,7 @@ def resume(data_dir: Path, *, seed: int = 5) -> Simulation:
     clock = FakeClock(parse_ts(meta["now"]))
     journal = unlock_with_passphrase(data_dir / "data", TEST_PASSPHRASE, clock)
     prompts = SimPrompts()
-    authenticator = FidoAuthenticator(prompts, usb=False)
+    security_keys = FidoSecurityKeys(prompts, usb=False)
     keys = data_dir / "keys"
     custodians = {
         c.id: SimCustodian(
@@ -260,7 +260,7 @@ def resume(data_dir: Path, *, seed: int = 5) -> Simulation:
         TEST_PASSPHRASE,
         custodians,
         prompts,
-        authenticator,
+        security_keys,
         keys,
     )
     return _wrap(data_dir, terminal, clock, seed, meta)
@@ -277,7 +277,7 @@ def _wrap(
     ctx = Context(
         terminal.journal,
         terminal.policy,
-        terminal.authenticator,
+        terminal.security_keys,
         SimSignatures(terminal),
         RenderingPaper(printer),
     )

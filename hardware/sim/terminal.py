@@ -5,7 +5,7 @@ commissioned journal (fast Argon2 parameters), the first two custodians
 self-enrolled with their own :class:`~hardware.sim.authenticator.SoftAuthenticator`,
 further custodians enrolled under dual control, and accounts registered
 under dual control. Every approval goes through the real path:
-``kiosk.approval`` -> ``FidoAuthenticator`` -> python-fido2 -> CTAP HID ->
+``kiosk.terminal.approvals`` -> ``FidoSecurityKeys`` -> python-fido2 -> CTAP HID ->
 the simulated key. Nothing above the device is faked.
 
 ```python
@@ -26,7 +26,7 @@ Invariants / what is recorded:
   ``<keys_dir>/<id>.json`` when ``keys_dir`` is given, else in memory) with
   PIN :data:`DEFAULT_PIN` unless told otherwise; a PIN is never logged.
 * "Plugging in" is explicit: :meth:`SimulatedTerminal.plug` sets which keys
-  the authenticator sees and whose PIN :class:`SimPrompts` answers.
+  the security keys adapter sees and whose PIN :class:`SimPrompts` answers.
 * :class:`SimPrompts` records every prompt (``events``) like
   ``ScriptedPrompts``; scripted PINs (``queue``) are answered first, for
   wrong-PIN tests.
@@ -40,17 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from hardware.fido.authenticator import FidoAuthenticator
 from hardware.fido.keys import KeySource
+from hardware.fido.security_keys import FidoSecurityKeys
 from hardware.sim.authenticator import SoftAuthenticator
-from kiosk.approval import Approval, DualApproval, Signer
-from kiosk.clock import Clock, FakeClock
-from kiosk.enrolment import KeyEnrolment, Person, commission_custodians
+from kiosk.journal.clock import Clock, FakeClock
 from kiosk.journal.entry import Entry
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.journal.store import Journal
 from kiosk.policy import Policy, load_policy
-from kiosk.terminal import commission, unlock_with_key, unlock_with_passphrase
+from kiosk.terminal.approvals import Approval, DualApproval, Signer
+from kiosk.terminal.enrolment import KeyEnrolment, Person, commission_custodians
+from kiosk.terminal.lifecycle import commission, unlock_with_key, unlock_with_passphrase
 
 DEFAULT_PIN: Final = "4711-9876"  # the simulated keys' test PIN (not a secret)
 TEST_PASSPHRASE: Final = "TEST-PASS-PHRASE-0001"  # noqa: S105 - test-only recovery phrase
@@ -121,7 +121,7 @@ class SimulatedTerminal:
     passphrase: str
     custodians: dict[str, SimCustodian]
     prompts: SimPrompts
-    authenticator: FidoAuthenticator
+    security_keys: FidoSecurityKeys
     keys_dir: Path | None = None
     spare_keys: list[SoftAuthenticator] = field(default_factory=list)
 
@@ -135,7 +135,7 @@ class SimulatedTerminal:
         The PIN answered is the first custodian's.
         """
         plugged: list[KeySource] = [self.key(c) for c in custodians]
-        self.authenticator.simulated = plugged + list(extra)
+        self.security_keys.simulated = plugged + list(extra)
         self.prompts.current_pin = self.custodians[custodians[0]].pin if custodians else None
 
     def new_key(self, name: str) -> SoftAuthenticator:
@@ -147,7 +147,7 @@ class SimulatedTerminal:
 
     # -- approvals ----------------------------------------------------------------
     def dual_approval(self, kind: str, data: dict[str, Any], **kw: Any) -> DualApproval:
-        return DualApproval(self.journal, self.policy, self.authenticator, kind, data, **kw)
+        return DualApproval(self.journal, self.policy, self.security_keys, kind, data, **kw)
 
     def sign(
         self,
@@ -183,10 +183,10 @@ class SimulatedTerminal:
         """Enrol a further custodian (new simulated key) under dual control."""
         person = spec if isinstance(spec, Person) else Person.parse(spec)
         key = self.new_key(person.id)
-        self.authenticator.simulated = [key]
+        self.security_keys.simulated = [key]
         self.prompts.current_pin = pin
         flow = KeyEnrolment(
-            self.journal, self.policy, self.authenticator, person, replaces=replaces
+            self.journal, self.policy, self.security_keys, person, replaces=replaces
         )
         approval = flow.register_key()
         approvers = list(by) or [c for c in self.custodians if c != person.id][:2]
@@ -217,7 +217,7 @@ class SimulatedTerminal:
 
     def unlock_with_key(self, custodian: str, cancel: threading.Event | None = None) -> Journal:
         self.plug(custodian)
-        self.journal = unlock_with_key(self.data_dir, self.authenticator, self.clock, cancel)
+        self.journal = unlock_with_key(self.data_dir, self.security_keys, self.clock, cancel)
         return self.journal
 
     def unlock_with_passphrase(self) -> Journal:
@@ -256,13 +256,13 @@ def make_terminal(
     data_dir = tmp / "data"
     done = commission(data_dir, policy, clock, passphrase=TEST_PASSPHRASE, argon=FAST_TEST_PARAMS)
     prompts = SimPrompts()
-    authenticator = FidoAuthenticator(prompts, usb=False)
+    security_keys = FidoSecurityKeys(prompts, usb=False)
     sims = {
         p.id: SimCustodian(p, _sim_key(keys_dir / f"{p.id}.json" if keys_dir else None, p.id), pin)
         for p in people[:2]
     }
     terminal = SimulatedTerminal(
-        data_dir, policy, clock, done.journal, TEST_PASSPHRASE, {}, prompts, authenticator, keys_dir
+        data_dir, policy, clock, done.journal, TEST_PASSPHRASE, {}, prompts, security_keys, keys_dir
     )
     try:
         first = []
@@ -281,16 +281,16 @@ def make_terminal(
 
 
 class _Plugged:
-    """The authenticator as seen while one first custodian's key is plugged in."""
+    """The security keys as seen while one first custodian's key is plugged in."""
 
     def __init__(self, terminal: SimulatedTerminal, custodian: SimCustodian) -> None:
         self._t = terminal
         self._c = custodian
 
-    def _plug(self) -> FidoAuthenticator:
-        self._t.authenticator.simulated = [self._c.key]
+    def _plug(self) -> FidoSecurityKeys:
+        self._t.security_keys.simulated = [self._c.key]
         self._t.prompts.current_pin = self._c.pin
-        return self._t.authenticator
+        return self._t.security_keys
 
     def present(self, rp_id: str, candidates: Sequence[bytes]) -> list[bytes]:
         return self._plug().present(rp_id, candidates)

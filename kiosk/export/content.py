@@ -21,9 +21,10 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kiosk.canonical import H, canon, canon_unchecked
-from kiosk.clock import format_ts, parse_ts
-from kiosk.documents import (
+from kiosk.journal.canonical import H, canon, canon_unchecked
+from kiosk.journal.clock import format_ts, parse_ts
+from kiosk.journal.entry import Entry
+from kiosk.paper.documents import (
     AuditDeadline,
     AuditFinding,
     AuditIncident,
@@ -33,10 +34,9 @@ from kiosk.documents import (
     InventoryEnvelope,
     JournalHead,
 )
-from kiosk.journal.entry import Entry
+from kiosk.rules.deadlines import Facts, incident_deadlines
 from kiosk.state import STATE_WORDS, State
 from kiosk.verify.bundle import audit_journal
-from kiosk.verify.deadlines import Facts, incident_deadlines
 from kiosk.verify.manifest import FORMAT
 
 CSV_COLUMNS = (

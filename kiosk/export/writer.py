@@ -1,7 +1,7 @@
 """Writing an audit export bundle (spec sections 1 and 6) onto a removable volume.
 
 Flow: an enrolled auditor and a custodian approve (``export.approved``, a
-dual entry made through :mod:`kiosk.approval` — see
+dual entry made through :mod:`kiosk.terminal.approvals` — see
 :func:`start_export_approval`); :func:`export_bundle` then builds every file
 in memory, checks free space, writes each file to a temporary name, fsyncs,
 renames and fsyncs the directory, writes ``manifest.json.sig`` last, and
@@ -33,18 +33,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.approval import Authenticator, DualApproval
-from kiosk.canonical import H
-from kiosk.clock import format_ts
-from kiosk.documents import AuditReport
 from kiosk.errors import CancelledError, ExportError, SealroomError
 from kiosk.export.content import events_csv, manifest_bytes, readme_text, report_model
 from kiosk.export.files import DirectoryWriter
+from kiosk.journal.canonical import H
+from kiosk.journal.clock import format_ts
 from kiosk.journal.entry import Entry
 from kiosk.journal.store import Journal
+from kiosk.paper.documents import AuditReport
 from kiosk.policy import Policy
 from kiosk.state import State
-from kiosk.terminal import ssh_fingerprint
+from kiosk.terminal.approvals import DualApproval, SecurityKeys
+from kiosk.terminal.lifecycle import ssh_fingerprint
 from kiosk.verify import sshsig
 from kiosk.verify.manifest import NAMESPACE
 
@@ -77,11 +77,11 @@ class ExportResult:
 
 
 def start_export_approval(
-    journal: Journal, policy: Policy | None, authenticator: Authenticator, volume: str
+    journal: Journal, policy: Policy | None, security_keys: SecurityKeys, volume: str
 ) -> DualApproval:
     """Reserve the ``export.approved`` entry; the auditor signs, then a custodian."""
     return DualApproval(
-        journal, policy, authenticator, EXPORT_KIND, {"volume": volume[:500]}, EXPORT_ROLES
+        journal, policy, security_keys, EXPORT_KIND, {"volume": volume[:500]}, EXPORT_ROLES
     )
 
 

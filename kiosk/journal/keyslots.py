@@ -39,9 +39,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from kiosk.canonical import H, b64u, b64u_decode, canon
 from kiosk.errors import KeySlotError
-from kiosk.fsutil import atomic_write
+from kiosk.journal.canonical import H, b64u, b64u_decode, canon
+from kiosk.journal.files import atomic_write
 
 FORMAT = "sealroom-keyslots/1"
 KIND_PASSPHRASE = "passphrase"  # noqa: S105 - a slot kind, not a secret

@@ -22,11 +22,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.canonical import NotCanonicalError, check_value
-from kiosk.clock import is_ts
 from kiosk.errors import PayloadError
+from kiosk.errors.secret_names import looks_secret
+from kiosk.journal.canonical import NotCanonicalError, check_value
+from kiosk.journal.clock import is_ts
 from kiosk.journal.entry import is_hex64
-from kiosk.secrets_guard import looks_secret
 
 Check = Callable[[Any], str | None]
 

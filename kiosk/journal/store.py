@@ -12,7 +12,7 @@ Invariants (kept by every public method):
   changed;
 * every attestation is verified at commit by the approval check that whoever
   opened or created the journal handed in (:data:`ApprovalCheck`; the
-  terminal hands in :func:`kiosk.approval.journal_check`). It is a required
+  terminal hands in :func:`kiosk.terminal.approvals.journal_check`). It is a required
   argument, so it cannot be forgotten; only tests of the bare store pass
   ``None``. The journal never imports the approval layer, which imports it;
 * ``ts`` never goes backwards: if the wall clock is earlier than the last
@@ -45,9 +45,9 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.canonical import canon_unchecked
-from kiosk.clock import Clock, format_ts, parse_ts
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
+from kiosk.journal.canonical import canon_unchecked
+from kiosk.journal.clock import Clock, format_ts, parse_ts
 from kiosk.journal.db import Connection, open_database
 from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
 from kiosk.journal.schema import validate_payload
@@ -596,7 +596,7 @@ class Journal:
 
 
 def write_public_key(data_dir: Path, line: str) -> Path:
-    from kiosk.fsutil import atomic_write
+    from kiosk.journal.files import atomic_write
 
     path = data_dir / PUBKEY_NAME
     atomic_write(path, (line + "\n").encode("ascii"))

@@ -4,9 +4,9 @@ A flow reaches the terminal only through its :class:`Context`: it records
 entries (``append``, or ``dual`` for an entry the custodians' keys approve),
 prints documents, reads scanned serials and QR codes, and checks the
 deadlines. Devices come in through small interfaces: :class:`Signatures`
-collects the custodians' key touches for an :class:`~kiosk.approval.Approval`
+collects the custodians' key touches for an :class:`~kiosk.terminal.approvals.Approval`
 (the UI with its "plug in your key" screens, the simulator with simulated
-keys), and :class:`Paper` prints a :class:`~kiosk.documents.Document`
+keys), and :class:`Paper` prints a :class:`~kiosk.paper.documents.Document`
 (rendering to PDF is ``hardware``'s job). The context also prints the slip of
 every alert the moment it is journaled.
 """
@@ -20,18 +20,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kiosk import alerts
-from kiosk.approval import Approval, Authenticator, DualApproval, SoloApproval
-from kiosk.documents import Document, DocumentMeta, JournalHead
 from kiosk.errors import SealroomError
 from kiosk.journal.entry import Entry
 from kiosk.journal.store import Journal
-from kiosk.paper import alert_slip
+from kiosk.paper.documents import Document, DocumentMeta, JournalHead
+from kiosk.paper.printer import PrintResult
+from kiosk.paper.slips import alert_slip
 from kiosk.policy import Policy
-from kiosk.printing import PrintResult
 from kiosk.procedures.fields import ProcedureError
 from kiosk.scan import check_envelope, decode_qr, validate_serial
 from kiosk.scan.qr import QrPayload
+from kiosk.terminal import overdue as alerts
+from kiosk.terminal.approvals import Approval, DualApproval, SecurityKeys, SoloApproval
 
 
 class Signatures(Protocol):
@@ -75,7 +75,7 @@ class Context:
 
     journal: Journal
     policy: Policy
-    authenticator: Authenticator
+    security_keys: SecurityKeys
     signatures: Signatures
     paper: Paper
     printed: list[str] = field(default_factory=list)
@@ -129,10 +129,10 @@ class Context:
         """Record a dual-control entry signed by ``custodians`` (one under solo access)."""
         approval: Approval
         if solo:
-            approval = SoloApproval(self.journal, self.policy, self.authenticator, kind, data)
+            approval = SoloApproval(self.journal, self.policy, self.security_keys, kind, data)
             people_ = list(custodians)[:1]
         else:
-            approval = DualApproval(self.journal, self.policy, self.authenticator, kind, data)
+            approval = DualApproval(self.journal, self.policy, self.security_keys, kind, data)
             people_ = list(custodians)[:2]
             if len(set(people_)) < 2:
                 approval.abandon()

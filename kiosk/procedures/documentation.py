@@ -29,14 +29,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk import deadlines
-from kiosk.canonical import H, canon
-from kiosk.clock import parse_ts
-from kiosk.documents import Person, SessionAction, SessionRecord, Signer
+from kiosk.journal.canonical import H, canon
+from kiosk.journal.clock import parse_ts
 from kiosk.journal.entry import Entry
+from kiosk.paper.documents import Person, SessionAction, SessionRecord, Signer
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, text, when
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, tagged, ts
+from kiosk.state import due as deadlines
 
 RETRIEVAL_KINDS = (
     "envelope.checked_out",

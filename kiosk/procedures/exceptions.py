@@ -28,7 +28,7 @@ only for an incident whose no-approver exception was opened, by a
 designated approver's name, channel and time (not in the future); the
 executive sign-off is recorded only for a solo-access incident, with the
 executive's name and role, method and time. Both deadlines (1 hour) come
-from :mod:`kiosk.deadlines`; a late one is alerted.
+from :mod:`kiosk.state.due`; a late one is alerted.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A :class:`Field` names one thing a step needs and carries the parser that
 turns the answer typed, scanned or ticked into a clean value, or refuses it
 with a :class:`ProcedureError` whose code is a sentence in
-:mod:`kiosk.messages`. The parsers here are the shared ones (:func:`text`,
+:mod:`kiosk.errors.messages`. The parsers here are the shared ones (:func:`text`,
 :func:`sentences`, :func:`boolean`, :func:`choice`, :func:`when`,
 :func:`person`, :func:`text_list`); a flow may write its own.
 
@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from kiosk.clock import parse_ts
 from kiosk.errors import SealroomError
+from kiosk.journal.clock import parse_ts
 
 
 class ProcedureError(SealroomError):

@@ -13,7 +13,7 @@ Invariants (kept by :meth:`Flow.submit`, the only way forward):
   the step's ``run`` must name a next step from its declared ``next``;
 * every field is validated before anything is recorded: a missing required
   field, an unknown field or a value its parser refuses comes back as a
-  field error (a sentence from :mod:`kiosk.messages`) and nothing is written;
+  field error (a sentence from :mod:`kiosk.errors.messages`) and nothing is written;
 * what a step records goes through the journal only (``Context.append`` or
   ``Context.dual``); a refused approval or transition comes back as an error
   on the step, with the pending entry abandoned, and the flow stays put;
@@ -33,8 +33,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.clock import format_ts
 from kiosk.errors import SealroomError
+from kiosk.journal.clock import format_ts
 from kiosk.journal.entry import Entry
 from kiosk.policy import Policy
 from kiosk.procedures.context import Context

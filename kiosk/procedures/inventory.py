@@ -13,7 +13,7 @@ Everything here is a projection of the journal (nothing stored beside it).
   (quarterly, from the deadline model);
 * :class:`AccountFlow` — registering an account (dual), with privilege
   level and justification documented as the procedure asks.
-Custodian enrolment and revocation are issue 3's flows (:mod:`kiosk.enrolment`).
+Custodian enrolment and revocation are issue 3's flows (:mod:`kiosk.terminal.enrolment`).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk import deadlines
-from kiosk.clock import parse_ts
+from kiosk.journal.clock import parse_ts
 from kiosk.policy import Policy
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, text
 from kiosk.procedures.framework import Flow, Step
 from kiosk.state import State
+from kiosk.state import due as deadlines
 
 MIN_IDP_ACCOUNTS = 2
 

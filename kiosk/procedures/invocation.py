@@ -37,10 +37,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kiosk.canonical import H, canon
-from kiosk.documents import ApproverAttempt, InvocationRecord
-from kiosk.documents import Person as DocPerson
+from kiosk.journal.canonical import H, canon
 from kiosk.journal.schema import CHANNELS
+from kiosk.paper.documents import ApproverAttempt, InvocationRecord
+from kiosk.paper.documents import Person as DocPerson
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import (
     Field,

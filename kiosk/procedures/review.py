@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk import deadlines
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import (
     Field,
@@ -46,6 +45,7 @@ from kiosk.procedures.fields import (
     text_list,
 )
 from kiosk.procedures.framework import Flow, Step, incident_of, tagged
+from kiosk.state import due as deadlines
 
 #: The procedure's root-cause table: category -> corrective action.
 ROOT_CAUSES: dict[str, str] = {

@@ -12,7 +12,7 @@ package decides what a scan is and whether it is acceptable.
 - :mod:`kiosk.scan.qr` -- the terminal's own MAC-bound QR payloads.
 
 Every refusal is a :class:`kiosk.errors.ScanError` whose code has words in
-:mod:`kiosk.messages`.
+:mod:`kiosk.errors.messages`.
 """
 
 from __future__ import annotations

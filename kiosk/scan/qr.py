@@ -51,8 +51,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from kiosk.errors import ScanError
+from kiosk.errors.secret_names import looks_secret
 from kiosk.scan.text import screen
-from kiosk.secrets_guard import looks_secret
 
 PREFIX = "SRQ"
 VERSION = 1

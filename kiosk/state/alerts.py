@@ -1,6 +1,6 @@
 """Alert entries: each raised alert, whether its slip printed, whether a person acknowledged it.
 
-(Which deadlines are overdue and need an alert is :mod:`kiosk.alerts`; this
+(Which deadlines are overdue and need an alert is :mod:`kiosk.terminal.overdue`; this
 module only folds the alert entries the journal holds.)
 
 Rules: an alert is acknowledged once; only a raised alert's slip can fail,

@@ -10,7 +10,7 @@ Phases, in the procedure's order::
 
 (``reset`` is the credential rotation after an opening; an incident whose
 envelope was never opened skips it.) Times that the procedure's deadlines
-run from are kept here; :mod:`kiosk.deadlines` turns them into deadlines.
+run from are kept here; :mod:`kiosk.state.due` turns them into deadlines.
 
 What each kind does to the incident it names is one function in
 :data:`STEPS` (every kind the journal knows, checked at import). The rules
@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kiosk.clock import parse_ts
 from kiosk.errors import TransitionError
+from kiosk.journal.clock import parse_ts
 from kiosk.journal.entry import Entry
 from kiosk.journal.schema import KINDS
 from kiosk.state.kinds import require_every_kind
@@ -51,7 +51,7 @@ def when(entry: Entry, data: dict[str, Any], key: str = "at") -> dt.datetime:
 
     A recorded time later than the entry itself cannot be when the event
     happened; the entry's ts is used then, as the auditors' verifier does
-    (:mod:`kiosk.verify.deadlines`), so both judge a deadline from the same time.
+    (:mod:`kiosk.rules.deadlines`), so both judge a deadline from the same time.
     """
     value = data.get(key)
     if isinstance(value, str) and value <= entry.ts:

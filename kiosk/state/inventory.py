@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kiosk.clock import parse_ts
 from kiosk.errors import TransitionError
+from kiosk.journal.clock import parse_ts
 from kiosk.journal.entry import Entry
 from kiosk.state.sheets import check_sheet_not_void
 
@@ -52,7 +52,7 @@ ENVELOPE_TRANSITIONS: dict[str, tuple[frozenset[str | None], str | None]] = {
     "envelope.destroyed": (frozenset({"opened", "quarantined", "blank_stock"}), "destroyed"),
 }
 
-#: kind -> the message code refusing it from any other state (kiosk/messages/rules.py)
+#: kind -> the message code refusing it from any other state (kiosk/errors/messages/rules.py)
 REFUSED = {
     "envelope.stock_received": "envelope.reused",
     "envelope.registered": "envelope.cannot_register",

@@ -11,7 +11,7 @@ Rules (checked before an entry is written):
   assertion.
 
 Cryptographic checking of the attestations is the approval layer's job
-(:mod:`kiosk.approval`); this module checks who signed, not the signatures.
+(:mod:`kiosk.terminal.approvals`); this module checks who signed, not the signatures.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kiosk.canonical import b64u_decode
 from kiosk.errors import TransitionError
+from kiosk.journal.canonical import b64u_decode
 from kiosk.journal.entry import Entry
 from kiosk.journal.schema import is_dual
 

@@ -34,10 +34,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from kiosk.clock import parse_ts
+from kiosk.journal.clock import parse_ts
 from kiosk.journal.entry import ChainResult, Entry, check_chain, iter_jsonl
+from kiosk.rules.deadlines import Facts
 from kiosk.verify import sshsig
-from kiosk.verify.deadlines import Facts
 from kiosk.verify.entries import EntryChecker
 from kiosk.verify.manifest import (
     JOURNAL,

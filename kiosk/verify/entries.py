@@ -11,7 +11,7 @@ stops there; everything a reviewer should see is a finding.
 Invariants:
 
 * Every attestation is checked once, in this process, by
-  :func:`kiosk.webauthn.verify_assertion` (the terminal's own check) with the
+  :func:`kiosk.rules.webauthn.verify_assertion` (the terminal's own check) with the
   credential enrolled for that custodian, unless ``check_signatures`` is off
   (the export writer: every assertion was verified when its entry was
   appended); who signed, revocation, counters and dual control are judged
@@ -36,14 +36,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.canonical import b64u_decode
 from kiosk.errors import ApprovalError
+from kiosk.journal.canonical import b64u_decode
 from kiosk.journal.entry import Entry
 from kiosk.journal.schema import KINDS
+from kiosk.rules.deadlines import Facts, check_deadlines
+from kiosk.rules.webauthn import counter_increased, verify_assertion
 from kiosk.verify import sshsig
-from kiosk.verify.deadlines import Facts, check_deadlines
 from kiosk.verify.result import VerifyResult
-from kiosk.webauthn import counter_increased, verify_assertion
 
 #: Spec section 5: kinds that need two distinct custodians (or an exception).
 DUAL_KINDS = frozenset(

@@ -27,8 +27,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kiosk.canonical import canon
-from kiosk.clock import is_ts
+from kiosk.journal.canonical import canon
+from kiosk.journal.clock import is_ts
 from kiosk.verify import sshsig
 from kiosk.verify.result import VerifyResult, fingerprint
 

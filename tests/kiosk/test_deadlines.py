@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from kiosk import deadlines
-from kiosk.clock import UTC, format_ts
+from kiosk.journal.clock import UTC, format_ts
 from kiosk.journal.entry import GENESIS_PREV, Entry
 from kiosk.policy import Policy
+from kiosk.rules.deadlines import Calendar
 from kiosk.state import State
-from kiosk.verify.deadlines import Calendar
+from kiosk.state import due as deadlines
 
 A = {"custodian": "alice", "credential_id": "KA", "role": "custodian_a"}
 B = {"custodian": "bob", "credential_id": "KB", "role": "custodian_b"}
@@ -359,8 +359,8 @@ def test_pending_and_overdue_lists(j: Journal, policy: Policy) -> None:
 
 
 def test_overdue_deadlines_are_alerted_once(terminal: object, policy: Policy) -> None:
-    from kiosk.alerts import raise_overdue
-    from kiosk.terminal import Commissioned
+    from kiosk.terminal.lifecycle import Commissioned
+    from kiosk.terminal.overdue import raise_overdue
 
     assert isinstance(terminal, Commissioned)
     journal = terminal.journal

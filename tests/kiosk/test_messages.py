@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.messages
-from kiosk.messages import AREAS, MESSAGES, render
-from kiosk.messages.message import Message, one_table
+import kiosk.errors.messages
+from kiosk.errors.messages import AREAS, MESSAGES, render
+from kiosk.errors.messages.message import Message, one_table
 
-PACKAGE = Path(kiosk.messages.__file__).parent
+PACKAGE = Path(kiosk.errors.messages.__file__).parent
 
 
 def _codes_written_in(path: Path) -> list[str]:

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.errors import PayloadError
+from kiosk.errors.secret_names import looks_secret
 from kiosk.journal.schema import KINDS, validate_payload
-from kiosk.secrets_guard import looks_secret
 
 SPEC_KINDS = {
     "journal.genesis": False,

@@ -11,9 +11,9 @@ import pytest
 
 import kiosk.state
 from kiosk.errors import TransitionError
+from kiosk.errors.messages import MESSAGES
 from kiosk.journal.entry import GENESIS_PREV, Entry
 from kiosk.journal.schema import KINDS
-from kiosk.messages import MESSAGES
 from kiosk.state import State
 from kiosk.state.incidents import STEPS
 from kiosk.state.inventory import REFUSED

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from hardware.printing.sim import SimulatedPrinter
-from kiosk import deadlines
 from kiosk.policy import parse_policy
+from kiosk.state import due as deadlines
 from tests.ui.kiosk_driver import (
     CHECKLIST,
     T,

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hardware.media import Volume
-from kiosk.messages import render
+from kiosk.errors.messages import render
 from kiosk.verify import verify_bundle
 from tests.ui.kiosk_driver import (
     CHECKLIST,

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from kiosk.clock import FakeClock
+from kiosk.journal.clock import FakeClock
 from kiosk.policy import Policy
-from kiosk.terminal import Commissioned
+from kiosk.terminal.lifecycle import Commissioned
 from tests.ui.kiosk_driver import ScanClock
 from ui.context import AppContext
 from ui.main_window import MainWindow

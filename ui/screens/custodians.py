@@ -1,8 +1,8 @@
 """Custodians and keys: who holds keys, revoking a custodian, enrolling a new key.
 
-A revocation is :func:`kiosk.enrolment.start_revocation` signed by two
+A revocation is :func:`kiosk.terminal.enrolment.start_revocation` signed by two
 custodians; a new key (a new custodian, auditor or security officer, or an
-extra key) is :class:`kiosk.enrolment.KeyEnrolment`: the new key makes its
+extra key) is :class:`kiosk.terminal.enrolment.KeyEnrolment`: the new key makes its
 credential (its holder chooses its PIN on screen and touches it twice), two
 other custodians approve, then the entry and the key slot are written.
 Everything slow runs in a worker with Cancel.
@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.enrolment import KeyEnrolment, Person, start_revocation
 from kiosk.errors import SealroomError
+from kiosk.terminal.enrolment import KeyEnrolment, Person, start_revocation
 from ui.context import AppContext
 from ui.screens.approval_screen import ApprovalScreen
 from ui.session import Session
@@ -150,7 +150,7 @@ class CustodiansScreen(ApprovalScreen):
             approval = start_revocation(
                 journal,
                 policy,
-                session.signatures.authenticator,
+                session.signatures.security_keys,
                 str(who),
                 reason,
                 whole_custodian=True,
@@ -202,8 +202,8 @@ class CustodiansScreen(ApprovalScreen):
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Any:
             if desk.simulated:
-                signatures.authenticator.simulated = list(desk.plugged())
-            flow = KeyEnrolment(journal, policy, signatures.authenticator, person)
+                signatures.security_keys.simulated = list(desk.plugged())
+            flow = KeyEnrolment(journal, policy, signatures.security_keys, person)
             try:
                 approval = flow.register_key(cancel)
                 signatures.collect(approval, [str(b) for b in by])

@@ -1,7 +1,7 @@
 """Dashboard: what is in the safe, what is due, what needs attention — and where to start.
 
 Every figure is read from the journal's projection (``journal.state``) and
-the deadline model (:mod:`kiosk.deadlines`); the screen holds no state of its
+the deadline model (:mod:`kiosk.state.due`); the screen holds no state of its
 own. Buttons only ask the window to start a flow (``start_flow`` carries a
 factory ``Context -> Flow``) or open a screen (``open_screen``); acknowledging
 an alert and recording refused USB devices run in workers.
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk import deadlines
 from kiosk.errors import SealroomError
 from kiosk.journal.store import Journal
 from kiosk.procedures import (
@@ -46,6 +45,7 @@ from kiosk.procedures.checkin import ReturnFlow, StandDownFlow
 from kiosk.procedures.navigation import can_stand_down, left_out, next_flow
 from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
+from kiosk.state import due as deadlines
 from ui.context import AppContext
 from ui.screens.flow import countdown
 from ui.widgets import Banner, big_button, body, heading

@@ -140,7 +140,7 @@ class ExportScreen(ApprovalScreen):
             else:
                 writer = open_volume(Path(mount))
             approval = start_export_approval(
-                journal, policy, session.signatures.authenticator, writer.label
+                journal, policy, session.signatures.security_keys, writer.label
             )
             try:
                 session.signatures.collect(approval, [auditor, custodian])

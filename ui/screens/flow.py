@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk import deadlines
 from kiosk.errors import CancelledError, SealroomError
-from kiosk.messages import render
+from kiosk.errors.messages import render
 from kiosk.procedures import FORM, Flow, Result
 from kiosk.procedures.navigation import next_flow
 from kiosk.scan import validate_serial
+from kiosk.state import due as deadlines
 from ui.context import AppContext
 from ui.kind_names import recorded_phrase
 from ui.resume import lock_note

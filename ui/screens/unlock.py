@@ -22,9 +22,9 @@ from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.errors import CancelledError, SealroomError
+from kiosk.errors.messages import render
 from kiosk.journal.store import Journal
-from kiosk.messages import render
-from kiosk.terminal import unlock_with_key, unlock_with_passphrase
+from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
 from ui.context import AppContext
 from ui.prompts import QtPrompts
 from ui.widgets import Banner, big_button, body, heading
@@ -164,7 +164,7 @@ class UnlockScreen(QWidget):
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
             prompts.cancel = cancel
-            return unlock_with_key(data_dir, keys.authenticator(prompts), clock, cancel)
+            return unlock_with_key(data_dir, keys.security_keys(prompts), clock, cancel)
 
         self._handle = self.ctx.runner.submit(job, self._done, self._failed)
 

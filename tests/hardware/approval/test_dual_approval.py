@@ -1,4 +1,4 @@
-"""Dual control end to end: kiosk.approval -> FidoAuthenticator -> python-fido2 -> simulated keys.
+"""Dual control end to end: approvals -> FidoSecurityKeys -> python-fido2 -> simulated keys.
 
 Every refusal is produced by a real key answering through python-fido2's
 client (the simulated key is told to misbehave at the device), and checked
@@ -22,11 +22,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.terminal import SimulatedTerminal, make_terminal
 from hardware.sim.touch import TouchButton, always_touch
-from kiosk.approval import COUNTER_ALERT, SoloApproval, check_entry
-from kiosk.canonical import b64u_decode
-from kiosk.enrolment import KeyEnrolment, Person, start_revocation
 from kiosk.errors import ApprovalError, CancelledError, JournalBusyError
-from kiosk.messages import MESSAGES, render
+from kiosk.errors.messages import MESSAGES, render
+from kiosk.journal.canonical import b64u_decode
+from kiosk.terminal.approvals import COUNTER_ALERT, SoloApproval, check_entry
+from kiosk.terminal.enrolment import KeyEnrolment, Person, start_revocation
 
 SERIAL = "SR00000018"
 
@@ -97,7 +97,7 @@ def test_solo_needs_a_recorded_exception(term: SimulatedTerminal) -> None:
         SoloApproval,
         term.journal,
         term.policy,
-        term.authenticator,
+        term.security_keys,
         "account.registered",
         {},
     )
@@ -178,7 +178,7 @@ def test_assertion_for_an_abandoned_step_is_refused(term: SimulatedTerminal) -> 
     stock(term)
     first = term.dual_approval("envelope.registered", register_data())
     term.plug("dana")
-    old = term.authenticator.approve(
+    old = term.security_keys.approve(
         first.digest,
         [b64u_decode(cred_of(term, "dana"))],
         "sealroom.local",
@@ -218,7 +218,7 @@ def test_same_key_twice_refused_before_touch(term: SimulatedTerminal) -> None:
     assert "Dana Whitfield" in e.user_message()
     assert touches(term.key("dana")) == before  # refused without asking for a touch
     # And an assertion made anyway (over the right digest) is refused when added.
-    again = term.authenticator.approve(
+    again = term.security_keys.approve(
         approval.digest,
         [b64u_decode(cred_of(term, "dana"))],
         "sealroom.local",
@@ -235,11 +235,11 @@ def test_same_key_twice_refused_before_touch(term: SimulatedTerminal) -> None:
 def test_same_person_with_second_key_refused(term: SimulatedTerminal) -> None:
     # Dana gets a second key (dual: Sam and Lee approve).
     spare = term.new_key("dana-2")
-    term.authenticator.simulated = [spare]
+    term.security_keys.simulated = [spare]
     flow = KeyEnrolment(
         term.journal,
         term.policy,
-        term.authenticator,
+        term.security_keys,
         Person("dana", "Dana Whitfield", "IT Director"),
     )
     enrolment = flow.register_key()
@@ -297,7 +297,7 @@ def test_key_not_enrolled_here(term: SimulatedTerminal, tmp_path: Path) -> None:
     # Its assertion, if handed in anyway, is refused as unknown.
     other.plug("zoe")
     zoe_cred = other.journal.state.custodians["zoe"].credentials[0]
-    answer = other.authenticator.approve(
+    answer = other.security_keys.approve(
         approval.digest, [b64u_decode(zoe_cred)], "sealroom.local", True, threading.Event()
     )
     refused(
@@ -313,7 +313,7 @@ def _revoke(term: SimulatedTerminal, who: str, whole: bool = False) -> str:
     approval = start_revocation(
         term.journal,
         term.policy,
-        term.authenticator,
+        term.security_keys,
         who,
         "key lost in the car park",
         credential_id=None if whole else cred,
@@ -337,7 +337,7 @@ def test_revoked_key_or_person_refused_saying_so(
     approval = term.dual_approval("policy.changed", {"policy_hash": "0" * 64, "uv_required": True})
     e = refused(code, term.sign, approval, "lee")
     assert "Lee Park" in e.user_message() and "revoked" in e.user_message()
-    answer = term.authenticator.approve(
+    answer = term.security_keys.approve(
         approval.digest, [b64u_decode(cred)], "sealroom.local", True, threading.Event()
     )
     refused(code, approval.add, {**answer, "role": "custodian_a", "custodian": "lee"})
@@ -400,12 +400,12 @@ def test_commit_rechecks_every_attestation(term: SimulatedTerminal) -> None:
     pending = term.journal.begin("envelope.registered", register_data())
     rp = "sealroom.local"
     term.plug("dana")
-    good = term.authenticator.approve(
+    good = term.security_keys.approve(
         pending.digest, [b64u_decode(cred_of(term, "dana"))], rp, True, threading.Event()
     )
     term.key("sam").misbehave.corrupt_signature = True
     term.plug("sam")
-    bad = term.authenticator.approve(
+    bad = term.security_keys.approve(
         pending.digest, [b64u_decode(cred_of(term, "sam"))], rp, True, threading.Event()
     )
     pending.add({**good, "role": "custodian_a", "custodian": "dana"})
@@ -527,7 +527,7 @@ def test_solo_approval_under_a_recorded_exception(term: SimulatedTerminal) -> No
         {"incident": "INC-1", "record": {"reason": "outage"}, "exception": "solo"},
     )
     data = {"incident": "INC-1", "record_hash": "0" * 64, "exception": "solo"}
-    approval = SoloApproval(term.journal, term.policy, term.authenticator, "session.signed", data)
+    approval = SoloApproval(term.journal, term.policy, term.security_keys, "session.signed", data)
     assert approval.roles == ("custodian",)
     term.sign(approval, "dana")
     entry = approval.commit()

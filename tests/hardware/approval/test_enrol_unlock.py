@@ -14,13 +14,13 @@ import pytest
 from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE, SimulatedTerminal, make_terminal
 from hardware.sim.touch import TouchButton
-from kiosk.canonical import b64u
-from kiosk.clock import FakeClock
-from kiosk.enrolment import Person, reconcile_slots, start_revocation
 from kiosk.errors import ApprovalError, CancelledError, KeySlotError, SealroomError
+from kiosk.journal.canonical import b64u
+from kiosk.journal.clock import FakeClock
 from kiosk.journal.keyslots import KIND_FIDO2, KeySlots
 from kiosk.journal.store import SLOTS_NAME
-from kiosk.terminal import unlock_with_key, unlock_with_passphrase
+from kiosk.terminal.enrolment import Person, reconcile_slots, start_revocation
+from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
 
 
 def snapshot(d: Path) -> dict[str, bytes]:
@@ -101,14 +101,14 @@ def test_unlock_failures_leave_the_data_untouched(term: SimulatedTerminal) -> No
     # A key that holds no enrolled credential.
     stranger = SoftAuthenticator(label="stranger")
     before = snapshot(term.data_dir)
-    term.authenticator.simulated = [stranger]
+    term.security_keys.simulated = [stranger]
     with pytest.raises(ApprovalError) as info:
-        unlock_with_key(term.data_dir, term.authenticator, term.clock)
+        unlock_with_key(term.data_dir, term.security_keys, term.clock)
     assert info.value.code == "fido.no_credential"
     # No key at all.
-    term.authenticator.simulated = []
+    term.security_keys.simulated = []
     with pytest.raises(SealroomError) as info:
-        unlock_with_key(term.data_dir, term.authenticator, term.clock)
+        unlock_with_key(term.data_dir, term.security_keys, term.clock)
     assert info.value.code == "fido.no_key"
     assert snapshot(term.data_dir) == before
     # Sam still unlocks: losing (or blocking) one key loses nothing.
@@ -143,7 +143,7 @@ def test_revoked_key_loses_its_slot_and_cannot_unlock_or_approve(term: Simulated
     approval = start_revocation(
         term.journal,
         term.policy,
-        term.authenticator,
+        term.security_keys,
         "lee",
         "left the company",
         whole_custodian=True,
@@ -184,13 +184,13 @@ def test_lost_key_replacement_is_dual_and_moves_the_slot(term: SimulatedTerminal
 
 
 def test_enrolment_needs_two_other_custodians(term: SimulatedTerminal) -> None:
-    from kiosk.enrolment import KeyEnrolment
+    from kiosk.terminal.enrolment import KeyEnrolment
 
     key = term.new_key("kim")
-    term.authenticator.simulated = [key]
+    term.security_keys.simulated = [key]
     term.prompts.current_pin = DEFAULT_PIN
     flow = KeyEnrolment(
-        term.journal, term.policy, term.authenticator, Person("kim", "Kim Lo", "Ops")
+        term.journal, term.policy, term.security_keys, Person("kim", "Kim Lo", "Ops")
     )
     approval = flow.register_key()
     term.sign(approval, "dana")
@@ -271,11 +271,11 @@ def test_cli_init_with_two_simulated_custodians(tmp_path: Path) -> None:
     for path in [*(tmp_path / "data").iterdir(), *(tmp_path / "keys").iterdir()]:
         assert b"1234-5678" not in path.read_bytes()
     # The key files are the keys: Sam's key, with Sam's PIN, unlocks the new terminal.
-    from hardware.fido.authenticator import FidoAuthenticator
     from hardware.fido.prompts import ScriptedPrompts
+    from hardware.fido.security_keys import FidoSecurityKeys
 
     sam = SoftAuthenticator(tmp_path / "keys" / "sam.json")
-    auth = FidoAuthenticator(ScriptedPrompts(pins=["8765-4321"]), simulated=[sam], usb=False)
+    auth = FidoSecurityKeys(ScriptedPrompts(pins=["8765-4321"]), simulated=[sam], usb=False)
     journal = unlock_with_key(tmp_path / "data", auth, FakeClock())
     assert [e.data.get("custodian") for e in journal.entries()][1:] == ["dana", "sam"]
     journal.close()
@@ -315,7 +315,7 @@ def test_bad_custodian_spec_is_explained() -> None:
 def test_unlock_without_key_slots_says_use_the_passphrase(tmp_path: Path) -> None:
     from kiosk.journal.keyslots import FAST_TEST_PARAMS
     from kiosk.policy import load_policy
-    from kiosk.terminal import commission
+    from kiosk.terminal.lifecycle import commission
 
     done = commission(
         tmp_path / "d",
@@ -325,36 +325,34 @@ def test_unlock_without_key_slots_says_use_the_passphrase(tmp_path: Path) -> Non
         argon=FAST_TEST_PARAMS,
     )
     done.journal.close()
-    from hardware.fido.authenticator import FidoAuthenticator
     from hardware.fido.prompts import ScriptedPrompts
+    from hardware.fido.security_keys import FidoSecurityKeys
 
     with pytest.raises(KeySlotError) as info:
-        unlock_with_key(
-            tmp_path / "d", FidoAuthenticator(ScriptedPrompts(), usb=False), FakeClock()
-        )
+        unlock_with_key(tmp_path / "d", FidoSecurityKeys(ScriptedPrompts(), usb=False), FakeClock())
     assert info.value.code == "unlock.no_key_slot"
 
 
 def test_a_key_not_on_the_allow_list_is_never_used(tmp_path: Path) -> None:
     """The policy's allow-list of security keys is enforced at every key operation."""
-    from hardware.fido.authenticator import FidoAuthenticator
+    from hardware.fido.security_keys import FidoSecurityKeys
     from hardware.sim.ctaphid import SIM_VID
     from hardware.sim.terminal import make_terminal
     from kiosk.errors import DeviceError
-    from kiosk.terminal import unlock_with_key
+    from kiosk.terminal.lifecycle import unlock_with_key
 
     t = make_terminal(tmp_path)
     t.close()
     t.plug("dana")
-    strict = FidoAuthenticator(
-        t.prompts, simulated=t.authenticator.simulated, usb=False, allowed=lambda v, p: v == 0x1050
+    strict = FidoSecurityKeys(
+        t.prompts, simulated=t.security_keys.simulated, usb=False, allowed=lambda v, p: v == 0x1050
     )
     with pytest.raises(DeviceError) as exc:
         unlock_with_key(t.data_dir, strict, t.clock)
     assert exc.value.code == "fido.key_not_allowed"
     assert "allow-list" in exc.value.user_message()
     assert strict.refused
-    trusting = FidoAuthenticator(
-        t.prompts, simulated=t.authenticator.simulated, usb=False, allowed=lambda v, p: v == SIM_VID
+    trusting = FidoSecurityKeys(
+        t.prompts, simulated=t.security_keys.simulated, usb=False, allowed=lambda v, p: v == SIM_VID
     )
     unlock_with_key(t.data_dir, trusting, t.clock).close()

@@ -1,4 +1,4 @@
-"""End to end: python-fido2 client -> CTAP HID framing -> simulated key -> kiosk.webauthn."""
+"""End to end: python-fido2 client -> CTAP HID framing -> simulated key -> kiosk.rules.webauthn."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from hardware.fido import (
     enroll,
 )
 from hardware.sim.touch import TouchButton
-from kiosk.canonical import b64u
 from kiosk.errors import ApprovalError, CancelledError, DeviceError
-from kiosk.messages import MESSAGES
-from kiosk.webauthn import counter_increased, verify_assertion
+from kiosk.errors.messages import MESSAGES
+from kiosk.journal.canonical import b64u
+from kiosk.rules.webauthn import counter_increased, verify_assertion
 
 RP_ID = "sealroom.local"
 PIN = "4711-9876"
@@ -497,7 +497,7 @@ def test_every_fido_code_has_words() -> None:
     import re
 
     root = pathlib.Path(__file__).resolve().parents[3]
-    sources = [root / "kiosk" / "webauthn.py", *sorted((root / "hardware" / "fido").glob("*.py"))]
+    sources = [root / "kiosk" / "rules" / "webauthn.py", *sorted((root / "hardware" / "fido").glob("*.py"))]
     codes = set()
     for source in sources:
         codes |= set(re.findall(r'"((?:fido|webauthn)\.[a-z_]+)"', source.read_text()))

@@ -11,9 +11,9 @@ import subprocess
 from hardware.printing.paper import RenderingPaper
 from hardware.printing.render import render
 from hardware.printing.sim import SimulatedPrinter
-from kiosk.clock import FakeClock
-from kiosk.paper import alert_slip
-from kiosk.terminal import Commissioned
+from kiosk.journal.clock import FakeClock
+from kiosk.paper.slips import alert_slip
+from kiosk.terminal.lifecycle import Commissioned
 
 
 def pdf_text(pdf: bytes) -> str:

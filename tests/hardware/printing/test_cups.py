@@ -20,10 +20,10 @@ import pytest
 from hardware.printing.cups import CupsPrinter, PrinterStatus, printer_problem
 from hardware.printing.render import render
 from hardware.printing.samples import sample_documents
-from kiosk import printing as codes
-from kiosk.documents import AlertSlip, CredentialSheet
 from kiosk.errors import CancelledError, DeviceError
-from kiosk.passwords import grouped
+from kiosk.paper import printer as codes
+from kiosk.paper.documents import AlertSlip, CredentialSheet
+from kiosk.paper.passwords import grouped
 from kiosk.policy import load_policy
 
 POLICY = load_policy()

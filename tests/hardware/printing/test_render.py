@@ -15,7 +15,7 @@ import pytest
 
 from hardware.printing.render import render, render_empty_page
 from hardware.printing.samples import render_samples, sample_documents
-from kiosk.documents import (
+from kiosk.paper.documents import (
     ALL_DOCUMENTS,
     CommissioningSheet,
     CredentialSheet,
@@ -24,7 +24,7 @@ from kiosk.documents import (
     SessionAction,
     SessionRecord,
 )
-from kiosk.passwords import grouped
+from kiosk.paper.passwords import grouped
 
 DOCS = sample_documents()
 
@@ -74,7 +74,7 @@ def test_credential_sheet_codes_and_password(pdftools: Any) -> None:
     for code in sheet.recovery_codes:
         assert code in text
     # The phonetic spelling of the first group is printed.
-    from kiosk.passwords import phonetic
+    from kiosk.paper.passwords import phonetic
 
     for name in phonetic(sheet.password.groups()[0]):
         assert name in text
@@ -147,7 +147,7 @@ def test_commissioning_sheet_anchors(pdftools: Any) -> None:
 def test_invocation_record_has_every_procedure_field(
     pdftools: Any,
 ) -> None:
-    from kiosk.documents import InvocationRecord
+    from kiosk.paper.documents import InvocationRecord
 
     doc = next(d for d in DOCS if isinstance(d, InvocationRecord))
     text = _squash(pdftools.text_pages(pdftools.write(render(doc), "inv"))[0]).upper()

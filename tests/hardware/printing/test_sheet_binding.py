@@ -8,14 +8,14 @@ import datetime as dt
 import pytest
 
 from hardware.printing.render import render
-from kiosk.clock import UTC
-from kiosk.documents import CredentialSheet, DocumentMeta, JournalHead, Person
 from kiosk.errors import ScanError
-from kiosk.passwords import generate_password
+from kiosk.journal.clock import UTC
+from kiosk.paper.documents import CredentialSheet, DocumentMeta, JournalHead, Person
+from kiosk.paper.passwords import generate_password
 from kiosk.policy import Policy
 from kiosk.scan.qr import decode_qr, encode_qr
 from kiosk.scan.serials import make_serial
-from kiosk.terminal import Commissioned
+from kiosk.terminal.lifecycle import Commissioned
 
 from .conftest import PdfTools
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from hardware.printing.sim import SimulatedPrinter
-from kiosk import printing as codes
 from kiosk.errors import CancelledError, DeviceError
-from kiosk.printing import Printer
+from kiosk.paper import printer as codes
+from kiosk.paper.printer import Printer
 
 
 def test_records_jobs_and_never_keeps_sensitive_bytes() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from hardware.usb_devices import StaticUsbBus, UsbDescriptor, refused_devices
-from kiosk.devicewatch import DeviceWatch
 from kiosk.policy import Policy
-from kiosk.terminal import Commissioned
+from kiosk.terminal.devicewatch import DeviceWatch
+from kiosk.terminal.lifecycle import Commissioned
 
 
 def test_unknown_usb_device_is_alerted_once_per_plugging(

@@ -1,4 +1,4 @@
-"""Document models refuse bad content before anything is rendered (kiosk/documents.py)."""
+"""Document models refuse bad content before anything is rendered (kiosk/paper/documents.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from kiosk.documents import (
+from kiosk.errors import SealroomError
+from kiosk.paper.documents import (
     AlertSlip,
     CredentialSheet,
     DocumentMeta,
@@ -17,8 +18,7 @@ from kiosk.documents import (
     SessionRecord,
     Signer,
 )
-from kiosk.errors import SealroomError
-from kiosk.passwords import SecretText
+from kiosk.paper.passwords import SecretText
 
 T = dt.datetime(2026, 3, 16, 14, 32, tzinfo=dt.UTC)
 HASH = "3f9a1c" + "0" * 58

@@ -1,4 +1,4 @@
-"""Password generation and the secret holder (kiosk/passwords.py)."""
+"""Password generation and the secret holder (kiosk/paper/passwords.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from kiosk.errors import SealroomError
-from kiosk.passwords import SecretText, generate_password, grouped, phonetic, spell
+from kiosk.paper.passwords import SecretText, generate_password, grouped, phonetic, spell
 from kiosk.policy import LOOKALIKES, load_policy
 
 POLICY = load_policy()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk import printing
 from kiosk.errors import DeviceError, SealroomError
-from kiosk.messages import MESSAGES
+from kiosk.errors.messages import MESSAGES
+from kiosk.paper import printer as printing
 
 
 def test_every_code_has_a_message_and_the_right_retry_flag() -> None:

@@ -11,10 +11,10 @@ import pytest
 
 from hardware.printing.render import render
 from hardware.sim.terminal import SimulatedTerminal, make_terminal
-from kiosk.clock import FakeClock, format_ts
-from kiosk.enrolment import Person
 from kiosk.export import DirectoryWriter, ExportResult, export_bundle, start_export_approval
+from kiosk.journal.clock import FakeClock, format_ts
 from kiosk.journal.entry import Entry
+from kiosk.terminal.enrolment import Person
 
 H64 = "5" * 64
 CHECK = {
@@ -88,7 +88,7 @@ def populate(t: SimulatedTerminal, incidents: int = 1) -> None:
 
 
 def approve(t: SimulatedTerminal, volume: str = "stick") -> Entry:
-    ap = start_export_approval(t.journal, t.policy, t.authenticator, volume)
+    ap = start_export_approval(t.journal, t.policy, t.security_keys, volume)
     t.sign(ap, "avery", role="auditor")
     t.sign(ap, "dana", role="custodian")
     return ap.commit()

@@ -33,7 +33,7 @@ FILES = {
 
 
 def _approve(t: Any, auditor: str = "avery", custodian: str = "dana") -> Any:
-    ap = start_export_approval(t.journal, t.policy, t.authenticator, "stick")
+    ap = start_export_approval(t.journal, t.policy, t.security_keys, "stick")
     t.sign(ap, auditor, role="auditor")
     t.sign(ap, custodian, role="custodian")
     return ap.commit()
@@ -108,7 +108,7 @@ def test_report_pdf_lists_incidents_findings_head_and_key(
         assert phase in flat
     assert "MISSED post-incident review within 5 business days due " in flat
     assert "· not done" in flat and "MET session documentation" in flat
-    from kiosk.terminal import ssh_fingerprint
+    from kiosk.terminal.lifecycle import ssh_fingerprint
 
     assert ssh_fingerprint(t.journal.kiosk_public_line()) in flat
     assert "root-db" in flat
@@ -119,7 +119,7 @@ def test_export_needs_an_auditor_and_a_custodian(terminal_factory: Any, tmp_path
     stick = tmp_path / "stick"
     stick.mkdir()
     # Two custodians but no auditor: the approval flow itself refuses the auditor role.
-    ap = start_export_approval(t.journal, t.policy, t.authenticator, "stick")
+    ap = start_export_approval(t.journal, t.policy, t.security_keys, "stick")
     with pytest.raises(SealroomError):
         t.sign(ap, "sam", role="auditor")
     ap.abandon()

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 from hardware.printing.render import render
-from kiosk.documents import (
+from kiosk.paper.documents import (
     AuditDeadline,
     AuditFinding,
     AuditIncident,

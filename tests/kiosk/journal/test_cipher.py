@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 import sqlcipher3
 
-from kiosk.clock import FakeClock
 from kiosk.errors import JournalError
 from kiosk.journal import db
+from kiosk.journal.clock import FakeClock
 from kiosk.journal.db import open_database
 from kiosk.journal.store import DB_NAME
-from kiosk.terminal import Commissioned
+from kiosk.terminal.lifecycle import Commissioned
 
 
 def _pragma(conn: Any, name: str) -> str:

@@ -11,16 +11,33 @@ import os
 import random
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
-from kiosk.approval import journal_check
-from kiosk.clock import FakeClock
-from kiosk.journal.crashprobe import append_forever
+from kiosk.journal.clock import FakeClock, SystemClock
 from kiosk.journal.store import Journal
-from kiosk.terminal import Commissioned
+from kiosk.terminal.approvals import journal_check
+from kiosk.terminal.lifecycle import Commissioned
 
 KILLS = int(os.environ.get("SEALROOM_CRASH_KILLS", "200"))
+
+
+def append_forever(data_dir: Path, db_key: bytes, report_fd: int) -> None:
+    """Run in the child: open, then append until killed, reporting each acknowledged entry.
+
+    The report is written to the pipe only after ``append`` returned, so a
+    reported entry is by definition an acknowledged one.
+    """
+    journal = Journal.open(data_dir, db_key, SystemClock(), approval_check=journal_check)
+    os.write(report_fd, b"open\n")
+    n = 0
+    while True:
+        n += 1
+        entry = journal.append(
+            "alert.raised", {"alert": "crash.probe", "summary": f"probe {os.getpid()} #{n}"}
+        )
+        os.write(report_fd, f"{entry.seq} {entry.hash}\n".encode())
 
 
 def _read_all(fd: int) -> bytes:
@@ -32,13 +49,13 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
-def run_and_kill(data_dir: object, key: bytes, rng: random.Random) -> list[tuple[int, str]]:
+def run_and_kill(data_dir: Path, key: bytes, rng: random.Random) -> list[tuple[int, str]]:
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
         os.close(r)
         try:
-            append_forever(data_dir, key, w)  # type: ignore[arg-type]
+            append_forever(data_dir, key, w)
         finally:
             os._exit(1)
     os.close(w)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.canonical import MAX_SAFE_INT
+from kiosk.journal.canonical import MAX_SAFE_INT
 from kiosk.journal.entry import GENESIS_PREV, Entry, check_chain, check_line, iter_jsonl
 
 TS = "2026-03-01T10:00:00.000Z"

@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from kiosk.approval import journal_check
-from kiosk.clock import FakeClock
 from kiosk.errors import (
     ApprovalError,
     JournalBusyError,
@@ -17,13 +15,15 @@ from kiosk.errors import (
     JournalIntegrityError,
     KeySlotError,
 )
+from kiosk.journal.clock import FakeClock
 from kiosk.journal.db import open_database
 from kiosk.journal.entry import Entry
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.policy import Policy
 from kiosk.state import State
-from kiosk.terminal import Commissioned, commission, unlock_with_passphrase
+from kiosk.terminal.approvals import journal_check
+from kiosk.terminal.lifecycle import Commissioned, commission, unlock_with_passphrase
 
 PASS = "TEST-PASS-PHRASE-0001"
 

@@ -1,7 +1,7 @@
 """The terminal's deadlines and the auditors' verifier judge every incident alike.
 
-The dashboard (and its overdue alarms) comes from :mod:`kiosk.deadlines`;
-the auditors' report from :mod:`kiosk.verify.deadlines`, which reads only
+The dashboard (and its overdue alarms) comes from :mod:`kiosk.state.due`;
+the auditors' report from :mod:`kiosk.rules.deadlines`, which reads only
 the journal. If the two counted a window from different starts, or ended a
 business day at different times, the terminal would alarm where the report
 is clean or stay quiet where it reports a miss. Each named scenario runs
@@ -15,8 +15,8 @@ import pytest
 
 from hardware.sim.scenarios import SCENARIOS, emergency, history, run
 from hardware.sim.simulation import Simulation
-from kiosk import deadlines
-from kiosk.verify.deadlines import Facts, incident_deadlines
+from kiosk.rules.deadlines import Facts, incident_deadlines
+from kiosk.state import due as deadlines
 
 WINDOWS = ("approver_notice", "solo_signoff", "documentation", "review")
 VERDICT = {"met": "met", "met_late": "missed", "overdue": "missed", "open": "open"}

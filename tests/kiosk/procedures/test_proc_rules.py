@@ -15,8 +15,6 @@ import pytest
 from hardware.sim.people import WITNESS
 from hardware.sim.scenarios import drill, emergency
 from hardware.sim.simulation import Simulation
-from kiosk import deadlines
-from kiosk.approval import Approval
 from kiosk.errors import SealroomError, TransitionError
 from kiosk.procedures import (
     FORM,
@@ -37,6 +35,8 @@ from kiosk.procedures import (
     inventory_rows,
 )
 from kiosk.procedures.framework import Result
+from kiosk.state import due as deadlines
+from kiosk.terminal.approvals import Approval
 
 CHECK = {
     "seal_unbroken": True,
@@ -172,7 +172,7 @@ def test_witness_is_required_when_policy_says_so(sim: Simulation) -> None:
     ctx = Context(
         sim.journal,
         dataclasses.replace(sim.ctx.policy, witness_required=True),
-        sim.ctx.authenticator,
+        sim.ctx.security_keys,
         sim.ctx.signatures,
         sim.ctx.paper,
     )

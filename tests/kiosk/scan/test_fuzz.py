@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from hardware.sim.scanner import scan_events, typing_events
 from kiosk.errors import ScanError
-from kiosk.messages import MESSAGES
+from kiosk.errors.messages import MESSAGES
 from kiosk.scan.qr import decode_qr, encode_qr
 from kiosk.scan.serials import check_serial, make_serial
 from kiosk.scan.wedge import KeyEvent, Output, Release, Scan, WedgeDetector

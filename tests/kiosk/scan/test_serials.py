@@ -7,7 +7,7 @@ from stdnum import luhn
 from stdnum.iso7064 import mod_97_10
 
 from kiosk.errors import ScanError
-from kiosk.messages import MESSAGES
+from kiosk.errors.messages import MESSAGES
 from kiosk.policy import load_policy
 from kiosk.scan.serials import (
     MAX_SERIAL_CHARS,

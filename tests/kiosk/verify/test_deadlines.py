@@ -7,16 +7,16 @@ import sys
 
 import pytest
 
-from kiosk import deadlines as terminal_deadlines
-from kiosk.clock import UTC, format_ts
-from kiosk.verify import deadlines as deadlines_module
-from kiosk.verify.deadlines import (
+from kiosk.journal.clock import UTC, format_ts
+from kiosk.rules import deadlines as deadlines_module
+from kiosk.rules.deadlines import (
     Calendar,
     Facts,
     add_business_days,
     check_deadlines,
     incident_deadlines,
 )
+from kiosk.state import due as terminal_deadlines
 
 T0 = dt.datetime(2026, 3, 6, 10, 0, tzinfo=UTC)  # a Friday
 

@@ -1,4 +1,4 @@
-"""kiosk.webauthn against assertions built here with cryptography (no devices involved)."""
+"""kiosk.rules.webauthn against assertions built here with cryptography (no devices involved)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from kiosk.canonical import b64u
 from kiosk.errors import ApprovalError
-from kiosk.webauthn import counter_increased, parse_attest, verify_assertion
+from kiosk.journal.canonical import b64u
+from kiosk.rules.webauthn import counter_increased, parse_attest, verify_assertion
 
 RP_ID = "sealroom.local"
 
@@ -191,7 +191,7 @@ def test_counter_rule() -> None:
 
 
 def test_messages_exist_and_are_not_generic(digest: bytes) -> None:
-    from kiosk.messages import MESSAGES
+    from kiosk.errors.messages import MESSAGES
 
     for code in (
         "webauthn.malformed",
@@ -216,7 +216,7 @@ def test_webauthn_module_imports_no_hardware() -> None:
     import ast
     import pathlib
 
-    import kiosk.webauthn as mod
+    import kiosk.rules.webauthn as mod
 
     tree = ast.parse(pathlib.Path(mod.__file__).read_text())
     imported = {

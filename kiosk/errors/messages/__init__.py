@@ -8,7 +8,7 @@ short, calm, and always ending with the next thing to do.
 The words are kept in one module per area (``journal``, ``keys``, ``rules``,
 ``procedure``, ``printing``, …) so each stays readable; at runtime they are one
 table, :data:`MESSAGES`, and a code defined in two areas stops the import
-(:func:`kiosk.messages.message.one_table`).
+(:func:`kiosk.errors.messages.message.one_table`).
 
 The UI passes these strings through Qt's translation system; the keys stay
 stable so translations survive rewording.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.messages import (
+from kiosk.errors.messages import (
     alerts,
     export,
     general,
@@ -32,7 +32,7 @@ from kiosk.messages import (
     scans,
     ui,
 )
-from kiosk.messages.message import Message, one_table
+from kiosk.errors.messages.message import Message, one_table
 
 __all__ = ["AREAS", "MESSAGES", "Message", "is_retryable", "lookup", "render"]
 

@@ -21,10 +21,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.approval import Authenticator, journal_check
-from kiosk.canonical import b64u
-from kiosk.clock import Clock
 from kiosk.errors import ApprovalError, JournalError, KeySlotError
+from kiosk.journal.canonical import b64u
+from kiosk.journal.clock import Clock
 from kiosk.journal.keyslots import (
     Argon2Params,
     KeySlots,
@@ -34,6 +33,7 @@ from kiosk.journal.keyslots import (
 )
 from kiosk.journal.store import DB_NAME, PUBKEY_NAME, SLOTS_NAME, Journal, write_public_key
 from kiosk.policy import Policy
+from kiosk.terminal.approvals import SecurityKeys, journal_check
 
 MIN_PASSPHRASE = 16
 
@@ -116,23 +116,23 @@ def unlock_with_passphrase(data_dir: Path, passphrase: str, clock: Clock) -> Jou
 
 def unlock_with_key(
     data_dir: Path,
-    authenticator: Authenticator,
+    security_keys: SecurityKeys,
     clock: Clock,
     cancel: threading.Event | None = None,
 ) -> Journal:
     """Open the journal with one enrolled custodian's touch + PIN (and verify it).
 
     The key slots name the enrolled credentials and their hmac-secret salts;
-    the authenticator finds which one the plugged-in key holds (silently),
+    the security keys adapter finds which one the plugged-in key holds (silently),
     asks for its PIN and a touch, and returns the secret that unwraps the
     database key. Every failure before the journal opens (no key, wrong or
     blocked PIN, cancel, a key not enrolled, a slot that does not open)
     leaves the data directory byte for byte unchanged. After opening, the
     credential must still be active in the journal (a slot left behind by a
     revocation interrupted mid-way is refused and then removed at the next
-    successful unlock by :func:`kiosk.enrolment.reconcile_slots`).
+    successful unlock by :func:`kiosk.terminal.enrolment.reconcile_slots`).
     """
-    from kiosk.enrolment import reconcile_slots
+    from kiosk.terminal.enrolment import reconcile_slots
 
     cancel = cancel or threading.Event()
     slots = load_slots(data_dir)
@@ -144,10 +144,10 @@ def unlock_with_key(
         raise KeySlotError("unlock.no_key_slot")
     rp_id, salts = next(iter(by_rp.items()))
     for rp, group in by_rp.items():
-        if authenticator.present(rp, list(group)):
+        if security_keys.present(rp, list(group)):
             rp_id, salts = rp, group
             break
-    cid, secret = authenticator.derive_secret(rp_id, salts, cancel)
+    cid, secret = security_keys.derive_secret(rp_id, salts, cancel)
     db_key = slots.open_with_fido2(cid, secret)
     journal = open_journal(data_dir, db_key, clock, slots.journal_id)
     cred = journal.state.credentials.get(b64u(cid))

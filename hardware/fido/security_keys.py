@@ -1,6 +1,6 @@
-"""The terminal's :class:`kiosk.approval.Authenticator`, over python-fido2.
+"""The terminal's :class:`kiosk.terminal.approvals.SecurityKeys`, over python-fido2.
 
-:class:`FidoAuthenticator` is what the core's approval, enrolment and unlock
+:class:`FidoSecurityKeys` is what the core's approval, enrolment and unlock
 flows call. At every operation it discovers the plugged-in keys (USB HID,
 then the simulated keys it was given), so a key plugged in between two
 steps is found, and closes them afterwards.
@@ -14,7 +14,7 @@ Invariants:
   nothing here stores a PIN or an hmac-secret output beyond the return value.
 * With several keys holding allowed credentials the operation is refused
   (``fido.several_keys``) instead of guessing whose touch counts.
-* Every call is recorded in :attr:`FidoAuthenticator.calls` as
+* Every call is recorded in :attr:`FidoSecurityKeys.calls` as
   ``(operation, detail)`` without secrets, for tests and diagnostics.
 """
 
@@ -34,12 +34,12 @@ from hardware.fido.client import (
 )
 from hardware.fido.keys import KeySource, SecurityKey, discover_keys, held_credentials
 from hardware.fido.prompts import Prompts
-from kiosk.canonical import b64u
 from kiosk.errors import ApprovalError, DeviceError
+from kiosk.journal.canonical import b64u
 
 
-class FidoAuthenticator:
-    """Security keys (USB and/or simulated) behind the core's ``Authenticator`` protocol.
+class FidoSecurityKeys:
+    """Security keys (USB and/or simulated) behind the core's ``SecurityKeys`` protocol.
 
     ``simulated`` is a list of key sources (e.g. ``SoftAuthenticator``), read
     at each operation, so a test or the demo "plugs in" a key by changing it.
@@ -127,7 +127,7 @@ class FidoAuthenticator:
             raise ApprovalError("fido.several_keys")
         return holders[0]
 
-    # -- the Authenticator protocol -----------------------------------------------
+    # -- the SecurityKeys protocol -----------------------------------------------
     def present(self, rp_id: str, candidates: Sequence[bytes]) -> list[bytes]:
         self.calls.append(("present", {"rp_id": rp_id, "candidates": len(candidates)}))
         if not candidates:
@@ -220,4 +220,4 @@ def _fields(attest: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-__all__ = ["FidoAuthenticator"]
+__all__ = ["FidoSecurityKeys"]

@@ -6,7 +6,7 @@ envelope's state start with ``envelope.``; every other rule's with ``transition.
 
 from __future__ import annotations
 
-from kiosk.messages.message import Message
+from kiosk.errors.messages.message import Message
 
 MESSAGES: dict[str, Message] = {
     "transition.illegal": Message(

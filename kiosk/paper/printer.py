@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-# Error codes (words in kiosk/messages/printing.py).
+# Error codes (words in kiosk/errors/messages/printing.py).
 CUPSD_DOWN = "print.cupsd_down"
 QUEUE_MISSING = "print.queue_missing"
 STOPPED = "print.stopped"

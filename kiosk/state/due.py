@@ -21,7 +21,7 @@ Business days come from the policy's ``holidays`` calendar: weekends and
 public holidays of the chosen country (and subdivision) do not count.
 
 Invariant: the terminal judges every procedure deadline as the auditors'
-verifier does (:mod:`kiosk.verify.deadlines`), from the same start, or it
+verifier does (:mod:`kiosk.rules.deadlines`), from the same start, or it
 would alarm (or stay quiet) where the auditors' report says otherwise. So:
 
 * the approver of an emergency exception (no approver reached) is to be
@@ -51,10 +51,10 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kiosk.clock import parse_ts as _parse_ts
+from kiosk.journal.clock import parse_ts as _parse_ts
 from kiosk.policy import Policy
+from kiosk.rules import deadlines as _audit
 from kiosk.state import State
-from kiosk.verify import deadlines as _audit
 
 KINDS = (
     "approver_notice",
@@ -117,7 +117,7 @@ class Deadline:
 
 @functools.lru_cache(maxsize=1 << 16)
 def parse_ts(text: str) -> dt.datetime:
-    """:func:`kiosk.clock.parse_ts`, memoised: the deadline model re-reads every history."""
+    """:func:`kiosk.journal.clock.parse_ts`, memoised: the deadline model re-reads every history."""
     return _parse_ts(text)
 
 
@@ -135,7 +135,7 @@ def add_business_days(start: dt.datetime, days: int, calendar: _audit.Calendar) 
 
     "Within 5 business days" gives the whole of the fifth business day, in
     the calendar's time zone, as the auditors' verifier counts it
-    (:func:`kiosk.verify.deadlines.add_business_days`).
+    (:func:`kiosk.rules.deadlines.add_business_days`).
     """
     return _audit.add_business_days(start, days, calendar)
 

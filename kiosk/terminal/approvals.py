@@ -1,7 +1,7 @@
 """Dual control: who may approve a journal entry, and whether their key really did.
 
-The core talks to security keys only through the :class:`Authenticator`
-protocol defined here (``hardware.fido.authenticator`` implements it for USB
+The core talks to security keys only through the :class:`SecurityKeys`
+protocol defined here (``hardware.fido.security_keys`` implements it for USB
 and simulated keys); this module never imports device code.
 
 Invariants:
@@ -15,7 +15,7 @@ Invariants:
 * An attestation is accepted only if: its credential is enrolled for the
   custodian it names (or, for the first two enrolments, is the credential
   being enrolled), neither the credential nor the custodian is revoked, the
-  WebAuthn assertion verifies (:func:`kiosk.webauthn.verify_assertion`, rp id
+  WebAuthn assertion verifies (:func:`kiosk.rules.webauthn.verify_assertion`, rp id
   recorded at enrolment, UV when the policy *in force in the journal*
   requires it), the custodian is eligible for the entry
   (:data:`ELIGIBILITY`), neither the person nor the key already approved the
@@ -37,13 +37,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from kiosk.canonical import b64u, b64u_decode
 from kiosk.errors import ApprovalError, JournalError
+from kiosk.journal.canonical import b64u, b64u_decode
 from kiosk.journal.entry import Entry
 from kiosk.journal.schema import is_dual
+from kiosk.rules.webauthn import counter_increased, parse_attest, parse_authenticator_data
+from kiosk.rules.webauthn import verify_assertion as _verify_assertion
 from kiosk.state import State
-from kiosk.webauthn import counter_increased, parse_attest, parse_authenticator_data
-from kiosk.webauthn import verify_assertion as _verify_assertion
 
 if TYPE_CHECKING:
     from kiosk.journal.store import Journal, Pending
@@ -58,7 +58,7 @@ COUNTER_ALERT: Final = "key.counter_not_increased"
 # -- the device interface ----------------------------------------------------------
 
 
-class Authenticator(Protocol):
+class SecurityKeys(Protocol):
     """What the core needs from security keys (implemented in ``hardware.fido``).
 
     Every method blocks until the person has acted (PIN, touch) or ``cancel``
@@ -367,7 +367,7 @@ class Approval:
         self,
         journal: Journal,
         policy: Policy | None,
-        authenticator: Authenticator,
+        security_keys: SecurityKeys,
         kind: str,
         data: dict[str, Any],
         roles: Sequence[str] = DUAL_ROLES,
@@ -381,7 +381,7 @@ class Approval:
             raise ApprovalError("approval.exception_required", kind=kind)
         self.journal = journal
         self.policy = policy
-        self.authenticator = authenticator
+        self.security_keys = security_keys
         self.kind = kind
         self.data = data
         self.roles = tuple(roles)
@@ -450,12 +450,12 @@ class Approval:
         allow = self.eligible_credentials(role, custodian)
         rp_id = self._rp_id(allow, rp_ids)
         known = [b64u_decode(c.id) for c in state.credentials.values() if c.rp_id == rp_id]
-        present = self.authenticator.present(rp_id, known)
+        present = self.security_keys.present(rp_id, known)
         usable = [c for c in present if c in allow]
         if not usable:
             raise self._why_not(role, present)
         uv = state.uv_required or bool(self.policy and self.policy.uv_required)
-        answer = self.authenticator.approve(self.digest, usable, rp_id, uv, cancel)
+        answer = self.security_keys.approve(self.digest, usable, rp_id, uv, cancel)
         cid = str(answer.get("credential_id"))
         cred = state.credentials.get(cid)
         who = cred.custodian if cred else ""
@@ -593,14 +593,14 @@ class SoloApproval(Approval):
         self,
         journal: Journal,
         policy: Policy | None,
-        authenticator: Authenticator,
+        security_keys: SecurityKeys,
         kind: str,
         data: dict[str, Any],
         role: str = "custodian",
         *,
         on_commit: Callable[[Entry], None] | None = None,
     ) -> None:
-        super().__init__(journal, policy, authenticator, kind, data, (role,), on_commit=on_commit)
+        super().__init__(journal, policy, security_keys, kind, data, (role,), on_commit=on_commit)
 
 
 def counter_of(attest: Mapping[str, Any]) -> int:
@@ -613,10 +613,10 @@ __all__ = [
     "ELIGIBILITY",
     "SELF_ROLE",
     "Approval",
-    "Authenticator",
     "Checked",
     "DualApproval",
     "Eligibility",
+    "SecurityKeys",
     "Signer",
     "SoloApproval",
     "check_attestation",

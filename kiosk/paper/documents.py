@@ -17,7 +17,7 @@ Invariants:
   that breaks a rule raises ``document.invalid`` naming the field, before
   anything is rendered.
 * Secrets (the password, the recovery passphrase) are held only as
-  :class:`~kiosk.passwords.SecretText`; ``repr`` of any model never shows
+  :class:`~kiosk.paper.passwords.SecretText`; ``repr`` of any model never shows
   them. The credential sheet's QR payload is given already encoded (by the
   scan helper's ``encode_qr``) and is refused if it contains the password.
 """
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from kiosk.errors import SealroomError
-from kiosk.passwords import SecretText
+from kiosk.paper.passwords import SecretText
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

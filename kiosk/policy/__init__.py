@@ -24,7 +24,7 @@ from typing import Any
 
 from kiosk.errors import PolicyError
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "assets" / "policy.toml"
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "assets" / "policy.toml"
 
 KIOSK_ID_RE = re.compile(r"^[a-z0-9-]{1,40}$")
 LOOKALIKES = frozenset("0Oo1lI|5S2Z8B")
@@ -225,7 +225,7 @@ def _range(lo: int, hi: int, rule: str = "") -> Callable[[Any], str | None]:
 #: highest allowed, what the procedure requires). The policy may tighten each
 #: (approver attempts: wait longer; the rest: shorter), never loosen it: the
 #: auditors' verifier judges the procedure's own windows
-#: (:mod:`kiosk.verify.deadlines`), and a policy that lengthened one would
+#: (:mod:`kiosk.rules.deadlines`), and a policy that lengthened one would
 #: have the terminal call a deadline met that the auditors' report calls missed.
 PROCEDURE_WINDOWS: dict[str, tuple[int, int, str]] = {
     "approver_attempts_minutes": (

@@ -2,7 +2,7 @@
 
 Every failure that can reach a person is a :class:`SealroomError` carrying a
 stable ``code`` and a few *non-secret* parameters. The words a person reads
-live in one table, :data:`kiosk.messages.MESSAGES`, keyed by that code: what
+live in one table, :data:`kiosk.errors.messages.MESSAGES`, keyed by that code: what
 happened, and what to do next. Screens never show ``repr(e)``; they show
 :meth:`SealroomError.user_message`.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.secrets_guard import looks_secret
+from kiosk.errors.secret_names import looks_secret
 
 
 class SealroomError(Exception):
@@ -38,13 +38,13 @@ class SealroomError(Exception):
 
     def user_message(self) -> str:
         """The sentence(s) shown to a person: what happened, then what to do."""
-        from kiosk.messages import render
+        from kiosk.errors.messages import render
 
         return render(self.code, self.params)
 
     @property
     def retryable(self) -> bool:
-        from kiosk.messages import is_retryable
+        from kiosk.errors.messages import is_retryable
 
         return is_retryable(self.code)
 

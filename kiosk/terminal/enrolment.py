@@ -6,7 +6,7 @@ Invariants:
   by the key being enrolled (one touch gives the assertion *and* the
   hmac-secret for the key slot); every later enrolment, replacement
   (``data.replaces``) and revocation is a dual entry approved by two other
-  custodians through :class:`kiosk.approval.DualApproval`.
+  custodians through :class:`kiosk.terminal.approvals.DualApproval`.
 * Every enrolled credential gets exactly one ``fido2-hmac-secret`` key slot
   wrapping the database key (UV is required for the secret), so one
   custodian's touch + PIN unlocks and losing a key loses nothing; a slot is
@@ -26,12 +26,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kiosk.approval import SELF_ROLE, Approval, Authenticator, DualApproval, is_self_enrolment
-from kiosk.canonical import b64u, b64u_decode
 from kiosk.errors import ApprovalError
+from kiosk.journal.canonical import b64u, b64u_decode
 from kiosk.journal.entry import Entry
 from kiosk.journal.keyslots import KeySlots
 from kiosk.journal.store import SLOTS_NAME
+from kiosk.terminal.approvals import (
+    SELF_ROLE,
+    Approval,
+    DualApproval,
+    SecurityKeys,
+    is_self_enrolment,
+)
 
 if TYPE_CHECKING:
     from kiosk.journal.store import Journal
@@ -90,7 +96,7 @@ def enrol_first_custodian(
     journal: Journal,
     policy: Policy,
     person: Person,
-    authenticator: Authenticator,
+    security_keys: SecurityKeys,
     cancel: threading.Event | None = None,
 ) -> Entry:
     """Commissioning: ``person`` enrols their key and signs their own enrolment.
@@ -104,17 +110,17 @@ def enrol_first_custodian(
     if person.id in journal.state.custodians:
         raise ApprovalError("enrol.custodian_exists", name=person.name, custodian=person.id)
     cred = _credential_data(
-        authenticator.enroll(
+        security_keys.enroll(
             policy.rp_id, person.id.encode(), person.id, person.name, _known_ids(journal), cancel
         )
     )
     cid = b64u_decode(cred["id"])
     approval = Approval(
-        journal, policy, authenticator, "custodian.enrolled", person.data(cred), (SELF_ROLE,)
+        journal, policy, security_keys, "custodian.enrolled", person.data(cred), (SELF_ROLE,)
     )
     try:
         salt = KeySlots.new_fido2_salt()
-        answer, secret = authenticator.approve_and_derive(
+        answer, secret = security_keys.approve_and_derive(
             approval.digest, cid, cred["rp_id"], salt, cancel
         )
         approval.add({**answer, "role": SELF_ROLE, "custodian": person.id})
@@ -143,7 +149,7 @@ class KeyEnrolment:
         self,
         journal: Journal,
         policy: Policy,
-        authenticator: Authenticator,
+        security_keys: SecurityKeys,
         person: Person,
         *,
         replaces: str | None = None,
@@ -158,7 +164,7 @@ class KeyEnrolment:
                 raise ApprovalError("approval.unknown_credential")
         self.journal = journal
         self.policy = policy
-        self.authenticator = authenticator
+        self.security_keys = security_keys
         self.person = person
         self.replaces = replaces
         self.approval: DualApproval | None = None
@@ -167,7 +173,7 @@ class KeyEnrolment:
     def register_key(self, cancel: threading.Event | None = None) -> DualApproval:
         cancel = cancel or threading.Event()
         cred = _credential_data(
-            self.authenticator.enroll(
+            self.security_keys.enroll(
                 self.policy.rp_id,
                 self.person.id.encode(),
                 self.person.id,
@@ -178,14 +184,14 @@ class KeyEnrolment:
         )
         cid = b64u_decode(cred["id"])
         salt = KeySlots.new_fido2_salt()
-        got, secret = self.authenticator.derive_secret(cred["rp_id"], {cid: salt}, cancel)
+        got, secret = self.security_keys.derive_secret(cred["rp_id"], {cid: salt}, cancel)
         if got != cid:
             raise ApprovalError("fido.no_credential")
         self._slot = (cid, cred["rp_id"], salt, secret)
         self.approval = DualApproval(
             self.journal,
             self.policy,
-            self.authenticator,
+            self.security_keys,
             "custodian.enrolled",
             self.person.data(cred, self.replaces),
             on_commit=self._install,
@@ -217,7 +223,7 @@ class KeyEnrolment:
 def start_revocation(
     journal: Journal,
     policy: Policy,
-    authenticator: Authenticator,
+    security_keys: SecurityKeys,
     custodian: str,
     reason: str,
     *,
@@ -235,7 +241,7 @@ def start_revocation(
         reconcile_slots(journal)
 
     return DualApproval(
-        journal, policy, authenticator, "custodian.revoked", data, on_commit=remove_slots
+        journal, policy, security_keys, "custodian.revoked", data, on_commit=remove_slots
     )
 
 
@@ -261,7 +267,7 @@ def reconcile_slots(journal: Journal) -> list[str]:
 def commission_custodians(
     journal: Journal,
     policy: Policy,
-    first: Sequence[tuple[Person, Authenticator]],
+    first: Sequence[tuple[Person, SecurityKeys]],
     cancel: threading.Event | None = None,
 ) -> list[Entry]:
     """Enrol the two first custodians, each with their own key, in order."""

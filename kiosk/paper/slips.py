@@ -1,7 +1,7 @@
 """Paper the terminal prints on its own: the alert slip, and the commissioning sheet.
 
 The terminal has no network; its alarm is a printed slip. Every
-``alert.raised`` entry is turned into an :class:`~kiosk.documents.AlertSlip`
+``alert.raised`` entry is turned into an :class:`~kiosk.paper.documents.AlertSlip`
 by :func:`alert_slip` and printed by the procedure context's journal
 listener the moment the entry is durable
 (:meth:`kiosk.procedures.context.Context._on_entry`); a slip that does not
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.clock import parse_ts
-from kiosk.documents import AlertSlip, Document, DocumentMeta, JournalHead
+from kiosk.errors.messages import lookup
+from kiosk.journal.clock import parse_ts
 from kiosk.journal.entry import Entry
-from kiosk.messages import lookup
+from kiosk.paper.documents import AlertSlip, Document, DocumentMeta, JournalHead
 
 #: What to do beyond the message table's "next step", per alert (in the procedure's words).
 EXTRA_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -88,8 +88,8 @@ def commissioning_sheet(
     genesis hash and journal head (paper anchors against truncation), and
     the recovery passphrase (held in a wipeable :class:`SecretText`).
     """
-    from kiosk.documents import CommissioningSheet, Person
-    from kiosk.passwords import SecretText
+    from kiosk.paper.documents import CommissioningSheet, Person
+    from kiosk.paper.passwords import SecretText
 
     state = journal_state
     now = parse_ts(state.last_ts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.messages.message import Message
+from kiosk.errors.messages.message import Message
 
 MESSAGES: dict[str, Message] = {
     "policy.missing": Message(

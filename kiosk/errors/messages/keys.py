@@ -4,7 +4,7 @@ enrolment, unlocking with a key.
 
 from __future__ import annotations
 
-from kiosk.messages.message import Message
+from kiosk.errors.messages.message import Message
 
 MESSAGES: dict[str, Message] = {
     "webauthn.malformed": Message(

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk import deadlines
 from kiosk.journal.entry import Entry
 from kiosk.journal.store import Journal
 from kiosk.policy import Policy
+from kiosk.state import due as deadlines
 
 
 def alerted_deadlines(journal: Journal) -> set[str]:
