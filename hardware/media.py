@@ -15,7 +15,7 @@ device boundary, as the scanner and key simulators are).
 
 Invariants:
 
-* :func:`open_volume` returns a :class:`~kiosk.export.files.DirectoryWriter`
+* :func:`open_volume` returns a :class:`~kiosk.export.directory.DirectoryWriter`
   only for a mounted, removable, writable volume; anything else raises an
   :class:`~kiosk.errors.ExportError` whose message says what to do;
 * nothing here writes to a volume (the writer does, through the export code).
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import ExportError
-from kiosk.export.files import DirectoryWriter
+from kiosk.export.directory import DirectoryWriter
 
 MOUNTINFO = Path("/proc/self/mountinfo")
 SYS = Path("/sys")

@@ -23,9 +23,9 @@ from PySide6.QtCore import QObject, QTimer
 from hardware.usb_devices import enumerate_devices
 from kiosk.errors import JournalBusyError, SealroomError
 from kiosk.terminal.devicewatch import DeviceWatch
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.screens.dashboard import DashboardScreen
-from ui.session import Session
+from ui.terminal_session import Session
 
 #: How often overdue deadlines are checked (and alerted) while unlocked.
 DEADLINE_CHECK_MS = 60_000

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.i18n import install_translator
 from ui.main_window import MainWindow
 

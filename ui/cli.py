@@ -209,7 +209,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     policy = _policy(args.policy)
     from hardware.usb_devices import security_key_allowed
     from ui.app import run
-    from ui.context import AppContext
+    from ui.app_context import AppContext
     from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 
@@ -230,7 +230,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from kiosk.scan.serials import make_serial
     from kiosk.terminal.lifecycle import remove_terminal
     from ui.app import have_display, run
-    from ui.context import AppContext, DemoInfo
+    from ui.app_context import AppContext, DemoInfo
     from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 

@@ -22,7 +22,7 @@ from kiosk.journal.store import Journal
 from kiosk.paper.printer import Printer
 from kiosk.procedures import Flow
 from ui.alerts import Alerts
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.demo_panel import DemoPanel
 from ui.scanning import ScanFilter
 from ui.screens.custodians import CustodiansScreen
@@ -32,7 +32,7 @@ from ui.screens.flow import FlowScreen
 from ui.screens.journal_browser import JournalScreen
 from ui.screens.troubleshooting import TroubleshootingScreen
 from ui.screens.unlock import UnlockScreen
-from ui.session import Session
+from ui.terminal_session import Session
 
 #: The screens the dashboard opens by name.
 SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {

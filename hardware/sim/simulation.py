@@ -48,7 +48,7 @@ from hardware.sim.terminal import (
 )
 from kiosk.errors import SealroomError
 from kiosk.journal.clock import UTC, FakeClock, format_ts, parse_ts
-from kiosk.journal.files import atomic_write
+from kiosk.journal.durable import atomic_write
 from kiosk.journal.store import PUBKEY_NAME, Journal
 from kiosk.policy import load_policy
 from kiosk.procedures import Context, Flow, SealNewEnvelopeFlow, StockFlow

@@ -4,7 +4,7 @@ The terminal side of the auditors' contract; :mod:`kiosk.verify` is the other
 side. Devices (finding and checking the USB stick) are ``hardware.media``'s.
 """
 
-from kiosk.export.files import DirectoryWriter
+from kiosk.export.directory import DirectoryWriter
 from kiosk.export.writer import (
     EXPORT_KIND,
     EXPORT_ROLES,

@@ -35,7 +35,7 @@ from typing import Any
 
 from kiosk.errors import CancelledError, ExportError, SealroomError
 from kiosk.export.content import events_csv, manifest_bytes, readme_text, report_model
-from kiosk.export.files import DirectoryWriter
+from kiosk.export.directory import DirectoryWriter
 from kiosk.journal.canonical import H
 from kiosk.journal.clock import format_ts
 from kiosk.journal.entry import Entry

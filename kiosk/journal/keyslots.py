@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.errors import KeySlotError
 from kiosk.journal.canonical import H, b64u, b64u_decode, canon
-from kiosk.journal.files import atomic_write
+from kiosk.journal.durable import atomic_write
 
 FORMAT = "sealroom-keyslots/1"
 KIND_PASSPHRASE = "passphrase"  # noqa: S105 - a slot kind, not a secret

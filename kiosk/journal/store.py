@@ -596,7 +596,7 @@ class Journal:
 
 
 def write_public_key(data_dir: Path, line: str) -> Path:
-    from kiosk.journal.files import atomic_write
+    from kiosk.journal.durable import atomic_write
 
     path = data_dir / PUBKEY_NAME
     atomic_write(path, (line + "\n").encode("ascii"))

@@ -10,15 +10,15 @@ state.
 from __future__ import annotations
 
 from kiosk.state.alerts import Alert
-from kiosk.state.incidents import Incident, IncidentBook
-from kiosk.state.inventory import (
+from kiosk.state.custodians import Credential, Custodian
+from kiosk.state.envelopes import (
     ENVELOPE_STATES,
     ENVELOPE_TRANSITIONS,
     STATE_WORDS,
     Account,
     Envelope,
 )
-from kiosk.state.keys import Credential, Custodian
+from kiosk.state.incidents import Incident, IncidentBook
 from kiosk.state.projection import State, replay
 from kiosk.state.sheets import PrintedSheet
 

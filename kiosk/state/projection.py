@@ -15,9 +15,9 @@ from typing import Any
 from kiosk.errors import TransitionError
 from kiosk.journal.entry import Entry
 from kiosk.state.alerts import Alert
+from kiosk.state.custodians import Credential, Custodian, check_signers, note_counters
+from kiosk.state.envelopes import Account, Envelope
 from kiosk.state.incidents import Incident, IncidentBook, check_incident_fit
-from kiosk.state.inventory import Account, Envelope
-from kiosk.state.keys import Credential, Custodian, check_signers, note_counters
 from kiosk.state.rules import rule_for
 from kiosk.state.sheets import PrintedSheet
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.errors import TransitionError
 from kiosk.journal.entry import Entry
-from kiosk.state import alerts, incidents, inventory, keys, sheets
+from kiosk.state import alerts, custodians, envelopes, incidents, sheets
 from kiosk.state.kinds import require_every_kind
 
 if TYPE_CHECKING:
@@ -63,21 +63,21 @@ RULES: dict[str, Rule] = {
     "journal.genesis": Rule(no_check, apply_genesis),
     "policy.changed": Rule(no_check, apply_policy_changed),
     # custodians and their keys
-    "custodian.enrolled": Rule(keys.check_enrolled, keys.apply_enrolled),
-    "custodian.revoked": Rule(keys.check_revoked, keys.apply_revoked),
+    "custodian.enrolled": Rule(custodians.check_enrolled, custodians.apply_enrolled),
+    "custodian.revoked": Rule(custodians.check_revoked, custodians.apply_revoked),
     # accounts and envelopes
     "account.registered": Rule(
-        inventory.check_account_registered, inventory.apply_account_registered
+        envelopes.check_account_registered, envelopes.apply_account_registered
     ),
-    "envelope.stock_received": Rule(inventory.check_move, inventory.apply_stock_received),
-    "envelope.registered": Rule(inventory.check_registered, inventory.apply_registered),
-    "envelope.checked_out": Rule(inventory.check_checked_out, inventory.apply_move),
-    "envelope.inspected": Rule(inventory.check_move, inventory.apply_inspected),
-    "envelope.opened": Rule(inventory.check_opened, inventory.apply_opened),
-    "envelope.returned": Rule(inventory.check_returned, inventory.apply_move),
-    "envelope.destroyed": Rule(inventory.check_move, inventory.apply_move),
+    "envelope.stock_received": Rule(envelopes.check_move, envelopes.apply_stock_received),
+    "envelope.registered": Rule(envelopes.check_registered, envelopes.apply_registered),
+    "envelope.checked_out": Rule(envelopes.check_checked_out, envelopes.apply_move),
+    "envelope.inspected": Rule(envelopes.check_move, envelopes.apply_inspected),
+    "envelope.opened": Rule(envelopes.check_opened, envelopes.apply_opened),
+    "envelope.returned": Rule(envelopes.check_returned, envelopes.apply_move),
+    "envelope.destroyed": Rule(envelopes.check_move, envelopes.apply_move),
     "credential.rotated": Rule(
-        inventory.check_credential_rotated, inventory.apply_credential_rotated
+        envelopes.check_credential_rotated, envelopes.apply_credential_rotated
     ),
     "credential.reset_failed": Rule(no_check, no_change),
     # credential sheets
@@ -92,7 +92,7 @@ RULES: dict[str, Rule] = {
     "approver.notified": Rule(no_check, no_change),
     "invocation.acknowledged": Rule(no_check, no_change),
     "invocation.stood_down": Rule(incidents.check_stood_down, no_change),
-    "session.started": Rule(incidents.check_session_started, inventory.apply_session_started),
+    "session.started": Rule(incidents.check_session_started, envelopes.apply_session_started),
     "session.action": Rule(no_check, no_change),
     "access.problem": Rule(no_check, no_change),
     "session.ended": Rule(incidents.check_session_ended, no_change),

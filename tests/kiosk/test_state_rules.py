@@ -15,8 +15,8 @@ from kiosk.errors.messages import MESSAGES
 from kiosk.journal.entry import GENESIS_PREV, Entry
 from kiosk.journal.schema import KINDS
 from kiosk.state import State
+from kiosk.state.envelopes import REFUSED
 from kiosk.state.incidents import STEPS
-from kiosk.state.inventory import REFUSED
 from kiosk.state.kinds import RuleTableError, require_every_kind
 from kiosk.state.rules import RULES
 

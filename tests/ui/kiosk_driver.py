@@ -32,7 +32,7 @@ from hardware.sim.simulation import save, setup
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE
 from kiosk.journal.clock import FakeClock, parse_ts
 from kiosk.policy import load_policy
-from ui.context import AppContext, DemoInfo
+from ui.app_context import AppContext, DemoInfo
 from ui.devices import KeyDesk
 from ui.main_window import MainWindow
 from ui.screens.fields import FieldEditor, TimeInput

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.journal.clock import FakeClock
 from kiosk.policy import Policy
 from ui import i18n
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.screens.unlock import UnlockScreen
 from ui.workers import InlineRunner
 

@@ -13,7 +13,7 @@ from kiosk.journal.clock import FakeClock
 from kiosk.policy import Policy
 from kiosk.terminal.lifecycle import Commissioned
 from tests.ui.kiosk_driver import ScanClock
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.main_window import MainWindow
 from ui.workers import InlineRunner, ThreadRunner
 

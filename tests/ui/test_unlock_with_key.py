@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from hardware.sim.terminal import DEFAULT_PIN, SimulatedTerminal, make_terminal
 from kiosk.journal.clock import FakeClock
 from tests.ui.kiosk_driver import ScanClock
-from ui.context import AppContext, DemoInfo
+from ui.app_context import AppContext, DemoInfo
 from ui.devices import KeyDesk
 from ui.main_window import MainWindow
 from ui.workers import ThreadRunner

@@ -20,9 +20,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.errors import CancelledError, SealroomError
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.screens.key_panel import KeyPanel
-from ui.session import Session
+from ui.terminal_session import Session
 from ui.widgets import Banner, big_button, heading
 from ui.workers import Handle
 

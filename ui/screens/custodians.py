@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 
 from kiosk.errors import SealroomError
 from kiosk.terminal.enrolment import KeyEnrolment, Person, start_revocation
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.screens.approval_screen import ApprovalScreen
-from ui.session import Session
+from ui.terminal_session import Session
 from ui.widgets import big_button, body, heading
 
 

@@ -46,7 +46,7 @@ from kiosk.procedures.navigation import can_stand_down, left_out, next_flow
 from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
 from kiosk.state import due as deadlines
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.screens.flow import countdown
 from ui.widgets import Banner, big_button, body, heading
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QWid
 from hardware.media import open_volume, removable_volumes
 from hardware.printing.render import render
 from kiosk.export import DirectoryWriter, export_bundle, start_export_approval
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.screens.approval_screen import ApprovalScreen
-from ui.session import Session
+from ui.terminal_session import Session
 from ui.widgets import big_button, body
 
 

@@ -44,13 +44,13 @@ from kiosk.procedures import FORM, Flow, Result
 from kiosk.procedures.navigation import next_flow
 from kiosk.scan import validate_serial
 from kiosk.state import due as deadlines
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.kind_names import recorded_phrase
 from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
-from ui.session import Session
+from ui.terminal_session import Session
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QVBoxLayout, 
 
 from kiosk.errors import SealroomError
 from kiosk.journal.schema import KINDS
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.kind_names import kind_phrase
-from ui.session import Session
+from ui.terminal_session import Session
 from ui.widgets import Banner, big_button, heading
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.procedures import TROUBLESHOOTING
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.widgets import big_button, body, heading
 
 

@@ -25,7 +25,7 @@ from kiosk.errors import CancelledError, SealroomError
 from kiosk.errors.messages import render
 from kiosk.journal.store import Journal
 from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.prompts import QtPrompts
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle

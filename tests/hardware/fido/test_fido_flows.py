@@ -497,7 +497,10 @@ def test_every_fido_code_has_words() -> None:
     import re
 
     root = pathlib.Path(__file__).resolve().parents[3]
-    sources = [root / "kiosk" / "rules" / "webauthn.py", *sorted((root / "hardware" / "fido").glob("*.py"))]
+    sources = [
+        root / "kiosk" / "rules" / "webauthn.py",
+        *sorted((root / "hardware" / "fido").glob("*.py")),
+    ]
     codes = set()
     for source in sources:
         codes |= set(re.findall(r'"((?:fido|webauthn)\.[a-z_]+)"', source.read_text()))

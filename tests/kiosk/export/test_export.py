@@ -18,7 +18,7 @@ import pytest
 from hardware.printing.render import render
 from kiosk.errors import ExportError, SealroomError
 from kiosk.export import DirectoryWriter, ExportProgress, export_bundle, start_export_approval
-from kiosk.export.files import Progress
+from kiosk.export.directory import Progress
 from kiosk.verify import verify_bundle
 from tests.bundle_tools import ssh_verify
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from kiosk.journal.store import Journal
 from kiosk.paper.printer import Printer
 from kiosk.procedures import Context
-from ui.context import AppContext
+from ui.app_context import AppContext
 from ui.procedure_devices import QtPaper, QtSignatures
 from ui.prompts import QtPrompts
 

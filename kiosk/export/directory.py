@@ -1,6 +1,6 @@
 """The file-writing layer of an export: every byte of a bundle goes through here.
 
-Why a class and not :func:`kiosk.journal.files.atomic_write`: an export must report
+Why a class and not :func:`kiosk.journal.durable.atomic_write`: an export must report
 progress while a large journal is written, check free space first, clean up
 a half-written bundle, and — in tests — be replaced at the device boundary by
 a writer whose medium fills up or disappears mid-write. ``hardware.media``
@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.journal.files import atomic_write, fsync_dir
+from kiosk.journal.durable import atomic_write, fsync_dir
 
 CHUNK = 1 << 20
 
