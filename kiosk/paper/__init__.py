@@ -1,0 +1,1 @@
+"""What the terminal prints, and the printer as the core sees it (see README.md)."""

@@ -1,0 +1,1 @@
+"""The export spec's rules, shared by the terminal and the auditors' verifier (see README.md)."""
