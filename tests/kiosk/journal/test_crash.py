@@ -88,16 +88,13 @@ def test_sigkill_never_loses_an_acknowledged_entry(terminal: Commissioned) -> No
     for kill in range(KILLS):
         acked = run_and_kill(d, key, rng)
         total_acked += len(acked)
-        j = Journal.open(
-            d, key, FakeClock(), approval_check=journal_check
-        )  # verifies the whole chain or raises
+        # Opening checks the whole chain from seq 1 and raises at its first problem.
+        j = Journal.open(d, key, FakeClock(), approval_check=journal_check)
         try:
             for seq, h in acked:
                 entry = j.entry(seq)
                 assert entry is not None, f"kill {kill}: acknowledged entry {seq} is missing"
                 assert entry.hash == h, f"kill {kill}: entry {seq} changed"
-            result = j.verify()
-            assert result.ok, result.problem
             if acked:
                 assert j.head.seq >= acked[-1][0]
         finally:
