@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from kiosk.errors import ApprovalError, JournalError
 from kiosk.journal.canonical import b64u, b64u_decode
 from kiosk.journal.entry import Entry
-from kiosk.journal.schema import is_dual
+from kiosk.journal.kinds import is_dual
 from kiosk.rules.webauthn import counter_increased, parse_attest, parse_authenticator_data
 from kiosk.rules.webauthn import verify_assertion as _verify_assertion
 from kiosk.state import State
