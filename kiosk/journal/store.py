@@ -12,7 +12,7 @@ Invariants (kept by every public method):
   changed;
 * every attestation is verified at commit by the approval check that whoever
   opened or created the journal handed in (:data:`ApprovalCheck`; the
-  terminal hands in :func:`kiosk.terminal.approvals.journal_check`). It is a required
+  terminal hands in :func:`kiosk.terminal.signers.journal_check`). It is a required
   argument, so it cannot be forgotten; only tests of the bare store pass
   ``None``. The journal never imports the approval layer, which imports it;
 * ``ts`` never goes backwards: if the wall clock is earlier than the last

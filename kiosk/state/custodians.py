@@ -11,7 +11,7 @@ Rules (checked before an entry is written):
   assertion.
 
 Cryptographic checking of the attestations is the approval layer's job
-(:mod:`kiosk.terminal.approvals`); this module checks who signed, not the signatures.
+(:mod:`kiosk.terminal.signers`); this module checks who signed, not the signatures.
 """
 
 from __future__ import annotations
