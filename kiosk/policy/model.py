@@ -1,11 +1,10 @@
 """The policy: what a validated policy file holds, and the values it may take.
 
 The policy is one TOML file (defaults in ``assets/policy.toml``), read and
-validated by :mod:`kiosk.policy.load`. A :class:`Policy` exists only once
-every rule of that reader passed, so code that is handed one never checks
-it again. Its ``sha256`` (of the file's exact bytes) is written into
-``journal.genesis`` and into every ``policy.changed`` entry, so an auditor
-can tell which rules were in force.
+validated by :mod:`kiosk.policy.load`, the one place a :class:`Policy` is
+made, once every rule of the reader passed. Its ``sha256`` (of the file's
+exact bytes) is written into ``journal.genesis`` and into every
+``policy.changed`` entry, so an auditor can tell which rules were in force.
 """
 
 from __future__ import annotations
