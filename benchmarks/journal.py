@@ -44,8 +44,8 @@ from kiosk.journal.clock import SystemClock  # noqa: E402
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots  # noqa: E402
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal  # noqa: E402
 from kiosk.policy import load_policy  # noqa: E402
-from kiosk.terminal.approvals import journal_check  # noqa: E402
 from kiosk.terminal.lifecycle import commission  # noqa: E402
+from kiosk.terminal.signers import journal_check  # noqa: E402
 
 HUNDRED_YEARS = 30_000
 

@@ -12,14 +12,15 @@ Invariants (kept by every public method):
   changed;
 * every attestation is verified at commit by the approval check that whoever
   opened or created the journal handed in (:data:`ApprovalCheck`; the
-  terminal hands in :func:`kiosk.terminal.approvals.journal_check`). It is a required
+  terminal hands in :func:`kiosk.terminal.signers.journal_check`). It is a required
   argument, so it cannot be forgotten; only tests of the bare store pass
   ``None``. The journal never imports the approval layer, which imports it;
 * ``ts`` never goes backwards: if the wall clock is earlier than the last
   entry, an ``alert.raised`` entry records it and both take the previous ts;
-* while a :class:`Pending` entry collects signatures nothing else is
-  appended, and its digest is never offered again once abandoned (so an
-  assertion for an abandoned entry can never be used for another);
+* while a :class:`~kiosk.journal.pending.Pending` entry (``pending.py``:
+  an entry collecting signatures) is open nothing else is appended, and its
+  digest is never offered again once abandoned (so an assertion for an
+  abandoned entry can never be used for another);
 * listeners (:meth:`add_listener`, e.g. the alert slip printer) see every
   durable entry once, in seq order, outside ``self._lock``: a slow printer
   never holds up another thread's append or read. The appending thread
@@ -50,6 +51,7 @@ from kiosk.journal.canonical import canon_unchecked
 from kiosk.journal.clock import Clock, format_ts, parse_ts
 from kiosk.journal.db import Connection, open_database
 from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
+from kiosk.journal.pending import Pending
 from kiosk.journal.schema import validate_payload
 from kiosk.state import State
 
@@ -67,72 +69,14 @@ Listener = Callable[[Entry], None]
 
 @dataclass(frozen=True)
 class Head:
+    """Where the chain ends: the last entry's seq and hash."""
+
     seq: int
     hash: str
 
     @property
     def short(self) -> str:
         return f"{self.seq} · {self.hash[:12]}"
-
-
-class Pending:
-    """An entry whose seq is reserved while custodians sign its digest."""
-
-    def __init__(self, journal: Journal, entry: Entry) -> None:
-        self._journal = journal
-        self._entry = entry
-        self._attest: list[dict[str, Any]] = []
-        self.closed = False
-
-    @property
-    def seq(self) -> int:
-        return self._entry.seq
-
-    @property
-    def kind(self) -> str:
-        return self._entry.kind
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self._entry.data
-
-    @property
-    def ts(self) -> str:
-        return self._entry.ts
-
-    @property
-    def digest(self) -> bytes:
-        """The challenge each approver's security key signs."""
-        return self._entry.digest
-
-    @property
-    def attestations(self) -> tuple[dict[str, Any], ...]:
-        return tuple(self._attest)
-
-    def add(self, attestation: dict[str, Any]) -> None:
-        if self.closed:
-            raise JournalError("journal.pending_gone")
-        self._attest.append(dict(attestation))
-
-    def remove_last(self) -> None:
-        if self._attest:
-            self._attest.pop()
-
-    def draft(self) -> Entry:
-        return Entry(
-            self._entry.seq,
-            self._entry.ts,
-            self._entry.kind,
-            self._entry.data,
-            self._entry.prev,
-            tuple(self._attest),
-        ).sealed()
-
-    def commit(self) -> Entry:
-        return self._journal._commit_pending(self)
-
-    def abandon(self) -> None:
-        self._journal._abandon_pending(self)
 
 
 class Journal:
@@ -564,7 +508,7 @@ class Journal:
                 later = format_ts(parse_ts(entry.ts) + dt.timedelta(milliseconds=1))
                 entry = Entry(entry.seq, later, kind, data, entry.prev)
             self._used_digests.add(entry.digest)
-            pending = Pending(self, entry)
+            pending = Pending(entry, self._commit_pending, self._abandon_pending)
             self._pending = pending
             return pending
 

@@ -38,7 +38,7 @@ import datetime as dt
 from typing import Any
 
 from kiosk.journal.canonical import H, canon
-from kiosk.journal.schema import CHANNELS
+from kiosk.journal.values import CHANNELS
 from kiosk.paper.documents import ApproverAttempt, InvocationRecord
 from kiosk.paper.documents import Person as DocPerson
 from kiosk.procedures.context import Context

@@ -11,7 +11,7 @@ Rules (checked before an entry is written):
   assertion.
 
 Cryptographic checking of the attestations is the approval layer's job
-(:mod:`kiosk.terminal.approvals`); this module checks who signed, not the signatures.
+(:mod:`kiosk.terminal.signers`); this module checks who signed, not the signatures.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from kiosk.errors import TransitionError
 from kiosk.journal.canonical import b64u_decode
 from kiosk.journal.entry import Entry
-from kiosk.journal.schema import is_dual
+from kiosk.journal.kinds import is_dual
 
 if TYPE_CHECKING:
     from kiosk.state.projection import State

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.errors import TransitionError
 from kiosk.journal.clock import parse_ts
 from kiosk.journal.entry import Entry
-from kiosk.journal.schema import KINDS
+from kiosk.journal.kinds import KINDS
 from kiosk.state.kinds import require_every_kind
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ the checks all entries get (genesis first; who signed; the incident it names)
 and then its kind's ``check``; :meth:`State.apply
 <kiosk.state.projection.State.apply>` folds the incident it names and then its
 kind's ``apply``. A kind that needs nothing of its own says so (:func:`no_check`,
-:func:`no_change`): the table covers exactly :data:`kiosk.journal.schema.KINDS`,
+:func:`no_change`): the table covers exactly :data:`kiosk.journal.kinds.KINDS`,
 and the import stops if it does not (:func:`kiosk.state.kinds.require_every_kind`).
 """
 

@@ -31,13 +31,8 @@ from kiosk.journal.canonical import b64u, b64u_decode
 from kiosk.journal.entry import Entry
 from kiosk.journal.keyslots import KeySlots
 from kiosk.journal.store import SLOTS_NAME
-from kiosk.terminal.approvals import (
-    SELF_ROLE,
-    Approval,
-    DualApproval,
-    SecurityKeys,
-    is_self_enrolment,
-)
+from kiosk.terminal.approvals import SELF_ROLE, Approval, DualApproval, SecurityKeys
+from kiosk.terminal.signers import is_self_enrolment
 
 if TYPE_CHECKING:
     from kiosk.journal.store import Journal

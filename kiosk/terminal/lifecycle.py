@@ -33,7 +33,8 @@ from kiosk.journal.keyslots import (
 )
 from kiosk.journal.store import DB_NAME, PUBKEY_NAME, SLOTS_NAME, Journal, write_public_key
 from kiosk.policy import Policy
-from kiosk.terminal.approvals import SecurityKeys, journal_check
+from kiosk.terminal.approvals import SecurityKeys
+from kiosk.terminal.signers import journal_check
 
 MIN_PASSPHRASE = 16
 

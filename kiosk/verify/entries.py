@@ -39,7 +39,7 @@ from typing import Any
 from kiosk.errors import ApprovalError
 from kiosk.journal.canonical import b64u_decode
 from kiosk.journal.entry import Entry
-from kiosk.journal.schema import KINDS
+from kiosk.journal.kinds import KINDS
 from kiosk.rules.deadlines import Facts, check_deadlines
 from kiosk.rules.webauthn import counter_increased, verify_assertion
 from kiosk.verify import sshsig

@@ -17,8 +17,8 @@ import pytest
 
 from kiosk.journal.clock import FakeClock, SystemClock
 from kiosk.journal.store import Journal
-from kiosk.terminal.approvals import journal_check
 from kiosk.terminal.lifecycle import Commissioned
+from kiosk.terminal.signers import journal_check
 
 KILLS = int(os.environ.get("SEALROOM_CRASH_KILLS", "200"))
 

@@ -22,8 +22,8 @@ from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.policy import Policy
 from kiosk.state import State
-from kiosk.terminal.approvals import journal_check
 from kiosk.terminal.lifecycle import Commissioned, commission, unlock_with_passphrase
+from kiosk.terminal.signers import journal_check
 
 PASS = "TEST-PASS-PHRASE-0001"
 

@@ -1,0 +1,120 @@
+"""The policy: what a validated policy file holds, and the values it may take.
+
+The policy is one TOML file (defaults in ``assets/policy.toml``), read and
+validated by :mod:`kiosk.policy.load`, the one place a :class:`Policy` is
+made, once every rule of the reader passed. Its ``sha256`` (of the file's
+exact bytes) is written into ``journal.genesis`` and into every
+``policy.changed`` entry, so an auditor can tell which rules were in force.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+KIOSK_ID_RE = re.compile(r"^[a-z0-9-]{1,40}$")
+LOOKALIKES = frozenset("0Oo1lI|5S2Z8B")
+CHECK_DIGITS = ("none", "luhn", "iso7064_mod97_10")
+TERMINATORS = ("Return", "Tab", "none")
+DEVICE_KINDS = ("security-key", "scanner", "export-media", "printer")
+
+
+def _is_symbol(c: str) -> bool:
+    return c.isascii() and c.isprintable() and not c.isalnum() and not c.isspace()
+
+
+#: What a break-glass password must mix ("at least 20 characters with mixed
+#: case, numbers, and symbols"): each needs a character class of its own,
+#: since a generated password holds a character of every class.
+PASSWORD_KINDS: dict[str, Callable[[str], bool]] = {
+    "lower-case letters": lambda c: c.isascii() and c.islower(),
+    "upper-case letters": lambda c: c.isascii() and c.isupper(),
+    "digits": lambda c: c.isascii() and c.isdigit(),
+    "symbols": _is_symbol,
+}
+
+
+def missing_password_kinds(classes: Sequence[str]) -> list[str]:
+    """The kinds in :data:`PASSWORD_KINDS` that no class consists of."""
+    return [
+        kind
+        for kind, test in PASSWORD_KINDS.items()
+        if not any(cls and all(test(ch) for ch in cls) for cls in classes)
+    ]
+
+
+@dataclass(frozen=True)
+class Approver:
+    name: str
+    role: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class DeviceRule:
+    kind: str
+    usb_class: int | None = None
+    vendor: int | None = None
+    product: int | None = None
+
+    def matches(self, usb_class: int | None, vendor: int, product: int) -> bool:
+        return (
+            (self.usb_class is None or self.usb_class == usb_class)
+            and (self.vendor is None or self.vendor == vendor)
+            and (self.product is None or self.product == product)
+        )
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy. ``sha256`` is the hash of the file's exact bytes."""
+
+    sha256: str
+    source: str
+    kiosk_id: str
+    timezone: str
+    idle_lock_seconds: int
+    rp_id: str
+    uv_required: bool
+    witness_required: bool
+    approvers: tuple[Approver, ...]
+    approver_attempts_minutes: int
+    approver_notice_minutes: int
+    solo_signoff_minutes: int
+    documentation_minutes: int
+    review_business_days: int
+    drill_interval_days: int
+    checkout_limit_minutes: int
+    rotation_hours: int
+    retention_years: int
+    calendar_country: str
+    calendar_subdivision: str | None
+    serial_pattern: str
+    check_digit: str
+    password_length: int
+    password_alphabet: str
+    password_classes: tuple[str, ...]
+    print_queue: str
+    print_timeout_seconds: int
+    scanner_max_interkey_ms: int
+    scanner_min_length: int
+    scanner_terminator: str
+    devices: tuple[DeviceRule, ...] = field(default_factory=tuple)
+
+    @property
+    def serial_regex(self) -> re.Pattern[str]:
+        return re.compile(self.serial_pattern)
+
+    @property
+    def calendar(self) -> dict[str, str]:
+        """The business-day calendar as the journal records it (genesis ``calendar``).
+
+        With the terminal's time zone: a business day is the organisation's
+        local day, and the auditors' verifier must count the same days.
+        """
+        out = {"country": self.calendar_country}
+        if self.calendar_subdivision:
+            out["subdivision"] = self.calendar_subdivision
+        out["timezone"] = self.timezone
+        return out
