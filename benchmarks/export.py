@@ -52,7 +52,7 @@ from hardware.sim.export import approve_export
 from hardware.sim.simulation import resume, save
 from kiosk.export import DirectoryWriter, ExportResult, export_bundle
 from kiosk.export.content import report_model
-from kiosk.journal.canonical import b64u_decode
+from kiosk.format.canonical import b64u_decode
 from kiosk.terminal.lifecycle import ssh_fingerprint
 from kiosk.verify import read_bundle, sshsig
 

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hardware.sim.terminal import TEST_PASSPHRASE  # noqa: E402
-from kiosk.journal.clock import SystemClock  # noqa: E402
+from kiosk.format.clock import SystemClock  # noqa: E402
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots  # noqa: E402
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal  # noqa: E402
 from kiosk.policy import load_policy  # noqa: E402

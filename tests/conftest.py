@@ -14,7 +14,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kiosk.journal.clock import FakeClock
+from kiosk.format.clock import FakeClock
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.policy import Policy, load_policy
 from kiosk.terminal.lifecycle import Commissioned, commission

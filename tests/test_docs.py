@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.journal.kinds import KINDS
+from kiosk.format.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "docs" / "events.md"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.journal.clock import Clock
+from kiosk.format.clock import Clock
 from kiosk.policy import Policy
 from ui.devices import KeyDesk
 from ui.workers import Runner

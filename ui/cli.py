@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import ApprovalError, PolicyError, SealroomError
-from kiosk.journal.clock import SystemClock
+from kiosk.format.clock import SystemClock
 from kiosk.policy import Policy, load_policy
 from kiosk.verify.cli import add_arguments as add_verify_arguments
 from kiosk.verify.cli import run as run_verify

@@ -7,7 +7,7 @@ keeps them visible beside these words); this table only says them plainly.
 
 Invariants:
 
-* every kind of :data:`kiosk.journal.kinds.KINDS` has a phrase here (a test
+* every kind of :data:`kiosk.format.kinds.KINDS` has a phrase here (a test
   compares the two tables, so a new kind cannot be forgotten);
 * the phrases are translatable: each is marked with ``QT_TRANSLATE_NOOP``
   under the context :data:`CONTEXT` (pyside6-lupdate extracts only literal

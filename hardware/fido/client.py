@@ -58,7 +58,7 @@ from hardware.fido.keys import KeyLike, choose_device, device_of
 from hardware.fido.pin import PromptBridge, prepare_pin, set_new_pin, with_pin_retries
 from hardware.fido.prompts import Prompts
 from kiosk.errors import ApprovalError, CancelledError, DeviceError
-from kiosk.journal.canonical import b64u
+from kiosk.format.canonical import b64u
 
 ES256: Final = -7
 EDDSA: Final = -8

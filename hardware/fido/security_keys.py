@@ -35,7 +35,7 @@ from hardware.fido.client import (
 from hardware.fido.keys import KeySource, SecurityKey, discover_keys, held_credentials
 from hardware.fido.prompts import Prompts
 from kiosk.errors import ApprovalError, DeviceError
-from kiosk.journal.canonical import b64u
+from kiosk.format.canonical import b64u
 
 
 class FidoSecurityKeys:

@@ -13,7 +13,7 @@ from typing import Final
 from hardware.printing.render import render
 from hardware.sim.simulation import Simulation, save
 from kiosk.export import DirectoryWriter, export_bundle, start_export_approval
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.terminal.enrolment import Person
 
 AUDITOR: Final = Person("audrey", "Audrey Kim", "Internal Auditor", ("auditor",))

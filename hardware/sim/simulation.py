@@ -6,7 +6,7 @@ behind python-fido2 (via :func:`hardware.sim.terminal.make_terminal`), scans
 are keystrokes from :class:`~hardware.sim.scanner.WedgeScannerSim` read back
 by the real :class:`~kiosk.scan.WedgeDetector`, and documents are rendered
 by reportlab and "printed" by :class:`~hardware.printing.sim.SimulatedPrinter`
-(which records every job). Time is a :class:`~kiosk.journal.clock.FakeClock`.
+(which records every job). Time is a :class:`~kiosk.format.clock.FakeClock`.
 
 :func:`setup` commissions a terminal with the simulated custodians
 (:data:`CUSTODIANS`), accounts (:data:`ACCOUNTS`), bag stock and two
@@ -47,7 +47,7 @@ from hardware.sim.terminal import (
     make_terminal,
 )
 from kiosk.errors import SealroomError
-from kiosk.journal.clock import UTC, FakeClock, format_ts, parse_ts
+from kiosk.format.clock import UTC, FakeClock, format_ts, parse_ts
 from kiosk.journal.durable import atomic_write
 from kiosk.journal.store import PUBKEY_NAME, Journal
 from kiosk.policy import load_policy

@@ -43,8 +43,8 @@ from typing import Any, Final
 from hardware.fido.keys import KeySource
 from hardware.fido.security_keys import FidoSecurityKeys
 from hardware.sim.authenticator import SoftAuthenticator
-from kiosk.journal.clock import Clock, FakeClock
-from kiosk.journal.entry import Entry
+from kiosk.format.clock import Clock, FakeClock
+from kiosk.format.entry import Entry
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.journal.store import Journal
 from kiosk.policy import Policy, load_policy

@@ -21,9 +21,9 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kiosk.journal.canonical import H, canon, canon_unchecked
-from kiosk.journal.clock import format_ts, parse_ts
-from kiosk.journal.entry import Entry
+from kiosk.format.canonical import H, canon, canon_unchecked
+from kiosk.format.clock import format_ts, parse_ts
+from kiosk.format.entry import Entry
 from kiosk.paper.documents import (
     AuditDeadline,
     AuditFinding,

@@ -36,9 +36,9 @@ from typing import Any
 from kiosk.errors import CancelledError, ExportError, SealroomError
 from kiosk.export.content import events_csv, manifest_bytes, readme_text, report_model
 from kiosk.export.directory import DirectoryWriter
-from kiosk.journal.canonical import H
-from kiosk.journal.clock import format_ts
-from kiosk.journal.entry import Entry
+from kiosk.format.canonical import H
+from kiosk.format.clock import format_ts
+from kiosk.format.entry import Entry
 from kiosk.journal.store import Journal
 from kiosk.paper.documents import AuditReport
 from kiosk.policy import Policy

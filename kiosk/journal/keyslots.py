@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.errors import KeySlotError
-from kiosk.journal.canonical import H, b64u, b64u_decode, canon
+from kiosk.format.canonical import H, b64u, b64u_decode, canon
 from kiosk.journal.durable import atomic_write
 
 FORMAT = "sealroom-keyslots/1"

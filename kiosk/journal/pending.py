@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.errors import JournalError
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 
 
 class Pending:

@@ -47,12 +47,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
-from kiosk.journal.canonical import canon_unchecked
-from kiosk.journal.clock import Clock, format_ts, parse_ts
+from kiosk.format.canonical import canon_unchecked
+from kiosk.format.clock import Clock, format_ts, parse_ts
+from kiosk.format.entry import GENESIS_PREV, ChainResult, Entry, check_chain
+from kiosk.format.schema import validate_payload
 from kiosk.journal.db import Connection, open_database
-from kiosk.journal.entry import GENESIS_PREV, ChainResult, Entry, check_chain
 from kiosk.journal.pending import Pending
-from kiosk.journal.schema import validate_payload
 from kiosk.state import State
 
 DB_NAME = "journal.db"

@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.errors.messages import lookup
-from kiosk.journal.clock import parse_ts
-from kiosk.journal.entry import Entry
+from kiosk.format.clock import parse_ts
+from kiosk.format.entry import Entry
 from kiosk.paper.documents import AlertSlip, Document, DocumentMeta, JournalHead
 
 #: What to do beyond the message table's "next step", per alert (in the procedure's words).

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kiosk.errors import SealroomError
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.journal.store import Journal
 from kiosk.paper.documents import Document, DocumentMeta, JournalHead
 from kiosk.paper.printer import PrintResult

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.journal.canonical import H, canon
-from kiosk.journal.clock import parse_ts
-from kiosk.journal.entry import Entry
+from kiosk.format.canonical import H, canon
+from kiosk.format.clock import parse_ts
+from kiosk.format.entry import Entry
 from kiosk.paper.documents import Person, SessionAction, SessionRecord, Signer
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, text, when

@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.journal.values import CHANNELS
+from kiosk.format.values import CHANNELS
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, choice, person, when
 from kiosk.procedures.framework import Flow, Step, incident_of, tagged, ts

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from kiosk.errors import SealroomError
-from kiosk.journal.clock import parse_ts
+from kiosk.format.clock import parse_ts
 
 
 class ProcedureError(SealroomError):

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.errors import SealroomError
-from kiosk.journal.clock import format_ts
-from kiosk.journal.entry import Entry
+from kiosk.format.clock import format_ts
+from kiosk.format.entry import Entry
 from kiosk.policy import Policy
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, blank

@@ -37,8 +37,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kiosk.journal.canonical import H, canon
-from kiosk.journal.values import CHANNELS
+from kiosk.format.canonical import H, canon
+from kiosk.format.values import CHANNELS
 from kiosk.paper.documents import ApproverAttempt, InvocationRecord
 from kiosk.paper.documents import Person as DocPerson
 from kiosk.procedures.context import Context

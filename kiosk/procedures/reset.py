@@ -48,7 +48,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from kiosk.errors import SealroomError
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.paper.documents import CredentialSheet
 from kiosk.paper.documents import Person as DocPerson
 from kiosk.paper.passwords import generate_password

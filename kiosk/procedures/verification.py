@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import (
     Field,

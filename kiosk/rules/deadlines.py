@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.journal.clock import UTC, format_ts, is_ts, parse_ts
+from kiosk.format.clock import UTC, format_ts, is_ts, parse_ts
 
 #: Project kinds (procedure engine, issue 5) that the rules below read.
 SESSION_ENDED = "session.ended"
@@ -295,7 +295,7 @@ def is_business_day(day: dt.date, calendar: Calendar | None = None) -> bool:
 
 
 def _ts(text: str) -> dt.datetime | None:
-    """:func:`kiosk.journal.clock.parse_ts`, or None for a value that is not a journal time."""
+    """:func:`kiosk.format.clock.parse_ts`, or None for a value that is not a journal time."""
     try:
         return parse_ts(text)
     except ValueError:

@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from kiosk.errors import ApprovalError
-from kiosk.journal.canonical import b64u, b64u_decode
+from kiosk.format.canonical import b64u, b64u_decode
 
 COSE_ES256: Final = -7
 COSE_EDDSA: Final = -8

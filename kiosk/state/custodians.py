@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kiosk.errors import TransitionError
-from kiosk.journal.canonical import b64u_decode
-from kiosk.journal.entry import Entry
-from kiosk.journal.kinds import is_dual
+from kiosk.format.canonical import b64u_decode
+from kiosk.format.entry import Entry
+from kiosk.format.kinds import is_dual
 
 if TYPE_CHECKING:
     from kiosk.state.projection import State

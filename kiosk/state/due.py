@@ -51,7 +51,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kiosk.journal.clock import parse_ts as _parse_ts
+from kiosk.format.clock import parse_ts as _parse_ts
 from kiosk.policy import Policy
 from kiosk.rules import deadlines as _audit
 from kiosk.state import State
@@ -117,7 +117,7 @@ class Deadline:
 
 @functools.lru_cache(maxsize=1 << 16)
 def parse_ts(text: str) -> dt.datetime:
-    """:func:`kiosk.journal.clock.parse_ts`, memoised: the deadline model re-reads every history."""
+    """:func:`kiosk.format.clock.parse_ts`, memoised: the deadline model re-reads every history."""
     return _parse_ts(text)
 
 

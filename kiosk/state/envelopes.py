@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kiosk.errors import TransitionError
-from kiosk.journal.clock import parse_ts
-from kiosk.journal.entry import Entry
+from kiosk.format.clock import parse_ts
+from kiosk.format.entry import Entry
 from kiosk.state.sheets import check_sheet_not_void
 
 if TYPE_CHECKING:

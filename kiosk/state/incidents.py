@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import TransitionError
-from kiosk.journal.clock import parse_ts
-from kiosk.journal.entry import Entry
-from kiosk.journal.kinds import KINDS
+from kiosk.format.clock import parse_ts
+from kiosk.format.entry import Entry
+from kiosk.format.kinds import KINDS
 from kiosk.state.kinds import require_every_kind
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from kiosk.journal.kinds import KINDS
+from kiosk.format.kinds import KINDS
 
 
 class RuleTableError(RuntimeError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.errors import TransitionError
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.state.alerts import Alert
 from kiosk.state.custodians import Credential, Custodian, check_signers, note_counters
 from kiosk.state.envelopes import Account, Envelope

@@ -5,7 +5,7 @@ the checks all entries get (genesis first; who signed; the incident it names)
 and then its kind's ``check``; :meth:`State.apply
 <kiosk.state.projection.State.apply>` folds the incident it names and then its
 kind's ``apply``. A kind that needs nothing of its own says so (:func:`no_check`,
-:func:`no_change`): the table covers exactly :data:`kiosk.journal.kinds.KINDS`,
+:func:`no_change`): the table covers exactly :data:`kiosk.format.kinds.KINDS`,
 and the import stops if it does not (:func:`kiosk.state.kinds.require_every_kind`).
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.errors import TransitionError
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.state import alerts, custodians, envelopes, incidents, sheets
 from kiosk.state.kinds import require_every_kind
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.errors import TransitionError
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 
 if TYPE_CHECKING:
     from kiosk.state.projection import State

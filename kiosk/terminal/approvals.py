@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from kiosk.errors import ApprovalError, JournalError
-from kiosk.journal.canonical import b64u, b64u_decode
-from kiosk.journal.entry import Entry
-from kiosk.journal.kinds import is_dual
+from kiosk.format.canonical import b64u, b64u_decode
+from kiosk.format.entry import Entry
+from kiosk.format.kinds import is_dual
 from kiosk.terminal.signers import (
     check_attestation,
     describe_digest,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.journal.store import Journal
 
 

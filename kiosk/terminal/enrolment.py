@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import ApprovalError
-from kiosk.journal.canonical import b64u, b64u_decode
-from kiosk.journal.entry import Entry
+from kiosk.format.canonical import b64u, b64u_decode
+from kiosk.format.entry import Entry
 from kiosk.journal.keyslots import KeySlots
 from kiosk.journal.store import SLOTS_NAME
 from kiosk.terminal.approvals import SELF_ROLE, Approval, DualApproval, SecurityKeys

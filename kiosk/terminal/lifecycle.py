@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import ApprovalError, JournalError, KeySlotError
-from kiosk.journal.canonical import b64u
-from kiosk.journal.clock import Clock
+from kiosk.format.canonical import b64u
+from kiosk.format.clock import Clock
 from kiosk.journal.keyslots import (
     Argon2Params,
     KeySlots,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.journal.store import Journal
 from kiosk.policy import Policy
 from kiosk.state import due as deadlines

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import ApprovalError
-from kiosk.journal.canonical import b64u, b64u_decode
-from kiosk.journal.entry import Entry
+from kiosk.format.canonical import b64u, b64u_decode
+from kiosk.format.entry import Entry
 from kiosk.rules.webauthn import counter_increased, parse_attest
 from kiosk.rules.webauthn import verify_assertion as _verify_assertion
 from kiosk.state import State

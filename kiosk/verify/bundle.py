@@ -5,7 +5,7 @@ directory on a USB stick and, in the mutation suite, thousands of bundles
 changed in memory. This module only puts the checks in order; each lives
 where its subject does: the manifest, its file hashes and its signature in
 :mod:`kiosk.verify.manifest`, the journal entries in
-:mod:`kiosk.verify.entries` (walked by :func:`kiosk.journal.entry.check_chain`,
+:mod:`kiosk.verify.entries` (walked by :func:`kiosk.format.entry.check_chain`,
 the function the terminal runs on every unlock), the verdict in
 :mod:`kiosk.verify.result`.
 
@@ -34,8 +34,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from kiosk.journal.clock import parse_ts
-from kiosk.journal.entry import ChainResult, Entry, check_chain, iter_jsonl
+from kiosk.format.clock import parse_ts
+from kiosk.format.entry import ChainResult, Entry, check_chain, iter_jsonl
 from kiosk.rules.deadlines import Facts
 from kiosk.verify import sshsig
 from kiosk.verify.entries import EntryChecker

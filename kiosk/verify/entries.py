@@ -1,7 +1,7 @@
 """The per-entry checks of spec sections 4-5, run on each entry as the chain walk reaches it.
 
 :class:`EntryChecker` is the ``on_entry`` callback of
-:func:`kiosk.journal.entry.check_chain`: it sees the entries that chain, in
+:func:`kiosk.format.entry.check_chain`: it sees the entries that chain, in
 seq order, and judges each against what the journal said before it: the
 genesis (``kiosk_id``, ``kiosk_key``, ``uv_required``), the credentials
 enrolled and not revoked, the signature counters, the ``uv_required``
@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.errors import ApprovalError
-from kiosk.journal.canonical import b64u_decode
-from kiosk.journal.entry import Entry
-from kiosk.journal.kinds import KINDS
+from kiosk.format.canonical import b64u_decode
+from kiosk.format.entry import Entry
+from kiosk.format.kinds import KINDS
 from kiosk.rules.deadlines import Facts, check_deadlines
 from kiosk.rules.webauthn import counter_increased, verify_assertion
 from kiosk.verify import sshsig

@@ -27,8 +27,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kiosk.journal.canonical import canon
-from kiosk.journal.clock import is_ts
+from kiosk.format.canonical import canon
+from kiosk.format.clock import is_ts
 from kiosk.verify import sshsig
 from kiosk.verify.result import VerifyResult, fingerprint
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.journal.canonical import MAX_SAFE_INT, NotCanonicalError, b64u, b64u_decode, canon
+from kiosk.format.canonical import MAX_SAFE_INT, NotCanonicalError, b64u, b64u_decode, canon
 
 json_scalars = (
     st.none()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.journal.clock import is_ts, parse_ts
+from kiosk.format.clock import is_ts, parse_ts
 
 
 @pytest.mark.parametrize(

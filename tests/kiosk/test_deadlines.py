@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.journal.clock import UTC, format_ts
-from kiosk.journal.entry import GENESIS_PREV, Entry
+from kiosk.format.clock import UTC, format_ts
+from kiosk.format.entry import GENESIS_PREV, Entry
 from kiosk.policy import Policy
 from kiosk.rules.deadlines import Calendar
 from kiosk.state import State

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from kiosk.errors import PayloadError
 from kiosk.errors.secret_names import looks_secret
-from kiosk.journal.kinds import KINDS
-from kiosk.journal.schema import validate_payload
+from kiosk.format.kinds import KINDS
+from kiosk.format.schema import validate_payload
 
 SPEC_KINDS = {
     "journal.genesis": False,

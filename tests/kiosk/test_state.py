@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kiosk.errors import TransitionError
-from kiosk.journal.entry import GENESIS_PREV, Entry
+from kiosk.format.entry import GENESIS_PREV, Entry
 from kiosk.state import ENVELOPE_STATES, ENVELOPE_TRANSITIONS, State
 
 A = {"custodian": "alice", "credential_id": "KA", "role": "custodian_a"}

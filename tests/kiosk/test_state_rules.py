@@ -12,8 +12,8 @@ import pytest
 import kiosk.state
 from kiosk.errors import TransitionError
 from kiosk.errors.messages import MESSAGES
-from kiosk.journal.entry import GENESIS_PREV, Entry
-from kiosk.journal.kinds import KINDS
+from kiosk.format.entry import GENESIS_PREV, Entry
+from kiosk.format.kinds import KINDS
 from kiosk.state import State
 from kiosk.state.envelopes import REFUSED
 from kiosk.state.incidents import STEPS
@@ -41,7 +41,7 @@ def test_a_rule_for_a_misspelt_kind_is_refused_naming_it() -> None:
 def test_a_kind_added_to_the_journal_without_rules_stops_the_import() -> None:
     """The check runs when kiosk.state is imported, not when the kind is first written."""
     program = (
-        "import kiosk.journal.kinds as kinds\n"
+        "import kiosk.format.kinds as kinds\n"
         "kinds.KINDS['envelope.teleported'] = kinds.KINDS['envelope.opened']\n"
         "import kiosk.state\n"
     )

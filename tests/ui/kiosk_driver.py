@@ -30,7 +30,7 @@ from hardware.printing.sim import SimulatedPrinter
 from hardware.sim.people import REASON, WITNESS
 from hardware.sim.simulation import save, setup
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE
-from kiosk.journal.clock import FakeClock, parse_ts
+from kiosk.format.clock import FakeClock, parse_ts
 from kiosk.policy import load_policy
 from ui.app_context import AppContext, DemoInfo
 from ui.devices import KeyDesk

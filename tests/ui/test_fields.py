@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from kiosk.journal.clock import UTC, FakeClock
+from kiosk.format.clock import UTC, FakeClock
 from kiosk.procedures.documentation import _actions
 from kiosk.procedures.fields import Field, ProcedureError, when
 from kiosk.procedures.review import CAPACITIES, _participants

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.journal.clock import FakeClock
+from kiosk.format.clock import FakeClock
 from kiosk.policy import Policy
 from ui import i18n
 from ui.app_context import AppContext

@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.journal.kinds import KINDS
+from kiosk.format.kinds import KINDS
 from tests.ui.kiosk_driver import (
     T,
     declare,

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from kiosk.journal.clock import FakeClock
+from kiosk.format.clock import FakeClock
 from kiosk.policy import Policy
 from kiosk.terminal.lifecycle import Commissioned
 from tests.ui.kiosk_driver import ScanClock

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hardware.sim.terminal import DEFAULT_PIN, SimulatedTerminal, make_terminal
-from kiosk.journal.clock import FakeClock
+from kiosk.format.clock import FakeClock
 from tests.ui.kiosk_driver import ScanClock
 from ui.app_context import AppContext, DemoInfo
 from ui.devices import KeyDesk

@@ -26,7 +26,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from kiosk.errors import SealroomError
-from kiosk.journal.kinds import KINDS
+from kiosk.format.kinds import KINDS
 from ui.app_context import AppContext
 from ui.kind_names import kind_phrase
 from ui.terminal_session import Session

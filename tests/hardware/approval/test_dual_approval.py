@@ -24,7 +24,7 @@ from hardware.sim.terminal import SimulatedTerminal, make_terminal
 from hardware.sim.touch import TouchButton, always_touch
 from kiosk.errors import ApprovalError, CancelledError, JournalBusyError
 from kiosk.errors.messages import MESSAGES, render
-from kiosk.journal.canonical import b64u_decode
+from kiosk.format.canonical import b64u_decode
 from kiosk.terminal.approvals import COUNTER_ALERT, SoloApproval
 from kiosk.terminal.enrolment import KeyEnrolment, Person, start_revocation
 from kiosk.terminal.signers import check_entry

@@ -15,8 +15,8 @@ from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE, SimulatedTerminal, make_terminal
 from hardware.sim.touch import TouchButton
 from kiosk.errors import ApprovalError, CancelledError, KeySlotError, SealroomError
-from kiosk.journal.canonical import b64u
-from kiosk.journal.clock import FakeClock
+from kiosk.format.canonical import b64u
+from kiosk.format.clock import FakeClock
 from kiosk.journal.keyslots import KIND_FIDO2, KeySlots
 from kiosk.journal.store import SLOTS_NAME
 from kiosk.terminal.enrolment import Person, reconcile_slots, start_revocation

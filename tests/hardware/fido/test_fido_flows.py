@@ -24,7 +24,7 @@ from hardware.fido import (
 from hardware.sim.touch import TouchButton
 from kiosk.errors import ApprovalError, CancelledError, DeviceError
 from kiosk.errors.messages import MESSAGES
-from kiosk.journal.canonical import b64u
+from kiosk.format.canonical import b64u
 from kiosk.rules.webauthn import counter_increased, verify_assertion
 
 RP_ID = "sealroom.local"

@@ -11,7 +11,7 @@ import subprocess
 from hardware.printing.paper import RenderingPaper
 from hardware.printing.render import render
 from hardware.printing.sim import SimulatedPrinter
-from kiosk.journal.clock import FakeClock
+from kiosk.format.clock import FakeClock
 from kiosk.paper.slips import alert_slip
 from kiosk.terminal.lifecycle import Commissioned
 

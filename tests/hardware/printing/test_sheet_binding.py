@@ -9,7 +9,7 @@ import pytest
 
 from hardware.printing.render import render
 from kiosk.errors import ScanError
-from kiosk.journal.clock import UTC
+from kiosk.format.clock import UTC
 from kiosk.paper.documents import CredentialSheet, DocumentMeta, JournalHead, Person
 from kiosk.paper.passwords import generate_password
 from kiosk.policy import Policy

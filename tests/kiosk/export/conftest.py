@@ -12,8 +12,8 @@ import pytest
 from hardware.printing.render import render
 from hardware.sim.terminal import SimulatedTerminal, make_terminal
 from kiosk.export import DirectoryWriter, ExportResult, export_bundle, start_export_approval
-from kiosk.journal.clock import FakeClock, format_ts
-from kiosk.journal.entry import Entry
+from kiosk.format.clock import FakeClock, format_ts
+from kiosk.format.entry import Entry
 from kiosk.terminal.enrolment import Person
 
 H64 = "5" * 64

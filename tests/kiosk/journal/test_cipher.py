@@ -9,8 +9,8 @@ import pytest
 import sqlcipher3
 
 from kiosk.errors import JournalError
+from kiosk.format.clock import FakeClock
 from kiosk.journal import db
-from kiosk.journal.clock import FakeClock
 from kiosk.journal.db import open_database
 from kiosk.journal.store import DB_NAME
 from kiosk.terminal.lifecycle import Commissioned

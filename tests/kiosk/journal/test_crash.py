@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.journal.clock import FakeClock, SystemClock
+from kiosk.format.clock import FakeClock, SystemClock
 from kiosk.journal.store import Journal
 from kiosk.terminal.lifecycle import Commissioned
 from kiosk.terminal.signers import journal_check

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.journal.canonical import MAX_SAFE_INT
-from kiosk.journal.entry import GENESIS_PREV, Entry, check_chain, check_line, iter_jsonl
+from kiosk.format.canonical import MAX_SAFE_INT
+from kiosk.format.entry import GENESIS_PREV, Entry, check_chain, check_line, iter_jsonl
 
 TS = "2026-03-01T10:00:00.000Z"
 

@@ -15,9 +15,9 @@ from kiosk.errors import (
     JournalIntegrityError,
     KeySlotError,
 )
-from kiosk.journal.clock import FakeClock
+from kiosk.format.clock import FakeClock
+from kiosk.format.entry import Entry
 from kiosk.journal.db import open_database
-from kiosk.journal.entry import Entry
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.policy import Policy

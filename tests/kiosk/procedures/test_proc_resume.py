@@ -16,7 +16,7 @@ from hardware.sim.scenarios import emergency
 from hardware.sim.simulation import Simulation
 from hardware.sim.terminal import DEFAULT_PIN
 from kiosk.errors import SealroomError
-from kiosk.journal.entry import Entry
+from kiosk.format.entry import Entry
 from kiosk.procedures import (
     FORM,
     DocumentationFlow,

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kiosk.journal.clock import UTC, format_ts
+from kiosk.format.clock import UTC, format_ts
 from kiosk.rules import deadlines as deadlines_module
 from kiosk.rules.deadlines import (
     Calendar,

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from kiosk.errors import ApprovalError
-from kiosk.journal.canonical import b64u
+from kiosk.format.canonical import b64u
 from kiosk.rules.webauthn import counter_increased, parse_attest, verify_assertion
 
 RP_ID = "sealroom.local"

@@ -4,7 +4,7 @@ Why hand-written checks instead of JSON Schema: the rules are few and each
 refusal must read as a sentence a custodian understands ("'serial' must be 1
 to 64 characters"). A check takes a value and returns ``None`` when it is
 acceptable, or the end of that sentence; :func:`check_fields` puts the
-field's name in front. The table of kinds (:mod:`kiosk.journal.kinds`) is
+field's name in front. The table of kinds (:mod:`kiosk.format.kinds`) is
 built from these.
 """
 
@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiosk.journal.clock import is_ts
-from kiosk.journal.entry import is_hex64
+from kiosk.format.clock import is_ts
+from kiosk.format.entry import is_hex64
 
 #: Checks one value: ``None`` if it is acceptable, else what is wrong with it.
 Check = Callable[[Any], str | None]

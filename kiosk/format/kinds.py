@@ -1,7 +1,7 @@
 """The journal's kinds: for each, the fields of its ``data`` and whether it is dual.
 
 This table is the one place a kind exists in the code: the payload check
-(:mod:`kiosk.journal.schema`), the projection's rules (:mod:`kiosk.state.rules`
+(:mod:`kiosk.format.schema`), the projection's rules (:mod:`kiosk.state.rules`
 covers exactly these kinds), the auditors' verifier and the UI's phrases all
 read it. The project's catalogue of kinds, for auditors and operators, is
 ``docs/events.md``; ``tests/test_docs.py`` checks that the two list the same
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kiosk.journal.values import (
+from kiosk.format.values import (
     CALENDAR,
     CHANNELS,
     CHECKLIST,

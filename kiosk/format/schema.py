@@ -1,6 +1,6 @@
 """Payload validation: what an entry's ``data`` must hold before it is written.
 
-The kinds and their fields are in :mod:`kiosk.journal.kinds`; this module
+The kinds and their fields are in :mod:`kiosk.format.kinds`; this module
 applies them, and refuses what no kind may hold.
 
 Invariants:
@@ -18,9 +18,9 @@ from typing import Any
 
 from kiosk.errors import PayloadError
 from kiosk.errors.secret_names import looks_secret
-from kiosk.journal.canonical import NotCanonicalError, check_value
-from kiosk.journal.kinds import KINDS
-from kiosk.journal.values import check_fields
+from kiosk.format.canonical import NotCanonicalError, check_value
+from kiosk.format.kinds import KINDS
+from kiosk.format.values import check_fields
 
 
 def find_secret_field(data: Any, path: str = "") -> str | None:

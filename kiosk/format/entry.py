@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.journal.canonical import MAX_SAFE_INT, H, canon, canon_unchecked
-from kiosk.journal.clock import is_ts
+from kiosk.format.canonical import MAX_SAFE_INT, H, canon, canon_unchecked
+from kiosk.format.clock import is_ts
 
 GENESIS_PREV = "0" * 64
 ENTRY_FIELDS = frozenset({"seq", "ts", "kind", "data", "prev", "attest", "hash"})
