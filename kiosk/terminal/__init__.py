@@ -1,0 +1,1 @@
+"""The terminal itself: commissioning and unlocking, enrolment, approvals (see README.md)."""

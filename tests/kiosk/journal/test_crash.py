@@ -66,7 +66,7 @@ def run_and_kill(data_dir: Path, key: bytes, rng: random.Random) -> list[tuple[i
         if not chunk:
             break
         buf += chunk
-    time.sleep(rng.uniform(0.0, 0.03))
+    time.sleep(rng.uniform(0.0, 0.01))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     buf += _read_all(r)
