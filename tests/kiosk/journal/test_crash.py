@@ -59,14 +59,17 @@ def run_and_kill(data_dir: Path, key: bytes, rng: random.Random) -> list[tuple[i
         finally:
             os._exit(1)
     os.close(w)
-    # Wait until the child has opened the journal, then let it append a while.
+    # Let the child open the journal and acknowledge a random number of entries
+    # (counted, not timed, so a busy machine changes nothing), then kill it a
+    # random moment later: the kill lands anywhere inside the appends that follow.
+    target = rng.randint(1, 20)
     buf = b""
-    while b"open\n" not in buf:
+    while buf.count(b"\n") < 1 + target:
         chunk = os.read(r, 4096)
         if not chunk:
             break
         buf += chunk
-    time.sleep(rng.uniform(0.0, 0.01))
+    time.sleep(rng.uniform(0.0, 0.002))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     buf += _read_all(r)
