@@ -351,3 +351,22 @@ def test_read_bundle_skips_what_is_not_a_regular_file(builder: Any, tmp_path: Pa
     os.mkfifo(d / "fifo")
     files = read_bundle(d)
     assert "link" not in files and "fifo" not in files and "journal.jsonl" in files
+
+
+def test_the_terminal_id_and_bundle_name_are_shown_escaped_in_text_and_json(
+    builder: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """The manifest's kiosk_id and the directory's own name are the bundle's text too."""
+    d = builder.write(tmp_path / "stick")
+    hostile = d.parent / (d.name + "\u202e\x9b2J")
+    d.rename(hostile)
+    manifest = json.loads((hostile / "manifest.json").read_bytes())
+    manifest["kiosk_id"] = "kiosk\x9b2J\u202e\x1b[0m"  # (not re-signed: NOT VERIFIED too)
+    (hostile / "manifest.json").write_bytes(json.dumps(manifest, ensure_ascii=False).encode())
+    for as_json in ([], ["--json"]):
+        code, out = _run(hostile, builder, capsys, *as_json)
+        assert code == 1
+        assert all(c.isprintable() or c == "\n" for c in out), repr(out)
+    doc = json.loads(out)
+    assert doc["bundles"][0]["kiosk_id"] == manifest["kiosk_id"]  # exact, once parsed
+    assert doc["bundles"][0]["bundle"] == str(hostile)
