@@ -370,3 +370,37 @@ def test_the_terminal_id_and_bundle_name_are_shown_escaped_in_text_and_json(
     doc = json.loads(out)
     assert doc["bundles"][0]["kiosk_id"] == manifest["kiosk_id"]  # exact, once parsed
     assert doc["bundles"][0]["bundle"] == str(hostile)
+
+
+def test_a_failure_of_the_verifier_itself_is_not_verified_never_a_traceback(
+    builder: Any, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net: a bug in a check fails the bundle closed, and says so."""
+    from kiosk.verify import cli
+    from kiosk.verify.entries import EntryChecker
+
+    d = builder.write(tmp_path / "stick")
+
+    def boom(*_args: Any, **_kw: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    with monkeypatch.context() as m:
+        m.setattr(EntryChecker, "__call__", boom)
+        code, out = _run(d, builder, capsys)
+    assert code == 1
+    assert (
+        "ERROR: entry 1 (line 1) could not be checked: the verifier failed on it (RuntimeError)"
+        in out
+    )
+    with monkeypatch.context() as m:
+        m.setattr(EntryChecker, "finish", boom)
+        code, out = _run(d, builder, capsys)
+    assert code == 1
+    assert (
+        "ERROR: the deadline rules could not be checked: the verifier failed (RuntimeError)" in out
+    )
+    with monkeypatch.context() as m:
+        m.setattr(cli, "witness_bundle", boom)
+        code, out = _run(d, builder, capsys)
+    assert code == 1
+    assert "ERROR: the verifier failed on this bundle (RuntimeError)" in out
