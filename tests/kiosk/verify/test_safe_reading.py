@@ -404,3 +404,33 @@ def test_a_failure_of_the_verifier_itself_is_not_verified_never_a_traceback(
         code, out = _run(d, builder, capsys)
     assert code == 1
     assert "ERROR: the verifier failed on this bundle (RuntimeError)" in out
+
+
+@pytest.mark.parametrize("kind", ["link-to-dev-zero", "fifo"])
+def test_choosing_anchors_by_terminal_reads_the_manifest_safely_too(
+    builder: Any, tmp_path: Path, kind: str
+) -> None:
+    """A bundle not named sealroom-export-…: its terminal comes from its manifest, read safely.
+
+    Read naively, a manifest linked to /dev/zero never ends and a FIFO never
+    answers; the verifier must finish, and refuse the bundle.
+    """
+    d = builder.write(tmp_path / "stick")
+    renamed = d.parent / "bundle-from-the-stick"
+    d.rename(renamed)
+    (renamed / "manifest.json").unlink()
+    if kind == "fifo":
+        os.mkfifo(renamed / "manifest.json")
+    else:
+        (renamed / "manifest.json").symlink_to("/dev/zero")
+    anchor = f"{builder.kiosk_id}:1:{builder.hashes[0]}"
+    out = subprocess.run(
+        [sys.executable, "-m", "kiosk.verify", str(renamed), "--anchor", anchor],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 1, out.stderr
+    assert "ERROR: manifest.json is " in out.stdout and "not a regular file" in out.stdout
