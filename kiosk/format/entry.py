@@ -29,8 +29,38 @@ from kiosk.format.canonical import MAX_SAFE_INT, H, canon, canon_unchecked
 from kiosk.format.clock import is_ts
 
 GENESIS_PREV = "0" * 64
+#: Amendment 1 (section 7): a line longer than this (without its newline) is an error.
+MAX_LINE = 1 << 20
+#: Amendment 1 (section 7): JSON nested deeper than this many arrays/objects is an error.
+MAX_DEPTH = 64
 ENTRY_FIELDS = frozenset({"seq", "ts", "kind", "data", "prev", "attest", "hash"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+#: A JSON string (skipped whole) or one bracket; what :func:`too_deep` counts.
+_STRING_OR_BRACKET = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True if the JSON text ``raw`` nests arrays and objects deeper than ``limit``.
+
+    Python's ``json`` parser recurses once per level, so a line of a few
+    thousand ``[`` raises ``RecursionError`` instead of a clear error. This
+    counts the brackets outside strings in a loop (no recursion); text that
+    is not JSON may be over-counted, which only refuses what parsing would.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False  # the common case, at the speed of bytes.count
+    depth = 0
+    for m in _STRING_OR_BRACKET.finditer(raw):
+        token = m.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
 
 
 def is_hex64(value: object) -> bool:
@@ -158,7 +188,9 @@ def check_line(raw: bytes, expect_seq: int, prev_hash: str, prev_ts: str | None)
     """Check one line against spec sections 2-3; return the entry, or the reason it is bad.
 
     ``prev_hash`` and ``prev_ts`` are the hash and ts of the entry before
-    (``GENESIS_PREV`` and None for seq 1). In order: the line parses, has the
+    (``GENESIS_PREV`` and None for seq 1). In order: the line is at most
+    :data:`MAX_LINE` bytes and nests at most :data:`MAX_DEPTH` levels
+    (Amendment 1: an error, never a crash), parses, has the
     seven fields with the right types, is exactly ``canon`` of what it holds,
     follows the entry before (seq, prev, ts), and its ``hash`` is
     ``H(canon({seq, ts, kind, data, prev, attest}))``.
@@ -166,6 +198,10 @@ def check_line(raw: bytes, expect_seq: int, prev_hash: str, prev_ts: str | None)
     if type(raw) is not bytes:
         # A journal row rewritten as text or a number (lines are stored as BLOBs).
         return f"is stored as {type(raw).__name__}, not as the bytes of a line"
+    if len(raw) > MAX_LINE:
+        return f"is longer than 1 MiB ({len(raw)} bytes or more)"
+    if too_deep(raw):
+        return f"holds JSON nested deeper than {MAX_DEPTH} levels"
     try:
         obj = _parse(raw)
     except _OutsideCanonicalError as exc:

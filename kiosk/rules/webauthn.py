@@ -227,7 +227,7 @@ def counter_increased(previous: int | None, current: int) -> bool:
 def _parse_client_data(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: malformed, no crash
         raise ApprovalError("webauthn.malformed", field="client_data_json") from None
     if not isinstance(value, dict):
         raise ApprovalError("webauthn.malformed", field="client_data_json")

@@ -10,9 +10,13 @@ Invariants:
 
 * A manifest that is not a canonical JSON object with every field of the
   spec is an error, and nothing else is read from it.
-* Every listed file must be present with that SHA-256, and the four files
+* Every listed file must be present, a regular file (not a link, device or
+  FIFO: :mod:`kiosk.verify.reading`), with that SHA-256, and the four files
   of the spec must be listed; a name with a path in it is refused. A file
-  that is present but not listed is a note: the signature does not cover it.
+  that is present but not listed is a note, and is not read: the signature
+  does not cover it.
+* The manifest and the signature are read up to 1 MiB each, and a manifest
+  nested deeper than 64 levels is refused before it is parsed.
 * Which key signs: the trusted key given (the commissioning sheet's) or,
   without one, the journal's own (genesis ``data.kiosk_key``, reported as a
   note). Either way the key the journal's genesis names must be the one that
@@ -22,14 +26,16 @@ Invariants:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.format.canonical import canon
 from kiosk.format.clock import is_ts
+from kiosk.format.entry import MAX_DEPTH, too_deep
 from kiosk.verify import sshsig
+from kiosk.verify.reading import Source, Unreadable, read_small, sha256_of, unsafe_name
 from kiosk.verify.result import VerifyResult, fingerprint
 
 FORMAT = "sealroom-export/1"
@@ -43,26 +49,54 @@ MANIFEST_FIELDS = frozenset(
 )
 
 
-def read_manifest(files: Mapping[str, bytes], r: VerifyResult) -> dict[str, Any] | None:
-    """The manifest's fields, or None when it is missing or unusable (errors recorded).
+@dataclass(frozen=True)
+class Signed:
+    """The bytes of ``manifest.json`` and ``manifest.json.sig`` (None: missing or unreadable)."""
 
-    Also records an unfinished export (no ``manifest.json.sig``) first of
-    all, since that is the first thing an auditor must know.
+    manifest: bytes | None
+    signature: bytes | None
+
+
+def read_signed(source: Source, r: VerifyResult) -> Signed:
+    """Read the manifest and its signature, each bounded; record why either is unusable.
+
+    An unfinished export (no ``manifest.json.sig``) is recorded first of all,
+    since that is the first thing an auditor must know.
     """
-    if SIGNATURE not in files:
-        r.error(
-            "unfinished",
-            "manifest.json.sig is missing: this is an unfinished export (or the signature "
-            "was removed) and must not be trusted",
-            file=SIGNATURE,
-        )
-    if MANIFEST not in files:
-        r.error("manifest", "manifest.json is missing", file=MANIFEST)
+    signature = _read(
+        source,
+        SIGNATURE,
+        r,
+        "unfinished",
+        "manifest.json.sig is missing: this is an unfinished export (or the signature "
+        "was removed) and must not be trusted",
+    )
+    manifest = _read(source, MANIFEST, r, "manifest", "manifest.json is missing")
+    return Signed(manifest, signature)
+
+
+def _read(source: Source, name: str, r: VerifyResult, code: str, missing: str) -> bytes | None:
+    """``name``'s bytes, or None with the error recorded: ``code``/``missing`` when absent."""
+    try:
+        return read_small(source, name)
+    except Unreadable as exc:
+        if exc.missing:
+            r.error(code, missing, file=name)
+        else:
+            r.error("unsafe_file", f"{name} {exc.reason}", file=name)
         return None
-    raw = files[MANIFEST]
+
+
+def read_manifest(raw: bytes | None, r: VerifyResult) -> dict[str, Any] | None:
+    """The manifest's fields, or None when it is missing or unusable (errors recorded)."""
+    if raw is None:
+        return None
+    if too_deep(raw):
+        r.error("manifest", f"manifest.json nests deeper than {MAX_DEPTH} levels", file=MANIFEST)
+        return None
     try:
         obj = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         r.error("manifest", "manifest.json is not valid JSON", file=MANIFEST)
         return None
     if not isinstance(obj, dict):
@@ -97,46 +131,69 @@ def read_manifest(files: Mapping[str, bytes], r: VerifyResult) -> dict[str, Any]
     return obj
 
 
-def check_files(files: Mapping[str, bytes], manifest: dict[str, Any], r: VerifyResult) -> None:
-    """Every listed file present with its SHA-256; the spec's four files listed."""
+def check_files(source: Source, manifest: dict[str, Any], r: VerifyResult) -> set[str]:
+    """Every listed file present, a regular file, with its SHA-256; the spec's four listed.
+
+    Files are hashed as streams. A file the manifest does not list is a note
+    and is not read. Returns the listed names whose hash matched.
+    """
     listed: dict[str, Any] = manifest["files"]
+    matched: set[str] = set()
     for name in LISTED_FILES:
         if name not in listed:
             r.error("file_hash", f"manifest.json does not list {name}", file=name)
     for name, expected in sorted(listed.items()):
-        if "/" in name or "\\" in name or name in ("", ".", "..") or name.startswith("."):
+        if unsafe_name(name):
             r.error("file_hash", f"manifest.json lists an unsafe file name {name!r}", file=name)
             continue
-        if name not in files:
-            r.error("file_hash", f"{name} is listed in manifest.json but missing", file=name)
+        try:
+            with source.open(name) as fh:
+                actual = sha256_of(fh)
+        except Unreadable as exc:
+            if exc.missing:
+                r.error("file_hash", f"{name} is listed in manifest.json but missing", file=name)
+            else:
+                r.error("unsafe_file", f"{name} {exc.reason}", file=name)
             continue
-        actual = hashlib.sha256(files[name]).hexdigest()
         if actual != expected:
             r.error(
                 "file_hash",
                 f"{name} has SHA-256 {actual}, but manifest.json says {expected}",
                 file=name,
             )
-    for name in sorted(set(files) - set(listed) - {MANIFEST, SIGNATURE}):
-        r.find(
-            "extra_file", f"{name} is in the bundle but not covered by the signature", None, "note"
-        )
+        else:
+            matched.add(name)
+    for name in source.names():
+        if name not in listed and name not in (MANIFEST, SIGNATURE):
+            r.find(
+                "extra_file",
+                f"{name} is in the bundle but not covered by the signature; it was not read",
+                None,
+                "note",
+            )
+    return matched
 
 
 def check_signature(
-    files: Mapping[str, bytes],
+    signed: Signed,
     r: VerifyResult,
     trusted_keys: Sequence[str],
     genesis_key: bytes | None,
     manifest: dict[str, Any] | None,
-) -> None:
-    """``manifest.json.sig`` made by the key that must sign (see :func:`signing_key`)."""
+) -> bool:
+    """``manifest.json.sig`` made by the key that must sign (see :func:`signing_key`).
+
+    True only when the signature was checked and verifies.
+    """
     signer = signing_key(r, trusted_keys, genesis_key, manifest)
-    if signer is not None and SIGNATURE in files and MANIFEST in files:
-        try:
-            sshsig.verify(files[SIGNATURE], files[MANIFEST], NAMESPACE, signer)
-        except sshsig.SshSigError as exc:
-            r.error("signature", f"manifest.json.sig: {exc}", file=SIGNATURE)
+    if signer is None or signed.signature is None or signed.manifest is None:
+        return False
+    try:
+        sshsig.verify(signed.signature, signed.manifest, NAMESPACE, signer)
+    except sshsig.SshSigError as exc:
+        r.error("signature", f"manifest.json.sig: {exc}", file=SIGNATURE)
+        return False
+    return True
 
 
 def signing_key(

@@ -9,6 +9,10 @@ Invariants:
   first error is the one an auditor reads first (spec section 7).
 * :meth:`VerifyResult.to_json` is the ``--json`` contract of
   ``kiosk/verify/README.md``; its keys do not change.
+* Messages quote text from the bundle (file names, kinds, ``data`` values),
+  which is untrusted: every message and file name is recorded through
+  :func:`shown`, so no control character from a bundle reaches a terminal,
+  a report or a screen (Amendment 1).
 """
 
 from __future__ import annotations
@@ -67,10 +71,11 @@ class VerifyResult:
     def error(
         self, code: str, message: str, seq: int | None = None, file: str | None = None
     ) -> None:
-        self.errors.append(Problem(code, message, seq, file))
+        shown_file = None if file is None else shown(file)
+        self.errors.append(Problem(code, shown(message), seq, shown_file))
 
     def find(self, code: str, message: str, seq: int | None = None, level: str = "review") -> None:
-        self.findings.append(Finding(code, message, seq, level))
+        self.findings.append(Finding(code, shown(message), seq, level))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +91,29 @@ class VerifyResult:
             "errors": [asdict(p) for p in self.errors],
             "findings": [asdict(f) for f in self.findings],
         }
+
+
+def shown(text: str) -> str:
+    """``text`` with every character that is not printable written as an escape (``\\x1b``).
+
+    Control characters (an ANSI escape, a carriage return, a backspace), C1
+    controls, bidirectional overrides, line separators and lone surrogates
+    (a file name that is not UTF-8) could rewrite or hide what the verifier
+    prints; escaped, they are only shown. Idempotent: backslashes are left
+    as they are, so text already shown is unchanged.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(c: str) -> str:
+    o = ord(c)
+    if o < 0x100:
+        return f"\\x{o:02x}"
+    if o < 0x10000:
+        return f"\\u{o:04x}"
+    return f"\\U{o:08x}"
 
 
 def fingerprint(raw_key: bytes) -> str:
