@@ -50,6 +50,7 @@ LEVEL_ENV = "SEALROOM_LOG_LEVEL"
 IDENTIFIER = "sealroom"
 MAX_MESSAGE = 32 * 1024
 _MAX_VALUE = 4096
+_LOGGERS = ("sealroom", "kiosk", "hardware", "ui")
 _MARK = "_sealroom_handler"  # on the handler configure() installed, so a second call replaces it
 
 _PRIORITY = {
@@ -240,13 +241,20 @@ def configure(
     else:
         handler = StderrHandler(stream)
         handler.setLevel(_stderr_level(verbose))
-    for name in ("sealroom", "kiosk", "hardware", "ui"):
+    unconfigure()
+    for name in _LOGGERS:
         logger = logging.getLogger(name)
-        for old in [h for h in logger.handlers if getattr(h, _MARK, False)]:
-            logger.removeHandler(old)
-            old.close()
         if logger.level == logging.NOTSET or logger.level > logging.INFO:
             logger.setLevel(logging.INFO)
         logger.addHandler(handler)
     setattr(handler, _MARK, True)
     return handler
+
+
+def unconfigure() -> None:
+    """Take off the handler :func:`configure` installed (tests; a process ends without it)."""
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if getattr(h, _MARK, False)]:
+            logger.removeHandler(old)
+            old.close()

@@ -54,8 +54,8 @@ def log_entry(entry: Entry) -> None:
             alert=data.get("alert"),
             seq=entry.seq,
         )
-    elif entry.kind in ("export.completed", "export.failed"):
-        outcome = "completed" if entry.kind == "export.completed" else "failed"
+    elif entry.kind in ("export.created", "export.failed"):
+        outcome = "completed" if entry.kind == "export.created" else "failed"
         event(
             log,
             "export",

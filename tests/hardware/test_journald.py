@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import socket
-import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,50 +20,7 @@ from kiosk.errors import PolicyError
 from kiosk.errors.oplog import error_fields, event
 from kiosk.paper.passwords import SecretText
 from kiosk.policy import parse_policy
-
-
-class FakeJournal:
-    """A bound datagram socket standing in for ``/run/systemd/journal/socket``."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(str(path))
-        self.sock.setblocking(False)
-        self.raw: list[bytes] = []
-
-    def records(self) -> list[dict[str, str]]:
-        """Every datagram received since the last call, decoded."""
-        out = []
-        while True:
-            try:
-                data = self.sock.recv(1 << 20)
-            except BlockingIOError:
-                return out
-            self.raw.append(data)
-            out.append(decode(data))
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def decode(data: bytes) -> dict[str, str]:
-    """The native journal protocol, parsed independently of the handler."""
-    fields: dict[str, str] = {}
-    i = 0
-    while i < len(data):
-        nl = data.index(b"\n", i)
-        line = data[i:nl]
-        if b"=" in line:
-            name, _, value = line.partition(b"=")
-            fields[name.decode()] = value.decode()
-            i = nl + 1
-        else:
-            (size,) = struct.unpack("<Q", data[nl + 1 : nl + 9])
-            fields[line.decode()] = data[nl + 9 : nl + 9 + size].decode()
-            assert data[nl + 9 + size : nl + 10 + size] == b"\n"
-            i = nl + 10 + size
-    return fields
+from tests.journal_socket import FakeJournal
 
 
 @pytest.fixture
@@ -75,9 +30,7 @@ def journal(tmp_path: Path) -> Iterator[FakeJournal]:
     assert isinstance(handler, journald.JournaldHandler)
     yield j
     j.close()
-    for name in ("sealroom", "kiosk", "hardware", "ui"):
-        logging.getLogger(name).removeHandler(handler)
-    handler.close()
+    journald.unconfigure()
 
 
 log = logging.getLogger("sealroom.test")
@@ -110,7 +63,7 @@ def test_an_error_with_its_traceback_uses_the_binary_form(journal: FakeJournal) 
     assert rec["SEALROOM_WHERE"].startswith("kiosk/policy/load.py:")
     assert rec["SEALROOM_WHERE"].endswith(" in parse_policy")
     assert rec["MESSAGE"].startswith("failed\nTraceback")  # a newline: the length form
-    assert b"MESSAGE\n" in journal.raw[0]
+    assert b"MESSAGE\n" in journal.everything()
 
 
 def test_where_an_error_outside_sealroom_was_raised() -> None:
@@ -131,7 +84,7 @@ def test_a_record_naming_a_secret_is_refused(journal: FakeJournal) -> None:
     assert all(r["PRIORITY"] == "4" for r in records)
     assert "a field named 'pin'" in records[0]["MESSAGE"]
     assert "'password'" in records[1]["MESSAGE"]
-    blob = b"".join(journal.raw)
+    blob = journal.everything()
     for secret in (b"4711-9876", b"hunter2-XYZ", b"TEST-PASS-PHRASE-0001"):
         assert secret not in blob
     assert records[0]["SEALROOM_WHERE"].startswith("test_journald.py:")
@@ -150,7 +103,7 @@ def test_a_secret_text_never_formats_its_value(journal: FakeJournal) -> None:
     assert "Zq4!" not in "{}".format(secret)  # noqa: UP032
     records = journal.records()
     assert all("<secret: 24 characters>" in r["MESSAGE"] for r in records)
-    assert b"Zq4!" not in b"".join(journal.raw)
+    assert b"Zq4!" not in journal.everything()
 
 
 def test_a_long_message_is_cut_to_the_limit_and_guarded_in_linear_time(
@@ -167,15 +120,14 @@ def test_a_long_message_is_cut_to_the_limit_and_guarded_in_linear_time(
 def test_a_journal_gone_away_sends_records_to_stderr(tmp_path: Path) -> None:
     j = FakeJournal(tmp_path / "j.socket")
     stream = io.StringIO()
-    handler = journald.configure(path=j.path, stream=stream)
+    journald.configure(path=j.path, stream=stream)
     try:
         j.close()
         (tmp_path / "j.socket").unlink()
         event(log, "lock", "locked (idle)", how="idle")
         assert "INFO sealroom.test: locked (idle) [event=lock how=idle]" in stream.getvalue()
     finally:
-        for name in ("sealroom", "kiosk", "hardware", "ui"):
-            logging.getLogger(name).removeHandler(handler)
+        journald.unconfigure()
 
 
 def test_without_a_journal_stderr_gets_errors_or_with_verbose_everything(
@@ -188,8 +140,7 @@ def test_without_a_journal_stderr_gets_errors_or_with_verbose_everything(
         event(log, "start", "sealroom run started", command="run")
         log.error("broken")
         event(log, "unlock", "x", pin="1234")
-        for name in ("sealroom", "kiosk", "hardware", "ui"):
-            logging.getLogger(name).removeHandler(handler)
+        journald.unconfigure()
     assert "started" not in quiet.getvalue() and "ERROR sealroom.test: broken" in quiet.getvalue()
     assert "sealroom run started [event=start command=run]" in loud.getvalue()
     assert "1234" not in loud.getvalue() and "event=log.refused" in loud.getvalue()
@@ -202,5 +153,5 @@ def test_configuring_again_replaces_the_handler(tmp_path: Path) -> None:
         handlers = logging.getLogger("sealroom").handlers
         assert second in handlers and first not in handlers
     finally:
-        for name in ("sealroom", "kiosk", "hardware", "ui"):
-            logging.getLogger(name).removeHandler(second)
+        journald.unconfigure()
+    assert logging.getLogger("sealroom").handlers == []

@@ -163,9 +163,7 @@ def _check_inside(ns: str) -> list[dict[str, str]]:
     return result
 
 
-def test_a_real_interface_brought_up_raises_the_alert(
-    netns: str, terminal: Commissioned
-) -> None:
+def test_a_real_interface_brought_up_raises_the_alert(netns: str, terminal: Commissioned) -> None:
     """Created, then brought up in the namespace: the check sees it, the watch alerts once."""
     assert _ip("-n", netns, "link", "set", "lo", "up").returncode == 0
     assert _check_inside(netns) == []  # loopback alone, even up, is the air gap
