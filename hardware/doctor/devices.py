@@ -37,7 +37,7 @@ def check_cups_queue(printer: object, queue: str) -> Finding:
     return passed("doctor.cups.ok", queue=queue, state=getattr(status, "state", "idle"))
 
 
-def test_page_pdf(kiosk_id: str, queue: str, now: dt.datetime) -> bytes:
+def make_test_page(kiosk_id: str, queue: str, now: dt.datetime) -> bytes:
     """One A4 page saying what it is, for whom and when (no secret)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
@@ -65,7 +65,7 @@ def check_test_page(printer: Printer, kiosk_id: str, queue: str, now: dt.datetim
     """A test page goes through the queue to completion."""
     try:
         result = printer.print_pdf(
-            test_page_pdf(kiosk_id, queue, now), "Sealroom test page", sensitive=False
+            make_test_page(kiosk_id, queue, now), "Sealroom test page", sensitive=False
         )
     except SealroomError as exc:
         return failed("doctor.test_page.failed", queue=queue, problem=exc.user_message())

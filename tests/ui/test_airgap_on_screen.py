@@ -91,3 +91,22 @@ def test_without_a_network_look_nothing_is_checked(qtbot: QtBot, root: Path) -> 
     assert not w.alerts.network_timer.isActive()
     unlock(qtbot, w)
     w.lock()
+
+
+def test_sealroom_run_looks_at_the_system_interfaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sealroom run`` hands the kiosk a look at /sys/class/net (or ``--sys-class-net``)."""
+    import ui.app
+    from tests.hardware.test_network import add_interface
+    from ui.cli import main
+
+    net = tmp_path / "net"
+    add_interface(net, "lo", flags=0x9, operstate="unknown", kind=772)
+    add_interface(net, "eth0", flags=0x1003, operstate="up")
+    started: list[Any] = []
+    monkeypatch.setattr(ui.app, "run", lambda ctx: started.append(ctx) or 0)
+    assert main(["run", "--data", str(tmp_path / "data"), "--sys-class-net", str(net)]) == 0
+    [ctx] = started
+    assert ctx.network is not None
+    assert [i["interface"] for i in ctx.network()] == ["eth0"]
