@@ -166,3 +166,31 @@ def alerts_of(w: Any, name: str) -> list[Any]:
     if journal is None:
         return []
     return [a for a in journal.state.alerts.values() if a.alert == name]
+
+
+def test_an_error_a_person_is_shown_is_logged_with_its_cause(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every failure of a background job reaches the log: code, type, where it was raised."""
+    import logging
+
+    from hardware.network import interfaces
+    from kiosk.errors import DeviceError
+    from kiosk.errors.oplog import EVENT_ATTR, FIELDS_ATTR
+    from ui.workers import as_user_error
+
+    caplog.set_level(logging.INFO, logger="sealroom")
+    try:
+        interfaces(Path("/nonexistent-sealroom-test"))
+    except DeviceError as exc:
+        assert as_user_error(exc) is exc
+    try:
+        {}["defect"]  # an unexpected exception
+    except KeyError as exc:
+        assert as_user_error(exc).code == "internal"
+    errors = [r for r in caplog.records if getattr(r, EVENT_ATTR, None) == "error"]
+    assert [r.levelname for r in errors] == ["WARNING", "ERROR"]
+    shown, defect = (getattr(r, FIELDS_ATTR) for r in errors)
+    assert shown["code"] == "airgap.unreadable" and shown["type"] == "DeviceError"
+    assert shown["where"].startswith("hardware/network.py:")
+    assert defect["type"] == "KeyError" and errors[1].exc_info is not None
