@@ -51,7 +51,10 @@ IDENTIFIER = "sealroom"
 MAX_MESSAGE = 32 * 1024
 _MAX_VALUE = 4096
 _LOGGERS = ("sealroom", "kiosk", "hardware", "ui")
-_MARK = "_sealroom_handler"  # on the handler configure() installed, so a second call replaces it
+#: on the handler configure() installed, so a second call (or unconfigure) takes it off
+_MARK = "_sealroom_handler"
+#: the levels configure() raised to INFO, restored by unconfigure()
+_levels_before: dict[str, int] = {}
 
 _PRIORITY = {
     logging.CRITICAL: 2,
@@ -245,6 +248,7 @@ def configure(
     for name in _LOGGERS:
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET or logger.level > logging.INFO:
+            _levels_before[name] = logger.level
             logger.setLevel(logging.INFO)
         logger.addHandler(handler)
     setattr(handler, _MARK, True)
@@ -252,9 +256,11 @@ def configure(
 
 
 def unconfigure() -> None:
-    """Take off the handler :func:`configure` installed (tests; a process ends without it)."""
+    """Undo :func:`configure`: its handler off, the loggers' levels back (tests use it)."""
     for name in _LOGGERS:
         logger = logging.getLogger(name)
         for old in [h for h in logger.handlers if getattr(h, _MARK, False)]:
             logger.removeHandler(old)
             old.close()
+        if name in _levels_before:
+            logger.setLevel(_levels_before.pop(name))

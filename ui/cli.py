@@ -143,10 +143,18 @@ def _print_commissioning_sheet(done: Any, policy: Policy) -> None:
         pdf = render(sheet)
     finally:
         sheet.recovery_passphrase.wipe()  # type: ignore[attr-defined]
-    CupsPrinter.from_policy(policy).print_pdf(
+    result = CupsPrinter.from_policy(policy).print_pdf(
         pdf, "Sealroom commissioning sheet", sensitive=True, progress=print
     )
     del pdf
+    event(
+        log,
+        "print",
+        f"commissioning-sheet printed (job {result.job_id}, {result.state})",
+        document="commissioning-sheet",
+        outcome=result.state,
+        job=result.job_id,
+    )
 
 
 def cmd_render_samples(args: argparse.Namespace) -> int:
