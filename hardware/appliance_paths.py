@@ -30,11 +30,12 @@ UNIT_DIRS: Final = (Path("/usr/lib/systemd/system"), Path("/lib/systemd/system")
 UNIT_WANTS_ROOT: Final = Path("/etc/systemd/system")
 
 #: Device rules: FIDO2 hidraw and the allowed scanners for the kiosk user; USBGuard's policy.
-UDEV_RULES: Final = Path("/usr/lib/udev/rules.d/70-sealroom.rules")
-USBGUARD_RULES: Final = Path("/etc/usbguard/rules.conf")
+UDEV_RULES: Final = Path("/lib/udev/rules.d/70-sealroom.rules")
+#: Written by the package's postinst from the policy (``sealroom usbguard-rules``).
+USBGUARD_RULES: Final = Path("/etc/usbguard/rules.d/50-sealroom.conf")
 
 #: Kernel settings (core dumps off) and the tmpfs mounts of CUPS's spool and temp folders.
-SYSCTL_CONF: Final = Path("/usr/lib/sysctl.d/50-sealroom.conf")
+SYSCTL_CONF: Final = Path("/usr/lib/sysctl.d/90-sealroom.conf")
 CUPS_FILES_CONF: Final = Path("/etc/cups/cups-files.conf")
 CUPS_SPOOL: Final = Path("/var/spool/cups")
 CUPS_TEMP: Final = Path("/var/spool/cups/tmp")

@@ -20,12 +20,15 @@ USB adapter pulled out) is skipped; a ``/sys/class/net`` that cannot be read
 at all is ``airgap.unreadable``: the terminal cannot show its air gap holds.
 
 Which network namespace: ``/sys/class/net`` lists the interfaces of the
-namespace *sysfs was mounted in*, so the kiosk must see the host's /sys.
-A unit with ``PrivateNetwork=yes`` gets, on systemd 254 and later, its own
-/sys remounted for the private namespace (only ``lo``), and this check would
-see nothing; the appliance denies the kiosk the network with
-``RestrictAddressFamilies=``/``IPAddressDeny=`` instead, or passes the host's
-view (``sealroom run --sys-class-net DIR``).
+namespace *sysfs was mounted in*, not of the reading process. The kiosk unit
+runs in a network namespace of its own (``PrivateNetwork=yes``: only
+loopback) and still sees the host's interfaces here, because systemd 252
+(Debian 12) keeps the host's /sys (a test checks this with ``unshare
+--net``). systemd 254 and later remount /sys for a private network namespace
+(systemd PR #26458), and this check would then see only ``lo``: a unit on
+such a system must give the kiosk the host's view (``sealroom run
+--sys-class-net DIR``). ``sealroom doctor`` runs outside the unit and always
+sees the host's interfaces.
 """
 
 from __future__ import annotations

@@ -186,3 +186,29 @@ def test_a_real_interface_brought_up_raises_the_alert(netns: str, terminal: Comm
     assert watch.record(terminal.journal) == []  # still up: not alerted again
     assert _ip("-n", netns, "link", "set", "sr0", "down").returncode == 0
     assert _check_inside(netns) == []
+
+
+def test_the_check_sees_the_hosts_interfaces_from_a_private_network_namespace() -> None:
+    """The kiosk's unit has a network namespace of its own (PrivateNetwork=yes, only
+    loopback): without a remount of /sys (systemd 252) the check still sees the host's."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("unshare --net needs root and util-linux")
+    code = (
+        "import json; from hardware.network import interfaces; "
+        "print(json.dumps([i.name for i in interfaces()]))"
+    )
+    inside = subprocess.run(
+        ["unshare", "--net", sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
+    )
+    if inside.returncode != 0:
+        pytest.skip(f"network namespaces are not available here: {inside.stderr.strip()}")
+    own = subprocess.run(
+        ["unshare", "--net", "cat", "/proc/self/net/dev"], capture_output=True, text=True
+    ).stdout
+    assert [line.split(":")[0].strip() for line in own.splitlines()[2:]] == ["lo"]
+    assert json.loads(inside.stdout) == [i.name for i in interfaces()]
