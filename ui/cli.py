@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hardware.doctor import command as doctor_command
 from kiosk.errors import ApprovalError, PolicyError, SealroomError
 from kiosk.errors.oplog import error_fields, event
 from kiosk.format.clock import SystemClock
@@ -369,34 +370,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_doctor(args: argparse.Namespace) -> int:
-    """The commissioning self-test: a table; exit 0 only if every required check passes."""
-    from hardware import appliance_paths
-    from hardware.doctor import Options, run
-    from hardware.doctor.finding import as_json, exit_status, table
-
-    installed = appliance_paths.POLICY
-    policy = _policy(args.policy or (str(installed) if installed.exists() else None))
-    options = Options(
-        policy,
-        data_dir=Path(args.data),
-        offline_only=args.offline_checks,
-        print_test_page=args.print_test_page,
-        scan_test=args.scan_test,
-        scan_timeout=args.scan_timeout,
-    )
-    if args.json:
-        options.say = lambda text: print(text, file=sys.stderr, flush=True)
-    rows = run(options)
-    if args.json:
-        print(as_json(rows))
-    else:
-        print(f"Sealroom doctor: terminal {policy.kiosk_id}, policy {policy.source}")
-        print()
-        print(table(rows))
-    return exit_status(rows)
-
-
 def cmd_check_policy(args: argparse.Namespace) -> int:
     policy = _policy(args.file)
     print(f"{policy.source}: valid (sha256 {policy.sha256})")
@@ -497,38 +470,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "doctor",
         help="check this machine is a working safe-room terminal (pass/fail table)",
-        description="The commissioning self-test: checks the package, the kiosk unit, the "
-        "device rules, the air gap, swap, core dumps, CUPS, security keys, scanner, clock and "
-        "disk, and prints a pass/fail table. Exit 0 only if every required check passes.",
+        description=doctor_command.DESCRIPTION,
     )
-    p.add_argument(
-        "--data",
-        default="/var/lib/sealroom",
-        help="the terminal's data directory (default %(default)s)",
-    )
-    p.add_argument(
-        "--policy", help="policy file (default: /etc/sealroom/policy.toml, else the one in assets/)"
-    )
-    p.add_argument(
-        "--offline-checks",
-        action="store_true",
-        help="only the checks that need no device and no person (the package test in CI)",
-    )
-    p.add_argument(
-        "--print-test-page", action="store_true", help="also print a test page on the CUPS queue"
-    )
-    p.add_argument(
-        "--scan-test", action="store_true", help="also wait for one test scan from the scanner"
-    )
-    p.add_argument(
-        "--scan-timeout",
-        type=float,
-        default=30.0,
-        metavar="SECONDS",
-        help="how long --scan-test waits (default %(default)s)",
-    )
-    p.add_argument("--json", action="store_true", help="the results as JSON, for scripts")
-    p.set_defaults(func=cmd_doctor)
+    doctor_command.add_arguments(p)
+    p.set_defaults(func=lambda args: doctor_command.run(args, _policy))
 
     p = sub.add_parser("check-policy", help="validate a policy file and print its hash")
     p.add_argument("file", nargs="?", help="policy file (default: the one in assets/)")

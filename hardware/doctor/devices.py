@@ -15,14 +15,14 @@ import io
 import select
 import threading
 from collections.abc import Callable, Sequence
-from typing import TextIO
-
-from fido2.ctap import CtapDevice, CtapError
-from fido2.ctap2.base import Ctap2
+from typing import TYPE_CHECKING, TextIO
 
 from hardware.doctor.finding import Finding, failed, passed
 from kiosk.errors import SealroomError
 from kiosk.paper.printer import Printer
+
+if TYPE_CHECKING:  # python-fido2 is imported when the keys are checked, not before
+    from fido2.ctap import CtapDevice
 
 
 def check_cups_queue(printer: object, queue: str) -> Finding:
@@ -85,6 +85,9 @@ def check_fido2_keys(devices: Sequence[CtapDevice] | None = None) -> Finding:
     false: none yet; absent: the key cannot have one) and extension
     ``hmac-secret`` (the key slot that unlocks the terminal needs it).
     """
+    from fido2.ctap import CtapError
+    from fido2.ctap2.base import Ctap2
+
     try:
         devs = list(devices) if devices is not None else _list_hid_keys()
     except OSError as exc:
