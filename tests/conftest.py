@@ -20,6 +20,15 @@ from kiosk.policy import Policy, load_policy
 from kiosk.terminal.lifecycle import Commissioned, commission
 
 
+@pytest.fixture(autouse=True)
+def _no_log_handler_left() -> Iterator[None]:
+    """A test that runs ``sealroom``'s ``main`` configures the operational log: undo it after."""
+    yield
+    from hardware.journald import unconfigure
+
+    unconfigure()
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

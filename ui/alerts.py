@@ -6,6 +6,10 @@
   submitted a step was only alerted at the next step.
 * The USB bus is listed at unlock: refused devices are recorded
   (:class:`kiosk.terminal.devicewatch.DeviceWatch`) and the dashboard lists them all.
+* The network interfaces are looked at when the window is built, every
+  :data:`NETWORK_CHECK_MS` whether locked or not, and at unlock (the air gap,
+  :class:`kiosk.terminal.airgap.AirGapWatch`): an interface that came up is an
+  alert, written at once while unlocked, or at the next unlock.
 * The dashboard's "Acknowledge" and "Print slip again" are written here.
 
 Alerts need the journal's key, so all of this runs between
@@ -15,6 +19,7 @@ worker; results and failures appear on the dashboard.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -22,6 +27,9 @@ from PySide6.QtCore import QObject, QTimer
 
 from hardware.usb_devices import enumerate_devices
 from kiosk.errors import JournalBusyError, SealroomError
+from kiosk.errors.messages import render
+from kiosk.errors.oplog import event
+from kiosk.format.clock import format_ts
 from kiosk.terminal.devicewatch import DeviceWatch
 from ui.app_context import AppContext
 from ui.screens.dashboard import DashboardScreen
@@ -29,6 +37,10 @@ from ui.terminal_session import Session
 
 #: How often overdue deadlines are checked (and alerted) while unlocked.
 DEADLINE_CHECK_MS = 60_000
+#: How often the network interfaces are looked at (the air gap), locked or not.
+NETWORK_CHECK_MS = 60_000
+
+log = logging.getLogger("sealroom.devices")
 
 
 class Alerts(QObject):
@@ -45,10 +57,17 @@ class Alerts(QObject):
         self.timer.timeout.connect(self.raise_overdue)
         dashboard.acknowledge.connect(self.acknowledge)
         dashboard.reprint_slip.connect(self.reprint_slip)
+        self.network_timer = QTimer(self)
+        self.network_timer.setInterval(NETWORK_CHECK_MS)
+        self.network_timer.timeout.connect(self.check_network)
+        if ctx.network is not None:  # at start, then every minute
+            self.network_timer.start()
+            QTimer.singleShot(0, self.check_network)
 
     def start(self, session: Session) -> None:
         """The terminal is unlocked: check the devices and the deadlines now, then each minute."""
         self.session = session
+        self.check_network()
         self.check_devices()
         self.raise_overdue()
         self.timer.start()
@@ -84,6 +103,35 @@ class Alerts(QObject):
 
         self.ctx.runner.submit(job, done, self._failed)
 
+    def check_network(self) -> None:
+        """Look at the network interfaces; alert each that came up (now, or at the next unlock)."""
+        look = self.ctx.network
+        if look is None:
+            return
+        watch, clock, session = self.ctx.airgap, self.ctx.clock, self.session
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            watch.observe(look(), format_ts(clock.now()))
+            if session is None:
+                return []
+            try:
+                return watch.record(session.journal)
+            except JournalBusyError:
+                return []  # a signature is pending: the next round records it
+
+        def done(written: object) -> None:
+            if self.session is None:
+                return
+            if written:
+                self.dashboard.refresh()
+            up = watch.up
+            if up:
+                names = ", ".join(str(f.get("description")) for f in up)
+                message = render("airgap.network_up", {"interfaces": names, "count": len(up)})
+                self.dashboard.banner.show_message(message, "error")
+
+        self.ctx.runner.submit(job, done, self._failed)
+
     def check_devices(self) -> None:
         """List the USB bus; refused devices are recorded (DeviceWatch) and shown."""
         if self.session is None:
@@ -95,6 +143,9 @@ class Alerts(QObject):
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
             verdicts = enumerate_devices(policy, bus)
+            for v in verdicts:
+                if v.kind != "hub":
+                    _log_device(v.description, v.allowed, v.kind)
             watch.record([v.alert_fields() for v in verdicts if not v.allowed])
             return [(v.description, v.allowed) for v in verdicts]
 
@@ -138,3 +189,17 @@ class Alerts(QObject):
             self._failed(err)
 
         self.ctx.runner.submit(job, done, failed)
+
+
+def _log_device(description: str, allowed: bool, kind: str | None) -> None:
+    """The operational log's line for one USB device on the bus."""
+    if allowed:
+        event(log, "device.attached", f"USB device attached: {description}", kind=kind)
+    else:
+        event(
+            log,
+            "device.refused",
+            f"USB device refused (not on the allow-list): {description}",
+            level=logging.WARNING,
+            device=description,
+        )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.format.clock import Clock
 from kiosk.policy import Policy
+from kiosk.terminal.airgap import AirGapWatch
 from ui.devices import KeyDesk
 from ui.workers import Runner
 
@@ -44,4 +45,9 @@ class AppContext:
     usb_bus: UsbBus | None = None
     #: milliseconds clock of the scanner filter (tests; ``None``: the key events' own)
     scan_clock_ms: Callable[[], int] | None = None
+    #: the network interfaces that are up, as ``alert_fields()`` (the air gap; ``sealroom
+    #: run`` reads /sys/class/net); ``None``: not checked (the demo and most tests)
+    network: Callable[[], list[dict[str, Any]]] | None = None
+    #: what the air-gap check saw and has yet to record, for the whole run
+    airgap: AirGapWatch = field(default_factory=AirGapWatch)
     extras: dict[str, object] = field(default_factory=dict)

@@ -10,6 +10,7 @@ or configuration error (bad arguments, invalid policy file).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -17,11 +18,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hardware.doctor import command as doctor_command
 from kiosk.errors import ApprovalError, PolicyError, SealroomError
+from kiosk.errors.oplog import error_fields, event
 from kiosk.format.clock import SystemClock
 from kiosk.policy import Policy, load_policy
 from kiosk.verify.cli import add_arguments as add_verify_arguments
 from kiosk.verify.cli import run as run_verify
+
+log = logging.getLogger("sealroom.cli")
 
 
 def _policy(path: str | None) -> Policy:
@@ -139,10 +144,18 @@ def _print_commissioning_sheet(done: Any, policy: Policy) -> None:
         pdf = render(sheet)
     finally:
         sheet.recovery_passphrase.wipe()  # type: ignore[attr-defined]
-    CupsPrinter.from_policy(policy).print_pdf(
+    result = CupsPrinter.from_policy(policy).print_pdf(
         pdf, "Sealroom commissioning sheet", sensitive=True, progress=print
     )
     del pdf
+    event(
+        log,
+        "print",
+        f"commissioning-sheet printed (job {result.job_id}, {result.state})",
+        document="commissioning-sheet",
+        outcome=result.state,
+        job=result.job_id,
+    )
 
 
 def cmd_render_samples(args: argparse.Namespace) -> int:
@@ -207,12 +220,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     # The policy first: an invalid one stops the start, naming its line, before any window.
     policy = _policy(args.policy)
+    from hardware.network import up_interfaces
     from hardware.usb_devices import security_key_allowed
     from ui.app import run
     from ui.app_context import AppContext
     from ui.devices import KeyDesk
     from ui.workers import ThreadRunner
 
+    net = Path(args.sys_class_net)
     ctx = AppContext(
         policy,
         Path(args.data),
@@ -220,6 +235,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         ThreadRunner(),
         windowed=args.windowed,
         keys=KeyDesk(usb=True, allowed=security_key_allowed(policy)),
+        network=lambda: [i.alert_fields() for i in up_interfaces(net)],
+    )
+    event(
+        log,
+        "kiosk.start",
+        f"kiosk {policy.kiosk_id} starting on {args.data}",
+        kiosk=policy.kiosk_id,
+        data=args.data,
+        policy_sha256=policy.sha256,
+        airgap=policy.airgap_on_network,
     )
     return run(ctx)
 
@@ -407,6 +432,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True, help="the terminal's data directory")
     p.add_argument("--policy", help="policy file (default: the one in assets/)")
     p.add_argument("--windowed", action="store_true", help="a normal window, not full screen")
+    p.add_argument(
+        "--sys-class-net",
+        default="/sys/class/net",
+        metavar="DIR",
+        help="where the air-gap check reads the network interfaces (default /sys/class/net)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="the kiosk with simulated devices and a throw-away journal")
@@ -436,24 +467,90 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_simulate)
 
+    p = sub.add_parser(
+        "doctor",
+        help="check this machine is a working safe-room terminal (pass/fail table)",
+        description=doctor_command.DESCRIPTION,
+    )
+    doctor_command.add_arguments(p)
+    p.set_defaults(func=lambda args: doctor_command.run(args, _policy))
+
     p = sub.add_parser("check-policy", help="validate a policy file and print its hash")
     p.add_argument("file", nargs="?", help="policy file (default: the one in assets/)")
     p.set_defaults(func=cmd_check_policy)
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sealroom")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _start_log(args: argparse.Namespace) -> bool:
+    """The one place logging is configured: the journal (or stderr), then ``start``.
+
+    ``verify`` runs on the auditors' own machines and logs nothing there.
+    """
+    if args.command == "verify":
+        return False
+    from hardware.journald import configure
+
+    configure(verbose=args.command in ("run", "demo"))
+    event(
+        log,
+        "start",
+        f"sealroom {args.command} started",
+        command=args.command,
+        version=_version(),
+    )
+    return True
+
+
+def _failed(exc: BaseException, status: int) -> int:
+    """Log why the command failed (the person read it on stderr)."""
+    event(
+        log,
+        "error",
+        f"sealroom command failed: {getattr(exc, 'code', type(exc).__name__)}",
+        level=logging.WARNING,
+        **error_fields(exc),
+    )
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logged = _start_log(args)
+    status = 1
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
     except PolicyError as exc:
         print(f"sealroom: {exc.user_message()}", file=sys.stderr)
-        return 2
+        status = _failed(exc, 2)
     except SealroomError as exc:
         print(f"sealroom: {exc.user_message()}", file=sys.stderr)
-        return 1
+        status = _failed(exc, 1)
     except KeyboardInterrupt:
-        return 130
+        status = 130
+    except Exception as exc:
+        if logged:
+            event(
+                log,
+                "error",
+                f"sealroom {args.command}: unexpected failure",
+                level=logging.ERROR,
+                exc_info=exc,
+                **error_fields(exc),
+            )
+        raise
+    finally:
+        if logged:
+            event(log, "stop", f"sealroom {args.command} ended ({status})", status=status)
+    return status
 
 
 if __name__ == "__main__":

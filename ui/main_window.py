@@ -9,6 +9,8 @@ is frameless, on top, and ignores Escape, F4 and closing.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -16,7 +18,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from hardware.printing.cups import CupsPrinter
-from kiosk.errors import SealroomError
+from kiosk.errors import SealroomError, oplog
 from kiosk.errors.messages import render
 from kiosk.journal.store import Journal
 from kiosk.paper.printer import Printer
@@ -33,6 +35,8 @@ from ui.screens.journal_browser import JournalScreen
 from ui.screens.troubleshooting import TroubleshootingScreen
 from ui.screens.unlock import UnlockScreen
 from ui.terminal_session import Session
+
+log = logging.getLogger("sealroom.lock")
 
 #: The screens the dashboard opens by name.
 SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
@@ -95,12 +99,14 @@ class MainWindow(QWidget):
         self.dashboard = DashboardScreen(ctx, self)
         self.dashboard.paused = paused
         self.stack.addWidget(self.dashboard)
-        self.dashboard.lock_requested.connect(self.lock)
+        self.dashboard.lock_requested.connect(lambda: self.lock("button"))
         self.dashboard.start_flow.connect(self.start_flow)
         self.dashboard.open_screen.connect(self.open_screen)
         self.screens: dict[str, QWidget] = {}
         self.alerts = Alerts(ctx, self.dashboard, self)
-        self.idle = IdleWatch(ctx.policy.idle_lock_seconds, self.lock, self)
+        self.idle = IdleWatch(ctx.policy.idle_lock_seconds, lambda: self.lock("idle"), self)
+        self._unlocked_at: float | None = None
+        self._unlocked_with = ""
         # Scanners type like keyboards: one filter on the application's windows
         # (installed when this one shows), which also tells the idle watch about input.
         self.scans = ScanFilter(ctx.policy, clock_ms=ctx.scan_clock_ms, parent=self)
@@ -125,6 +131,8 @@ class MainWindow(QWidget):
 
     def on_unlocked(self, journal: Journal) -> None:
         self.journal = journal
+        self._unlocked_at = time.monotonic()
+        self._unlocked_with = self.unlock_screen.last_way
         self.session = Session.open(self.ctx, journal, self._printer())
         self.flow_screen.attach(self.session)
         for screen in self.screens.values():
@@ -144,7 +152,19 @@ class MainWindow(QWidget):
             self.ctx.printer = CupsPrinter.from_policy(self.ctx.policy)
         return self.ctx.printer
 
-    def lock(self) -> None:
+    def lock(self, how: str = "request") -> None:
+        """Lock: close the journal and forget the session (``how``: button, idle, request …)."""
+        if self.journal is not None and self._unlocked_at is not None:
+            minutes = int((time.monotonic() - self._unlocked_at) // 60)
+            oplog.event(
+                log,
+                "lock",
+                f"locked ({how}) after {minutes} min, unlocked with the {self._unlocked_with}",
+                how=how,
+                minutes=minutes,
+                unlocked_with=self._unlocked_with,
+            )
+            self._unlocked_at = None
         self.idle.timer.stop()
         self.alerts.stop()
         self.flow_screen.detach()
@@ -227,7 +247,7 @@ class MainWindow(QWidget):
         if not self.ctx.windowed:
             event.ignore()  # a kiosk is not closed from its keyboard
             return
-        self.lock()
+        self.lock("window closed")
         self.release_filters()
         event.accept()
 

@@ -19,7 +19,8 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from kiosk.errors import SealroomError
+from kiosk.errors import CancelledError, SealroomError
+from kiosk.errors.oplog import error_fields, event
 
 Job = Callable[[threading.Event, Callable[[str], None]], Any]
 Done = Callable[[Any], None]
@@ -33,13 +34,24 @@ log = logging.getLogger("sealroom.ui")
 def as_user_error(exc: BaseException) -> SealroomError:
     """Every failure becomes a SealroomError with words from the one table.
 
-    An unexpected exception is logged (type and traceback: code lines, never
-    local values) so a technician can find the defect; the person sees the
-    calm internal-error message, never ``repr(e)``.
+    Each is logged with its cause (``error`` event: code, type, where it was
+    raised), since what the person reads is all support would otherwise
+    know. An unexpected exception is logged with its traceback (code lines,
+    never local values) so a technician can find the defect; the person sees
+    the calm internal-error message, never ``repr(e)``.
     """
     if isinstance(exc, SealroomError):
+        level = logging.INFO if isinstance(exc, CancelledError) else logging.WARNING
+        event(log, "error", f"{exc.code}: {exc.user_message()}", level=level, **error_fields(exc))
         return exc
-    log.error("unexpected failure in a background job", exc_info=exc)
+    event(
+        log,
+        "error",
+        "unexpected failure in a background job",
+        level=logging.ERROR,
+        exc_info=exc,
+        **error_fields(exc),
+    )
     return SealroomError("internal")
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk.errors import PolicyError
 from kiosk.policy.model import (
+    AIRGAP_ACTIONS,
     CHECK_DIGITS,
     DEVICE_KINDS,
     KIOSK_ID_RE,
@@ -207,6 +208,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
             "printing",
             "scanner",
             "devices",
+            "airgap",
         }:
             raise r.fail(top, None, f"[{top}] is not a known section")
 
@@ -349,6 +351,22 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
                 DeviceRule(d["kind"], vals["usb_class"], vals["vendor"], vals["product"])
             )
 
+    on_network = "refuse"
+    if "airgap" in data:
+        r.unknown_keys("airgap", {"on_network"})
+        on_network = (
+            r.get(
+                "airgap",
+                "on_network",
+                str,
+                lambda v: (
+                    None if v in AIRGAP_ACTIONS else f"must be one of {', '.join(AIRGAP_ACTIONS)}"
+                ),
+                optional=True,
+            )
+            or "refuse"
+        )
+
     return Policy(
         sha256=hashlib.sha256(raw).hexdigest(),
         source=path,
@@ -376,6 +394,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         scanner_min_length=min_len,
         scanner_terminator=terminator,
         devices=tuple(devices),
+        airgap_on_network=on_network,
     )
 
 

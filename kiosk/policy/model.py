@@ -18,6 +18,8 @@ LOOKALIKES = frozenset("0Oo1lI|5S2Z8B")
 CHECK_DIGITS = ("none", "luhn", "iso7064_mod97_10")
 TERMINATORS = ("Return", "Tab", "none")
 DEVICE_KINDS = ("security-key", "scanner", "export-media", "printer")
+#: What a network interface that is up does to an unlock (``[airgap] on_network``).
+AIRGAP_ACTIONS = ("refuse", "alert")
 
 
 def _is_symbol(c: str) -> bool:
@@ -101,6 +103,8 @@ class Policy:
     scanner_min_length: int
     scanner_terminator: str
     devices: tuple[DeviceRule, ...] = field(default_factory=tuple)
+    #: ``refuse``: no unlock while a network interface is up; ``alert``: alert only
+    airgap_on_network: str = "refuse"
 
     @property
     def serial_regex(self) -> re.Pattern[str]:

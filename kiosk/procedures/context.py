@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kiosk.errors import SealroomError
+from kiosk.errors.oplog import event
 from kiosk.format.entry import Entry
 from kiosk.journal.store import Journal
 from kiosk.paper.documents import Document, DocumentMeta, JournalHead
@@ -32,6 +34,40 @@ from kiosk.scan import check_envelope, decode_qr, validate_serial
 from kiosk.scan.qr import QrPayload
 from kiosk.terminal import overdue as alerts
 from kiosk.terminal.approvals import Approval, DualApproval, SecurityKeys, SoloApproval
+
+log = logging.getLogger("sealroom.terminal")
+
+
+def log_entry(entry: Entry) -> None:
+    """The operational log's line for a durable journal entry (kind and seq; never its data).
+
+    Alerts and exports are events of their own, with the alert's name and
+    summary or the bundle's name and outcome (words the terminal wrote).
+    """
+    data = entry.data
+    if entry.kind == "alert.raised":
+        event(
+            log,
+            "alert",
+            f"alert {data.get('alert')} (entry {entry.seq}): {data.get('summary', '')}",
+            level=logging.WARNING,
+            alert=data.get("alert"),
+            seq=entry.seq,
+        )
+    elif entry.kind in ("export.created", "export.failed"):
+        outcome = "completed" if entry.kind == "export.created" else "failed"
+        event(
+            log,
+            "export",
+            f"audit export {data.get('bundle')} {outcome} (entry {entry.seq})",
+            level=logging.INFO if outcome == "completed" else logging.WARNING,
+            outcome=outcome,
+            bundle=data.get("bundle"),
+            code=data.get("reason") if outcome == "failed" else None,
+            seq=entry.seq,
+        )
+    else:
+        event(log, "entry", f"entry {entry.seq}: {entry.kind}", kind=entry.kind, seq=entry.seq)
 
 
 class Signatures(Protocol):
@@ -85,6 +121,7 @@ class Context:
 
     def __post_init__(self) -> None:
         if not self._listening:
+            self.journal.add_listener(log_entry)
             self.journal.add_listener(self._on_entry)
             self._listening = True
 
@@ -101,7 +138,30 @@ class Context:
     def print(
         self, doc: Document, sensitive: bool = False, *, ask_again: bool = True
     ) -> PrintResult:
-        result = self.paper.print_document(doc, sensitive, ask_again=ask_again)
+        try:
+            result = self.paper.print_document(doc, sensitive, ask_again=ask_again)
+        except SealroomError as exc:
+            event(
+                log,
+                "print",
+                f"{doc.slug} did not print: {exc.code}",
+                level=logging.WARNING,
+                document=doc.slug,
+                outcome="failed",
+                code=exc.code,
+                seq=doc.meta.head.seq,
+            )
+            raise
+        event(
+            log,
+            "print",
+            f"{doc.slug} printed (job {result.job_id}, {result.state})",
+            document=doc.slug,
+            outcome=result.state,
+            job=result.job_id,
+            sensitive=sensitive,
+            seq=doc.meta.head.seq,
+        )
         self.printed.append(doc.slug)
         return result
 

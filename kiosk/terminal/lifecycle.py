@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import secrets
 import shutil
 import threading
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import ApprovalError, JournalError, KeySlotError
+from kiosk.errors.oplog import event
 from kiosk.format.canonical import b64u
 from kiosk.format.clock import Clock
 from kiosk.journal.keyslots import (
@@ -37,6 +39,7 @@ from kiosk.terminal.approvals import SecurityKeys
 from kiosk.terminal.signers import journal_check
 
 MIN_PASSPHRASE = 16
+log = logging.getLogger("sealroom.unlock")
 
 
 def ssh_fingerprint(public_line: str) -> str:
@@ -112,7 +115,9 @@ def unlock_with_passphrase(data_dir: Path, passphrase: str, clock: Clock) -> Jou
     """Open the journal with the recovery passphrase (and verify it)."""
     slots = load_slots(data_dir)
     db_key = slots.open_with_passphrase(passphrase)
-    return open_journal(data_dir, db_key, clock, slots.journal_id)
+    journal = open_journal(data_dir, db_key, clock, slots.journal_id)
+    event(log, "unlock", "unlocked with the recovery passphrase", how="passphrase")
+    return journal
 
 
 def unlock_with_key(
@@ -161,6 +166,14 @@ def unlock_with_key(
         code = "approval.revoked_custodian" if owner.revoked else "approval.revoked_credential"
         raise ApprovalError(code, name=owner.name)
     reconcile_slots(journal)
+    event(
+        log,
+        "unlock",
+        f"unlocked with {owner.name}'s security key",
+        how="key",
+        custodian=owner.id,
+        credential=cred.id[:16],
+    )
     return journal
 
 

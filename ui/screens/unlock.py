@@ -14,6 +14,7 @@ are submitted.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -23,12 +24,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, 
 
 from kiosk.errors import CancelledError, SealroomError
 from kiosk.errors.messages import render
+from kiosk.errors.oplog import event
+from kiosk.format.clock import format_ts
 from kiosk.journal.store import Journal
+from kiosk.terminal.airgap import unlock_refusal
 from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
 from ui.app_context import AppContext
 from ui.prompts import QtPrompts
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
+
+log = logging.getLogger("sealroom.unlock")
 
 
 class UnlockScreen(QWidget):
@@ -42,6 +48,8 @@ class UnlockScreen(QWidget):
         self._handle: Handle | None = None
         self._prompts: QtPrompts | None = None
         self._painted = False
+        #: how the last unlock was made: "security key" or "recovery passphrase"
+        self.last_way = ""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(80, 60, 80, 60)
         outer.setSpacing(22)
@@ -148,9 +156,39 @@ class UnlockScreen(QWidget):
         self.key_button.setEnabled(not busy)
         self.unlock_button.setEnabled(not busy)
 
+    # ---------------------------------------------------------- air gap
+    def refused_by_air_gap(self) -> bool:
+        """Refuse the unlock, naming the interface, while the network is up (by policy).
+
+        Looked at now, before any key or passphrase is used; what was seen is
+        recorded as an alert at the next unlock (:class:`kiosk.terminal.airgap.AirGapWatch`).
+        """
+        look = self.ctx.network
+        if look is None:
+            return False
+        refusal: SealroomError | None
+        try:
+            up = look()
+        except SealroomError as exc:  # the interfaces cannot be read: the air gap is not shown
+            refusal = exc if self.ctx.policy.airgap_on_network == "refuse" else None
+        else:
+            self.ctx.airgap.observe(up, format_ts(self.ctx.clock.now()))
+            refusal = unlock_refusal(up, self.ctx.policy)
+        if refusal is None:
+            return False
+        event(
+            log,
+            "unlock.refused",
+            f"unlock refused: {refusal.user_message()}",
+            level=logging.WARNING,
+            code=refusal.code,
+        )
+        self.status.show_message(refusal.user_message(), "error")
+        return True
+
     # --------------------------------------------------------- key path
     def unlock_with_key(self) -> None:
-        if self.busy:
+        if self.busy or self.refused_by_air_gap():
             return
         self.status.show_message(self.tr("Looking for your security key…"))
         self._set_busy(True)
@@ -160,6 +198,7 @@ class UnlockScreen(QWidget):
         prompts.blocked.connect(self._blocked)
         prompts.notice.connect(self._notice)
         self._prompts = prompts
+        self.last_way = "security key"
         keys, data_dir, clock = self.ctx.keys, self.ctx.data_dir, self.ctx.clock
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
@@ -225,7 +264,11 @@ class UnlockScreen(QWidget):
         if not phrase.strip():
             self.status.show_message(self.tr("Type the recovery passphrase first."), "error")
             return
+        if self.refused_by_air_gap():
+            del phrase
+            return
         self._set_busy(True)
+        self.last_way = "recovery passphrase"
         self.status.show_message(self.tr("Checking the passphrase and verifying the journal…"))
         data_dir, clock = self.ctx.data_dir, self.ctx.clock
         held = [phrase]  # the worker takes it and drops it; the GUI keeps no copy
