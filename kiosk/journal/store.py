@@ -3,7 +3,9 @@
 Invariants (kept by every public method):
 
 * there is one writer: every write holds ``self._lock``; a second
-  :class:`Journal` on the same directory is refused by an exclusive lock file;
+  :class:`Journal` on the same directory is refused by an exclusive lock file
+  and, should that file be deleted, by the database's own exclusive lock
+  (``db.py``), held from open to close;
 * an append is acknowledged (the method returns) only after SQLite committed
   it with ``synchronous=FULL`` in WAL mode, i.e. after the WAL was fsynced;
 * nothing is half-written: an entry is validated (schema, secrets, state
@@ -52,6 +54,7 @@ from kiosk.format.clock import Clock, format_ts, parse_ts
 from kiosk.format.entry import GENESIS_PREV, ChainResult, Entry, check_chain
 from kiosk.format.schema import validate_payload
 from kiosk.journal.db import Connection, open_database
+from kiosk.journal.diskspace import write_failure
 from kiosk.journal.pending import Pending
 from kiosk.state import State
 
@@ -358,7 +361,7 @@ class Journal:
             if isinstance(exc, SealroomError):
                 raise
             if isinstance(exc, Exception):
-                raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
+                raise write_failure(exc, self.data_dir) from exc
             raise
         finally:
             cur.close()
@@ -401,7 +404,7 @@ class Journal:
             try:
                 cur.execute(insert, rows[0])
             except Exception as exc:
-                raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
+                raise write_failure(exc, self.data_dir) from exc
             finally:
                 cur.close()
         else:

@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk.errors.messages import (
     alerts,
+    clock_and_disk,
     export,
     general,
     journal,
@@ -49,6 +50,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "procedure": procedure.MESSAGES,
     "export": export.MESSAGES,
     "ui": ui.MESSAGES,
+    "clock_and_disk": clock_and_disk.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
