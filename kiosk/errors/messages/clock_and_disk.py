@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from kiosk.errors.messages.message import Message
 
+_CONFIRM = (
+    "Check the date and time against a watch or phone. If the clock is right, two custodians "
+    "confirm it on the dashboard ('Confirm the clock'); if it is wrong, have security correct "
+    "the terminal's clock. Then try again."
+)
+
 MESSAGES: dict[str, Message] = {
     "journal.disk_full": Message(
         "The terminal's disk is full (only {free} left for {path}): the journal cannot be "
@@ -13,11 +19,16 @@ MESSAGES: dict[str, Message] = {
         True,
     ),
     "clock.unconfirmed": Message(
-        "The terminal's clock moved forward: it says {clock} UTC, but {expected} UTC was "
-        "expected ({against}). Nothing was recorded.",
-        "Check the date and time against a watch or phone. If the clock is right, two "
-        "custodians confirm it on the dashboard ('Confirm the clock'); if it is wrong, have "
-        "security correct the terminal's clock. Then try again.",
+        "The terminal's clock was moved forward: it says {clock} UTC, but only the time up to "
+        "{expected} UTC has passed since it was last trusted. Nothing was recorded.",
+        _CONFIRM,
+        True,
+    ),
+    "clock.unconfirmed_start": Message(
+        "The terminal's clock says {clock} UTC, well after the last entry ({expected} UTC), "
+        "and since the terminal started nothing tells how much time really passed. Nothing "
+        "was recorded.",
+        _CONFIRM,
         True,
     ),
     "clock.nothing_to_confirm": Message(
