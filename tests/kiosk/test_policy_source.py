@@ -97,7 +97,7 @@ def test_a_backtracking_serial_pattern_scans_in_linear_time() -> None:
         check_serial(hostile, pattern=policy.serial_pattern, scheme="none")
     took = time.perf_counter() - start
     assert exc.value.code == "scan.wrong_pattern"
-    assert took < 0.05, f"one scan took {took:.3f} s"
+    assert took < 0.5, f"one scan took {took:.3f} s"  # microseconds, unless the machine is busy
     assert check_serial("ABC123", pattern=policy.serial_pattern, scheme="none") == "ABC123"
     # What the same scan costs on the backtracking engine, at a length it can still finish.
     start = time.perf_counter()
