@@ -23,7 +23,8 @@ from ui.i18n import install_translator
 from ui.main_window import MainWindow
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-#: ``unlock screen painted ...`` at INFO once the lock screen is on screen
+#: ``unlock screen painted ...`` at INFO once the lock screen is on screen; a theme
+#: that cannot be used, at WARNING
 log = logging.getLogger("sealroom.ui.start")
 
 
@@ -34,10 +35,26 @@ def make_app(argv: list[str] | None = None, locale_name: str | None = None) -> Q
         app = QApplication(argv or sys.argv[:1])
     app.setApplicationName("Sealroom")
     install_translator(app, locale_name)
-    theme = ASSETS / "theme.qss"
-    if theme.exists():
-        app.setStyleSheet(theme.read_text(encoding="utf-8"))
+    app.setStyleSheet(load_theme(ASSETS / "theme.qss"))
     return app
+
+
+def load_theme(path: Path) -> str:
+    """The style sheet in ``path``, or ``""`` (Qt's plain style) if it cannot be used.
+
+    The theme only makes the terminal look right; it must never stop it. A
+    file that is missing, unreadable or not UTF-8 (a bad copy, an editor that
+    saved it in another encoding) is logged for the technicians and the
+    terminal starts with Qt's own style: a custodian sees a plainer screen,
+    no error and no traceback.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        log.warning("no theme at %s: starting with the plain style", path)
+    except (OSError, UnicodeError) as exc:
+        log.warning("theme %s not used (%s): starting with the plain style", path, exc)
+    return ""
 
 
 def _log_first_paint() -> None:

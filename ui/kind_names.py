@@ -30,6 +30,7 @@ CONTEXT = "KindNames"
 PHRASES: dict[str, str] = {
     "journal.genesis": str(QT_TRANSLATE_NOOP("KindNames", "the creation of the journal")),
     "policy.changed": str(QT_TRANSLATE_NOOP("KindNames", "the policy change")),
+    "clock.confirmed": str(QT_TRANSLATE_NOOP("KindNames", "the clock confirmation")),
     "custodian.enrolled": str(
         QT_TRANSLATE_NOOP("KindNames", "the enrolment of a person's security key")
     ),

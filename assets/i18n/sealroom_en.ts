@@ -3,9 +3,9 @@
   <context>
     <name>Alerts</name>
     <message>
-      <location filename="../../ui/alerts.py" line="133" />
+      <location filename="../../ui/alerts.py" line="184" />
       <source>Alert slip {n} printed: take it to the security team.</source>
-      <extracomment>How often overdue deadlines are checked (and alerted) while unlocked.</extracomment>
+      <extracomment>How often overdue deadlines are checked (and alerted) while unlocked. How often the network interfaces are looked at (the air gap), locked or not.</extracomment>
       <translation>Alert slip {n} printed: take it to the security team.</translation>
     </message>
   </context>
@@ -45,6 +45,30 @@
       <location filename="../../ui/screens/approval_screen.py" line="138" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
+    </message>
+  </context>
+  <context>
+    <name>ClockRow</name>
+    <message>
+      <location filename="../../ui/screens/clock_row.py" line="34" />
+      <source>Confirm the clock</source>
+      <extracomment>the custodians asked to confirm the clock</extracomment>
+      <translation>Confirm the clock</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/clock_row.py" line="35" />
+      <source>Confirm the terminal's clock, with two custodians</source>
+      <translation>Confirm the terminal's clock, with two custodians</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/clock_row.py" line="50" />
+      <source>The clock says {clock} UTC, well after the last entry ({expected} UTC), and the terminal cannot tell how long it was off. Nothing can be recorded until two custodians check the date and time against a watch or phone and confirm it. If it is wrong, have security correct the clock.</source>
+      <translation>The clock says {clock} UTC, well after the last entry ({expected} UTC), and the terminal cannot tell how long it was off. Nothing can be recorded until two custodians check the date and time against a watch or phone and confirm it. If it is wrong, have security correct the clock.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/clock_row.py" line="57" />
+      <source>The clock was moved forward: it says {clock} UTC, but only the time up to {expected} UTC has passed. Nothing can be recorded until two custodians check the date and time against a watch or phone and confirm it. If it is wrong, have security correct the clock.</source>
+      <translation>The clock was moved forward: it says {clock} UTC, but only the time up to {expected} UTC has passed. Nothing can be recorded until two custodians check the date and time against a watch or phone and confirm it. If it is wrong, have security correct the clock.</translation>
     </message>
   </context>
   <context>
@@ -218,356 +242,356 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="123" />
+      <location filename="../../ui/screens/dashboard.py" line="125" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="124" />
+      <location filename="../../ui/screens/dashboard.py" line="126" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="124" />
+      <location filename="../../ui/screens/dashboard.py" line="126" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="139" />
+      <location filename="../../ui/screens/dashboard.py" line="141" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="140" />
+      <location filename="../../ui/screens/dashboard.py" line="142" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="149" />
+      <location filename="../../ui/screens/dashboard.py" line="154" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="163" />
+      <location filename="../../ui/screens/dashboard.py" line="168" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="164" />
+      <location filename="../../ui/screens/dashboard.py" line="169" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="165" />
+      <location filename="../../ui/screens/dashboard.py" line="170" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="166" />
-      <location filename="../../ui/screens/dashboard.py" line="237" />
-      <location filename="../../ui/screens/dashboard.py" line="347" />
+      <location filename="../../ui/screens/dashboard.py" line="171" />
+      <location filename="../../ui/screens/dashboard.py" line="242" />
+      <location filename="../../ui/screens/dashboard.py" line="353" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="167" />
+      <location filename="../../ui/screens/dashboard.py" line="172" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="168" />
+      <location filename="../../ui/screens/dashboard.py" line="173" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="169" />
+      <location filename="../../ui/screens/dashboard.py" line="174" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="170" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="180" />
+      <location filename="../../ui/screens/dashboard.py" line="185" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="180" />
+      <location filename="../../ui/screens/dashboard.py" line="185" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="187" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="187" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="193" />
+      <location filename="../../ui/screens/dashboard.py" line="198" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="193" />
+      <location filename="../../ui/screens/dashboard.py" line="198" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="197" />
+      <location filename="../../ui/screens/dashboard.py" line="202" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="197" />
+      <location filename="../../ui/screens/dashboard.py" line="202" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="201" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="201" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="205" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="205" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="218" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="218" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="239" />
-      <location filename="../../ui/screens/dashboard.py" line="432" />
+      <location filename="../../ui/screens/dashboard.py" line="244" />
+      <location filename="../../ui/screens/dashboard.py" line="438" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="241" />
-      <location filename="../../ui/screens/dashboard.py" line="464" />
+      <location filename="../../ui/screens/dashboard.py" line="246" />
+      <location filename="../../ui/screens/dashboard.py" line="472" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="243" />
-      <location filename="../../ui/screens/dashboard.py" line="516" />
+      <location filename="../../ui/screens/dashboard.py" line="248" />
+      <location filename="../../ui/screens/dashboard.py" line="524" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="245" />
-      <location filename="../../ui/screens/dashboard.py" line="569" />
-      <location filename="../../ui/screens/dashboard.py" line="581" />
+      <location filename="../../ui/screens/dashboard.py" line="250" />
+      <location filename="../../ui/screens/dashboard.py" line="577" />
+      <location filename="../../ui/screens/dashboard.py" line="589" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="250" />
+      <location filename="../../ui/screens/dashboard.py" line="255" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="308" />
+      <location filename="../../ui/screens/dashboard.py" line="314" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="318" />
+      <location filename="../../ui/screens/dashboard.py" line="324" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="330" />
+      <location filename="../../ui/screens/dashboard.py" line="336" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="331" />
+      <location filename="../../ui/screens/dashboard.py" line="337" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="353" />
-      <location filename="../../ui/screens/dashboard.py" line="471" />
+      <location filename="../../ui/screens/dashboard.py" line="359" />
+      <location filename="../../ui/screens/dashboard.py" line="479" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="357" />
-      <location filename="../../ui/screens/dashboard.py" line="381" />
+      <location filename="../../ui/screens/dashboard.py" line="363" />
+      <location filename="../../ui/screens/dashboard.py" line="387" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="360" />
+      <location filename="../../ui/screens/dashboard.py" line="366" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="372" />
+      <location filename="../../ui/screens/dashboard.py" line="378" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="372" />
+      <location filename="../../ui/screens/dashboard.py" line="378" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="374" />
+      <location filename="../../ui/screens/dashboard.py" line="380" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="362" />
-      <location filename="../../ui/screens/dashboard.py" line="386" />
-      <location filename="../../ui/screens/dashboard.py" line="396" />
+      <location filename="../../ui/screens/dashboard.py" line="368" />
+      <location filename="../../ui/screens/dashboard.py" line="392" />
+      <location filename="../../ui/screens/dashboard.py" line="402" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="363" />
-      <location filename="../../ui/screens/dashboard.py" line="387" />
-      <location filename="../../ui/screens/dashboard.py" line="397" />
+      <location filename="../../ui/screens/dashboard.py" line="369" />
+      <location filename="../../ui/screens/dashboard.py" line="393" />
+      <location filename="../../ui/screens/dashboard.py" line="403" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="405" />
+      <location filename="../../ui/screens/dashboard.py" line="411" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="406" />
+      <location filename="../../ui/screens/dashboard.py" line="412" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="413" />
+      <location filename="../../ui/screens/dashboard.py" line="419" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="414" />
+      <location filename="../../ui/screens/dashboard.py" line="420" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="442" />
+      <location filename="../../ui/screens/dashboard.py" line="448" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="475" />
+      <location filename="../../ui/screens/dashboard.py" line="483" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="480" />
+      <location filename="../../ui/screens/dashboard.py" line="488" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="489" />
+      <location filename="../../ui/screens/dashboard.py" line="497" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="497" />
+      <location filename="../../ui/screens/dashboard.py" line="505" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="498" />
+      <location filename="../../ui/screens/dashboard.py" line="506" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="503" />
+      <location filename="../../ui/screens/dashboard.py" line="511" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="503" />
+      <location filename="../../ui/screens/dashboard.py" line="511" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="524" />
+      <location filename="../../ui/screens/dashboard.py" line="532" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="529" />
+      <location filename="../../ui/screens/dashboard.py" line="537" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="535" />
+      <location filename="../../ui/screens/dashboard.py" line="543" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="535" />
+      <location filename="../../ui/screens/dashboard.py" line="543" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="541" />
+      <location filename="../../ui/screens/dashboard.py" line="549" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="542" />
+      <location filename="../../ui/screens/dashboard.py" line="550" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="571" />
+      <location filename="../../ui/screens/dashboard.py" line="579" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="573" />
+      <location filename="../../ui/screens/dashboard.py" line="581" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="573" />
+      <location filename="../../ui/screens/dashboard.py" line="581" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -816,133 +840,133 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="147" />
+      <location filename="../../ui/screens/flow.py" line="148" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="147" />
+      <location filename="../../ui/screens/flow.py" line="148" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="162" />
+      <location filename="../../ui/screens/flow.py" line="163" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="182" />
+      <location filename="../../ui/screens/flow.py" line="183" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="186" />
+      <location filename="../../ui/screens/flow.py" line="187" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="186" />
+      <location filename="../../ui/screens/flow.py" line="187" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="189" />
+      <location filename="../../ui/screens/flow.py" line="190" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="210" />
+      <location filename="../../ui/screens/flow.py" line="211" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="293" />
+      <location filename="../../ui/screens/flow.py" line="295" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="298" />
+      <location filename="../../ui/screens/flow.py" line="300" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="304" />
+      <location filename="../../ui/screens/flow.py" line="306" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="319" />
+      <location filename="../../ui/screens/flow.py" line="321" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="363" />
+      <location filename="../../ui/screens/flow.py" line="365" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="366" />
+      <location filename="../../ui/screens/flow.py" line="368" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="393" />
+      <location filename="../../ui/screens/flow.py" line="395" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="424" />
+      <location filename="../../ui/screens/flow.py" line="426" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="437" />
+      <location filename="../../ui/screens/flow.py" line="439" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="443" />
+      <location filename="../../ui/screens/flow.py" line="445" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="446" />
+      <location filename="../../ui/screens/flow.py" line="448" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="481" />
+      <location filename="../../ui/screens/flow.py" line="483" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="505" />
+      <location filename="../../ui/screens/flow.py" line="507" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="510" />
+      <location filename="../../ui/screens/flow.py" line="512" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="517" />
+      <location filename="../../ui/screens/flow.py" line="519" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="526" />
+      <location filename="../../ui/screens/flow.py" line="528" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="533" />
+      <location filename="../../ui/screens/flow.py" line="535" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="558" />
+      <location filename="../../ui/screens/flow.py" line="560" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1072,192 +1096,197 @@
       <translation>the policy change</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="34" />
+      <location filename="../../ui/kind_names.py" line="33" />
+      <source>the clock confirmation</source>
+      <translation>the clock confirmation</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="35" />
       <source>the enrolment of a person's security key</source>
       <translation>the enrolment of a person's security key</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="36" />
+      <location filename="../../ui/kind_names.py" line="37" />
       <source>the revocation of a person</source>
       <translation>the revocation of a person</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="38" />
+      <location filename="../../ui/kind_names.py" line="39" />
       <source>the registration of a break-glass account</source>
       <translation>the registration of a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="41" />
+      <location filename="../../ui/kind_names.py" line="42" />
       <source>the bags received from the supplier</source>
       <translation>the bags received from the supplier</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="43" />
+      <location filename="../../ui/kind_names.py" line="44" />
       <source>the envelope sealed into the safe</source>
       <translation>the envelope sealed into the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="44" />
+      <location filename="../../ui/kind_names.py" line="45" />
       <source>the envelope check-out</source>
       <translation>the envelope check-out</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="45" />
+      <location filename="../../ui/kind_names.py" line="46" />
       <source>the envelope inspection</source>
       <translation>the envelope inspection</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="46" />
+      <location filename="../../ui/kind_names.py" line="47" />
       <source>the opening of the envelope</source>
       <translation>the opening of the envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="47" />
+      <location filename="../../ui/kind_names.py" line="48" />
       <source>the envelope returned to the safe</source>
       <translation>the envelope returned to the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="48" />
+      <location filename="../../ui/kind_names.py" line="49" />
       <source>the destruction of the envelope</source>
       <translation>the destruction of the envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="49" />
+      <location filename="../../ui/kind_names.py" line="50" />
       <source>the credential reset</source>
       <translation>the credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="50" />
+      <location filename="../../ui/kind_names.py" line="51" />
       <source>the emergency declaration</source>
       <translation>the emergency declaration</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="52" />
+      <location filename="../../ui/kind_names.py" line="53" />
       <source>the attempt to contact the approver</source>
       <translation>the attempt to contact the approver</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="54" />
+      <location filename="../../ui/kind_names.py" line="55" />
       <source>the exception to the procedure</source>
       <translation>the exception to the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="56" />
+      <location filename="../../ui/kind_names.py" line="57" />
       <source>the executive sign-off of the exception</source>
       <translation>the executive sign-off of the exception</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="58" />
+      <location filename="../../ui/kind_names.py" line="59" />
       <source>the notification of the approver</source>
       <translation>the notification of the approver</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="59" />
+      <location filename="../../ui/kind_names.py" line="60" />
       <source>the start of the access session</source>
       <translation>the start of the access session</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="60" />
+      <location filename="../../ui/kind_names.py" line="61" />
       <source>the action taken</source>
       <translation>the action taken</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="61" />
+      <location filename="../../ui/kind_names.py" line="62" />
       <source>the end of the access session</source>
       <translation>the end of the access session</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="62" />
+      <location filename="../../ui/kind_names.py" line="63" />
       <source>the post-incident review</source>
       <translation>the post-incident review</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="64" />
+      <location filename="../../ui/kind_names.py" line="65" />
       <source>the session record signed by both persons</source>
       <translation>the session record signed by both persons</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="67" />
+      <location filename="../../ui/kind_names.py" line="68" />
       <source>the acknowledgement of the declaration</source>
       <translation>the acknowledgement of the declaration</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="70" />
+      <location filename="../../ui/kind_names.py" line="71" />
       <source>the invocation stood down with nothing opened</source>
       <translation>the invocation stood down with nothing opened</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="72" />
+      <location filename="../../ui/kind_names.py" line="73" />
       <source>the credential sheet printed</source>
       <translation>the credential sheet printed</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="73" />
+      <location filename="../../ui/kind_names.py" line="74" />
       <source>the alert slip that did not print</source>
       <translation>the alert slip that did not print</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="74" />
+      <location filename="../../ui/kind_names.py" line="75" />
       <source>the alert slip printed again</source>
       <translation>the alert slip printed again</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="76" />
+      <location filename="../../ui/kind_names.py" line="77" />
       <source>the credential sheet that did not print</source>
       <translation>the credential sheet that did not print</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="78" />
+      <location filename="../../ui/kind_names.py" line="79" />
       <source>the credential sheet confirmed</source>
       <translation>the credential sheet confirmed</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="79" />
+      <location filename="../../ui/kind_names.py" line="80" />
       <source>the login problem</source>
       <translation>the login problem</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="81" />
+      <location filename="../../ui/kind_names.py" line="82" />
       <source>the discrepancy with the audit log</source>
       <translation>the discrepancy with the audit log</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="83" />
+      <location filename="../../ui/kind_names.py" line="84" />
       <source>the failed credential reset</source>
       <translation>the failed credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="84" />
+      <location filename="../../ui/kind_names.py" line="85" />
       <source>the escalation of the review</source>
       <translation>the escalation of the review</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="86" />
+      <location filename="../../ui/kind_names.py" line="87" />
       <source>the verification after the reset</source>
       <translation>the verification after the reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="88" />
+      <location filename="../../ui/kind_names.py" line="89" />
       <source>the approval of the audit export</source>
       <translation>the approval of the audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="89" />
+      <location filename="../../ui/kind_names.py" line="90" />
       <source>the audit export written</source>
       <translation>the audit export written</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="90" />
+      <location filename="../../ui/kind_names.py" line="91" />
       <source>the failed audit export</source>
       <translation>the failed audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="91" />
+      <location filename="../../ui/kind_names.py" line="92" />
       <source>the alert</source>
       <translation>the alert</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="92" />
+      <location filename="../../ui/kind_names.py" line="93" />
       <source>the acknowledgement of an alert</source>
       <translation>the acknowledgement of an alert</translation>
     </message>
@@ -1288,7 +1317,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="74" />
+      <location filename="../../ui/main_window.py" line="78" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name.</extracomment>
       <translation>Sealroom — {kiosk}</translation>
@@ -1358,22 +1387,22 @@
   <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="86" />
+      <location filename="../../ui/screens/flow.py" line="87" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="90" />
+      <location filename="../../ui/screens/flow.py" line="91" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="103" />
+      <location filename="../../ui/screens/flow.py" line="104" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="106" />
+      <location filename="../../ui/screens/flow.py" line="107" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>
@@ -1455,111 +1484,112 @@ Where: {where}</translation>
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="48" />
+      <location filename="../../ui/screens/unlock.py" line="56" />
       <source>Sealroom is locked</source>
+      <extracomment>how the last unlock was made: "security key" or "recovery passphrase"</extracomment>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="52" />
+      <location filename="../../ui/screens/unlock.py" line="60" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="59" />
-      <location filename="../../ui/screens/unlock.py" line="60" />
+      <location filename="../../ui/screens/unlock.py" line="67" />
+      <location filename="../../ui/screens/unlock.py" line="68" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="79" />
-      <location filename="../../ui/screens/unlock.py" line="80" />
+      <location filename="../../ui/screens/unlock.py" line="87" />
+      <location filename="../../ui/screens/unlock.py" line="88" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="84" />
+      <location filename="../../ui/screens/unlock.py" line="92" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="84" />
+      <location filename="../../ui/screens/unlock.py" line="92" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="89" />
+      <location filename="../../ui/screens/unlock.py" line="97" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="89" />
+      <location filename="../../ui/screens/unlock.py" line="97" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="100" />
-      <location filename="../../ui/screens/unlock.py" line="103" />
+      <location filename="../../ui/screens/unlock.py" line="108" />
+      <location filename="../../ui/screens/unlock.py" line="111" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="111" />
-      <location filename="../../ui/screens/unlock.py" line="112" />
+      <location filename="../../ui/screens/unlock.py" line="119" />
+      <location filename="../../ui/screens/unlock.py" line="120" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="117" />
+      <location filename="../../ui/screens/unlock.py" line="125" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="117" />
+      <location filename="../../ui/screens/unlock.py" line="125" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="127" />
+      <location filename="../../ui/screens/unlock.py" line="135" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="155" />
+      <location filename="../../ui/screens/unlock.py" line="193" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="177" />
+      <location filename="../../ui/screens/unlock.py" line="216" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="180" />
+      <location filename="../../ui/screens/unlock.py" line="219" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="188" />
+      <location filename="../../ui/screens/unlock.py" line="227" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="202" />
+      <location filename="../../ui/screens/unlock.py" line="241" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="204" />
+      <location filename="../../ui/screens/unlock.py" line="243" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="226" />
+      <location filename="../../ui/screens/unlock.py" line="265" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="229" />
+      <location filename="../../ui/screens/unlock.py" line="272" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
     </message>

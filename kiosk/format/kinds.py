@@ -77,6 +77,16 @@ KINDS: dict[str, Kind] = {
         dual=True,
         doc="The policy file changed.",
     ),
+    "clock.confirmed": Kind(
+        {
+            "previous": R(timestamp),
+            "clock": R(timestamp),
+            "against": R(one_of("elapsed-time", "last-entry")),
+            "reason": O(TEXT),
+        },
+        dual=True,
+        doc="Two custodians confirmed the clock after it moved forward beyond the tolerance.",
+    ),
     "custodian.enrolled": Kind(
         {
             "custodian": R(ID),

@@ -3,7 +3,9 @@
 Invariants (kept by every public method):
 
 * there is one writer: every write holds ``self._lock``; a second
-  :class:`Journal` on the same directory is refused by an exclusive lock file;
+  :class:`Journal` on the same directory is refused by an exclusive lock file
+  and, should that file be deleted, by the database's own exclusive lock
+  (``db.py``), held from open to close;
 * an append is acknowledged (the method returns) only after SQLite committed
   it with ``synchronous=FULL`` in WAL mode, i.e. after the WAL was fsynced;
 * nothing is half-written: an entry is validated (schema, secrets, state
@@ -17,6 +19,9 @@ Invariants (kept by every public method):
   ``None``. The journal never imports the approval layer, which imports it;
 * ``ts`` never goes backwards: if the wall clock is earlier than the last
   entry, an ``alert.raised`` entry records it and both take the previous ts;
+* no entry is stamped with a clock that jumped forward beyond the policy's
+  tolerance: every append but the dual ``clock.confirmed`` is refused until
+  two custodians confirm the clock (``clockwatch.py``);
 * while a :class:`~kiosk.journal.pending.Pending` entry (``pending.py``:
   an entry collecting signatures) is open nothing else is appended, and its
   digest is never offered again once abandoned (so an assertion for an
@@ -51,7 +56,14 @@ from kiosk.format.canonical import canon_unchecked
 from kiosk.format.clock import Clock, format_ts, parse_ts
 from kiosk.format.entry import GENESIS_PREV, ChainResult, Entry, check_chain
 from kiosk.format.schema import validate_payload
+from kiosk.journal.clockwatch import (
+    CONFIRMATION_KIND,
+    ClockJump,
+    refuse_unconfirmed_clock,
+    watch_for,
+)
 from kiosk.journal.db import Connection, open_database
+from kiosk.journal.diskspace import write_failure
 from kiosk.journal.pending import Pending
 from kiosk.state import State
 
@@ -253,6 +265,11 @@ class Journal:
     def clock(self) -> Clock:
         return self._clock
 
+    def clock_jump(self) -> ClockJump | None:
+        """How far the clock jumped forward, if two custodians must confirm it before any append."""
+        with self._lock:
+            return watch_for(self._clock).check(self._clock, self.state.last_ts)
+
     def lines(self, start: int = 1) -> Iterator[bytes]:
         """The exact canonical lines, from ``start``."""
         with self._lock:
@@ -358,7 +375,7 @@ class Journal:
             if isinstance(exc, SealroomError):
                 raise
             if isinstance(exc, Exception):
-                raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
+                raise write_failure(exc, self.data_dir) from exc
             raise
         finally:
             cur.close()
@@ -401,7 +418,7 @@ class Journal:
             try:
                 cur.execute(insert, rows[0])
             except Exception as exc:
-                raise JournalError("journal.write_failed", reason=type(exc).__name__) from exc
+                raise write_failure(exc, self.data_dir) from exc
             finally:
                 cur.close()
         else:
@@ -412,6 +429,8 @@ class Journal:
             self.state.apply(e)
             if e.kind == "alert.raised" and e.data.get("alert") == "clock.moved_back":
                 self._clock_behind = True
+            if e.kind == CONFIRMATION_KIND:
+                watch_for(self._clock).trust(self._clock)
         if entries and format_ts(self._clock.now()) >= self.state.last_ts:
             self._clock_behind = False
         self._undelivered.extend(entries)
@@ -473,6 +492,7 @@ class Journal:
         with self._lock:
             if self._pending is not None:
                 raise JournalBusyError(seq=self._pending.seq)
+            refuse_unconfirmed_clock(self._clock, self.state.last_ts, kind)
             out, state = self._prepare(kind, data)
             last = out[-1]
             entry = Entry(last.seq, last.ts, kind, data, last.prev, tuple(attest or ())).sealed()
@@ -487,6 +507,7 @@ class Journal:
         with self._lock:
             if self._pending is not None:
                 raise JournalBusyError(seq=self._pending.seq)
+            refuse_unconfirmed_clock(self._clock, self.state.last_ts, kind)
             validate_payload(kind, data)
             ts, clock_alert = self._next_ts()
             if clock_alert is not None:

@@ -23,15 +23,19 @@ from kiosk.errors import PolicyError
 from kiosk.policy.model import (
     AIRGAP_ACTIONS,
     CHECK_DIGITS,
+    DEFAULT_CLOCK_TOLERANCE_MINUTES,
     DEVICE_KINDS,
     KIOSK_ID_RE,
     LOOKALIKES,
+    MAX_CLOCK_TOLERANCE_MINUTES,
     TERMINATORS,
     Approver,
     DeviceRule,
     Policy,
     missing_password_kinds,
 )
+from kiosk.policy.patterns import pattern_problem
+from kiosk.policy.source import policy_text, refuse_deep_nesting
 
 #: ``assets/policy.toml`` at the top of the repository (this file is kiosk/policy/load.py).
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "assets" / "policy.toml"
@@ -153,16 +157,6 @@ def _timezone(v: str) -> str | None:
     return None
 
 
-def _regex(v: str) -> str | None:
-    try:
-        re.compile(v)
-    except re.error as exc:
-        return f"is not a valid regular expression ({exc})"
-    if not v.startswith("^") or not v.endswith("$"):
-        return "must be anchored with ^ and $ so the whole serial is matched"
-    return None
-
-
 def _calendar(country: str, subdivision: str | None) -> str | None:
     """Why the business-day calendar cannot be built, or None."""
     import holidays
@@ -177,14 +171,25 @@ def _calendar(country: str, subdivision: str | None) -> str | None:
 
 
 def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
-    """Validate policy bytes; raise :class:`PolicyError` naming the line."""
+    """Validate policy bytes; raise :class:`PolicyError` naming the line.
+
+    The text is UTF-8 (a leading byte-order mark is ignored) and nested at
+    most :data:`~kiosk.policy.source.MAX_NESTING` deep, checked before the
+    TOML parser runs (:mod:`kiosk.policy.source`); the hash is of ``raw``.
+    """
+    text = policy_text(raw, path)
+    refuse_deep_nesting(text, path)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        return _parse(raw, text, path)
+    except RecursionError as exc:
+        # Not expected once the nesting is checked; should any other shape
+        # recurse this deep, it is still a refused file, never a traceback.
         raise PolicyError(
-            "policy.syntax", path=path, line=line, reason="the file is not UTF-8"
+            "policy.syntax", path=path, line=1, reason="the file is nested too deeply to read"
         ) from exc
+
+
+def _parse(raw: bytes, text: str, path: str) -> Policy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -212,7 +217,9 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         }:
             raise r.fail(top, None, f"[{top}] is not a known section")
 
-    r.unknown_keys("terminal", {"kiosk_id", "timezone", "idle_lock_seconds"})
+    r.unknown_keys(
+        "terminal", {"kiosk_id", "timezone", "idle_lock_seconds", "clock_tolerance_minutes"}
+    )
     kiosk_id = r.get(
         "terminal",
         "kiosk_id",
@@ -221,6 +228,13 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
     )
     timezone = r.get("terminal", "timezone", str, _timezone)
     idle = r.get("terminal", "idle_lock_seconds", int, _range(30, 3600))
+    clock_tolerance = r.get(
+        "terminal",
+        "clock_tolerance_minutes",
+        int,
+        _range(1, MAX_CLOCK_TOLERANCE_MINUTES),
+        optional=True,
+    )
 
     r.unknown_keys("approval", {"rp_id", "uv_required", "witness_required", "approvers"})
     rp_id = r.get(
@@ -282,7 +296,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         raise r.fail("calendar", "country", problem)
 
     r.unknown_keys("envelopes", {"serial_pattern", "check_digit"})
-    pattern = r.get("envelopes", "serial_pattern", str, _regex)
+    pattern = r.get("envelopes", "serial_pattern", str, pattern_problem)
     check_digit = r.get(
         "envelopes",
         "check_digit",
@@ -373,6 +387,9 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         kiosk_id=kiosk_id,
         timezone=timezone,
         idle_lock_seconds=idle,
+        clock_tolerance_minutes=(
+            DEFAULT_CLOCK_TOLERANCE_MINUTES if clock_tolerance is None else clock_tolerance
+        ),
         rp_id=rp_id,
         uv_required=uv,
         witness_required=witness,

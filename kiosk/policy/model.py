@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from kiosk.policy.patterns import CompiledPattern, compile_pattern
+
 KIOSK_ID_RE = re.compile(r"^[a-z0-9-]{1,40}$")
 LOOKALIKES = frozenset("0Oo1lI|5S2Z8B")
 CHECK_DIGITS = ("none", "luhn", "iso7064_mod97_10")
@@ -20,6 +22,13 @@ TERMINATORS = ("Return", "Tab", "none")
 DEVICE_KINDS = ("security-key", "scanner", "export-media", "printer")
 #: What a network interface that is up does to an unlock (``[airgap] on_network``).
 AIRGAP_ACTIONS = ("refuse", "alert")
+#: ``[terminal] clock_tolerance_minutes``: how far the clock may move against
+#: the time that really passed before two custodians must confirm it
+#: (:mod:`kiosk.journal.clockwatch`). Optional in the file: a policy written
+#: before the setting existed keeps its meaning (and its hash).
+DEFAULT_CLOCK_TOLERANCE_MINUTES = 10
+#: More than a day would let a wrong date through unconfirmed.
+MAX_CLOCK_TOLERANCE_MINUTES = 24 * 60
 
 
 def _is_symbol(c: str) -> bool:
@@ -105,10 +114,12 @@ class Policy:
     devices: tuple[DeviceRule, ...] = field(default_factory=tuple)
     #: ``refuse``: no unlock while a network interface is up; ``alert``: alert only
     airgap_on_network: str = "refuse"
+    clock_tolerance_minutes: int = DEFAULT_CLOCK_TOLERANCE_MINUTES
 
     @property
-    def serial_regex(self) -> re.Pattern[str]:
-        return re.compile(self.serial_pattern)
+    def serial_regex(self) -> CompiledPattern:
+        """The serial pattern, compiled by the linear-time engine (:mod:`kiosk.policy.patterns`)."""
+        return compile_pattern(self.serial_pattern)
 
     @property
     def calendar(self) -> dict[str, str]:

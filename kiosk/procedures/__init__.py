@@ -17,6 +17,7 @@ module                     flow
 ``exceptions``             10 troubleshooting index; notify approver; executive sign-off
 ``inventory``              11 inventory, identity-provider coverage, bag stock, accounts
 ``policy_change``          a changed policy file approved under dual control
+``clock``                  the clock confirmed under dual control after it jumped forward
 =========================  ===========================================
 
 The framework (:mod:`kiosk.procedures.framework`) is the wizard: steps and
@@ -32,6 +33,7 @@ terminal's screens and by the simulator alike.
 from __future__ import annotations
 
 from kiosk.procedures.checkin import ReturnFlow, StandDownFlow, StockFlow
+from kiosk.procedures.clock import ClockConfirmFlow
 from kiosk.procedures.context import Context, Paper, Signatures
 from kiosk.procedures.documentation import DocumentationFlow, compile_record, record_hash
 from kiosk.procedures.drill import due_drills, start_drill
@@ -58,6 +60,7 @@ __all__ = [
     "ROOT_CAUSES",
     "TROUBLESHOOTING",
     "AccountFlow",
+    "ClockConfirmFlow",
     "Context",
     "DocumentationFlow",
     "ExecutiveSignOffFlow",

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from kiosk.errors import SealroomError
 from kiosk.errors.oplog import event
 from kiosk.format.entry import Entry
+from kiosk.journal.clockwatch import set_tolerance
 from kiosk.journal.store import Journal
 from kiosk.paper.documents import Document, DocumentMeta, JournalHead
 from kiosk.paper.printer import PrintResult
@@ -120,6 +121,8 @@ class Context:
     _deadline_check: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
+        # The clock is held to this policy's tolerance (kiosk.journal.clockwatch).
+        set_tolerance(self.journal.clock, self.policy.clock_tolerance_minutes)
         if not self._listening:
             self.journal.add_listener(log_entry)
             self.journal.add_listener(self._on_entry)
@@ -213,6 +216,10 @@ class Context:
         "what was alerted, then alert the rest" one step, so no deadline is
         alerted twice.
         """
+        if self.journal.clock_jump() is not None:
+            # Deadlines judged on a clock nobody confirmed would all be wrong
+            # (and nothing can be recorded): they wait for the confirmation.
+            return []
         with self._deadline_check:
             return alerts.raise_overdue(self.journal, self.policy, self.now())
 

@@ -1,9 +1,11 @@
 """Envelope serials: format, check digit, and the inventory checks.
 
 A serial is the number printed (as text and as a barcode) on a tamper-evident
-bag. The policy fixes its shape (``[envelopes] serial_pattern``, a Python
-regular expression matched against the *whole* serial) and its check-digit
-scheme (``[envelopes] check_digit``). This module decides whether a scan is a
+bag. The policy fixes its shape (``[envelopes] serial_pattern``, a regular
+expression matched against the *whole* serial by the linear-time RE2 engine:
+:mod:`kiosk.policy.patterns`, so no pattern can make a scan take more than
+time linear in its length) and its check-digit scheme
+(``[envelopes] check_digit``). This module decides whether a scan is a
 well-formed serial; whether that serial may be used for a step is decided
 against the inventory (the journal projection) by :func:`check_envelope`.
 
@@ -12,6 +14,7 @@ Invariants of :func:`check_serial` / :func:`validate_serial`:
 - the length cap (:data:`MAX_SERIAL_CHARS`) is applied before anything else,
   and control, invisible and non-ASCII characters are refused before the
   regular expression runs (see :mod:`kiosk.scan.text`);
+- the pattern runs on RE2, never on Python's backtracking ``re``;
 - a serial is returned only if it matches the pattern in full *and* its check
   characters are right; it is returned exactly as printed (no case folding),
   without surrounding spaces;
@@ -43,7 +46,6 @@ stdnum would otherwise accept Unicode digits such as '٣').
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection
 
 from stdnum import luhn
@@ -51,6 +53,7 @@ from stdnum.iso7064 import mod_97_10
 
 from kiosk.errors import ScanError
 from kiosk.policy import CHECK_DIGITS, Policy
+from kiosk.policy.patterns import full_match
 from kiosk.scan.text import screen
 
 #: Hard cap on a scanned serial, checked before any other work.
@@ -149,7 +152,7 @@ def check_serial(text: object, *, pattern: str, scheme: str) -> str:
     """
     _require_scheme(scheme)
     serial = screen(text, limit=MAX_SERIAL_CHARS)
-    if re.fullmatch(pattern, serial) is None:
+    if not full_match(pattern, serial):
         raise ScanError("scan.wrong_pattern", serial=serial, pattern=pattern)
     if not has_valid_check(serial, scheme):
         raise ScanError("scan.bad_check_digit", serial=serial, scheme=_SCHEME_WORDS[scheme])

@@ -349,6 +349,7 @@ STEPS: dict[str, Step] = {
     # no step of an incident (some may name one, for the record)
     "journal.genesis": not_a_step,
     "policy.changed": not_a_step,
+    "clock.confirmed": not_a_step,
     "custodian.enrolled": not_a_step,
     "custodian.revoked": not_a_step,
     "account.registered": not_a_step,

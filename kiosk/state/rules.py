@@ -62,6 +62,8 @@ RULES: dict[str, Rule] = {
     # the terminal (genesis is checked first of all: State.check)
     "journal.genesis": Rule(no_check, apply_genesis),
     "policy.changed": Rule(no_check, apply_policy_changed),
+    # the clock confirmed after a jump (the journal's clock watch acts on it)
+    "clock.confirmed": Rule(no_check, no_change),
     # custodians and their keys
     "custodian.enrolled": Rule(custodians.check_enrolled, custodians.apply_enrolled),
     "custodian.revoked": Rule(custodians.check_revoked, custodians.apply_revoked),

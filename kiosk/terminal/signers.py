@@ -114,6 +114,7 @@ ELIGIBILITY: dict[str, Rule] = {
     "credential.rotated": _data_account_rule,
     "session.signed": _session_rule,
     "policy.changed": _custodian_rule,
+    "clock.confirmed": _custodian_rule,
     "custodian.enrolled": _custodian_rule,
     "custodian.revoked": _custodian_rule,
     "account.registered": _custodian_rule,

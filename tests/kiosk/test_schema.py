@@ -55,6 +55,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "journal_id": "j",
     },
     "policy.changed": {"policy_hash": H64, "uv_required": False},
+    "clock.confirmed": {"previous": TS, "clock": TS, "against": "elapsed-time"},
     "custodian.enrolled": {
         "custodian": "c1",
         "name": "Ada",

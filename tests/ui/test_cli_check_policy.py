@@ -72,3 +72,21 @@ def test_sealroom_run_stops_on_an_unknown_calendar_naming_its_line_before_any_wi
     assert code == 2
     assert windows == []  # the window was never built
     assert str(path) in err and f"line {line}" in err and "holidays calendar" in err
+
+
+def test_check_policy_says_deep_nesting_plainly_and_accepts_a_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No traceback for a deeply nested file; an editor's byte-order mark is no error."""
+    text = DEFAULT_POLICY_PATH.read_bytes()
+    deep = tmp_path / "deep.toml"
+    deep.write_bytes(text + b"\n[extras]\nx = " + b"[" * 5000 + b"]" * 5000 + b"\n")
+    assert main(["check-policy", str(deep)]) == 2
+    err = capsys.readouterr().err
+    assert "nested more than 32 deep" in err and "Traceback" not in err
+    line = text.count(b"\n") + 3
+    assert f"line {line}" in err
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + text)
+    assert main(["check-policy", str(bom)]) == 0
+    assert hashlib.sha256(b"\xef\xbb\xbf" + text).hexdigest() in capsys.readouterr().out

@@ -33,6 +33,7 @@ from kiosk.errors import SealroomError
 from kiosk.journal.store import Journal
 from kiosk.procedures import (
     AccountFlow,
+    ClockConfirmFlow,
     Context,
     Flow,
     InvocationFlow,
@@ -47,6 +48,7 @@ from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
 from kiosk.state import due as deadlines
 from ui.app_context import AppContext
+from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
 from ui.widgets import Banner, big_button, body, heading
 
@@ -144,6 +146,9 @@ class DashboardScreen(QWidget):
         row.addWidget(self.policy_button)
         self.policy_row.hide()
         outer.addWidget(self.policy_row)
+        self.clock_row = ClockRow(self)  # shown only while the clock needs confirming
+        self.clock_row.confirm.connect(lambda: self._start_with_two_custodians(ClockConfirmFlow))
+        outer.addWidget(self.clock_row)
 
         scroll = QScrollArea(self)
         scroll.setAccessibleName(self.tr("Dashboard"))
@@ -303,6 +308,7 @@ class DashboardScreen(QWidget):
         s = self.journal.state
         policy = self.ctx.policy
         self.policy_row.setVisible(policy_unapproved(policy, s))
+        self.clock_row.show_for(self.journal)
         self.policy_text.setText(
             self.tr(
                 "The policy file (sha256 {new}…) is not the one the journal recorded "
@@ -450,6 +456,8 @@ class DashboardScreen(QWidget):
 
     def tick(self) -> None:
         now = self._now()
+        if self.journal is not None:  # a clock set forward shows within a second
+            self.clock_row.show_for(self.journal)
         for label, text_, due in self.deadline_rows:
             left = due - now
             late = left.total_seconds() < 0

@@ -22,6 +22,7 @@ from typing import Any
 from kiosk.errors.messages import (
     alerts,
     appliance,
+    clock_and_disk,
     export,
     general,
     journal,
@@ -51,6 +52,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "export": export.MESSAGES,
     "ui": ui.MESSAGES,
     "appliance": appliance.MESSAGES,
+    "clock_and_disk": clock_and_disk.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
