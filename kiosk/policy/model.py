@@ -44,6 +44,14 @@ def missing_password_kinds(classes: Sequence[str]) -> list[str]:
     ]
 
 
+#: ``[tamper] tpm``: binding the journal's head to a TPM 2.0 NV counter.
+#: ``required`` — commissioning binds it and refuses without a TPM; unlock
+#: refuses without the TPM or without the binding; ``if-present`` —
+#: commissioning binds it when the machine has a TPM; ``off`` — commissioning
+#: binds none. A journal once bound is checked in every mode.
+TPM_MODES = ("required", "if-present", "off")
+
+
 @dataclass(frozen=True)
 class Approver:
     name: str
@@ -101,6 +109,9 @@ class Policy:
     scanner_min_length: int
     scanner_terminator: str
     devices: tuple[DeviceRule, ...] = field(default_factory=tuple)
+    #: ``[tamper] tpm``: whether the journal's head is bound to a TPM counter
+    #: (``required``, ``if-present``, ``off``; see ``kiosk/journal/witness.py``)
+    tamper_tpm: str = "if-present"
 
     @property
     def serial_regex(self) -> re.Pattern[str]:
