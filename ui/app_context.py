@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.format.clock import Clock
+from kiosk.journal.witness import Witness
 from kiosk.policy import Policy
 from ui.devices import KeyDesk
 from ui.workers import Runner
@@ -45,3 +46,6 @@ class AppContext:
     #: milliseconds clock of the scanner filter (tests; ``None``: the key events' own)
     scan_clock_ms: Callable[[], int] | None = None
     extras: dict[str, object] = field(default_factory=dict)
+    #: the policy's TPM setting and this machine's TPM counter, handed to every
+    #: unlock (``None``: no TPM and none required, as in the demo)
+    witness: Witness | None = None

@@ -26,6 +26,7 @@ from kiosk.policy.model import (
     KIOSK_ID_RE,
     LOOKALIKES,
     TERMINATORS,
+    TPM_MODES,
     Approver,
     DeviceRule,
     Policy,
@@ -207,6 +208,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
             "printing",
             "scanner",
             "devices",
+            "tamper",
         }:
             raise r.fail(top, None, f"[{top}] is not a known section")
 
@@ -349,6 +351,20 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
                 DeviceRule(d["kind"], vals["usb_class"], vals["vendor"], vals["product"])
             )
 
+    tpm = "if-present"
+    if "tamper" in data:
+        r.unknown_keys("tamper", {"tpm"})
+        tpm = (
+            r.get(
+                "tamper",
+                "tpm",
+                str,
+                lambda v: None if v in TPM_MODES else f"must be one of {', '.join(TPM_MODES)}",
+                optional=True,
+            )
+            or tpm
+        )
+
     return Policy(
         sha256=hashlib.sha256(raw).hexdigest(),
         source=path,
@@ -376,6 +392,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         scanner_min_length=min_len,
         scanner_terminator=terminator,
         devices=tuple(devices),
+        tamper_tpm=tpm,
     )
 
 
