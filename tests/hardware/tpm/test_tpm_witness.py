@@ -155,11 +155,16 @@ def test_bound_journal_without_its_counter_is_refused_in_every_mode(
     tpm: TpmCounter, data_dir: Path, policy: Policy, mode: str
 ) -> None:
     _commission(data_dir, policy, Witness("if-present", tpm)).journal.close()
+    tpm.close()
+    other = TpmCounter(tpm.tcti, DEFAULT_INDEX + 7)  # a counter, but not the bound one
+    other.provision()
     before = _files(data_dir)
-    for witness in (Witness(mode, None), Witness(mode, TpmCounter(tpm.tcti, DEFAULT_INDEX + 7))):
+    for witness in (Witness(mode, None), Witness(mode, other)):
         with pytest.raises(DeviceError) as exc:
             _unlock(data_dir, witness)
         assert exc.value.code == "tpm.missing"
+        assert "bound to the TPM counter 0x01005ea1" in exc.value.user_message()
+    other.close()
     assert _files(data_dir) == before
     _unlock(data_dir, Witness(mode, tpm)).close()
 
