@@ -188,14 +188,12 @@ class HeadKeeper:
             self.record(seq, hash_)
 
     # ------------------------------------------------------------ writes
-    def _save(self, new: KeySlots) -> None:
+    def _save(self, new: KeySlots, code: str = "rollback.head_not_saved") -> None:
         """Write ``new`` durably and make it current; on failure nothing changes."""
         try:
             new.save()
         except OSError as exc:
-            raise JournalError(
-                "rollback.head_not_saved", reason=exc.strerror or type(exc).__name__
-            ) from exc
+            raise JournalError(code, reason=exc.strerror or type(exc).__name__) from exc
         self.slots = new
 
     def record(self, seq: int, hash_: str) -> None:
@@ -241,7 +239,7 @@ class HeadKeeper:
         """Change the slots (add, remove) and save, keeping the recorded head and the MAC."""
         new = self.slots.copy()
         change(new)
-        self._save(new)
+        self._save(new, "rollback.slots_not_saved")
 
 
 __all__ = ["SLOT_KINDS", "HeadKeeper"]

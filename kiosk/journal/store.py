@@ -21,11 +21,9 @@ Invariants (kept by every public method):
   an entry collecting signatures) is open nothing else is appended, and its
   digest is never offered again once abandoned (so an assertion for an
   abandoned entry can never be used for another);
-* the key-slot file records the head after every write and is checked
-  against the journal at every open (``head.py``): a journal rolled back or
-  truncated, a key-slot file restored from an older copy, or (with a TPM) a
-  whole data directory put back is refused; the journal owns the file's
-  writes while it is open (:meth:`update_slots`);
+* the key-slot file records the head after every write, is checked at every
+  open (``head.py``: rollback and truncation refused), and is written only
+  through the open journal (:meth:`update_slots`);
 * listeners (:meth:`add_listener`, e.g. the alert slip printer) see every
   durable entry once, in seq order, outside ``self._lock``: a slow printer
   never holds up another thread's append or read. The appending thread
@@ -149,8 +147,7 @@ class Journal:
         ``calendar`` (the policy's business-day calendar) goes into the
         genesis entry, so that the auditors' verifier counts the review
         deadline's business days on the same calendar as the terminal.
-        The key-slot file must exist (commissioning writes it first); it is
-        bound to the TPM counter of ``witness`` if the policy says so.
+        The key-slot file exists already; ``witness``: see ``head.py``.
         """
         data_dir.mkdir(parents=True, exist_ok=True)
         lock_fd = cls._take_lock(data_dir)
@@ -205,9 +202,7 @@ class Journal:
     ) -> Journal:
         """Open, verify the whole chain from seq 1 and replay the state (at every unlock).
 
-        The key-slot file is authenticated and its recorded head (and TPM
-        counter, from ``witness``) compared with the journal (``head.py``):
-        a rollback or truncation is refused, naming it.
+        Then compare it with the key-slot file's head and the TPM (``head.py``).
         """
         lock_fd = cls._take_lock(data_dir)
         try:
@@ -228,15 +223,9 @@ class Journal:
         return j
 
     def _last_row(self) -> tuple[int, str]:
-        """The seq and hash of the journal's last stored entry (the chain was verified)."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT line FROM entries ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
-            return 0, ""
-        entry = Entry.from_json(json.loads(bytes(row[0])))
-        return entry.seq, entry.hash
+        """Seq and hash of the last stored entry (once the chain was verified)."""
+        last = self.entry(self._conn.execute("SELECT max(seq) FROM entries").fetchone()[0] or 0)
+        return (last.seq, last.hash) if last else (0, "")
 
     def _rebuild(self) -> State:
         state = State()
@@ -390,11 +379,7 @@ class Journal:
             return self._head_keeper().slots.copy()
 
     def update_slots(self, change: Callable[[KeySlots], None]) -> None:
-        """Change the key slots (a slot added or removed) and save the file.
-
-        Under the write lock, so the file keeps the current head and a valid
-        MAC; if ``change`` raises or the file cannot be written, nothing changes.
-        """
+        """Change the key slots and save the file, with its head and MAC, under the write lock."""
         with self._lock:
             self._head_keeper().update_slots(change)
 

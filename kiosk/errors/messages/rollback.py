@@ -53,6 +53,11 @@ MESSAGES: dict[str, Message] = {
         "Check the terminal's disk, then try again. If it repeats, call security.",
         True,
     ),
+    "rollback.slots_not_saved": Message(
+        "The key-slot file could not be written ({reason}); the key slots were not changed.",
+        "Check the terminal's disk, then try again. If it repeats, call security.",
+        True,
+    ),
     "tpm.required": Message(
         'The policy requires a TPM ([tamper] tpm = "required"), and it cannot be used: {reason}.',
         "Enable the TPM in the machine's firmware, or have the policy changed; nothing was "

@@ -312,3 +312,21 @@ def test_keeper_refuses_a_file_that_is_not_authenticated(terminal: Commissioned)
     with pytest.raises(KeySlotError) as exc:
         HeadKeeper.load(d / SLOTS_NAME, b"\x03" * 32, NO_TPM)
     assert exc.value.code == "rollback.slots_edited"
+
+
+def test_a_slot_change_that_cannot_be_saved_changes_nothing(
+    terminal: Commissioned, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j, d, key = terminal.journal, terminal.journal.data_dir, terminal.db_key
+
+    def disk_full(*a: Any, **kw: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    before = (d / SLOTS_NAME).read_bytes()
+    monkeypatch.setattr(keyslots_module, "atomic_write", disk_full)
+    with pytest.raises(JournalError) as exc:
+        j.update_slots(lambda s: s.add_fido2(key, b"cred", "sealroom.local", b"s" * 32, b"x" * 32))
+    assert exc.value.code == "rollback.slots_not_saved"
+    assert "the key slots were not changed" in exc.value.user_message()
+    assert [s["id"] for s in j.key_slots().slots] == ["recovery"]
+    assert (d / SLOTS_NAME).read_bytes() == before
