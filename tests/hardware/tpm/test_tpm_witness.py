@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +30,7 @@ from kiosk.journal import keyslots as keyslots_module
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots, RecordedHead
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.journal.witness import Witness
-from kiosk.policy import Policy
+from kiosk.policy import DEFAULT_POLICY_PATH, Policy
 from kiosk.terminal.lifecycle import Commissioned, commission, unlock_with_passphrase
 from kiosk.terminal.signers import journal_check
 from tests.tpm_tools import running_swtpm, software_tpm
@@ -328,3 +330,51 @@ def test_sigkill_with_a_tpm_never_loses_an_entry_nor_refuses_a_crash(
         assert acked_total > kill  # the child really was appending when killed
         assert not list(data_dir.glob(f".{SLOTS_NAME}.*.tmp"))
         assert (data_dir / DB_NAME).exists()
+
+
+# -------------------------------------------------------------------- CLI
+def _cli_init(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    r, w = os.pipe()
+    os.write(w, PASS.encode() + b"\n")
+    os.close(w)
+    try:
+        return subprocess.run(
+            [
+                *(sys.executable, "-m", "ui.cli", "init", "--data", str(tmp_path / "data")),
+                *("--passphrase-fd", str(r), *extra),
+            ],
+            pass_fds=(r,),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=Path(__file__).resolve().parents[3],
+        )
+    finally:
+        os.close(r)
+
+
+def test_cli_init_binds_the_tpm_it_is_given_and_a_required_one_is_not_optional(
+    tmp_path: Path,
+) -> None:
+    required = tmp_path / "policy.toml"
+    required.write_text(
+        DEFAULT_POLICY_PATH.read_text().replace('tpm = "if-present"', 'tpm = "required"')
+    )
+    if Path("/dev/tpmrm0").exists():
+        pytest.skip("this machine has a TPM: 'no TPM' cannot be shown here")
+    done = _cli_init(tmp_path, "--policy", str(required))
+    assert done.returncode == 1
+    assert "The policy requires a TPM" in done.stderr
+    assert not (tmp_path / "data" / "journal.db").exists()
+    with running_swtpm(tmp_path / "swtpm") as tcti:
+        done = _cli_init(tmp_path, "--policy", str(required), "--tpm", tcti)
+        assert done.returncode == 0, done.stderr
+        counter = TpmCounter(tcti)
+        try:
+            assert _recorded(tmp_path / "data") == {
+                "index": DEFAULT_INDEX,
+                "counter": counter.read(),
+                "seq": 1,
+            }
+        finally:
+            counter.close()
