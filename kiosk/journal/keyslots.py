@@ -217,6 +217,8 @@ class KeySlots:
     tpm_index: int | None = None
     _mac_key: bytes | None = field(default=None, repr=False, compare=False)
     _file_mac: str = field(default="", repr=False, compare=False)
+    #: the file's content as read, but its MAC and checksum (what the MAC covers)
+    _file_body: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ io
     @staticmethod
@@ -259,11 +261,11 @@ class KeySlots:
         index = tpm.get("nv_index") if isinstance(tpm, dict) else None
         if tpm is not None and (not isinstance(index, int) or isinstance(index, bool)):
             raise KeySlotError("keyslot.damaged", reason="its TPM binding is not well formed")
-        mac = doc.get("mac")
+        mac = doc.pop("mac", None)
         if not isinstance(mac, str):
             raise KeySlotError("keyslot.damaged", reason="it has no authentication code")
         head = RecordedHead.from_json(doc.get("head"))
-        return KeySlots(path, journal_id, slots, head, index, _file_mac=mac)
+        return KeySlots(path, journal_id, slots, head, index, _file_mac=mac, _file_body=doc)
 
     def _body(self) -> dict[str, Any]:
         """Everything the MAC covers: the whole file but the MAC and the checksum."""
@@ -286,8 +288,10 @@ class KeySlots:
         :meth:`load`, from the authenticated list of slot ids).
         """
         key = mac_key(db_key, self.journal_id)
-        expected = _mac(key, self._body())
+        expected = _mac(key, self._file_body)  # every field of the file, known or not
         if not constant_time.bytes_eq(expected.encode(), self._file_mac.encode()):
+            raise KeySlotError("rollback.slots_edited")
+        if self._file_body != self._body():  # a field the terminal never writes
             raise KeySlotError("rollback.slots_edited")
         self._mac_key = key
 
@@ -312,6 +316,7 @@ class KeySlots:
             self.tpm_index,
             self._mac_key,
             self._file_mac,
+            self._file_body,
         )
 
     # --------------------------------------------------------------- slots

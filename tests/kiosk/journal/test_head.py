@@ -88,7 +88,7 @@ def test_file_is_authenticated_and_records_the_head_after_every_write(
 
 @pytest.mark.parametrize(
     "edit",
-    ["salt", "head", "journal_id", "kdf cost"],
+    ["salt", "head", "journal_id", "kdf cost", "a field added", "a slot field added"],
 )
 def test_any_field_edited_is_refused_at_unlock(
     terminal: Commissioned, clock: FakeClock, edit: str
@@ -104,6 +104,10 @@ def test_any_field_edited_is_refused_at_unlock(
         doc["head"]["seq"] -= 1
     elif edit == "journal_id":
         doc["journal_id"] = doc["journal_id"][:-1] + "0"
+    elif edit == "a field added":
+        doc["note"] = "restored by security"
+    elif edit == "a slot field added":
+        recovery["note"] = "x"
     else:
         recovery["kdf"]["iterations"] += 1
     _write_doc(d, doc)
@@ -111,7 +115,9 @@ def test_any_field_edited_is_refused_at_unlock(
     with pytest.raises(KeySlotError) as exc:
         unlock_with_passphrase(d, PASS, clock)
     # The slot's own AAD catches an edited slot header before the whole-file MAC does.
-    expected = "rollback.slots_edited" if edit == "head" else "keyslot.wrong_passphrase"
+    expected = (
+        "rollback.slots_edited" if edit in ("head", "a field added") else "keyslot.wrong_passphrase"
+    )
     assert exc.value.code == expected
     assert _files(d) == edited
     (d / SLOTS_NAME).write_bytes(before[SLOTS_NAME])
@@ -330,3 +336,19 @@ def test_a_slot_change_that_cannot_be_saved_changes_nothing(
     assert "the key slots were not changed" in exc.value.user_message()
     assert [s["id"] for s in j.key_slots().slots] == ["recovery"]
     assert (d / SLOTS_NAME).read_bytes() == before
+
+
+def test_a_field_the_terminal_never_writes_is_refused_even_with_a_valid_mac(
+    terminal: Commissioned,
+) -> None:
+    d, key = terminal.journal.data_dir, terminal.db_key
+    terminal.journal.close()
+    doc = _doc(d)
+    doc.pop("check")
+    doc.pop("mac")
+    doc["note"] = "written by the holder of the database key"
+    doc["mac"] = keyslots_module._mac(keyslots_module.mac_key(key, doc["journal_id"]), doc)
+    _write_doc(d, doc)
+    with pytest.raises(KeySlotError) as exc:
+        KeySlots.load(d / SLOTS_NAME).authenticate(key)
+    assert exc.value.code == "rollback.slots_edited"
