@@ -11,7 +11,9 @@
   every line: the least any unlock that checks the chain must do.
 * **Append** p50: ``Journal.append`` against ``os.write`` + ``os.fsync`` of
   the same number of bytes in the same directory, interleaved one for one so
-  both see the same moments of a shared disk. Target: within 3x.
+  both see the same moments of a shared disk. Target: within 3x. An append
+  includes the key-slot file's head write (issue 17: a durable replacement,
+  two flushes beyond SQLite's one); no TPM is used here.
 
 Each ratio is the median over ``--runs`` runs of the ratio within one run
 (floor and measure back to back). ``--keep DIR`` keeps the built journals

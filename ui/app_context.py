@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.format.clock import Clock
+from kiosk.journal.witness import Witness
 from kiosk.policy import Policy
 from kiosk.terminal.airgap import AirGapWatch
 from ui.devices import KeyDesk
@@ -51,3 +52,6 @@ class AppContext:
     #: what the air-gap check saw and has yet to record, for the whole run
     airgap: AirGapWatch = field(default_factory=AirGapWatch)
     extras: dict[str, object] = field(default_factory=dict)
+    #: the policy's TPM setting and this machine's TPM counter, handed to every
+    #: unlock (``None``: no TPM and none required, as in the demo)
+    witness: Witness | None = None

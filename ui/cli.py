@@ -22,11 +22,16 @@ from hardware.doctor import command as doctor_command
 from kiosk.errors import ApprovalError, PolicyError, SealroomError
 from kiosk.errors.oplog import error_fields, event
 from kiosk.format.clock import SystemClock
+from kiosk.journal.witness import Witness
 from kiosk.policy import Policy, load_policy
 from kiosk.verify.cli import add_arguments as add_verify_arguments
 from kiosk.verify.cli import run as run_verify
 
 log = logging.getLogger("sealroom.cli")
+TPM_HELP = (
+    "reach the TPM through this TCTI (default: device:/dev/tpmrm0 when the machine has one); "
+    "the policy's [tamper] tpm says whether one is required"
+)
 
 
 def _policy(path: str | None) -> Policy:
@@ -168,6 +173,13 @@ def cmd_render_samples(args: argparse.Namespace) -> int:
     return 0
 
 
+def _witness(args: argparse.Namespace, policy: Policy) -> Witness:
+    """The policy's TPM setting and this machine's TPM counter (``--tpm`` or /dev/tpmrm0)."""
+    from hardware.tpm import find_counter
+
+    return Witness(policy.tamper_tpm, find_counter(args.tpm))
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from kiosk.terminal.lifecycle import commission, undo_commission
 
@@ -186,7 +198,13 @@ def cmd_init(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    done = commission(Path(args.data), policy, SystemClock(), passphrase=passphrase)
+    done = commission(
+        Path(args.data),
+        policy,
+        SystemClock(),
+        passphrase=passphrase,
+        witness=_witness(args, policy),
+    )
     enrolled: list[str] = []
     try:
         if args.custodian:
@@ -241,6 +259,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         windowed=args.windowed,
         keys=KeyDesk(usb=True, allowed=security_key_allowed(policy)),
         network=lambda: [i.alert_fields() for i in up_interfaces(net)],
+        witness=_witness(args, policy),
     )
     event(
         log,
@@ -425,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the generated recovery passphrase (commissioning screen only)",
     )
+    p.add_argument("--tpm", metavar="TCTI", help=TPM_HELP)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser(
@@ -443,6 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the air-gap check reads the network interfaces (default /sys/class/net)",
     )
+    p.add_argument("--tpm", metavar="TCTI", help=TPM_HELP)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="the kiosk with simulated devices and a throw-away journal")

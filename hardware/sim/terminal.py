@@ -47,6 +47,7 @@ from kiosk.format.clock import Clock, FakeClock
 from kiosk.format.entry import Entry
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.journal.store import Journal
+from kiosk.journal.witness import Witness
 from kiosk.policy import Policy, load_policy
 from kiosk.terminal.approvals import Approval, DualApproval, Signer
 from kiosk.terminal.enrolment import KeyEnrolment, Person, commission_custodians
@@ -124,6 +125,8 @@ class SimulatedTerminal:
     security_keys: FidoSecurityKeys
     keys_dir: Path | None = None
     spare_keys: list[SoftAuthenticator] = field(default_factory=list)
+    #: the TPM setting and counter handed to every unlock (``None``: no TPM)
+    witness: Witness | None = None
 
     # -- keys -------------------------------------------------------------------
     def key(self, custodian: str) -> SoftAuthenticator:
@@ -217,11 +220,15 @@ class SimulatedTerminal:
 
     def unlock_with_key(self, custodian: str, cancel: threading.Event | None = None) -> Journal:
         self.plug(custodian)
-        self.journal = unlock_with_key(self.data_dir, self.security_keys, self.clock, cancel)
+        self.journal = unlock_with_key(
+            self.data_dir, self.security_keys, self.clock, cancel, witness=self.witness
+        )
         return self.journal
 
     def unlock_with_passphrase(self) -> Journal:
-        self.journal = unlock_with_passphrase(self.data_dir, self.passphrase, self.clock)
+        self.journal = unlock_with_passphrase(
+            self.data_dir, self.passphrase, self.clock, witness=self.witness
+        )
         return self.journal
 
 
@@ -243,18 +250,23 @@ def make_terminal(
     policy: Policy | None = None,
     pin: str = DEFAULT_PIN,
     keys_dir: Path | None = None,
+    witness: Witness | None = None,
 ) -> SimulatedTerminal:
     """Commission a terminal in ``tmp/data`` with simulated custodians and accounts.
 
     The first two custodians self-enrol at commissioning; the others are
     enrolled by the first two; ``accounts`` (``account`` and ``authorised``
     at least; other fields defaulted) are registered by the first two.
+    ``witness`` (the TPM setting and counter) is used at commissioning and
+    every unlock.
     """
     people = [c if isinstance(c, Person) else Person.parse(c) for c in custodians]
     policy = policy or load_policy()
     clock = clock or FakeClock()
     data_dir = tmp / "data"
-    done = commission(data_dir, policy, clock, passphrase=TEST_PASSPHRASE, argon=FAST_TEST_PARAMS)
+    done = commission(
+        data_dir, policy, clock, passphrase=TEST_PASSPHRASE, argon=FAST_TEST_PARAMS, witness=witness
+    )
     prompts = SimPrompts()
     security_keys = FidoSecurityKeys(prompts, usb=False)
     sims = {
@@ -264,6 +276,7 @@ def make_terminal(
     terminal = SimulatedTerminal(
         data_dir, policy, clock, done.journal, TEST_PASSPHRASE, {}, prompts, security_keys, keys_dir
     )
+    terminal.witness = witness
     try:
         first = []
         for p in people[:2]:

@@ -26,6 +26,9 @@ Invariants (kept by every public method):
   an entry collecting signatures) is open nothing else is appended, and its
   digest is never offered again once abandoned (so an assertion for an
   abandoned entry can never be used for another);
+* the key-slot file records the head after every write, is checked at every
+  open (``head.py``: rollback and truncation refused), and is written only
+  through the open journal (:meth:`update_slots`);
 * listeners (:meth:`add_listener`, e.g. the alert slip printer) see every
   durable entry once, in seq order, outside ``self._lock``: a slow printer
   never holds up another thread's append or read. The appending thread
@@ -64,7 +67,10 @@ from kiosk.journal.clockwatch import (
 )
 from kiosk.journal.db import Connection, open_database
 from kiosk.journal.diskspace import write_failure
+from kiosk.journal.head import HeadKeeper
+from kiosk.journal.keyslots import KeySlots
 from kiosk.journal.pending import Pending
+from kiosk.journal.witness import NO_TPM, Witness
 from kiosk.state import State
 
 DB_NAME = "journal.db"
@@ -118,6 +124,8 @@ class Journal:
         #: held by the one thread handing entries to the listeners
         self._delivering = threading.RLock()
         self._clock_behind = False
+        #: the key-slot file's owner while open (set by create/open)
+        self._keeper: HeadKeeper | None = None
 
     # ------------------------------------------------------------ opening
     @staticmethod
@@ -144,12 +152,14 @@ class Journal:
         journal_id: str,
         software: str = "sealroom",
         calendar: dict[str, str] | None = None,
+        witness: Witness | None = None,
     ) -> Journal:
         """Create the database, the kiosk signing key and the genesis entry.
 
         ``calendar`` (the policy's business-day calendar) goes into the
         genesis entry, so that the auditors' verifier counts the review
         deadline's business days on the same calendar as the terminal.
+        The key-slot file exists already; ``witness``: see ``head.py``.
         """
         data_dir.mkdir(parents=True, exist_ok=True)
         lock_fd = cls._take_lock(data_dir)
@@ -160,6 +170,11 @@ class Journal:
             raise
         j = cls(data_dir, conn, clock, lock_fd, approval_check)
         j._db_key = bytes(db_key)
+        try:
+            j._keeper = HeadKeeper.create(data_dir / SLOTS_NAME, db_key, witness or NO_TPM)
+        except BaseException:
+            j._close()
+            raise
         signing = Ed25519PrivateKey.generate()
         raw_private = signing.private_bytes(
             serialization.Encoding.Raw,
@@ -195,8 +210,12 @@ class Journal:
         clock: Clock,
         *,
         approval_check: ApprovalCheck | None,
+        witness: Witness | None = None,
     ) -> Journal:
-        """Open, verify the whole chain from seq 1 and replay the state (at every unlock)."""
+        """Open, verify the whole chain from seq 1 and replay the state (at every unlock).
+
+        Then compare it with the key-slot file's head and the TPM (``head.py``).
+        """
         lock_fd = cls._take_lock(data_dir)
         try:
             conn = open_database(data_dir / DB_NAME, db_key, create=False)
@@ -206,11 +225,19 @@ class Journal:
         j = cls(data_dir, conn, clock, lock_fd, approval_check)
         j._db_key = bytes(db_key)
         try:
+            keeper = HeadKeeper.load(data_dir / SLOTS_NAME, db_key, witness or NO_TPM)
             j.state = j._rebuild()
+            keeper.check(*j._last_row(), j.entry)
+            j._keeper = keeper
         except BaseException:
             j.close()
             raise
         return j
+
+    def _last_row(self) -> tuple[int, str]:
+        """Seq and hash of the last stored entry (once the chain was verified)."""
+        last = self.entry(self._conn.execute("SELECT max(seq) FROM entries").fetchone()[0] or 0)
+        return (last.seq, last.hash) if last else (0, "")
 
     def _rebuild(self) -> State:
         state = State()
@@ -357,6 +384,22 @@ class Journal:
         """The database key, held while the terminal is unlocked (to wrap new key slots)."""
         return self._db_key
 
+    # ---------------------------------------------------------- key slots
+    def _head_keeper(self) -> HeadKeeper:
+        if self._keeper is None:
+            raise JournalError("journal.error", reason="the journal is not open")
+        return self._keeper
+
+    def key_slots(self) -> KeySlots:
+        """A copy of the key-slot file as the open journal keeps it (authenticated)."""
+        with self._lock:
+            return self._head_keeper().slots.copy()
+
+    def update_slots(self, change: Callable[[KeySlots], None]) -> None:
+        """Change the key slots and save the file, with its head and MAC, under the write lock."""
+        with self._lock:
+            self._head_keeper().update_slots(change)
+
     # ------------------------------------------------------------- writes
     def add_listener(self, listener: Listener) -> None:
         """Called after each durable append (e.g. to print an alert slip)."""
@@ -413,6 +456,8 @@ class Journal:
         """
         insert = "INSERT INTO entries (seq, line) VALUES (?, ?)"
         rows = [(e.seq, canon_unchecked(e.to_json())) for e in entries]
+        keeper = self._head_keeper()
+        keeper.before_write(entries, entries[0].seq - 1, entries[0].prev)
         if len(rows) == 1:
             cur = self._conn.cursor()
             try:
@@ -425,6 +470,7 @@ class Journal:
             with self._transaction() as cur:
                 for row in rows:
                     cur.execute(insert, row)
+        keeper.after_write(entries[-1].seq, entries[-1].hash)
         for e in entries:
             self.state.apply(e)
             if e.kind == "alert.raised" and e.data.get("alert") == "clock.moved_back":

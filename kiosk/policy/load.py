@@ -29,6 +29,7 @@ from kiosk.policy.model import (
     LOOKALIKES,
     MAX_CLOCK_TOLERANCE_MINUTES,
     TERMINATORS,
+    TPM_MODES,
     Approver,
     DeviceRule,
     Policy,
@@ -214,6 +215,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             "scanner",
             "devices",
             "airgap",
+            "tamper",
         }:
             raise r.fail(top, None, f"[{top}] is not a known section")
 
@@ -380,6 +382,19 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             )
             or "refuse"
         )
+    tpm = "if-present"
+    if "tamper" in data:
+        r.unknown_keys("tamper", {"tpm"})
+        tpm = (
+            r.get(
+                "tamper",
+                "tpm",
+                str,
+                lambda v: None if v in TPM_MODES else f"must be one of {', '.join(TPM_MODES)}",
+                optional=True,
+            )
+            or tpm
+        )
 
     return Policy(
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -412,6 +427,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         scanner_terminator=terminator,
         devices=tuple(devices),
         airgap_on_network=on_network,
+        tamper_tpm=tpm,
     )
 
 

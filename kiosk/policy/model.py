@@ -55,6 +55,14 @@ def missing_password_kinds(classes: Sequence[str]) -> list[str]:
     ]
 
 
+#: ``[tamper] tpm``: binding the journal's head to a TPM 2.0 NV counter.
+#: ``required`` — commissioning binds it and refuses without a TPM; unlock
+#: refuses without the TPM or without the binding; ``if-present`` —
+#: commissioning binds it when the machine has a TPM; ``off`` — commissioning
+#: binds none. A journal once bound is checked in every mode.
+TPM_MODES = ("required", "if-present", "off")
+
+
 @dataclass(frozen=True)
 class Approver:
     name: str
@@ -115,6 +123,9 @@ class Policy:
     #: ``refuse``: no unlock while a network interface is up; ``alert``: alert only
     airgap_on_network: str = "refuse"
     clock_tolerance_minutes: int = DEFAULT_CLOCK_TOLERANCE_MINUTES
+    #: ``[tamper] tpm``: whether the journal's head is bound to a TPM counter
+    #: (``required``, ``if-present``, ``off``; see ``kiosk/journal/witness.py``)
+    tamper_tpm: str = "if-present"
 
     @property
     def serial_regex(self) -> CompiledPattern:

@@ -30,7 +30,6 @@ from kiosk.errors import ApprovalError
 from kiosk.format.canonical import b64u, b64u_decode
 from kiosk.format.entry import Entry
 from kiosk.journal.keyslots import KeySlots
-from kiosk.journal.store import SLOTS_NAME
 from kiosk.terminal.approvals import SELF_ROLE, Approval, DualApproval, SecurityKeys
 from kiosk.terminal.signers import is_self_enrolment
 
@@ -72,10 +71,6 @@ class Person:
         if replaces:
             out["replaces"] = replaces
         return out
-
-
-def _slots(journal: Journal) -> KeySlots:
-    return KeySlots.load(journal.data_dir / SLOTS_NAME)
 
 
 def _known_ids(journal: Journal) -> list[bytes]:
@@ -124,9 +119,8 @@ def enrol_first_custodian(
         if not approval.pending.closed:
             approval.abandon()
         raise
-    slots = _slots(journal)
-    slots.add_fido2(journal.database_key(), cid, cred["rp_id"], salt, secret)
-    slots.save()
+    db_key = journal.database_key()
+    journal.update_slots(lambda slots: slots.add_fido2(db_key, cid, cred["rp_id"], salt, secret))
     return entry
 
 
@@ -207,9 +201,8 @@ class KeyEnrolment:
         if self._slot is None:
             return
         cid, rp_id, salt, secret = self._slot
-        slots = _slots(self.journal)
-        slots.add_fido2(self.journal.database_key(), cid, rp_id, salt, secret)
-        slots.save()
+        db_key = self.journal.database_key()
+        self.journal.update_slots(lambda slots: slots.add_fido2(db_key, cid, rp_id, salt, secret))
         self._slot = None
         if self.replaces:
             reconcile_slots(self.journal)  # the replaced key is revoked by the entry
@@ -244,19 +237,23 @@ def reconcile_slots(journal: Journal) -> list[str]:
     """Remove key slots of credentials the journal does not list as active.
 
     Returns the removed credential ids (b64u). The recovery slot is never touched.
+    The file is rewritten through the journal, which keeps its head and MAC.
     """
-    slots = _slots(journal)
     state = journal.state
-    removed = []
-    for cid, _salt in slots.fido2_credentials():
+    stale = []
+    for cid, _salt in journal.key_slots().fido2_credentials():
         cred = state.credentials.get(b64u(cid))
         owner = state.custodians.get(cred.custodian) if cred else None
         if cred is None or cred.revoked or owner is None or owner.revoked:
+            stale.append(cid)
+
+    def remove(slots: KeySlots) -> None:
+        for cid in stale:
             slots.remove_fido2(cid)
-            removed.append(b64u(cid))
-    if removed:
-        slots.save()
-    return removed
+
+    if stale:
+        journal.update_slots(remove)
+    return [b64u(cid) for cid in stale]
 
 
 def commission_custodians(

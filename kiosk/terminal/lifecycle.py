@@ -7,8 +7,15 @@ with the terminal's Ed25519 signing key inside it and the genesis entry, and
 
 Unlocking opens the key-slot file, unwraps the database key (with the
 recovery passphrase, or with one enrolled custodian's security key:
-:func:`unlock_with_key`), opens the journal and re-verifies its whole chain.
-A failure at any point changes nothing on disk.
+:func:`unlock_with_key`), opens the journal and re-verifies its whole chain,
+and compares the journal with the head the key-slot file records (and the
+TPM counter, when the terminal is bound to one): a rollback or truncation is
+refused, naming it (``kiosk/journal/head.py``). A failure at any point
+changes nothing on disk.
+
+Whoever commissions or unlocks hands in a :class:`~kiosk.journal.witness.Witness`:
+the policy's ``[tamper] tpm`` setting and this machine's TPM counter, if any
+(``hardware/tpm.py``). None means no TPM and none required.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from kiosk.journal.keyslots import (
     normalise_passphrase,
 )
 from kiosk.journal.store import DB_NAME, PUBKEY_NAME, SLOTS_NAME, Journal, write_public_key
+from kiosk.journal.witness import Witness
 from kiosk.policy import Policy
 from kiosk.terminal.approvals import SecurityKeys
 from kiosk.terminal.signers import journal_check
@@ -68,6 +76,7 @@ def commission(
     *,
     passphrase: str | None = None,
     argon: Argon2Params | None = None,
+    witness: Witness | None = None,
 ) -> Commissioned:
     """Create a new terminal in ``data_dir`` (which must hold no journal)."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -78,7 +87,7 @@ def commission(
     db_key = new_database_key()
     journal_id = secrets.token_hex(16)
     phrase = passphrase or generate_passphrase()
-    slots = KeySlots.create(data_dir / SLOTS_NAME, journal_id)
+    slots = KeySlots.create(data_dir / SLOTS_NAME, journal_id, db_key)
     slots.add_passphrase(db_key, phrase, argon)
     try:
         slots.save()
@@ -92,6 +101,7 @@ def commission(
             uv_required=policy.uv_required,
             journal_id=journal_id,
             calendar=policy.calendar,
+            witness=witness,
         )
     except BaseException:
         undo_commission(data_dir)
@@ -111,11 +121,24 @@ def load_slots(data_dir: Path) -> KeySlots:
     return KeySlots.load(data_dir / SLOTS_NAME)
 
 
-def unlock_with_passphrase(data_dir: Path, passphrase: str, clock: Clock) -> Journal:
-    """Open the journal with the recovery passphrase (and verify it)."""
+def unlock_with_passphrase(
+    data_dir: Path, passphrase: str, clock: Clock, *, witness: Witness | None = None
+) -> Journal:
+    """Open the journal with the recovery passphrase (and verify it).
+
+    Slots of keys the journal no longer lists as active are removed, as at a
+    key unlock (:func:`kiosk.terminal.enrolment.reconcile_slots`).
+    """
+    from kiosk.terminal.enrolment import reconcile_slots
+
     slots = load_slots(data_dir)
     db_key = slots.open_with_passphrase(passphrase)
-    journal = open_journal(data_dir, db_key, clock, slots.journal_id)
+    journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness)
+    try:
+        reconcile_slots(journal)
+    except BaseException:
+        journal.close()
+        raise
     event(log, "unlock", "unlocked with the recovery passphrase", how="passphrase")
     return journal
 
@@ -125,6 +148,8 @@ def unlock_with_key(
     security_keys: SecurityKeys,
     clock: Clock,
     cancel: threading.Event | None = None,
+    *,
+    witness: Witness | None = None,
 ) -> Journal:
     """Open the journal with one enrolled custodian's touch + PIN (and verify it).
 
@@ -155,7 +180,7 @@ def unlock_with_key(
             break
     cid, secret = security_keys.derive_secret(rp_id, salts, cancel)
     db_key = slots.open_with_fido2(cid, secret)
-    journal = open_journal(data_dir, db_key, clock, slots.journal_id)
+    journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness)
     cred = journal.state.credentials.get(b64u(cid))
     owner = journal.state.custodians.get(cred.custodian) if cred else None
     if cred is None or owner is None:
@@ -177,8 +202,10 @@ def unlock_with_key(
     return journal
 
 
-def open_journal(data_dir: Path, db_key: bytes, clock: Clock, journal_id: str) -> Journal:
-    journal = Journal.open(data_dir, db_key, clock, approval_check=journal_check)
+def open_journal(
+    data_dir: Path, db_key: bytes, clock: Clock, journal_id: str, witness: Witness | None = None
+) -> Journal:
+    journal = Journal.open(data_dir, db_key, clock, approval_check=journal_check, witness=witness)
     if journal.journal_id() != journal_id:
         journal.close()
         raise JournalError("journal.wrong_key")

@@ -200,10 +200,13 @@ class UnlockScreen(QWidget):
         self._prompts = prompts
         self.last_way = "security key"
         keys, data_dir, clock = self.ctx.keys, self.ctx.data_dir, self.ctx.clock
+        witness = self.ctx.witness
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
             prompts.cancel = cancel
-            return unlock_with_key(data_dir, keys.security_keys(prompts), clock, cancel)
+            return unlock_with_key(
+                data_dir, keys.security_keys(prompts), clock, cancel, witness=witness
+            )
 
         self._handle = self.ctx.runner.submit(job, self._done, self._failed)
 
@@ -270,14 +273,14 @@ class UnlockScreen(QWidget):
         self._set_busy(True)
         self.last_way = "recovery passphrase"
         self.status.show_message(self.tr("Checking the passphrase and verifying the journal…"))
-        data_dir, clock = self.ctx.data_dir, self.ctx.clock
+        data_dir, clock, witness = self.ctx.data_dir, self.ctx.clock, self.ctx.witness
         held = [phrase]  # the worker takes it and drops it; the GUI keeps no copy
         del phrase
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
             secret = held.pop()
             try:
-                return unlock_with_passphrase(data_dir, secret, clock)
+                return unlock_with_passphrase(data_dir, secret, clock, witness=witness)
             finally:
                 del secret
 

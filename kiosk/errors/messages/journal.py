@@ -66,11 +66,12 @@ MESSAGES: dict[str, Message] = {
     ),
     "keyslot.missing": Message(
         "The key-slot file {path} is missing.",
-        "Restore it from the commissioning backup; the journal cannot be opened without it.",
+        "Call security: the journal cannot be opened without it, and an older copy of it is "
+        "refused (it could bring back a revoked key).",
     ),
     "keyslot.damaged": Message(
         "The key-slot file is damaged ({reason}).",
-        "Nothing was changed. Restore the key-slot file from the commissioning backup.",
+        "Nothing was changed. Call security: an older copy of the key-slot file is refused.",
     ),
     "keyslot.wrong_passphrase": Message(
         "That recovery passphrase is not correct.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ from kiosk.errors import (
     JournalIntegrityError,
     KeySlotError,
 )
+from kiosk.format.canonical import H, canon
 from kiosk.format.clock import FakeClock
 from kiosk.format.entry import Entry
 from kiosk.journal.db import open_database
-from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots
+from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.policy import Policy
 from kiosk.state import State
@@ -118,9 +120,13 @@ def test_slot_moved_to_another_journal_fails_authentication(
 ) -> None:
     d = terminal.journal.data_dir
     terminal.journal.close()
-    slots = KeySlots.load(d / SLOTS_NAME)
-    slots.journal_id = "another-journal"
-    slots.save()  # a valid checksum, but the AAD no longer matches
+    # Edited as someone without the database key would: a valid checksum, but the
+    # AAD no longer matches (a file can no longer be saved without its MAC key).
+    doc = json.loads((d / SLOTS_NAME).read_bytes())
+    doc.pop("check")
+    doc["journal_id"] = "another-journal"
+    doc["check"] = H(canon(doc))
+    (d / SLOTS_NAME).write_bytes(canon(doc))
     with pytest.raises(KeySlotError) as exc:
         unlock_with_passphrase(d, PASS, clock)
     assert exc.value.code == "keyslot.wrong_passphrase"
