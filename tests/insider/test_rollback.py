@@ -32,6 +32,7 @@ from hardware.tpm import TpmCounter
 from kiosk.errors import ApprovalError, DeviceError, JournalError, KeySlotError, SealroomError
 from kiosk.format.canonical import H, b64u, canon
 from kiosk.format.clock import SystemClock
+from kiosk.journal.clockwatch import watch_for
 from kiosk.journal.db import open_database
 from kiosk.journal.keyslots import KeySlots
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
@@ -145,7 +146,9 @@ def test_a_journal_restored_from_an_older_copy_is_refused(term: SimulatedTermina
 # ------------------------------------------------------- (b) WAL truncation
 def _writer(d: Path, key: bytes, report: int) -> None:
     """The terminal's writer in a child process: appends until it is killed."""
-    j = Journal.open(d, key, SystemClock(), approval_check=journal_check)
+    clock = SystemClock()
+    watch_for(clock).trust(clock)  # the test's terminal was made on a test clock
+    j = Journal.open(d, key, clock, approval_check=journal_check)
     while True:
         e = j.append("alert.raised", {"alert": "test", "summary": f"entry from {os.getpid()}"})
         os.write(report, f"{e.seq} {e.hash}\n".encode())
@@ -183,7 +186,7 @@ def test_b_wal_deleted_after_a_crash_is_refused(term: SimulatedTerminal) -> None
     assert (d / (DB_NAME + "-wal")).stat().st_size > 0  # not checkpointed: they are in the WAL
     forensic = files(d)  # what security can put back (the test's own copy)
     for name in JOURNAL_FILES[1:]:
-        (d / name).unlink()  # the insider deletes the WAL (and its index)
+        (d / name).unlink(missing_ok=True)  # the insider deletes the WAL (no -shm: exclusive mode)
     err = refused(term, "dana")
     assert err.code == "rollback.journal_behind"
     assert "entries were removed" in err.user_message()

@@ -27,6 +27,7 @@ from hardware.tpm import DEFAULT_INDEX, TpmCounter, find_counter
 from kiosk.errors import DeviceError, JournalError
 from kiosk.format.clock import FakeClock, SystemClock
 from kiosk.journal import keyslots as keyslots_module
+from kiosk.journal.clockwatch import watch_for
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots, RecordedHead
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.journal.witness import Witness
@@ -265,8 +266,10 @@ def test_a_failing_tpm_stops_the_next_write_not_the_one_done(
 # ------------------------------------------------------------------ crash
 def _append_forever(d: Path, key: bytes, tcti: str, report: int) -> None:
     counter = TpmCounter(tcti)
+    clock = SystemClock()
+    watch_for(clock).trust(clock)  # the test's terminal was made on a test clock
     j = Journal.open(
-        d, key, SystemClock(), approval_check=journal_check, witness=Witness("required", counter)
+        d, key, clock, approval_check=journal_check, witness=Witness("required", counter)
     )
     os.write(report, b"open\n")
     while True:
