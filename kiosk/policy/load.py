@@ -22,6 +22,7 @@ from typing import Any
 from kiosk.errors import PolicyError
 from kiosk.policy.model import (
     CHECK_DIGITS,
+    DEFAULT_COUNTER_MARGIN,
     DEVICE_KINDS,
     KIOSK_ID_RE,
     LOOKALIKES,
@@ -220,7 +221,9 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
     timezone = r.get("terminal", "timezone", str, _timezone)
     idle = r.get("terminal", "idle_lock_seconds", int, _range(30, 3600))
 
-    r.unknown_keys("approval", {"rp_id", "uv_required", "witness_required", "approvers"})
+    r.unknown_keys(
+        "approval", {"rp_id", "uv_required", "witness_required", "approvers", "counter_margin"}
+    )
     rp_id = r.get(
         "approval",
         "rp_id",
@@ -233,6 +236,7 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
     )
     uv = r.get("approval", "uv_required", bool)
     witness = r.get("approval", "witness_required", bool)
+    counter_margin = _counter_margin(r)
     raw_approvers = r.get(
         "approval",
         "approvers",
@@ -376,7 +380,14 @@ def parse_policy(raw: bytes, path: str = "<policy>") -> Policy:
         scanner_min_length=min_len,
         scanner_terminator=terminator,
         devices=tuple(devices),
+        counter_margin=counter_margin,
     )
+
+
+def _counter_margin(r: _Reader) -> int:
+    """``[approval] counter_margin``: optional, the counter witness's margin (see the model)."""
+    value = r.get("approval", "counter_margin", int, _range(1, 1_000_000), optional=True)
+    return DEFAULT_COUNTER_MARGIN if value is None else int(value)
 
 
 def _alphabet(v: str) -> str | None:

@@ -18,6 +18,8 @@ LOOKALIKES = frozenset("0Oo1lI|5S2Z8B")
 CHECK_DIGITS = ("none", "luhn", "iso7064_mod97_10")
 TERMINATORS = ("Return", "Tab", "none")
 DEVICE_KINDS = ("security-key", "scanner", "export-media", "printer")
+#: The counter witness's margin when the policy sets none (see ``assets/policy.toml``).
+DEFAULT_COUNTER_MARGIN = 256
 
 
 def _is_symbol(c: str) -> bool:
@@ -101,6 +103,9 @@ class Policy:
     scanner_min_length: int
     scanner_terminator: str
     devices: tuple[DeviceRule, ...] = field(default_factory=tuple)
+    #: how far a key's signature counter may be ahead of its last journaled use at
+    #: unlock before the counter witness alerts (``[approval] counter_margin``)
+    counter_margin: int = DEFAULT_COUNTER_MARGIN
 
     @property
     def serial_regex(self) -> re.Pattern[str]:

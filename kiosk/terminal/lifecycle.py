@@ -7,8 +7,10 @@ with the terminal's Ed25519 signing key inside it and the genesis entry, and
 
 Unlocking opens the key-slot file, unwraps the database key (with the
 recovery passphrase, or with one enrolled custodian's security key:
-:func:`unlock_with_key`), opens the journal and re-verifies its whole chain.
-A failure at any point changes nothing on disk.
+:func:`unlock_with_key`), opens the journal and re-verifies its whole chain
+with the auditors' checks (:mod:`kiosk.journal.walk`), and journals the
+unlock (:mod:`kiosk.terminal.witness`). A failure before the journal opens
+changes nothing on disk.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import hashlib
 import secrets
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import ApprovalError, JournalError, KeySlotError
-from kiosk.format.canonical import b64u
+from kiosk.format.canonical import b64u, b64u_decode
 from kiosk.format.clock import Clock
 from kiosk.journal.keyslots import (
     Argon2Params,
@@ -32,9 +35,16 @@ from kiosk.journal.keyslots import (
     normalise_passphrase,
 )
 from kiosk.journal.store import DB_NAME, PUBKEY_NAME, SLOTS_NAME, Journal, write_public_key
-from kiosk.policy import Policy
+from kiosk.policy import DEFAULT_COUNTER_MARGIN, Policy
+from kiosk.rules.unlock import unlock_challenge
 from kiosk.terminal.approvals import SecurityKeys
 from kiosk.terminal.signers import journal_check
+from kiosk.terminal.witness import (
+    KeyUnlock,
+    new_nonce,
+    record_key_unlock,
+    record_passphrase_unlock,
+)
 
 MIN_PASSPHRASE = 16
 
@@ -109,10 +119,25 @@ def load_slots(data_dir: Path) -> KeySlots:
 
 
 def unlock_with_passphrase(data_dir: Path, passphrase: str, clock: Clock) -> Journal:
-    """Open the journal with the recovery passphrase (and verify it)."""
+    """Open the journal with the recovery passphrase (and verify it).
+
+    The unlock is journaled with an ``unlock.passphrase`` alert
+    (:func:`kiosk.terminal.witness.record_passphrase_unlock`).
+    """
     slots = load_slots(data_dir)
     db_key = slots.open_with_passphrase(passphrase)
-    return open_journal(data_dir, db_key, clock, slots.journal_id)
+    journal = open_journal(data_dir, db_key, clock, slots.journal_id)
+    _recorded(journal, lambda: record_passphrase_unlock(journal))
+    return journal
+
+
+def _recorded(journal: Journal, record: Callable[[], object]) -> None:
+    """Journal the unlock; if that fails, the terminal stays locked (nothing half-done)."""
+    try:
+        record()
+    except BaseException:
+        journal.close()
+        raise
 
 
 def unlock_with_key(
@@ -120,6 +145,8 @@ def unlock_with_key(
     security_keys: SecurityKeys,
     clock: Clock,
     cancel: threading.Event | None = None,
+    *,
+    counter_margin: int = DEFAULT_COUNTER_MARGIN,
 ) -> Journal:
     """Open the journal with one enrolled custodian's touch + PIN (and verify it).
 
@@ -132,6 +159,11 @@ def unlock_with_key(
     credential must still be active in the journal (a slot left behind by a
     revocation interrupted mid-way is refused and then removed at the next
     successful unlock by :func:`kiosk.terminal.enrolment.reconcile_slots`).
+
+    The key's one touch also signs the unlock's challenge (the journal id and
+    a fresh nonce): the unlock is journaled with that assertion, and a key
+    whose counter is more than ``counter_margin`` ahead of its last journaled
+    use raises an alert (:func:`kiosk.terminal.witness.record_key_unlock`).
     """
     from kiosk.terminal.enrolment import reconcile_slots
 
@@ -148,7 +180,11 @@ def unlock_with_key(
         if security_keys.present(rp, list(group)):
             rp_id, salts = rp, group
             break
-    cid, secret = security_keys.derive_secret(rp_id, salts, cancel)
+    nonce = new_nonce()
+    answer, secret = security_keys.unlock(
+        rp_id, salts, unlock_challenge(slots.journal_id, nonce), cancel
+    )
+    cid = b64u_decode(answer["credential_id"])
     db_key = slots.open_with_fido2(cid, secret)
     journal = open_journal(data_dir, db_key, clock, slots.journal_id)
     cred = journal.state.credentials.get(b64u(cid))
@@ -161,6 +197,8 @@ def unlock_with_key(
         code = "approval.revoked_custodian" if owner.revoked else "approval.revoked_credential"
         raise ApprovalError(code, name=owner.name)
     reconcile_slots(journal)
+    unlock = KeyUnlock(owner.id, cred.id, nonce, answer)
+    _recorded(journal, lambda: record_key_unlock(journal, unlock, counter_margin))
     return journal
 
 

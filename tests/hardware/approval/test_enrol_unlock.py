@@ -65,14 +65,23 @@ def test_each_custodian_unlocks_with_touch_and_pin(term: SimulatedTerminal, who:
     head = term.journal.head
     term.close()
     journal = term.unlock_with_key(who)
-    assert journal.head == head and journal.verify().ok
+    assert journal.verify().ok
+    # The unlock is journaled: who, with which key (issue 17), and nothing else.
+    (unlocked,) = journal.entries(head.seq + 1)
+    assert unlocked.kind == "terminal.unlocked" and unlocked.data["method"] == "key"
+    assert unlocked.data["custodian"] == who
+    assert unlocked.data["credential_id"] in journal.state.custodians[who].credentials
     assert ("request_pin", 8) in term.prompts.events
 
 
 def test_recovery_passphrase_still_unlocks(term: SimulatedTerminal) -> None:
     head = term.journal.head
     term.close()
-    assert term.unlock_with_passphrase().head == head
+    journal = term.unlock_with_passphrase()
+    # Journaled, and alerted: nobody's key was touched (issue 17).
+    unlocked, alert = journal.entries(head.seq + 1)
+    assert unlocked.kind == "terminal.unlocked" and unlocked.data == {"method": "passphrase"}
+    assert alert.kind == "alert.raised" and alert.data["alert"] == "unlock.passphrase"
 
 
 def _failed_unlock_changes_nothing(term: SimulatedTerminal, code: str, who: str = "dana") -> None:
@@ -277,7 +286,8 @@ def test_cli_init_with_two_simulated_custodians(tmp_path: Path) -> None:
     sam = SoftAuthenticator(tmp_path / "keys" / "sam.json")
     auth = FidoSecurityKeys(ScriptedPrompts(pins=["8765-4321"]), simulated=[sam], usb=False)
     journal = unlock_with_key(tmp_path / "data", auth, FakeClock())
-    assert [e.data.get("custodian") for e in journal.entries()][1:] == ["dana", "sam"]
+    enrolled = [e.data["custodian"] for e in journal.entries() if e.kind == "custodian.enrolled"]
+    assert enrolled == ["dana", "sam"]
     journal.close()
     # The passphrase from --passphrase-fd still works.
     unlock_with_passphrase(tmp_path / "data", TEST_PASSPHRASE, FakeClock()).close()
