@@ -6,7 +6,11 @@
   submitted a step was only alerted at the next step.
 * The USB bus is listed at unlock: refused devices are recorded
   (:class:`kiosk.terminal.devicewatch.DeviceWatch`) and the dashboard lists them all.
-* The dashboard's "Acknowledge" and "Print slip again" are written here.
+* The slips of the alerts the unlock raised (a passphrase unlock, a key
+  ahead of the journal, the journal's own alarm) are printed first, once the
+  session's slip printer listens.
+* The dashboard's "Print slip again" is written here (its "Acknowledge" needs
+  a key: :mod:`ui.screens.acknowledge`).
 
 Alerts need the journal's key, so all of this runs between
 :meth:`Alerts.start` (unlock) and :meth:`Alerts.stop` (lock), each job in a
@@ -43,12 +47,19 @@ class Alerts(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(DEADLINE_CHECK_MS)
         self.timer.timeout.connect(self.raise_overdue)
-        dashboard.acknowledge.connect(self.acknowledge)
         dashboard.reprint_slip.connect(self.reprint_slip)
 
     def start(self, session: Session) -> None:
-        """The terminal is unlocked: check the devices and the deadlines now, then each minute."""
+        """The terminal is unlocked: print the unlock's slips, check the devices and the
+        deadlines now, then each minute."""
         self.session = session
+        ctx = session.ctx
+
+        def slips(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            ctx.print_waiting_slips()
+            return None
+
+        self.ctx.runner.submit(slips, lambda _r: self.dashboard.refresh(), self._failed)
         self.check_devices()
         self.raise_overdue()
         self.timer.start()
@@ -106,17 +117,6 @@ class Alerts(QObject):
         self.ctx.runner.submit(
             job, done, lambda err: self.dashboard.show_devices_error(err.user_message())
         )
-
-    def acknowledge(self, seq: int, by: str) -> None:
-        """``by`` acknowledges alert ``seq`` (the dashboard's Acknowledge)."""
-        if self.session is None:
-            return
-        journal = self.session.journal
-
-        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
-            return journal.append("alert.acknowledged", {"alert_seq": seq, "by": by})
-
-        self.ctx.runner.submit(job, lambda _e: self.dashboard.refresh(), self._failed)
 
     def reprint_slip(self, seq: int) -> None:
         """Print again the slip of an alert whose slip did not print."""

@@ -1,6 +1,109 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
   <context>
+    <name>AcknowledgeScreen</name>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="41" />
+      <source>Acknowledge with your key</source>
+      <translation>Acknowledge with your key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="49" />
+      <source>What happened</source>
+      <translation>What happened</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="52" />
+      <source>What to do</source>
+      <translation>What to do</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="58" />
+      <source>First custodian</source>
+      <translation>First custodian</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="59" />
+      <source>Second custodian</source>
+      <translation>Second custodian</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="63" />
+      <source>Acknowledge</source>
+      <translation>Acknowledge</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="63" />
+      <source>Acknowledge with the key</source>
+      <translation>Acknowledge with the key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="68" />
+      <source>Lock the terminal</source>
+      <translation>Lock the terminal</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="116" />
+      <source>Alert {n}</source>
+      <translation>Alert {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="120" />
+      <source>{name}: plug in your key, press Acknowledge, enter its PIN and touch it. Your signature says you saw this alert.</source>
+      <translation>{name}: plug in your key, press Acknowledge, enter its PIN and touch it. Your signature says you saw this alert.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="124" />
+      <source>Acknowledge with {name}'s key</source>
+      <translation>Acknowledge with {name}'s key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="129" />
+      <source>The journal holds entries that break the rules</source>
+      <translation>The journal holds entries that break the rules</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="131" />
+      <source>Every alarm about the journal is acknowledged.</source>
+      <translation>Every alarm about the journal is acknowledged.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="132" />
+      <source>The terminal can be used again; call security.</source>
+      <translation>The terminal can be used again; call security.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="136" />
+      <source>Entry {seq} ({kind}): {reason}.</source>
+      <translation>Entry {seq} ({kind}): {reason}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="144" />
+      <source>The terminal is halted: the journal may have been written by someone acting alone. Do not use the terminal. Nothing was repaired or deleted: the entries stay as evidence, and an alarm slip was printed for each. Two custodians acknowledge the alarm, each with their own key; then call security and hand them the slips.</source>
+      <translation>The terminal is halted: the journal may have been written by someone acting alone. Do not use the terminal. Nothing was repaired or deleted: the entries stay as evidence, and an alarm slip was printed for each. Two custodians acknowledge the alarm, each with their own key; then call security and hand them the slips.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="151" />
+      <source>Acknowledge with two keys</source>
+      <translation>Acknowledge with two keys</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="156" />
+      <source>— choose —</source>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="173" />
+      <source>Choose two different custodians: each acknowledges with their key.</source>
+      <translation>Choose two different custodians: each acknowledges with their key.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="190" />
+      <source>Acknowledged and recorded.</source>
+      <translation>Acknowledged and recorded.</translation>
+    </message>
+  </context>
+  <context>
     <name>Alerts</name>
     <message>
       <location filename="../../ui/alerts.py" line="133" />
@@ -816,133 +919,133 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="147" />
+      <location filename="../../ui/screens/flow.py" line="148" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="147" />
+      <location filename="../../ui/screens/flow.py" line="148" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="162" />
+      <location filename="../../ui/screens/flow.py" line="163" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="182" />
+      <location filename="../../ui/screens/flow.py" line="183" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="186" />
+      <location filename="../../ui/screens/flow.py" line="187" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="186" />
+      <location filename="../../ui/screens/flow.py" line="187" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="189" />
+      <location filename="../../ui/screens/flow.py" line="190" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="210" />
+      <location filename="../../ui/screens/flow.py" line="211" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="293" />
+      <location filename="../../ui/screens/flow.py" line="295" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="298" />
+      <location filename="../../ui/screens/flow.py" line="300" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="304" />
+      <location filename="../../ui/screens/flow.py" line="306" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="319" />
+      <location filename="../../ui/screens/flow.py" line="321" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="363" />
+      <location filename="../../ui/screens/flow.py" line="365" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="366" />
+      <location filename="../../ui/screens/flow.py" line="368" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="393" />
+      <location filename="../../ui/screens/flow.py" line="395" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="424" />
+      <location filename="../../ui/screens/flow.py" line="426" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="437" />
+      <location filename="../../ui/screens/flow.py" line="439" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="443" />
+      <location filename="../../ui/screens/flow.py" line="445" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="446" />
+      <location filename="../../ui/screens/flow.py" line="448" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="481" />
+      <location filename="../../ui/screens/flow.py" line="483" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="505" />
+      <location filename="../../ui/screens/flow.py" line="507" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="510" />
+      <location filename="../../ui/screens/flow.py" line="512" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="517" />
+      <location filename="../../ui/screens/flow.py" line="519" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="526" />
+      <location filename="../../ui/screens/flow.py" line="528" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="533" />
+      <location filename="../../ui/screens/flow.py" line="535" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="558" />
+      <location filename="../../ui/screens/flow.py" line="560" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1261,6 +1364,11 @@
       <source>the acknowledgement of an alert</source>
       <translation>the acknowledgement of an alert</translation>
     </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="93" />
+      <source>the unlocking of the terminal</source>
+      <translation>the unlocking of the terminal</translation>
+    </message>
   </context>
   <context>
     <name>LockNote</name>
@@ -1288,7 +1396,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="74" />
+      <location filename="../../ui/main_window.py" line="76" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name.</extracomment>
       <translation>Sealroom — {kiosk}</translation>
@@ -1358,22 +1466,22 @@
   <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="86" />
+      <location filename="../../ui/screens/flow.py" line="87" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="90" />
+      <location filename="../../ui/screens/flow.py" line="91" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="103" />
+      <location filename="../../ui/screens/flow.py" line="104" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="106" />
+      <location filename="../../ui/screens/flow.py" line="107" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>
@@ -1455,113 +1563,118 @@ Where: {where}</translation>
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="48" />
+      <location filename="../../ui/screens/unlock.py" line="51" />
       <source>Sealroom is locked</source>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="52" />
+      <location filename="../../ui/screens/unlock.py" line="55" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="59" />
-      <location filename="../../ui/screens/unlock.py" line="60" />
+      <location filename="../../ui/screens/unlock.py" line="62" />
+      <location filename="../../ui/screens/unlock.py" line="63" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="79" />
-      <location filename="../../ui/screens/unlock.py" line="80" />
+      <location filename="../../ui/screens/unlock.py" line="82" />
+      <location filename="../../ui/screens/unlock.py" line="83" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="84" />
+      <location filename="../../ui/screens/unlock.py" line="87" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="84" />
+      <location filename="../../ui/screens/unlock.py" line="87" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="89" />
+      <location filename="../../ui/screens/unlock.py" line="92" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="89" />
+      <location filename="../../ui/screens/unlock.py" line="92" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="100" />
       <location filename="../../ui/screens/unlock.py" line="103" />
+      <location filename="../../ui/screens/unlock.py" line="106" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="111" />
-      <location filename="../../ui/screens/unlock.py" line="112" />
+      <location filename="../../ui/screens/unlock.py" line="114" />
+      <location filename="../../ui/screens/unlock.py" line="115" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="117" />
+      <location filename="../../ui/screens/unlock.py" line="120" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="117" />
+      <location filename="../../ui/screens/unlock.py" line="120" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="127" />
+      <location filename="../../ui/screens/unlock.py" line="130" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="155" />
+      <location filename="../../ui/screens/unlock.py" line="158" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="177" />
+      <location filename="../../ui/screens/unlock.py" line="183" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="180" />
+      <location filename="../../ui/screens/unlock.py" line="186" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="188" />
+      <location filename="../../ui/screens/unlock.py" line="194" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="202" />
+      <location filename="../../ui/screens/unlock.py" line="208" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="204" />
+      <location filename="../../ui/screens/unlock.py" line="210" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="226" />
+      <location filename="../../ui/screens/unlock.py" line="232" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="229" />
+      <location filename="../../ui/screens/unlock.py" line="235" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/unlock.py" line="284" />
+      <source>The alarm slip did not print ({why}): tell security in person.</source>
+      <translation>The alarm slip did not print ({why}): tell security in person.</translation>
     </message>
   </context>
 </TS>

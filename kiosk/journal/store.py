@@ -212,7 +212,12 @@ class Journal:
         """
         result = self._walk()
         if result.problem is not None:
-            raise JournalIntegrityError(seq=result.problem.seq, reason=result.problem.reason)
+            raise JournalIntegrityError(
+                seq=result.problem.seq,
+                reason=result.problem.reason,
+                last_seq=result.entries,
+                last_hash=result.head_hash,
+            )
         return result.state
 
     def close(self) -> None:
