@@ -244,3 +244,18 @@ def test_an_unsigned_acknowledgement_does_not_lift_the_halt(
     assert journal.state.halted and sorted(journal.state.quarantined) == [alone.seq, ack.seq]
     assert "two custodians" in journal.state.quarantined[ack.seq].reason
     journal.close()
+
+
+def test_an_entry_of_a_made_up_kind_with_control_characters_still_raises_its_alarm(
+    terminal: SimulatedTerminal, insider: Insider
+) -> None:
+    """What the insider writes is untrusted text: the alarm escapes it, the unlock goes on."""
+    before = insider.rows()
+    odd = insider.write("evil\x1b[2J.kind", {"note": "clears the screen"}, [insider.me])
+    journal = next_morning(terminal).unlock_with_key("sam")
+    (alarm,) = [e for e in journal.entries(odd.seq + 1) if e.kind == "alert.raised"]
+    assert alarm.data["detail"]["seq"] == odd.seq
+    assert alarm.data["detail"]["kind"] == "evil\\x1b[2J.kind"
+    assert "\x1b" not in alarm.data["summary"] and "\\x1b" in alarm.data["summary"]
+    nothing_lost(journal, before, [odd.seq])
+    journal.close()

@@ -15,12 +15,14 @@ from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE, SimulatedTerminal, make_terminal
 from hardware.sim.touch import TouchButton
 from kiosk.errors import ApprovalError, CancelledError, KeySlotError, SealroomError
-from kiosk.format.canonical import b64u
+from kiosk.format.canonical import b64u, b64u_decode
 from kiosk.format.clock import FakeClock
 from kiosk.journal.keyslots import KIND_FIDO2, KeySlots
 from kiosk.journal.store import SLOTS_NAME
+from kiosk.rules.unlock import unlock_challenge
 from kiosk.terminal.enrolment import Person, reconcile_slots, start_revocation
 from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
+from kiosk.terminal.witness import KeyUnlock, new_nonce
 
 
 def snapshot(d: Path) -> dict[str, bytes]:
@@ -366,3 +368,34 @@ def test_a_key_not_on_the_allow_list_is_never_used(tmp_path: Path) -> None:
         t.prompts, simulated=t.security_keys.simulated, usb=False, allowed=lambda v, p: v == SIM_VID
     )
     unlock_with_key(t.data_dir, trusting, t.clock).close()
+
+
+def test_an_unlock_record_carries_the_keys_own_assertion(term: SimulatedTerminal) -> None:
+    """The record of a key unlock is checked at commit like any signature (issue 17)."""
+    journal = term.journal
+    cid = journal.state.custodians["dana"].credentials[0]
+    slots = KeySlots.load(term.data_dir / SLOTS_NAME)
+    salt = slots.fido2_salt(b64u_decode(cid))
+    assert salt is not None
+    term.plug("dana")
+    signed_nonce, other_nonce = new_nonce(), new_nonce()
+    answer, _secret = term.security_keys.unlock(
+        "sealroom.local",
+        {b64u_decode(cid): salt},
+        unlock_challenge(journal.journal_id(), signed_nonce),
+        threading.Event(),
+    )
+    head = journal.head
+    # The assertion of another unlock (another nonce), or passed off as another person's: refused.
+    for record in (
+        KeyUnlock("dana", cid, other_nonce, answer),
+        KeyUnlock("sam", journal.state.custodians["sam"].credentials[0], signed_nonce, answer),
+    ):
+        with pytest.raises(ApprovalError):
+            journal.append("terminal.unlocked", record.data())
+    assert journal.head == head
+    # Its own: taken, and its counter is the key's witness from now on.
+    entry = journal.append("terminal.unlocked", KeyUnlock("dana", cid, signed_nonce, answer).data())
+    assert journal.state.credentials[cid].counter == int.from_bytes(
+        b64u_decode(entry.data["assertion"]["authenticator_data"])[33:37], "big"
+    )
