@@ -10,7 +10,11 @@
   :data:`NETWORK_CHECK_MS` whether locked or not, and at unlock (the air gap,
   :class:`kiosk.terminal.airgap.AirGapWatch`): an interface that came up is an
   alert, written at once while unlocked, or at the next unlock.
-* The dashboard's "Acknowledge" and "Print slip again" are written here.
+* The slips of the alerts the unlock raised (a passphrase unlock, a key
+  ahead of the journal, the journal's own alarm) are printed first, once the
+  session's slip printer listens.
+* The dashboard's "Print slip again" is written here (its "Acknowledge" needs
+  a key: :mod:`ui.screens.acknowledge`).
 
 Alerts need the journal's key, so all of this runs between
 :meth:`Alerts.start` (unlock) and :meth:`Alerts.stop` (lock), each job in a
@@ -55,7 +59,6 @@ class Alerts(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(DEADLINE_CHECK_MS)
         self.timer.timeout.connect(self.raise_overdue)
-        dashboard.acknowledge.connect(self.acknowledge)
         dashboard.reprint_slip.connect(self.reprint_slip)
         self.network_timer = QTimer(self)
         self.network_timer.setInterval(NETWORK_CHECK_MS)
@@ -65,9 +68,17 @@ class Alerts(QObject):
             QTimer.singleShot(0, self.check_network)
 
     def start(self, session: Session) -> None:
-        """The terminal is unlocked: check the devices and the deadlines now, then each minute."""
+        """The terminal is unlocked: print the unlock's slips, check the devices and the
+        deadlines now, then each minute."""
         self.session = session
         self.check_network()
+        ctx = session.ctx
+
+        def slips(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            ctx.print_waiting_slips()
+            return None
+
+        self.ctx.runner.submit(slips, lambda _r: self.dashboard.refresh(), self._failed)
         self.check_devices()
         self.raise_overdue()
         self.timer.start()
@@ -157,17 +168,6 @@ class Alerts(QObject):
         self.ctx.runner.submit(
             job, done, lambda err: self.dashboard.show_devices_error(err.user_message())
         )
-
-    def acknowledge(self, seq: int, by: str) -> None:
-        """``by`` acknowledges alert ``seq`` (the dashboard's Acknowledge)."""
-        if self.session is None:
-            return
-        journal = self.session.journal
-
-        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
-            return journal.append("alert.acknowledged", {"alert_seq": seq, "by": by})
-
-        self.ctx.runner.submit(job, lambda _e: self.dashboard.refresh(), self._failed)
 
     def reprint_slip(self, seq: int) -> None:
         """Print again the slip of an alert whose slip did not print."""

@@ -91,6 +91,7 @@ PHRASES: dict[str, str] = {
     "export.failed": str(QT_TRANSLATE_NOOP("KindNames", "the failed audit export")),
     "alert.raised": str(QT_TRANSLATE_NOOP("KindNames", "the alert")),
     "alert.acknowledged": str(QT_TRANSLATE_NOOP("KindNames", "the acknowledgement of an alert")),
+    "terminal.unlocked": str(QT_TRANSLATE_NOOP("KindNames", "the unlocking of the terminal")),
 }
 
 

@@ -27,6 +27,7 @@ from ui.alerts import Alerts
 from ui.app_context import AppContext
 from ui.demo_panel import DemoPanel
 from ui.scanning import ScanFilter
+from ui.screens.acknowledge import AcknowledgeScreen
 from ui.screens.custodians import CustodiansScreen
 from ui.screens.dashboard import DashboardScreen
 from ui.screens.export import ExportScreen
@@ -44,6 +45,7 @@ SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
     "export": ExportScreen,
     "custodians": CustodiansScreen,
     "troubleshooting": TroubleshootingScreen,
+    "acknowledge": AcknowledgeScreen,
 }
 
 
@@ -102,6 +104,7 @@ class MainWindow(QWidget):
         self.dashboard.lock_requested.connect(lambda: self.lock("button"))
         self.dashboard.start_flow.connect(self.start_flow)
         self.dashboard.open_screen.connect(self.open_screen)
+        self.dashboard.acknowledge.connect(self.acknowledge_alert)
         self.screens: dict[str, QWidget] = {}
         self.alerts = Alerts(ctx, self.dashboard, self)
         self.idle = IdleWatch(ctx.policy.idle_lock_seconds, lambda: self.lock("idle"), self)
@@ -146,6 +149,33 @@ class MainWindow(QWidget):
         self.stack.setCurrentWidget(self.dashboard)
         self.idle.timer.start()
         self.alerts.start(self.session)
+        if journal.state.halted:
+            self.show_alarm()
+
+    def show_alarm(self) -> None:
+        """The journal holds entries that break the rules: the alarm screen, nothing else."""
+        screen = self._acknowledge_screen()
+        if screen is None:
+            return
+        screen.show_alarm()
+        self.stack.setCurrentWidget(screen)
+
+    def acknowledge_alert(self, seq: int, by: str) -> None:
+        """The dashboard's *Acknowledge*: ``by`` signs with their key on the screen for it."""
+        screen = self._acknowledge_screen()
+        if screen is None:
+            return
+        screen.show_alert(seq, by)
+        self.stack.setCurrentWidget(screen)
+
+    def _acknowledge_screen(self) -> AcknowledgeScreen | None:
+        if self.session is None:
+            return None
+        screen = self.screen_named("acknowledge")
+        if not isinstance(screen, AcknowledgeScreen):
+            return None
+        screen.attach(self.session)
+        return screen
 
     def _printer(self) -> Printer:
         if self.ctx.printer is None:
@@ -187,6 +217,9 @@ class MainWindow(QWidget):
     def show_dashboard(self) -> None:
         if self.journal is None:
             return
+        if self.journal.state.halted:  # nothing but the alarm until it is acknowledged
+            self.show_alarm()
+            return
         self.dashboard.refresh()
         self.stack.setCurrentWidget(self.dashboard)
 
@@ -210,6 +243,9 @@ class MainWindow(QWidget):
             closed = getattr(widget, "closed", None)
             if closed is not None:
                 closed.connect(self.show_dashboard)
+            lock_requested = getattr(widget, "lock_requested", None)
+            if lock_requested is not None:
+                lock_requested.connect(self.lock)
             self.stack.addWidget(widget)
             self.screens[name] = widget
         return self.screens[name]

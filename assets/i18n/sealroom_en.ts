@@ -1,6 +1,109 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
   <context>
+    <name>AcknowledgeScreen</name>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="41" />
+      <source>Acknowledge with your key</source>
+      <translation>Acknowledge with your key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="49" />
+      <source>What happened</source>
+      <translation>What happened</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="52" />
+      <source>What to do</source>
+      <translation>What to do</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="58" />
+      <source>First custodian</source>
+      <translation>First custodian</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="59" />
+      <source>Second custodian</source>
+      <translation>Second custodian</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="63" />
+      <source>Acknowledge</source>
+      <translation>Acknowledge</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="63" />
+      <source>Acknowledge with the key</source>
+      <translation>Acknowledge with the key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="68" />
+      <source>Lock the terminal</source>
+      <translation>Lock the terminal</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="116" />
+      <source>Alert {n}</source>
+      <translation>Alert {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="120" />
+      <source>{name}: plug in your key, press Acknowledge, enter its PIN and touch it. Your signature says you saw this alert.</source>
+      <translation>{name}: plug in your key, press Acknowledge, enter its PIN and touch it. Your signature says you saw this alert.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="124" />
+      <source>Acknowledge with {name}'s key</source>
+      <translation>Acknowledge with {name}'s key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="129" />
+      <source>The journal holds entries that break the rules</source>
+      <translation>The journal holds entries that break the rules</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="131" />
+      <source>Every alarm about the journal is acknowledged.</source>
+      <translation>Every alarm about the journal is acknowledged.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="132" />
+      <source>The terminal can be used again; call security.</source>
+      <translation>The terminal can be used again; call security.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="136" />
+      <source>Entry {seq} ({kind}): {reason}.</source>
+      <translation>Entry {seq} ({kind}): {reason}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="144" />
+      <source>The terminal is halted: the journal may have been written by someone acting alone. Do not use the terminal. Nothing was repaired or deleted: the entries stay as evidence, and an alarm slip was printed for each. Two custodians acknowledge the alarm, each with their own key; then call security and hand them the slips.</source>
+      <translation>The terminal is halted: the journal may have been written by someone acting alone. Do not use the terminal. Nothing was repaired or deleted: the entries stay as evidence, and an alarm slip was printed for each. Two custodians acknowledge the alarm, each with their own key; then call security and hand them the slips.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="151" />
+      <source>Acknowledge with two keys</source>
+      <translation>Acknowledge with two keys</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="156" />
+      <source>— choose —</source>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="173" />
+      <source>Choose two different custodians: each acknowledges with their key.</source>
+      <translation>Choose two different custodians: each acknowledges with their key.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/acknowledge.py" line="190" />
+      <source>Acknowledged and recorded.</source>
+      <translation>Acknowledged and recorded.</translation>
+    </message>
+  </context>
+  <context>
     <name>Alerts</name>
     <message>
       <location filename="../../ui/alerts.py" line="184" />
@@ -1290,6 +1393,11 @@
       <source>the acknowledgement of an alert</source>
       <translation>the acknowledgement of an alert</translation>
     </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="94" />
+      <source>the unlocking of the terminal</source>
+      <translation>the unlocking of the terminal</translation>
+    </message>
   </context>
   <context>
     <name>LockNote</name>
@@ -1317,7 +1425,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="78" />
+      <location filename="../../ui/main_window.py" line="80" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name.</extracomment>
       <translation>Sealroom — {kiosk}</translation>
@@ -1484,114 +1592,119 @@ Where: {where}</translation>
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="56" />
+      <location filename="../../ui/screens/unlock.py" line="59" />
       <source>Sealroom is locked</source>
       <extracomment>how the last unlock was made: "security key" or "recovery passphrase"</extracomment>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="60" />
+      <location filename="../../ui/screens/unlock.py" line="63" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="67" />
-      <location filename="../../ui/screens/unlock.py" line="68" />
+      <location filename="../../ui/screens/unlock.py" line="70" />
+      <location filename="../../ui/screens/unlock.py" line="71" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="87" />
-      <location filename="../../ui/screens/unlock.py" line="88" />
+      <location filename="../../ui/screens/unlock.py" line="90" />
+      <location filename="../../ui/screens/unlock.py" line="91" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="92" />
+      <location filename="../../ui/screens/unlock.py" line="95" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="92" />
+      <location filename="../../ui/screens/unlock.py" line="95" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="97" />
+      <location filename="../../ui/screens/unlock.py" line="100" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="97" />
+      <location filename="../../ui/screens/unlock.py" line="100" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="108" />
       <location filename="../../ui/screens/unlock.py" line="111" />
+      <location filename="../../ui/screens/unlock.py" line="114" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="119" />
-      <location filename="../../ui/screens/unlock.py" line="120" />
+      <location filename="../../ui/screens/unlock.py" line="122" />
+      <location filename="../../ui/screens/unlock.py" line="123" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="125" />
+      <location filename="../../ui/screens/unlock.py" line="128" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="125" />
+      <location filename="../../ui/screens/unlock.py" line="128" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="135" />
+      <location filename="../../ui/screens/unlock.py" line="138" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="193" />
+      <location filename="../../ui/screens/unlock.py" line="196" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="216" />
+      <location filename="../../ui/screens/unlock.py" line="228" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="219" />
+      <location filename="../../ui/screens/unlock.py" line="231" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="227" />
+      <location filename="../../ui/screens/unlock.py" line="239" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="241" />
+      <location filename="../../ui/screens/unlock.py" line="253" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="243" />
+      <location filename="../../ui/screens/unlock.py" line="255" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="265" />
+      <location filename="../../ui/screens/unlock.py" line="277" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="272" />
+      <location filename="../../ui/screens/unlock.py" line="284" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/unlock.py" line="333" />
+      <source>The alarm slip did not print ({why}): tell security in person.</source>
+      <translation>The alarm slip did not print ({why}): tell security in person.</translation>
     </message>
   </context>
 </TS>

@@ -211,6 +211,23 @@ class FidoSecurityKeys:
             cid = held[0]
             return derive_secret(key, rp_id, [cid], salts[cid], self.prompts, cancel)
 
+    def unlock(
+        self,
+        rp_id: str,
+        salts: Mapping[bytes, bytes],
+        challenge: bytes,
+        cancel: threading.Event,
+    ) -> tuple[dict[str, str], bytes]:
+        """The unlock's assertion over ``challenge`` and the slot secret, in one touch."""
+        self.calls.append(("unlock", {"rp_id": rp_id, "slots": len(salts)}))
+        with self._keys() as keys:
+            key, held = self._one_holder(keys, rp_id, list(salts))
+            cid = held[0]
+            assertion, secret = approve_and_derive(
+                key, challenge, rp_id, [cid], salts[cid], self.prompts, cancel
+            )
+        return _fields(assertion.to_attest("", "")), secret
+
 
 def _fields(attest: Mapping[str, str]) -> dict[str, str]:
     """The four assertion fields of spec section 4 (role/custodian are the core's)."""

@@ -84,7 +84,7 @@ def answer(sim: Simulation, flow: Flow, people: People) -> None:
             sim.later(minutes=25)
             sim.step(
                 flow,
-                {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"},
+                {"by": _executive(sim), "method": "phone"},
             )
         case VerificationFlow():  # before RetrievalFlow, its base class
             _verification(sim, flow, people)
@@ -365,3 +365,9 @@ def _verification(sim: Simulation, ver: VerificationFlow, people: People) -> Non
         {"serial": sim.scan(fresh), "signed_across_seal": True, "witness": dict(WITNESS)},
     )
     sim.qr_of[fresh] = sim.qr_of[people.sealed]
+
+
+def _executive(sim: Simulation) -> dict[str, str]:
+    """The executive who signs off solo access: the policy's last named approver."""
+    approver = sim.ctx.policy.approvers[-1]
+    return {"name": approver.name, "role": approver.role}

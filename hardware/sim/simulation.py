@@ -40,6 +40,7 @@ from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.people import credential
 from hardware.sim.scanner import WedgeScannerSim
 from hardware.sim.terminal import (
+    DEFAULT_PIN,
     TEST_PASSPHRASE,
     SimCustodian,
     SimPrompts,
@@ -57,7 +58,7 @@ from kiosk.scan import WedgeDetector, make_serial
 from kiosk.scan.wedge import Scan
 from kiosk.terminal.approvals import Approval
 from kiosk.terminal.enrolment import Person
-from kiosk.terminal.lifecycle import unlock_with_passphrase
+from kiosk.terminal.lifecycle import unlock_with_key
 
 CUSTODIANS: Final = (
     "dana:Dana Whitfield:IT Director",
@@ -243,17 +244,24 @@ def resume(data_dir: Path, *, seed: int = 5) -> Simulation:
     # clock is taken as confirmed. (A real terminal restarted with its clock
     # far past the last entry asks two custodians first: kiosk.journal.clockwatch.)
     watch_for(clock).trust(clock)
-    journal = unlock_with_passphrase(data_dir / "data", TEST_PASSPHRASE, clock)
     prompts = SimPrompts()
     security_keys = FidoSecurityKeys(prompts, usb=False)
     keys = data_dir / "keys"
-    custodians = {
-        c.id: SimCustodian(
-            Person(c.id, c.name, c.role, tuple(c.duties)),
-            SoftAuthenticator(
-                keys / f"{c.id}.json", touch_timeout=3.0, keepalive_interval=0.02, label=c.name
-            ),
+
+    def sim_key(custodian: str, label: str) -> SoftAuthenticator:
+        return SoftAuthenticator(
+            keys / f"{custodian}.json", touch_timeout=3.0, keepalive_interval=0.02, label=label
         )
+
+    # The first custodian unlocks with their key, as on the terminal (journaled).
+    first = Person.parse(CUSTODIANS[0])
+    security_keys.simulated = [sim_key(first.id, first.name)]
+    prompts.current_pin = DEFAULT_PIN
+    journal = unlock_with_key(
+        data_dir / "data", security_keys, clock, counter_margin=policy.counter_margin
+    )
+    custodians = {
+        c.id: SimCustodian(Person(c.id, c.name, c.role, tuple(c.duties)), sim_key(c.id, c.name))
         for c in journal.state.custodians.values()
         if not c.revoked
     }

@@ -221,7 +221,12 @@ class SimulatedTerminal:
     def unlock_with_key(self, custodian: str, cancel: threading.Event | None = None) -> Journal:
         self.plug(custodian)
         self.journal = unlock_with_key(
-            self.data_dir, self.security_keys, self.clock, cancel, witness=self.witness
+            self.data_dir,
+            self.security_keys,
+            self.clock,
+            cancel,
+            witness=self.witness,
+            counter_margin=self.policy.counter_margin,
         )
         return self.journal
 
@@ -338,6 +343,15 @@ class _Plugged:
         self, rp_id: str, salts: Mapping[bytes, bytes], cancel: threading.Event
     ) -> tuple[bytes, bytes]:
         return self._plug().derive_secret(rp_id, salts, cancel)
+
+    def unlock(
+        self,
+        rp_id: str,
+        salts: Mapping[bytes, bytes],
+        challenge: bytes,
+        cancel: threading.Event,
+    ) -> tuple[dict[str, str], bytes]:
+        return self._plug().unlock(rp_id, salts, challenge, cancel)
 
 
 __all__ = [

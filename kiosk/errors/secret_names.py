@@ -8,6 +8,7 @@ password, PIN, passphrase, secret or private key. Names are split into words
 
 from __future__ import annotations
 
+import functools
 import re
 
 SECRET_WORDS = frozenset(
@@ -22,8 +23,13 @@ def name_words(name: str) -> list[str]:
     return [w.lower() for w in _SPLIT.split(name) if w]
 
 
+@functools.lru_cache(maxsize=4096)
 def looks_secret(name: str) -> bool:
-    """True when a field or parameter name says it holds a secret."""
+    """True when a field or parameter name says it holds a secret.
+
+    Memoised: the same few hundred field names are asked about for every
+    entry of every walk of the journal (a pure function of the name).
+    """
     words = name_words(name)
     if any(w in SECRET_WORDS for w in words):
         return True

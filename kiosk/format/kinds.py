@@ -499,7 +499,29 @@ KINDS: dict[str, Kind] = {
     ),
     "alert.acknowledged": Kind(
         {"alert_seq": R(whole_number(1)), "by": R(ID), "note": O(TEXT)},
-        doc="A person acknowledged an alert.",
+        doc="A custodian acknowledged an alert, signed with their key (``by`` is one of the "
+        "signers); a ``journal.integrity`` alarm needs two distinct custodians with two keys.",
+    ),
+    "terminal.unlocked": Kind(
+        {
+            "method": R(one_of("key", "passphrase")),
+            "custodian": O(ID),
+            "credential_id": O(text(1400)),
+            "nonce": O(text(64)),
+            "assertion": O(
+                object_with(
+                    {
+                        "authenticator_data": R(text(4000)),
+                        "client_data_json": R(text(4000)),
+                        "signature": R(text(400)),
+                    }
+                )
+            ),
+        },
+        doc="The terminal was unlocked: with a custodian's key (``custodian``, "
+        "``credential_id`` and the unlock's own WebAuthn assertion over the journal id and "
+        "``nonce``: its signature counter is the key's hardware witness) or with the recovery "
+        "passphrase (``method`` passphrase, raising an ``unlock.passphrase`` alert).",
     ),
 }
 

@@ -57,7 +57,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
 from kiosk.format.canonical import canon_unchecked
 from kiosk.format.clock import Clock, format_ts, parse_ts
-from kiosk.format.entry import GENESIS_PREV, ChainResult, Entry, check_chain
+from kiosk.format.entry import GENESIS_PREV, Entry
 from kiosk.format.schema import validate_payload
 from kiosk.journal.clockwatch import (
     CONFIRMATION_KIND,
@@ -68,8 +68,10 @@ from kiosk.journal.clockwatch import (
 from kiosk.journal.db import Connection, open_database
 from kiosk.journal.diskspace import write_failure
 from kiosk.journal.head import HeadKeeper
+from kiosk.journal.integrity import carries_assertion, refuse_if_halted
 from kiosk.journal.keyslots import KeySlots
 from kiosk.journal.pending import Pending
+from kiosk.journal.walk import WalkResult, walk
 from kiosk.journal.witness import NO_TPM, Witness
 from kiosk.state import State
 
@@ -121,6 +123,8 @@ class Journal:
         self._listeners: list[Listener] = []
         #: durable entries the listeners have not seen yet, in seq order
         self._undelivered: list[Entry] = []
+        #: alerts appended while no listener was attached (for the first one)
+        self._unheard: list[Entry] = []
         #: held by the one thread handing entries to the listeners
         self._delivering = threading.RLock()
         self._clock_behind = False
@@ -240,20 +244,20 @@ class Journal:
         return (last.seq, last.hash) if last else (0, "")
 
     def _rebuild(self) -> State:
-        state = State()
+        """The walk of :mod:`kiosk.journal.walk`: a structural break refuses to open.
 
-        def fold(entry: Entry) -> str | None:
-            try:
-                state.check(entry)
-            except SealroomError as exc:
-                return f"breaks a rule of the procedure ({exc.user_message()})"
-            state.apply(entry)
-            return None
-
-        result = self._check(fold)
+        An entry that breaks a rule is quarantined instead, and the journal
+        opens halted (``state.halted``) until its alarm is acknowledged.
+        """
+        result = self._walk()
         if result.problem is not None:
-            raise JournalIntegrityError(seq=result.problem.seq, reason=result.problem.reason)
-        return state
+            raise JournalIntegrityError(
+                seq=result.problem.seq,
+                reason=result.problem.reason,
+                last_seq=result.entries,
+                last_hash=result.head_hash,
+            )
+        return result.state
 
     def close(self) -> None:
         """Close the database, once every durable entry has reached the listeners.
@@ -318,31 +322,34 @@ class Journal:
             return None
         return Entry.from_json(json.loads(bytes(row[0])))
 
-    def _check(self, on_entry: Callable[[Entry], str | None] | None = None) -> ChainResult:
-        """:func:`check_chain` over every stored row, the lock held so no append interleaves.
+    def _walk(self) -> WalkResult:
+        """:func:`kiosk.journal.walk.walk` over every row, the lock held (no append interleaves).
 
-        Each row's line goes to the check exactly as SQLite returns it: the
+        Each row's line goes to the walk exactly as SQLite returns it: the
         bytes of a BLOB, as every line is written, or the text or number a
-        row was rewritten with, which the check names. Rows are read in seq
-        order whatever their seq, so a row stored with seq 0 or a gap shows.
+        row was rewritten with, which the chain check names. Rows are read in
+        seq order whatever their seq, so a row stored with seq 0 or a gap shows.
         """
         with self._lock:
             rows = self._conn.execute("SELECT line FROM entries ORDER BY seq").fetchall()
-            return check_chain([line for (line,) in rows], on_entry)
+            return walk([line for (line,) in rows])
 
-    def verify(self) -> ChainResult:
-        """Re-check the whole chain from seq 1; the result names the first bad entry.
+    def verify(self) -> WalkResult:
+        """Re-check the whole journal from seq 1 with every check of unlock.
 
-        The journal screen's "Check the whole chain" runs it on request;
-        unlock runs the same checks in one pass that also replays the state
-        (:meth:`open`).
+        The journal screen's "Check the whole chain" runs it on request; unlock
+        runs the same walk (:meth:`open`). The result names the structural
+        break that stopped it (``problem``) and every quarantined entry.
         """
-        return self._check()
+        return self._walk()
 
-    def verify_or_raise(self) -> ChainResult:
+    def verify_or_raise(self) -> WalkResult:
         result = self.verify()
         if result.problem is not None:
             raise JournalIntegrityError(seq=result.problem.seq, reason=result.problem.reason)
+        if result.quarantined:
+            first = result.quarantined[0]
+            raise JournalIntegrityError(seq=first.seq, reason=first.reason)
         if result.entries != self.state.seq or result.head_hash != self.state.head:
             raise JournalIntegrityError(
                 seq=result.entries + 1, reason="is missing (the journal is shorter than expected)"
@@ -402,8 +409,25 @@ class Journal:
 
     # ------------------------------------------------------------- writes
     def add_listener(self, listener: Listener) -> None:
-        """Called after each durable append (e.g. to print an alert slip)."""
-        self._listeners.append(listener)
+        """Called after each durable append (e.g. to print an alert slip).
+
+        Alerts appended while no one listened (those an unlock raises, before
+        the terminal's slip printer is attached) are handed to the first
+        listener at the next delivery (:meth:`deliver`), before anything newer.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+            self._undelivered[:0] = self._unheard
+            self._unheard.clear()
+
+    def deliver(self) -> None:
+        """Hand the listeners what they have not seen yet, now (see :meth:`_deliver`).
+
+        The terminal calls it in a worker once its slip printer listens, so
+        that the slips of the alerts raised at unlock print without waiting
+        for the next append.
+        """
+        self._deliver()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -441,9 +465,10 @@ class Journal:
         return Entry(seq, ts, kind, data, prev)
 
     def _validate(self, entry: Entry, state: State) -> None:
+        refuse_if_halted(state, entry.kind, entry.data)
         validate_payload(entry.kind, entry.data)
         state.check(entry)
-        if self.approval_check is not None and entry.attest:
+        if self.approval_check is not None and (entry.attest or carries_assertion(entry)):
             self.approval_check(self, entry, state)
 
     def _write(self, entries: list[Entry]) -> None:
@@ -506,12 +531,19 @@ class Journal:
                     return
 
     def _drain(self) -> None:
-        """Deliver until nothing is left (the caller holds ``self._delivering``)."""
+        """Deliver until nothing is left (the caller holds ``self._delivering``).
+
+        With no listener yet, alerts are kept for the first one (:meth:`add_listener`).
+        """
         while True:
             with self._lock:
                 if not self._undelivered:
                     return
                 e = self._undelivered.pop(0)
+                if not self._listeners:
+                    if e.kind == "alert.raised":
+                        self._unheard.append(e)
+                    continue
             for listener in list(self._listeners):
                 with contextlib.suppress(Exception):
                     listener(e)
@@ -554,6 +586,7 @@ class Journal:
             if self._pending is not None:
                 raise JournalBusyError(seq=self._pending.seq)
             refuse_unconfirmed_clock(self._clock, self.state.last_ts, kind)
+            refuse_if_halted(self.state, kind, data)
             validate_payload(kind, data)
             ts, clock_alert = self._next_ts()
             if clock_alert is not None:

@@ -15,6 +15,8 @@ The core builds the slip's content; rendering (reportlab) and printing
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from kiosk.errors.messages import lookup
@@ -61,6 +63,38 @@ def alert_slip(entry: Entry, terminal_id: str, timezone: str) -> AlertSlip:
         actions=(
             nxt,
             *EXTRA_ACTIONS.get(str(data.get("alert", "")), ()),
+            "Keep this slip with the incident record.",
+        ),
+    )
+
+
+def refusal_slip(
+    params: Mapping[str, Any], terminal_id: str, timezone: str, now: dt.datetime
+) -> AlertSlip:
+    """The slip of an unlock refused because the chain is broken (``journal.integrity``).
+
+    Nothing can be appended to a broken chain, so this alarm has no entry of
+    its own: the slip names the first bad entry and the last good one (the
+    head printed on it), from the refusal's parameters.
+    """
+    seq = params.get("seq")
+    last_seq, last_hash = params.get("last_seq"), params.get("last_hash")
+    head = (
+        JournalHead(last_seq, last_hash)
+        if isinstance(last_seq, int) and last_seq >= 1 and isinstance(last_hash, str)
+        else JournalHead(1, "0" * 64)
+    )
+    message = lookup("journal.integrity")
+    return AlertSlip(
+        meta=DocumentMeta(terminal_id, head, now, timezone),
+        what=message.what.format_map(_Blank(dict(params))),
+        details=f"The terminal refused to unlock. Last entry that checks: {head.label}.",
+        occurred_at=now,
+        entry_seq=seq if isinstance(seq, int) and seq >= 1 else 1,
+        entry_hash=head.hash,
+        actions=(
+            message.next,
+            "Nothing was repaired or deleted. Keep the terminal as it is for the investigation.",
             "Keep this slip with the incident record.",
         ),
     )

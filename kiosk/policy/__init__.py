@@ -9,6 +9,7 @@ naming its line. The names below are the package's API: import them from
 from kiosk.policy.load import DEFAULT_POLICY_PATH, load_policy, parse_policy
 from kiosk.policy.model import (
     CHECK_DIGITS,
+    DEFAULT_COUNTER_MARGIN,
     LOOKALIKES,
     TERMINATORS,
     DeviceRule,
@@ -18,6 +19,7 @@ from kiosk.policy.model import (
 
 __all__ = [
     "CHECK_DIGITS",
+    "DEFAULT_COUNTER_MARGIN",
     "DEFAULT_POLICY_PATH",
     "LOOKALIKES",
     "TERMINATORS",

@@ -24,6 +24,7 @@ from kiosk.policy.model import (
     AIRGAP_ACTIONS,
     CHECK_DIGITS,
     DEFAULT_CLOCK_TOLERANCE_MINUTES,
+    DEFAULT_COUNTER_MARGIN,
     DEVICE_KINDS,
     KIOSK_ID_RE,
     LOOKALIKES,
@@ -238,7 +239,9 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         optional=True,
     )
 
-    r.unknown_keys("approval", {"rp_id", "uv_required", "witness_required", "approvers"})
+    r.unknown_keys(
+        "approval", {"rp_id", "uv_required", "witness_required", "approvers", "counter_margin"}
+    )
     rp_id = r.get(
         "approval",
         "rp_id",
@@ -251,6 +254,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
     )
     uv = r.get("approval", "uv_required", bool)
     witness = r.get("approval", "witness_required", bool)
+    counter_margin = _counter_margin(r)
     raw_approvers = r.get(
         "approval",
         "approvers",
@@ -428,7 +432,14 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         devices=tuple(devices),
         airgap_on_network=on_network,
         tamper_tpm=tpm,
+        counter_margin=counter_margin,
     )
+
+
+def _counter_margin(r: _Reader) -> int:
+    """``[approval] counter_margin``: optional, the counter witness's margin (see the model)."""
+    value = r.get("approval", "counter_margin", int, _range(1, 1_000_000), optional=True)
+    return DEFAULT_COUNTER_MARGIN if value is None else int(value)
 
 
 def _alphabet(v: str) -> str | None:

@@ -29,6 +29,8 @@ AIRGAP_ACTIONS = ("refuse", "alert")
 DEFAULT_CLOCK_TOLERANCE_MINUTES = 10
 #: More than a day would let a wrong date through unconfirmed.
 MAX_CLOCK_TOLERANCE_MINUTES = 24 * 60
+#: The counter witness's margin when the policy sets none (see ``assets/policy.toml``).
+DEFAULT_COUNTER_MARGIN = 256
 
 
 def _is_symbol(c: str) -> bool:
@@ -126,6 +128,9 @@ class Policy:
     #: ``[tamper] tpm``: whether the journal's head is bound to a TPM counter
     #: (``required``, ``if-present``, ``off``; see ``kiosk/journal/witness.py``)
     tamper_tpm: str = "if-present"
+    #: how far a key's signature counter may be ahead of its last journaled use at
+    #: unlock before the counter witness alerts (``[approval] counter_margin``)
+    counter_margin: int = DEFAULT_COUNTER_MARGIN
 
     @property
     def serial_regex(self) -> CompiledPattern:

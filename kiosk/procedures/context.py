@@ -34,6 +34,7 @@ from kiosk.procedures.fields import ProcedureError
 from kiosk.scan import check_envelope, decode_qr, validate_serial
 from kiosk.scan.qr import QrPayload
 from kiosk.terminal import overdue as alerts
+from kiosk.terminal.acknowledge import start_acknowledgement
 from kiosk.terminal.approvals import Approval, DualApproval, SecurityKeys, SoloApproval
 
 log = logging.getLogger("sealroom.terminal")
@@ -207,6 +208,32 @@ class Context:
             if not approval.pending.closed:
                 approval.abandon()
             raise
+
+    def acknowledge_alert(self, alert_seq: int, custodians: Sequence[str]) -> Entry:
+        """Acknowledge alert ``alert_seq``, signed by ``custodians[0]`` (``by``).
+
+        A ``journal.integrity`` alarm needs a second custodian too,
+        ``custodians[1]`` (:mod:`kiosk.terminal.acknowledge`).
+        """
+        if not custodians:
+            raise ProcedureError("procedure.two_people")
+        approval = start_acknowledgement(
+            self.journal, self.policy, self.security_keys, alert_seq, custodians[0]
+        )
+        if len(approval.roles) > 1 and len(set(custodians[:2])) < 2:
+            approval.abandon()
+            raise ProcedureError("procedure.two_people")
+        try:
+            self.signatures.collect(approval, list(custodians)[: len(approval.roles)])
+            return approval.commit()
+        except BaseException:
+            if not approval.pending.closed:
+                approval.abandon()
+            raise
+
+    def print_waiting_slips(self) -> None:
+        """Print the slips of alerts raised before this context listened (at unlock)."""
+        self.journal.deliver()
 
     def check_deadlines(self) -> list[Entry]:
         """Alert every overdue deadline not yet alerted (once each).

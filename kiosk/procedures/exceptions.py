@@ -27,7 +27,9 @@ Rules of the two flows here (each with a test): the approver is notified
 only for an incident whose no-approver exception was opened, by a
 designated approver's name, channel and time (not in the future); the
 executive sign-off is recorded only for a solo-access incident, with the
-executive's name and role, method and time. Both deadlines (1 hour) come
+executive's name and role, method and time; the executive is one of the
+policy's named approvers, and the custodian present signs the record with
+their key. Both deadlines (1 hour) come
 from :mod:`kiosk.state.due`; a late one is alerted.
 """
 
@@ -216,6 +218,14 @@ class ExecutiveSignOffFlow(Flow):
         at = v.get("at") or self.ctx.now()
         if at > self.ctx.now():
             raise FieldProblem("at", "procedure.future_time")
+        approvers = self.ctx.policy.approvers
+        if not any(_same_name(v["by"]["name"], a.name) for a in approvers):
+            raise FieldProblem(
+                "by",
+                "integrity.not_an_approver",
+                name=v["by"]["name"],
+                approvers=", ".join(a.name for a in approvers),
+            )
         data = {
             "incident": inc.id,
             "exception": EXCEPTION_SOLO_ACCESS,
@@ -223,5 +233,11 @@ class ExecutiveSignOffFlow(Flow):
             "method": v["method"],
             "at": ts(at),
         }
-        self.ctx.append("exception.signed_off", tagged(inc, data))
+        # Recorded by the custodian present (the one of the solo access), with their key.
+        self.ctx.dual("exception.signed_off", tagged(inc, data), inc.people[:1], solo=True)
         return None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names compared as people write them: case and spacing aside."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

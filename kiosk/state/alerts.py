@@ -3,8 +3,12 @@
 (Which deadlines are overdue and need an alert is :mod:`kiosk.terminal.overdue`; this
 module only folds the alert entries the journal holds.)
 
-Rules: an alert is acknowledged once; only a raised alert's slip can fail,
-and only a slip that failed is printed again.
+Rules: an alert is acknowledged once, by a custodian whose key signs the
+acknowledgement (``by`` is one of the signers: a person who saw it, not a
+name typed in); the alarm of a quarantined entry (``journal.integrity``,
+:mod:`kiosk.state.integrity`) needs two distinct custodians with two keys.
+Only a raised alert's slip can fail, and only a slip that failed is printed
+again.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.errors import TransitionError
 from kiosk.format.entry import Entry
+from kiosk.state.integrity import INTEGRITY_ALERT, note_acknowledged, note_alarm
 
 if TYPE_CHECKING:
     from kiosk.state.projection import State
@@ -36,6 +41,7 @@ def apply_raised(state: State, entry: Entry) -> None:
     detail = data.get("detail")
     if isinstance(detail, dict) and isinstance(detail.get("deadline"), str):
         state.alerted_deadlines.add(detail["deadline"])
+    note_alarm(state, entry)
 
 
 def check_acknowledged(state: State, entry: Entry) -> None:
@@ -44,10 +50,17 @@ def check_acknowledged(state: State, entry: Entry) -> None:
         raise TransitionError("transition.no_such_alert")
     if alert.acknowledged:
         raise TransitionError("transition.alert_acknowledged_twice")
+    people = {a.get("custodian") for a in entry.attest}
+    keys = {a.get("credential_id") for a in entry.attest}
+    if entry.data["by"] not in people:
+        raise TransitionError("integrity.ack_unsigned", by=entry.data["by"])
+    if alert.alert == INTEGRITY_ALERT and (len(people) < 2 or len(keys) < 2):
+        raise TransitionError("integrity.ack_needs_two", alert_seq=alert.seq)
 
 
 def apply_acknowledged(state: State, entry: Entry) -> None:
     state.alerts[entry.data["alert_seq"]].acknowledged = True
+    note_acknowledged(state, entry.data["alert_seq"])
 
 
 def check_slip_failed(state: State, entry: Entry) -> None:

@@ -6,9 +6,11 @@ Rules (checked before an entry is written):
   stays revoked (a new id is enrolled instead);
 * every attestation names a key enrolled for that person, neither revoked;
 * a *dual* entry carries attestations from two distinct custodians with two
-  distinct credentials — unless ``data.exception`` names a policy exception,
-  which needs one; the first two enrolments after genesis each carry their own
-  assertion.
+  distinct credentials — unless a policy exception covers it as the spec's
+  Amendment 1 allows (declared with the incident before the entry, on one of
+  the listed incident kinds, with one attestation at least; the same rule as
+  the auditors' verifier, :mod:`kiosk.rules.exceptions`); the first two
+  enrolments after genesis each carry their own assertion.
 
 Cryptographic checking of the attestations is the approval layer's job
 (:mod:`kiosk.terminal.signers`); this module checks who signed, not the signatures.
@@ -23,6 +25,7 @@ from kiosk.errors import TransitionError
 from kiosk.format.canonical import b64u_decode
 from kiosk.format.entry import Entry
 from kiosk.format.kinds import is_dual
+from kiosk.rules.exceptions import claims_exception, exception_refusal
 
 if TYPE_CHECKING:
     from kiosk.state.projection import State
@@ -38,6 +41,9 @@ class Credential:
     enrolled_seq: int
     revoked: bool = False
     counter: int = 0
+    #: True once an assertion of this key is in the journal (``counter`` is then
+    #: its last journaled counter, the counter witness's reference)
+    counted: bool = False
 
 
 @dataclass
@@ -82,14 +88,36 @@ def check_signers(state: State, entry: Entry) -> None:
         return
     people = {a.get("custodian") for a in attest}
     keys = {a.get("credential_id") for a in attest}
-    if entry.data.get("exception"):
-        if len(attest) < 1:
-            raise TransitionError("transition.exception_needs_one")
+    if len(people) >= 2 and len(keys) >= 2:
+        return  # an exception named as well is harmless (Amendment 1)
+    if claims_exception(entry.data):
+        check_exception(state, entry)
         return
     if len(people) < 2:
         raise TransitionError("transition.two_people")
-    if len(keys) < 2:
-        raise TransitionError("transition.same_key_twice")
+    raise TransitionError("transition.same_key_twice")
+
+
+def check_exception(state: State, entry: Entry) -> None:
+    """A dual entry short of two custodians: Amendment 1, from the rules the verifier uses.
+
+    Only on the incident kinds the spec lists, only as declared with the
+    incident on its ``invocation.declared`` entry (before this entry), and
+    with at least one attestation (:func:`kiosk.rules.exceptions.exception_refusal`).
+    """
+
+    def declared(incident: str) -> set[str]:
+        inc = state.incidents.get(incident)
+        return {inc.declared_exception} if inc and inc.declared_exception else set()
+
+    refusal = exception_refusal(entry.kind, entry.data, declared, len(entry.attest))
+    if refusal is not None:
+        raise TransitionError(
+            refusal,
+            kind=entry.kind,
+            exception=entry.data.get("exception"),
+            incident=entry.data.get("incident"),
+        )
 
 
 def note_counters(state: State, entry: Entry) -> None:
@@ -104,6 +132,7 @@ def note_counters(state: State, entry: Entry) -> None:
             continue
         if len(ad) >= 37:
             cred.counter = max(cred.counter, int.from_bytes(ad[33:37], "big"))
+            cred.counted = True
 
 
 def check_enrolled(state: State, entry: Entry) -> None:

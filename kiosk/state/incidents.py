@@ -68,6 +68,9 @@ class Incident:
     account: str | None = None
     phase: str = "declared"
     exceptions: dict[str, dt.datetime] = field(default_factory=dict)
+    #: the exception ``invocation.declared`` declared with the incident: the only
+    #: one that may cover a dual entry short of two custodians (spec Amendment 1)
+    declared_exception: str | None = None
     signed_off: dict[str, dt.datetime] = field(default_factory=dict)
     approver_attempts: list[tuple[dt.datetime, str, str]] = field(default_factory=list)
     approver_notified_at: dt.datetime | None = None
@@ -171,6 +174,7 @@ class IncidentBook:
         inc.witness = dict(witness) if isinstance(witness, dict) else None
         if data.get("exception"):
             inc.exceptions[str(data["exception"])] = parse_ts(entry.ts)
+            inc.declared_exception = str(data["exception"])
         for early in self._early.pop(iid, []):
             self.apply(early)
 
@@ -366,6 +370,7 @@ STEPS: dict[str, Step] = {
     "alert.slip_failed": not_a_step,
     "alert.slip_printed": not_a_step,
     "alert.acknowledged": not_a_step,
+    "terminal.unlocked": not_a_step,
 }
 
 require_every_kind(STEPS, "incident steps", set(KINDS) - {"invocation.declared"})
@@ -471,3 +476,9 @@ def check_session_ended(state: State, entry: Entry) -> None:
         raise TransitionError("transition.no_session", incident=inc.id)
     if inc.session_ended_at is not None:
         raise TransitionError("transition.session_ended_twice", incident=inc.id)
+
+
+def check_signed_off(state: State, entry: Entry) -> None:
+    """An executive sign-off is recorded by a custodian present, signed with their key."""
+    if not entry.attest:
+        raise TransitionError("integrity.signoff_unsigned")

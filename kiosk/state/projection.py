@@ -18,6 +18,7 @@ from kiosk.state.alerts import Alert
 from kiosk.state.custodians import Credential, Custodian, check_signers, note_counters
 from kiosk.state.envelopes import Account, Envelope
 from kiosk.state.incidents import Incident, IncidentBook, check_incident_fit
+from kiosk.state.integrity import Quarantined, quarantine, unacknowledged
 from kiosk.state.rules import rule_for
 from kiosk.state.sheets import PrintedSheet
 
@@ -49,6 +50,9 @@ class State:
     sheets: dict[int, PrintedSheet] = field(default_factory=dict)
     #: keys of deadlines that already have their ``deadline.overdue`` alert
     alerted_deadlines: set[str] = field(default_factory=set)
+    #: entries kept as evidence but not applied (they break a rule), by seq
+    #: (:mod:`kiosk.state.integrity`)
+    quarantined: dict[int, Quarantined] = field(default_factory=dict)
 
     # ------------------------------------------------------------ queries
     def envelope_state(self, serial: str) -> str | None:
@@ -83,6 +87,11 @@ class State:
         """Alerts whose slip did not print and that no person acknowledged yet."""
         return [a for a in self.open_alerts() if a.slip_failed is not None]
 
+    @property
+    def halted(self) -> bool:
+        """A quarantined entry's alarm is not acknowledged yet: the terminal takes only alerts."""
+        return bool(unacknowledged(self))
+
     def clone(self) -> State:
         return copy.deepcopy(self)
 
@@ -106,6 +115,10 @@ class State:
         note_counters(self, entry)
         self.kinds_seen[entry.kind] = self.kinds_seen.get(entry.kind, 0) + 1
         self.seq, self.head, self.last_ts = entry.seq, entry.hash, entry.ts
+
+    def quarantine(self, entry: Entry, reason: str) -> Quarantined:
+        """Keep ``entry`` (which breaks a rule) out of the projection; the chain moves on."""
+        return quarantine(self, entry, reason)
 
 
 def replay(entries: Iterable[Entry]) -> State:

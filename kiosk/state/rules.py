@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.errors import TransitionError
 from kiosk.format.entry import Entry
-from kiosk.state import alerts, custodians, envelopes, incidents, sheets
+from kiosk.state import alerts, custodians, envelopes, incidents, sheets, unlocks
 from kiosk.state.kinds import require_every_kind
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ RULES: dict[str, Rule] = {
     "invocation.declared": Rule(no_check, incidents.apply_declared),
     "approver.contacted": Rule(no_check, no_change),
     "exception.opened": Rule(no_check, no_change),
-    "exception.signed_off": Rule(no_check, no_change),
+    "exception.signed_off": Rule(incidents.check_signed_off, no_change),
     "approver.notified": Rule(no_check, no_change),
     "invocation.acknowledged": Rule(no_check, no_change),
     "invocation.stood_down": Rule(incidents.check_stood_down, no_change),
@@ -112,6 +112,8 @@ RULES: dict[str, Rule] = {
     "alert.slip_failed": Rule(alerts.check_slip_failed, alerts.apply_slip_failed),
     "alert.slip_printed": Rule(alerts.check_slip_printed, alerts.apply_slip_printed),
     "alert.acknowledged": Rule(alerts.check_acknowledged, alerts.apply_acknowledged),
+    # the terminal itself
+    "terminal.unlocked": Rule(unlocks.check_unlocked, unlocks.apply_unlocked),
 }
 
 require_every_kind(RULES, "the state's rules")

@@ -106,6 +106,19 @@ class SecurityKeys(Protocol):
         credential of ``salts`` a plugged-in key holds."""
         ...
 
+    def unlock(
+        self,
+        rp_id: str,
+        salts: Mapping[bytes, bytes],
+        challenge: bytes,
+        cancel: threading.Event,
+    ) -> tuple[dict[str, str], bytes]:
+        """An assertion over ``challenge`` (UV) by whichever credential of ``salts`` a
+        plugged-in key holds, and its hmac-secret of that salt, in one touch: the
+        assertion is the unlock's record (``terminal.unlocked``), the secret opens
+        its key slot."""
+        ...
+
 
 # -- collecting approvals -----------------------------------------------------------------
 

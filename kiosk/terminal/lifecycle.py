@@ -7,10 +7,12 @@ with the terminal's Ed25519 signing key inside it and the genesis entry, and
 
 Unlocking opens the key-slot file, unwraps the database key (with the
 recovery passphrase, or with one enrolled custodian's security key:
-:func:`unlock_with_key`), opens the journal and re-verifies its whole chain,
-and compares the journal with the head the key-slot file records (and the
-TPM counter, when the terminal is bound to one): a rollback or truncation is
-refused, naming it (``kiosk/journal/head.py``). A failure at any point
+:func:`unlock_with_key`), opens the journal and re-verifies its whole chain
+with the auditors' checks (:mod:`kiosk.journal.walk`), compares the journal
+with the head the key-slot file records (and the TPM counter, when the
+terminal is bound to one): a rollback or truncation is refused, naming it
+(``kiosk/journal/head.py``), and journals the unlock
+(:mod:`kiosk.terminal.witness`). A failure before the journal opens
 changes nothing on disk.
 
 Whoever commissions or unlocks hands in a :class:`~kiosk.journal.witness.Witness`:
@@ -26,12 +28,13 @@ import logging
 import secrets
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import ApprovalError, JournalError, KeySlotError
 from kiosk.errors.oplog import event
-from kiosk.format.canonical import b64u
+from kiosk.format.canonical import b64u, b64u_decode
 from kiosk.format.clock import Clock
 from kiosk.journal.keyslots import (
     Argon2Params,
@@ -42,9 +45,16 @@ from kiosk.journal.keyslots import (
 )
 from kiosk.journal.store import DB_NAME, PUBKEY_NAME, SLOTS_NAME, Journal, write_public_key
 from kiosk.journal.witness import Witness
-from kiosk.policy import Policy
+from kiosk.policy import DEFAULT_COUNTER_MARGIN, Policy
+from kiosk.rules.unlock import unlock_challenge
 from kiosk.terminal.approvals import SecurityKeys
 from kiosk.terminal.signers import journal_check
+from kiosk.terminal.witness import (
+    KeyUnlock,
+    new_nonce,
+    record_key_unlock,
+    record_passphrase_unlock,
+)
 
 MIN_PASSPHRASE = 16
 log = logging.getLogger("sealroom.unlock")
@@ -127,20 +137,28 @@ def unlock_with_passphrase(
     """Open the journal with the recovery passphrase (and verify it).
 
     Slots of keys the journal no longer lists as active are removed, as at a
-    key unlock (:func:`kiosk.terminal.enrolment.reconcile_slots`).
+    key unlock (:func:`kiosk.terminal.enrolment.reconcile_slots`). The unlock
+    is journaled with an ``unlock.passphrase`` alert
+    (:func:`kiosk.terminal.witness.record_passphrase_unlock`).
     """
     from kiosk.terminal.enrolment import reconcile_slots
 
     slots = load_slots(data_dir)
     db_key = slots.open_with_passphrase(passphrase)
     journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness)
+    _recorded(journal, lambda: reconcile_slots(journal))
+    _recorded(journal, lambda: record_passphrase_unlock(journal))
+    event(log, "unlock", "unlocked with the recovery passphrase", how="passphrase")
+    return journal
+
+
+def _recorded(journal: Journal, record: Callable[[], object]) -> None:
+    """Journal the unlock; if that fails, the terminal stays locked (nothing half-done)."""
     try:
-        reconcile_slots(journal)
+        record()
     except BaseException:
         journal.close()
         raise
-    event(log, "unlock", "unlocked with the recovery passphrase", how="passphrase")
-    return journal
 
 
 def unlock_with_key(
@@ -150,6 +168,7 @@ def unlock_with_key(
     cancel: threading.Event | None = None,
     *,
     witness: Witness | None = None,
+    counter_margin: int = DEFAULT_COUNTER_MARGIN,
 ) -> Journal:
     """Open the journal with one enrolled custodian's touch + PIN (and verify it).
 
@@ -162,6 +181,11 @@ def unlock_with_key(
     credential must still be active in the journal (a slot left behind by a
     revocation interrupted mid-way is refused and then removed at the next
     successful unlock by :func:`kiosk.terminal.enrolment.reconcile_slots`).
+
+    The key's one touch also signs the unlock's challenge (the journal id and
+    a fresh nonce): the unlock is journaled with that assertion, and a key
+    whose counter is more than ``counter_margin`` ahead of its last journaled
+    use raises an alert (:func:`kiosk.terminal.witness.record_key_unlock`).
     """
     from kiosk.terminal.enrolment import reconcile_slots
 
@@ -178,7 +202,11 @@ def unlock_with_key(
         if security_keys.present(rp, list(group)):
             rp_id, salts = rp, group
             break
-    cid, secret = security_keys.derive_secret(rp_id, salts, cancel)
+    nonce = new_nonce()
+    answer, secret = security_keys.unlock(
+        rp_id, salts, unlock_challenge(slots.journal_id, nonce), cancel
+    )
+    cid = b64u_decode(answer["credential_id"])
     db_key = slots.open_with_fido2(cid, secret)
     journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness)
     cred = journal.state.credentials.get(b64u(cid))
@@ -191,6 +219,8 @@ def unlock_with_key(
         code = "approval.revoked_custodian" if owner.revoked else "approval.revoked_credential"
         raise ApprovalError(code, name=owner.name)
     reconcile_slots(journal)
+    unlock = KeyUnlock(owner.id, cred.id, nonce, answer)
+    _recorded(journal, lambda: record_key_unlock(journal, unlock, counter_margin))
     event(
         log,
         "unlock",

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.errors import ApprovalError
 from kiosk.format.canonical import b64u, b64u_decode
 from kiosk.format.entry import Entry
+from kiosk.rules.unlock import check_unlock_assertion
 from kiosk.rules.webauthn import counter_increased, parse_attest
 from kiosk.rules.webauthn import verify_assertion as _verify_assertion
 from kiosk.state import State
@@ -250,9 +251,30 @@ def journal_check(journal: Journal, entry: Entry, state: State) -> None:
     """The journal's approval check: :func:`check_entry`, naming what a replayed assertion signed.
 
     Passed to ``Journal.create`` and ``Journal.open`` as ``approval_check``:
-    the journal runs it on every attested entry at commit.
+    the journal runs it on every attested entry at commit, and on a key
+    unlock's own assertion (:func:`check_unlock`).
     """
     check_entry(entry, state, describe_digest=lambda d: describe_digest(journal, d))
+    if entry.kind == "terminal.unlocked" and entry.data.get("method") == "key":
+        check_unlock(entry, state)
+
+
+def check_unlock(entry: Entry, state: State) -> int:
+    """A key unlock's assertion, with the credential enrolled for its custodian; its counter.
+
+    The signature, rp id, flags and challenge (:func:`kiosk.rules.unlock.check_unlock_assertion`);
+    whether the counter increased is the counter witness's
+    (:mod:`kiosk.terminal.witness`), which records an alert rather than
+    losing the record of who unlocked.
+    """
+    cred = state.credentials.get(str(entry.data.get("credential_id")))
+    if cred is None or cred.custodian != entry.data.get("custodian"):
+        raise ApprovalError("approval.unknown_credential")
+    try:
+        public_der = b64u_decode(cred.public_key)
+    except (ValueError, TypeError):
+        raise ApprovalError("webauthn.key") from None
+    return check_unlock_assertion(entry.data, state.journal_id, public_der, cred.alg, cred.rp_id)
 
 
 def describe_digest(journal: Journal, digest: bytes) -> str | None:

@@ -5,6 +5,8 @@ Invariants:
 * An error (:class:`Problem`) means the bundle must not be trusted; a
   finding (:class:`Finding`) never makes it fail. ``VerifyResult.ok`` is
   exactly "no errors".
+* :class:`Problem` and :class:`Finding` are the per-entry checks' own types
+  (:mod:`kiosk.rules.findings`, shared with the terminal), re-exported here.
 * Errors and findings are kept in the order the checks made them, so the
   first error is the one an auditor reads first (spec section 7).
 * :meth:`VerifyResult.to_json` is the ``--json`` contract of
@@ -22,27 +24,10 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kiosk.rules.findings import Finding, Problem
 from kiosk.verify import sshsig
 
-
-@dataclass(frozen=True)
-class Problem:
-    """An error: the bundle must not be trusted."""
-
-    code: str
-    message: str
-    seq: int | None = None
-    file: str | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Trusted, but a reviewer must look (``level`` "review") or may want to (``"note"``)."""
-
-    code: str
-    message: str
-    seq: int | None = None
-    level: str = "review"
+__all__ = ["Finding", "Problem", "VerifyResult", "fingerprint"]
 
 
 @dataclass

@@ -239,6 +239,7 @@ def test_solo_access_needs_executive_signoff_within_one_hour(j: Journal, policy:
             "method": "phone",
             "at": format_ts(signed),
         },
+        (A,),  # recorded by the custodian present, with their key
     )
     assert by_kind(j, policy)["solo_signoff"].status(signed) == "met"
 

@@ -118,3 +118,23 @@ def test_no_approvers_is_refused() -> None:
     end = DEFAULT.index("[deadlines]")
     with pytest.raises(PolicyError, match="at least one emergency approver"):
         parse_policy((DEFAULT[:start] + "approvers = []\n" + DEFAULT[end:]).encode())
+
+
+def test_the_counter_witness_margin_is_optional_and_bounded() -> None:
+    """``[approval] counter_margin``: the default when absent, refused out of range (issue 17)."""
+    from kiosk.policy import DEFAULT_COUNTER_MARGIN
+
+    assert load_policy().counter_margin == 256 == DEFAULT_COUNTER_MARGIN
+    without = "\n".join(
+        line for line in DEFAULT.splitlines() if not line.startswith("counter_margin")
+    )
+    assert parse_policy(without.encode()).counter_margin == DEFAULT_COUNTER_MARGIN
+    eight = DEFAULT.replace("counter_margin = 256", "counter_margin = 8")
+    assert parse_policy(eight.encode()).counter_margin == 8
+    for bad, words in (("0", "between 1 and 1000000"), ('"many"', "a whole number")):
+        with pytest.raises(PolicyError) as info:
+            parse_policy(
+                DEFAULT.replace("counter_margin = 256", f"counter_margin = {bad}").encode()
+            )
+        assert words in info.value.user_message()
+        assert f"line {line_of(DEFAULT, 'counter_margin')}" in info.value.user_message()

@@ -123,6 +123,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "alert.acknowledged": {"alert_seq": 3, "by": "c1"},
     "alert.slip_failed": {"alert_seq": 3, "reason": "print.paper_out"},
     "alert.slip_printed": {"alert_seq": 3},
+    "terminal.unlocked": {"method": "passphrase"},
     "invocation.acknowledged": {
         "incident": "i1",
         "acknowledged_by": ["c1", "c2"],

@@ -279,6 +279,8 @@ def test_revoked_key_cannot_approve(b: Builder) -> None:
 
 
 def test_policy_exception_needs_one_approver_and_is_visible(b: Builder) -> None:
+    # Amendment 1: the exception is declared with the incident, before the entries it covers.
+    b.add("invocation.declared", {"incident": "i1", "record": {}, "exception": "solo-access"}, ())
     put_in_state(b, "SR00000018", "checked_out")
     entry = b.entry(
         "envelope.opened",

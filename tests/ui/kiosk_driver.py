@@ -137,12 +137,30 @@ def scan(qtbot: QtBot, w: MainWindow, clock: ScanClock, code: str) -> None:
     clock.step = 200
 
 
-def unlock(qtbot: QtBot, w: MainWindow) -> None:
+def unlock(qtbot: QtBot, w: MainWindow, who: str = "dana", *, passphrase: bool = False) -> None:
+    """``who`` unlocks with their key (PIN typed, key touched); or the recovery passphrase.
+
+    Every unlock is journaled (``terminal.unlocked``); the passphrase also
+    raises an alert, with its slip.
+    """
     u = w.unlock_screen
-    qtbot.mouseClick(u.recovery_link, Qt.MouseButton.LeftButton)
+    if passphrase:
+        qtbot.mouseClick(u.recovery_link, Qt.MouseButton.LeftButton)
+        assert unnamed_controls(w) == [], "controls without an accessible name on the lock screen"
+        type_into(qtbot, w, u.passphrase, TEST_PASSPHRASE)
+        qtbot.mouseClick(u.unlock_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not w.locked, timeout=T)
+        return
     assert unnamed_controls(w) == [], "controls without an accessible name on the lock screen"
-    type_into(qtbot, w, u.passphrase, TEST_PASSPHRASE)
-    qtbot.mouseClick(u.unlock_button, Qt.MouseButton.LeftButton)
+    assert w.demo_panel is not None
+    w.ctx.keys.plug_only(who)
+    qtbot.mouseClick(u.key_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: u.pin.isVisible(), timeout=T)
+    type_into(qtbot, w, u.pin, DEFAULT_PIN)
+    qtbot.keyClick(u.pin, Qt.Key.Key_Return)
+    w.scans.flush()
+    qtbot.waitUntil(lambda: "Touch your security key" in u.key_prompt.text(), timeout=T)
+    qtbot.mouseClick(w.demo_panel.touch_buttons[who], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not w.locked, timeout=T)
 
 

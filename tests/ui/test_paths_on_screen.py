@@ -16,13 +16,17 @@ from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE
 from tests.ui.kiosk_driver import (
     APPROVER,
     SOLO_DETAILS,
+    T,
     access_session,
     acknowledge,
+    approve,
     cont,
     declare,
     document,
+    editor,
     fill,
     incident,
+    kinds,
     make_window,
     reset,
     retrieve,
@@ -89,7 +93,19 @@ def test_solo_access_needs_the_executive_sign_off_and_one_key(qtbot: QtBot, root
     cont(qtbot, w, "sign_off")
     fill(qtbot, w, {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"})
     submit(qtbot, w)
+    # Only one of the policy's named approvers signs off solo access: refused, with why.
+    by = editor(w, "by")
+    qtbot.waitUntil(lambda: by.error.isVisible(), timeout=T)
+    assert "not one of the emergency approvers" in by.error.text()
+    assert "Sam Okafor" in by.error.text()
+    by.name_edit.clear()
+    by.role_edit.clear()
+    fill(qtbot, w, {"by": {"name": "Sam Okafor", "role": "Chief Operating Officer"}})
+    submit(qtbot, w)
+    approve(qtbot, w, "dana")  # recorded with the key of the custodian present
     wait_step(qtbot, w, None)
+    (signed_off,) = kinds(w, "exception.signed_off")
+    assert [a["custodian"] for a in signed_off.attest] == ["dana"]
     cont(qtbot, w, "checkout")
     retrieve(qtbot, w, sc, root, account="dc-local", solo=True)
     assert incident(w).sheet_confirmed

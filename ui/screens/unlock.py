@@ -22,11 +22,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.errors import CancelledError, SealroomError
-from kiosk.errors.messages import render
+from hardware.printing.cups import CupsPrinter
+from hardware.printing.render import render
+from kiosk.errors import CancelledError, JournalIntegrityError, SealroomError
+from kiosk.errors.messages import render as words
 from kiosk.errors.oplog import event
 from kiosk.format.clock import format_ts
 from kiosk.journal.store import Journal
+from kiosk.paper.slips import refusal_slip
 from kiosk.terminal.airgap import unlock_refusal
 from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
 from ui.app_context import AppContext
@@ -201,11 +204,17 @@ class UnlockScreen(QWidget):
         self.last_way = "security key"
         keys, data_dir, clock = self.ctx.keys, self.ctx.data_dir, self.ctx.clock
         witness = self.ctx.witness
+        margin = self.ctx.policy.counter_margin
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Journal:
             prompts.cancel = cancel
             return unlock_with_key(
-                data_dir, keys.security_keys(prompts), clock, cancel, witness=witness
+                data_dir,
+                keys.security_keys(prompts),
+                clock,
+                cancel,
+                witness=witness,
+                counter_margin=margin,
             )
 
         self._handle = self.ctx.runner.submit(job, self._done, self._failed)
@@ -230,10 +239,10 @@ class UnlockScreen(QWidget):
         self.key_prompt.setText(self.tr("Touch your security key now — it is blinking."))
 
     def _blocked(self) -> None:
-        self.status.show_message(render("fido.pin_blocked", {}), "error")
+        self.status.show_message(words("fido.pin_blocked", {}), "error")
 
     def _notice(self, code: str, params: object) -> None:
-        self.status.show_message(render(code, params if isinstance(params, dict) else {}), "info")
+        self.status.show_message(words(code, params if isinstance(params, dict) else {}), "info")
 
     def submit_pin(self) -> None:
         pin = self.pin.text()
@@ -301,6 +310,33 @@ class UnlockScreen(QWidget):
         self._finish()
         tone = "info" if isinstance(error, CancelledError) else "error"
         self.status.show_message(error.user_message(), tone)
+        if isinstance(error, JournalIntegrityError):
+            self._print_refusal(error)
+
+    def _print_refusal(self, error: JournalIntegrityError) -> None:
+        """The chain is broken: nothing can be appended, so the slip is printed from here.
+
+        The terminal's alarm is paper; a refused unlock must not pass unnoticed.
+        """
+        ctx = self.ctx
+        slip = refusal_slip(error.params, ctx.policy.kiosk_id, ctx.policy.timezone, ctx.clock.now())
+
+        def job(cancel: threading.Event, progress: Callable[[str], None]) -> object:
+            if ctx.printer is None:
+                ctx.printer = CupsPrinter.from_policy(ctx.policy)
+            return ctx.printer.print_pdf(render(slip), f"{slip.title} refused", False)
+
+        def failed(err: SealroomError) -> None:
+            self.status.show_message(
+                error.user_message()
+                + "\n"
+                + self.tr("The alarm slip did not print ({why}): tell security in person.").format(
+                    why=err.user_message()
+                ),
+                "error",
+            )
+
+        self.ctx.runner.submit(job, lambda _r: None, failed)
 
     def reset(self) -> None:
         self.passphrase.clear()

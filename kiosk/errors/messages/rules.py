@@ -33,10 +33,6 @@ MESSAGES: dict[str, Message] = {
         "The key of {name} was revoked.",
         "A revoked key cannot approve anything. Use another custodian.",
     ),
-    "transition.exception_needs_one": Message(
-        "Even under a policy exception one custodian must approve.",
-        "Touch your key and enter its PIN.",
-    ),
     "transition.two_people": Message(
         "This step needs two different custodians.",
         "The second custodian must approve with their own key.",

@@ -16,12 +16,14 @@ from hardware.sim.authenticator import SoftAuthenticator
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE, SimulatedTerminal, make_terminal
 from hardware.sim.touch import TouchButton
 from kiosk.errors import ApprovalError, CancelledError, KeySlotError, SealroomError
-from kiosk.format.canonical import b64u
+from kiosk.format.canonical import b64u, b64u_decode
 from kiosk.format.clock import FakeClock
 from kiosk.journal.keyslots import KIND_FIDO2, KeySlots
 from kiosk.journal.store import SLOTS_NAME
+from kiosk.rules.unlock import unlock_challenge
 from kiosk.terminal.enrolment import Person, reconcile_slots, start_revocation
 from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
+from kiosk.terminal.witness import KeyUnlock, new_nonce
 
 
 def snapshot(d: Path) -> dict[str, bytes]:
@@ -66,14 +68,23 @@ def test_each_custodian_unlocks_with_touch_and_pin(term: SimulatedTerminal, who:
     head = term.journal.head
     term.close()
     journal = term.unlock_with_key(who)
-    assert journal.head == head and journal.verify().ok
+    assert journal.verify().ok
+    # The unlock is journaled: who, with which key (issue 17), and nothing else.
+    (unlocked,) = journal.entries(head.seq + 1)
+    assert unlocked.kind == "terminal.unlocked" and unlocked.data["method"] == "key"
+    assert unlocked.data["custodian"] == who
+    assert unlocked.data["credential_id"] in journal.state.custodians[who].credentials
     assert ("request_pin", 8) in term.prompts.events
 
 
 def test_recovery_passphrase_still_unlocks(term: SimulatedTerminal) -> None:
     head = term.journal.head
     term.close()
-    assert term.unlock_with_passphrase().head == head
+    journal = term.unlock_with_passphrase()
+    # Journaled, and alerted: nobody's key was touched (issue 17).
+    unlocked, alert = journal.entries(head.seq + 1)
+    assert unlocked.kind == "terminal.unlocked" and unlocked.data == {"method": "passphrase"}
+    assert alert.kind == "alert.raised" and alert.data["alert"] == "unlock.passphrase"
 
 
 def _failed_unlock_changes_nothing(term: SimulatedTerminal, code: str, who: str = "dana") -> None:
@@ -294,7 +305,8 @@ def test_cli_init_with_two_simulated_custodians(tmp_path: Path) -> None:
     sam = SoftAuthenticator(tmp_path / "keys" / "sam.json")
     auth = FidoSecurityKeys(ScriptedPrompts(pins=["8765-4321"]), simulated=[sam], usb=False)
     journal = unlock_with_key(tmp_path / "data", auth, FakeClock())
-    assert [e.data.get("custodian") for e in journal.entries()][1:] == ["dana", "sam"]
+    enrolled = [e.data["custodian"] for e in journal.entries() if e.kind == "custodian.enrolled"]
+    assert enrolled == ["dana", "sam"]
     journal.close()
     # The passphrase from --passphrase-fd still works.
     unlock_with_passphrase(tmp_path / "data", TEST_PASSPHRASE, FakeClock()).close()
@@ -373,3 +385,34 @@ def test_a_key_not_on_the_allow_list_is_never_used(tmp_path: Path) -> None:
         t.prompts, simulated=t.security_keys.simulated, usb=False, allowed=lambda v, p: v == SIM_VID
     )
     unlock_with_key(t.data_dir, trusting, t.clock).close()
+
+
+def test_an_unlock_record_carries_the_keys_own_assertion(term: SimulatedTerminal) -> None:
+    """The record of a key unlock is checked at commit like any signature (issue 17)."""
+    journal = term.journal
+    cid = journal.state.custodians["dana"].credentials[0]
+    slots = KeySlots.load(term.data_dir / SLOTS_NAME)
+    salt = slots.fido2_salt(b64u_decode(cid))
+    assert salt is not None
+    term.plug("dana")
+    signed_nonce, other_nonce = new_nonce(), new_nonce()
+    answer, _secret = term.security_keys.unlock(
+        "sealroom.local",
+        {b64u_decode(cid): salt},
+        unlock_challenge(journal.journal_id(), signed_nonce),
+        threading.Event(),
+    )
+    head = journal.head
+    # The assertion of another unlock (another nonce), or passed off as another person's: refused.
+    for record in (
+        KeyUnlock("dana", cid, other_nonce, answer),
+        KeyUnlock("sam", journal.state.custodians["sam"].credentials[0], signed_nonce, answer),
+    ):
+        with pytest.raises(ApprovalError):
+            journal.append("terminal.unlocked", record.data())
+    assert journal.head == head
+    # Its own: taken, and its counter is the key's witness from now on.
+    entry = journal.append("terminal.unlocked", KeyUnlock("dana", cid, signed_nonce, answer).data())
+    assert journal.state.credentials[cid].counter == int.from_bytes(
+        b64u_decode(entry.data["assertion"]["authenticator_data"])[33:37], "big"
+    )

@@ -73,7 +73,10 @@ def test_reopen_with_passphrase_verifies(terminal: Commissioned, clock: FakeCloc
     head = j.head
     j.close()
     again = unlock_with_passphrase(j.data_dir, PASS.lower(), clock)
-    assert again.head == head
+    # Everything up to the old head is there; the unlock itself is journaled after it.
+    old_head = again.entry(head.seq)
+    assert old_head is not None and old_head.hash == head.hash
+    assert [e.kind for e in again.entries(head.seq + 1)] == ["terminal.unlocked", "alert.raised"]
     assert again.state.envelope_state("SR00000018") == "blank_stock"
     again.close()
 
@@ -346,7 +349,7 @@ def _enrolment(who: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def test_the_approval_check_handed_in_runs_on_every_attested_entry(
-    terminal: Commissioned, clock: FakeClock
+    terminal: Commissioned, clock: FakeClock, policy: Policy, tmp_path: Path
 ) -> None:
     d, key = terminal.journal.data_dir, terminal.db_key
     terminal.journal.close()
@@ -360,7 +363,21 @@ def test_the_approval_check_handed_in_runs_on_every_attested_entry(
     entry = j.append("custodian.enrolled", data, attest)
     assert calls == [(j, entry.seq, entry.seq - 1)]  # the state before the entry
     j.close()
-    # The terminal's own check refuses the same unsigned attestation.
+    # What a check handed in let through is caught at the next unlock anyway: the
+    # unsigned enrolment is quarantined, and the journal opens halted.
+    j = Journal.open(d, key, clock, approval_check=journal_check)
+    assert j.state.halted and list(j.state.quarantined) == [entry.seq]
+    j.close()
+    # An entry without attestations has nothing to check (an alert is taken while halted).
+    j = Journal.open(d, key, clock, approval_check=check)
+    j.append("alert.raised", {"alert": "t", "summary": "unsigned"})
+    assert len(calls) == 1
+    j.close()
+
+    # On a sound journal: the terminal's own check refuses the same unsigned attestation.
+    other = commission(tmp_path / "other", policy, clock, passphrase=PASS, argon=FAST_TEST_PARAMS)
+    d, key = other.journal.data_dir, other.db_key
+    other.journal.close()
     j = Journal.open(d, key, clock, approval_check=journal_check)
     data, attest = _enrolment("bob")
     with pytest.raises(ApprovalError):
@@ -372,9 +389,4 @@ def test_the_approval_check_handed_in_runs_on_every_attested_entry(
     j = Journal.open(d, key, clock, approval_check=None)
     data, attest = _enrolment("bob")
     assert j.append("custodian.enrolled", data, attest).attest == tuple(attest)
-    j.close()
-    # An entry without attestations has nothing to check.
-    j = Journal.open(d, key, clock, approval_check=check)
-    j.append("alert.raised", {"alert": "t", "summary": "unsigned"})
-    assert len(calls) == 1
     j.close()

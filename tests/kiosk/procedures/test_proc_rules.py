@@ -823,9 +823,15 @@ def test_solo_access_needs_executive_signoff_within_an_hour(sim: Simulation) -> 
     late = sim.ctx.check_deadlines()
     assert [e.data["detail"]["deadline"] for e in late] == [f"solo_signoff:{incident}"]
     flow = ExecutiveSignOffFlow(sim.ctx, incident)
-    ok(flow.submit({"by": {"name": "Morgan", "role": "CEO"}, "method": "phone"}))
+    # The executive must be one of the policy's named approvers (issue 17): refused, with why.
+    refused = flow.submit({"by": {"name": "Morgan", "role": "CEO"}, "method": "phone"})
+    assert refused.codes == {"by": "integrity.not_an_approver"}
+    assert "Sam Okafor" in refused.errors["by"]
+    done = ok(flow.submit({"by": {"name": "sam  okafor", "role": "COO"}, "method": "phone"}))
     inc = sim.journal.state.incidents.get(incident)
     assert inc is not None and "solo-access" in inc.signed_off
+    # Recorded by the custodian present, signed with their key.
+    assert [a["custodian"] for a in done.entries[-1].attest] == ["kim"]
     with pytest.raises(SealroomError):  # the exception cannot be claimed by another incident
         sim.journal.append(
             "exception.signed_off",

@@ -64,7 +64,8 @@ def test_an_acknowledged_alert_no_longer_asks_for_its_slip(sim: Simulation) -> N
     sim.printer.fail_next.append("print.paper_out")
     alert = sim.journal.append("alert.raised", ALERT)
     custodian = next(iter(sim.journal.state.custodians))
-    sim.journal.append("alert.acknowledged", {"alert_seq": alert.seq, "by": custodian})
+    # Acknowledged by a custodian who signs with their own key (issue 17).
+    sim.ctx.acknowledge_alert(alert.seq, [custodian])
     assert sim.journal.state.slips_to_reprint() == []
 
 
@@ -126,5 +127,7 @@ def test_closing_waits_for_a_slip_at_the_printer_so_its_failure_is_journaled(
     sim.terminal.close()  # as the idle lock does
     printing.join(timeout=10)
     reopened = sim.terminal.unlock_with_passphrase()
-    assert [e.kind for e in reopened.entries(alert_seq + 1)] == ["alert.slip_failed"]
+    # The slip's failure came before the lock; then the unlock's own record and its alert.
+    kinds = [e.kind for e in reopened.entries(alert_seq + 1)]
+    assert kinds == ["alert.slip_failed", "terminal.unlocked", "alert.raised"]
     assert reopened.state.alerts[alert_seq].slip_failed == "print.paper_out"

@@ -45,9 +45,10 @@ def _rich(b: Any) -> None:
     b.add("account.registered", {"account": "acc-1", "colour": "blue"}, ["alice", "carol"])
     b.add("envelope.registered", {"serial": "S-1", "account": "acc-1"}, ["alice", "bob"])
     b.add("widget.frobbed", {"anything": [1, 2, {"x": None}], "é": "ünïcödé ✓"})
-    b.add("invocation.declared", {"incident": "INC-1"})
+    # Solo access declared with the incident (Amendment 1), before the entry it covers.
+    b.add("invocation.declared", {"incident": "INC-1", "exception": "solo-access"})
     b.add("envelope.inspected", {"serial": "S-1", "result": "tampered"})
-    # Solo opening under a recorded exception: one custodian only.
+    # Solo opening under the declared exception: one custodian only.
     b.add(
         "envelope.opened",
         {"serial": "S-1", "incident": "INC-1", "exception": "solo-access"},
