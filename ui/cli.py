@@ -17,11 +17,32 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.errors import ApprovalError, PolicyError, SealroomError
+from kiosk.errors import ApprovalError, DeviceError, PolicyError, SealroomError
 from kiosk.format.clock import SystemClock
 from kiosk.policy import Policy, load_policy
 from kiosk.verify.cli import add_arguments as add_verify_arguments
 from kiosk.verify.cli import run as run_verify
+
+
+def _no_core_dumps() -> None:
+    """First thing in every command that will hold a key: no core file can copy it to disk.
+
+    On Linux (the terminal) a process that cannot switch core dumps off does
+    not start: ``process.core_dumps``. Elsewhere the core limit alone is set.
+    """
+    from hardware.process import harden_process
+
+    done = harden_process()
+    if sys.platform.startswith("linux") and not (done.core_limit_zero and done.not_dumpable):
+        missing = [
+            name
+            for name, ok in (
+                ("RLIMIT_CORE 0", done.core_limit_zero),
+                ("PR_SET_DUMPABLE 0", done.not_dumpable),
+            )
+            if not ok
+        ]
+        raise DeviceError("process.core_dumps", detail=", ".join(missing))
 
 
 def _policy(path: str | None) -> Policy:
@@ -156,6 +177,7 @@ def cmd_render_samples(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    _no_core_dumps()
     from kiosk.terminal.lifecycle import commission, undo_commission
 
     policy = _policy(args.policy)
@@ -205,6 +227,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    _no_core_dumps()
     # The policy first: an invalid one stops the start, naming its line, before any window.
     policy = _policy(args.policy)
     from hardware.usb_devices import security_key_allowed
@@ -225,6 +248,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    _no_core_dumps()
     policy = _policy(args.policy)  # before any window, as in cmd_run
     from hardware.sim.terminal import DEFAULT_PIN, make_terminal
     from kiosk.scan.serials import make_serial
@@ -310,6 +334,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Drive the real procedure flows with simulated keys, scanner and printer."""
+    _no_core_dumps()
     import time
 
     from hardware.sim.scenarios import SCENARIOS, simulate

@@ -30,6 +30,7 @@ from kiosk.errors.messages import (
     procedure,
     rules,
     scans,
+    secrets_left,
     ui,
 )
 from kiosk.errors.messages.message import Message, one_table
@@ -48,6 +49,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "printing": printing.MESSAGES,
     "procedure": procedure.MESSAGES,
     "export": export.MESSAGES,
+    "secrets_left": secrets_left.MESSAGES,
     "ui": ui.MESSAGES,
 }
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from hardware.process import harden_process
 from kiosk.format.clock import FakeClock, SystemClock
 from kiosk.journal.store import Journal
 from kiosk.terminal.lifecycle import Commissioned
@@ -27,8 +28,10 @@ def append_forever(data_dir: Path, db_key: bytes, report_fd: int) -> None:
     """Run in the child: open, then append until killed, reporting each acknowledged entry.
 
     The report is written to the pipe only after ``append`` returned, so a
-    reported entry is by definition an acknowledged one.
+    reported entry is by definition an acknowledged one. Like every Sealroom
+    process that holds the database key, it first switches core dumps off.
     """
+    harden_process()
     journal = Journal.open(data_dir, db_key, SystemClock(), approval_check=journal_check)
     os.write(report_fd, b"open\n")
     n = 0
