@@ -17,7 +17,9 @@ leftovers can show up here too: the report names every file.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from hardware.printing.cups_leftovers import CupsFolders
+from kiosk.errors import SealroomError
 from kiosk.format.clock import FakeClock
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
 from kiosk.policy import Policy, load_policy
@@ -63,18 +66,37 @@ def left_behind(new: list[Path]) -> list[tuple[Path, str]]:
     return found
 
 
+def _wait_for_cups_to_settle(seconds: float = 30.0) -> None:
+    """Let jobs still printing end: a running job's filters hold their copies until then."""
+    from hardware.printing.cups import CupsPrinter
+
+    probe = CupsPrinter(load_policy().print_queue, 10, command_timeout=5)  # asks the server
+    deadline = time.monotonic() + seconds
+    with contextlib.suppress(SealroomError):  # no CUPS here: nothing to wait for
+        while probe.busy() and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+
+def _when(path: Path) -> str:
+    try:
+        return time.strftime("%H:%M:%S", time.localtime(path.lstat().st_mtime))
+    except OSError:
+        return "gone"
+
+
 @pytest.hookimpl(trylast=True)  # after pytest has removed passing tests' tmp_path folders
 def pytest_sessionfinish(session: pytest.Session) -> None:
     before = session.config.stash.get(_BEFORE, None)
     if before is None:
         return
+    _wait_for_cups_to_settle()
     after = Snapshot.take(own_basetemp=_basetemp(session.config))
     found = left_behind(after.new_since(before))
     if not found:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     lines = ["", "SHEETS LEFT BEHIND by this run (not there before it):"]
-    lines += [f"  {p}: {why}" for p, why in found]
+    lines += [f"  {p} ({_when(p)}): {why}" for p, why in found]
     for line in lines:
         if reporter is not None:
             reporter.write_line(line, red=True)

@@ -67,7 +67,8 @@ def stop_on_signals(stop: Callable[[], None]) -> QTimer:
     window refuses — which is why only SIGKILL used to stop the kiosk.)
     """
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop())
+        # Deferred to the event loop: the handler may interrupt a slot half-way.
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, stop))
     timer = QTimer()
     timer.start(250)
     timer.timeout.connect(lambda: None)

@@ -34,6 +34,7 @@ def main(argv: list[str]) -> int:
     import ui.app
     from hardware.process import dumpable
     from kiosk.journal.store import Journal
+    from kiosk.scan.serials import make_serial
     from ui.cli import main as sealroom
     from ui.main_window import MainWindow
 
@@ -62,8 +63,10 @@ def main(argv: list[str]) -> int:
             self.unlock_screen.submit()
 
         def _unlocked(self, journal: Journal) -> None:
+            # An entry that prints nothing (an alert would send a slip to the real printer).
             entry = journal.append(
-                "alert.raised", {"alert": "test.probe", "summary": "written before the signal"}
+                "envelope.stock_received",
+                {"serials": [make_serial(4100001)], "supplier": "written before the signal"},
             )
             _say(f"UNLOCKED {entry.seq} {entry.hash}")
 

@@ -33,7 +33,7 @@ import pytest
 
 from kiosk.format.clock import SystemClock
 from kiosk.journal.keyslots import FAST_TEST_PARAMS
-from kiosk.policy import load_policy
+from kiosk.policy import DEFAULT_POLICY_PATH, load_policy
 from kiosk.terminal.lifecycle import commission, unlock_with_passphrase
 
 PASSPHRASE = "TEST-PASS-PHRASE-0001"
@@ -74,10 +74,26 @@ class Kiosk:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
+def policy_file(tmp_path: Path) -> Path:
+    """The default policy with a print queue that does not exist.
+
+    An alert the kiosk raises on its own prints a slip; killed mid-print, that
+    job would leave its copies in the machine's CUPS. Here it fails at once
+    (queue missing) and prints nothing.
+    """
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    assert 'queue = "sealroom"' in text
+    path = tmp_path / "policy.toml"
+    path.write_text(text.replace('queue = "sealroom"', 'queue = "sealroom-no-printer"'))
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, policy_file: Path) -> Path:
     d = tmp_path / "data"
     d.mkdir()
-    c = commission(d, load_policy(), SystemClock(), passphrase=PASSPHRASE, argon=FAST_TEST_PARAMS)
+    policy = load_policy(policy_file)
+    c = commission(d, policy, SystemClock(), passphrase=PASSPHRASE, argon=FAST_TEST_PARAMS)
     c.journal.close()
     return d
 
@@ -98,8 +114,9 @@ def _start(data_dir: Path, cwd: Path, kiosks: list[Kiosk]) -> Kiosk:
     os.write(w, PASSPHRASE.encode() + b"\n")
     os.close(w)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SEALROOM_TEST_PASSPHRASE_FD=str(r))
+    args = ["run", "--data", str(data_dir), "--policy", str(data_dir.parent / "policy.toml")]
     proc = subprocess.Popen(
-        [sys.executable, str(CHILD), "run", "--data", str(data_dir)],
+        [sys.executable, str(CHILD), *args],
         cwd=cwd,
         env=env,
         pass_fds=(r,),
