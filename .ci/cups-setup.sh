@@ -11,7 +11,10 @@
 #   - makes cups-pdf write into /var/spool/cups-pdf/<user> (the "paper tray"),
 #     so tests know where the printed "paper" lands;
 #   - starts cupsd directly (no systemd needed) and waits until it answers;
-#   - creates/enables the queue with the cups-pdf driver.
+#   - creates/enables the queue with the cups-pdf driver;
+#   - installs the sealroom-test backend and two queues on it that stall
+#     mid-job ("<queue>-test-hang", "<queue>-test-paper-out"), so the tests
+#     can end jobs mid-print.
 # Must run as root. Prints the cups-pdf output directory on its last line:
 #   CUPS_PDF_OUT=/var/spool/cups-pdf/root
 set -eu
@@ -89,4 +92,19 @@ fi
 cupsenable "$QUEUE"
 cupsaccept "$QUEUE"
 lpstat -p "$QUEUE"
+
+# --- test printers that never finish a job ----------------------------------
+# The tests end credential-sheet jobs mid-print (cancel, timeout, printer
+# stopped, paper out, cupsd restarted) and then search for copies; cups-pdf
+# prints too fast to stop on purpose. These queues run the same filters as
+# the queue above in front of a backend that stalls (see the backend's text).
+install -m 0755 "$(dirname "$0")/sealroom-test-backend" /usr/lib/cups/backend/sealroom-test
+for mode in hang paper-out; do
+    q="${QUEUE}-test-${mode}"
+    if ! lpstat -p "$q" >/dev/null 2>&1; then
+        lpadmin -p "$q" -v "sealroom-test:/${mode}" -P "$ppd" -D "Sealroom test printer (${mode})"
+    fi
+    cupsenable "$q"
+    cupsaccept "$q"
+done
 echo "CUPS_PDF_OUT=${OUT_BASE}/$(id -un)"

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -26,6 +27,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 #: ``unlock screen painted ...`` at INFO once the lock screen is on screen; a theme
 #: that cannot be used, at WARNING
 log = logging.getLogger("sealroom.ui.start")
+#: how long a stopping kiosk waits for its workers to see their cancel
+WORKER_GRACE_MS = 5000
 
 
 def make_app(argv: list[str] | None = None, locale_name: str | None = None) -> QApplication:
@@ -71,14 +74,18 @@ def have_display() -> bool:
     )
 
 
-def quit_on_signals(app: QApplication) -> QTimer:
-    """SIGINT/SIGTERM end the event loop normally, so ``finally`` clauses run.
+def stop_on_signals(stop: Callable[[], None]) -> QTimer:
+    """SIGINT and SIGTERM call ``stop`` (lock the terminal, end the event loop).
 
-    Python handles signals only between bytecodes; a short idle timer gives
-    it that chance while Qt's loop is waiting.
+    Python runs a signal handler only between bytecodes, on the main
+    thread; a short idle timer gives it that chance while Qt's loop waits in
+    C++, so ``stop`` runs on the GUI thread like any slot. (``app.quit()``
+    is not enough: in Qt 6 it asks every window to close, and the kiosk
+    window refuses — which is why only SIGKILL used to stop the kiosk.)
     """
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        # Deferred to the event loop: the handler may interrupt a slot half-way.
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, stop))
     timer = QTimer()
     timer.start(250)
     timer.timeout.connect(lambda: None)
@@ -86,9 +93,22 @@ def quit_on_signals(app: QApplication) -> QTimer:
 
 
 def run(ctx: AppContext) -> int:
+    """The kiosk until it is stopped; 0 when stopped by SIGTERM/SIGINT, locked and closed.
+
+    On the way out, whatever the reason, the window locks (the open journal
+    is closed: SQLite checkpoints its WAL and the journal lock is released),
+    workers get a few seconds to see their cancel, and a result they post
+    after the loop ended (an unlock finishing late) is delivered and closed
+    at once rather than left open.
+    """
     app = make_app()
-    heartbeat = quit_on_signals(app)
     window = MainWindow(ctx)
+
+    def stop() -> None:
+        window.shut_down()
+        app.exit(0)
+
+    heartbeat = stop_on_signals(stop)
     window.unlock_screen.painted.connect(_log_first_paint)
     if ctx.windowed:
         window.resize(1280, 800)
@@ -99,3 +119,8 @@ def run(ctx: AppContext) -> int:
         return int(app.exec())
     finally:
         heartbeat.stop()
+        window.shut_down()
+        wait = getattr(ctx.runner, "wait", None)
+        if wait is not None:
+            wait(WORKER_GRACE_MS)
+        app.processEvents()

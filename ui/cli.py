@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hardware.doctor import command as doctor_command
-from kiosk.errors import ApprovalError, PolicyError, SealroomError
+from kiosk.errors import ApprovalError, DeviceError, PolicyError, SealroomError
 from kiosk.errors.oplog import error_fields, event
 from kiosk.format.clock import SystemClock
 from kiosk.journal.witness import Witness
@@ -32,6 +32,27 @@ TPM_HELP = (
     "reach the TPM through this TCTI (default: device:/dev/tpmrm0 when the machine has one); "
     "the policy's [tamper] tpm says whether one is required"
 )
+
+
+def _no_core_dumps() -> None:
+    """First thing in every command that will hold a key: no core file can copy it to disk.
+
+    On Linux (the terminal) a process that cannot switch core dumps off does
+    not start: ``process.core_dumps``. Elsewhere the core limit alone is set.
+    """
+    from hardware.process import harden_process
+
+    done = harden_process()
+    if sys.platform.startswith("linux") and not (done.core_limit_zero and done.not_dumpable):
+        missing = [
+            name
+            for name, ok in (
+                ("RLIMIT_CORE 0", done.core_limit_zero),
+                ("PR_SET_DUMPABLE 0", done.not_dumpable),
+            )
+            if not ok
+        ]
+        raise DeviceError("process.core_dumps", detail=", ".join(missing))
 
 
 def _policy(path: str | None) -> Policy:
@@ -181,6 +202,7 @@ def _witness(args: argparse.Namespace, policy: Policy) -> Witness:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    _no_core_dumps()
     from kiosk.terminal.lifecycle import commission, undo_commission
 
     policy = _policy(args.policy)
@@ -236,6 +258,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    _no_core_dumps()
     # The policy first: an invalid one stops the start, naming its line, before any window.
     policy = _policy(args.policy)
     from hardware.network import up_interfaces
@@ -274,6 +297,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    _no_core_dumps()
     policy = _policy(args.policy)  # before any window, as in cmd_run
     from hardware.sim.terminal import DEFAULT_PIN, make_terminal
     from kiosk.scan.serials import make_serial
@@ -359,6 +383,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Drive the real procedure flows with simulated keys, scanner and printer."""
+    _no_core_dumps()
     import time
 
     from hardware.sim.scenarios import SCENARIOS, simulate

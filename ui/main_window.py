@@ -88,6 +88,8 @@ class MainWindow(QWidget):
             self.demo_panel = DemoPanel(ctx.keys, self)
             row.addWidget(self.demo_panel)
         self.session: Session | None = None
+        #: set once the process is stopping: nothing is unlocked any more
+        self.stopping = False
         self.unlock_screen = UnlockScreen(ctx, self)
         self.stack.addWidget(self.unlock_screen)
         self.unlock_screen.unlocked.connect(self.on_unlocked)
@@ -133,6 +135,9 @@ class MainWindow(QWidget):
         return self.journal is None
 
     def on_unlocked(self, journal: Journal) -> None:
+        if self.stopping:  # an unlock that finished as the process was stopping
+            journal.close()
+            return
         self.journal = journal
         self._unlocked_at = time.monotonic()
         self._unlocked_with = self.unlock_screen.last_way
@@ -286,6 +291,18 @@ class MainWindow(QWidget):
         self.lock("window closed")
         self.release_filters()
         event.accept()
+
+    def shut_down(self) -> None:
+        """The process is stopping (SIGTERM, SIGINT, end of the event loop): lock for good.
+
+        An unlock in progress is cancelled (and closed if it still finishes),
+        the open journal is closed, workers are told to stop. Safe to call
+        twice.
+        """
+        self.stopping = True
+        self.unlock_screen.cancel()
+        self.lock()
+        self.release_filters()
 
     def showEvent(self, event: QShowEvent) -> None:
         """The key filter goes on the windows once this one exists on screen."""

@@ -135,7 +135,7 @@ class QtPaper(QObject):
     def print_document(
         self, doc: Document, sensitive: bool, *, ask_again: bool = True
     ) -> PrintResult:
-        """Print, and on a failure ask the flow screen whether to try again (``ask_again``).
+        """Print, and on a retryable failure ask the flow screen whether to try again.
 
         Without ``ask_again`` (alert slips) a failure is raised at once: the
         caller may run where the flow screen's print prompt is not on show.
@@ -164,7 +164,9 @@ class QtPaper(QObject):
                 except CancelledError:
                     raise
                 except SealroomError as exc:
-                    if not ask_again:
+                    if not ask_again or not exc.retryable:
+                        # Not retryable (a copy of the sheet may be left, the tools are
+                        # missing): printing again would not help, or would print twice.
                         raise
                     message = exc.user_message()
                     if sensitive:

@@ -21,9 +21,20 @@ Invariants (on top of :mod:`kiosk.paper.printer`'s):
   cancel, job aborted) cancels **and purges** the job (IPP ``Cancel-Job``
   with ``purge-job``), so a retry never prints the sheet twice and no
   document file stays behind.
-* Sensitive jobs are purged after completion too, and the spool directory
-  is checked for the job's ``d<job>-NNN`` document files; if one is left,
-  ``print.spool_left`` is raised. CUPS itself must run with
+* A scheduler that goes away mid-job (cupsd restarted) is waited for, up to
+  ``restart_grace_seconds``, and the job purged when it answers again:
+  otherwise cupsd would print the job again when it comes back.
+* Sensitive jobs are purged after completion too. After **every** ending of
+  a sensitive job — completed, cancelled, timed out, printer stopped, paper
+  out, cupsd restarted — the spool is checked for the job's ``d<job>-NNN``
+  document files and CUPS's temporary folder (and a cups-pdf queue's own
+  spool) is swept of the copies filters and backends leave there
+  (:mod:`hardware.printing.cups_leftovers` says which and why they are
+  this job's). Whatever cannot be checked or removed raises
+  ``print.spool_left`` (not retryable: the procedure raises an alert) in
+  place of the job's own outcome. Any other job that does not complete is
+  swept after too, without failing (it holds no secret, but its copies
+  would pile up). CUPS itself must run with
   ``PreserveJobFiles No`` (``.ci/cups-setup.sh`` and the appliance
   packaging set it); purging covers a server that does not.
 """
@@ -41,13 +52,15 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
+from hardware.printing.cups_leftovers import CupsFolders, Sweep, job_documents, sweep
 from kiosk.errors import CancelledError, DeviceError
 from kiosk.paper import printer as codes
 from kiosk.paper.printer import PrintResult, Progress
 from kiosk.policy import Policy
 
+#: how long a cancelled job's filters get to stop before it is given up as unpurgeable
+STOP_SECONDS = 10.0
 _JOB_ID_RE = re.compile(r"request id is (?P<name>\S+?)-(?P<num>\d+) ")
 _PAPER_REASONS = ("media-empty", "media-needed", "media-jam", "input-tray-missing")
 
@@ -83,6 +96,20 @@ _JOB_TEST = """{
  DISPLAY job-state
  DISPLAY job-state-reasons
  DISPLAY job-printer-state-message
+}
+"""
+
+_PRINTERS_TEST = """{
+ NAME "sealroom printers busy"
+ OPERATION CUPS-Get-Printers
+ GROUP operation-attributes-tag
+ ATTR charset attributes-charset utf-8
+ ATTR naturalLanguage attributes-natural-language en
+ ATTR name requesting-user-name $user
+ ATTR keyword requested-attributes printer-name,printer-state
+ STATUS successful-ok
+ DISPLAY printer-name
+ DISPLAY printer-state
 }
 """
 
@@ -151,7 +178,11 @@ class CupsPrinter:
     """A :class:`kiosk.paper.printer.Printer` that prints through a CUPS queue.
 
     ``server`` is ``host[:port]`` of the scheduler (the terminal's own,
-    ``localhost:631``). ``spool_dir`` is where cupsd keeps document files.
+    ``localhost:631``). ``folders`` are where that scheduler keeps copies of
+    documents (by default read from this machine's ``cups-files.conf``, plus
+    cups-pdf's spool for a cups-pdf queue). ``settle_seconds`` bounds the
+    wait for the printers to stop processing before a sweep;
+    ``restart_grace_seconds`` the wait for a scheduler that went away.
     """
 
     def __init__(
@@ -161,15 +192,21 @@ class CupsPrinter:
         *,
         server: str = "localhost:631",
         poll_interval: float = 0.2,
-        spool_dir: Path = Path("/var/spool/cups"),
+        folders: CupsFolders | None = None,
         command_timeout: float = 15.0,
+        settle_seconds: float = 30.0,
+        restart_grace_seconds: float = 30.0,
     ) -> None:
         self.queue = queue
         self.timeout_seconds = timeout_seconds
         self.server = server
         self.poll_interval = poll_interval
-        self.spool_dir = spool_dir
+        self._folders = folders
         self.command_timeout = command_timeout
+        self.settle_seconds = settle_seconds
+        self.restart_grace_seconds = restart_grace_seconds
+        #: sensitive jobs this printer could not purge (cupsd gone): purged before the next one
+        self.unpurged: set[int] = set()
 
     @classmethod
     def from_policy(cls, policy: Policy, **kwargs: object) -> CupsPrinter:
@@ -238,6 +275,33 @@ class CupsPrinter:
             message=row.get("printer-state-message", ""),
         )
 
+    def device_uri(self) -> str | None:
+        """The queue's device URI (``lpstat -v``), or ``None`` if the scheduler will not say."""
+        proc = self._run([self._tool("lpstat"), "-h", self.server, "-v", self.queue])
+        out = proc.stdout.decode("utf-8", "replace")
+        prefix = f"device for {self.queue}: "
+        for line in out.splitlines():
+            if line.startswith(prefix):
+                return line[len(prefix) :].strip()
+        return None
+
+    @property
+    def folders(self) -> CupsFolders:
+        """Where the scheduler keeps copies of documents (asked once, on first use)."""
+        if self._folders is None:
+            self._folders = CupsFolders.of_this_machine(device_uri=self.device_uri())
+        return self._folders
+
+    def busy(self) -> bool:
+        """Whether any printer of the scheduler is processing a job (``print.cupsd_down``)."""
+        args = [self._tool("ipptool"), "-c", "-T", str(int(self.command_timeout))]
+        args += [f"ipp://{self.server}/", "/dev/stdin"]
+        proc = self._run(args, stdin=_PRINTERS_TEST.encode())
+        if proc.returncode != 0:
+            raise DeviceError(codes.CUPSD_DOWN)
+        rows = parse_ipptool_csv(proc.stdout.decode("utf-8", "replace"))
+        return any(row.get("printer-state") == "processing" for row in rows)
+
     def job_status(self, job_number: int) -> JobStatus:
         rc, out = self._ipp(_JOB_TEST, {"job_id": str(job_number)})
         rows = parse_ipptool_csv(out) if rc == 0 else []
@@ -267,35 +331,78 @@ class CupsPrinter:
         rc, _out = self._ipp(_PURGE_TEST, {"job_id": str(job_number)})
         return rc == 0
 
-    def spool_files(self, job_number: int) -> list[Path] | None:
-        """Document files of the job still in the spool, or ``None`` if the spool is unreadable."""
-        prefix = f"d{job_number:05d}-"
-        try:
-            names = os.listdir(self.spool_dir)  # glob() would hide a permission error
-        except OSError:
-            return None
-        return sorted(self.spool_dir / n for n in names if n.startswith(prefix))
+    def _abandon(self, job_number: int) -> bool:
+        """Cancel and purge a job that will not complete; True once CUPS no longer has it.
 
-    def _abandon(self, job_number: int) -> None:
-        """Best effort removal of a job that will not complete.
-
-        CUPS cancels an active job on the first ``Cancel-Job`` but keeps it in
-        its history until the filters have stopped; only a job in a final
-        state can be purged. So: cancel, wait (briefly) for a final state,
-        purge again.
+        CUPS cancels an active job on the first ``Cancel-Job`` but keeps it
+        until its filters have stopped; only a job in a final state can be
+        purged. So: cancel, and purge again until the job is gone (up to
+        :data:`STOP_SECONDS`). A scheduler that does not answer (cupsd
+        restarting) is waited for up to ``restart_grace_seconds``: left
+        alone, it would print the job again when it is back. A job that could
+        not be purged is remembered in :attr:`unpurged`.
         """
+        deadline = time.monotonic() + STOP_SECONDS
+        down_until: float | None = None
+        while True:
+            try:
+                if self.job_status(job_number).state == "gone":
+                    self.unpurged.discard(job_number)
+                    return True
+                self.purge(job_number)
+                if self.job_status(job_number).state == "gone":
+                    self.unpurged.discard(job_number)
+                    return True
+                if down_until is not None:  # back: the job gets its time to stop
+                    down_until = None
+                    deadline = time.monotonic() + STOP_SECONDS
+                give_up = time.monotonic() >= deadline
+            except DeviceError:  # no answer
+                if down_until is None:
+                    down_until = time.monotonic() + self.restart_grace_seconds
+                give_up = time.monotonic() >= down_until
+            if give_up:
+                self.unpurged.add(job_number)
+                return False
+            time.sleep(0.1)
+
+    def sweep(self, wait_seconds: float | None = None) -> Sweep:
+        """Remove what ended jobs left in CUPS's temporary folders (see ``cups_leftovers``)."""
+        return sweep(
+            self.folders.scratch,
+            self.busy,
+            wait_seconds=self.settle_seconds if wait_seconds is None else wait_seconds,
+            poll=min(self.poll_interval, 0.2),
+        )
+
+    def _tidy_before_sensitive(self) -> None:
+        """Before a sensitive job: purge jobs left unpurged, sweep leftovers (best effort).
+
+        A failure here was already reported when the earlier job ended; this
+        only keeps an earlier crash's copies from waiting for the next sweep.
+        """
+        for number in sorted(self.unpurged):
+            self._abandon(number)
         with contextlib.suppress(DeviceError):
-            self.purge(job_number)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                state = self.job_status(job_number).state
-                if state == "gone":
-                    return
-                if state in ("canceled", "aborted", "completed"):
-                    self.purge(job_number)
-                    if self.job_status(job_number).state == "gone":
-                        return
-                time.sleep(0.1)
+            self.sweep(wait_seconds=0)
+
+    def _make_sure_nothing_is_left(self, job: str, number: int) -> None:
+        """After any ending of a sensitive job: no document file, no temporary copy, or raise."""
+        spool = self.folders.spool
+        docs = job_documents(spool, number)
+        if docs is None:
+            raise DeviceError(codes.SPOOL_LEFT, job=job, where=f"{spool} cannot be searched")
+        if docs:
+            raise DeviceError(codes.SPOOL_LEFT, job=job, where=str(spool))
+        try:
+            result = self.sweep()
+        except DeviceError:  # the scheduler is gone: no one can say which copies are in use
+            result = Sweep()
+        if not result.idle:
+            where = ", ".join(str(p) for p in self.folders.scratch)
+            raise DeviceError(codes.SPOOL_LEFT, job=job, where=f"{where} (print service busy)")
+        if not result.clean:
+            raise DeviceError(codes.SPOOL_LEFT, job=job, where=result.where())
 
     # -- the Printer interface ------------------------------------------------------
     def print_pdf(
@@ -311,6 +418,8 @@ class CupsPrinter:
         if cancel is not None and cancel.is_set():
             raise CancelledError("cancelled")
         status = self.ready()
+        if sensitive:
+            self._tidy_before_sensitive()
         say(f"Printer {self.queue} is {status.state}; sending the document")
         args = [
             self._tool("lp"),
@@ -341,21 +450,27 @@ class CupsPrinter:
         say(f"CUPS accepted job {job}")
         try:
             self._wait(job, number, say, cancel)
-        except BaseException:
+        except BaseException as ended:
+            if isinstance(ended, DeviceError) and ended.code == codes.CUPSD_DOWN:
+                say(f"Job {job}: the print service stopped answering; waiting to remove the job")
             self._abandon(number)
+            if sensitive:
+                try:
+                    self._make_sure_nothing_is_left(job, number)
+                except DeviceError as left:
+                    raise left from ended
+            else:  # nothing secret in it, but its filters' copies are not left to pile up
+                with contextlib.suppress(DeviceError):
+                    self.sweep()
             raise
         purged = False
-        checked = False
         if sensitive:
-            purged = self.purge(number)
-            left = self.spool_files(number)
-            checked = left is not None
-            if left:
-                raise DeviceError(codes.SPOOL_LEFT, job=job, where=str(self.spool_dir))
+            purged = self._abandon(number)  # a completed job: purged from the history
+            self._make_sure_nothing_is_left(job, number)
             if not purged:
                 raise DeviceError(codes.SPOOL_LEFT, job=job, where="job history")
-            say(f"Job {job}: spool copy removed")
-        return PrintResult(job_id=job, state="completed", purged=purged, spool_checked=checked)
+            say(f"Job {job}: spool and temporary copies removed")
+        return PrintResult(job_id=job, state="completed", purged=purged, spool_checked=sensitive)
 
     def _wait(
         self,

@@ -11,9 +11,12 @@ Invariants every implementation keeps:
   when ``cancel`` was set). A job that failed or was cancelled is removed
   from the queue so that a retry cannot print the sheet twice.
 * When ``sensitive`` is true (credential and commissioning sheets), the
-  document is handed over without a temporary file, and no spool copy of
-  it remains after the call, whatever the outcome; an implementation that
-  cannot make sure of that raises ``print.spool_left``.
+  document is handed over without a temporary file, and no copy of it
+  remains in the print system after the call — neither in the spool nor in
+  the temporary files of its filters and backends — whatever the outcome;
+  an implementation that cannot make sure of that raises
+  ``print.spool_left`` (instead of the outcome's own error), and the
+  procedure raises the alert ``print.copy_left``.
 * ``progress`` receives short human-readable states as the print system
   reports them (never the document content).
 * ``title`` is shown in the print queue: it must never contain a secret.

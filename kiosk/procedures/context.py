@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kiosk.errors import SealroomError
+from kiosk.errors import DeviceError, SealroomError
 from kiosk.errors.oplog import event
 from kiosk.format.entry import Entry
 from kiosk.journal.clockwatch import set_tolerance
 from kiosk.journal.store import Journal
 from kiosk.paper.documents import Document, DocumentMeta, JournalHead
-from kiosk.paper.printer import PrintResult
+from kiosk.paper.printer import SPOOL_LEFT, PrintResult
 from kiosk.paper.slips import alert_slip
 from kiosk.policy import Policy
 from kiosk.procedures.fields import ProcedureError
@@ -142,6 +142,13 @@ class Context:
     def print(
         self, doc: Document, sensitive: bool = False, *, ask_again: bool = True
     ) -> PrintResult:
+        """Print ``doc``; a copy of a sensitive one possibly left behind is an alert.
+
+        When the printer cannot make sure no copy of a sensitive document
+        remains in the print system (``print.spool_left``), the alert
+        ``print.copy_left`` is journaled (and printed as a slip) before the
+        error stops the step: the credential must be treated as exposed.
+        """
         try:
             result = self.paper.print_document(doc, sensitive, ask_again=ask_again)
         except SealroomError as exc:
@@ -155,6 +162,19 @@ class Context:
                 code=exc.code,
                 seq=doc.meta.head.seq,
             )
+            if sensitive and isinstance(exc, DeviceError) and exc.code == SPOOL_LEFT:
+                self.append(
+                    "alert.raised",
+                    {
+                        "alert": "print.copy_left",
+                        "summary": "A copy of a printed sheet may remain in the print system.",
+                        "detail": {
+                            "document": doc.title,
+                            "job": str(exc.params.get("job", "")),
+                            "where": str(exc.params.get("where", "")),
+                        },
+                    },
+                )
             raise
         event(
             log,

@@ -34,6 +34,7 @@ from kiosk.errors.messages import (
     rollback,
     rules,
     scans,
+    secrets_left,
     ui,
 )
 from kiosk.errors.messages.message import Message, one_table
@@ -54,6 +55,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "printing": printing.MESSAGES,
     "procedure": procedure.MESSAGES,
     "export": export.MESSAGES,
+    "secrets_left": secrets_left.MESSAGES,
     "ui": ui.MESSAGES,
     "appliance": appliance.MESSAGES,
     "clock_and_disk": clock_and_disk.MESSAGES,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from hardware.process import harden_process
 from kiosk.format.clock import FakeClock, SystemClock
 from kiosk.journal.clockwatch import watch_for
 from kiosk.journal.store import Journal
@@ -28,8 +29,10 @@ def append_forever(data_dir: Path, db_key: bytes, report_fd: int) -> None:
     """Run in the child: open, then append until killed, reporting each acknowledged entry.
 
     The report is written to the pipe only after ``append`` returned, so a
-    reported entry is by definition an acknowledged one.
+    reported entry is by definition an acknowledged one. Like every Sealroom
+    process that holds the database key, it first switches core dumps off.
     """
+    harden_process()
     clock = SystemClock()
     # The journal was commissioned on a test clock, months before the real one: this
     # child's clock is taken as confirmed (kiosk.journal.clockwatch would otherwise
