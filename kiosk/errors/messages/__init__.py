@@ -31,6 +31,7 @@ from kiosk.errors.messages import (
     rules,
     scans,
     ui,
+    usbguard,
 )
 from kiosk.errors.messages.message import Message, one_table
 
@@ -49,6 +50,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "procedure": procedure.MESSAGES,
     "export": export.MESSAGES,
     "ui": ui.MESSAGES,
+    "usbguard": usbguard.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
