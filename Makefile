@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts check bench clean
+.PHONY: demo test lint typecheck contracts check bench clean lock wheelhouse package package-check image
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ check: lint typecheck contracts test
 
 bench: $(STAMP)
 	$(PY) benchmarks/journal.py
+
+## The appliance (packaging/README.md):
+## make lock: packaging/requirements.lock from pyproject.toml, every dependency pinned with hashes
+## make package: the Debian package, built offline from the wheelhouse (packaging/build/)
+## make package-check: lintian on it;  make image: a bootable bookworm image (mkosi)
+lock wheelhouse package package-check image:
+	$(MAKE) -C packaging $@
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

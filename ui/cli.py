@@ -425,6 +425,17 @@ def cmd_check_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_usbguard_rules(args: argparse.Namespace) -> int:
+    """The policy's USB allow-list as USBGuard rules on stdout (hardware/usbguard.py)."""
+    from hardware.usbguard import usbguard_rules
+
+    rules = usbguard_rules(_policy(args.file))
+    for warning in rules.warnings:
+        print(f"sealroom: {warning}", file=sys.stderr)
+    sys.stdout.write(rules.text)
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """The auditors' offline verifier (also ``python -m kiosk.verify``): no Qt, no database."""
     return run_verify(args)
@@ -529,6 +540,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-policy", help="validate a policy file and print its hash")
     p.add_argument("file", nargs="?", help="policy file (default: the one in assets/)")
     p.set_defaults(func=cmd_check_policy)
+
+    p = sub.add_parser(
+        "usbguard-rules",
+        help="print the USBGuard rules of the policy's USB allow-list (unknown devices blocked)",
+    )
+    p.add_argument("file", nargs="?", help="policy file (default: the one in assets/)")
+    p.set_defaults(func=cmd_usbguard_rules)
     return parser
 
 

@@ -36,6 +36,7 @@ from kiosk.errors.messages import (
     scans,
     secrets_left,
     ui,
+    usbguard,
 )
 from kiosk.errors.messages.message import Message, one_table
 
@@ -59,6 +60,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "ui": ui.MESSAGES,
     "appliance": appliance.MESSAGES,
     "clock_and_disk": clock_and_disk.MESSAGES,
+    "usbguard": usbguard.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)

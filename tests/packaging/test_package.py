@@ -1,0 +1,327 @@
+"""The Debian package, installed on this machine: what the safe room gets.
+
+Needs root and the package built by ``make package`` (packaging/build/); CI
+(.ci/run) builds it, runs lintian (``make package-check``), then these tests
+with SEALROOM_REQUIRE_APPLIANCE=1, under which a missing package or tool
+fails instead of skipping. The tests run in file order: install first,
+purge last.
+"""
+
+from __future__ import annotations
+
+import grp
+import importlib
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.packaging import kiosk_run
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "packaging" / "build"
+DEBS = sorted(BUILD.glob("sealroom_*_amd64.deb"))
+REQUIRED = os.environ.get("SEALROOM_REQUIRE_APPLIANCE") == "1"
+SHOTS = BUILD / "screenshots"
+UNIT = Path("/lib/systemd/system/sealroom-kiosk.service")
+MOUNT = Path("/lib/systemd/system/var-spool-cups.mount")
+#: The exposure `systemd-analyze security --offline=true` gives the kiosk unit:
+#: held here (measured 0.9; the issue's ceiling is 2.0).
+EXPOSURE_MAX = 0.9
+#: Packages that configure or bring up a network: none may come with sealroom.
+NETWORK_PACKAGES = {
+    "ifupdown",
+    "ifupdown2",
+    "network-manager",
+    "isc-dhcp-client",
+    "dhcpcd-base",
+    "dhcpcd5",
+    "wpasupplicant",
+    "connman",
+    "netplan.io",
+    "systemd-resolved",
+    "avahi-daemon",
+    "cups-browsed",
+    "openssh-server",
+}
+
+pytestmark = [
+    pytest.mark.appliance,
+    pytest.mark.skipif(
+        not REQUIRED and (not DEBS or os.geteuid() != 0),
+        reason="needs root and the package (make package); CI sets SEALROOM_REQUIRE_APPLIANCE=1",
+    ),
+]
+
+
+def run(*argv: str, **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload, no-any-return]
+
+
+@pytest.fixture(scope="module")
+def installed() -> Iterator[Path]:
+    assert DEBS, "no packaging/build/sealroom_*_amd64.deb: run make package"
+    assert os.geteuid() == 0, "installing the package needs root"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    started = time.monotonic()
+    done = run("apt-get", "install", "-y", "-q", "--no-install-recommends", str(DEBS[-1]), env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    print(f"\ninstall: {time.monotonic() - started:.1f} s; package {DEBS[-1].stat().st_size} bytes")
+    yield DEBS[-1]
+
+
+def test_the_installed_command_answers(installed: Path) -> None:
+    for command in ("/usr/bin/sealroom", "/opt/sealroom/bin/sealroom"):
+        done = run(command, "--help")
+        assert done.returncode == 0 and "usbguard-rules" in done.stdout, done.stderr
+    # The venv runs on Debian's interpreter and holds no pip: nothing installs on the terminal.
+    assert Path("/opt/sealroom/bin/python").resolve().parent == Path("/usr/bin")
+    assert not list(Path("/opt/sealroom").glob("lib/python3.11/site-packages/pip"))
+
+
+def test_doctor_offline_checks_from_the_installed_path(installed: Path) -> None:
+    if run("/opt/sealroom/bin/sealroom", "doctor", "--help").returncode != 0:
+        pytest.skip("sealroom doctor is not in this tree (issue 20's other half adds it)")
+    done = run("/opt/sealroom/bin/sealroom", "doctor", "--offline-checks")
+    # On this CI machine some checks fail (no kiosk session running, network up);
+    # the command itself must run and print its table, not crash.
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout.strip(), done.stderr
+
+
+def test_every_library_of_the_venv_resolves(installed: Path) -> None:
+    missing = []
+    for path in Path("/opt/sealroom").rglob("*.so*"):
+        if path.is_file():
+            out = run("ldd", str(path)).stdout
+            missing += [
+                f"{path}: {line.strip()}" for line in out.splitlines() if "not found" in line
+            ]
+    assert not missing, "\n".join(missing[:20])
+
+
+def test_units_verify(installed: Path) -> None:
+    for unit in (UNIT, MOUNT, Path("/lib/systemd/system/cups.service")):
+        done = run("systemd-analyze", "verify", str(unit))
+        lines = [
+            line
+            for line in (done.stdout + done.stderr).splitlines()
+            # units of other packages that this machine (a container) lacks are not ours
+            if line.strip() and not re.search(r"(plymouth|getty|usbguard)\S*\.service", line)
+        ]
+        assert done.returncode == 0 and not lines, f"{unit}: {done.stdout}{done.stderr}"
+
+
+def test_exposure_of_the_installed_unit_is_held(installed: Path) -> None:
+    done = run("systemd-analyze", "security", "--offline=true", str(UNIT))
+    figure = float(re.findall(r"Overall exposure level for \S+: ([0-9.]+)", done.stdout)[0])
+    print(f"\nexposure: {figure}")
+    assert figure <= EXPOSURE_MAX
+
+
+def test_udev_rules_parse(installed: Path) -> None:
+    done = run("udevadm", "test", "--action=add", "/sys/class/mem/null")
+    out = done.stdout + done.stderr
+    assert re.search(r"Reading rules file: \S*/70-sealroom\.rules", out), out[-2000:]
+    errors = [line for line in out.splitlines() if re.match(r"\S*70-sealroom\.rules:\d+", line)]
+    assert not errors, errors
+
+
+def test_usbguard_rules_written_from_the_policy_and_parsed(installed: Path) -> None:
+    rules = Path("/etc/usbguard/rules.d/50-sealroom.conf")
+    assert rules.stat().st_mode & 0o077 == 0
+    text = rules.read_text(encoding="utf-8")
+    assert "/etc/sealroom/policy.toml" in text and "allow" in text
+    done = run("usbguard-rule-parser", "-f", str(rules))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_data_directory_and_system_settings(installed: Path) -> None:
+    st = Path("/var/lib/sealroom").stat()
+    assert st.st_mode & 0o777 == 0o700
+    assert pwd.getpwuid(st.st_uid).pw_name == "sealroom"
+    user = pwd.getpwnam("sealroom")
+    assert user.pw_shell == "/usr/sbin/nologin"
+    assert "sealroom" not in grp.getgrnam("plugdev").gr_mem if _has_group("plugdev") else True
+    sysctl = Path("/usr/lib/sysctl.d/90-sealroom.conf").read_text(encoding="utf-8")
+    assert re.search(r"^kernel\.core_pattern = \|/bin/false$", sysctl, re.M)
+    assert re.search(r"^fs\.suid_dumpable = 0$", sysctl, re.M)
+    coredump = Path("/usr/lib/systemd/coredump.conf.d/sealroom.conf").read_text(encoding="utf-8")
+    assert "Storage=none" in coredump
+    mount = MOUNT.read_text(encoding="utf-8")
+    assert "Type=tmpfs" in mount and "Where=/var/spool/cups" in mount
+    logind = Path("/usr/lib/systemd/logind.conf.d/sealroom.conf").read_text(encoding="utf-8")
+    assert "NAutoVTs=0" in logind and "ReserveVT=0" in logind
+    unit = UNIT.read_text(encoding="utf-8")
+    assert re.search(r"^ExecStart=/usr/bin/cage -d -- /opt/sealroom/bin/sealroom run", unit, re.M)
+    exec_start = re.findall(r"^ExecStart=(.*)$", unit, re.M)[0]
+    assert "-s" not in exec_start.split(" -- ")[0].split()  # cage -s would allow VT switching
+
+
+def _has_group(name: str) -> bool:
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def test_appliance_paths_are_what_the_package_installs(installed: Path) -> None:
+    try:
+        paths = importlib.import_module("hardware.appliance_paths")
+    except ImportError:
+        pytest.skip("hardware/appliance_paths.py (sealroom doctor's table) is not in this tree")
+    for name in ("COMMAND", "POLICY", "DATA_DIR", "UDEV_RULES", "USBGUARD_RULES", "SYSCTL_CONF"):
+        path = getattr(paths, name, None)
+        if path is not None:
+            assert Path(path).exists(), f"appliance_paths.{name} = {path} is not installed"
+
+
+def test_nothing_that_configures_a_network_comes_with_the_package(installed: Path) -> None:
+    done = run(
+        "apt-cache", "depends", "--recurse", "--installed", "--no-recommends", "--no-suggests",
+        "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", "sealroom",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    names = {line.strip().split()[-1] for line in done.stdout.splitlines() if line.strip()}
+    assert not names & NETWORK_PACKAGES, names & NETWORK_PACKAGES
+
+
+@pytest.fixture
+def kiosk_dir() -> Iterator[Path]:
+    """A folder the kiosk user can reach (pytest's own are root's, mode 0700)."""
+    path = Path(tempfile.mkdtemp(prefix="sealroom-kiosk-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _terminal(tmp: Path) -> tuple[Path, Path]:
+    """A simulated, commissioned terminal owned by the kiosk user, and cage's runtime dir."""
+    runtime = kiosk_run.prepare(tmp, "sealroom")
+    data = tmp / "sim"
+    done = run(
+        *kiosk_run.as_user("sealroom", ["/opt/sealroom/bin/sealroom", "simulate", "--data",
+                                        str(data), "--scenario", "drill"]),
+        env=kiosk_run.env_for(runtime),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return data / "data", runtime
+
+
+def _shows_unlock_screen(tmp: Path, wrapper: list[str], name: str) -> None:
+    data, runtime = _terminal(tmp)
+    client = [*wrapper, "/opt/sealroom/bin/sealroom", "run", "--data", str(data)]
+    cage = kiosk_run.start_cage("sealroom", runtime, client, tmp / "cage.log")
+    try:
+        shot = tmp / "shot.png"
+        time.sleep(8)
+        kiosk_run.screenshot("sealroom", runtime, shot)
+        time.sleep(2)
+        assert cage.poll() is None, (tmp / "cage.log").read_text(errors="replace")
+        kiosk_run.screenshot("sealroom", runtime, shot)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, SHOTS / name)  # looked at: the unlock screen (packaging/README.md)
+        assert kiosk_run.colours(shot) > 20  # text and a button, not a blank output
+    finally:
+        kiosk_run.stop(cage)
+
+
+def test_kiosk_starts_under_cage_and_shows_the_unlock_screen(
+    installed: Path, kiosk_dir: Path
+) -> None:
+    _shows_unlock_screen(kiosk_dir, [], "kiosk-unlock.png")
+
+
+def test_kiosk_runs_with_memory_deny_write_execute(installed: Path, kiosk_dir: Path) -> None:
+    """The unit's MemoryDenyWriteExecute=yes, measured: cage, Qt and the app under its filter."""
+    probe = run("/usr/bin/python3", "-c", "import seccomp")
+    if probe.returncode != 0:
+        if REQUIRED:
+            pytest.fail("python3-seccomp is not installed (.ci/run installs it)")
+        pytest.skip("python3-seccomp is not installed")
+    wx = kiosk_dir / "wx_exec.py"
+    shutil.copy(Path(__file__).with_name("wx_exec.py"), wx)
+    wx.chmod(0o644)
+    # The filter does deny a writable and executable mapping (it is in force).
+    denied = run("/usr/bin/python3", str(wx), "/usr/bin/python3", "-c",
+                 "import mmap; mmap.mmap(-1, 4096, prot=7)")  # fmt: skip
+    assert denied.returncode != 0 and "PermissionError" in denied.stderr
+    _shows_unlock_screen(kiosk_dir, ["/usr/bin/python3", str(wx)], "kiosk-unlock-wx.png")
+
+
+def test_stop_kiosk_signals_the_application_before_cage(installed: Path, kiosk_dir: Path) -> None:
+    """ExecStop= order: the client gets SIGTERM while its compositor still runs, then cage ends."""
+    runtime = kiosk_run.prepare(kiosk_dir, "sealroom")
+    marker = kiosk_dir / "terminated"
+    client = kiosk_dir / "client.py"
+    client.write_text(
+        "import os, signal, sys, time\n"
+        "def done(*_):\n"
+        "    alive = os.path.exists(os.path.join(os.environ['XDG_RUNTIME_DIR'], 'wayland-0'))\n"
+        f"    open({str(marker)!r}, 'w').write('compositor-alive' if alive else 'gone')\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, done)\n"
+        "while True: time.sleep(0.1)\n",
+        encoding="utf-8",
+    )
+    client.chmod(0o644)
+    cage = kiosk_run.start_cage(
+        "sealroom", runtime, ["/usr/bin/python3", str(client)], kiosk_dir / "log"
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (runtime / "wayland-0").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        started = time.monotonic()
+        stopper = subprocess.Popen(
+            kiosk_run.as_user("sealroom", ["/usr/libexec/sealroom/stop-kiosk", str(cage.pid)])
+        )
+        assert cage.wait(10) == 0  # reaped here as systemd would: cage exits by itself
+        assert stopper.wait(10) == 0
+        assert time.monotonic() - started < 5
+        assert marker.read_text() == "compositor-alive"
+    finally:
+        kiosk_run.stop(cage)
+
+
+@pytest.mark.xfail(
+    reason="the full-screen kiosk ignores close events, so Qt 6's quit() on SIGTERM is refused "
+    "(ui/main_window.py closeEvent): issue 17's SIGTERM handling in ui/app.py fixes it",
+    strict=False,
+)
+def test_the_kiosk_itself_closes_on_stop(installed: Path, kiosk_dir: Path) -> None:
+    data, runtime = _terminal(kiosk_dir)
+    client = ["/opt/sealroom/bin/sealroom", "run", "--data", str(data)]
+    cage = kiosk_run.start_cage("sealroom", runtime, client, kiosk_dir / "cage.log")
+    try:
+        kiosk_run.screenshot("sealroom", runtime, kiosk_dir / "up.png")
+        time.sleep(2)
+        stop = ["env", "SEALROOM_STOP_TENTHS=100", "/usr/libexec/sealroom/stop-kiosk"]
+        done = run(*kiosk_run.as_user("sealroom", [*stop, str(cage.pid)]))
+        assert done.returncode == 0
+        assert cage.poll() is not None, "the kiosk was still running 10 s after SIGTERM"
+    finally:
+        kiosk_run.stop(cage)
+
+
+def test_remove_and_purge_leave_nothing(installed: Path) -> None:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    done = run("apt-get", "purge", "-y", "-q", "sealroom", env=env)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for path in ("/opt/sealroom", "/usr/bin/sealroom", "/var/lib/sealroom", "/etc/sealroom",
+                 "/etc/usbguard/rules.d/50-sealroom.conf", str(UNIT)):  # fmt: skip
+        assert not os.path.lexists(path), path
+    with pytest.raises(KeyError):
+        pwd.getpwnam("sealroom")
+    with pytest.raises(KeyError):
+        grp.getgrnam("sealroom")
+    assert run("dpkg-query", "-W", "sealroom").returncode != 0
