@@ -12,6 +12,11 @@
 #   --require-hashes: every dependency comes from the wheelhouse and must match
 #   the sha256 in requirements.lock, or the build fails; the application's own
 #   wheel (built from this checkout) goes in with --no-deps;
+# - a dependency PyPI has as source only (tpm2-pytss) was built into the
+#   wheelhouse from its sdist, itself checked against the lock (make
+#   wheelhouse); the built wheel's sha256, recorded then in built.sha256, is
+#   added to that package's hashes in the lock pip reads here, so it too is
+#   installed only if it is the file the wheelhouse built;
 # - the venv is built in DESTDIR/opt/sealroom but runs from /opt/sealroom: the
 #   paths pip and venv wrote (script shebangs, activate scripts) are rewritten;
 # - byte code is compiled once, for the installed paths, with unchecked-hash
@@ -35,8 +40,26 @@ pip() {
         PIP_CONFIG_FILE=/dev/null PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
         "$root/bin/python" -m pip "$@"
 }
+# The lock, with the hash of each wheel built from source added to its package.
+install_lock=$(mktemp)
+trap 'rm -f "$install_lock"' EXIT
+awk -v built="$wheels/built.sha256" '
+    BEGIN {
+        while ((getline line < built) > 0) {
+            split(line, f, " +")
+            name = f[2]; sub(/-.*/, "", name); name = tolower(name); gsub(/[_.]/, "-", name)
+            hash[name] = f[1]
+        }
+    }
+    { print }
+    /^[A-Za-z0-9]/ {
+        split($1, p, "=="); name = tolower(p[1]); gsub(/[_.]/, "-", name)
+        if (name in hash) { print "    --hash=sha256:" hash[name] " \\"; delete hash[name] }
+    }
+    END { for (name in hash) { print "built wheel not in the lock: " name > "/dev/stderr"; exit 1 } }
+' "$lock" >"$install_lock"
 pip install --quiet --no-index --no-compile --find-links "$wheels" \
-    --require-hashes --only-binary=:all: -r "$lock"
+    --require-hashes --only-binary=:all: -r "$install_lock"
 pip install --quiet --no-index --no-compile --no-deps --find-links "$wheels" sealroom
 pip uninstall --quiet --yes pip setuptools
 
