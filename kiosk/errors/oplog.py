@@ -50,6 +50,7 @@ EVENTS: dict[str, str] = {
     "device.refused": "a USB device not on the allow-list is attached and refused",
     "print": "a document was printed, or did not print (document, job, outcome, code)",
     "export": "an audit export completed or failed (bundle, outcome)",
+    "stick": "the export stick was mounted, refused or unmounted (device, outcome)",
     "alert": "an alert was recorded (alert, seq); its slip is printed",
     "entry": "any other journal entry (kind, seq)",
     "airgap.up": "a network interface other than loopback came up (interface)",

@@ -3,22 +3,26 @@
 Like the flow screen, this only renders and forwards: the export is
 :func:`kiosk.export.start_export_approval` approved by an auditor and a
 custodian through the session's :class:`ui.procedure_devices.QtSignatures`,
-then :func:`kiosk.export.export_bundle` onto the volume chosen from
-:func:`hardware.media.removable_volumes` (opened with
-:func:`hardware.media.open_volume`, which refuses fixed and read-only disks).
-Everything slow runs in a worker with Cancel.
+then :func:`kiosk.export.export_bundle` onto the stick chosen from
+:func:`hardware.media.export_targets`: on the appliance the kiosk mounts it
+itself through udisks2, ``nodev,nosuid,noexec``, before the approvals (a stick
+that cannot be opened that way is refused before anyone approves), and
+unmounts it when the export ends, whatever the outcome. Everything slow runs
+in a worker with Cancel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from hardware.media import open_volume, removable_volumes
+from hardware.media import ExportTarget, export_targets
 from hardware.printing.render import render
 from kiosk.export import DirectoryWriter, export_bundle, start_export_approval
 from ui.app_context import AppContext
@@ -81,6 +85,7 @@ class ExportScreen(ApprovalScreen):
         self.v.addLayout(buttons)
         self.v.addStretch(1)
         self.result_path: Path | None = None
+        self.targets: list[Any] = []  # what the list shows, by index
         self.progress_seen: list[int] = []  # each value shown, in order (tests, diagnostics)
 
     def attach(self, session: Session) -> None:
@@ -101,12 +106,13 @@ class ExportScreen(ApprovalScreen):
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Any:
             if lister is not None:
                 return lister()
-            return removable_volumes()
+            return export_targets()
 
         def done(volumes: Any) -> None:
             self.volume.clear()
-            for v in volumes:
-                self.volume.addItem(v.describe(), str(v.mount_point))
+            self.targets = list(volumes)
+            for i, v in enumerate(self.targets):
+                self.volume.addItem(v.describe(), i)
             if not volumes:
                 self.banner.show_message(
                     self.tr("No USB stick found. Plug one in, then press 'Look for USB sticks'."),
@@ -119,12 +125,15 @@ class ExportScreen(ApprovalScreen):
 
     def export(self) -> None:
         session = self.session
-        mount, auditor, custodian = (
+        index, auditor, custodian = (
             self.volume.currentData(),
             self.auditor.currentData(),
             self.custodian.currentData(),
         )
-        if session is None or not (mount and auditor and custodian):
+        target = (
+            self.targets[index] if isinstance(index, int) and index < len(self.targets) else None
+        )
+        if session is None or not (target is not None and auditor and custodian):
             self.banner.show_message(
                 self.tr("Choose a USB stick, an auditor and a custodian."), "error"
             )
@@ -135,29 +144,26 @@ class ExportScreen(ApprovalScreen):
         self.progress.show()
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Any:
-            if lister is not None:  # simulated media: the chosen directory stands for the stick
-                writer = DirectoryWriter(Path(mount), str(mount))
-            else:
-                writer = open_volume(Path(mount))
-            approval = start_export_approval(
-                journal, policy, session.signatures.security_keys, writer.label
-            )
-            try:
-                session.signatures.collect(approval, [auditor, custodian])
-                entry = approval.commit()
-            except BaseException:
-                if not approval.pending.closed:
-                    approval.abandon()
-                raise
-            return export_bundle(
-                journal,
-                writer,
-                entry,
-                render,
-                timezone=policy.timezone,
-                cancel=cancel,
-                progress=lambda p: progress(f"{p.done}/{p.total}"),
-            )
+            with _open(target, simulated=lister is not None) as writer:
+                approval = start_export_approval(
+                    journal, policy, session.signatures.security_keys, writer.label
+                )
+                try:
+                    session.signatures.collect(approval, [auditor, custodian])
+                    entry = approval.commit()
+                except BaseException:
+                    if not approval.pending.closed:
+                        approval.abandon()
+                    raise
+                return export_bundle(
+                    journal,
+                    writer,
+                    entry,
+                    render,
+                    timezone=policy.timezone,
+                    cancel=cancel,
+                    progress=lambda p: progress(f"{p.done}/{p.total}"),
+                )
 
         def done(result: Any) -> None:
             self.progress.setValue(100)
@@ -177,3 +183,11 @@ class ExportScreen(ApprovalScreen):
         if done.isdigit() and total.isdigit() and int(total):
             self.progress.setValue(int(100 * int(done) / int(total)))
             self.progress_seen.append(self.progress.value())
+
+
+def _open(target: ExportTarget, simulated: bool) -> AbstractContextManager[DirectoryWriter]:
+    """The chosen stick's writer for one export (simulated media: the folder stands for it)."""
+    if simulated:
+        mount = target.mount_point  # type: ignore[attr-defined]
+        return contextlib.nullcontext(DirectoryWriter(Path(mount), str(mount)))
+    return target.open()

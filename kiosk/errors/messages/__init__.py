@@ -35,6 +35,7 @@ from kiosk.errors.messages import (
     rules,
     scans,
     secrets_left,
+    sticks,
     ui,
     usbguard,
 )
@@ -61,6 +62,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "appliance": appliance.MESSAGES,
     "clock_and_disk": clock_and_disk.MESSAGES,
     "usbguard": usbguard.MESSAGES,
+    "sticks": sticks.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)

@@ -54,7 +54,7 @@ def fake(tmp_path: Path) -> tuple[Path, Path, Path]:
     mountinfo = tmp_path / "mountinfo"
     mountinfo.write_text(
         "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
-        f"40 22 8:17 / {esc} rw,nosuid,nodev shared:9 - vfat /dev/sdb1 rw,fmask=0022\n"
+        f"40 22 8:17 / {esc} rw,nosuid,nodev,noexec shared:9 - vfat /dev/sdb1 rw,fmask=0022\n"
         f"41 22 8:33 / {tmp_path}/media/locked rw,nosuid - vfat /dev/sdc1 rw\n"
         f"42 22 8:49 / {tmp_path}/media/reader ro,nosuid - exfat /dev/sdd1 ro\n"
         "50 22 0:5 / /proc rw,nosuid - proc proc rw\n"
@@ -90,6 +90,20 @@ def test_open_volume_refuses_fixed_and_read_only_volumes(fake: tuple[Path, Path,
     with pytest.raises(ExportError) as e:
         open_volume(usb_mount.parent / "nowhere", mountinfo, sys_root)
     assert e.value.code == "export.not_removable"
+
+
+def test_open_volume_refuses_a_stick_mounted_without_noexec(
+    fake: tuple[Path, Path, Path],
+) -> None:
+    """A desktop's automount (nosuid,nodev, but programs may run from it) is not written to."""
+    mountinfo, sys_root, usb_mount = fake
+    text = mountinfo.read_text().replace("rw,nosuid,nodev,noexec shared:9", "rw,nosuid shared:9")
+    mountinfo.write_text(text)
+    with pytest.raises(ExportError) as e:
+        open_volume(usb_mount, mountinfo, sys_root)
+    assert e.value.code == "stick.unsafe"
+    assert e.value.params["missing"] == "nodev, noexec"
+    assert "plug it in again" in str(e.value)
 
 
 def test_real_system_listing_does_not_fail() -> None:
