@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import grp
 import importlib
+import json
 import os
 import pwd
 import re
@@ -24,11 +25,8 @@ from pathlib import Path
 import pytest
 
 from tests.packaging import kiosk_run
+from tests.packaging.conftest import BUILD, NEEDS_PACKAGE, REQUIRED, run
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = ROOT / "packaging" / "build"
-DEBS = sorted(BUILD.glob("sealroom_*_amd64.deb"))
-REQUIRED = os.environ.get("SEALROOM_REQUIRE_APPLIANCE") == "1"
 SHOTS = BUILD / "screenshots"
 UNIT = Path("/lib/systemd/system/sealroom-kiosk.service")
 MOUNT = Path("/lib/systemd/system/var-spool-cups.mount")
@@ -52,29 +50,7 @@ NETWORK_PACKAGES = {
     "openssh-server",
 }
 
-pytestmark = [
-    pytest.mark.appliance,
-    pytest.mark.skipif(
-        not REQUIRED and (not DEBS or os.geteuid() != 0),
-        reason="needs root and the package (make package); CI sets SEALROOM_REQUIRE_APPLIANCE=1",
-    ),
-]
-
-
-def run(*argv: str, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload, no-any-return]
-
-
-@pytest.fixture(scope="module")
-def installed() -> Iterator[Path]:
-    assert DEBS, "no packaging/build/sealroom_*_amd64.deb: run make package"
-    assert os.geteuid() == 0, "installing the package needs root"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    started = time.monotonic()
-    done = run("apt-get", "install", "-y", "-q", "--no-install-recommends", str(DEBS[-1]), env=env)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    print(f"\ninstall: {time.monotonic() - started:.1f} s; package {DEBS[-1].stat().st_size} bytes")
-    yield DEBS[-1]
+pytestmark = [pytest.mark.appliance, NEEDS_PACKAGE]
 
 
 def test_the_installed_command_answers(installed: Path) -> None:
@@ -86,14 +62,39 @@ def test_the_installed_command_answers(installed: Path) -> None:
     assert not list(Path("/opt/sealroom").glob("lib/python3.11/site-packages/pip"))
 
 
+#: ``sealroom doctor --offline-checks`` on the CI machine, with the package installed:
+#: what must pass there, and why the others fail there (and pass on the appliance).
+DOCTOR_MUST_PASS = ("package", "kiosk unit", "udev rules", "usbguard", "data dir", "clock", "disk")
+DOCTOR_FAILS_IN_CI = {
+    # eth0 is up: CI reaches the package registries (the appliance has no network).
+    "air gap": "doctor.airgap.up",
+    # The postinst applies the package's sysctl (core_pattern=|/bin/false) only
+    # under systemd, and CI's PID 1 is not systemd: the kernel keeps "core".
+    "core dumps": "doctor.core.on",
+    # var-spool-cups.mount is a systemd unit: without systemd the spool stays on
+    # disk (the TempDir, /run/sealroom/cups-tmp, is already on tmpfs).
+    "cups tmpfs": "doctor.cups_tmpfs.on_disk",
+}
+
+
 def test_doctor_offline_checks_from_the_installed_path(installed: Path) -> None:
-    if run("/opt/sealroom/bin/sealroom", "doctor", "--help").returncode != 0:
-        pytest.skip("sealroom doctor is not in this tree (issue 20's other half adds it)")
-    done = run("/opt/sealroom/bin/sealroom", "doctor", "--offline-checks")
-    # On this CI machine some checks fail (no kiosk session running, network up);
-    # the command itself must run and print its table, not crash.
+    done = run("/opt/sealroom/bin/sealroom", "doctor", "--offline-checks", "--json")
     assert done.returncode in (0, 1), done.stderr
-    assert done.stdout.strip(), done.stderr
+    checks = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
+    print("\n" + "\n".join(f"{n}: {c['status']} {c['code']}" for n, c in checks.items()))
+    for name in DOCTOR_MUST_PASS:
+        assert checks[name]["status"] == "pass", checks[name]
+    for name, code in DOCTOR_FAILS_IN_CI.items():
+        # Either the CI reason, or a pass on a machine that has what the appliance has.
+        assert checks[name]["status"] == "pass" or checks[name]["code"] == code, checks[name]
+    # swap: this machine's own configuration, which the package does not touch.
+    assert checks["swap"]["status"] in ("pass", "fail")
+    # The checks that need a device or a person are listed, not run.
+    for name in ("cups queue", "test page", "security keys", "scanner"):
+        assert checks[name]["status"] == "skip", checks[name]
+    # The table (not JSON) is what the installation guide shows; it runs too.
+    table = run("/opt/sealroom/bin/sealroom", "doctor", "--offline-checks")
+    assert table.returncode == done.returncode and "package" in table.stdout, table.stderr
 
 
 def test_every_library_of_the_venv_resolves(installed: Path) -> None:
@@ -141,6 +142,88 @@ def test_usbguard_rules_written_from_the_policy_and_parsed(installed: Path) -> N
     assert "/etc/sealroom/policy.toml" in text and "allow" in text
     done = run("usbguard-rule-parser", "-f", str(rules))
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_kiosk_user_groups_and_cups_temp_folder(installed: Path) -> None:
+    """Issue 17's needs: group lp (CUPS's spool, by name), tss (the TPM), TempDir on tmpfs."""
+    members = {g: grp.getgrnam(g).gr_mem for g in ("lp", "tss")}
+    assert "sealroom" in members["lp"] and "sealroom" in members["tss"], members
+    run_dir, temp = Path("/run/sealroom"), Path("/run/sealroom/cups-tmp")
+    st = run_dir.stat()
+    assert (st.st_mode & 0o7777, st.st_uid) == (0o755, 0)
+    st = temp.stat()
+    assert st.st_mode & 0o7777 == 0o1770
+    assert pwd.getpwuid(st.st_uid).pw_name == "sealroom" and grp.getgrgid(st.st_gid).gr_name == "lp"
+    files = Path("/etc/cups/cups-files.conf").read_text(encoding="utf-8")
+    assert re.findall(r"^\s*TempDir\s+(\S+)", files, re.M) == [str(temp)]
+    cupsd = Path("/etc/cups/cupsd.conf").read_text(encoding="utf-8")
+    assert re.findall(r"^\s*PreserveJobFiles\s+(\S+)", cupsd, re.M) == ["No"]
+    # What the sweep relies on: a filter (user lp) writes there through the group,
+    # and the kiosk, the folder's owner, removes that file despite the sticky bit.
+    left = temp / "gs_leftover"
+    as_lp = ["setpriv", "--reuid=lp", "--regid=lp", "--init-groups"]
+    assert run(*as_lp, "sh", "-c", f"umask 077; echo page > {left}").returncode == 0
+    assert left.stat().st_uid == pwd.getpwnam("lp").pw_uid
+    as_kiosk = ["setpriv", "--reuid=sealroom", "--regid=sealroom", "--init-groups"]
+    done = run(*as_kiosk, "rm", "-f", str(left))
+    assert done.returncode == 0 and not left.exists(), done.stderr
+    # ... while another member of lp may not remove the kiosk's or lp's files.
+    mine = temp / "kiosk-file"
+    assert run(*as_kiosk, "sh", "-c", f"echo x > {mine}").returncode == 0
+    assert run(*as_lp, "rm", "-f", str(mine)).returncode != 0 and mine.exists()
+    mine.unlink()
+    unit = UNIT.read_text(encoding="utf-8")
+    assert "ReadWritePaths=-/run/sealroom/cups-tmp" in unit
+    assert "DeviceAllow=char-tpmrm rw" in unit
+    assert "Environment=XDG_RUNTIME_DIR=/run/sealroom/kiosk" in unit
+
+
+def test_cups_prints_through_the_temp_folder_on_tmpfs(installed: Path) -> None:
+    """cupsd reloaded with the package's TempDir: a job's filters run and leave nothing there."""
+    if "is running" not in run("lpstat", "-r").stdout:
+        if os.environ.get("SEALROOM_REQUIRE_CUPS") == "1":
+            pytest.fail("cupsd is not running (.ci/cups-setup.sh starts it)")
+        pytest.skip("cupsd is not running")
+    _reload_cupsd()
+    pdf = Path("/run/sealroom/cups-tmp").parent / "probe.pdf"
+    pdf.write_bytes(_tiny_pdf())
+    try:
+        done = run(
+            "lp", "-d", os.environ.get("SEALROOM_QUEUE", "sealroom"), "-t", "probe", str(pdf)
+        )
+        assert done.returncode == 0, done.stderr
+        job = done.stdout.split()[3]  # "request id is sealroom-12 (1 file(s))"
+        deadline = time.monotonic() + 60
+        while job in run("lpstat", "-o").stdout and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert job in run("lpstat", "-W", "completed", "-o").stdout
+        assert list(Path("/run/sealroom/cups-tmp").iterdir()) == []
+    finally:
+        pdf.unlink()
+
+
+def _reload_cupsd() -> None:
+    """SIGHUP: cupsd reads cups-files.conf again (systemd's try-restart on the appliance)."""
+    pid = run("pidof", "cupsd").stdout.split()
+    if not pid:
+        return
+    os.kill(int(pid[0]), 1)
+    time.sleep(1)
+    deadline = time.monotonic() + 20
+    while "is running" not in run("lpstat", "-r").stdout and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def _tiny_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = Path(tempfile.mkdtemp()) / "p.pdf"
+    c = canvas.Canvas(str(out))
+    c.drawString(72, 720, "sealroom package test")
+    c.save()
+    data = out.read_bytes()
+    shutil.rmtree(out.parent)
+    return data
 
 
 def test_data_directory_and_system_settings(installed: Path) -> None:
@@ -293,11 +376,6 @@ def test_stop_kiosk_signals_the_application_before_cage(installed: Path, kiosk_d
         kiosk_run.stop(cage)
 
 
-@pytest.mark.xfail(
-    reason="the full-screen kiosk ignores close events, so Qt 6's quit() on SIGTERM is refused "
-    "(ui/main_window.py closeEvent): issue 17's SIGTERM handling in ui/app.py fixes it",
-    strict=False,
-)
 def test_the_kiosk_itself_closes_on_stop(installed: Path, kiosk_dir: Path) -> None:
     data, runtime = _terminal(kiosk_dir)
     client = ["/opt/sealroom/bin/sealroom", "run", "--data", str(data)]
@@ -306,9 +384,14 @@ def test_the_kiosk_itself_closes_on_stop(installed: Path, kiosk_dir: Path) -> No
         kiosk_run.screenshot("sealroom", runtime, kiosk_dir / "up.png")
         time.sleep(2)
         stop = ["env", "SEALROOM_STOP_TENTHS=100", "/usr/libexec/sealroom/stop-kiosk"]
+        started = time.monotonic()
         done = run(*kiosk_run.as_user("sealroom", [*stop, str(cage.pid)]))
         assert done.returncode == 0
         assert cage.poll() is not None, "the kiosk was still running 10 s after SIGTERM"
+        # ui/app.py's SIGTERM handler locks and ends the loop; cage follows its client.
+        assert time.monotonic() - started < 5
+        assert cage.wait(5) == 0
+        assert not (data / "journal.db-wal").exists()  # the journal was closed, not cut
     finally:
         kiosk_run.stop(cage)
 
@@ -320,6 +403,10 @@ def test_remove_and_purge_leave_nothing(installed: Path) -> None:
     for path in ("/opt/sealroom", "/usr/bin/sealroom", "/var/lib/sealroom", "/etc/sealroom",
                  "/etc/usbguard/rules.d/50-sealroom.conf", str(UNIT)):  # fmt: skip
         assert not os.path.lexists(path), path
+    # CUPS's settings are as they were before the package (TempDir back in the spool).
+    assert "sealroom" not in Path("/etc/cups/cups-files.conf").read_text(encoding="utf-8")
+    assert "sealroom" not in Path("/etc/cups/cupsd.conf").read_text(encoding="utf-8")
+    _reload_cupsd()
     with pytest.raises(KeyError):
         pwd.getpwnam("sealroom")
     with pytest.raises(KeyError):
