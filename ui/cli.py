@@ -263,7 +263,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     policy = _policy(args.policy)
     from hardware.network import up_interfaces
     from hardware.usb_devices import security_key_allowed
-    from kiosk.journal.clockwatch import set_tolerance
     from ui.app import run
     from ui.app_context import AppContext
     from ui.devices import KeyDesk
@@ -273,7 +272,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # One clock for the program's life: the clock watch measures jumps against the time
     # elapsed since it first trusted it (kiosk.journal.clockwatch), with the policy's tolerance.
     clock = SystemClock()
-    set_tolerance(clock, policy.clock_tolerance_minutes)
+    clock.watch.set_tolerance(policy.clock_tolerance_minutes)
     ctx = AppContext(
         policy,
         Path(args.data),

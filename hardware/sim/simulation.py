@@ -49,7 +49,6 @@ from hardware.sim.terminal import (
 )
 from kiosk.errors import SealroomError
 from kiosk.format.clock import UTC, FakeClock, format_ts, parse_ts
-from kiosk.journal.clockwatch import watch_for
 from kiosk.journal.durable import atomic_write
 from kiosk.journal.store import PUBKEY_NAME, Journal
 from kiosk.policy import load_policy
@@ -243,7 +242,7 @@ def resume(data_dir: Path, *, seed: int = 5) -> Simulation:
     # The saved simulation goes on where it stopped, on its own clock: that
     # clock is taken as confirmed. (A real terminal restarted with its clock
     # far past the last entry asks two custodians first: kiosk.journal.clockwatch.)
-    watch_for(clock).trust(clock)
+    clock.watch.trust(clock)
     prompts = SimPrompts()
     security_keys = FidoSecurityKeys(prompts, usb=False)
     keys = data_dir / "keys"

@@ -21,7 +21,10 @@ import datetime as dt
 import re
 import threading
 import time
+from dataclasses import dataclass
 from typing import Protocol
+
+from kiosk.errors import JournalError
 
 UTC = dt.UTC
 
@@ -30,6 +33,9 @@ _TS_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 
 
 class Clock(Protocol):
+    #: the trusted reading this clock is held to (one per clock object: per program)
+    watch: ClockWatch
+
     def now(self) -> dt.datetime:
         """The current time, timezone-aware, in UTC."""
         ...
@@ -45,6 +51,9 @@ _ELAPSED_ID = getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC)
 
 class SystemClock:
     """The terminal's wall clock, and the kernel's boot-time clock beside it."""
+
+    def __init__(self) -> None:
+        self.watch = ClockWatch()
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(UTC)
@@ -66,6 +75,7 @@ class FakeClock:
         self._now = start or dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
         self._elapsed = 0.0
         self._lock = threading.Lock()
+        self.watch = ClockWatch()
 
     def now(self) -> dt.datetime:
         with self._lock:
@@ -93,6 +103,78 @@ class FakeClock:
         """Set the wall clock to ``when`` as root would, without any time passing."""
         with self._lock:
             self._now = when.astimezone(UTC)
+
+
+#: ``[terminal] clock_tolerance_minutes`` when the policy does not say
+DEFAULT_CLOCK_TOLERANCE_MINUTES = 10
+
+#: ``ClockJump.against``: what the clock was measured against
+LAST_ENTRY = "last-entry"
+ELAPSED_TIME = "elapsed-time"
+
+
+@dataclass(frozen=True)
+class ClockJump:
+    """The wall clock is ahead of what was expected by more than the tolerance."""
+
+    clock: str  #: what the clock says (a ts)
+    expected: str  #: what it was expected to say (a ts)
+    against: str  #: :data:`LAST_ENTRY` or :data:`ELAPSED_TIME`
+
+    @property
+    def minutes(self) -> int:
+        return int((parse_ts(self.clock) - parse_ts(self.expected)).total_seconds() // 60)
+
+    def error(self) -> JournalError:
+        """The refusal of an append, saying what to do."""
+        code = "clock.unconfirmed" if self.against == ELAPSED_TIME else "clock.unconfirmed_start"
+        return JournalError(code, clock=_words(self.clock), expected=_words(self.expected))
+
+
+def _words(ts: str) -> str:
+    return ts[:16].replace("T", " ")
+
+
+class ClockWatch:
+    """The trusted reading of one clock, and the tolerance it is held to.
+
+    Why it lives on the clock object: the terminal program makes one clock
+    and hands it to every journal it opens, lock after unlock, so the
+    reading survives a lock (a terminal locked for a month in the same
+    program is a month on both clocks, no jump) and is forgotten by a
+    restart, never written where an insider could edit it. The rules are in
+    :mod:`kiosk.journal.clockwatch`.
+    """
+
+    def __init__(self, tolerance_minutes: int = DEFAULT_CLOCK_TOLERANCE_MINUTES) -> None:
+        self.tolerance = dt.timedelta(minutes=tolerance_minutes)
+        #: (wall time, elapsed seconds) read together when the clock was trusted
+        self.reference: tuple[dt.datetime, float] | None = None
+
+    def check(self, clock: Clock, last_ts: str) -> ClockJump | None:
+        """The jump the clock made, or None (and then, the first time, trust it).
+
+        ``last_ts`` is the journal's last entry's ts (``""`` before genesis).
+        """
+        now, elapsed = clock.now(), clock.elapsed()
+        if self.reference is None:
+            if last_ts and now > parse_ts(last_ts) + self.tolerance:
+                return ClockJump(format_ts(now), last_ts, LAST_ENTRY)
+            self.reference = (now, elapsed)
+            return None
+        wall, at = self.reference
+        expected = wall + dt.timedelta(seconds=elapsed - at)
+        if now > expected + self.tolerance:
+            return ClockJump(format_ts(now), format_ts(expected), ELAPSED_TIME)
+        return None
+
+    def trust(self, clock: Clock) -> None:
+        """Two custodians confirmed the clock: measure from its reading now."""
+        self.reference = (clock.now(), clock.elapsed())
+
+    def set_tolerance(self, minutes: int) -> None:
+        """Hold the clock to the policy's ``clock_tolerance_minutes``."""
+        self.tolerance = dt.timedelta(minutes=minutes)
 
 
 def format_ts(when: dt.datetime) -> str:

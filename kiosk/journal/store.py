@@ -20,8 +20,10 @@ Invariants (kept by every public method):
 * ``ts`` never goes backwards: if the wall clock is earlier than the last
   entry, an ``alert.raised`` entry records it and both take the previous ts;
 * no entry is stamped with a clock that jumped forward beyond the policy's
-  tolerance: every append but the dual ``clock.confirmed`` is refused until
-  two custodians confirm the clock (``clockwatch.py``);
+  tolerance: until two custodians confirm the clock (dual
+  ``clock.confirmed``), the unlock record, alarms and their acknowledgement
+  take the last entry's time and every other append is refused
+  (``clockwatch.py``);
 * while a :class:`~kiosk.journal.pending.Pending` entry (``pending.py``:
   an entry collecting signatures) is open nothing else is appended, and its
   digest is never offered again once abandoned (so an assertion for an
@@ -30,11 +32,11 @@ Invariants (kept by every public method):
   open (``head.py``: rollback and truncation refused), and is written only
   through the open journal (:meth:`update_slots`);
 * listeners (:meth:`add_listener`, e.g. the alert slip printer) see every
-  durable entry once, in seq order, outside ``self._lock``: a slow printer
-  never holds up another thread's append or read. The appending thread
-  delivers its entries before its append returns, unless another thread is
-  delivering at that moment, which then delivers them too; :meth:`close`
-  delivers whatever is left first (see :meth:`_deliver`).
+  durable entry once, in seq order, outside ``self._lock`` (``delivery.py``):
+  a slow printer never holds up another thread's append or read. The
+  appending thread delivers its entries before its append returns, unless
+  another thread is delivering at that moment, which then delivers them too;
+  :meth:`close` delivers whatever is left first.
 """
 
 from __future__ import annotations
@@ -56,16 +58,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.errors import JournalBusyError, JournalError, JournalIntegrityError, SealroomError
 from kiosk.format.canonical import canon_unchecked
-from kiosk.format.clock import Clock, format_ts, parse_ts
+from kiosk.format.clock import Clock, ClockJump, format_ts, parse_ts
 from kiosk.format.entry import GENESIS_PREV, Entry
 from kiosk.format.schema import validate_payload
-from kiosk.journal.clockwatch import (
-    CONFIRMATION_KIND,
-    ClockJump,
-    refuse_unconfirmed_clock,
-    watch_for,
-)
+from kiosk.journal.clockwatch import CONFIRMATION_KIND, held_stamp
 from kiosk.journal.db import Connection, open_database
+from kiosk.journal.delivery import Delivery, Listener
 from kiosk.journal.diskspace import write_failure
 from kiosk.journal.head import HeadKeeper
 from kiosk.journal.integrity import carries_assertion, refuse_if_halted
@@ -84,7 +82,6 @@ PUBKEY_NAME = "kiosk.pub"
 #: :class:`~kiosk.errors.ApprovalError`; given the journal too, so that it can
 #: name the earlier entry or cancelled step an assertion was made for.
 ApprovalCheck = Callable[["Journal", Entry, State], None]
-Listener = Callable[[Entry], None]
 
 
 @dataclass(frozen=True)
@@ -120,13 +117,7 @@ class Journal:
         self.state = State()
         self.approval_check = approval_check
         self._db_key = b""
-        self._listeners: list[Listener] = []
-        #: durable entries the listeners have not seen yet, in seq order
-        self._undelivered: list[Entry] = []
-        #: alerts appended while no listener was attached (for the first one)
-        self._unheard: list[Entry] = []
-        #: held by the one thread handing entries to the listeners
-        self._delivering = threading.RLock()
+        self._delivery = Delivery(self._lock)
         self._clock_behind = False
         #: the key-slot file's owner while open (set by create/open)
         self._keeper: HeadKeeper | None = None
@@ -267,9 +258,8 @@ class Journal:
         (or is cancelled because the terminal locks) must still be able to
         journal that it did not print. Never call this holding ``self._lock``.
         """
-        with self._delivering:
-            self._drain()
-            self._close()
+        self._delivery.finish()
+        self._close()
 
     def _close(self) -> None:
         with self._lock:
@@ -299,7 +289,7 @@ class Journal:
     def clock_jump(self) -> ClockJump | None:
         """How far the clock jumped forward, if two custodians must confirm it before any append."""
         with self._lock:
-            return watch_for(self._clock).check(self._clock, self.state.last_ts)
+            return self._clock.watch.check(self._clock, self.state.last_ts)
 
     def lines(self, start: int = 1) -> Iterator[bytes]:
         """The exact canonical lines, from ``start``."""
@@ -409,19 +399,11 @@ class Journal:
 
     # ------------------------------------------------------------- writes
     def add_listener(self, listener: Listener) -> None:
-        """Called after each durable append (e.g. to print an alert slip).
-
-        Alerts appended while no one listened (those an unlock raises, before
-        the terminal's slip printer is attached) are handed to the first
-        listener at the next delivery (:meth:`deliver`), before anything newer.
-        """
-        with self._lock:
-            self._listeners.append(listener)
-            self._undelivered[:0] = self._unheard
-            self._unheard.clear()
+        """Called after each durable append (e.g. to print an alert slip); see ``delivery.py``."""
+        self._delivery.add(listener)
 
     def deliver(self) -> None:
-        """Hand the listeners what they have not seen yet, now (see :meth:`_deliver`).
+        """Hand the listeners what they have not seen yet, now.
 
         The terminal calls it in a worker once its slip printer listens, so
         that the slips of the alerts raised at unlock print without waiting
@@ -447,8 +429,13 @@ class Journal:
         finally:
             cur.close()
 
-    def _next_ts(self) -> tuple[str, dict[str, Any] | None]:
-        """The ts for the next entry, and an alert payload if the clock went back."""
+    def _next_ts(self, held: str | None) -> tuple[str, dict[str, Any] | None]:
+        """The ts for the next entry, and an alert payload if the clock went back.
+
+        ``held``: the ts the clock gate gave (:func:`held_stamp`), if any.
+        """
+        if held is not None:
+            return held, None
         now = format_ts(self._clock.now())
         last = self.state.last_ts
         if last and now < last:
@@ -501,56 +488,18 @@ class Journal:
             if e.kind == "alert.raised" and e.data.get("alert") == "clock.moved_back":
                 self._clock_behind = True
             if e.kind == CONFIRMATION_KIND:
-                watch_for(self._clock).trust(self._clock)
+                self._clock.watch.trust(self._clock)
         if entries and format_ts(self._clock.now()) >= self.state.last_ts:
             self._clock_behind = False
-        self._undelivered.extend(entries)
+        self._delivery.queue(entries)
 
     def _deliver(self) -> None:
-        """Hand the durable entries not yet seen to the listeners, outside the journal's lock.
-
-        Why outside: a listener may take long (an alert slip waits for the
-        printer, up to its job timeout) and, under the lock, every other
-        thread's append or read would wait with it: a custodian's next step
-        would hang on a slow printer. One thread delivers at a time, so the
-        listeners see entries one by one in seq order; a thread that finds
-        another delivering leaves its entries to that one and returns at
-        once (the deliverer looks again after letting go, so none is left
-        behind). A listener that appends (``alert.slip_failed``) delivers
-        its own entry in turn, re-entrantly.
-        """
-        while True:
-            if not self._delivering.acquire(blocking=False):
-                return
-            try:
-                self._drain()
-            finally:
-                self._delivering.release()
-            with self._lock:
-                if not self._undelivered:
-                    return
-
-    def _drain(self) -> None:
-        """Deliver until nothing is left (the caller holds ``self._delivering``).
-
-        With no listener yet, alerts are kept for the first one (:meth:`add_listener`).
-        """
-        while True:
-            with self._lock:
-                if not self._undelivered:
-                    return
-                e = self._undelivered.pop(0)
-                if not self._listeners:
-                    if e.kind == "alert.raised":
-                        self._unheard.append(e)
-                    continue
-            for listener in list(self._listeners):
-                with contextlib.suppress(Exception):
-                    listener(e)
+        """Hand the durable entries not yet seen to the listeners (``delivery.py``)."""
+        self._delivery.deliver()
 
     def _prepare(self, kind: str, data: dict[str, Any]) -> tuple[list[Entry], State]:
         """Entries to write for one append (a clock alert first, if needed)."""
-        ts, clock_alert = self._next_ts()
+        ts, clock_alert = self._next_ts(held_stamp(self._clock, self.state, kind, data))
         state = self.state.clone() if clock_alert else self.state
         out: list[Entry] = []
         seq, prev = self.state.seq + 1, self.state.head or GENESIS_PREV
@@ -570,7 +519,6 @@ class Journal:
         with self._lock:
             if self._pending is not None:
                 raise JournalBusyError(seq=self._pending.seq)
-            refuse_unconfirmed_clock(self._clock, self.state.last_ts, kind)
             out, state = self._prepare(kind, data)
             last = out[-1]
             entry = Entry(last.seq, last.ts, kind, data, last.prev, tuple(attest or ())).sealed()
@@ -585,10 +533,10 @@ class Journal:
         with self._lock:
             if self._pending is not None:
                 raise JournalBusyError(seq=self._pending.seq)
-            refuse_unconfirmed_clock(self._clock, self.state.last_ts, kind)
+            held = held_stamp(self._clock, self.state, kind, data)
             refuse_if_halted(self.state, kind, data)
             validate_payload(kind, data)
-            ts, clock_alert = self._next_ts()
+            ts, clock_alert = self._next_ts(held)
             if clock_alert is not None:
                 # Record the clock alert now, on its own, so the digest the
                 # custodians sign is already at its final position.

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import PolicyError
+from kiosk.format.clock import DEFAULT_CLOCK_TOLERANCE_MINUTES
 from kiosk.policy.model import (
     AIRGAP_ACTIONS,
     CHECK_DIGITS,
-    DEFAULT_CLOCK_TOLERANCE_MINUTES,
     DEFAULT_COUNTER_MARGIN,
     DEVICE_KINDS,
     KIOSK_ID_RE,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from kiosk.format.clock import DEFAULT_CLOCK_TOLERANCE_MINUTES
 from kiosk.policy.patterns import CompiledPattern, compile_pattern
 
 KIOSK_ID_RE = re.compile(r"^[a-z0-9-]{1,40}$")
@@ -26,7 +27,6 @@ AIRGAP_ACTIONS = ("refuse", "alert")
 #: the time that really passed before two custodians must confirm it
 #: (:mod:`kiosk.journal.clockwatch`). Optional in the file: a policy written
 #: before the setting existed keeps its meaning (and its hash).
-DEFAULT_CLOCK_TOLERANCE_MINUTES = 10
 #: More than a day would let a wrong date through unconfirmed.
 MAX_CLOCK_TOLERANCE_MINUTES = 24 * 60
 #: The counter witness's margin when the policy sets none (see ``assets/policy.toml``).

@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from kiosk.errors import DeviceError, SealroomError
 from kiosk.errors.oplog import event
 from kiosk.format.entry import Entry
-from kiosk.journal.clockwatch import set_tolerance
 from kiosk.journal.store import Journal
 from kiosk.paper.documents import Document, DocumentMeta, JournalHead
 from kiosk.paper.printer import SPOOL_LEFT, PrintResult
@@ -123,7 +122,7 @@ class Context:
 
     def __post_init__(self) -> None:
         # The clock is held to this policy's tolerance (kiosk.journal.clockwatch).
-        set_tolerance(self.journal.clock, self.policy.clock_tolerance_minutes)
+        self.journal.clock.watch.set_tolerance(self.policy.clock_tolerance_minutes)
         if not self._listening:
             self.journal.add_listener(log_entry)
             self.journal.add_listener(self._on_entry)

@@ -106,12 +106,23 @@ def without_alarm(state: State) -> list[Quarantined]:
     return [q for q in state.quarantined.values() if q.alarm_seq is None]
 
 
+def is_evidence(state: State, kind: str, data: Mapping[str, Any]) -> bool:
+    """True for what is recorded even when the terminal cannot go on otherwise.
+
+    The unlock record, alarms, their slips, and the acknowledgement of an
+    integrity alarm: a halted journal takes them (they are how it is
+    un-halted), and so does a journal whose clock awaits confirmation
+    (:mod:`kiosk.journal.clockwatch`), so that neither waits for the other.
+    """
+    if kind in ALLOWED_WHILE_HALTED:
+        return True
+    return kind == "alert.acknowledged" and is_integrity_alarm(state, data.get("alert_seq"))
+
+
 def halt_refusal(state: State, kind: str, data: Mapping[str, Any]) -> JournalError | None:
     """Why a halted journal may not take this entry now, or None (also when not halted)."""
     halted = unacknowledged(state)
-    if not halted or kind in ALLOWED_WHILE_HALTED:
-        return None
-    if kind == "alert.acknowledged" and is_integrity_alarm(state, data.get("alert_seq")):
+    if not halted or is_evidence(state, kind, data):
         return None
     first = halted[0]
     return JournalError("journal.halted", seq=first.seq, kind=first.kind)

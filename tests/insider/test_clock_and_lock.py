@@ -39,6 +39,12 @@ from kiosk.terminal.lifecycle import commission, unlock_with_passphrase
 
 PASS = "TEST-PASS-PHRASE-0001"
 ALERT = {"alert": "test", "summary": "an entry"}
+#: a judgement of the clock (not evidence): refused while the clock awaits confirmation
+OVERDUE = {
+    "alert": "deadline.overdue",
+    "summary": "Overdue: a probe",
+    "detail": {"deadline": "p", "kind": "p", "subject": "x", "due": "2026-01-01T00:00:00.000Z"},
+}
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,7 +64,7 @@ def test_a_clock_set_to_2099_stops_every_append_until_two_custodians_confirm_it(
     sim.clock.set_system_time(dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
     # Straight through the journal's API, as a shell with the program's code would.
     with pytest.raises(SealroomError) as exc:
-        j.append("alert.raised", ALERT)
+        j.append("alert.raised", OVERDUE)
     assert exc.value.code == "clock.unconfirmed"
     with pytest.raises(SealroomError):
         j.begin("envelope.stock_received", {"serials": ["SR10000018"]})
@@ -91,7 +97,19 @@ CHILD_CLOCK = textwrap.dedent(
 
     def attempt(name):
         try:
-            out[name] = journal.append("alert.raised", {"alert": "test", "summary": name}).ts
+            out[name] = journal.append(
+                "alert.raised",
+                {
+                    "alert": "deadline.overdue",
+                    "summary": name,
+                    "detail": {
+                        "deadline": name,
+                        "kind": "p",
+                        "subject": "x",
+                        "due": "2026-01-01T00:00:00.000Z",
+                    },
+                },
+            ).ts
         except SealroomError as exc:
             out[name] = exc.code
 
@@ -213,6 +231,11 @@ def test_a_second_writer_with_the_lock_file_deleted_is_refused_and_nothing_is_lo
     running.close()
     assert (d / LOCK_NAME).exists()  # the second writer's new, empty lock file
     j = unlock_with_passphrase(d, PASS, SystemClock())
-    assert j.head == head and j.entry(999) is None
-    assert [e.kind for e in j.entries()] == ["journal.genesis", "alert.raised", "alert.raised"]
+    kept = j.entry(head.seq)
+    assert kept is not None and kept.hash == head.hash and j.entry(999) is None
+    assert [e.kind for e in j.entries()][: head.seq] == [
+        "journal.genesis",
+        "alert.raised",
+        "alert.raised",
+    ]
     j.close()

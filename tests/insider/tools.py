@@ -30,8 +30,10 @@ from kiosk.format.canonical import b64u, b64u_decode, canon
 from kiosk.format.clock import format_ts, parse_ts
 from kiosk.format.entry import Entry
 from kiosk.journal.db import open_database
+from kiosk.journal.head import HeadKeeper
 from kiosk.journal.keyslots import KeySlots
 from kiosk.journal.store import DB_NAME, SLOTS_NAME
+from kiosk.journal.witness import Witness
 
 RP_ID = "sealroom.local"
 #: The terminal's people: Dana turns insider; Sam and Lee are honest.
@@ -154,6 +156,11 @@ class Insider:
             )
         finally:
             conn.close()
+        # The database key also authenticates the key-slot file: a thorough insider records
+        # the new head there too, so that the rollback check (head.py) has nothing to see.
+        HeadKeeper.load(self.data_dir / SLOTS_NAME, self.db_key, Witness()).record(
+            entry.seq, entry.hash
+        )
         self.written.append(entry.seq)
         return entry
 

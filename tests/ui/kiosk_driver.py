@@ -31,7 +31,6 @@ from hardware.sim.people import REASON, WITNESS
 from hardware.sim.simulation import save, setup
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE
 from kiosk.format.clock import FakeClock, parse_ts
-from kiosk.journal.clockwatch import watch_for
 from kiosk.policy import load_policy
 from ui.app_context import AppContext, DemoInfo
 from ui.devices import KeyDesk
@@ -74,7 +73,8 @@ def make_window(qtbot: QtBot, root: Path, **kw: Any) -> tuple[MainWindow, FakeCl
 
     meta = json.loads((root / "simulation.json").read_text("utf-8"))
     clock = FakeClock(parse_ts(meta["now"]))
-    watch_for(clock).trust(clock)  # the saved terminal goes on where it stopped (sim.resume)
+    if kw.pop("trusted_clock", True):
+        clock.watch.trust(clock)  # the saved terminal goes on where it stopped (sim.resume)
     keys = KeyDesk.from_state_files(root / "keys", OWNERS)
     keys.auto_plug = kw.pop("auto_plug", True)
     scan_clock = ScanClock()

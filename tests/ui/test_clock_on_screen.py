@@ -48,3 +48,35 @@ def test_a_clock_set_forward_is_shown_and_confirmed_by_two_custodians_on_screen(
     assert len(entry.attest) == 2 and before is not None and entry.seq == before.seq + 1
     press(qtbot, w.flow_screen.close_button)
     qtbot.waitUntil(lambda: not d.clock_row.isVisible(), timeout=T)
+
+
+def test_a_terminal_restarted_days_later_unlocks_and_two_custodians_confirm_its_clock(
+    qtbot: QtBot, root: Path
+) -> None:
+    """After a power-off, nothing tells how long the terminal was off: the unlock still works
+    (recorded at the last trusted time, as evidence must be), the dashboard asks two
+    custodians to confirm the clock, and work goes on once they have."""
+    w, clock, _sc = make_window(qtbot, root, trusted_clock=False)  # a new program
+    clock.advance(days=3)  # switched off over a long weekend
+    unlock(qtbot, w)
+    assert w.journal is not None
+    unlocked = w.journal.entry(w.journal.head.seq)
+    assert unlocked is not None and unlocked.kind == "terminal.unlocked"
+    previous = w.journal.entry(unlocked.seq - 1)
+    assert previous is not None and unlocked.ts == previous.ts  # the last time trusted
+    assert unlocked.ts < clock.now().isoformat()[:10]
+    d = w.dashboard
+    qtbot.waitUntil(d.clock_row.isVisible, timeout=T)
+    assert "two custodians" in d.clock_row.text.text()
+    before = w.journal.head
+    press(qtbot, d.clock_row.button)
+    wait_step(qtbot, w, "confirm")
+    fill(qtbot, w, {"checked": True})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    (entry,) = kinds(w, "clock.confirmed")
+    assert entry.seq == before.seq + 1 and entry.data["against"] == "last-entry"
+    assert entry.ts[:10] == clock.now().isoformat()[:10]
+    press(qtbot, w.flow_screen.close_button)
+    qtbot.waitUntil(lambda: not d.clock_row.isVisible(), timeout=T)

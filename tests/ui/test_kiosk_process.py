@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import queue
 import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,9 +84,13 @@ def policy_file(tmp_path: Path) -> Path:
     (queue missing) and prints nothing.
     """
     text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
-    assert 'queue = "sealroom"' in text
+    assert 'queue = "sealroom"' in text and 'on_network = "refuse"' in text
+    text = text.replace('queue = "sealroom"', 'queue = "sealroom-no-printer"')
+    # The machine running the tests has a network: alert only (the refusal is tested on
+    # screen, tests/ui/test_airgap_on_screen.py), or the kiosk would never unlock here.
+    text = text.replace('on_network = "refuse"', 'on_network = "alert"')
     path = tmp_path / "policy.toml"
-    path.write_text(text.replace('queue = "sealroom"', 'queue = "sealroom-no-printer"'))
+    path.write_text(text)
     return path
 
 
@@ -129,8 +135,20 @@ def _start(data_dir: Path, cwd: Path, kiosks: list[Kiosk]) -> Kiosk:
     assert proc.stdout is not None
     ready = ""
     deadline = time.monotonic() + START_TIMEOUT
+    lines: queue.Queue[str] = queue.Queue()
+    out = proc.stdout
+
+    def read() -> None:  # never block past the deadline: a locked kiosk prints nothing more
+        for text in out:
+            lines.put(text)
+        lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
     while time.monotonic() < deadline:
-        line = proc.stdout.readline()
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
         if not line:
             break
         if line.startswith("READY "):

@@ -99,7 +99,7 @@ def test_a_whole_emergency_is_logged_for_support_without_a_secret(
     assert w.locked and "eth0 (ethernet, up)" in u.status.text() and not u.pin.isVisible()
 
     up.clear()  # unplugged
-    unlock(qtbot, w)  # the recovery passphrase, typed
+    unlock(qtbot, w, passphrase=True)  # the recovery passphrase, typed
     qtbot.waitUntil(lambda: len(alerts_of(w, "network.up")) == 1, timeout=T)
     qtbot.waitUntil(lambda: len(alerts_of(w, "usb.refused")) == 1, timeout=T)
     qtbot.mouseClick(w.dashboard.lock_button, Qt.MouseButton.LeftButton)

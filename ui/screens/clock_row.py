@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from kiosk.journal.clockwatch import LAST_ENTRY
+from kiosk.format.clock import LAST_ENTRY
 from kiosk.journal.store import Journal
 from ui.widgets import big_button, body
 

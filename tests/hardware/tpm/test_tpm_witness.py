@@ -27,7 +27,6 @@ from hardware.tpm import DEFAULT_INDEX, TpmCounter, find_counter
 from kiosk.errors import DeviceError, JournalError
 from kiosk.format.clock import FakeClock, SystemClock
 from kiosk.journal import keyslots as keyslots_module
-from kiosk.journal.clockwatch import watch_for
 from kiosk.journal.keyslots import FAST_TEST_PARAMS, KeySlots, RecordedHead
 from kiosk.journal.store import DB_NAME, SLOTS_NAME, Journal
 from kiosk.journal.witness import Witness
@@ -120,8 +119,12 @@ def test_commissioning_binds_the_journal_and_every_write_increments(
     assert tpm.read() == start + 3
     assert _recorded(data_dir)["counter"] == start + 3
     j.close()
-    _unlock(data_dir, Witness("if-present", tpm)).close()  # a clean unlock
-    assert tpm.read() == start + 3  # an unlock that writes nothing does not count
+    u = _unlock(data_dir, Witness("if-present", tpm))  # a clean unlock
+    added = u.head.seq - j.head.seq
+    u.close()
+    # the unlock's own record (terminal.unlocked and its passphrase alert): one step per write,
+    # and the unlock itself (the check of the binding) counts nothing
+    assert added == 2 and tpm.read() == start + 3 + added
 
 
 def test_policy_off_binds_nothing(tpm: TpmCounter, data_dir: Path, policy: Policy) -> None:
@@ -217,10 +220,17 @@ def test_crash_between_increment_and_file_write_is_accepted_and_recorded(
     rec = _recorded(data_dir)
     assert rec["seq"] == head.seq - 1 and rec["counter"] == value - 1
     again = _unlock(data_dir, Witness("if-present", tpm))
-    assert again.head == head
-    assert _recorded(data_dir) == {"index": DEFAULT_INDEX, "counter": value, "seq": head.seq}
+    kept = again.entry(head.seq)
+    assert kept is not None and kept.hash == head.hash  # accepted: nothing lost
+    added = again.head.seq - head.seq  # the unlock's own record, counted as usual
+    assert added == 2 and tpm.read() == value + added
+    assert _recorded(data_dir) == {
+        "index": DEFAULT_INDEX,
+        "counter": tpm.read(),
+        "seq": again.head.seq,
+    }
     _append(again, 1)
-    assert tpm.read() == value + 1
+    assert tpm.read() == value + added + 1
     again.close()
 
 
@@ -267,7 +277,7 @@ def test_a_failing_tpm_stops_the_next_write_not_the_one_done(
 def _append_forever(d: Path, key: bytes, tcti: str, report: int) -> None:
     counter = TpmCounter(tcti)
     clock = SystemClock()
-    watch_for(clock).trust(clock)  # the test's terminal was made on a test clock
+    clock.watch.trust(clock)  # the test's terminal was made on a test clock
     j = Journal.open(
         d, key, clock, approval_check=journal_check, witness=Witness("required", counter)
     )

@@ -14,19 +14,29 @@ import datetime as dt
 import pytest
 
 from kiosk.errors import JournalError
-from kiosk.format.clock import FakeClock, parse_ts
-from kiosk.journal.clockwatch import ELAPSED_TIME, LAST_ENTRY, set_tolerance, watch_for
+from kiosk.format.clock import ELAPSED_TIME, LAST_ENTRY, FakeClock, format_ts, parse_ts
 from kiosk.journal.store import Journal
 from kiosk.terminal.lifecycle import Commissioned, unlock_with_passphrase
 
 PASS = "TEST-PASS-PHRASE-0001"
 ALERT = {"alert": "test", "summary": "an entry"}
+#: a judgement of the clock: refused while the clock awaits confirmation
+OVERDUE = {
+    "alert": "deadline.overdue",
+    "summary": "Overdue: a probe",
+    "detail": {
+        "deadline": "probe",
+        "kind": "probe",
+        "subject": "x",
+        "due": "2026-01-01T00:00:00.000Z",
+    },
+}
 
 
 def refused(j: Journal) -> JournalError:
     head = j.head
     with pytest.raises(JournalError) as exc:
-        j.append("alert.raised", ALERT)
+        j.append("alert.raised", OVERDUE)
     assert j.head == head  # nothing recorded
     return exc.value
 
@@ -52,6 +62,20 @@ def test_a_clock_set_forward_while_running_refuses_every_append_saying_what_to_d
     assert exc.value.code == "clock.unconfirmed"
     assert j.pending is None
     assert all(not e.ts.startswith("2099") for e in j.entries())
+
+
+def test_evidence_is_recorded_at_the_last_trusted_time_while_the_clock_waits(
+    terminal: Commissioned, clock: FakeClock
+) -> None:
+    """An alarm (a refused USB device, a network up) cannot wait for two people to confirm the
+    clock: it is recorded at once, stamped with the last entry's time, never the 2099 clock."""
+    j = terminal.journal
+    clock.advance(minutes=1)
+    last = j.append("alert.raised", ALERT)
+    clock.set_system_time(dt.datetime(2099, 1, 1, 12, 0, tzinfo=dt.UTC))
+    alarm = j.append("alert.raised", {"alert": "usb.refused", "summary": "a device"})
+    assert alarm.ts == last.ts and alarm.seq == last.seq + 1
+    assert refused(j).code == "clock.unconfirmed"  # a judgement of the clock still waits
 
 
 def test_time_that_really_passes_is_no_jump_even_a_long_quiet_spell(
@@ -96,7 +120,7 @@ def test_a_clock_put_right_again_lifts_the_refusal_with_nothing_recorded(
 
 def test_the_tolerance_is_the_policys(terminal: Commissioned, clock: FakeClock) -> None:
     j = terminal.journal
-    set_tolerance(clock, 60)
+    clock.watch.set_tolerance(60)
     clock.set_system_time(clock.now() + dt.timedelta(minutes=45))
     j.append("alert.raised", ALERT)
     clock.set_system_time(clock.now() + dt.timedelta(minutes=20))  # 65 minutes ahead
@@ -119,7 +143,11 @@ def test_after_a_restart_the_clock_is_measured_against_the_last_entry(
     j.close()
     # restarted with the clock 3 days past the last entry: nothing tells how long it was off
     later = FakeClock(soon.now() + dt.timedelta(days=3))
-    j = unlock_with_passphrase(d, PASS, later)  # unlocking itself records nothing: it opens
+    j = unlock_with_passphrase(d, PASS, later)
+    # the unlock is evidence that cannot wait: recorded at once, with the last time trusted
+    unlocked, alert = list(j.entries())[-2:]
+    assert unlocked.kind == "terminal.unlocked" and alert.data["alert"] == "unlock.passphrase"
+    assert unlocked.ts == alert.ts == list(j.entries())[-3].ts < format_ts(later.now())
     jump = j.clock_jump()
     assert jump is not None and jump.against == LAST_ENTRY
     err = refused(j)
@@ -143,4 +171,4 @@ def test_a_clock_that_went_back_is_still_recorded_once(
 
 def test_each_clock_object_has_its_own_watch() -> None:
     a, b = FakeClock(), FakeClock()
-    assert watch_for(a) is watch_for(a) is not watch_for(b)
+    assert a.watch is a.watch is not b.watch

@@ -17,7 +17,6 @@ import pytest
 
 from hardware.process import harden_process
 from kiosk.format.clock import FakeClock, SystemClock
-from kiosk.journal.clockwatch import watch_for
 from kiosk.journal.store import Journal
 from kiosk.terminal.lifecycle import Commissioned
 from kiosk.terminal.signers import journal_check
@@ -37,7 +36,7 @@ def append_forever(data_dir: Path, db_key: bytes, report_fd: int) -> None:
     # The journal was commissioned on a test clock, months before the real one: this
     # child's clock is taken as confirmed (kiosk.journal.clockwatch would otherwise
     # refuse to stamp entries so far past the last one until two custodians confirm it).
-    watch_for(clock).trust(clock)
+    clock.watch.trust(clock)
     journal = Journal.open(data_dir, db_key, clock, approval_check=journal_check)
     os.write(report_fd, b"open\n")
     n = 0

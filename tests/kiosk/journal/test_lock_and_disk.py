@@ -129,7 +129,9 @@ def test_unlock_on_a_full_disk_says_disk_full_not_wrong_key_and_changes_nothing(
     # Space freed: the same passphrase unlocks, nothing was lost.
     filler.unlink()
     j = unlock_with_passphrase(d, PASS, clock)
-    assert [e.data.get("summary") for e in j.entries()][-1] == "before the disk filled"
+    kinds = [(e.kind, e.data.get("summary")) for e in j.entries()][-3:]
+    assert kinds[0] == ("alert.raised", "before the disk filled")
+    assert kinds[1][0] == "terminal.unlocked"  # then this unlock, and its passphrase alert
     j.close()
 
 
@@ -153,7 +155,9 @@ def test_a_disk_that_fills_while_unlocked_refuses_the_append_as_disk_full(
     assert j.verify_or_raise().entries == written + 1
     j.close()
     j = unlock_with_passphrase(d, PASS, clock)
-    assert j.head.seq == written + 1
+    after = j.entry(written + 1)
+    assert after is not None and after.data["summary"] == "after space was freed"
+    assert [e.kind for e in j.entries(written + 2)] == ["terminal.unlocked", "alert.raised"]
     j.close()
 
 

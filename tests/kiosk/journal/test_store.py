@@ -253,7 +253,6 @@ def test_failed_write_leaves_database_and_state_unchanged(terminal: Commissioned
     finally:
         j._conn = real
     assert j.head == head and j.state.seq == state_seq
-    j._listeners.clear()
     assert j.verify().ok and j.verify().entries == head.seq
 
 
