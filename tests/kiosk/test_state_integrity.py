@@ -123,7 +123,14 @@ def test_an_exception_never_covers_an_enrolment(b: Builder) -> None:
 
 @pytest.mark.parametrize(
     "kind",
-    ["custodian.revoked", "policy.changed", "account.registered", "envelope.destroyed"],
+    [
+        "custodian.revoked",
+        "policy.changed",
+        "account.registered",
+        "envelope.registered",
+        "envelope.destroyed",
+        "credential.rotated",
+    ],
 )
 def test_an_exception_never_covers_administration(b: Builder, kind: str) -> None:
     declare(b)

@@ -86,6 +86,33 @@ def test_exception_on_an_enrolment_is_not_verified(
     assert "an exception never covers custodian.enrolled" in out
 
 
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("account.registered", {"account": "acc-2"}),
+        ("envelope.registered", {"serial": "S-2", "account": "acc-1"}),
+        ("envelope.destroyed", {"serial": "S-1", "method": "shredder"}),
+        ("credential.rotated", {"account": "acc-1"}),
+        ("policy.changed", {"policy_hash": "ab" * 32}),
+    ],
+)
+def test_exception_on_registration_destruction_rotation_or_policy_is_not_verified(
+    builder: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    data: dict[str, Any],
+) -> None:
+    """Amendment 1 lists the incident kinds an exception may cover; these are not among them."""
+    account_and_envelope(builder)
+    declare(builder)
+    entry = builder.add(kind, {**data, "incident": INCIDENT, "exception": "solo-access"}, ["alice"])
+    code, out = verdict(builder, tmp_path, capsys)
+    assert code == 1 and "NOT VERIFIED" in out
+    assert f"entry {entry['seq']}" in out
+    assert f"an exception never covers {kind}" in out
+
+
 def test_undeclared_exception_is_not_verified(
     builder: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
