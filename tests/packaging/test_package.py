@@ -302,7 +302,7 @@ def _terminal(tmp: Path) -> tuple[Path, Path]:
 def _shows_unlock_screen(tmp: Path, wrapper: list[str], name: str) -> None:
     data, runtime = _terminal(tmp)
     client = [*wrapper, "/opt/sealroom/bin/sealroom", "run", "--data", str(data)]
-    cage = kiosk_run.start_cage("sealroom", runtime, client, tmp / "cage.log")
+    cage = kiosk_run.start_cage("sealroom", runtime, client, tmp / "cage.log", kiosk_run.COMPOSITED)
     try:
         shot = tmp / "shot.png"
         time.sleep(8)
@@ -313,6 +313,8 @@ def _shows_unlock_screen(tmp: Path, wrapper: list[str], name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, SHOTS / name)  # looked at: the unlock screen (packaging/README.md)
         assert kiosk_run.colours(shot) > 20  # text and a button, not a blank output
+        # Full screen: the window covers the whole output (it once covered 853x482 of it).
+        assert kiosk_run.uncovered(shot) < 0.001, f"{kiosk_run.uncovered(shot):.0%} left black"
     finally:
         kiosk_run.stop(cage)
 
@@ -321,6 +323,46 @@ def test_kiosk_starts_under_cage_and_shows_the_unlock_screen(
     installed: Path, kiosk_dir: Path
 ) -> None:
     _shows_unlock_screen(kiosk_dir, [], "kiosk-unlock.png")
+
+
+#: A Qt window as the kiosk opens it (ui/app.py: showFullScreen), which prints the
+#: size Qt gave it and the screen's, once cage has configured it.
+SIZE_PROBE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv)
+w = QWidget()
+w.showFullScreen()
+def report():
+    s = app.primaryScreen()
+    print("window", w.width(), w.height(), "screen", s.size().width(), s.size().height(),
+          "ratio", s.devicePixelRatio(), flush=True)
+    app.quit()
+QTimer.singleShot(3000, report)
+app.exec()
+"""
+
+
+def test_qt_window_fills_the_output_under_the_units_cage(installed: Path, kiosk_dir: Path) -> None:
+    """Under cage as the unit runs it, Qt's window is the output's size, unscaled.
+
+    So the 853x482 once seen in the screenshots was not Qt's size, a scale factor
+    or a size hint: it was the headless output's direct scan-out (kiosk_run.COMPOSITED).
+    """
+    runtime = kiosk_run.prepare(kiosk_dir, "sealroom")
+    probe = kiosk_dir / "size_probe.py"
+    probe.write_text(SIZE_PROBE, encoding="utf-8")
+    probe.chmod(0o644)
+    log = kiosk_dir / "cage.log"
+    cage = kiosk_run.start_cage("sealroom", runtime, ["/opt/sealroom/bin/python", str(probe)], log)
+    try:
+        assert cage.wait(60) == 0, log.read_text(errors="replace")
+    finally:
+        kiosk_run.stop(cage)
+    found = re.findall(r"^window (\d+) (\d+) screen (\d+) (\d+) ratio (\S+)$",
+                       log.read_text(errors="replace"), re.M)  # fmt: skip
+    assert found == [("1280", "720", "1280", "720", "1.0")], log.read_text(errors="replace")
 
 
 def test_kiosk_runs_with_memory_deny_write_execute(installed: Path, kiosk_dir: Path) -> None:
