@@ -61,6 +61,33 @@ awk -v built="$wheels/built.sha256" '
 pip install --quiet --no-index --no-compile --find-links "$wheels" \
     --require-hashes --only-binary=:all: -r "$install_lock"
 pip install --quiet --no-index --no-compile --no-deps --find-links "$wheels" sealroom
+# The application went in with --no-deps: a lock older than pyproject.toml would
+# leave a dependency out and the package would fail only when it runs ("No
+# module named re2"). Fail the build instead: every requirement of sealroom,
+# with the extra the terminal needs (tpm), must be installed at a version it
+# accepts.
+pip check
+"$root/bin/python" - <<'PY'
+import importlib.metadata as md
+import sys
+
+from pip._vendor.packaging.requirements import Requirement
+
+missing = []
+for line in md.requires("sealroom") or []:
+    req = Requirement(line)
+    if req.marker and not req.marker.evaluate({"extra": "tpm"}):
+        continue
+    try:
+        version = md.version(req.name)
+    except md.PackageNotFoundError:
+        missing.append(f"{req} (not installed)")
+        continue
+    if version not in req.specifier:
+        missing.append(f"{req} (installed {version})")
+if missing:
+    sys.exit("requirements.lock is older than pyproject.toml (run make lock): " + "; ".join(missing))
+PY
 pip uninstall --quiet --yes pip setuptools
 
 # Shebangs and activate scripts name the build path: point them at /opt/sealroom.

@@ -473,6 +473,30 @@ def test_the_kiosk_itself_closes_on_stop(installed: Path, kiosk_dir: Path) -> No
         kiosk_run.stop(cage)
 
 
+#: What the maintainer scripts write outside the package's own files.
+WRITTEN = (
+    "/etc/cups/cups-files.conf",
+    "/etc/cups/cupsd.conf",
+    "/etc/usbguard/rules.d/50-sealroom.conf",
+    "/etc/apparmor.d/local/usr.sbin.cupsd",
+    "/etc/group",
+    "/etc/passwd",
+)
+
+
+def test_dpkg_i_again_changes_nothing(installed: Path) -> None:
+    """``dpkg -i`` (the issue's command) over the installed package: the postinst runs
+    again and writes each setting once (no second TempDir line, group entry or
+    AppArmor block), as after an upgrade."""
+    before = {p: Path(p).read_bytes() for p in WRITTEN if Path(p).exists()}
+    started = time.monotonic()
+    done = run("dpkg", "-i", str(installed), env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    print(f"\ndpkg -i over the installed package: {time.monotonic() - started:.1f} s")
+    after = {p: Path(p).read_bytes() for p in WRITTEN if Path(p).exists()}
+    assert after == before, [p for p in WRITTEN if after.get(p) != before.get(p)]
+
+
 def test_remove_and_purge_leave_nothing(installed: Path) -> None:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     done = run("apt-get", "purge", "-y", "-q", "sealroom", env=env)
