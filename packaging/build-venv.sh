@@ -5,9 +5,12 @@
 #   build-venv.sh DESTDIR WHEELHOUSE LOCKFILE
 #
 # Why these steps:
-# - the venv is created with Debian's /usr/bin/python3 (the package depends on
-#   python3.11); pip is removed from it at the end: the terminal never installs
-#   anything;
+# - the venv is created with Debian's /usr/bin/python3.11, so its interpreter
+#   links point at the file the package's Depends (python3.11) provides, not at
+#   /usr/bin/python3, which comes from another package (python3) that a
+#   minimal system lacks (the image build found "sealroom: not found" in the
+#   postinst there); pip is removed from it at the end: the terminal never
+#   installs anything;
 # - pip runs with --no-index and
 #   --require-hashes: every dependency comes from the wheelhouse and must match
 #   the sha256 in requirements.lock, or the build fails; the application's own
@@ -34,7 +37,7 @@ root=$dest$target
 rm -rf "$root"
 mkdir -p "$(dirname "$root")"
 # The venv's own pip (Debian's ensurepip) installs, then leaves with setuptools.
-/usr/bin/python3 -m venv "$root"
+/usr/bin/python3.11 -m venv "$root"
 pip() {
     env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
         PIP_CONFIG_FILE=/dev/null PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -103,7 +106,7 @@ find "$root/bin" -type f ! -name sealroom -delete
 
 # Compile for the installed paths; drop caches pip might have left.
 find "$root" -name __pycache__ -type d -prune -exec rm -rf {} +
-/usr/bin/python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+/usr/bin/python3.11 -m compileall -q -j 0 --invalidation-mode unchecked-hash \
     -s "$dest" -p / "$root/lib"
 # Wheels install their data with their own permissions; some ship group-writable
 # files or executable .so bits the Debian tools would flag.

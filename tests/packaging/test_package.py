@@ -58,7 +58,18 @@ def test_the_installed_command_answers(installed: Path) -> None:
         done = run(command, "--help")
         assert done.returncode == 0 and "usbguard-rules" in done.stdout, done.stderr
     # The venv runs on Debian's interpreter and holds no pip: nothing installs on the terminal.
-    assert Path("/opt/sealroom/bin/python").resolve().parent == Path("/usr/bin")
+    # Each of its interpreter links ends at python3.11, the file of a package it Depends on
+    # (/usr/bin/python3 belongs to python3, which a minimal Debian may not have).
+    for name in ("python", "python3", "python3.11"):
+        target = Path("/opt/sealroom/bin", name).resolve()
+        assert target == Path("/usr/bin/python3.11"), (name, target)
+    owner = run("dpkg-query", "-S", "/usr/bin/python3.11").stdout.split(":")[0]  # -minimal
+    assert owner in _depends("python3.11") and "python3.11" in _depends("sealroom"), owner
+
+
+def _depends(package: str) -> set[str]:
+    control = run("dpkg-query", "-W", "-f=${Depends}", package).stdout
+    return {re.split(r"[\s(:]", d.strip())[0] for d in re.split(r"[,|]", control) if d.strip()}
     assert not list(Path("/opt/sealroom").glob("lib/python3.11/site-packages/pip"))
 
 
