@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts check bench clean lock wheelhouse package package-check image
+.PHONY: demo test lint typecheck contracts check bench clean lock wheelhouse package package-check image image-check
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,9 @@ bench: $(STAMP)
 ## The appliance (packaging/README.md):
 ## make lock: packaging/requirements.lock from pyproject.toml, every dependency pinned with hashes
 ## make package: the Debian package, built offline from the wheelhouse (packaging/build/)
-## make package-check: lintian on it;  make image: a bootable bookworm image (mkosi)
-lock wheelhouse package package-check image:
+## make package-check: lintian on it;  make image: a bookworm image with it (mkosi);
+## make image-check: what the image holds
+lock wheelhouse package package-check image image-check:
 	$(MAKE) -C packaging $@
 
 clean:

@@ -5,9 +5,12 @@
 #   build-venv.sh DESTDIR WHEELHOUSE LOCKFILE
 #
 # Why these steps:
-# - the venv is created with Debian's /usr/bin/python3 (the package depends on
-#   python3.11); pip is removed from it at the end: the terminal never installs
-#   anything;
+# - the venv is created with Debian's /usr/bin/python3.11, so its interpreter
+#   links point at the file the package's Depends (python3.11) provides, not at
+#   /usr/bin/python3, which comes from another package (python3) that a
+#   minimal system lacks (the image build found "sealroom: not found" in the
+#   postinst there); pip is removed from it at the end: the terminal never
+#   installs anything;
 # - pip runs with --no-index and
 #   --require-hashes: every dependency comes from the wheelhouse and must match
 #   the sha256 in requirements.lock, or the build fails; the application's own
@@ -34,7 +37,7 @@ root=$dest$target
 rm -rf "$root"
 mkdir -p "$(dirname "$root")"
 # The venv's own pip (Debian's ensurepip) installs, then leaves with setuptools.
-/usr/bin/python3 -m venv "$root"
+/usr/bin/python3.11 -m venv "$root"
 pip() {
     env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
         PIP_CONFIG_FILE=/dev/null PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -61,6 +64,33 @@ awk -v built="$wheels/built.sha256" '
 pip install --quiet --no-index --no-compile --find-links "$wheels" \
     --require-hashes --only-binary=:all: -r "$install_lock"
 pip install --quiet --no-index --no-compile --no-deps --find-links "$wheels" sealroom
+# The application went in with --no-deps: a lock older than pyproject.toml would
+# leave a dependency out and the package would fail only when it runs ("No
+# module named re2"). Fail the build instead: every requirement of sealroom,
+# with the extra the terminal needs (tpm), must be installed at a version it
+# accepts.
+pip check
+"$root/bin/python" - <<'PY'
+import importlib.metadata as md
+import sys
+
+from pip._vendor.packaging.requirements import Requirement
+
+missing = []
+for line in md.requires("sealroom") or []:
+    req = Requirement(line)
+    if req.marker and not req.marker.evaluate({"extra": "tpm"}):
+        continue
+    try:
+        version = md.version(req.name)
+    except md.PackageNotFoundError:
+        missing.append(f"{req} (not installed)")
+        continue
+    if version not in req.specifier:
+        missing.append(f"{req} (installed {version})")
+if missing:
+    sys.exit("requirements.lock is older than pyproject.toml (run make lock): " + "; ".join(missing))
+PY
 pip uninstall --quiet --yes pip setuptools
 
 # Shebangs and activate scripts name the build path: point them at /opt/sealroom.
@@ -76,7 +106,7 @@ find "$root/bin" -type f ! -name sealroom -delete
 
 # Compile for the installed paths; drop caches pip might have left.
 find "$root" -name __pycache__ -type d -prune -exec rm -rf {} +
-/usr/bin/python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+/usr/bin/python3.11 -m compileall -q -j 0 --invalidation-mode unchecked-hash \
     -s "$dest" -p / "$root/lib"
 # Wheels install their data with their own permissions; some ship group-writable
 # files or executable .so bits the Debian tools would flag.

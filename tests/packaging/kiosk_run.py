@@ -42,12 +42,31 @@ def prepare(root: Path, user: str) -> Path:
     return runtime
 
 
+#: cage's flags for a screenshot that shows what a real screen shows: the output
+#: turned twice by 90 degrees (180), which grim turns back upright. Why: when the
+#: output's transform is the surface's (the default), cage 0.1.4 hands the
+#: full-screen window's buffer straight to the output ("direct scan-out",
+#: ``scan_out_primary_view`` in its output.c) instead of compositing it; wlroots
+#: 0.15's headless output accepts any buffer of its size, and grim then copies a
+#: frame cage composited before, when the window still had its first, smaller
+#: buffer (853x482 for the kiosk). With another transform cage skips the scan-out
+#: and composites every frame, as it must on a real (DRM) output, which cannot
+#: scan out Qt's shared-memory buffers: the window then covers the whole output.
+#: The unit runs cage without this flag (on a real screen it would turn the picture
+#: upside down).
+COMPOSITED = ("-r", "-r")
+
+
 def start_cage(
-    user: str, runtime: Path, client: Sequence[str], log: Path
+    user: str,
+    runtime: Path,
+    client: Sequence[str],
+    log: Path,
+    flags: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            as_user(user, ["cage", "-d", "--", *client]),
+            as_user(user, ["cage", "-d", *flags, "--", *client]),
             env=env_for(runtime),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -75,6 +94,17 @@ def colours(png: Path) -> int:
 
     with Image.open(png) as im:
         return len(im.convert("RGB").getcolors(maxcolors=1 << 20) or [])
+
+
+def uncovered(png: Path) -> float:
+    """The share of the output left black: cage's background, where no window is drawn."""
+    from PIL import Image
+
+    with Image.open(png) as im:
+        rgb = im.convert("RGB")
+        colours = rgb.getcolors(maxcolors=1 << 24) or []
+        black = sum(count for count, colour in colours if colour == (0, 0, 0))
+        return black / (rgb.width * rgb.height)
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

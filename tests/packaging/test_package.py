@@ -58,7 +58,18 @@ def test_the_installed_command_answers(installed: Path) -> None:
         done = run(command, "--help")
         assert done.returncode == 0 and "usbguard-rules" in done.stdout, done.stderr
     # The venv runs on Debian's interpreter and holds no pip: nothing installs on the terminal.
-    assert Path("/opt/sealroom/bin/python").resolve().parent == Path("/usr/bin")
+    # Each of its interpreter links ends at python3.11, the file of a package it Depends on
+    # (/usr/bin/python3 belongs to python3, which a minimal Debian may not have).
+    for name in ("python", "python3", "python3.11"):
+        target = Path("/opt/sealroom/bin", name).resolve()
+        assert target == Path("/usr/bin/python3.11"), (name, target)
+    owner = run("dpkg-query", "-S", "/usr/bin/python3.11").stdout.split(":")[0]  # -minimal
+    assert owner in _depends("python3.11") and "python3.11" in _depends("sealroom"), owner
+
+
+def _depends(package: str) -> set[str]:
+    control = run("dpkg-query", "-W", "-f=${Depends}", package).stdout
+    return {re.split(r"[\s(:]", d.strip())[0] for d in re.split(r"[,|]", control) if d.strip()}
     assert not list(Path("/opt/sealroom").glob("lib/python3.11/site-packages/pip"))
 
 
@@ -185,7 +196,9 @@ def test_cups_prints_through_the_temp_folder_on_tmpfs(installed: Path) -> None:
             pytest.fail("cupsd is not running (.ci/cups-setup.sh starts it)")
         pytest.skip("cupsd is not running")
     _reload_cupsd()
-    pdf = Path("/run/sealroom/cups-tmp").parent / "probe.pdf"
+    temp = Path("/run/sealroom/cups-tmp")
+    before = set(temp.iterdir())
+    pdf = temp.parent / "probe.pdf"
     pdf.write_bytes(_tiny_pdf())
     try:
         done = run(
@@ -197,9 +210,18 @@ def test_cups_prints_through_the_temp_folder_on_tmpfs(installed: Path) -> None:
         while job in run("lpstat", "-o").stdout and time.monotonic() < deadline:
             time.sleep(0.5)
         assert job in run("lpstat", "-W", "completed", "-o").stdout
-        assert list(Path("/run/sealroom/cups-tmp").iterdir()) == []
+        # Nothing of this job left. The stalling test queues' backend
+        # (.ci/sealroom-test-backend) keeps its own file there while one of their
+        # jobs hangs: on a machine whose cupsd other test runs share, such files
+        # are theirs, not this job's (tests/packaging prints on the PDF queue only).
+        left = {f for f in set(temp.iterdir()) - before if not f.name.startswith(TEST_BACKEND)}
+        assert not left, sorted(left)
     finally:
         pdf.unlink()
+
+
+#: The prefix of the files the printing tests' stalling backend keeps in CUPS's TempDir.
+TEST_BACKEND = "sealroom-test-backend."
 
 
 def _reload_cupsd() -> None:
@@ -246,6 +268,41 @@ def test_data_directory_and_system_settings(installed: Path) -> None:
     assert re.search(r"^ExecStart=/usr/bin/cage -d -- /opt/sealroom/bin/sealroom run", unit, re.M)
     exec_start = re.findall(r"^ExecStart=(.*)$", unit, re.M)[0]
     assert "-s" not in exec_start.split(" -- ")[0].split()  # cage -s would allow VT switching
+
+
+#: What issue 20 asks of the kiosk unit, setting by setting (the exposure test
+#: measures the whole; this names each one, so none is dropped for another that
+#: scores the same).
+UNIT_SETTINGS = (
+    "Restart=always",  # it comes back ...
+    "StartLimitIntervalSec=0",  # ... however often
+    "Conflicts=getty@tty1.service",  # tty1 is the kiosk's alone
+    "TTYPath=/dev/tty1",
+    "User=sealroom",
+    "KillSignal=SIGTERM",  # the application locks and closes the journal on it
+    "PrivateNetwork=yes",
+    "NoNewPrivileges=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "LimitCORE=0",
+    "MemoryDenyWriteExecute=yes",
+    "DevicePolicy=closed",
+    "DeviceAllow=char-hidraw rw",  # FIDO2 keys
+    "DeviceAllow=char-ttyACM rw",  # serial scanners
+    "DeviceAllow=char-ttyUSB rw",
+    "UMask=0077",
+    "ReadWritePaths=/var/lib/sealroom",
+)
+
+
+def test_kiosk_unit_has_each_setting_the_issue_names(installed: Path) -> None:
+    lines = set(UNIT.read_text(encoding="utf-8").splitlines())
+    missing = [setting for setting in UNIT_SETTINGS if setting not in lines]
+    assert not missing, missing
+    # No block device (udisks2 mounts the export stick; block-sd would include the
+    # system disk) and no printer device (CUPS, in its own unit, drives the printer).
+    allowed = [line for line in lines if line.startswith("DeviceAllow=")]
+    assert not [line for line in allowed if "block" in line or "usb/lp" in line], allowed
 
 
 def _has_group(name: str) -> bool:
@@ -302,7 +359,7 @@ def _terminal(tmp: Path) -> tuple[Path, Path]:
 def _shows_unlock_screen(tmp: Path, wrapper: list[str], name: str) -> None:
     data, runtime = _terminal(tmp)
     client = [*wrapper, "/opt/sealroom/bin/sealroom", "run", "--data", str(data)]
-    cage = kiosk_run.start_cage("sealroom", runtime, client, tmp / "cage.log")
+    cage = kiosk_run.start_cage("sealroom", runtime, client, tmp / "cage.log", kiosk_run.COMPOSITED)
     try:
         shot = tmp / "shot.png"
         time.sleep(8)
@@ -313,6 +370,8 @@ def _shows_unlock_screen(tmp: Path, wrapper: list[str], name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, SHOTS / name)  # looked at: the unlock screen (packaging/README.md)
         assert kiosk_run.colours(shot) > 20  # text and a button, not a blank output
+        # Full screen: the window covers the whole output (it once covered 853x482 of it).
+        assert kiosk_run.uncovered(shot) < 0.001, f"{kiosk_run.uncovered(shot):.0%} left black"
     finally:
         kiosk_run.stop(cage)
 
@@ -321,6 +380,46 @@ def test_kiosk_starts_under_cage_and_shows_the_unlock_screen(
     installed: Path, kiosk_dir: Path
 ) -> None:
     _shows_unlock_screen(kiosk_dir, [], "kiosk-unlock.png")
+
+
+#: A Qt window as the kiosk opens it (ui/app.py: showFullScreen), which prints the
+#: size Qt gave it and the screen's, once cage has configured it.
+SIZE_PROBE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv)
+w = QWidget()
+w.showFullScreen()
+def report():
+    s = app.primaryScreen()
+    print("window", w.width(), w.height(), "screen", s.size().width(), s.size().height(),
+          "ratio", s.devicePixelRatio(), flush=True)
+    app.quit()
+QTimer.singleShot(3000, report)
+app.exec()
+"""
+
+
+def test_qt_window_fills_the_output_under_the_units_cage(installed: Path, kiosk_dir: Path) -> None:
+    """Under cage as the unit runs it, Qt's window is the output's size, unscaled.
+
+    So the 853x482 once seen in the screenshots was not Qt's size, a scale factor
+    or a size hint: it was the headless output's direct scan-out (kiosk_run.COMPOSITED).
+    """
+    runtime = kiosk_run.prepare(kiosk_dir, "sealroom")
+    probe = kiosk_dir / "size_probe.py"
+    probe.write_text(SIZE_PROBE, encoding="utf-8")
+    probe.chmod(0o644)
+    log = kiosk_dir / "cage.log"
+    cage = kiosk_run.start_cage("sealroom", runtime, ["/opt/sealroom/bin/python", str(probe)], log)
+    try:
+        assert cage.wait(60) == 0, log.read_text(errors="replace")
+    finally:
+        kiosk_run.stop(cage)
+    found = re.findall(r"^window (\d+) (\d+) screen (\d+) (\d+) ratio (\S+)$",
+                       log.read_text(errors="replace"), re.M)  # fmt: skip
+    assert found == [("1280", "720", "1280", "720", "1.0")], log.read_text(errors="replace")
 
 
 def test_kiosk_runs_with_memory_deny_write_execute(installed: Path, kiosk_dir: Path) -> None:
@@ -394,6 +493,30 @@ def test_the_kiosk_itself_closes_on_stop(installed: Path, kiosk_dir: Path) -> No
         assert not (data / "journal.db-wal").exists()  # the journal was closed, not cut
     finally:
         kiosk_run.stop(cage)
+
+
+#: What the maintainer scripts write outside the package's own files.
+WRITTEN = (
+    "/etc/cups/cups-files.conf",
+    "/etc/cups/cupsd.conf",
+    "/etc/usbguard/rules.d/50-sealroom.conf",
+    "/etc/apparmor.d/local/usr.sbin.cupsd",
+    "/etc/group",
+    "/etc/passwd",
+)
+
+
+def test_dpkg_i_again_changes_nothing(installed: Path) -> None:
+    """``dpkg -i`` (the issue's command) over the installed package: the postinst runs
+    again and writes each setting once (no second TempDir line, group entry or
+    AppArmor block), as after an upgrade."""
+    before = {p: Path(p).read_bytes() for p in WRITTEN if Path(p).exists()}
+    started = time.monotonic()
+    done = run("dpkg", "-i", str(installed), env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    print(f"\ndpkg -i over the installed package: {time.monotonic() - started:.1f} s")
+    after = {p: Path(p).read_bytes() for p in WRITTEN if Path(p).exists()}
+    assert after == before, [p for p in WRITTEN if after.get(p) != before.get(p)]
 
 
 def test_remove_and_purge_leave_nothing(installed: Path) -> None:
