@@ -102,6 +102,8 @@ class Incident:
     access_problems: list[str] = field(default_factory=list)
     discrepancies: int = 0
     verified_at: dt.datetime | None = None
+    #: when the verification's test login last failed (``verification.failed``)
+    verification_failed_at: dt.datetime | None = None
     verification_serial: str | None = None
     #: the journal's business-day calendar when the incident was declared
     #: (set by :func:`apply_declared`); None in journals that record none
@@ -242,6 +244,14 @@ def _verification_completed(inc: Incident, entry: Entry) -> None:
     inc.verified_at = parse_ts(entry.ts)
 
 
+def _verification_failed(inc: Incident, entry: Entry) -> None:
+    """The reset credential failed its test login: the reset is to be done again."""
+    inc.verified_at = None
+    inc.rotated_at = None
+    inc.verification_failed_at = parse_ts(entry.ts)
+    inc.phase = "reset"
+
+
 def _for_verification(entry: Entry) -> bool:
     """The test retrieval after a reset: not the incident's own retrieval."""
     return entry.data.get("purpose") == "verification"
@@ -347,6 +357,7 @@ STEPS: dict[str, Step] = {
     # phase 5: credential reset
     "credential.rotated": _credential_rotated,
     "verification.completed": _verification_completed,
+    "verification.failed": _verification_failed,
     # phase 6: review
     "review.completed": _review_completed,
     "review.escalated": _review_escalated,
@@ -357,6 +368,9 @@ STEPS: dict[str, Step] = {
     "custodian.enrolled": not_a_step,
     "custodian.revoked": not_a_step,
     "account.registered": not_a_step,
+    "account.updated": not_a_step,
+    "account.retired": not_a_step,
+    "credential.approved": not_a_step,
     "envelope.stock_received": not_a_step,
     "envelope.registered": not_a_step,
     "envelope.destroyed": not_a_step,
