@@ -71,6 +71,8 @@ class People:
     mfa_unavailable: bool = False
     reset_fails: bool = False
     unauthorised: bool = False
+    #: the verification's test login fails (issue 18's ``--scenario stale``)
+    verification_fails: bool = False
     opened: str = ""
     sealed: str = ""
 
@@ -370,6 +372,18 @@ def _verification(sim: Simulation, ver: VerificationFlow, people: People) -> Non
     sim.step(ver, INTACT)
     sim.step(ver, {"exterior_signed": True, "serial": sim.scan(people.sealed)})
     sim.step(ver, {"qr": sim.scan(sim.qr_of[people.sealed])})
+    if people.verification_fails:
+        sim.step(
+            ver,
+            {
+                "login_ok": False,
+                "failure": "The identity provider refused the password on the sheet",
+                "incident_login_logged": True,
+                "test_login_logged": True,
+                "change_logged": True,
+            },
+        )
+        return
     sim.step(
         ver,
         {

@@ -138,6 +138,8 @@ class Simulation:
     scanner: WedgeScannerSim
     next_serial: int = 1000
     qr_of: dict[str, str] = field(default_factory=dict)
+    #: what a scenario wants said beside its journal (refusals it provoked); not saved
+    notes: list[str] = field(default_factory=list)
     incidents: list[tuple[str, str]] = field(default_factory=list)  # (scenario, incident)
 
     @property

@@ -249,6 +249,7 @@ def _verification_failed(inc: Incident, entry: Entry) -> None:
     inc.verified_at = None
     inc.rotated_at = None
     inc.verification_failed_at = parse_ts(entry.ts)
+    inc.verification_serial = None  # the next verification retrieves a new copy
     inc.phase = "reset"
 
 
