@@ -192,13 +192,13 @@ def check_not_superseded(state: State, entry: Entry) -> None:
 
 # ----------------------------------------------------------- rotation due
 def make_due(state: State, account_id: str | None, entry: Entry, reason: str) -> None:
-    """Rotation is due from ``entry`` (kept if already due), for ``reason``."""
+    """Rotation is due from ``entry`` for ``reason`` (both kept if it was already due)."""
     account = state.accounts.get(str(account_id))
     if account is None:
         return
     if account.rotation_due_since is None:
         account.rotation_due_since = entry.ts
-    account.rotation_reason = reason
+        account.rotation_reason = reason  # the first reason stays: "tampered" says most
     incident = entry.data.get("incident")
     if isinstance(incident, str):
         account.rotation_incident = incident
