@@ -52,8 +52,7 @@ def stale(sim: Simulation) -> str:
         f"Refused: checking out superseded envelope {old[0]} "
         f"({refused.codes.get('serial', 'accepted!')})"
     )
-    inc = state.incidents.get(tampered)
-    assert inc is not None
+    inc = state.incidents.by_id[tampered]
     reset = ResetFlow(sim.ctx, "entra-01", list(inc.people), incident=tampered)
     while reset.current == "bag":
         reset.submit({"serial": sim.scan(sim.blank(exclude=reset.serials))})
