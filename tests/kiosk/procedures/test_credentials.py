@@ -7,6 +7,7 @@ by simulated keys) and fails if its rule is removed.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,11 @@ def test_a_new_sealing_supersedes_the_old_copies_refused_at_checkout(sim: Simula
     assert refused.codes["serial"] == "envelope.superseded"
     assert "no longer works" in refused.errors["serial"]
     # the inventory shows them, with their destruction deadline
-    row = next(r for r in credential_inventory(state, sim.ctx.policy) if r.account == "entra-01")
+    row = next(
+        r
+        for r in credential_inventory(state, sim.ctx.policy.superseded_destroy_days)
+        if r.account == "entra-01"
+    )
     assert row.live == tuple(new) and row.superseded == tuple(old)
     assert row.destroy_by is not None
     # destroyed under dual control, by a method of the policy's list, with a witness
@@ -206,6 +211,18 @@ def test_the_stale_scenario_leaves_each_finding_for_the_verifier(tmp_path: Path)
         "credential.verification_failed",
         "credential.superseded_not_destroyed",
     } <= codes
+    # report.pdf reports them too, and its credential table
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(bundle / "report.pdf"), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    flat = " ".join(out.split())
+    assert "was not rotated after it" in flat
+    assert "failed and no rotation followed" in flat
+    assert "never destroyed" in flat
+    assert "Credentials" in flat and "LIVE COPIES" in flat.upper()
 
 
 def test_years_of_history_leave_nothing_stale(sim: Simulation) -> None:
