@@ -13,7 +13,7 @@ solo_signoff           solo-access exception opened                 ``exception.
 documentation          session ended (logout)                       ``session.signed``
 review                 invocation declared (5 business days)        ``review.completed``
 rotation               envelope opened or found tampered            ``credential.rotated``
-verification           credential rotated after an incident         ``verification.completed``
+verification           reset done (and, for an incident, reviewed)  ``verification.completed``
 destroy_superseded     envelope superseded by a newer credential    ``envelope.destroyed``
 checkout               envelope checked out                         opened, returned or quarantined
 drill                  last test of the account (or registration)   a drill's login (``test``)
@@ -187,13 +187,17 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     inc.test,
                 )
             )
-        if inc.rotated_at is not None:
+        # The verification follows the reset, and for an incident its review (whose
+        # findings it checks are in the chain): it is due from the later of the two.
+        verify_from = inc.rotated_at if inc.test else inc.reviewed_at
+        if inc.rotated_at is not None and verify_from is not None:
+            verify_from = max(verify_from, inc.rotated_at)
             out.append(
                 Deadline(
                     "verification",
                     inc.id,
-                    inc.rotated_at,
-                    inc.rotated_at + dt.timedelta(hours=policy.verification_hours),
+                    verify_from,
+                    verify_from + dt.timedelta(hours=policy.verification_hours),
                     inc.verified_at,
                     inc.test,
                 )
