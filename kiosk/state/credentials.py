@@ -18,7 +18,8 @@ Rules (checked before an entry is written; each has a test in
   account's live one: every envelope of the account still sealed in the
   safe with another credential becomes ``superseded`` at that entry (an
   envelope out of the safe at that moment becomes superseded when it comes
-  back); a superseded envelope can never be checked out (its own message)
+  back); no new sealing while an envelope of the account is out of the
+  safe; a superseded envelope can never be checked out (its own message)
   and is destroyed under dual control;
 * a tampered envelope makes rotation due at once (its password may be
   known), as an opening does; ``verification.failed`` makes it due again;
@@ -76,6 +77,11 @@ def check_approved(state: State, entry: Entry) -> None:
         raise TransitionError("transition.account_unknown", account=data["account"])
     if account.retired:
         raise TransitionError("credential.account_retired", account=account.id)
+    out = [e.serial for e in state.envelopes_for(account.id, "checked_out")]
+    if out:
+        # Its password would be replaced while it is in someone's hands: it would be
+        # opened dead (the verifier's credential.superseded_opened).
+        raise TransitionError("credential.envelope_out", account=account.id, serial=out[0])
     if data["credential"] in state.sealings:
         raise TransitionError("credential.id_used", credential=data["credential"])
     serials = list(data["serials"])

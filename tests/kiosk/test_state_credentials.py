@@ -217,3 +217,10 @@ def test_a_revoked_custodian_leaves_every_authorised_list(b: Builder) -> None:
     acc = b.state.accounts["acc1"]
     assert acc.authorised == ["alice", "bob"]
     assert acc.removed == [("carol", b.state.last_ts)]
+
+
+def test_no_new_sealing_while_an_envelope_of_the_account_is_out(b: Builder) -> None:
+    put_in_state(b, "SR00000018", "checked_out")
+    with pytest.raises(TransitionError) as exc:
+        approve(b, "acc1/C1", ["SR00000026"])
+    assert exc.value.code == "credential.envelope_out" and "SR00000018" in exc.value.user_message()

@@ -17,6 +17,11 @@ MESSAGES: dict[str, Message] = {
     "credential.account_retired": Message(
         "The account {account} is retired.", "Nothing new can be sealed or changed for it."
     ),
+    "credential.envelope_out": Message(
+        "Envelope {serial} of {account} is out of the safe: a new credential now would make "
+        "its password stale in someone's hands.",
+        "Return or open it first, then seal the new credential.",
+    ),
     "credential.id_used": Message(
         "The credential {credential} was already approved once.",
         "Start the sealing again: it gets a new credential.",
