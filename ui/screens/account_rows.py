@@ -5,13 +5,15 @@ account's one credential are in the safe, flags superseded copies awaiting
 destruction (with their deadline), and offers the next action — the reset
 when rotation is due (signed by one of the incident's people and security
 staff from outside it), destroying superseded copies, or sealing a new
-credential. The words are the dashboard's (its ``tr``); no rule lives here.
+credential. The words are the dashboard's (translated in its context,
+``DashboardScreen``, as they were when they lived there); no rule lives here.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.procedures import DestroyFlow, SealNewEnvelopeFlow, credential_inventory
@@ -35,7 +37,9 @@ def reset_by(state: State, account: str) -> list[str]:
 
 def fill_accounts(d: DashboardScreen) -> None:
     """Rebuild the dashboard's account rows from the journal's state."""
-    d.accounts_box.addWidget(heading(d.tr("Accounts and envelopes"), None, 2))
+    d.accounts_box.addWidget(
+        heading(QCoreApplication.translate("DashboardScreen", "Accounts and envelopes"), None, 2)
+    )
     d.account_buttons = {}
     if d.journal is None:
         return
@@ -44,42 +48,51 @@ def fill_accounts(d: DashboardScreen) -> None:
     for a in sorted(s.accounts.values(), key=lambda a: a.id):
         row = rows[a.id]
         line = QHBoxLayout()
-        words = d.tr("{id} ({system}): {n} sealed").format(
+        words = QCoreApplication.translate("DashboardScreen", "{id} ({system}): {n} sealed").format(
             id=a.id, system=a.system, n=len(row.live)
         )
         if row.superseded:
-            words += d.tr(" — {n} superseded, destroy by {when}").format(
+            words += QCoreApplication.translate(
+                "DashboardScreen", " — {n} superseded, destroy by {when}"
+            ).format(
                 n=len(row.superseded),
                 when=row.destroy_by.strftime("%Y-%m-%d") if row.destroy_by else "?",
             )
         if a.retired:
-            words += d.tr(" — retired")
+            words += QCoreApplication.translate("DashboardScreen", " — retired")
         label = body(words)
         if a.rotation_due_since:
-            label.setText(words + d.tr(" — ROTATION DUE"))
+            label.setText(words + QCoreApplication.translate("DashboardScreen", " — ROTATION DUE"))
         if a.rotation_due_since or row.superseded:
             label.setStyleSheet("color:#b3261e;font-weight:700")
         line.addWidget(label, 1)
         acc = a.id
         by = list(a.authorised[:2])
         if a.rotation_due_since:
-            b = big_button(d.tr("Rotate"), d.tr("Rotate {id}").format(id=acc))
+            b = big_button(
+                QCoreApplication.translate("DashboardScreen", "Rotate"),
+                QCoreApplication.translate("DashboardScreen", "Rotate {id}").format(id=acc),
+            )
             signers = reset_by(s, acc)
             b.clicked.connect(
                 lambda _=False, x=acc, p=signers: d.start_flow.emit(lambda c: ResetFlow(c, x, p))
             )
         elif row.superseded:
             b = big_button(
-                d.tr("Destroy superseded"),
-                d.tr("Destroy the superseded envelopes of {id}").format(id=acc),
+                QCoreApplication.translate("DashboardScreen", "Destroy superseded"),
+                QCoreApplication.translate(
+                    "DashboardScreen", "Destroy the superseded envelopes of {id}"
+                ).format(id=acc),
             )
             b.clicked.connect(
                 lambda _=False, x=acc, p=by: d.start_flow.emit(lambda c: DestroyFlow(c, x, p))
             )
         else:
             b = big_button(
-                d.tr("Seal a new envelope"),
-                d.tr("Seal a new envelope for {id}").format(id=acc),
+                QCoreApplication.translate("DashboardScreen", "Seal a new envelope"),
+                QCoreApplication.translate(
+                    "DashboardScreen", "Seal a new envelope for {id}"
+                ).format(id=acc),
             )
             b.clicked.connect(
                 lambda _=False, x=acc, p=by: d.start_flow.emit(
