@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.errors import TransitionError
+from kiosk.state.inventory import credential_inventory
 from tests.kiosk.test_state import A, B, Builder, b, enrolment, payload_for, put_in_state
 
 __all__ = ["b"]  # the fixture, imported for these tests
@@ -217,6 +218,8 @@ def test_a_revoked_custodian_leaves_every_authorised_list(b: Builder) -> None:
     acc = b.state.accounts["acc1"]
     assert acc.authorised == ["alice", "bob"]
     assert acc.removed == [("carol", b.state.last_ts)]
+    (row,) = credential_inventory(b.state)
+    assert row.removed == ("Carol (2026-02-02)",)  # the inventory says so
 
 
 def test_no_new_sealing_while_an_envelope_of_the_account_is_out(b: Builder) -> None:
