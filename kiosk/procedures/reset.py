@@ -351,7 +351,8 @@ class CredentialFlow(Flow):
         state = self.ctx.journal.state
         account = state.accounts[self.account]
         n = 1 + state.kinds_seen.get("credential.approved", 0)
-        credential = f"{self.account}/C{n:04d}"
+        # unique by its number; the account id only helps a reader (cut to the ID's 64)
+        credential = f"C{n:05d}/{self.account}"[:64]
         approved = self._dual(
             "credential.approved",
             {

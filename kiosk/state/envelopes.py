@@ -317,5 +317,5 @@ def apply_opened(state: State, entry: Entry) -> None:
     if entry.data.get("purpose") == "verification":
         env.opened_for_verification = True
     elif env.account:
+        # due from this opening, or from an earlier tamper or opening still not rotated
         credentials.make_due(state, env.account, entry, "opened")
-        state.accounts[env.account].rotation_due_since = entry.ts
