@@ -86,6 +86,16 @@ PHRASES: dict[str, str] = {
     "verification.completed": str(
         QT_TRANSLATE_NOOP("KindNames", "the verification after the reset")
     ),
+    "verification.failed": str(
+        QT_TRANSLATE_NOOP("KindNames", "the failed verification of the reset")
+    ),
+    "credential.approved": str(
+        QT_TRANSLATE_NOOP("KindNames", "the approval of a new password and its sheets")
+    ),
+    "account.updated": str(QT_TRANSLATE_NOOP("KindNames", "the change of a break-glass account")),
+    "account.retired": str(
+        QT_TRANSLATE_NOOP("KindNames", "the retirement of a break-glass account")
+    ),
     "export.approved": str(QT_TRANSLATE_NOOP("KindNames", "the approval of the audit export")),
     "export.created": str(QT_TRANSLATE_NOOP("KindNames", "the audit export written")),
     "export.failed": str(QT_TRANSLATE_NOOP("KindNames", "the failed audit export")),

@@ -11,12 +11,13 @@ rather than platypus tables; its docstring says why.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
 from hardware.printing.fonts import SANS, SANS_BOLD
 from hardware.printing.layout import (
@@ -35,7 +36,12 @@ from hardware.printing.layout import (
     para,
     styles,
 )
-from kiosk.paper.documents import AuditReport, InventoryAccount, InventoryReport
+from kiosk.paper.documents import (
+    AuditReport,
+    InventoryAccount,
+    InventoryCredential,
+    InventoryReport,
+)
 
 
 def inventory_report(d: InventoryReport) -> bytes:
@@ -52,6 +58,7 @@ def inventory_report(d: InventoryReport) -> bytes:
         Spacer(1, 2 * mm),
         para("Accounts", st["h2"]),
         _accounts_grid(d.accounts, "Authorised persons", st),
+        *_credentials_grid(d.credentials, st),
     ]
     if d.drill_due:
         story.append(Spacer(1, 1.5 * mm))
@@ -90,6 +97,46 @@ def _accounts_grid(
         [44 * mm, 26 * mm, 30 * mm, 30 * mm, 21 * mm, CONTENT_W - 151 * mm],
         st,
     )
+
+
+def _credentials_grid(rows: Sequence[InventoryCredential], st: dict[str, ParagraphStyle]) -> Story:
+    """Issue 18's credential table: live and superseded copies, last rotation, verification,
+    drill (empty when the report has none)."""
+    if not rows:
+        return []
+
+    def day(d: dt.date | None) -> str:
+        return d.isoformat() if d else "never"
+
+    return [
+        CondPageBreak(40 * mm),  # the heading never alone at a page's foot
+        para("Credentials", st["h2"]),
+        grid_table(
+            [
+                "Account",
+                "Live copies",
+                "Superseded, to destroy",
+                "Last rotation",
+                "Last verified",
+                "Last drill",
+            ],
+            [
+                [
+                    r.account + (f" ({r.notes})" if r.notes else ""),
+                    ", ".join(r.live) or "none",
+                    (", ".join(r.superseded) + f" by {day(r.destroy_by)}")
+                    if r.superseded
+                    else "none",
+                    day(r.last_rotation),
+                    day(r.last_verification),
+                    day(r.last_drill),
+                ]
+                for r in rows
+            ],
+            [38 * mm, 30 * mm, 38 * mm, 22 * mm, 22 * mm, CONTENT_W - 150 * mm],
+            st,
+        ),
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -315,6 +362,7 @@ def audit_report(d: AuditReport) -> bytes:
         ),
         para("Accounts", st["h2"]),
         _accounts_grid(d.accounts, "Authorised", st),
+        *_credentials_grid(d.credentials, st),
         para("Incidents", st["h2"]),
     ]
     if not d.incidents:

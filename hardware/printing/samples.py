@@ -32,6 +32,7 @@ from kiosk.paper.documents import (
     DocumentMeta,
     EnvelopeLabel,
     InventoryAccount,
+    InventoryCredential,
     InventoryEnvelope,
     InventoryReport,
     InvocationRecord,
@@ -227,6 +228,30 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
             InventoryEnvelope("SR00012388", "", "blank stock", t0 - dt.timedelta(days=90)),
         ),
         drill_due=d0 + dt.timedelta(days=92),
+        credentials=(
+            InventoryCredential(
+                account, ("SR00012347", "SR00012396"), (), None, d0, None, d0 - dt.timedelta(70)
+            ),
+            InventoryCredential(
+                "emergency-admin-02@contoso.onmicrosoft.com",
+                ("SR00012354",),
+                ("SR00012404",),
+                d0 + dt.timedelta(days=7),
+                d0 - dt.timedelta(days=63),
+                d0 - dt.timedelta(days=61),
+                d0 - dt.timedelta(days=20),
+            ),
+            InventoryCredential(
+                "local-admin-breakglass",
+                ("SR00012362", "SR00012412"),
+                (),
+                None,
+                d0 - dt.timedelta(days=58),
+                d0 - dt.timedelta(days=55),
+                d0 + dt.timedelta(days=5),
+                "removed when revoked: Sam Okafor (2026-01-02)",
+            ),
+        ),
     )
     alert = AlertSlip(
         meta=meta,

@@ -71,6 +71,8 @@ class People:
     mfa_unavailable: bool = False
     reset_fails: bool = False
     unauthorised: bool = False
+    #: the verification's test login fails (issue 18's ``--scenario stale``)
+    verification_fails: bool = False
     opened: str = ""
     sealed: str = ""
 
@@ -99,7 +101,7 @@ def answer(sim: Simulation, flow: Flow, people: People) -> None:
         case ResetFlow():
             sim.later(hours=2)
             credential(sim, flow, fail=people.reset_fails)
-            sim.step(flow, {"serial": sim.scan(people.opened), "witness": dict(WITNESS)})
+            destroy_old(sim, flow)
             sim.step(flow, {"confirm": True})
             people.sealed = str(flow.serial)
         case ReviewFlow():
@@ -109,15 +111,19 @@ def answer(sim: Simulation, flow: Flow, people: People) -> None:
 
 
 def credential(sim: Simulation, flow: ResetFlow | SealNewEnvelopeFlow, fail: bool = False) -> str:
-    """Answer the credential steps of a reset or a new envelope; returns the bag sealed.
+    """Answer the credential steps of a reset or a new sealing; returns the first bag sealed.
 
-    The next blank bag is scanned, the sheet printed, the account updated and
-    the test login made (with ``fail`` the first test fails, the sheet is
-    shredded and another printed), then the sheet sealed in the bag. The
-    people keep the envelope's QR code (``sim.qr_of``) to scan it later.
+    One new bag per copy is scanned, the sheets approved and printed (one
+    password), the account updated and the test login made (with ``fail``
+    the first test fails, the sheets are shredded and others printed), then
+    each sheet sealed in its bag. The people keep each envelope's QR code
+    (``sim.qr_of``) to scan it later.
     """
-    bag = sim.blank()
-    sim.step(flow, {"serial": sim.scan(bag)})
+    bags: list[str] = []
+    while flow.current == "bag":
+        bag = sim.blank(exclude=bags)
+        bags.append(bag)
+        sim.step(flow, {"serial": sim.scan(bag)})
     sim.step(flow, {"confirm": True})
     if fail:
         sim.step(flow, {"account_updated": False, "login_ok": False})
@@ -132,10 +138,26 @@ def credential(sim: Simulation, flow: ResetFlow | SealNewEnvelopeFlow, fail: boo
         )
         sim.step(flow, {"confirm": True})
     sim.step(flow, {"account_updated": True, "login_ok": True})
-    sim.later(minutes=3)
-    sim.step(flow, {"sealed": True, "signed_across_seal": True, "serial": sim.scan(bag)})
-    sim.qr_of[bag] = str(flow.info["qr"])
-    return bag
+    qrs = dict(flow.info.get("qr_by_serial") or {})
+    for bag in bags:
+        sim.later(minutes=3)
+        sim.step(flow, {"sealed": True, "signed_across_seal": True, "serial": sim.scan(bag)})
+        sim.qr_of[bag] = str(qrs.get(bag, flow.info["qr"]))
+    return bags[0]
+
+
+def destroy_old(sim: Simulation, flow: ResetFlow) -> None:
+    """Destroy every dead envelope of the reset's account (opened, quarantined, superseded)."""
+    while flow.current == "destroy":
+        serial = flow.to_destroy()[0]
+        sim.step(
+            flow,
+            {
+                "serial": sim.scan(serial),
+                "method": sim.journal_policy_method(),
+                "witness": dict(WITNESS),
+            },
+        )
 
 
 def _invocation(sim: Simulation, inv: InvocationFlow, people: People) -> None:
@@ -350,6 +372,18 @@ def _verification(sim: Simulation, ver: VerificationFlow, people: People) -> Non
     sim.step(ver, INTACT)
     sim.step(ver, {"exterior_signed": True, "serial": sim.scan(people.sealed)})
     sim.step(ver, {"qr": sim.scan(sim.qr_of[people.sealed])})
+    if people.verification_fails:
+        sim.step(
+            ver,
+            {
+                "login_ok": False,
+                "failure": "The identity provider refused the password on the sheet",
+                "incident_login_logged": True,
+                "test_login_logged": True,
+                "change_logged": True,
+            },
+        )
+        return
     sim.step(
         ver,
         {

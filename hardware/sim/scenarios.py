@@ -29,10 +29,10 @@ from typing import Final
 from hardware.sim.people import People, answer
 from hardware.sim.simulation import Simulation, save, setup
 from kiosk.errors import SealroomError
-from kiosk.procedures import InvocationFlow, ReviewFlow, VerificationFlow
+from kiosk.procedures import InvocationFlow, ResetFlow, ReviewFlow, VerificationFlow
 from kiosk.procedures.navigation import next_flow
 
-SCENARIOS: Final = ("emergency", "tampered", "unreachable-approver", "solo", "drill")
+SCENARIOS: Final = ("emergency", "tampered", "unreachable-approver", "solo", "drill", "stale")
 
 
 def emergency(
@@ -53,6 +53,8 @@ def emergency(
     unauthorised: bool = False,
     review: bool = True,
     verify: bool = True,
+    resets: int | None = None,
+    verification_fails: bool = False,
 ) -> str:
     """One whole invocation of the procedure; returns the incident id.
 
@@ -80,6 +82,7 @@ def emergency(
         mfa_unavailable=mfa_unavailable,
         reset_fails=reset_fails,
         unauthorised=unauthorised,
+        verification_fails=verification_fails,
     )
     declaration = InvocationFlow(sim.ctx, test=test)
     answer(sim, declaration, people)
@@ -90,6 +93,10 @@ def emergency(
             isinstance(flow, VerificationFlow) and not verify
         ):
             break
+        if isinstance(flow, ResetFlow) and resets is not None:
+            if resets <= 0:  # ``resets``: how many resets the people do (issue 18's stale)
+                break
+            resets -= 1
         before = sim.journal.head.seq
         answer(sim, flow, people)
         if sim.journal.head.seq == before:  # the same flow would be named forever
@@ -115,6 +122,10 @@ def run(sim: Simulation, scenario: str) -> str:
         return emergency(sim, "dc-local", scenario="solo", solo=True)
     if scenario == "drill":
         return drill(sim)
+    if scenario == "stale":
+        from hardware.sim.stale import stale
+
+        return stale(sim)
     raise SealroomError("simulate.unknown_scenario", scenario=scenario, known=", ".join(SCENARIOS))
 
 

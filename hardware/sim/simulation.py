@@ -59,10 +59,12 @@ from kiosk.terminal.approvals import Approval
 from kiosk.terminal.enrolment import Person
 from kiosk.terminal.lifecycle import unlock_with_key
 
+#: Lee holds the security duty: the reset after an incident is signed by security staff
+#: who were not among the incident's people (issue 18's separation of duties).
 CUSTODIANS: Final = (
     "dana:Dana Whitfield:IT Director",
     "sam:Sam Okafor:Chief Operating Officer",
-    "lee:Lee Park:Security Lead",
+    Person("lee", "Lee Park", "Security Lead", ("custodian", "security")),
     "kim:Kim Osei:Senior SysAdmin",
 )
 ACCOUNTS: Final = (
@@ -94,7 +96,7 @@ ACCOUNTS: Final = (
         "system": "Domain Controller",
         "purpose": "Local administrator of the domain controllers",
         "storage_location": "Safe A",
-        "authorised": ["dana", "kim"],
+        "authorised": ["dana", "kim", "lee"],
         "privilege": "Local Administrator: recovery when the domain is unavailable",
     },
 )
@@ -135,6 +137,8 @@ class Simulation:
     scanner: WedgeScannerSim
     next_serial: int = 1000
     qr_of: dict[str, str] = field(default_factory=dict)
+    #: what a scenario wants said beside its journal (refusals it provoked); not saved
+    notes: list[str] = field(default_factory=list)
     incidents: list[tuple[str, str]] = field(default_factory=list)  # (scenario, incident)
 
     @property
@@ -177,20 +181,26 @@ class Simulation:
         )
         return serials
 
-    def blank(self) -> str:
-        """The next blank bag of the stock (a delivery first when fewer than two are left)."""
+    def blank(self, exclude: Sequence[str] = ()) -> str:
+        """The next blank bag of the stock (a delivery first when fewer than three are left)."""
         stock = sorted(
-            e.serial for e in self.journal.state.envelopes.values() if e.state == "blank_stock"
+            e.serial
+            for e in self.journal.state.envelopes.values()
+            if e.state == "blank_stock" and e.serial not in exclude
         )
-        if len(stock) < 2:
+        if len(stock) < 3:
             stock += self.receive_bags(20)
         return sorted(stock)[0]
+
+    def journal_policy_method(self) -> str:
+        """The destruction method the people use: the policy's first."""
+        return self.ctx.policy.destruction_methods[0]
 
     def signers(self, account: str) -> list[str]:
         return list(self.journal.state.accounts[account].authorised[:2])
 
     def seal_new(self, account: str) -> str:
-        """Seal one more envelope for ``account``; returns its serial."""
+        """Seal a new credential for ``account`` (the policy's copies); returns the first bag."""
         flow = SealNewEnvelopeFlow(self.ctx, account, self.signers(account))
         return credential(self, flow)
 
@@ -209,8 +219,6 @@ def setup(data_dir: Path, *, seed: int = 5, start: dt.datetime | None = None) ->
     sim = _wrap(data_dir, terminal, clock, seed)
     sim.receive_bags(20)
     for account in sorted(terminal.journal.state.accounts):
-        sim.later(minutes=20)
-        sim.seal_new(account)
         sim.later(minutes=20)
         sim.seal_new(account)
     sim.later(days=3)

@@ -31,11 +31,13 @@ from kiosk.paper.documents import (
     AuditReport,
     DocumentMeta,
     InventoryAccount,
+    InventoryCredential,
     InventoryEnvelope,
     JournalHead,
 )
 from kiosk.rules.deadlines import Facts, incident_deadlines
 from kiosk.state import STATE_WORDS, State
+from kiosk.state.inventory import credential_inventory
 from kiosk.verify.bundle import audit_journal
 from kiosk.verify.manifest import FORMAT
 
@@ -276,6 +278,22 @@ def report_model(
         )
         for e in state.envelopes.values()
     )
+    credentials = tuple(
+        InventoryCredential(
+            r.account,
+            r.live,
+            r.superseded,
+            r.destroy_by.date() if r.destroy_by else None,
+            r.last_rotation.date() if r.last_rotation else None,
+            r.last_verification.date() if r.last_verification else None,
+            r.last_drill.date() if r.last_drill else None,
+            "; ".join(
+                (["retired"] if r.retired else [])
+                + [f"removed when revoked: {', '.join(r.removed)}"] * bool(r.removed)
+            ),
+        )
+        for r in credential_inventory(state)
+    )
     custodians = tuple(
         (
             c.id,
@@ -296,4 +314,5 @@ def report_model(
         envelopes=envelopes,
         incidents=_incidents(facts, now),
         findings=findings,
+        credentials=credentials,
     )

@@ -138,9 +138,14 @@ KINDS: dict[str, Kind] = {
             "test": O(boolean),
             "incident": O(ID),
             "resealed_from": O(SERIAL),
+            "credential": O(ID),
+            "copy": O(whole_number(1)),
+            "copies": O(whole_number(1)),
         },
         dual=True,
-        doc="A sealed envelope was checked in to the safe.",
+        doc="A sealed envelope was checked in to the safe (``credential``: the sealing whose "
+        "password its sheet holds, ``copy`` of ``copies``; every sealed envelope of the account "
+        "holding another credential is superseded from this entry on).",
     ),
     "envelope.checked_out": Kind(
         {
@@ -358,6 +363,10 @@ KINDS: dict[str, Kind] = {
             "purpose": R(one_of("rotation", "provision")),
             "incident": O(ID),
             "test": O(boolean),
+            "credential": O(ID),
+            "approved_seq": O(whole_number(1)),
+            "copy": O(whole_number(1)),
+            "copies": O(whole_number(1)),
         },
         doc="A new credential sheet was printed for the bag it will be sealed in (its QR "
         "names this entry).",
@@ -452,6 +461,48 @@ KINDS: dict[str, Kind] = {
             "test": O(boolean),
         },
         doc="The reset credentials were retrieved under dual control and verified.",
+    ),
+    "credential.approved": Kind(
+        {
+            "account": R(ID),
+            "credential": R(ID),
+            "serials": R(list_of(SERIAL, 1, 10)),
+            "purpose": R(one_of("rotation", "provision")),
+            "incident": O(ID),
+            "test": O(boolean),
+        },
+        dual=True,
+        doc="Two custodians approved generating the account's new password and printing it on "
+        "one sheet per bag in ``serials`` (one credential, many copies); its ``sheet.printed`` "
+        "entries name this entry (``approved_seq``).",
+    ),
+    "verification.failed": Kind(
+        {
+            "incident": R(ID),
+            "account": R(ID),
+            "serial": R(SERIAL),
+            "cause": R(TEXT),
+            "test": O(boolean),
+        },
+        doc="The test login with the reset credential failed: rotation is due again.",
+    ),
+    "account.updated": Kind(
+        {
+            "account": R(ID),
+            "reason": R(TEXT),
+            "system": O(NAME),
+            "storage_location": O(NAME),
+            "authorised": O(list_of(ID, 2, 50)),
+            "privilege": O(TEXT),
+        },
+        dual=True,
+        doc="A break-glass account's system, storage, authorised people or privilege "
+        "justification changed (only the fields given).",
+    ),
+    "account.retired": Kind(
+        {"account": R(ID), "reason": R(TEXT)},
+        dual=True,
+        doc="A break-glass account left the inventory; its envelopes are to be destroyed.",
     ),
     "export.approved": Kind(
         {"volume": O(TEXT), "purpose": O(TEXT)},

@@ -401,6 +401,25 @@ class InventoryAccount:
 
 
 @dataclass(frozen=True)
+class InventoryCredential:
+    """One account's credential (issue 18): live and superseded copies, when last renewed,
+    verified and drilled, and who left its authorised list (``notes``)."""
+
+    account: str
+    live: tuple[str, ...]
+    superseded: tuple[str, ...]
+    destroy_by: dt.date | None
+    last_rotation: dt.date | None
+    last_verification: dt.date | None
+    last_drill: dt.date | None
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        _text("inventory", "account", self.account)
+        _text("inventory", "notes", self.notes, required=False)
+
+
+@dataclass(frozen=True)
 class InventoryEnvelope:
     serial: str
     account: str
@@ -424,6 +443,7 @@ class InventoryReport(Document):
     accounts: tuple[InventoryAccount, ...]
     envelopes: tuple[InventoryEnvelope, ...]
     drill_due: dt.date | None = None
+    credentials: tuple[InventoryCredential, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -518,6 +538,7 @@ class AuditReport(Document):
     envelopes: tuple[InventoryEnvelope, ...]
     incidents: tuple[AuditIncident, ...]
     findings: tuple[AuditFinding, ...]
+    credentials: tuple[InventoryCredential, ...] = ()
 
     def _check(self) -> None:
         d = self.title

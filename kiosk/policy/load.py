@@ -25,6 +25,10 @@ from kiosk.policy.model import (
     AIRGAP_ACTIONS,
     CHECK_DIGITS,
     DEFAULT_COUNTER_MARGIN,
+    DEFAULT_DESTRUCTION_METHODS,
+    DEFAULT_ENVELOPE_COPIES,
+    DEFAULT_SUPERSEDED_DESTROY_DAYS,
+    DEFAULT_VERIFICATION_HOURS,
     DEVICE_KINDS,
     KIOSK_ID_RE,
     LOOKALIKES,
@@ -284,6 +288,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             "checkout_limit_minutes",
             "rotation_hours",
             "retention_years",
+            "verification_hours",
         },
     )
     windows = {
@@ -301,7 +306,20 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
     if problem:
         raise r.fail("calendar", "country", problem)
 
-    r.unknown_keys("envelopes", {"serial_pattern", "check_digit"})
+    r.unknown_keys(
+        "envelopes",
+        {
+            "serial_pattern",
+            "check_digit",
+            "copies",
+            "destruction_methods",
+            "superseded_destroy_days",
+        },
+    )
+    copies = r.get("envelopes", "copies", int, _range(1, 10), optional=True)
+    methods = r.get("envelopes", "destruction_methods", list, _methods, optional=True)
+    destroy_days = r.get("envelopes", "superseded_destroy_days", int, _range(1, 90), optional=True)
+    verification = r.get("deadlines", "verification_hours", int, _range(1, 24 * 30), optional=True)
     pattern = r.get("envelopes", "serial_pattern", str, pattern_problem)
     check_digit = r.get(
         "envelopes",
@@ -433,7 +451,22 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         airgap_on_network=on_network,
         tamper_tpm=tpm,
         counter_margin=counter_margin,
+        envelope_copies=DEFAULT_ENVELOPE_COPIES if copies is None else copies,
+        destruction_methods=DEFAULT_DESTRUCTION_METHODS if methods is None else tuple(methods),
+        superseded_destroy_days=(
+            DEFAULT_SUPERSEDED_DESTROY_DAYS if destroy_days is None else destroy_days
+        ),
+        verification_hours=DEFAULT_VERIFICATION_HOURS if verification is None else verification,
     )
+
+
+def _methods(v: list[Any]) -> str | None:
+    """At least one method, each a short line of text, none twice."""
+    if not v or not all(isinstance(m, str) and m.strip() and len(m) <= 80 for m in v):
+        return "must list at least one method, each a short text"
+    if len(set(v)) != len(v):
+        return "names a method twice"
+    return None
 
 
 def _counter_margin(r: _Reader) -> int:

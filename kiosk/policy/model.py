@@ -33,6 +33,16 @@ MAX_CLOCK_TOLERANCE_MINUTES = 24 * 60
 DEFAULT_COUNTER_MARGIN = 256
 
 
+#: Issue 18's settings, optional in the file (a policy written before them keeps its
+#: meaning and hash): two copies of each credential; destruction methods that leave
+#: nothing legible; superseded copies destroyed within a week; the reset verified
+#: within three days.
+DEFAULT_ENVELOPE_COPIES = 2
+DEFAULT_DESTRUCTION_METHODS = ("cross-cut shredder", "pulping", "incineration")
+DEFAULT_SUPERSEDED_DESTROY_DAYS = 7
+DEFAULT_VERIFICATION_HOURS = 72
+
+
 def _is_symbol(c: str) -> bool:
     return c.isascii() and c.isprintable() and not c.isalnum() and not c.isspace()
 
@@ -131,6 +141,14 @@ class Policy:
     #: how far a key's signature counter may be ahead of its last journaled use at
     #: unlock before the counter witness alerts (``[approval] counter_margin``)
     counter_margin: int = DEFAULT_COUNTER_MARGIN
+    #: ``[envelopes] copies``: sheets (one password) sealed per sealing, each in its own bag
+    envelope_copies: int = DEFAULT_ENVELOPE_COPIES
+    #: ``[envelopes] destruction_methods``: how sheets and bags may be destroyed
+    destruction_methods: tuple[str, ...] = DEFAULT_DESTRUCTION_METHODS
+    #: ``[envelopes] superseded_destroy_days``: a superseded envelope is destroyed within
+    superseded_destroy_days: int = DEFAULT_SUPERSEDED_DESTROY_DAYS
+    #: ``[deadlines] verification_hours``: the test retrieval after a reset, within
+    verification_hours: int = DEFAULT_VERIFICATION_HOURS
 
     @property
     def serial_regex(self) -> CompiledPattern:

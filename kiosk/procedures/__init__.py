@@ -35,6 +35,12 @@ from __future__ import annotations
 from kiosk.procedures.checkin import ReturnFlow, StandDownFlow, StockFlow
 from kiosk.procedures.clock import ClockConfirmFlow
 from kiosk.procedures.context import Context, Paper, Signatures
+from kiosk.procedures.credentials import (
+    AccountUpdateFlow,
+    DestroyFlow,
+    RetireAccountFlow,
+    credential_inventory,
+)
 from kiosk.procedures.documentation import DocumentationFlow, compile_record, record_hash
 from kiosk.procedures.drill import due_drills, start_drill
 from kiosk.procedures.exceptions import TROUBLESHOOTING, ExecutiveSignOffFlow, NotifyApproverFlow
@@ -60,8 +66,10 @@ __all__ = [
     "ROOT_CAUSES",
     "TROUBLESHOOTING",
     "AccountFlow",
+    "AccountUpdateFlow",
     "ClockConfirmFlow",
     "Context",
+    "DestroyFlow",
     "DocumentationFlow",
     "ExecutiveSignOffFlow",
     "Field",
@@ -73,6 +81,7 @@ __all__ = [
     "ProcedureError",
     "ResetFlow",
     "Result",
+    "RetireAccountFlow",
     "RetrievalFlow",
     "ReturnFlow",
     "ReviewFlow",
@@ -86,6 +95,7 @@ __all__ = [
     "bag_stock",
     "chain_gaps",
     "compile_record",
+    "credential_inventory",
     "drill_status",
     "due_drills",
     "idp_gaps",

@@ -84,6 +84,28 @@ def signers(state: State, inc: Incident) -> list[str]:
     return list(account.authorised[:2]) if account is not None else list(inc.people)
 
 
+def reset_signers(state: State, inc: Incident) -> list[str]:
+    """Who signs a reset: one of the incident's people and security staff from outside it.
+
+    Issue 18's separation of duties: the people who used the old password
+    never seal the new one alone, so the second signer is an authorised
+    custodian with the ``security`` duty who was not one of the incident's
+    people (the state refuses the new sealing and ``credential.rotated``
+    otherwise, :func:`kiosk.state.credentials.check_separation`). When there
+    is none, the incident's own two are returned and the state's refusal
+    says what is missing.
+    """
+    base = signers(state, inc)
+    account = state.accounts.get(str(inc.account))
+    if account is None:
+        return base
+    for who in account.authorised:
+        c = state.custodians.get(who)
+        if c is not None and not c.revoked and "security" in c.duties and who not in inc.people:
+            return [base[0], who] if base else [who]
+    return base
+
+
 def left_out(state: State, inc: Incident) -> list[str]:
     """Envelopes this incident checked out that are still out and unopened."""
     if inc.envelope_opened is not None:
@@ -134,12 +156,16 @@ def next_flow(state: State, inc: Incident) -> NextFlow | None:
         return NextFlow("Documentation and signing", lambda c: DocumentationFlow(c, iid))
     account = str(inc.account)
     if inc.rotated_at is None:
-        by = signers(state, inc)
+        by = reset_signers(state, inc)
         return NextFlow(
             "Credential reset and new envelope",
             lambda c: ResetFlow(c, account, by, incident=iid),
         )
     if inc.test:
+        # A drill tests the reset too: its verification (issue 18), and no review.
+        if inc.verified_at is None:
+            by = signers(state, inc)
+            return NextFlow("Verification after reset", lambda c: VerificationFlow(c, iid, by))
         return None
     if inc.reviewed_at is None:
         return NextFlow("Post-incident review", lambda c: ReviewFlow(c, iid))

@@ -1,9 +1,20 @@
 """Flow 5: credential reset after every use — and sealing a new envelope (check-in, flow 8).
 
-Steps: ``bag`` → ``print_sheet`` → ``test_login`` → ``seal`` → ``destroy`` →
-``inventory``; ``test_login`` may go to ``reset_failed`` (and back to
-``print_sheet`` with a new password). Sealing a first or additional
-envelope for an account (:class:`SealNewEnvelopeFlow`) ends after ``seal``.
+Steps: ``bag`` (once per copy) → ``print_sheet`` → ``test_login`` → ``seal``
+(once per copy) → ``destroy`` (once per old envelope) → ``inventory``;
+``test_login`` may go to ``reset_failed`` (and back to ``print_sheet`` with a
+new password). Sealing a new credential for an account
+(:class:`SealNewEnvelopeFlow`) ends after the last ``seal``.
+
+One credential, many copies (issue 18): a sealing generates the account's
+one new password and prints it on the policy's ``[envelopes] copies`` sheets,
+one per bag, after both custodians approved it with their keys
+(``credential.approved``, dual, naming the bags: the print is journaled with
+its approvers). Each bag is then registered with that credential; the first
+registration supersedes every older copy still in the safe (the state's
+rule, :mod:`kiosk.state.credentials`). The destroy step takes every opened,
+quarantined and superseded envelope of the account, one scan at a time,
+with a method from the policy's list and a witness.
 
 Order note: the procedure prints the sheet and then records the new
 envelope's serial; here the bag is scanned *first*, because the sheet's QR
@@ -65,14 +76,15 @@ from kiosk.procedures.fields import (
 )
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
 from kiosk.scan import encode_qr
-from kiosk.state import Envelope, State
+from kiosk.state import State
+from kiosk.state.credentials import TO_DESTROY
 from kiosk.state.incidents import Incident
 
 RESET_CAUSES = ("complexity", "admin-rights", "account-policy", "other")
 
 
 class CredentialFlow(Flow):
-    """Shared steps of a reset and of sealing a new envelope."""
+    """Shared steps of a reset and of sealing a new credential."""
 
     name = "credential"
     title = "New sealed credentials"
@@ -94,9 +106,16 @@ class CredentialFlow(Flow):
         self.by = list(by)
         self.incident = incident
         self.rotate = rotate
+        self.copies = max(1, ctx.policy.envelope_copies)
         self.old_serial: str | None = None
-        self.serial: str | None = None
-        self.sheet_hash: str | None = None
+        #: the bags of this sealing, in scan order
+        self.serials: list[str] = []
+        #: bags already registered (sealed in the safe)
+        self.sealed: list[str] = []
+        self.credential: str | None = None
+        self.approved_seq: int | None = None
+        #: serial -> hash of its sheet.printed entry, once every sheet printed
+        self.sheets: dict[str, str] = {}
         self.test = False
         if incident is not None:
             inc = incident_of(ctx, incident)
@@ -117,20 +136,26 @@ class CredentialFlow(Flow):
         self.add(
             Step(
                 "bag",
-                "Scan a new tamper-evident bag",
+                "Scan a new tamper-evident bag for each copy",
                 (Field("serial", "New bag serial (scan)", text(64), kind="scan"),),
                 self._bag,
-                ("print_sheet",),
+                ("bag", "print_sheet"),
             )
         )
         self.add(
             Step(
                 "print_sheet",
-                "Print the new credential sheet",
-                (Field("confirm", "Print the sheet now (print-only password)", boolean(True)),),
+                "Approve and print the new credential sheets",
+                (
+                    Field(
+                        "confirm",
+                        "Both approve: generate the new password and print its sheets now",
+                        boolean(True),
+                    ),
+                ),
                 self._print_sheet,
                 ("test_login",),
-                ("sheet.printed", "sheet.print_failed"),
+                ("credential.approved", "sheet.printed", "sheet.print_failed"),
             )
         )
         self.add(
@@ -156,7 +181,7 @@ class CredentialFlow(Flow):
                         "What was checked (complexity, admin rights, identity team)",
                         text(500),
                     ),
-                    Field("sheet_destroyed", "The printed sheet was shredded", boolean(True)),
+                    Field("sheet_destroyed", "Every printed sheet was shredded", boolean(True)),
                 ),
                 self._reset_failed,
                 ("print_sheet",),
@@ -166,7 +191,7 @@ class CredentialFlow(Flow):
         self.add(
             Step(
                 "seal",
-                "Seal, sign across the seal, register",
+                "Seal each copy, sign across the seal, register",
                 (
                     Field("sealed", "The sheet is sealed in the bag", boolean(True)),
                     Field(
@@ -177,22 +202,23 @@ class CredentialFlow(Flow):
                     Field("serial", "Sealed bag serial (scan again)", text(64), kind="scan"),
                 ),
                 self._seal,
-                (last,) if last else (),
+                ("seal", last) if last else ("seal",),
                 ("envelope.registered",),
             )
         )
         if rotate:
+            methods = tuple(ctx.policy.destruction_methods)
             self.add(
                 Step(
                     "destroy",
                     "Destroy the old credentials",
                     (
                         Field("serial", "Old envelope serial (scan)", text(64), kind="scan"),
-                        Field("method", "Method", text(120), False),
+                        Field("method", "Method", choice(*methods), choices=methods),
                         Field("witness", "Witness (name and role)", person),
                     ),
                     self._destroy,
-                    ("inventory",),
+                    ("destroy", "inventory"),
                     ("envelope.destroyed",),
                 )
             )
@@ -208,33 +234,87 @@ class CredentialFlow(Flow):
             )
 
         self.current = first
+        self._note()
 
     def _resume(self, state: State, due: str) -> str:
-        """Where a reset interrupted after its seal goes on (``"bag"`` if it was not).
+        """Where a reset interrupted after its first seal goes on (``"bag"`` if it was not).
 
         The reset is finished only by ``credential.rotated``; until then the
-        rotation stays due and the reset can be started again. A new
-        envelope already sealed for the account since the opening is this
-        reset's: the flow resumes at destroying the old envelope, or, if that
-        was done too, at recording the reset.
+        rotation stays due and the reset can be started again. The account's
+        live credential sealed since rotation fell due is this reset's: the
+        flow resumes at sealing its other copies, at destroying the old
+        envelopes, or at recording the reset.
         """
-
-        def since(env: Envelope, kind: str) -> bool:
-            return any(k == kind and at >= due for _seq, at, k in env.history)
-
-        mine = [e for e in state.envelopes.values() if e.account == self.account]
-        sealed = [e for e in mine if e.state == "sealed" and since(e, "envelope.registered")]
-        if not sealed:
+        account = state.accounts[self.account]
+        live = account.live_credential
+        mine = [
+            e
+            for e in state.envelopes.values()
+            if e.account == self.account and e.credential == live and live is not None
+        ]
+        since = [
+            e
+            for e in mine
+            if any(k == "envelope.registered" and at >= due for _s, at, k in e.history)
+        ]
+        if not since:
             return "bag"
-        self.serial = sealed[-1].serial
-        if self.old_serial is not None and state.envelopes[self.old_serial].state == "opened":
+        sealing = state.sealings.get(str(live))
+        self.credential = live
+        self.sealed = [e.serial for e in since]
+        if sealing is not None:
+            self.serials = list(sealing.serials)
+            left = [s for s in self.serials if state.envelope_state(s) == "blank_stock"]
+            if left:
+                for s in left:
+                    sheet = self._sheet_of(state, s)
+                    if sheet is not None:
+                        self.sheets[s] = sheet
+                return "seal"
+        else:
+            self.serials = list(self.sealed)
+        if self.to_destroy():
             return "destroy"
-        destroyed = [e for e in mine if e.state == "destroyed" and since(e, "envelope.destroyed")]
-        if destroyed:
+        destroyed = [
+            e
+            for e in state.envelopes.values()
+            if e.account == self.account
+            and e.state == "destroyed"
+            and any(k == "envelope.destroyed" and at >= due for _s, at, k in e.history)
+        ]
+        if destroyed and self.old_serial is None:
             self.old_serial = destroyed[-1].serial
         return "inventory"
 
+    def _sheet_of(self, state: State, serial: str) -> str | None:
+        for sheet in state.sheets.values():
+            if sheet.serial == serial and not sheet.void:
+                return sheet.hash
+        return None
+
     # -- helpers --------------------------------------------------------------------------
+    @property
+    def serial(self) -> str | None:
+        """The bag of the first copy (what a single-copy caller asks for)."""
+        return self.serials[0] if self.serials else None
+
+    def _note(self) -> None:
+        """What the screen shows beside the step: which copy, what is left to destroy."""
+        self.info["copies"] = self.copies
+        self.info["bags"] = list(self.serials)
+        self.info["sealed"] = list(self.sealed)
+        if self.rotate:
+            self.info["to_destroy"] = self.to_destroy()
+
+    def to_destroy(self) -> list[str]:
+        """The account's envelopes whose credential is dead: opened, quarantined, superseded."""
+        state = self.ctx.journal.state
+        return sorted(
+            e.serial
+            for e in state.envelopes.values()
+            if e.account == self.account and e.state in TO_DESTROY
+        )
+
     def _inc(self) -> Incident | None:
         return incident_of(self.ctx, self.incident) if self.incident else None
 
@@ -253,90 +333,121 @@ class CredentialFlow(Flow):
 
     # -- steps ------------------------------------------------------------------------------
     def _bag(self, v: dict[str, Any]) -> str:
-        self.serial = on_field("serial", self.ctx.serial, v["serial"], ("blank_stock",), "register")
-        return "print_sheet"
+        serial = on_field("serial", self.ctx.serial, v["serial"], ("blank_stock",), "register")
+        if serial in self.serials:
+            raise FieldProblem("serial", "envelope.serial_twice")
+        self.serials.append(serial)
+        self._note()
+        return "print_sheet" if len(self.serials) >= self.copies else "bag"
 
     def _print_sheet(self, v: dict[str, Any]) -> str:
+        """Both approve, then one password is printed on one sheet per bag.
+
+        The approval (``credential.approved``, dual) comes first: generating
+        and printing a password exposes a secret. Every sheet's QR names its
+        own ``sheet.printed`` entry; the password exists only in memory while
+        the sheets print and is wiped after.
+        """
         state = self.ctx.journal.state
         account = state.accounts[self.account]
-        serial = str(self.serial)
-        n = 1 + state.kinds_seen.get("sheet.printed", 0)
-        printed = self.ctx.append(
-            "sheet.printed",
-            self._tag(
-                {
-                    "account": self.account,
-                    "serial": serial,
-                    "sheet_ref": f"SHEET-{n:05d}",
-                    "purpose": "rotation" if self.rotate else "provision",
-                }
-            ),
-        )
-        self.sheet_hash = None  # set only once this sheet has printed
-        qr = encode_qr(
-            "sheet",
+        n = 1 + state.kinds_seen.get("credential.approved", 0)
+        # unique by its number; the account id only helps a reader (cut to the ID's 64)
+        credential = f"C{n:05d}/{self.account}"[:64]
+        approved = self._dual(
+            "credential.approved",
             {
                 "account": self.account,
-                "serial": serial,
-                "seq": printed.seq,
-                "hash": printed.hash[:32],
+                "credential": credential,
+                "serials": list(self.serials),
+                "purpose": "rotation" if self.rotate else "provision",
             },
-            self.ctx.journal.terminal_mac_key(),
         )
+        self.credential, self.approved_seq, self.sheets = credential, approved.seq, {}
         issuers = tuple(
             DocPerson(state.custodians[c].name, state.custodians[c].role)
             for c in self.by
             if c in state.custodians
         )
-        try:
-            with generate_password(self.ctx.policy) as secret:
-                sheet = CredentialSheet(
-                    meta=self.ctx.meta(),
-                    account=self.account,
-                    system=account.system,
-                    access_url=account.access_url or "see the system's runbook",
-                    username=account.username,
-                    password=secret,
-                    envelope_serial=serial,
-                    qr_payload=qr,
-                    issued_at=self.ctx.now(),
-                    issued_by=issuers or (DocPerson("security staff", ""),),
-                    sheet_ref=f"SHEET-{n:05d}",
+        printed: list[Entry] = []
+        with generate_password(self.ctx.policy) as secret:
+            for copy, serial in enumerate(self.serials, start=1):
+                ref = f"SHEET-{1 + state.kinds_seen.get('sheet.printed', 0):05d}"
+                entry = self.ctx.append(
+                    "sheet.printed",
+                    self._tag(
+                        {
+                            "account": self.account,
+                            "serial": serial,
+                            "sheet_ref": ref,
+                            "purpose": "rotation" if self.rotate else "provision",
+                            "credential": credential,
+                            "approved_seq": approved.seq,
+                            "copy": copy,
+                            "copies": len(self.serials),
+                        }
+                    ),
                 )
-                self.ctx.print(sheet, sensitive=True)
-        except SealroomError as exc:
-            self._sheet_did_not_print(printed, exc)
-        self.sheet_hash = printed.hash
-        self.info["sheet_seq"] = printed.seq
-        self.info["qr"] = qr  # identifiers and a MAC only: never the password
+                printed.append(entry)
+                qr = encode_qr(
+                    "sheet",
+                    {
+                        "account": self.account,
+                        "serial": serial,
+                        "seq": entry.seq,
+                        "hash": entry.hash[:32],
+                    },
+                    self.ctx.journal.terminal_mac_key(),
+                )
+                try:
+                    sheet = CredentialSheet(
+                        meta=self.ctx.meta(),
+                        account=self.account,
+                        system=account.system,
+                        access_url=account.access_url or "see the system's runbook",
+                        username=account.username,
+                        password=secret,
+                        envelope_serial=serial,
+                        qr_payload=qr,
+                        issued_at=self.ctx.now(),
+                        issued_by=issuers or (DocPerson("security staff", ""),),
+                        sheet_ref=ref,
+                    )
+                    self.ctx.print(sheet, sensitive=True)
+                except SealroomError as exc:
+                    self._sheet_did_not_print(printed, exc)
+                self.info.setdefault("qr_by_serial", {})[serial] = qr
+                self.info["qr"] = qr  # identifiers and a MAC only: never the password
+        self.sheets = {e.data["serial"]: e.hash for e in printed}
+        self.info["sheet_seq"] = printed[-1].seq
         return "test_login"
 
-    def _sheet_did_not_print(self, printed: Entry, exc: SealroomError) -> NoReturn:
-        """Record that the sheet ``printed`` names is void, then say what to do.
+    def _sheet_did_not_print(self, printed: Sequence[Entry], exc: SealroomError) -> NoReturn:
+        """Record that every sheet of this sealing is void, then say what to do.
 
-        Its ``sheet.printed`` entry is already durable (the sheet's QR names
-        that entry's hash, so it is written first). Left alone, the journal
-        would show a sheet printed and never sealed or destroyed: an
-        unaccounted credential. So the failure is recorded against it, the
-        state refuses to seal it, and the people at the terminal are told to
-        shred whatever came out before printing a new one (its password was
-        wiped and is never printed again).
+        Their ``sheet.printed`` entries are already durable (each QR names
+        its entry's hash, so it is written first). One sheet that did not
+        print leaves the sealing short of its copies, and its password is
+        wiped: the sheets that did print hold a password that will never be
+        set, so all are void, the people shred whatever came out, and
+        printing again is a new approval and a new password.
         """
-        data = printed.data
-        self.ctx.append(
-            "sheet.print_failed",
-            self._tag(
-                {
-                    "account": data["account"],
-                    "serial": data["serial"],
-                    "sheet_ref": data["sheet_ref"],
-                    "sheet_seq": printed.seq,
-                    "reason": exc.code,
-                }
-            ),
-        )
+        for entry in printed:
+            data = entry.data
+            self.ctx.append(
+                "sheet.print_failed",
+                self._tag(
+                    {
+                        "account": data["account"],
+                        "serial": data["serial"],
+                        "sheet_ref": data["sheet_ref"],
+                        "sheet_seq": entry.seq,
+                        "reason": exc.code,
+                    }
+                ),
+            )
+        last = printed[-1].data
         raise ProcedureError(
-            "procedure.sheet_not_printed", sheet_ref=data["sheet_ref"], problem=exc.user_message()
+            "procedure.sheet_not_printed", sheet_ref=last["sheet_ref"], problem=exc.user_message()
         ) from exc
 
     def _test_login(self, v: dict[str, Any]) -> str:
@@ -353,42 +464,69 @@ class CredentialFlow(Flow):
             "sheet_destroyed": True,
         }
         self.ctx.append("credential.reset_failed", self._tag(data))
-        self.sheet_hash = None
+        self.sheets = {}
         return "print_sheet"
 
     def _seal(self, v: dict[str, Any]) -> str | None:
-        if v["serial"] != self.serial:
+        left = [s for s in self.serials if s not in self.sealed]
+        if v["serial"] not in left:
             raise FieldProblem(
-                "serial", "procedure.not_this_envelope", serial=v["serial"], expected=self.serial
+                "serial",
+                "procedure.not_this_envelope",
+                serial=v["serial"],
+                expected=", ".join(left) or "none",
             )
-        if self.sheet_hash is None:
+        sheet = self.sheets.get(v["serial"])
+        if sheet is None or self.credential is None:
             raise ProcedureError("procedure.phase_incomplete", phase="printing the sheet")
         data = {
-            "serial": str(self.serial),
+            "serial": str(v["serial"]),
             "account": self.account,
-            "sheet": self.sheet_hash,
+            "sheet": sheet,
             "sealed_at": ts(self.ctx.now()),
             "signed_across_seal": True,
+            "credential": self.credential,
+            "copy": 1 + self.serials.index(v["serial"]),
+            "copies": len(self.serials),
         }
         self._dual("envelope.registered", data)
-        return "destroy" if self.rotate else None
+        self.sealed.append(str(v["serial"]))
+        self._note()
+        if len(self.sealed) < len(self.serials):
+            return "seal"
+        if not self.rotate:
+            return None
+        return "destroy" if self.to_destroy() else "inventory"
 
     def _destroy(self, v: dict[str, Any]) -> str:
-        if self.old_serial is None:
-            raise ProcedureError("procedure.no_old_envelope", account=self.account)
-        serial = on_field("serial", self.ctx.serial, v["serial"], ("opened",), "destroy")
-        if serial != self.old_serial:
+        pending = self.to_destroy()
+        if not pending:
+            raise ProcedureError("procedure.nothing_to_destroy", account=self.account)
+        serial = on_field("serial", self.ctx.serial, v["serial"], TO_DESTROY, "destroy")
+        if serial not in pending:
             raise FieldProblem(
-                "serial", "procedure.not_this_envelope", serial=serial, expected=self.old_serial
+                "serial",
+                "procedure.not_this_envelope",
+                serial=serial,
+                expected=", ".join(pending),
             )
+        state = self.ctx.journal.state.envelopes[serial].state
+        reasons = {
+            "opened": "credential rotated after use",
+            "quarantined": "tampered envelope: credential rotated",
+            "superseded": "superseded by the new credential",
+        }
         data = {
             "serial": serial,
-            "method": v.get("method") or "cross-cut shredder",
+            "method": v["method"],
             "witness": v["witness"],
-            "reason": "credential rotated after use",
+            "reason": reasons[state],
         }
         self._dual("envelope.destroyed", data)
-        return "inventory"
+        if state == "opened" and self.old_serial is None:
+            self.old_serial = serial
+        self._note()
+        return "destroy" if self.to_destroy() else "inventory"
 
     def _inventory(self, v: dict[str, Any]) -> None:
         state = self.ctx.journal.state
@@ -398,7 +536,7 @@ class CredentialFlow(Flow):
             "test_login_ok": True,
             "performed_by": [state.custodians[c].name for c in self.by if c in state.custodians],
         }
-        if self.old_serial:
+        if self.old_serial and state.envelope_state(self.old_serial) == "destroyed":
             data["old_serial"] = self.old_serial
         self._dual("credential.rotated", data)
         return None

@@ -46,12 +46,35 @@ CHECK_LABELS = {
 
 
 def alternatives(ctx: Context, account: str, exclude: Sequence[str] = ()) -> list[str]:
-    """Serials of the account's other envelopes sealed in the safe."""
+    """Serials of the account's other live copies sealed in the safe.
+
+    Superseded copies are not "sealed" (their state says so), so they are
+    never offered: their password no longer works.
+    """
     return sorted(
         e.serial
         for e in ctx.journal.state.envelopes_for(account, "sealed")
         if e.serial not in exclude
     )
+
+
+def alternative_accounts(ctx: Context, account: str) -> list[str]:
+    """The procedure's "alternative break-glass credentials": other accounts of the same
+    system or identity provider that have a live copy in the safe, each as ``id (serial)``.
+    """
+    state = ctx.journal.state
+    mine = state.accounts.get(account)
+    if mine is None:
+        return []
+    out = []
+    for other in sorted(state.accounts.values(), key=lambda a: a.id):
+        if other.id == account or other.retired:
+            continue
+        same = other.system == mine.system or (mine.idp is not None and other.idp == mine.idp)
+        live = sorted(e.serial for e in state.envelopes_for(other.id, "sealed"))
+        if same and live:
+            out.append(f"{other.id} ({live[0]})")
+    return out
 
 
 class RetrievalFlow(Flow):
@@ -147,6 +170,15 @@ class RetrievalFlow(Flow):
             raise ProcedureError("procedure.invocation_ended", incident=inc.id)
         if self.account is None:
             raise ProcedureError("procedure.no_account", account="(none)")
+        known = self.ctx.journal.state.envelopes.get(str(v["serial"]).strip())
+        if known is not None and known.state == "superseded":
+            raise FieldProblem(
+                "serial",
+                "envelope.superseded",
+                serial=known.serial,
+                account=str(known.account),
+                since=str(known.superseded_at),
+            )
         serial = on_field("serial", self.ctx.serial, v["serial"], ("sealed",), "check out")
         env = self.ctx.journal.state.envelopes[serial]
         if env.account != self.account:
@@ -187,14 +219,21 @@ class RetrievalFlow(Flow):
         alert = {
             "alert": "envelope.tampered",
             "summary": f"Envelope {serial} ({self.account}) shows signs of tampering: not "
-            f"opened, quarantined, escalate to security now.",
-            "detail": {"serial": serial, "failed": failed, "photo_ref": v["photo_ref"]},
+            f"opened, quarantined, escalate to security now. Its password may be known: the "
+            f"credential of {self.account} must be rotated now.",
+            "detail": {
+                "serial": serial,
+                "failed": failed,
+                "photo_ref": v["photo_ref"],
+                "rotation_due": True,
+            },
             "incident": inc.id,
         }
         self.ctx.append("alert.raised", alert)
         options = alternatives(self.ctx, str(self.account))
         self.info.setdefault("tampered", []).append(serial)
         self.info["alternatives"] = options
+        self.info["alternative_accounts"] = alternative_accounts(self.ctx, str(self.account))
         self.serial = None
         if options:
             return "checkout"

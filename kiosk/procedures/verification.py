@@ -90,8 +90,12 @@ class VerificationFlow(RetrievalFlow):
                 "check",
                 "Verify",
                 (
+                    Field("login_ok", "Test login with the new credentials succeeded", boolean()),
                     Field(
-                        "login_ok", "Test login with the new credentials succeeded", boolean(True)
+                        "failure",
+                        "If the login failed: what was seen (error, lock-out)",
+                        text(500),
+                        False,
                     ),
                     Field(
                         "incident_login_logged", "Audit log shows the incident's login", boolean()
@@ -101,6 +105,7 @@ class VerificationFlow(RetrievalFlow):
                 ),
                 self._check,
                 ("reseal",),
+                ("verification.failed", "alert.raised"),
             )
         )
         self.add(
@@ -195,7 +200,10 @@ class VerificationFlow(RetrievalFlow):
         self._confirm(v)
         return "check"
 
-    def _check(self, v: dict[str, Any]) -> str:
+    def _check(self, v: dict[str, Any]) -> str | None:
+        if not v["login_ok"]:
+            self._failed(v)
+            return None
         events = {
             "incident_login": v["incident_login_logged"],
             "test_login": v["test_login_logged"],
@@ -211,6 +219,36 @@ class VerificationFlow(RetrievalFlow):
             raise ProcedureError("procedure.chain_incomplete", missing="; ".join(gaps))
         self.info["audit_events"] = events
         return "reseal"
+
+    def _failed(self, v: dict[str, Any]) -> None:
+        """The reset credential does not work: recorded, alerted, and rotation is due again.
+
+        The opened envelope stays opened (its sheet holds a dead password); the
+        new reset destroys it with the account's other copies.
+        """
+        inc = incident_of(self.ctx, self.incident)
+        cause = v.get("failure")
+        if not cause:
+            raise FieldProblem("failure", "procedure.field_missing", field="What was seen")
+        data = {
+            "incident": inc.id,
+            "account": str(self.account),
+            "serial": str(self.serial),
+            "cause": cause,
+        }
+        self.ctx.append("verification.failed", tagged(inc, data))
+        self.ctx.append(
+            "alert.raised",
+            {
+                "alert": "verification.failed",
+                "summary": f"The reset credential of {self.account} failed its test login: "
+                "rotation is due again now.",
+                "detail": {"serial": str(self.serial), "rotation_due": True},
+                "incident": inc.id,
+            },
+        )
+        self.info["outcome"] = "verification-failed"
+        return None
 
     def _reseal(self, v: dict[str, Any]) -> None:
         inc = incident_of(self.ctx, self.incident)
@@ -246,9 +284,10 @@ class VerificationFlow(RetrievalFlow):
                 "envelope.destroyed",
                 {
                     "serial": opened,
-                    "method": "cross-cut shredder (bag only; sheet resealed)",
+                    "method": self.ctx.policy.destruction_methods[0],
                     "witness": v["witness"],
-                    "reason": "verification retrieval: sheet moved to a fresh bag",
+                    "reason": "verification retrieval: the bag only, its sheet moved to a "
+                    "fresh bag",
                     "incident": inc.id,
                 },
                 self.by,

@@ -52,6 +52,7 @@ from kiosk.errors import ApprovalError
 from kiosk.format.canonical import b64u_decode
 from kiosk.format.entry import Entry
 from kiosk.format.kinds import KINDS
+from kiosk.rules.credential_findings import CredentialAudit
 from kiosk.rules.deadlines import Facts, check_deadlines
 from kiosk.rules.exceptions import claims_exception, exception_refusal, words
 from kiosk.rules.findings import FindingSink
@@ -179,6 +180,7 @@ class EntryChecker:
         self.enrolments = 0
         self.bootstrap_open = True  # nothing but genesis and enrolments so far
         self.facts = Facts()
+        self.credential_audit = CredentialAudit()
         self.anchors = {seq: h for seq, h in anchors}
         self.first_hash: str | None = None
         self.unknown_kinds: dict[str, int] = {}
@@ -412,6 +414,8 @@ class EntryChecker:
         self._fold(e)
         self._note_unknown(e)
         self.facts.observe(e.seq, e.ts, e.kind, e.data)
+        signers = [str(a.get("custodian")) for a in e.attest if isinstance(a, Mapping)]
+        self.credential_audit.observe(e.seq, e.kind, e.data, signers)
 
     def _fold(self, e: Entry) -> None:
         d = e.data
@@ -494,6 +498,8 @@ class EntryChecker:
                 None,
                 "note",
             )
+        for code, message, seq, level in self.credential_audit.findings():
+            self.result.find(code, message, seq, level)
         if now is not None:
             for f in check_deadlines(self.facts, now):
                 self.result.find(f.code, f.message, f.seq, f.level)

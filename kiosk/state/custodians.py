@@ -26,6 +26,7 @@ from kiosk.format.canonical import b64u_decode
 from kiosk.format.entry import Entry
 from kiosk.format.kinds import is_dual
 from kiosk.rules.exceptions import claims_exception, exception_refusal
+from kiosk.state.credentials import forget_revoked
 
 if TYPE_CHECKING:
     from kiosk.state.projection import State
@@ -187,3 +188,4 @@ def apply_revoked(state: State, entry: Entry) -> None:
         c.revoked = True
         for i in c.credentials:
             state.credentials[i].revoked = True
+        forget_revoked(state, c.id, entry.ts)

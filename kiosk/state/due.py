@@ -12,7 +12,9 @@ approver_notice        session ended (no approver: see below)       ``approver.n
 solo_signoff           solo-access exception opened                 ``exception.signed_off``
 documentation          session ended (logout)                       ``session.signed``
 review                 invocation declared (5 business days)        ``review.completed``
-rotation               envelope opened                              ``credential.rotated``
+rotation               envelope opened or found tampered            ``credential.rotated``
+verification           reset done (and, for an incident, reviewed)  ``verification.completed``
+destroy_superseded     envelope superseded by a newer credential    ``envelope.destroyed``
 checkout               envelope checked out                         opened, returned or quarantined
 drill                  last test of the account (or registration)   a drill's login (``test``)
 =====================  ===========================================  ===============================
@@ -64,6 +66,8 @@ KINDS = (
     "rotation",
     "checkout",
     "drill",
+    "verification",
+    "destroy_superseded",
 )
 
 #: Deadlines that start again for the same subject (see :attr:`Deadline.key`).
@@ -77,6 +81,8 @@ LABELS = {
     "rotation": "Credential rotated and a new envelope sealed",
     "checkout": "Envelope opened or returned to the safe",
     "drill": "Quarterly break-glass test",
+    "verification": "Reset credential verified (test retrieval)",
+    "destroy_superseded": "Superseded envelope destroyed",
 }
 
 
@@ -181,6 +187,21 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     inc.test,
                 )
             )
+        # The verification follows the reset, and for an incident its review (whose
+        # findings it checks are in the chain): it is due from the later of the two.
+        verify_from = inc.rotated_at if inc.test else inc.reviewed_at
+        if inc.rotated_at is not None and verify_from is not None:
+            verify_from = max(verify_from, inc.rotated_at)
+            out.append(
+                Deadline(
+                    "verification",
+                    inc.id,
+                    verify_from,
+                    verify_from + dt.timedelta(hours=policy.verification_hours),
+                    inc.verified_at,
+                    inc.test,
+                )
+            )
         if not inc.test:
             out.append(
                 Deadline(
@@ -207,6 +228,31 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     opened,
                     opened + dt.timedelta(hours=policy.rotation_hours),
                     reset_after,
+                    env.test,
+                )
+            )
+        tampered = _last(env.history, "envelope.quarantined")
+        if tampered is not None and env.account is not None:
+            # Its password may be known: rotation is due at once (issue 18).
+            out.append(
+                Deadline(
+                    "rotation",
+                    env.serial,
+                    tampered,
+                    tampered + dt.timedelta(hours=policy.rotation_hours),
+                    _first_after(reset_times.get(env.account, []), tampered),
+                    env.test,
+                )
+            )
+        if env.superseded_at is not None:
+            superseded = parse_ts(env.superseded_at)
+            out.append(
+                Deadline(
+                    "destroy_superseded",
+                    env.serial,
+                    superseded,
+                    superseded + dt.timedelta(days=policy.superseded_destroy_days),
+                    _last(env.history, "envelope.destroyed"),
                     env.test,
                 )
             )

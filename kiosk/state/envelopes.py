@@ -24,12 +24,21 @@ from typing import TYPE_CHECKING
 from kiosk.errors import TransitionError
 from kiosk.format.clock import parse_ts
 from kiosk.format.entry import Entry
+from kiosk.state import credentials
 from kiosk.state.sheets import check_sheet_not_void
 
 if TYPE_CHECKING:
     from kiosk.state.projection import State
 
-ENVELOPE_STATES = ("blank_stock", "sealed", "checked_out", "opened", "quarantined", "destroyed")
+ENVELOPE_STATES = (
+    "blank_stock",
+    "sealed",
+    "checked_out",
+    "opened",
+    "quarantined",
+    "superseded",
+    "destroyed",
+)
 
 STATE_WORDS = {
     "blank_stock": "blank stock (not yet sealed)",
@@ -37,6 +46,7 @@ STATE_WORDS = {
     "checked_out": "checked out",
     "opened": "opened",
     "quarantined": "quarantined as tampered",
+    "superseded": "superseded by a newer credential (to be destroyed)",
     "destroyed": "destroyed",
 }
 
@@ -49,7 +59,10 @@ ENVELOPE_TRANSITIONS: dict[str, tuple[frozenset[str | None], str | None]] = {
     "envelope.opened": (frozenset({"checked_out"}), "opened"),
     # inspection keeps the state when intact; tampered -> quarantined (apply_inspected)
     "envelope.inspected": (frozenset({"sealed", "checked_out"}), None),
-    "envelope.destroyed": (frozenset({"opened", "quarantined", "blank_stock"}), "destroyed"),
+    "envelope.destroyed": (
+        frozenset({"opened", "quarantined", "superseded", "blank_stock"}),
+        "destroyed",
+    ),
 }
 
 #: kind -> the message code refusing it from any other state (kiosk/errors/messages/rules.py)
@@ -83,6 +96,20 @@ class Account:
     rotation_due_since: str | None = None
     #: ts of each ``credential.rotated`` (a finished reset), in order
     rotations: list[str] = field(default_factory=list)
+    #: why rotation is due: "opened", "tampered", "verification-failed"
+    rotation_reason: str | None = None
+    #: the incident whose people may not seal the new credential alone
+    rotation_incident: str | None = None
+    #: the credential (sealing) whose copies are the live ones (kiosk.state.credentials)
+    live_credential: str | None = None
+    retired: bool = False
+    last_verified: str | None = None
+    verification_failed_at: str | None = None
+    #: ts of each ``account.updated``
+    updated: list[str] = field(default_factory=list)
+    #: (custodian, ts): people removed from ``authorised`` when revoked
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    privilege: str | None = None
 
 
 @dataclass
@@ -97,6 +124,11 @@ class Envelope:
     #: opened for the test retrieval after a reset: its credential is not rotated
     #: again (see kiosk.procedures.verification), so no rotation falls due
     opened_for_verification: bool = False
+    #: the credential (sealing) whose password the sheet inside holds
+    credential: str | None = None
+    #: when a newer credential superseded it, and which
+    superseded_at: str | None = None
+    superseded_by: str | None = None
 
 
 # ------------------------------------------------------------------ accounts
@@ -125,6 +157,7 @@ def apply_account_registered(state: State, entry: Entry) -> None:
         data.get("idp"),
         entry.seq,
         entry.ts,
+        privilege=data.get("privilege"),
     )
 
 
@@ -159,6 +192,7 @@ def check_credential_rotated(state: State, entry: Entry) -> None:
         old = state.envelopes.get(str(old_serial))
         if old is None or old.state != "destroyed":
             raise TransitionError("transition.old_envelope_not_destroyed", serial=old_serial)
+    credentials.check_rotated_cleanup(state, entry)
 
 
 def apply_credential_rotated(state: State, entry: Entry) -> None:
@@ -166,6 +200,8 @@ def apply_credential_rotated(state: State, entry: Entry) -> None:
     account = state.accounts.get(entry.data["account"])
     if account is not None:
         account.rotation_due_since = None
+        account.rotation_reason = None
+        account.rotation_incident = None
         account.rotations.append(entry.ts)
     state.incidents.note_rotation(entry.data["account"], parse_ts(entry.ts))
 
@@ -202,9 +238,11 @@ def check_registered(state: State, entry: Entry) -> None:
     check_move(state, entry)
     if entry.data["account"] not in state.accounts:
         raise TransitionError("transition.account_unknown", account=entry.data["account"])
+    credentials.check_registered_credential(state, entry)
 
 
 def check_checked_out(state: State, entry: Entry) -> None:
+    credentials.check_not_superseded(state, entry)
     check_move(state, entry)
     _check_account_held(state, entry)
 
@@ -252,6 +290,13 @@ def apply_registered(state: State, entry: Entry) -> None:
     env.account = entry.data["account"]
     env.test = bool(entry.data.get("test"))
     env.sheet = entry.data.get("sheet")
+    credentials.apply_registered_credential(state, env, entry)
+
+
+def apply_returned(state: State, entry: Entry) -> None:
+    """Back in the safe; superseded at once if a newer credential was sealed meanwhile."""
+    env = _move(state, entry)
+    credentials.apply_returned_credential(state, env, entry)
 
 
 def apply_inspected(state: State, entry: Entry) -> None:
@@ -262,6 +307,8 @@ def apply_inspected(state: State, entry: Entry) -> None:
     env = state.envelopes[entry.data["serial"]]
     env.state = "quarantined"
     env.history.append((entry.seq, entry.ts, "envelope.quarantined"))
+    # Its password may be known: rotation is due at once (kiosk.state.credentials).
+    credentials.make_due(state, env.account, entry, "tampered")
 
 
 def apply_opened(state: State, entry: Entry) -> None:
@@ -270,4 +317,5 @@ def apply_opened(state: State, entry: Entry) -> None:
     if entry.data.get("purpose") == "verification":
         env.opened_for_verification = True
     elif env.account:
-        state.accounts[env.account].rotation_due_since = entry.ts
+        # due from this opening, or from an earlier tamper or opening still not rotated
+        credentials.make_due(state, env.account, entry, "opened")

@@ -6,10 +6,13 @@ every projection it is folded from the journal, never stored.
 
 Phases, in the procedure's order::
 
-    declared → retrieval → access → documentation → reset → review → closed
+    declared → retrieval → access → documentation → reset → review → verification → closed
 
 (``reset`` is the credential rotation after an opening; an incident whose
-envelope was never opened skips it.) Times that the procedure's deadlines
+envelope was never opened skips it, and its verification. The verification
+after the reset closes the incident (issue 18); a drill has no review and
+goes from its reset to its verification; a failed verification sends the
+incident back to ``reset``.) Times that the procedure's deadlines
 run from are kept here; :mod:`kiosk.state.due` turns them into deadlines.
 
 What each kind does to the incident it names is one function in
@@ -37,7 +40,16 @@ from kiosk.state.kinds import require_every_kind
 if TYPE_CHECKING:
     from kiosk.state.projection import State
 
-PHASES = ("declared", "retrieval", "access", "documentation", "reset", "review", "closed")
+PHASES = (
+    "declared",
+    "retrieval",
+    "access",
+    "documentation",
+    "reset",
+    "review",
+    "verification",
+    "closed",
+)
 
 EXCEPTION_APPROVER_UNREACHABLE = "approver-unreachable"
 EXCEPTION_SOLO_ACCESS = "solo-access"
@@ -102,6 +114,8 @@ class Incident:
     access_problems: list[str] = field(default_factory=list)
     discrepancies: int = 0
     verified_at: dt.datetime | None = None
+    #: when the verification's test login last failed (``verification.failed``)
+    verification_failed_at: dt.datetime | None = None
     verification_serial: str | None = None
     #: the journal's business-day calendar when the incident was declared
     #: (set by :func:`apply_declared`); None in journals that record none
@@ -184,9 +198,9 @@ class IncidentBook:
             if inc.account == account and inc.envelope_opened and inc.rotated_at is None:
                 inc.rotated_at = at
                 if inc.reviewed_at is not None:
-                    inc.advance("closed")
+                    inc.advance("verification")
                 elif inc.signed_at is not None:
-                    inc.advance("closed" if inc.test else "review")
+                    inc.advance("verification" if inc.test else "review")
 
 
 # -- one step of an incident, per kind -------------------------------------------------
@@ -239,7 +253,18 @@ def _review_escalated(inc: Incident, entry: Entry) -> None:
 
 
 def _verification_completed(inc: Incident, entry: Entry) -> None:
+    """The reset credential works: the incident's last step, it closes it."""
     inc.verified_at = parse_ts(entry.ts)
+    inc.advance("closed")
+
+
+def _verification_failed(inc: Incident, entry: Entry) -> None:
+    """The reset credential failed its test login: the reset is to be done again."""
+    inc.verified_at = None
+    inc.rotated_at = None
+    inc.verification_failed_at = parse_ts(entry.ts)
+    inc.verification_serial = None  # the next verification retrieves a new copy
+    inc.phase = "reset"
 
 
 def _for_verification(entry: Entry) -> bool:
@@ -308,14 +333,20 @@ def _session_signed(inc: Incident, entry: Entry) -> None:
 def _credential_rotated(inc: Incident, entry: Entry) -> None:
     inc.rotated_at = parse_ts(entry.ts)
     if inc.signed_at is not None:
-        inc.advance("closed" if inc.test else "review")
+        inc.advance("verification" if inc.test else "review")
 
 
 def _review_completed(inc: Incident, entry: Entry) -> None:
     inc.reviewed_at = parse_ts(entry.ts)
     inc.escalated = bool(entry.data.get("escalated"))
-    done = inc.rotated_at is not None or inc.envelope_opened is None
-    inc.advance("closed" if done else "review")
+    if inc.envelope_opened is None:
+        inc.advance("closed")  # nothing opened, nothing reset: nothing to verify
+    elif inc.rotated_at is not None and inc.verified_at is None:
+        inc.advance("verification")
+    elif inc.rotated_at is not None:
+        inc.advance("closed")
+    else:
+        inc.advance("review")
 
 
 #: kind -> what an entry of that kind does to the incident it names. Every kind
@@ -347,6 +378,7 @@ STEPS: dict[str, Step] = {
     # phase 5: credential reset
     "credential.rotated": _credential_rotated,
     "verification.completed": _verification_completed,
+    "verification.failed": _verification_failed,
     # phase 6: review
     "review.completed": _review_completed,
     "review.escalated": _review_escalated,
@@ -357,6 +389,9 @@ STEPS: dict[str, Step] = {
     "custodian.enrolled": not_a_step,
     "custodian.revoked": not_a_step,
     "account.registered": not_a_step,
+    "account.updated": not_a_step,
+    "account.retired": not_a_step,
+    "credential.approved": not_a_step,
     "envelope.stock_received": not_a_step,
     "envelope.registered": not_a_step,
     "envelope.destroyed": not_a_step,

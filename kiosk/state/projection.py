@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.errors import TransitionError
 from kiosk.format.entry import Entry
 from kiosk.state.alerts import Alert
+from kiosk.state.credentials import Sealing
 from kiosk.state.custodians import Credential, Custodian, check_signers, note_counters
 from kiosk.state.envelopes import Account, Envelope
 from kiosk.state.incidents import Incident, IncidentBook, check_incident_fit
@@ -48,6 +49,8 @@ class State:
     kinds_seen: dict[str, int] = field(default_factory=dict)
     #: every ``sheet.printed`` entry, by seq
     sheets: dict[int, PrintedSheet] = field(default_factory=dict)
+    #: every ``credential.approved`` sealing, by credential id
+    sealings: dict[str, Sealing] = field(default_factory=dict)
     #: keys of deadlines that already have their ``deadline.overdue`` alert
     alerted_deadlines: set[str] = field(default_factory=set)
     #: entries kept as evidence but not applied (they break a rule), by seq

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.errors import TransitionError
 from kiosk.format.entry import Entry
-from kiosk.state import alerts, custodians, envelopes, incidents, sheets, unlocks
+from kiosk.state import alerts, credentials, custodians, envelopes, incidents, sheets, unlocks
 from kiosk.state.kinds import require_every_kind
 
 if TYPE_CHECKING:
@@ -76,14 +76,14 @@ RULES: dict[str, Rule] = {
     "envelope.checked_out": Rule(envelopes.check_checked_out, envelopes.apply_move),
     "envelope.inspected": Rule(envelopes.check_move, envelopes.apply_inspected),
     "envelope.opened": Rule(envelopes.check_opened, envelopes.apply_opened),
-    "envelope.returned": Rule(envelopes.check_returned, envelopes.apply_move),
+    "envelope.returned": Rule(envelopes.check_returned, envelopes.apply_returned),
     "envelope.destroyed": Rule(envelopes.check_move, envelopes.apply_move),
     "credential.rotated": Rule(
         envelopes.check_credential_rotated, envelopes.apply_credential_rotated
     ),
     "credential.reset_failed": Rule(no_check, no_change),
     # credential sheets
-    "sheet.printed": Rule(no_check, sheets.apply_printed),
+    "sheet.printed": Rule(credentials.check_printed, sheets.apply_printed),
     "sheet.print_failed": Rule(sheets.check_print_failed, sheets.apply_print_failed),
     "sheet.confirmed": Rule(no_check, no_change),
     # incidents (their own fold: kiosk.state.incidents.STEPS)
@@ -100,9 +100,16 @@ RULES: dict[str, Rule] = {
     "session.ended": Rule(incidents.check_session_ended, no_change),
     "session.signed": Rule(no_check, no_change),
     "documentation.discrepancy": Rule(no_check, no_change),
-    "verification.completed": Rule(no_check, no_change),
+    "verification.completed": Rule(no_check, credentials.apply_verification_completed),
     "review.completed": Rule(no_check, no_change),
     "review.escalated": Rule(no_check, no_change),
+    # one credential, many copies; accounts change (kiosk.state.credentials)
+    "credential.approved": Rule(credentials.check_approved, credentials.apply_approved),
+    "verification.failed": Rule(
+        credentials.check_verification_failed, credentials.apply_verification_failed
+    ),
+    "account.updated": Rule(credentials.check_account_updated, credentials.apply_account_updated),
+    "account.retired": Rule(credentials.check_account_retired, credentials.apply_account_retired),
     # audit exports
     "export.approved": Rule(no_check, no_change),
     "export.created": Rule(no_check, no_change),

@@ -16,6 +16,7 @@ from kiosk.state import due as deadlines
 
 A = {"custodian": "alice", "credential_id": "KA", "role": "custodian_a"}
 B = {"custodian": "bob", "credential_id": "KB", "role": "custodian_b"}
+C = {"custodian": "carol", "credential_id": "KC", "role": "custodian_b"}
 INTACT: dict[str, Any] = {
     "serial": "SR00000018",
     "result": "intact",
@@ -278,10 +279,13 @@ def test_rotation_and_checkout_deadlines(j: Journal, policy: Policy) -> None:
         == "overdue"
     )
     sealed = opened + dt.timedelta(hours=3)
+    # Security staff from outside the incident signs the new sealing (issue 18).
+    j.add(sealed, "custodian.enrolled", dict(enrolment("carol", "KC"), duties=["security"]), (A, B))
     j.add(
         sealed,
         "envelope.registered",
         {"serial": "SR00000026", "account": "acc1", "signed_across_seal": True},
+        (A, C),
     )
     # The new envelope alone does not meet it: the opened one still holds the password.
     assert by_kind(j, policy)["rotation"].met_at is None
@@ -302,6 +306,7 @@ def test_rotation_and_checkout_deadlines(j: Journal, policy: Policy) -> None:
             "old_serial": "SR00000018",
             "test_login_ok": True,
         },
+        (A, C),
     )
     assert by_kind(j, policy)["rotation"].met_at == rotated
     assert j.state.accounts["acc1"].rotation_due_since is None

@@ -163,6 +163,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "resolution": "identity team consulted",
         "sheet_destroyed": True,
     },
+    "credential.approved": {
+        "account": "acc1",
+        "credential": "acc1/C0001",
+        "serials": ["SR00000018", "SR00000026"],
+        "purpose": "provision",
+    },
+    "verification.failed": {
+        "incident": "i1",
+        "account": "acc1",
+        "serial": "SR00000018",
+        "cause": "invalid password",
+    },
+    "account.updated": {"account": "acc1", "reason": "moved to Safe B"},
+    "account.retired": {"account": "acc1", "reason": "system decommissioned"},
     "review.escalated": {
         "incident": "i1",
         "to": ["Security team"],

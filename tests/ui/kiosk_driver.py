@@ -550,38 +550,66 @@ def blank_bag(w: MainWindow) -> str:
     return sorted(e.serial for e in the_state(w).envelopes.values() if e.state == "blank_stock")[0]
 
 
+def reset_both(qtbot: QtBot, w: MainWindow) -> None:
+    """The reset's two approvers: Dana (of the incident) and Lee, security staff from outside."""
+    approve(qtbot, w, "dana")
+    approve(qtbot, w, "lee")
+
+
 def reset(qtbot: QtBot, w: MainWindow, sc: ScanClock, opened: str) -> tuple[str, str]:
-    """Rotation: new bag, sheet printed, test login, sealed, old one destroyed; (bag, QR)."""
+    """Rotation: a new bag per copy, the sheets approved and printed, test login, each copy
+    sealed, every old envelope destroyed; returns (first bag, its sheet's QR)."""
     cont(qtbot, w, "bag")
-    bag = blank_bag(w)
-    scan(qtbot, w, sc, bag)
-    submit(qtbot, w)
-    wait_step(qtbot, w, "print_sheet")
-    fill(qtbot, w, {"confirm": True})
-    submit(qtbot, w)
-    wait_step(qtbot, w, "test_login")
     flow = w.flow_screen.flow
     if flow is None:
         raise AssertionError("no flow")
-    qr = str(flow.info["qr"])  # the code printed on the sheet
+    bags: list[str] = []
+    while w.flow_screen.flow is flow and flow.current == "bag":
+        bag = sorted(
+            e.serial
+            for e in the_state(w).envelopes.values()
+            if e.state == "blank_stock" and e.serial not in bags
+        )[0]
+        bags.append(bag)
+        scan(qtbot, w, sc, bag)
+        submit(qtbot, w)
+        qtbot.waitUntil(
+            lambda: len(flow.serials) == len(bags) and not w.flow_screen.busy, timeout=T
+        )
+        wait_step(qtbot, w, flow.current)
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    reset_both(qtbot, w)
+    wait_step(qtbot, w, "test_login")
+    qrs = dict(flow.info["qr_by_serial"])  # the codes printed on the sheets
     fill(qtbot, w, {"account_updated": True, "login_ok": True})
     submit(qtbot, w)
-    wait_step(qtbot, w, "seal")
-    fill(qtbot, w, {"sealed": True, "signed_across_seal": True})
-    scan(qtbot, w, sc, bag)
-    submit(qtbot, w)
-    both(qtbot, w)
+    for bag in bags:
+        wait_step(qtbot, w, "seal")
+        fill(qtbot, w, {"sealed": True, "signed_across_seal": True})
+        scan(qtbot, w, sc, bag)
+        submit(qtbot, w)
+        reset_both(qtbot, w)
+        qtbot.waitUntil(lambda b=bag: b in flow.sealed and not w.flow_screen.busy, timeout=T)
     wait_step(qtbot, w, "destroy")
-    scan(qtbot, w, sc, opened)
-    fill(qtbot, w, {"witness": dict(WITNESS)})
-    submit(qtbot, w)
-    both(qtbot, w)
+    assert opened in flow.to_destroy()
+    while flow.current == "destroy":
+        old = flow.to_destroy()[0]
+        scan(qtbot, w, sc, old)
+        fill(qtbot, w, {"method": "cross-cut shredder", "witness": dict(WITNESS)})
+        submit(qtbot, w)
+        reset_both(qtbot, w)
+        qtbot.waitUntil(
+            lambda o=old: the_state(w).envelope_state(o) == "destroyed" and not w.flow_screen.busy,
+            timeout=T,
+        )
+        qtbot.waitUntil(lambda: flow.current in ("destroy", "inventory"), timeout=T)
     wait_step(qtbot, w, "inventory")
     fill(qtbot, w, {"confirm": True})
     submit(qtbot, w)
-    both(qtbot, w)
+    reset_both(qtbot, w)
     wait_step(qtbot, w, None)
-    return bag, qr
+    return bags[0], qrs[bags[0]]
 
 
 def serve_keys(qtbot: QtBot, w: MainWindow, panel: Any, done: Any, timeout: int = T) -> None:

@@ -24,6 +24,7 @@ from tests.ui.kiosk_driver import (
     CHECKLIST,
     T,
     acknowledge,
+    approve,
     both,
     cont,
     declare,
@@ -404,13 +405,18 @@ def test_a_credential_sheet_given_up_on_is_void_and_a_new_one_is_printed(
     sheets = len(kinds(w, "sheet.printed"))
     press(qtbot, w.dashboard.account_buttons[account])  # seal a new envelope
     wait_step(qtbot, w, "bag")
-    bag = sorted(e.serial for e in the_state(w).envelopes.values() if e.state == "blank_stock")[0]
-    scan(qtbot, w, sc, bag)
-    submit(qtbot, w)
+    stock = sorted(e.serial for e in the_state(w).envelopes.values() if e.state == "blank_stock")
+    for bag in stock[:2]:  # one bag per copy (the policy's two)
+        scan(qtbot, w, sc, bag)
+        submit(qtbot, w)
+        qtbot.waitUntil(lambda b=bag: b in w.flow_screen.flow.serials, timeout=T)  # type: ignore[union-attr]
     wait_step(qtbot, w, "print_sheet")
     f = w.flow_screen
     fill(qtbot, w, {"confirm": True})
     submit(qtbot, w)
+    # issue 22: both approve the new password before any sheet prints (dc-local: Dana, Kim)
+    approve(qtbot, w, "dana")
+    approve(qtbot, w, "kim")
     qtbot.waitUntil(f.printing.give_up.isVisible, timeout=T)
     assert "out of paper" in f.printing.status.text()
     assert "shred any part of it" in f.printing.status.text()  # a password may be on it
@@ -422,9 +428,12 @@ def test_a_credential_sheet_given_up_on_is_void_and_a_new_one_is_printed(
     first = kinds(w, "sheet.printed")[-1]
     assert len(kinds(w, "sheet.printed")) == sheets + 1
     assert void.data["sheet_seq"] == first.seq and void.data["reason"] == "print.paper_out"
-    submit(qtbot, w)  # paper loaded: a new sheet, with a new password
+    submit(qtbot, w)  # paper loaded: new sheets, with a new password, approved again
+    approve(qtbot, w, "dana")
+    approve(qtbot, w, "kim")
     wait_step(qtbot, w, "test_login")
-    assert len(kinds(w, "sheet.printed")) == sheets + 2
+    assert len(kinds(w, "sheet.printed")) == sheets + 3
+    assert len(kinds(w, "credential.approved")) == 2 + len(the_state(w).accounts)
     assert printer.jobs[-1].state == "completed" and printer.jobs[-1].sensitive
 
 

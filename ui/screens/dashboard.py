@@ -38,16 +38,15 @@ from kiosk.procedures import (
     Flow,
     InvocationFlow,
     PolicyChangeFlow,
-    SealNewEnvelopeFlow,
     StockFlow,
     policy_unapproved,
 )
 from kiosk.procedures.checkin import ReturnFlow, StandDownFlow
 from kiosk.procedures.navigation import can_stand_down, left_out, next_flow
-from kiosk.procedures.reset import ResetFlow
 from kiosk.state import STATE_WORDS
 from kiosk.state import due as deadlines
 from ui.app_context import AppContext
+from ui.screens.account_rows import fill_accounts
 from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
 from ui.widgets import Banner, big_button, body, heading
@@ -521,42 +520,7 @@ class DashboardScreen(QWidget):
 
     def _accounts(self) -> None:
         _clear(self.accounts_box)
-        self.accounts_box.addWidget(heading(self.tr("Accounts and envelopes"), None, 2))
-        self.account_buttons = {}
-        if self.journal is None:
-            return
-        s = self.journal.state
-        for a in sorted(s.accounts.values(), key=lambda a: a.id):
-            sealed = len(s.envelopes_for(a.id, "sealed"))
-            line = QHBoxLayout()
-            words = self.tr("{id} ({system}): {n} sealed").format(
-                id=a.id, system=a.system, n=sealed
-            )
-            label = body(words)
-            if a.rotation_due_since:
-                label.setText(words + self.tr(" — ROTATION DUE"))
-                label.setStyleSheet("color:#b3261e;font-weight:700")
-            line.addWidget(label, 1)
-            by = list(a.authorised[:2])
-            acc = a.id
-            if a.rotation_due_since:
-                b = big_button(self.tr("Rotate"), self.tr("Rotate {id}").format(id=acc))
-                b.clicked.connect(
-                    lambda _=False, x=acc, p=by: self.start_flow.emit(lambda c: ResetFlow(c, x, p))
-                )
-            else:
-                b = big_button(
-                    self.tr("Seal a new envelope"),
-                    self.tr("Seal a new envelope for {id}").format(id=acc),
-                )
-                b.clicked.connect(
-                    lambda _=False, x=acc, p=by: self.start_flow.emit(
-                        lambda c: SealNewEnvelopeFlow(c, x, p)
-                    )
-                )
-            line.addWidget(b)
-            self.account_buttons[acc] = b
-            self.accounts_box.addLayout(line)
+        fill_accounts(self)  # ui/screens/account_rows.py
 
     def _approve_policy(self) -> None:
         self._start_with_two_custodians(PolicyChangeFlow)

@@ -295,12 +295,16 @@ class FlowScreen(QWidget):
         self.step_title.setText(self.tr("Done — {title}").format(title=flow.title))
         outcome = flow.info.get("outcome")
         if outcome == "no-alternative":
-            self.step_help.setText(
-                self.tr(
-                    "No other sealed envelope exists for this account. Escalate to the "
-                    "security team now with the alert slip."
-                )
+            others = ", ".join(flow.info.get("alternative_accounts") or ())
+            text = self.tr(
+                "No other sealed envelope exists for this account. Escalate to the "
+                "security team now with the alert slip."
             )
+            if others:
+                text += " " + self.tr(
+                    "Alternative break-glass accounts of the same system: {others}."
+                ).format(others=others)
+            self.step_help.setText(text)
         else:
             self.step_help.setText(
                 self.tr("Every step is recorded in the journal ({n} entries).").format(

@@ -23,6 +23,7 @@ from kiosk.errors.messages import (
     alerts,
     appliance,
     clock_and_disk,
+    credentials,
     export,
     general,
     integrity,
@@ -63,6 +64,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "clock_and_disk": clock_and_disk.MESSAGES,
     "usbguard": usbguard.MESSAGES,
     "sticks": sticks.MESSAGES,
+    "credentials": credentials.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)

@@ -27,7 +27,10 @@ PEOPLE = [
     "dana:Dana Whitfield:IT Director",
     "sam:Sam Okafor:Chief Operating Officer",
     Person("avery", "Avery Stone", "Internal audit", ("auditor",)),
+    # security staff: the reset after an incident needs one outside it (issue 18)
+    Person("lee", "Lee Park", "Security Lead", ("custodian", "security")),
 ]
+RESET_BY = ("dana", "lee")
 
 
 def populate(t: SimulatedTerminal, incidents: int = 1) -> None:
@@ -72,9 +75,11 @@ def populate(t: SimulatedTerminal, incidents: int = 1) -> None:
         t.dual("session.signed", {"incident": inc, "record_hash": H64})
         clock.advance(hours=2)
         t.dual(
-            "envelope.registered", {"serial": new, "account": "root-db", "signed_across_seal": True}
+            "envelope.registered",
+            {"serial": new, "account": "root-db", "signed_across_seal": True},
+            RESET_BY,
         )
-        t.dual("envelope.destroyed", {"serial": old, "method": "cross-cut shredder"})
+        t.dual("envelope.destroyed", {"serial": old, "method": "cross-cut shredder"}, RESET_BY)
         t.dual(
             "credential.rotated",
             {
@@ -84,6 +89,7 @@ def populate(t: SimulatedTerminal, incidents: int = 1) -> None:
                 "test_login_ok": True,
                 "incident": inc,
             },
+            RESET_BY,
         )
 
 
@@ -102,7 +108,7 @@ def terminal_factory(tmp_path: Path) -> Iterator[Any]:
         t = make_terminal(
             tmp_path / name,
             custodians=PEOPLE,
-            accounts=[{"account": "root-db", "authorised": ["dana", "sam"]}],
+            accounts=[{"account": "root-db", "authorised": ["dana", "sam", "lee"]}],
         )
         made.append(t)
         populate(t, incidents)
@@ -135,7 +141,9 @@ def real_bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealBundle
 
     tmp = tmp_path_factory.mktemp("real")
     t = make_terminal(
-        tmp, custodians=PEOPLE, accounts=[{"account": "root-db", "authorised": ["dana", "sam"]}]
+        tmp,
+        custodians=PEOPLE,
+        accounts=[{"account": "root-db", "authorised": ["dana", "sam", "lee"]}],
     )
     try:
         populate(t, incidents=2)

@@ -63,12 +63,14 @@ def test_following_the_navigation_alone_completes_an_emergency(sim: Simulation) 
     assert sim.journal.state.accounts["entra-01"].rotation_due_since is None
 
 
-def test_a_drill_ends_with_its_reset(sim: Simulation) -> None:
+def test_a_drill_ends_with_its_reset_verified(sim: Simulation) -> None:
+    """A drill tests the reset too (issue 18): its verification follows, no review."""
     people = People("entra-01", "dana", "sam", test=True)
     iid = declared(sim, people)
-    assert follow(sim, iid, people) == EMERGENCY[:4]
+    assert follow(sim, iid, people) == [*EMERGENCY[:4], "Verification after reset"]
     inc = incident(sim, iid)
     assert inc.test and inc.rotated_at is not None and inc.reviewed_at is None
+    assert inc.verified_at is not None
 
 
 def test_solo_access_is_signed_off_first_and_the_account_signs_the_reset(

@@ -547,66 +547,133 @@ def test_rotation_that_never_happens_is_flagged_once(sim: Simulation) -> None:
     assert rows["entra-01"].status == "rotation due"
 
 
+#: the reset after an incident of dana and sam: one of them and security staff from outside
+RESET_BY = ["dana", "lee"]
+SHREDDER = {"method": "cross-cut shredder", "witness": dict(WITNESS)}
+
+
 def test_reset_rules(sim: Simulation) -> None:
     with pytest.raises(SealroomError) as exc:
-        ResetFlow(sim.ctx, "entra-01", ["dana", "sam"])
+        ResetFlow(sim.ctx, "entra-01", RESET_BY)
     assert exc.value.code == "procedure.rotation_not_due"
     incident = acknowledged(sim)
     old = retrieved(sim, incident)
+    sibling = next(
+        e.serial for e in sim.journal.state.envelopes_for("entra-01", "sealed") if e.serial != old
+    )
     logged_out(sim, incident)
     signed(sim, incident)
-    flow = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    flow = ResetFlow(sim.ctx, "entra-01", RESET_BY, incident=incident)
     used = flow.submit({"serial": old})
     assert used.codes["serial"] == "scan.serial_used"
+    # One credential, many copies: a bag per copy (the policy's two), then one approval.
     bag = sim.blank()
     ok(flow.submit({"serial": bag}))
+    assert flow.current == "bag"
+    assert flow.submit({"serial": bag}).codes["serial"] == "envelope.serial_twice"
+    bag2 = sim.blank(exclude=[bag])
+    ok(flow.submit({"serial": bag2}))
+    assert flow.current == "print_sheet"
     jobs = len(sim.printer.jobs)
-    ok(flow.submit({"confirm": True}))
-    sheet = sim.printer.jobs[jobs]
-    assert sheet.sensitive and sheet.pdf is None  # print-only: nothing kept
+    printed = ok(flow.submit({"confirm": True}))
+    approval = printed.entries[0]
+    assert approval.kind == "credential.approved" and len(approval.attest) == 2
+    assert approval.data["serials"] == [bag, bag2]
+    assert {a["custodian"] for a in approval.attest} == {"dana", "lee"}
+    sheets = [e for e in printed.entries if e.kind == "sheet.printed"]
+    assert [e.data["serial"] for e in sheets] == [bag, bag2]
+    assert {e.data["credential"] for e in sheets} == {approval.data["credential"]}
+    assert all(e.data["approved_seq"] == approval.seq for e in sheets)
+    new_jobs = sim.printer.jobs[jobs:]
+    assert len(new_jobs) == 2
+    assert all(j.sensitive and j.pdf is None for j in new_jobs)  # print-only: nothing kept
     ok(flow.submit({"account_updated": True, "login_ok": False}))
     assert flow.current == "reset_failed"
     ok(flow.submit({"cause": "complexity", "resolution": "identity team", "sheet_destroyed": True}))
     assert flow.current == "print_sheet"
-    ok(flow.submit({"confirm": True}))
+    again = ok(flow.submit({"confirm": True}))
+    assert again.entries[0].data["credential"] != approval.data["credential"]  # a new password
     ok(flow.submit({"account_updated": True, "login_ok": True}))
-    other = next(
-        e.serial
-        for e in sim.journal.state.envelopes.values()
-        if e.state == "blank_stock" and e.serial != bag
-    )
+    other = sim.blank(exclude=[bag, bag2])
     assert flow.submit({"sealed": True, "signed_across_seal": True, "serial": other}).codes[
         "serial"
     ] == ("procedure.not_this_envelope")
     ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag}))
-    assert sim.journal.state.envelope_state(bag) == "sealed"
+    assert flow.current == "seal"
+    state = sim.journal.state
+    # The first copy of the new credential supersedes the old one still in the safe.
+    assert state.envelope_state(sibling) == "superseded"
+    ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag2}))
+    assert state.envelope_state(bag) == state.envelope_state(bag2) == "sealed"
+    assert state.envelopes[bag].credential == state.envelopes[bag2].credential
+    assert flow.current == "destroy" and flow.to_destroy() == sorted([old, sibling])
     assert flow.submit({"serial": old}).codes["witness"] == "procedure.field_missing"
-    ok(flow.submit({"serial": old, "witness": dict(WITNESS)}))
+    bad = flow.submit({"serial": old, "method": "scissors", "witness": dict(WITNESS)})
+    assert "method" in bad.codes
+    ok(flow.submit({"serial": old, **SHREDDER}))
+    assert flow.current == "destroy"
+    ok(flow.submit({"serial": sibling, **SHREDDER}))
+    assert flow.current == "inventory"
     ok(flow.submit({"confirm": True}))
     rotated = sim.journal.entry(sim.journal.head.seq)
     assert rotated is not None and rotated.kind == "credential.rotated"
     assert rotated.data["new_serial"] == bag and rotated.data["old_serial"] == old
-    assert rotated.data["performed_by"] == ["Dana Whitfield", "Sam Okafor"]
-    assert sim.journal.state.envelope_state(old) == "destroyed"
+    assert rotated.data["performed_by"] == ["Dana Whitfield", "Lee Park"]
+    assert state.envelope_state(old) == state.envelope_state(sibling) == "destroyed"
     assert "password" not in str([e.data for e in sim.journal.entries()]).lower().replace(
         "print-only password", ""
     )
 
 
-def _sealed_new_envelope(sim: Simulation, incident: str) -> tuple[ResetFlow, str]:
+def test_the_incident_people_never_seal_the_new_credential_alone(sim: Simulation) -> None:
+    """Separation of duties: the sealing and the rotation need security staff from outside."""
+    incident = acknowledged(sim)
+    retrieved(sim, incident)
+    logged_out(sim, incident)
+    signed(sim, incident)
     flow = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
-    bag = sim.blank()
-    ok(flow.submit({"serial": bag}))
+    ok(flow.submit({"serial": sim.blank()}))
+    ok(flow.submit({"serial": sim.blank(exclude=flow.serials)}))
+    jobs = len(sim.printer.jobs)
+    refused = flow.submit({"confirm": True})
+    assert refused.codes[FORM] == "credential.separation"
+    assert "security" in refused.errors[FORM]
+    assert len(sim.printer.jobs) == jobs  # nothing printed without the approval
+    # Security staff who took part in the incident is no better: Lee was not; Sam was.
+    state = sim.journal.state
+    inc = state.incidents.get(incident)
+    assert inc is not None and set(inc.people) == {"dana", "sam"}
+    assert navigation_reset_signers(sim, incident) == ["dana", "lee"]
+
+
+def navigation_reset_signers(sim: Simulation, incident: str) -> list[str]:
+    from kiosk.procedures.navigation import reset_signers
+
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None
+    return reset_signers(sim.journal.state, inc)
+
+
+def _sealed_new_envelope(sim: Simulation, incident: str) -> tuple[ResetFlow, str]:
+    flow = ResetFlow(sim.ctx, "entra-01", RESET_BY, incident=incident)
+    bags = [sim.blank()]
+    bags.append(sim.blank(exclude=bags))
+    for bag in bags:
+        ok(flow.submit({"serial": bag}))
     ok(flow.submit({"confirm": True}))
     ok(flow.submit({"account_updated": True, "login_ok": True}))
-    ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag}))
-    return flow, bag
+    for bag in bags:
+        ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag}))
+    return flow, bags[0]
 
 
 def test_reset_interrupted_after_its_seal_is_finished_later(sim: Simulation) -> None:
     """The new envelope alone does not finish the reset: it resumes where it stopped."""
     incident = acknowledged(sim)
     old = retrieved(sim, incident)
+    sibling = next(
+        e.serial for e in sim.journal.state.envelopes_for("entra-01", "sealed") if e.serial != old
+    )
     logged_out(sim, incident)
     signed(sim, incident)
     first, bag = _sealed_new_envelope(sim, incident)
@@ -621,13 +688,14 @@ def test_reset_interrupted_after_its_seal_is_finished_later(sim: Simulation) -> 
         if d.kind == "rotation" and d.subject == old
     ]
     assert rotation[0].met_at is None
-    # Starting the reset again goes on at destroying the old envelope.
-    again = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    # Starting the reset again goes on at destroying the old envelopes.
+    again = ResetFlow(sim.ctx, "entra-01", RESET_BY, incident=incident)
     assert again.current == "destroy" and again.serial == bag
-    ok(again.submit({"serial": old, "witness": dict(WITNESS)}))
+    ok(again.submit({"serial": old, **SHREDDER}))
+    ok(again.submit({"serial": sibling, **SHREDDER}))
     # Interrupted once more, after the destruction: it goes on at the inventory.
-    last = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
-    assert last.current == "inventory" and (last.serial, last.old_serial) == (bag, old)
+    last = ResetFlow(sim.ctx, "entra-01", RESET_BY, incident=incident)
+    assert last.current == "inventory" and last.serial == bag
     ok(last.submit({"confirm": True}))
     rotated = sim.journal.entry(sim.journal.head.seq)
     assert rotated is not None and rotated.kind == "credential.rotated"
@@ -635,7 +703,7 @@ def test_reset_interrupted_after_its_seal_is_finished_later(sim: Simulation) -> 
     assert state.accounts["entra-01"].rotation_due_since is None
     assert state.incidents.get(incident).rotated_at is not None  # type: ignore[union-attr]
     with pytest.raises(SealroomError) as exc:
-        ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+        ResetFlow(sim.ctx, "entra-01", RESET_BY, incident=incident)
     assert exc.value.code == "procedure.rotation_not_due"
 
 
@@ -656,16 +724,19 @@ def test_a_sheet_that_does_not_print_is_void_and_recorded(sim: Simulation) -> No
     retrieved(sim, incident)
     logged_out(sim, incident)
     signed(sim, incident)
-    flow = ResetFlow(sim.ctx, "entra-01", ["dana", "sam"], incident=incident)
+    flow = ResetFlow(sim.ctx, "entra-01", RESET_BY, incident=incident)
     bag = sim.blank()
     ok(flow.submit({"serial": bag}))
+    bag2 = sim.blank(exclude=[bag])
+    ok(flow.submit({"serial": bag2}))
     sim.printer.fail_next.append("print.paper_out")
     failed = flow.submit({"confirm": True})
     assert not failed.ok and failed.codes[FORM] == "procedure.sheet_not_printed"
     message = failed.errors[FORM]
     assert "SHEET-" in message and "out of paper" in message and "shred" in message
     assert flow.current == "print_sheet"  # printing again is the way on
-    printed, void = failed.entries
+    approval, printed, void = failed.entries
+    assert approval.kind == "credential.approved"
     assert (printed.kind, void.kind) == ("sheet.printed", "sheet.print_failed")
     assert void.data["sheet_seq"] == printed.seq
     assert void.data["reason"] == "print.paper_out"
@@ -675,7 +746,7 @@ def test_a_sheet_that_does_not_print_is_void_and_recorded(sim: Simulation) -> No
     # Sealing the void sheet is refused by the state, whoever asks.
     sealed = {"serial": bag, "account": "entra-01", "sheet": printed.hash}
     with pytest.raises(TransitionError, match="did not print"):
-        sim.ctx.dual("envelope.registered", {**sealed, "signed_across_seal": True}, ["dana", "sam"])
+        sim.ctx.dual("envelope.registered", {**sealed, "signed_across_seal": True}, RESET_BY)
     # Its failure is recorded once, and only against a printed sheet.
     for bad in ({"sheet_seq": printed.seq}, {"sheet_seq": void.seq}, {"sheet_ref": "SHEET-9"}):
         with pytest.raises(TransitionError):
@@ -686,7 +757,8 @@ def test_a_sheet_that_does_not_print_is_void_and_recorded(sim: Simulation) -> No
     assert again is not None and again.data["sheet_ref"] != printed.data["sheet_ref"]
     ok(flow.submit({"account_updated": True, "login_ok": True}))
     ok(flow.submit({"sealed": True, "signed_across_seal": True, "serial": bag}))
-    assert sim.journal.state.envelopes[bag].sheet == again.hash
+    assert sim.journal.state.envelopes[bag].sheet == flow.sheets[bag]
+    assert again.data["serial"] == bag2 and flow.sheets[bag2] == again.hash
 
 
 # -- 6 review, 7 verification ---------------------------------------------------------------------

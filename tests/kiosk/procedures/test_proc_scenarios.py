@@ -23,7 +23,8 @@ def verified(sim: Simulation) -> collections.Counter[str]:
     return collections.Counter(e.kind for e in j.entries())
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+#: ``stale`` leaves its incidents unfinished on purpose (tests/kiosk/procedures/test_credentials.py)
+@pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s != "stale"])
 def test_named_scenario_end_to_end(sim: Simulation, scenario: str) -> None:
     incident = run(sim, scenario)
     kinds = verified(sim)
@@ -41,7 +42,13 @@ def test_named_scenario_end_to_end(sim: Simulation, scenario: str) -> None:
         assert inc.reviewed_at is not None and inc.verified_at is not None
     if scenario == "tampered":
         assert len(inc.tampered) == 1
-        assert sim.journal.state.envelope_state(inc.tampered[0]) == "quarantined"
+        # Quarantined, then destroyed by the reset that rotation fell due for (issue 18).
+        tampered = sim.journal.state.envelopes[inc.tampered[0]]
+        assert tampered.state == "destroyed"
+        assert [k for _s, _t, k in tampered.history][-2:] == [
+            "envelope.quarantined",
+            "envelope.destroyed",
+        ]
         assert inc.envelope_opened != inc.tampered[0]
         assert any(j.title.startswith("Terminal alert") for j in sim.printer.jobs)
     if scenario == "unreachable-approver":
