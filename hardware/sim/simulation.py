@@ -60,10 +60,11 @@ from kiosk.terminal.approvals import Approval
 from kiosk.terminal.enrolment import Person
 from kiosk.terminal.lifecycle import unlock_with_key
 
-CUSTODIANS: Final = (
+CUSTODIANS: Final[tuple[str | Person, ...]] = (
     "dana:Dana Whitfield:IT Director",
     "sam:Sam Okafor:Chief Operating Officer",
-    "lee:Lee Park:Security Lead",
+    # The security lead acknowledges every opening and signs the reviews (issue 19).
+    Person("lee", "Lee Park", "Security Lead", ("custodian", "security")),
     "kim:Kim Osei:Senior SysAdmin",
 )
 ACCOUNTS: Final = (
@@ -254,7 +255,7 @@ def resume(data_dir: Path, *, seed: int = 5) -> Simulation:
         )
 
     # The first custodian unlocks with their key, as on the terminal (journaled).
-    first = Person.parse(CUSTODIANS[0])
+    first = Person.parse(str(CUSTODIANS[0]))
     security_keys.simulated = [sim_key(first.id, first.name)]
     prompts.current_pin = DEFAULT_PIN
     journal = unlock_with_key(

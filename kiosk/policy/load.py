@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import PolicyError
+from kiosk.policy.incident import incident_settings
 from kiosk.policy.model import (
     AIRGAP_ACTIONS,
     CHECK_DIGITS,
@@ -217,6 +218,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             "devices",
             "airgap",
             "tamper",
+            "incident",
         }:
             raise r.fail(top, None, f"[{top}] is not a known section")
 
@@ -433,6 +435,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         airgap_on_network=on_network,
         tamper_tpm=tpm,
         counter_margin=counter_margin,
+        **incident_settings(r, "incident" in data),
     )
 
 

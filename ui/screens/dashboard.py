@@ -394,7 +394,7 @@ class DashboardScreen(QWidget):
                     lambda c, f=paused: f,
                 )
             elif state is not None:
-                nxt = next_flow(state, inc)
+                nxt = next_flow(state, inc, self.ctx.policy.solo_signoff_first)
                 if nxt is not None:
                     text_, factory = nxt
                     self.incident_buttons[inc.id] = self._flow_button(

@@ -25,6 +25,7 @@ from kiosk.errors.messages import (
     clock_and_disk,
     export,
     general,
+    incident_rules,
     integrity,
     journal,
     keys,
@@ -63,6 +64,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "clock_and_disk": clock_and_disk.MESSAGES,
     "usbguard": usbguard.MESSAGES,
     "sticks": sticks.MESSAGES,
+    "incident_rules": incident_rules.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
