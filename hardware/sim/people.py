@@ -270,6 +270,11 @@ def _session(sim: Simulation, ses: SessionFlow, people: People) -> None:
             "outcome": "established",
             "baseline_ref": "Export of conditional access policies, baseline.json",
             "provider_session_ref": "Entra sign-in log: session 6f1c2e9a-4b7d",
+            **(
+                {"idp_alert_received": True}
+                if sim.journal.state.accounts[people.account].idp_alerts
+                else {}
+            ),
         },
     )
     actions = [

@@ -32,7 +32,14 @@ from kiosk.errors import SealroomError
 from kiosk.procedures import InvocationFlow, ReviewFlow, VerificationFlow
 from kiosk.procedures.navigation import next_flow
 
-SCENARIOS: Final = ("emergency", "tampered", "unreachable-approver", "solo", "drill")
+SCENARIOS: Final = (
+    "emergency",
+    "tampered",
+    "unreachable-approver",
+    "solo",
+    "drill",
+    "careless",
+)
 
 
 def emergency(
@@ -115,6 +122,10 @@ def run(sim: Simulation, scenario: str) -> str:
         return emergency(sim, "dc-local", scenario="solo", solo=True)
     if scenario == "drill":
         return drill(sim)
+    if scenario == "careless":
+        from hardware.sim.careless import careless
+
+        return careless(sim)
     raise SealroomError("simulate.unknown_scenario", scenario=scenario, known=", ".join(SCENARIOS))
 
 

@@ -78,6 +78,8 @@ ACCOUNTS: Final = (
         "access_url": "https://login.microsoftonline.com",
         "privilege": "Global Administrator: restoring sign-in needs full tenant rights",
         "idp": "Microsoft Entra ID",
+        # Entra alerts security when this account signs in (issue 19: each session asks).
+        "idp_alerts": True,
     },
     {
         "account": "entra-02",

@@ -67,6 +67,7 @@ from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
 from kiosk.scan import encode_qr
 from kiosk.state import Envelope, State
 from kiosk.state.incidents import Incident
+from kiosk.state.sessions import open_session
 
 RESET_CAUSES = ("complexity", "admin-rights", "account-policy", "other")
 
@@ -253,6 +254,11 @@ class CredentialFlow(Flow):
 
     # -- steps ------------------------------------------------------------------------------
     def _bag(self, v: dict[str, Any]) -> str:
+        # No reset while an access session with the account is open (issue 19): the
+        # state refuses credential.rotated then, so refuse before any sheet is printed.
+        open_ = open_session(self.ctx.journal.state, self.account)
+        if open_ is not None:
+            raise ProcedureError("transition.session_open", account=self.account, incident=open_.id)
         self.serial = on_field("serial", self.ctx.serial, v["serial"], ("blank_stock",), "register")
         return "print_sheet"
 

@@ -55,6 +55,7 @@ from kiosk.format.kinds import KINDS
 from kiosk.rules.deadlines import Facts, check_deadlines
 from kiosk.rules.exceptions import claims_exception, exception_refusal, words
 from kiosk.rules.findings import FindingSink
+from kiosk.rules.incident_findings import IncidentFacts, incident_findings
 from kiosk.rules.kiosk_key import read_kiosk_key
 from kiosk.rules.unlock import as_attestation, check_unlock_assertion
 from kiosk.rules.webauthn import counter_increased, verify_assertion
@@ -179,6 +180,8 @@ class EntryChecker:
         self.enrolments = 0
         self.bootstrap_open = True  # nothing but genesis and enrolments so far
         self.facts = Facts()
+        #: issue 19's findings (openings, sessions, approvers, times, reviews)
+        self.incident_facts = IncidentFacts()
         self.anchors = {seq: h for seq, h in anchors}
         self.first_hash: str | None = None
         self.unknown_kinds: dict[str, int] = {}
@@ -412,6 +415,9 @@ class EntryChecker:
         self._fold(e)
         self._note_unknown(e)
         self.facts.observe(e.seq, e.ts, e.kind, e.data)
+        self.incident_facts.observe(e.seq, e.ts, e.kind, e.data, e.attest)
+        if e.kind == "alert.acknowledged":
+            self.incident_facts.acknowledged(e.data, e.attest)
 
     def _fold(self, e: Entry) -> None:
         d = e.data
@@ -497,6 +503,8 @@ class EntryChecker:
         if now is not None:
             for f in check_deadlines(self.facts, now):
                 self.result.find(f.code, f.message, f.seq, f.level)
+        for g in incident_findings(self.incident_facts, now):
+            self.result.find(g.code, g.message, g.seq, g.level)
 
 
 def _two_people(signers: Sequence[tuple[str, str]]) -> bool:

@@ -39,6 +39,8 @@ class Alert:
     detail: dict[str, object] | None = None
     #: when it was acknowledged (the acknowledgement's ts)
     acknowledged_at: str | None = None
+    #: the custodian who acknowledged it (``data.by``, one of the signers)
+    acknowledged_by: str | None = None
 
 
 def apply_raised(state: State, entry: Entry) -> None:
@@ -74,6 +76,7 @@ def check_acknowledged(state: State, entry: Entry) -> None:
 def apply_acknowledged(state: State, entry: Entry) -> None:
     state.alerts[entry.data["alert_seq"]].acknowledged = True
     state.alerts[entry.data["alert_seq"]].acknowledged_at = entry.ts
+    state.alerts[entry.data["alert_seq"]].acknowledged_by = str(entry.data["by"])
     note_acknowledged(state, entry.data["alert_seq"])
 
 

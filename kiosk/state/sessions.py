@@ -63,11 +63,11 @@ def check_action(state: State, entry: Entry) -> None:
 
 def check_rotated(state: State, entry: Entry) -> None:
     """No credential reset while a session with the account is still open."""
-    envelopes.check_credential_rotated(state, entry)
     account = str(entry.data.get("account"))
     inc = open_session(state, account)
     if inc is not None:
         raise TransitionError("transition.session_open", account=account, incident=inc.id)
+    envelopes.check_credential_rotated(state, entry)
 
 
 def check_acknowledged(state: State, entry: Entry) -> None:

@@ -110,7 +110,11 @@ def retrieved(sim: Simulation, incident: str, account: str = "entra-01") -> str:
 
 #: What a login to an account behind Entra ID records: the baseline and the
 #: provider's sign-in session ID.
-SIGNED_IN = {"baseline_ref": "baseline.json", "provider_session_ref": "3f2a9c1e-sign-in"}
+SIGNED_IN = {
+    "baseline_ref": "baseline.json",
+    "provider_session_ref": "3f2a9c1e-sign-in",
+    "idp_alert_received": True,
+}
 
 
 #: A failed login to a locked account, its status checked and the provider called.
