@@ -106,7 +106,7 @@
   <context>
     <name>Alerts</name>
     <message>
-      <location filename="../../ui/alerts.py" line="184" />
+      <location filename="../../ui/alerts.py" line="188" />
       <source>Alert slip {n} printed: take it to the security team.</source>
       <extracomment>How often overdue deadlines are checked (and alerted) while unlocked. How often the network interfaces are looked at (the air gap), locked or not.</extracomment>
       <translation>Alert slip {n} printed: take it to the security team.</translation>
@@ -343,358 +343,371 @@
     </message>
   </context>
   <context>
+    <name>Dashboard</name>
+    <message>
+      <location filename="../../ui/screens/judged.py" line="21" />
+      <source>not yet since the unlock</source>
+      <translation>not yet since the unlock</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/judged.py" line="24" />
+      <source>Deadlines last judged: {when}</source>
+      <translation>Deadlines last judged: {when}</translation>
+    </message>
+  </context>
+  <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="125" />
+      <location filename="../../ui/screens/dashboard.py" line="126" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="126" />
+      <location filename="../../ui/screens/dashboard.py" line="127" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="126" />
+      <location filename="../../ui/screens/dashboard.py" line="127" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="141" />
+      <location filename="../../ui/screens/dashboard.py" line="142" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="142" />
+      <location filename="../../ui/screens/dashboard.py" line="143" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="154" />
+      <location filename="../../ui/screens/dashboard.py" line="155" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="168" />
+      <location filename="../../ui/screens/dashboard.py" line="169" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="169" />
+      <location filename="../../ui/screens/dashboard.py" line="170" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="170" />
+      <location filename="../../ui/screens/dashboard.py" line="171" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="171" />
-      <location filename="../../ui/screens/dashboard.py" line="242" />
-      <location filename="../../ui/screens/dashboard.py" line="353" />
+      <location filename="../../ui/screens/dashboard.py" line="172" />
+      <location filename="../../ui/screens/dashboard.py" line="243" />
+      <location filename="../../ui/screens/dashboard.py" line="354" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="172" />
+      <location filename="../../ui/screens/dashboard.py" line="173" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="173" />
+      <location filename="../../ui/screens/dashboard.py" line="174" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="174" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="176" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="185" />
+      <location filename="../../ui/screens/dashboard.py" line="186" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="185" />
+      <location filename="../../ui/screens/dashboard.py" line="186" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="193" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="193" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="198" />
+      <location filename="../../ui/screens/dashboard.py" line="199" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="198" />
+      <location filename="../../ui/screens/dashboard.py" line="199" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="202" />
+      <location filename="../../ui/screens/dashboard.py" line="203" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="202" />
+      <location filename="../../ui/screens/dashboard.py" line="203" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="215" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="215" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="218" />
+      <location filename="../../ui/screens/dashboard.py" line="219" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="218" />
+      <location filename="../../ui/screens/dashboard.py" line="219" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="244" />
-      <location filename="../../ui/screens/dashboard.py" line="438" />
+      <location filename="../../ui/screens/dashboard.py" line="245" />
+      <location filename="../../ui/screens/dashboard.py" line="439" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="246" />
-      <location filename="../../ui/screens/dashboard.py" line="472" />
+      <location filename="../../ui/screens/dashboard.py" line="247" />
+      <location filename="../../ui/screens/dashboard.py" line="476" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="248" />
-      <location filename="../../ui/screens/dashboard.py" line="524" />
+      <location filename="../../ui/screens/dashboard.py" line="249" />
+      <location filename="../../ui/screens/dashboard.py" line="528" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="250" />
-      <location filename="../../ui/screens/dashboard.py" line="577" />
-      <location filename="../../ui/screens/dashboard.py" line="589" />
+      <location filename="../../ui/screens/dashboard.py" line="251" />
+      <location filename="../../ui/screens/dashboard.py" line="581" />
+      <location filename="../../ui/screens/dashboard.py" line="593" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="255" />
+      <location filename="../../ui/screens/dashboard.py" line="256" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="314" />
+      <location filename="../../ui/screens/dashboard.py" line="315" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="324" />
+      <location filename="../../ui/screens/dashboard.py" line="325" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="336" />
+      <location filename="../../ui/screens/dashboard.py" line="337" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="337" />
+      <location filename="../../ui/screens/dashboard.py" line="338" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="359" />
-      <location filename="../../ui/screens/dashboard.py" line="479" />
+      <location filename="../../ui/screens/dashboard.py" line="360" />
+      <location filename="../../ui/screens/dashboard.py" line="483" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="363" />
-      <location filename="../../ui/screens/dashboard.py" line="387" />
+      <location filename="../../ui/screens/dashboard.py" line="364" />
+      <location filename="../../ui/screens/dashboard.py" line="388" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="366" />
+      <location filename="../../ui/screens/dashboard.py" line="367" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="378" />
+      <location filename="../../ui/screens/dashboard.py" line="379" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="378" />
+      <location filename="../../ui/screens/dashboard.py" line="379" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="380" />
+      <location filename="../../ui/screens/dashboard.py" line="381" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="368" />
-      <location filename="../../ui/screens/dashboard.py" line="392" />
-      <location filename="../../ui/screens/dashboard.py" line="402" />
-      <source>Continue: {next}</source>
-      <translation>Continue: {next}</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="369" />
       <location filename="../../ui/screens/dashboard.py" line="393" />
       <location filename="../../ui/screens/dashboard.py" line="403" />
+      <source>Continue: {next}</source>
+      <translation>Continue: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="370" />
+      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="404" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="412" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="412" />
+      <location filename="../../ui/screens/dashboard.py" line="413" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="419" />
+      <location filename="../../ui/screens/dashboard.py" line="420" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="421" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="448" />
+      <location filename="../../ui/screens/dashboard.py" line="452" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="483" />
+      <location filename="../../ui/screens/dashboard.py" line="487" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="488" />
+      <location filename="../../ui/screens/dashboard.py" line="492" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="497" />
+      <location filename="../../ui/screens/dashboard.py" line="501" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="505" />
+      <location filename="../../ui/screens/dashboard.py" line="509" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="506" />
+      <location filename="../../ui/screens/dashboard.py" line="510" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="511" />
+      <location filename="../../ui/screens/dashboard.py" line="515" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="511" />
+      <location filename="../../ui/screens/dashboard.py" line="515" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="532" />
+      <location filename="../../ui/screens/dashboard.py" line="536" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="537" />
+      <location filename="../../ui/screens/dashboard.py" line="541" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="543" />
+      <location filename="../../ui/screens/dashboard.py" line="547" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="543" />
+      <location filename="../../ui/screens/dashboard.py" line="547" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="549" />
+      <location filename="../../ui/screens/dashboard.py" line="553" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="550" />
+      <location filename="../../ui/screens/dashboard.py" line="554" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="579" />
+      <location filename="../../ui/screens/dashboard.py" line="583" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="581" />
+      <location filename="../../ui/screens/dashboard.py" line="585" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="581" />
+      <location filename="../../ui/screens/dashboard.py" line="585" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -726,79 +739,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/export.py" line="34" />
+      <location filename="../../ui/screens/export.py" line="38" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="38" />
+      <location filename="../../ui/screens/export.py" line="42" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="45" />
+      <location filename="../../ui/screens/export.py" line="49" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="47" />
+      <location filename="../../ui/screens/export.py" line="51" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="47" />
+      <location filename="../../ui/screens/export.py" line="51" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="56" />
-      <location filename="../../ui/screens/export.py" line="61" />
+      <location filename="../../ui/screens/export.py" line="60" />
+      <location filename="../../ui/screens/export.py" line="65" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="59" />
-      <location filename="../../ui/screens/export.py" line="62" />
+      <location filename="../../ui/screens/export.py" line="63" />
+      <location filename="../../ui/screens/export.py" line="66" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="68" />
+      <location filename="../../ui/screens/export.py" line="72" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="73" />
+      <location filename="../../ui/screens/export.py" line="77" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="73" />
+      <location filename="../../ui/screens/export.py" line="77" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="76" />
+      <location filename="../../ui/screens/export.py" line="80" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="76" />
+      <location filename="../../ui/screens/export.py" line="80" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="112" />
+      <location filename="../../ui/screens/export.py" line="118" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="129" />
+      <location filename="../../ui/screens/export.py" line="138" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="166" />
+      <location filename="../../ui/screens/export.py" line="172" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -999,77 +1012,77 @@
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="321" />
+      <location filename="../../ui/screens/flow.py" line="323" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="365" />
+      <location filename="../../ui/screens/flow.py" line="367" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="368" />
+      <location filename="../../ui/screens/flow.py" line="370" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="395" />
+      <location filename="../../ui/screens/flow.py" line="397" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="426" />
+      <location filename="../../ui/screens/flow.py" line="428" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="439" />
+      <location filename="../../ui/screens/flow.py" line="441" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="445" />
+      <location filename="../../ui/screens/flow.py" line="447" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="448" />
+      <location filename="../../ui/screens/flow.py" line="450" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="483" />
+      <location filename="../../ui/screens/flow.py" line="485" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="507" />
+      <location filename="../../ui/screens/flow.py" line="509" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="512" />
+      <location filename="../../ui/screens/flow.py" line="514" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="519" />
+      <location filename="../../ui/screens/flow.py" line="521" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="528" />
+      <location filename="../../ui/screens/flow.py" line="530" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="535" />
+      <location filename="../../ui/screens/flow.py" line="537" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="560" />
+      <location filename="../../ui/screens/flow.py" line="562" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1482,12 +1495,12 @@
       <translation>Preparing {title}…</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="173" />
+      <location filename="../../ui/procedure_devices.py" line="175" />
       <source>This document holds a password: shred any part of it that came out of the printer.</source>
       <translation>This document holds a password: shred any part of it that came out of the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="177" />
+      <location filename="../../ui/procedure_devices.py" line="179" />
       <source>Last printer state: {state}</source>
       <translation>Last printer state: {state}</translation>
     </message>

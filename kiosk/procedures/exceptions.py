@@ -204,7 +204,11 @@ class ExecutiveSignOffFlow(Flow):
                 "Record the executive's sign-off",
                 (
                     Field(
-                        "by", "Executive (from the policy's list)", _executive(ctx), choices=names
+                        "by",
+                        "Executive (from the policy's list)",
+                        _executive(ctx),
+                        kind="choice",
+                        choices=names,
                     ),
                     Field("method", "Method", choice(*CHANNELS), choices=CHANNELS),
                     Field("at", "Time of sign-off", when, False),

@@ -50,6 +50,7 @@ from kiosk.state import due as deadlines
 from ui.app_context import AppContext
 from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
+from ui.screens.judged import judged_text
 from ui.widgets import Banner, big_button, body, heading
 
 
@@ -444,6 +445,9 @@ class DashboardScreen(QWidget):
         except SealroomError as exc:
             self.deadlines_box.addWidget(body(exc.user_message()))
             return
+        self.judged_label = body(judged_text(getattr(self, "procedures", None)))
+        self.judged_label.setObjectName("deadlines_judged")
+        self.deadlines_box.addWidget(self.judged_label)
         if not open_:
             self.deadlines_box.addWidget(body(self.tr("Nothing due.")))
         for d in sorted(open_, key=lambda d: d.due)[:12]:
