@@ -23,6 +23,15 @@ Rules it enforces (each with a test):
   the emergency exception (``exception.opened``, approver-unreachable)
   opens only after attempts by phone, messaging and email spanning at least
   the policy's 15 minutes — and starts the 1-hour notify-approver deadline;
+* (issue 19) the approver is independent — not the declarer, the second
+  person or the witness — with the policy's contact details recorded; a
+  voice approval (phone, video, in person) needs the written follow-up's
+  reference; an approval after another approver's refusal is marked
+  ``after_refusal`` for the review; the 15 minutes of attempts are measured
+  between the times the attempts were *recorded*, never typed-in ones, and a
+  typed time may not precede the flow and is marked when entered late
+  (:mod:`kiosk.procedures.times`); solo access records why the second person
+  is unavailable and why access cannot wait;
 * both parties acknowledge (``invocation.acknowledged``, signed with their
   keys) before anything else: the retrieval flow refuses an unacknowledged
   incident;
