@@ -445,7 +445,7 @@ class DashboardScreen(QWidget):
         except SealroomError as exc:
             self.deadlines_box.addWidget(body(exc.user_message()))
             return
-        self.judged_label = body(judged_text(getattr(self, "procedures", None)))
+        self.judged_label = body(judged_text(self.ctx.extras.get("procedures")))
         self.judged_label.setObjectName("deadlines_judged")
         self.deadlines_box.addWidget(self.judged_label)
         if not open_:

@@ -14,10 +14,13 @@ from PySide6.QtCore import QCoreApplication
 from kiosk.procedures import Context
 
 
-def judged_text(ctx: Context | None) -> str:
-    """ "Deadlines last judged: <local time>" (the policy's time zone)."""
-    when = ctx.last_judged if ctx is not None else None
-    if ctx is None or when is None:
+def judged_text(ctx: object) -> str:
+    """'Deadlines last judged: <local time>' (the policy's time zone).
+
+    ``ctx``: the unlocked session's :class:`Context` (``AppContext.extras``), if any.
+    """
+    when = ctx.last_judged if isinstance(ctx, Context) else None
+    if not isinstance(ctx, Context) or when is None:
         shown = QCoreApplication.translate("Dashboard", "not yet since the unlock")
     else:
         shown = when.astimezone(ZoneInfo(ctx.policy.timezone)).strftime("%Y-%m-%d %H:%M")
