@@ -393,3 +393,13 @@ def test_the_emergency_scenario_has_none_of_these_findings(sim: Simulation, tmp_
         "review.not_security",
     }
     assert not mine & {f.code for f in result.findings}
+
+
+# -- deadlines are judged whenever the terminal is used
+
+
+def test_every_step_judges_the_deadlines_and_says_when(sim: Simulation) -> None:
+    assert sim.ctx.last_judged is None or sim.ctx.last_judged <= sim.clock.now()
+    sim.later(minutes=7)
+    acknowledged(sim)
+    assert sim.ctx.last_judged == sim.clock.now()
