@@ -37,6 +37,7 @@ from kiosk.format.clock import format_ts
 from kiosk.terminal.devicewatch import DeviceWatch
 from ui.app_context import AppContext
 from ui.screens.dashboard import DashboardScreen
+from ui.screens.judged import judged_text
 from ui.terminal_session import Session
 
 #: How often overdue deadlines are checked (and alerted) while unlocked.
@@ -111,6 +112,9 @@ class Alerts(QObject):
         def done(raised: object) -> None:
             if raised and self.session is not None:
                 self.dashboard.refresh()
+            label = getattr(self.dashboard, "judged_label", None)
+            if label is not None:  # "Deadlines last judged" follows every check
+                label.setText(judged_text(ctx))
 
         self.ctx.runner.submit(job, done, self._failed)
 

@@ -407,6 +407,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"documents printed: {len(sim.printer.jobs)}; "
             f"{time.monotonic() - started:.1f} s"
         )
+        from hardware.sim.openings import opening_lines
+
+        for line in opening_lines(sim.journal.state):
+            print(line)
         print(f"Terminal public key: {Path(args.data) / 'kiosk.pub'}")
         for note in sim.notes:
             print(note)
@@ -521,7 +525,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data", required=True, help="new directory for the simulated terminal")
     p.add_argument(
-        "--scenario", help="emergency, tampered, unreachable-approver, solo, drill or stale"
+        "--scenario",
+        help="emergency, tampered, unreachable-approver, solo, drill, stale or careless",
     )
     p.add_argument("--years", type=int, help="a realistic history of this many years")
     p.add_argument("--seed", type=int, default=5, help="random seed of the history")

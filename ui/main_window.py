@@ -147,6 +147,7 @@ class MainWindow(QWidget):
             attach = getattr(screen, "attach", None)
             if attach is not None:
                 attach(self.session)
+        self.ctx.extras["procedures"] = self.session.ctx  # "deadlines last judged" (issue 19)
         self.dashboard.show_journal(journal)
         if self.flow_screen.lock_note:  # what the last lock cleared unrecorded: say so
             self.dashboard.banner.show_message(self.flow_screen.lock_note, "info")

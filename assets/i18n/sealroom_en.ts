@@ -106,7 +106,7 @@
   <context>
     <name>Alerts</name>
     <message>
-      <location filename="../../ui/alerts.py" line="184" />
+      <location filename="../../ui/alerts.py" line="188" />
       <source>Alert slip {n} printed: take it to the security team.</source>
       <extracomment>How often overdue deadlines are checked (and alerted) while unlocked. How often the network interfaces are looked at (the air gap), locked or not.</extracomment>
       <translation>Alert slip {n} printed: take it to the security team.</translation>
@@ -343,313 +343,326 @@
     </message>
   </context>
   <context>
+    <name>Dashboard</name>
+    <message>
+      <location filename="../../ui/screens/judged.py" line="24" />
+      <source>not yet since the unlock</source>
+      <translation>not yet since the unlock</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/judged.py" line="27" />
+      <source>Deadlines last judged: {when}</source>
+      <translation>Deadlines last judged: {when}</translation>
+    </message>
+  </context>
+  <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="124" />
+      <location filename="../../ui/screens/dashboard.py" line="125" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="125" />
+      <location filename="../../ui/screens/dashboard.py" line="126" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="125" />
+      <location filename="../../ui/screens/dashboard.py" line="126" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="140" />
+      <location filename="../../ui/screens/dashboard.py" line="141" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="141" />
+      <location filename="../../ui/screens/dashboard.py" line="142" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="153" />
+      <location filename="../../ui/screens/dashboard.py" line="154" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="167" />
+      <location filename="../../ui/screens/dashboard.py" line="168" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="168" />
+      <location filename="../../ui/screens/dashboard.py" line="169" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="169" />
+      <location filename="../../ui/screens/dashboard.py" line="170" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="170" />
-      <location filename="../../ui/screens/dashboard.py" line="241" />
-      <location filename="../../ui/screens/dashboard.py" line="352" />
+      <location filename="../../ui/screens/dashboard.py" line="171" />
+      <location filename="../../ui/screens/dashboard.py" line="242" />
+      <location filename="../../ui/screens/dashboard.py" line="353" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="171" />
+      <location filename="../../ui/screens/dashboard.py" line="172" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="172" />
+      <location filename="../../ui/screens/dashboard.py" line="173" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="173" />
+      <location filename="../../ui/screens/dashboard.py" line="174" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="174" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="184" />
+      <location filename="../../ui/screens/dashboard.py" line="185" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="184" />
+      <location filename="../../ui/screens/dashboard.py" line="185" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="191" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="191" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="197" />
+      <location filename="../../ui/screens/dashboard.py" line="198" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="197" />
+      <location filename="../../ui/screens/dashboard.py" line="198" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="201" />
+      <location filename="../../ui/screens/dashboard.py" line="202" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="201" />
+      <location filename="../../ui/screens/dashboard.py" line="202" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="205" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="205" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="217" />
+      <location filename="../../ui/screens/dashboard.py" line="218" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="217" />
+      <location filename="../../ui/screens/dashboard.py" line="218" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="243" />
-      <location filename="../../ui/screens/dashboard.py" line="437" />
+      <location filename="../../ui/screens/dashboard.py" line="244" />
+      <location filename="../../ui/screens/dashboard.py" line="438" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="245" />
-      <location filename="../../ui/screens/dashboard.py" line="471" />
+      <location filename="../../ui/screens/dashboard.py" line="246" />
+      <location filename="../../ui/screens/dashboard.py" line="475" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="41" />
-      <location filename="../../ui/screens/dashboard.py" line="247" />
+      <location filename="../../ui/screens/dashboard.py" line="248" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="249" />
-      <location filename="../../ui/screens/dashboard.py" line="541" />
-      <location filename="../../ui/screens/dashboard.py" line="553" />
+      <location filename="../../ui/screens/dashboard.py" line="250" />
+      <location filename="../../ui/screens/dashboard.py" line="545" />
+      <location filename="../../ui/screens/dashboard.py" line="557" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="254" />
+      <location filename="../../ui/screens/dashboard.py" line="255" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="313" />
+      <location filename="../../ui/screens/dashboard.py" line="314" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="323" />
+      <location filename="../../ui/screens/dashboard.py" line="324" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="335" />
+      <location filename="../../ui/screens/dashboard.py" line="336" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="336" />
+      <location filename="../../ui/screens/dashboard.py" line="337" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="358" />
-      <location filename="../../ui/screens/dashboard.py" line="478" />
+      <location filename="../../ui/screens/dashboard.py" line="359" />
+      <location filename="../../ui/screens/dashboard.py" line="482" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="362" />
-      <location filename="../../ui/screens/dashboard.py" line="386" />
+      <location filename="../../ui/screens/dashboard.py" line="363" />
+      <location filename="../../ui/screens/dashboard.py" line="387" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="365" />
+      <location filename="../../ui/screens/dashboard.py" line="366" />
       <source>{id} — not yet declared</source>
       <translation>{id} — not yet declared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="377" />
+      <location filename="../../ui/screens/dashboard.py" line="378" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="377" />
+      <location filename="../../ui/screens/dashboard.py" line="378" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="379" />
+      <location filename="../../ui/screens/dashboard.py" line="380" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="367" />
-      <location filename="../../ui/screens/dashboard.py" line="391" />
-      <location filename="../../ui/screens/dashboard.py" line="401" />
-      <source>Continue: {next}</source>
-      <translation>Continue: {next}</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="368" />
       <location filename="../../ui/screens/dashboard.py" line="392" />
       <location filename="../../ui/screens/dashboard.py" line="402" />
+      <source>Continue: {next}</source>
+      <translation>Continue: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="369" />
+      <location filename="../../ui/screens/dashboard.py" line="393" />
+      <location filename="../../ui/screens/dashboard.py" line="403" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="410" />
+      <location filename="../../ui/screens/dashboard.py" line="411" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="412" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="418" />
+      <location filename="../../ui/screens/dashboard.py" line="419" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="419" />
+      <location filename="../../ui/screens/dashboard.py" line="420" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="447" />
+      <location filename="../../ui/screens/dashboard.py" line="451" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="482" />
+      <location filename="../../ui/screens/dashboard.py" line="486" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="487" />
+      <location filename="../../ui/screens/dashboard.py" line="491" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="496" />
+      <location filename="../../ui/screens/dashboard.py" line="500" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="504" />
+      <location filename="../../ui/screens/dashboard.py" line="508" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="505" />
+      <location filename="../../ui/screens/dashboard.py" line="509" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="510" />
+      <location filename="../../ui/screens/dashboard.py" line="514" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="510" />
+      <location filename="../../ui/screens/dashboard.py" line="514" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
@@ -704,17 +717,17 @@
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="543" />
+      <location filename="../../ui/screens/dashboard.py" line="547" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="545" />
+      <location filename="../../ui/screens/dashboard.py" line="549" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="545" />
+      <location filename="../../ui/screens/dashboard.py" line="549" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -1024,77 +1037,77 @@
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="325" />
+      <location filename="../../ui/screens/flow.py" line="327" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="369" />
+      <location filename="../../ui/screens/flow.py" line="371" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="372" />
+      <location filename="../../ui/screens/flow.py" line="374" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="399" />
+      <location filename="../../ui/screens/flow.py" line="401" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="430" />
+      <location filename="../../ui/screens/flow.py" line="432" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="443" />
+      <location filename="../../ui/screens/flow.py" line="445" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="449" />
+      <location filename="../../ui/screens/flow.py" line="451" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="452" />
+      <location filename="../../ui/screens/flow.py" line="454" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="487" />
+      <location filename="../../ui/screens/flow.py" line="489" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="511" />
+      <location filename="../../ui/screens/flow.py" line="513" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="516" />
+      <location filename="../../ui/screens/flow.py" line="518" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="523" />
+      <location filename="../../ui/screens/flow.py" line="525" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="532" />
+      <location filename="../../ui/screens/flow.py" line="534" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="539" />
+      <location filename="../../ui/screens/flow.py" line="541" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="564" />
+      <location filename="../../ui/screens/flow.py" line="566" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>

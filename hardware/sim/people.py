@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from kiosk.policy.model import Approver
 from kiosk.procedures import (
     DocumentationFlow,
     ExecutiveSignOffFlow,
@@ -28,6 +29,7 @@ from kiosk.procedures import (
     SessionFlow,
     VerificationFlow,
 )
+from kiosk.procedures.security_alerts import opening_alerts
 
 if TYPE_CHECKING:
     from hardware.sim.simulation import Simulation
@@ -95,7 +97,7 @@ def answer(sim: Simulation, flow: Flow, people: People) -> None:
         case SessionFlow():
             _session(sim, flow, people)
         case NotifyApproverFlow():  # as soon as the session is over
-            sim.step(flow, {"approver": sim.ctx.policy.approvers[0].name, "channel": "phone"})
+            sim.step(flow, {"approver": independent(sim, people).name, "channel": "phone"})
         case DocumentationFlow():
             _documentation(sim, flow, people)
         case ResetFlow():
@@ -179,6 +181,8 @@ def _invocation(sim: Simulation, inv: InvocationFlow, people: People) -> None:
         }
         if people.solo:
             details["solo_urgent"] = True
+            details["solo_unavailable_reason"] = "The second custodian is abroad, not reachable."
+            details["solo_urgency_reason"] = "Every user is locked out; it cannot wait."
         else:
             details["second_person"] = people.second
             details["second_person_role"] = state.custodians[people.second].role
@@ -204,9 +208,10 @@ def _invocation(sim: Simulation, inv: InvocationFlow, people: People) -> None:
                 inv,
                 {
                     "outcome": "approved",
-                    "approver": sim.ctx.policy.approvers[0].name,
+                    "approver": independent(sim, people).name,
                     "channel": "phone",
                     "conditions": "Revert the policy only; no other changes.",
+                    "followup_ref": "E-mail from the approver, " + sim.clock.now().strftime("%F"),
                 },
             )
         sim.step(inv, {"confirm": True})
@@ -230,6 +235,31 @@ def _retrieval(sim: Simulation, ret: RetrievalFlow, people: People) -> None:
     sim.step(ret, {"exterior_signed": True, "serial": sim.scan(opened)})
     sim.step(ret, {"qr": sim.scan(sim.qr_of[opened])})
     people.opened = opened
+    acknowledge_openings(sim, people)
+
+
+def acknowledge_openings(sim: Simulation, people: People) -> None:
+    """Security (Lee, outside the incident) acknowledges the opening's alert with a key."""
+    sim.later(minutes=5)
+    for seq in opening_alerts(sim.ctx):
+        sim.ctx.acknowledge_alert(seq, [security_of(sim, people)])
+
+
+def security_of(sim: Simulation, people: People) -> str:
+    """A custodian with the security duty who is not one of the incident's people."""
+    state = sim.journal.state
+    return next(
+        c.id
+        for c in state.custodians.values()
+        if "security" in c.duties and not c.revoked and c.id not in (people.declarer, people.second)
+    )
+
+
+def independent(sim: Simulation, people: People) -> Approver:
+    """The first designated approver who is not one of the incident's people."""
+    state = sim.journal.state
+    parties = {state.custodians[c].name for c in (people.declarer, people.second)}
+    return next(a for a in sim.ctx.policy.approvers if a.name not in parties)
 
 
 def _session(sim: Simulation, ses: SessionFlow, people: People) -> None:
@@ -262,6 +292,11 @@ def _session(sim: Simulation, ses: SessionFlow, people: People) -> None:
             "outcome": "established",
             "baseline_ref": "Export of conditional access policies, baseline.json",
             "provider_session_ref": "Entra sign-in log: session 6f1c2e9a-4b7d",
+            **(
+                {"idp_alert_received": True}
+                if sim.journal.state.accounts[people.account].idp_alerts
+                else {}
+            ),
         },
     )
     actions = [
@@ -315,7 +350,7 @@ def _review(sim: Simulation, rev: ReviewFlow, people: People) -> None:
     state = sim.journal.state
     if rev.current == "review":
         sim.later(days=9 if people.late_review else 2)
-        approver = sim.ctx.policy.approvers[0]
+        approver = independent(sim, people)
         system = state.accounts[people.account].system
         participants = [
             {
@@ -324,7 +359,11 @@ def _review(sim: Simulation, rev: ReviewFlow, people: People) -> None:
                 "capacity": "invoker",
             },
             {"name": approver.name, "role": approver.role, "capacity": "approver"},
-            {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
+            {
+                "name": state.custodians[security_of(sim, people)].name,
+                "role": "Security Lead",
+                "capacity": "security",
+            },
             {"name": "Ari Novak", "role": f"Owner of {system}", "capacity": "system-owner"},
         ]
         if not people.solo:
@@ -353,6 +392,8 @@ def _review(sim: Simulation, rev: ReviewFlow, people: People) -> None:
                 "violations": people.unauthorised,
                 "unexplained_actions": people.unauthorised,
                 "findings": "Reviewed against the break-glass policy.",
+                "security_reviewer": security_of(sim, people),
+                "ticket_ref": "INC-" + sim.clock.now().strftime("%Y%m%d") + "-BG",
             },
         )
     if rev.current == "escalate":
@@ -372,6 +413,7 @@ def _verification(sim: Simulation, ver: VerificationFlow, people: People) -> Non
     sim.step(ver, INTACT)
     sim.step(ver, {"exterior_signed": True, "serial": sim.scan(people.sealed)})
     sim.step(ver, {"qr": sim.scan(sim.qr_of[people.sealed])})
+    acknowledge_openings(sim, people)
     if people.verification_fails:
         sim.step(
             ver,
@@ -403,5 +445,4 @@ def _verification(sim: Simulation, ver: VerificationFlow, people: People) -> Non
 
 def _executive(sim: Simulation) -> dict[str, str]:
     """The executive who signs off solo access: the policy's last named approver."""
-    approver = sim.ctx.policy.approvers[-1]
-    return {"name": approver.name, "role": approver.role}
+    return {"name": sim.ctx.policy.approvers[-1].name}

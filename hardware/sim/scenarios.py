@@ -32,7 +32,15 @@ from kiosk.errors import SealroomError
 from kiosk.procedures import InvocationFlow, ResetFlow, ReviewFlow, VerificationFlow
 from kiosk.procedures.navigation import next_flow
 
-SCENARIOS: Final = ("emergency", "tampered", "unreachable-approver", "solo", "drill", "stale")
+SCENARIOS: Final = (
+    "emergency",
+    "tampered",
+    "unreachable-approver",
+    "solo",
+    "drill",
+    "stale",
+    "careless",
+)
 
 
 def emergency(
@@ -126,6 +134,10 @@ def run(sim: Simulation, scenario: str) -> str:
         from hardware.sim.stale import stale
 
         return stale(sim)
+    if scenario == "careless":
+        from hardware.sim.careless import careless
+
+        return careless(sim)
     raise SealroomError("simulate.unknown_scenario", scenario=scenario, known=", ".join(SCENARIOS))
 
 

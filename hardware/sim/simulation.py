@@ -59,11 +59,10 @@ from kiosk.terminal.approvals import Approval
 from kiosk.terminal.enrolment import Person
 from kiosk.terminal.lifecycle import unlock_with_key
 
-#: Lee holds the security duty: the reset after an incident is signed by security staff
-#: who were not among the incident's people (issue 18's separation of duties).
-CUSTODIANS: Final = (
+CUSTODIANS: Final[tuple[str | Person, ...]] = (
     "dana:Dana Whitfield:IT Director",
     "sam:Sam Okafor:Chief Operating Officer",
+    # The security lead acknowledges every opening and signs the reviews (issue 19).
     Person("lee", "Lee Park", "Security Lead", ("custodian", "security")),
     "kim:Kim Osei:Senior SysAdmin",
 )
@@ -78,6 +77,8 @@ ACCOUNTS: Final = (
         "access_url": "https://login.microsoftonline.com",
         "privilege": "Global Administrator: restoring sign-in needs full tenant rights",
         "idp": "Microsoft Entra ID",
+        # Entra alerts security when this account signs in (issue 19: each session asks).
+        "idp_alerts": True,
     },
     {
         "account": "entra-02",
@@ -261,7 +262,7 @@ def resume(data_dir: Path, *, seed: int = 5) -> Simulation:
         )
 
     # The first custodian unlocks with their key, as on the terminal (journaled).
-    first = Person.parse(CUSTODIANS[0])
+    first = Person.parse(str(CUSTODIANS[0]))
     security_keys.simulated = [sim_key(first.id, first.name)]
     prompts.current_pin = DEFAULT_PIN
     journal = unlock_with_key(

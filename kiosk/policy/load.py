@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk.errors import PolicyError
 from kiosk.format.clock import DEFAULT_CLOCK_TOLERANCE_MINUTES
+from kiosk.policy.incident import incident_settings
 from kiosk.policy.model import (
     AIRGAP_ACTIONS,
     CHECK_DIGITS,
@@ -221,6 +222,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             "devices",
             "airgap",
             "tamper",
+            "incident",
         }:
             raise r.fail(top, None, f"[{top}] is not a known section")
 
@@ -457,6 +459,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             DEFAULT_SUPERSEDED_DESTROY_DAYS if destroy_days is None else destroy_days
         ),
         verification_hours=DEFAULT_VERIFICATION_HOURS if verification is None else verification,
+        **incident_settings(r, "incident" in data),
     )
 
 

@@ -31,6 +31,21 @@ AIRGAP_ACTIONS = ("refuse", "alert")
 MAX_CLOCK_TOLERANCE_MINUTES = 24 * 60
 #: The counter witness's margin when the policy sets none (see ``assets/policy.toml``).
 DEFAULT_COUNTER_MARGIN = 256
+#: ``[incident]`` (issue 19), every key optional so that a policy written before
+#: it keeps its meaning (and its hash). Why each exists: docs/guide/custodians.md.
+#: The longest an access session may stay open before it is alerted and the
+#: documentation and approver-notice clocks start anyway.
+DEFAULT_SESSION_MAX_MINUTES = 120
+#: The auditors' verifier judges a session that records no limit by this one:
+#: the policy may shorten it, never lengthen it.
+MAX_SESSION_MAX_MINUTES = 240
+#: Security acknowledges the alert of every opening within this time.
+DEFAULT_OPENING_ACK_MINUTES = 60
+MAX_OPENING_ACK_MINUTES = 240
+#: A time typed in more than this many minutes before it was recorded is marked
+#: and flagged; the verifier flags anything beyond the maximum.
+DEFAULT_BACKDATE_TOLERANCE_MINUTES = 5
+MAX_BACKDATE_TOLERANCE_MINUTES = 10
 
 
 #: Issue 18's settings, optional in the file (a policy written before them keeps its
@@ -149,6 +164,15 @@ class Policy:
     superseded_destroy_days: int = DEFAULT_SUPERSEDED_DESTROY_DAYS
     #: ``[deadlines] verification_hours``: the test retrieval after a reset, within
     verification_hours: int = DEFAULT_VERIFICATION_HOURS
+    #: ``[incident] session_max_minutes``: an access session open longer is alerted
+    session_max_minutes: int = DEFAULT_SESSION_MAX_MINUTES
+    #: ``[incident] opening_ack_minutes``: security acknowledges an opening within it
+    opening_ack_minutes: int = DEFAULT_OPENING_ACK_MINUTES
+    #: ``[incident] backdate_tolerance_minutes``: older typed-in times are flagged
+    backdate_tolerance_minutes: int = DEFAULT_BACKDATE_TOLERANCE_MINUTES
+    #: ``[incident] solo_signoff_first``: solo access waits for the executive's
+    #: sign-off before the check-out (the procedure lets retrieval proceed)
+    solo_signoff_first: bool = False
 
     @property
     def serial_regex(self) -> CompiledPattern:

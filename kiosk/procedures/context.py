@@ -119,6 +119,9 @@ class Context:
     _listening: bool = False
     #: one deadline check at a time: each reads what was alerted, then appends
     _deadline_check: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: when the deadlines were last judged (every step, every unlock, every minute
+    #: while unlocked): the dashboard shows it, so a silent check is visible
+    last_judged: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         # The clock is held to this policy's tolerance (kiosk.journal.clockwatch).
@@ -267,7 +270,10 @@ class Context:
             # (and nothing can be recorded): they wait for the confirmation.
             return []
         with self._deadline_check:
-            return alerts.raise_overdue(self.journal, self.policy, self.now())
+            now = self.now()
+            written = alerts.raise_overdue(self.journal, self.policy, now)
+            self.last_judged = now
+            return written
 
     def _on_entry(self, entry: Entry) -> None:
         """Print the slip of each ``alert.raised`` entry; journal it when it does not print.

@@ -42,6 +42,7 @@ from kiosk.format.values import CHANNELS
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, choice, person, when
 from kiosk.procedures.framework import Flow, Step, incident_of, tagged, ts
+from kiosk.procedures.times import entered, mark_late
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
 
@@ -196,12 +197,19 @@ class ExecutiveSignOffFlow(Flow):
     def __init__(self, ctx: Context, incident: str) -> None:
         super().__init__(ctx, "sign_off")
         self.incident = incident
+        names = tuple(a.name for a in ctx.policy.approvers)
         self.add(
             Step(
                 "sign_off",
                 "Record the executive's sign-off",
                 (
-                    Field("by", "Executive (name and role)", person),
+                    Field(
+                        "by",
+                        "Executive (from the policy's list)",
+                        _executive(ctx),
+                        kind="choice",
+                        choices=names,
+                    ),
                     Field("method", "Method", choice(*CHANNELS), choices=CHANNELS),
                     Field("at", "Time of sign-off", when, False),
                 ),
@@ -215,9 +223,7 @@ class ExecutiveSignOffFlow(Flow):
         inc = incident_of(self.ctx, self.incident)
         if EXCEPTION_SOLO_ACCESS not in inc.exceptions:
             raise ProcedureError("procedure.no_exception", exception="solo access")
-        at = v.get("at") or self.ctx.now()
-        if at > self.ctx.now():
-            raise FieldProblem("at", "procedure.future_time")
+        at, late = entered(self.ctx, v, inc.declared_at)
         approvers = self.ctx.policy.approvers
         if not any(_same_name(v["by"]["name"], a.name) for a in approvers):
             raise FieldProblem(
@@ -233,9 +239,25 @@ class ExecutiveSignOffFlow(Flow):
             "method": v["method"],
             "at": ts(at),
         }
+        mark_late(data, late)
         # Recorded by the custodian present (the one of the solo access), with their key.
         self.ctx.dual("exception.signed_off", tagged(inc, data), inc.people[:1], solo=True)
         return None
+
+
+def _executive(ctx: Context) -> Any:
+    """The executive as the policy names them: a name from its list (or the older
+    ``{name, role}`` object, whose name must still be on the list)."""
+    by_name = {" ".join(a.name.split()).casefold(): a for a in ctx.policy.approvers}
+
+    def parse(v: Any) -> dict[str, str]:
+        name = v.get("name") if isinstance(v, dict) else v
+        a = by_name.get(" ".join(str(name).split()).casefold())
+        if a is None:
+            return person(v) if isinstance(v, dict) else {"name": str(name), "role": ""}
+        return {"name": a.name, "role": a.role}
+
+    return parse
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -26,7 +26,7 @@ from typing import Any
 from kiosk.format.clock import parse_ts
 from kiosk.policy import Policy
 from kiosk.procedures.context import Context
-from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, text
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, text
 from kiosk.procedures.framework import Flow, Step
 from kiosk.state import State
 from kiosk.state import due as deadlines
@@ -135,6 +135,12 @@ class AccountFlow(Flow):
                     Field("privilege", "Privilege level and justification", text(500)),
                     Field("access_url", "Access URL or connection details", text(500), False),
                     Field("idp", "Cloud identity provider (if any)", text(120), False),
+                    Field(
+                        "idp_alerts",
+                        "The provider alerts security when this account signs in",
+                        boolean(),
+                        False,
+                    ),
                 ),
                 self._register,
                 (),

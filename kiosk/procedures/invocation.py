@@ -23,6 +23,15 @@ Rules it enforces (each with a test):
   the emergency exception (``exception.opened``, approver-unreachable)
   opens only after attempts by phone, messaging and email spanning at least
   the policy's 15 minutes — and starts the 1-hour notify-approver deadline;
+* (issue 19) the approver is independent — not the declarer, the second
+  person or the witness — with the policy's contact details recorded; a
+  voice approval (phone, video, in person) needs the written follow-up's
+  reference; an approval after another approver's refusal is marked
+  ``after_refusal`` for the review; the 15 minutes of attempts are measured
+  between the times the attempts were *recorded*, never typed-in ones, and a
+  typed time may not precede the flow and is marked when entered late
+  (:mod:`kiosk.procedures.times`); solo access records why the second person
+  is unavailable and why access cannot wait;
 * both parties acknowledge (``invocation.acknowledged``, signed with their
   keys) before anything else: the retrieval flow refuses an unacknowledged
   incident;
@@ -38,6 +47,7 @@ import datetime as dt
 from typing import Any
 
 from kiosk.format.canonical import H, canon
+from kiosk.format.clock import parse_ts
 from kiosk.format.values import CHANNELS
 from kiosk.paper.documents import ApproverAttempt, InvocationRecord
 from kiosk.paper.documents import Person as DocPerson
@@ -54,6 +64,7 @@ from kiosk.procedures.fields import (
     when,
 )
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
+from kiosk.procedures.times import entered, mark_late
 from kiosk.state import Account, State
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
@@ -79,6 +90,28 @@ def new_incident_id(state: State, when_: dt.datetime, test: bool) -> str:
     return f"{prefix}-{n:02d}"
 
 
+#: Channels on which an approval is given by voice: a written follow-up is required.
+VOICE_CHANNELS = ("phone", "in-person", "video")
+
+
+def _fold(name: str) -> str:
+    """A name as people write it: case and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
+def _attempt_record(a: dict[str, Any]) -> dict[str, Any]:
+    """One attempt as the invocation record shows it: typed time, recorded time, lateness."""
+    out: dict[str, Any] = {
+        "at": ts(a["at"]),
+        "recorded": ts(a["recorded"]),
+        "channel": a["channel"],
+        "outcome": a["outcome"],
+    }
+    if a.get("late") is not None:
+        out["entered_late_minutes"] = a["late"]
+    return out
+
+
 class InvocationFlow(Flow):
     name = "invocation"
     title = "Invocation declaration"
@@ -87,6 +120,8 @@ class InvocationFlow(Flow):
         super().__init__(ctx, "details")
         self.test = test
         self.incident = new_incident_id(ctx.journal.state, ctx.now(), test)
+        #: when the flow began: no typed time may precede it (kiosk.procedures.times)
+        self.started = ctx.now()
         self.attempts: list[dict[str, Any]] = []
         self.approval: dict[str, Any] | None = None
         self.exception_opened = False
@@ -113,6 +148,18 @@ class InvocationFlow(Flow):
                         "solo_urgent",
                         "Second person unavailable and truly urgent (solo access)",
                         boolean(),
+                        False,
+                    ),
+                    Field(
+                        "solo_unavailable_reason",
+                        "Solo access: why the second person is unavailable",
+                        text(500),
+                        False,
+                    ),
+                    Field(
+                        "solo_urgency_reason",
+                        "Solo access: why access cannot wait",
+                        text(500),
                         False,
                     ),
                     Field("witness", "Witness (name and role)", person, pol.witness_required),
@@ -149,6 +196,12 @@ class InvocationFlow(Flow):
                         False,
                     ),
                     Field("conditions", "Conditions imposed", text(500), False),
+                    Field(
+                        "followup_ref",
+                        "Written follow-up message (reference; required for a voice approval)",
+                        text(300),
+                        False,
+                    ),
                     Field("note", "Note", text(500), False),
                 ),
                 self._approver,
@@ -211,6 +264,10 @@ class InvocationFlow(Flow):
         second = v.get("second_person")
         if second is None and not v.get("solo_urgent"):
             raise FieldProblem("second_person", "procedure.second_person_missing")
+        if second is None:
+            for name in ("solo_unavailable_reason", "solo_urgency_reason"):
+                if name not in v:
+                    raise FieldProblem(name, "procedure.solo_reasons")
         if second is not None and "second_person_role" not in v:
             raise FieldProblem("second_person_role", "procedure.field_missing", field="role")
         if second is not None and second == v["declared_by"]:
@@ -253,49 +310,91 @@ class InvocationFlow(Flow):
         self.info["solo"] = second is None
         return "approver"
 
+    def _parties(self) -> dict[str, str]:
+        """The incident's people by casefolded name: capacity (the approver must be none)."""
+        d = self.info.get("details", {})
+        state = self.ctx.journal.state
+        out: dict[str, str] = {}
+        for key, capacity in (("declared_by", "declarer"), ("second_person", "second person")):
+            c = state.custodians.get(str(d.get(key)))
+            if c is not None:
+                out[_fold(c.name)] = capacity
+        witness = d.get("witness")
+        if isinstance(witness, dict):
+            out[_fold(str(witness.get("name", "")))] = "witness"
+        return out
+
     def _approver(self, v: dict[str, Any]) -> str:
         outcome = v["outcome"]
-        at = v.get("at") or self.ctx.now()
-        if at > self.ctx.now():
-            raise FieldProblem("at", "procedure.future_time")
         if outcome == "unreachable":
             return self._unreachable()
         for name in ("approver", "channel"):
             if name not in v:
                 raise FieldProblem(name, "procedure.field_missing", field=name)
-        role = next(a.role for a in self.ctx.policy.approvers if a.name == v["approver"])
+        at, late = entered(self.ctx, v, self.started)
+        designated = next(a for a in self.ctx.policy.approvers if a.name == v["approver"])
         approved = outcome == "approved"
         if not approved and "attempt_outcome" not in v:
             raise FieldProblem("attempt_outcome", "procedure.field_missing", field="what happened")
+        after_refusal = False
+        if approved:
+            capacity = self._parties().get(_fold(designated.name))
+            if capacity is not None:
+                raise FieldProblem(
+                    "approver",
+                    "procedure.approver_is_party",
+                    name=designated.name,
+                    capacity=capacity,
+                )
+            if v["channel"] in VOICE_CHANNELS and "followup_ref" not in v:
+                raise FieldProblem(
+                    "followup_ref", "procedure.followup_required", channel=v["channel"]
+                )
+            after_refusal = any(
+                a["outcome"] == "declined" and a["approver"] != designated.name
+                for a in self.attempts
+            )
         data: dict[str, Any] = {
             "incident": self.incident,
-            "approver": v["approver"],
-            "role": role,
+            "approver": designated.name,
+            "role": designated.role,
+            "contact": designated.contact,
             "channel": v["channel"],
             "at": ts(at),
             "outcome": "approved" if approved else v["attempt_outcome"],
         }
         if "note" in v:
             data["note"] = v["note"]
+        if approved and "followup_ref" in v:
+            data["followup_ref"] = v["followup_ref"]
+        if after_refusal:
+            data["after_refusal"] = True
         if self.test:
             data["test"] = True
-        self.ctx.append("approver.contacted", data)
+        entry = self.ctx.append("approver.contacted", mark_late(data, late))
         self.attempts.append(
             {
                 "at": at,
+                "recorded": parse_ts(entry.ts),
                 "channel": v["channel"],
                 "outcome": data["outcome"],
-                "approver": v["approver"],
+                "approver": designated.name,
+                "late": late,
             }
         )
         if approved:
             self.approval = {
-                "name": v["approver"],
-                "role": role,
+                "name": designated.name,
+                "role": designated.role,
+                "contact": designated.contact,
                 "approved_at": ts(at),
                 "method": v["channel"],
                 "conditions": v.get("conditions", "none"),
             }
+            if "followup_ref" in v:
+                self.approval["followup_ref"] = v["followup_ref"]
+            if after_refusal:
+                self.approval["after_refusal"] = True
             return "declare"
         return "approver"
 
@@ -327,7 +426,9 @@ class InvocationFlow(Flow):
             raise FieldProblem(
                 "outcome", "procedure.attempts_approvers", missing=", ".join(untried)
             )
-        first = min(a["at"] for a in tried)
+        # Measured between the times the attempts were *recorded* (the journal's
+        # own timestamps), never from typed-in times: "20 minutes ago" buys nothing.
+        first = min(a["recorded"] for a in tried)
         needed = dt.timedelta(minutes=self.ctx.policy.approver_attempts_minutes)
         waited = self.ctx.now() - first
         if waited < needed:
@@ -370,14 +471,16 @@ class InvocationFlow(Flow):
             "reason": d["reason"],
             "evidence": d["evidence"],
             "approver": self.approval,
-            "approver_attempts": [
-                {"at": ts(a["at"]), "channel": a["channel"], "outcome": a["outcome"]}
-                for a in self.attempts
-            ],
+            "approver_attempts": [_attempt_record(a) for a in self.attempts],
             "emergency_exception": self.exception_opened,
         }
         if "mapping_confirmed_by" in d:
             record["account_mapping"]["consulted"] = d["mapping_confirmed_by"]
+        if self.info["solo"]:
+            record["solo_access"] = {
+                "second_person_unavailable": d["solo_unavailable_reason"],
+                "cannot_wait": d["solo_urgency_reason"],
+            }
         if d.get("second_person"):
             second = state.custodians[d["second_person"]]
             record["second_person"] = {

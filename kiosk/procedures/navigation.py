@@ -13,8 +13,10 @@ The order, with its branches:
    whose acknowledgement was lost to a lock is resumed at the
    acknowledgement (:meth:`InvocationFlow.resume`).
 
-   * *Solo access*: the executive sign-off comes before anything is taken
-     out of the safe.
+   * *Solo access*: the retrieval proceeds while the executive's sign-off
+     (within 1 hour) runs, as the procedure says; it is offered once the
+     session is over (any time before from the troubleshooting screen). With
+     the policy's ``solo_signoff_first`` it comes before the check-out.
 
 2. **Retrieval** — check out, inspect and open the envelope, confirm its
    sheet.
@@ -124,15 +126,20 @@ def can_stand_down(state: State, inc: Incident) -> bool:
     )
 
 
-def next_flow(state: State, inc: Incident) -> NextFlow | None:
-    """The next flow of ``inc``, or ``None`` when nothing is left (see the module's order)."""
+def next_flow(state: State, inc: Incident, signoff_first: bool = False) -> NextFlow | None:
+    """The next flow of ``inc``, or ``None`` when nothing is left (see the module's order).
+
+    ``signoff_first``: the policy's ``solo_signoff_first`` (off by default).
+    """
     iid = inc.id
     if inc.acknowledged_at is None:  # declared, then the terminal locked: acknowledge now
         return NextFlow(
             "Both parties acknowledge the declaration", lambda c: InvocationFlow.resume(c, iid)
         )
-    if inc.solo and EXCEPTION_SOLO_ACCESS not in inc.signed_off:
-        return NextFlow("Executive sign-off (solo access)", lambda c: ExecutiveSignOffFlow(c, iid))
+    sign_off = NextFlow("Executive sign-off (solo access)", lambda c: ExecutiveSignOffFlow(c, iid))
+    owed = inc.solo and EXCEPTION_SOLO_ACCESS not in inc.signed_off
+    if owed and signoff_first:
+        return sign_off
     out = left_out(state, inc)
     if out:
         return NextFlow(
@@ -143,6 +150,8 @@ def next_flow(state: State, inc: Incident) -> NextFlow | None:
         # Ended with nothing opened (stood down, or its envelope returned to end it).
         if EXCEPTION_APPROVER_UNREACHABLE in inc.exceptions and inc.approver_notified_at is None:
             return NextFlow("Notify the approver", lambda c: NotifyApproverFlow(c, iid))
+        if owed:
+            return sign_off
         if inc.test or inc.reviewed_at is not None:
             return None
         return NextFlow("Post-incident review", lambda c: ReviewFlow(c, iid))
@@ -150,6 +159,8 @@ def next_flow(state: State, inc: Incident) -> NextFlow | None:
         return NextFlow("Check out and open the envelope", lambda c: RetrievalFlow(c, iid))
     if inc.session_ended_at is None:
         return NextFlow("Access session log", lambda c: SessionFlow(c, iid))
+    if owed:
+        return sign_off
     if EXCEPTION_APPROVER_UNREACHABLE in inc.exceptions and inc.approver_notified_at is None:
         return NextFlow("Notify the approver", lambda c: NotifyApproverFlow(c, iid))
     if inc.signed_at is None:

@@ -79,6 +79,7 @@ from kiosk.scan import encode_qr
 from kiosk.state import State
 from kiosk.state.credentials import TO_DESTROY
 from kiosk.state.incidents import Incident
+from kiosk.state.sessions import open_session
 
 RESET_CAUSES = ("complexity", "admin-rights", "account-policy", "other")
 
@@ -333,6 +334,11 @@ class CredentialFlow(Flow):
 
     # -- steps ------------------------------------------------------------------------------
     def _bag(self, v: dict[str, Any]) -> str:
+        # No reset while an access session with the account is open (issue 19): the
+        # state refuses credential.rotated then, so refuse before any sheet is printed.
+        open_ = open_session(self.ctx.journal.state, self.account)
+        if open_ is not None:
+            raise ProcedureError("transition.session_open", account=self.account, incident=open_.id)
         serial = on_field("serial", self.ctx.serial, v["serial"], ("blank_stock",), "register")
         if serial in self.serials:
             raise FieldProblem("serial", "envelope.serial_twice")

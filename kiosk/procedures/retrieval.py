@@ -19,6 +19,11 @@ Rules (each with a test):
   envelopes are offered;
 * both confirm they signed the exterior; the opening is a dual entry with
   serial and time, for the envelope that was inspected intact (re-scanned);
+  every opening raises an alert for security at once (slip printed; an
+  unacknowledged alert on the dashboard until a security-duty custodian from
+  outside the incident acknowledges it, :mod:`kiosk.procedures.security_alerts`);
+* solo access proceeds to the check-out while the executive's sign-off runs
+  (1 hour), unless the policy's ``solo_signoff_first`` asks for it first;
 * the sheet's QR must be this terminal's, name the opened envelope and
   account, and point at the ``sheet.printed`` entry of that envelope;
 * a retrieval started for an incident whose envelope is already opened but
@@ -35,6 +40,8 @@ from typing import Any
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, on_field, text
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, tagged
+from kiosk.procedures.security_alerts import raise_opening_alert
+from kiosk.state.incidents import EXCEPTION_SOLO_ACCESS
 
 CHECKLIST = ("seal_unbroken", "signatures_undisturbed", "no_tears_or_holes", "no_steaming")
 CHECK_LABELS = {
@@ -170,6 +177,13 @@ class RetrievalFlow(Flow):
             raise ProcedureError("procedure.invocation_ended", incident=inc.id)
         if self.account is None:
             raise ProcedureError("procedure.no_account", account="(none)")
+        if (
+            self.purpose == "incident"
+            and self.ctx.policy.solo_signoff_first
+            and inc.solo
+            and EXCEPTION_SOLO_ACCESS not in inc.signed_off
+        ):
+            raise ProcedureError("procedure.signoff_first")
         known = self.ctx.journal.state.envelopes.get(str(v["serial"]).strip())
         if known is not None and known.state == "superseded":
             raise FieldProblem(
@@ -248,6 +262,7 @@ class RetrievalFlow(Flow):
             )
         data = {"serial": str(self.serial), "incident": inc.id, "exterior_signed": True}
         dual_for(self.ctx, inc, "envelope.opened", self._extra(data), self.by)
+        raise_opening_alert(self.ctx, inc.id, str(self.serial), self.purpose)
         return "confirm_sheet"
 
     def _confirm(self, v: dict[str, Any]) -> None:

@@ -22,7 +22,16 @@ Rules (each with a test):
 * a witness the policy requires (or who was named) but who was not present
   at the acknowledgement is documented here, as the procedure's fallback
   says ("document in post-incident report"): the review asks why;
-* violations, unexplained actions or audit-log discrepancies escalate: the
+* (issue 19, :mod:`kiosk.procedures.review_rules`) the review requires the
+  credential reset to be done; it is signed with their keys by a custodian
+  with the security duty who was not an invoker, and by the invokers; the
+  participants are matched to the incident's people (invokers by name, the
+  security reviewer, the approver of the record), each named once; an
+  external ticket reference is recorded; what the terminal flagged (approval
+  after a refusal, late-entered times, actions outside the reason, an opening
+  security did not acknowledge, a session over its limit) is listed with it;
+* violations, unexplained actions, audit-log discrepancies, any "no" in the
+  checklist or any action recorded outside the declared reason escalate: the
   alert (and its slip for security) is raised with the review itself, so it
   cannot be lost if the terminal locks before the next step; then
   ``review.escalated`` records to whom, logs preserved and suspension
@@ -45,6 +54,12 @@ from kiosk.procedures.fields import (
     text_list,
 )
 from kiosk.procedures.framework import Flow, Step, incident_of, tagged
+from kiosk.procedures.review_rules import (
+    match_participants,
+    review_flags,
+    security_reviewer,
+    sign_review,
+)
 from kiosk.state import due as deadlines
 
 #: The procedure's root-cause table: category -> corrective action.
@@ -123,6 +138,13 @@ class ReviewFlow(Flow):
                     Field("unexplained_actions", "Unexplained actions found", boolean()),
                     Field("findings", "Findings", text(4000), False),
                     Field(
+                        "security_reviewer",
+                        "Security reviewer (security duty; signs with their key)",
+                        text(64),
+                        kind="custodian",
+                    ),
+                    Field("ticket_ref", "Incident ticket (external reference)", text(300)),
+                    Field(
                         "witness_absence",
                         "The witness was not present: why, and how the invocation was observed",
                         text(4000),
@@ -164,9 +186,14 @@ class ReviewFlow(Flow):
         inc = incident_of(self.ctx, self.incident)
         if inc.signed_at is None and inc.envelope_opened is not None:
             raise ProcedureError("procedure.phase_incomplete", phase="session documentation")
+        if inc.envelope_opened is not None and inc.rotated_at is None:
+            raise ProcedureError("procedure.review_reset_first", account=str(inc.account))
+        state = self.ctx.journal.state
+        security = security_reviewer(state, inc, v["security_reviewer"])
         missing = [c for c in CAPACITIES if c not in {p["capacity"] for p in v["participants"]}]
         if missing:
             raise FieldProblem("participants", "procedure.participants", missing=", ".join(missing))
+        match_participants(state, inc, v["participants"], security)
         if v["documentation_complete_and_signed"] and inc.signed_at is None:
             raise FieldProblem(
                 "documentation_complete_and_signed",
@@ -183,8 +210,15 @@ class ReviewFlow(Flow):
         if witness_expected and inc.witness_present is False and "witness_absence" not in v:
             raise FieldProblem("witness_absence", "procedure.witness_absence")
         actions = v.get("corrective_actions") or [ROOT_CAUSES[v["root_cause"]]]
+        flags = review_flags(self.ctx, inc)
+        # Any "no" in the checklist, or any action recorded outside the declared
+        # reason, escalates: the review cannot wave it through (issue 19).
         escalate = (
-            v["violations"] or v["unexplained_actions"] or v["audit_log_outcome"] == "discrepancies"
+            v["violations"]
+            or v["unexplained_actions"]
+            or v["audit_log_outcome"] == "discrepancies"
+            or not all(v[c] for c in CHECKLIST)
+            or inc.actions_outside_reason > 0
         )
         data: dict[str, Any] = {
             "incident": inc.id,
@@ -197,12 +231,16 @@ class ReviewFlow(Flow):
             "corrective_actions": actions,
             "audit_log": {"ref": v["audit_log_ref"], "outcome": v["audit_log_outcome"]},
             "escalated": bool(escalate),
+            "ticket_ref": v["ticket_ref"],
+            "security": security,
+            "flags": flags,
         }
         if "findings" in v:
             data["findings"] = v["findings"]
         if "witness_absence" in v:
             data["witness_absence"] = v["witness_absence"]
-        self.ctx.append("review.completed", tagged(inc, data))
+        # Signed by the security reviewer and by the invokers, with their keys.
+        sign_review(self.ctx, tagged(inc, data), [security, *inc.people])
         self.info["escalate"] = escalate
         if not escalate:
             return None

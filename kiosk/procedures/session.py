@@ -29,6 +29,15 @@ Rules (each with a test):
   login), so the incident still gets its documentation within 2 hours, the
   approver notice, its signed record, review and credential reset — the
   envelope was opened, so its password is spent either way;
+* sessions end (issue 19): ``session.started`` records the policy's longest
+  session (``max_minutes``); past it the ``session_limit`` deadline alerts and
+  the documentation and approver-notice clocks start at the limit
+  (:mod:`kiosk.state.due`); a logout past it is marked ``over_limit``; no live
+  action is recorded after the logout (:mod:`kiosk.state.sessions`);
+* typed times may not precede the opening and are marked when entered late
+  (:mod:`kiosk.procedures.times`);
+* an account whose identity provider alerts security on sign-in asks whether
+  that alert was received; "no" raises an alert and is a finding;
 * troubleshooting: "break-glass account login fails" records the cause
   (password incorrect, disabled, expired, locked), that the account status
   was checked with another admin account and whether the provider's support
@@ -43,6 +52,8 @@ from typing import Any
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, choice, text, when
 from kiosk.procedures.framework import Flow, Step, incident_of, tagged, ts
+from kiosk.procedures.security_alerts import raise_idp_alert_missing
+from kiosk.procedures.times import entered, mark_late
 
 LOGIN_CAUSES = ("password-incorrect", "account-disabled", "account-expired", "account-locked")
 MFA_CAUSES = ("token-lost", "phone-disconnected", "other")
@@ -59,6 +70,8 @@ class SessionFlow(Flow):
     def __init__(self, ctx: Context, incident: str) -> None:
         super().__init__(ctx, "start")
         self.incident = incident
+        #: minutes a typed time was entered late, beyond the policy's tolerance
+        self.late: int | None = None
         self.add(
             Step(
                 "start",
@@ -94,6 +107,12 @@ class SessionFlow(Flow):
                     ),
                     Field("provider_contacted", "Provider support contacted", boolean(), False),
                     Field("reference", "Support or recovery reference", text(300), False),
+                    Field(
+                        "idp_alert_received",
+                        "Security received the provider's sign-in alert",
+                        boolean(),
+                        False,
+                    ),
                 ),
                 self._start,
                 ("start", "action", "logout"),
@@ -139,9 +158,11 @@ class SessionFlow(Flow):
         )
 
     def _time(self, v: dict[str, Any], name: str = "at") -> Any:
-        at = v.get(name) or self.ctx.now()
-        if at > self.ctx.now():
-            raise FieldProblem(name, "procedure.future_time")
+        """A typed time: not in the future, not before the envelope was opened; late
+        ones are marked (:mod:`kiosk.procedures.times`) in ``self.late``."""
+        inc = incident_of(self.ctx, self.incident)
+        since = inc.session_started_at or inc.opened_at or inc.declared_at
+        at, self.late = entered(self.ctx, v, since, name)
         return at
 
     def _start(self, v: dict[str, Any]) -> str | None:
@@ -163,6 +184,10 @@ class SessionFlow(Flow):
                     account=account.id,
                     idp=account.idp,
                 )
+            if account is not None and account.idp_alerts and "idp_alert_received" not in v:
+                raise FieldProblem(
+                    "idp_alert_received", "procedure.idp_alert_answer", account=account.id
+                )
             at = self._time(v)
             data: dict[str, Any] = {
                 "incident": inc.id,
@@ -170,10 +195,15 @@ class SessionFlow(Flow):
                 "system": v.get("system") or str(inc.record.get("system", "")),
                 "at": ts(at),
                 "baseline_ref": v["baseline_ref"],
+                "max_minutes": self.ctx.policy.session_max_minutes,
             }
             if "provider_session_ref" in v:
                 data["provider_session_ref"] = v["provider_session_ref"]
-            self.ctx.append("session.started", tagged(inc, data))
+            if account is not None and account.idp_alerts:
+                data["idp_alert_received"] = v["idp_alert_received"]
+            self.ctx.append("session.started", tagged(inc, mark_late(data, self.late)))
+            if data.get("idp_alert_received") is False:
+                raise_idp_alert_missing(self.ctx, inc.id, str(inc.account))
             self.info["started"] = at
             return "action"
         causes = LOGIN_CAUSES if outcome == "login-failed" else MFA_CAUSES
@@ -211,7 +241,7 @@ class SessionFlow(Flow):
             raise FieldProblem("outcome", "procedure.no_access_problem")
         at = self._time(v)
         data = {"incident": inc.id, "at": ts(at), "duration_minutes": 0, "established": False}
-        self.ctx.append("session.ended", tagged(inc, data))
+        self.ctx.append("session.ended", tagged(inc, mark_late(data, self.late)))
         self.info["duration_minutes"] = 0
         return None
 
@@ -232,7 +262,7 @@ class SessionFlow(Flow):
         }
         if "justification" in v:
             data["justification"] = v["justification"]
-        self.ctx.append("session.action", tagged(inc, data))
+        self.ctx.append("session.action", tagged(inc, mark_late(data, self.late)))
         return "action" if v["then"] == "another" else "logout"
 
     def _logout(self, v: dict[str, Any]) -> None:
@@ -244,12 +274,14 @@ class SessionFlow(Flow):
         if at < started:
             raise FieldProblem("at", "procedure.before_access")
         minutes = int((at - started).total_seconds() // 60)
-        data = {
+        data: dict[str, Any] = {
             "incident": inc.id,
             "at": ts(at),
             "duration_minutes": minutes,
             "post_change_ref": v["post_change_ref"],
         }
-        self.ctx.append("session.ended", tagged(inc, data))
+        if minutes > self.ctx.policy.session_max_minutes:
+            data["over_limit"] = True
+        self.ctx.append("session.ended", tagged(inc, mark_late(data, self.late)))
         self.info["duration_minutes"] = minutes
         return None

@@ -67,6 +67,10 @@ SOLO_ACCESS = "solo-access"
 EXCEPTION_AT = "exception:"
 
 QUARTER = dt.timedelta(days=92)
+#: ``Incident.first`` keys of a session's limit and of when its clocks start
+#: (the end, or the limit if sooner); no kind contains a '#'.
+SESSION_LIMIT = "#session.limit"
+SESSION_CLOSED = "#session.closed"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,7 @@ class Facts:
             when = at if is_ts(at) and isinstance(at, str) and at <= ts else ts
             goes_on = kind == ENVELOPE_RETURNED and data.get("ends_invocation") is False
             inc.first.setdefault(RETURNED_TO_GO_ON if goes_on else kind, (when, seq))
+            _session_closed(inc, kind, data, when, seq)
             if isinstance(exception, str) and exception:
                 inc.exceptions.add(exception)
                 # When this exception was first recorded (its exception.opened
@@ -216,6 +221,26 @@ class Facts:
             facts.renewals.append(seq)
         if test:
             facts.last_test = ts
+
+
+def _session_closed(inc: Incident, kind: str, data: dict[str, Any], when: str, seq: int) -> None:
+    """When the session's clocks start: its end, or its recorded limit if sooner (issue 19).
+
+    A session left open past ``max_minutes`` (recorded in ``session.started``
+    since issue 19) starts the documentation and approver-notice windows at
+    the limit, as the terminal counts them (:mod:`kiosk.state.due`).
+    """
+    if kind == "session.started":
+        limit = data.get("max_minutes")
+        start = _ts(when)
+        if isinstance(limit, int) and start is not None:
+            at = format_ts(start + dt.timedelta(minutes=limit))
+            inc.first[SESSION_LIMIT] = (at, seq)
+            inc.first.setdefault(SESSION_CLOSED, (at, seq))
+    elif kind == SESSION_ENDED and inc.first[SESSION_ENDED][1] == seq:  # its first end
+        limit_at = inc.first.get(SESSION_LIMIT)
+        closed = (when, seq) if limit_at is None or when < limit_at[0] else limit_at
+        inc.first[SESSION_CLOSED] = closed
 
 
 def _holidays(calendar: Calendar, year: int) -> frozenset[dt.date] | None:
@@ -347,7 +372,7 @@ class WindowRule:
             if st is None or st.state in ("met", "open"):
                 continue
             if st.state == "not judged":
-                starts = " or ".join(k for k in self.start if not k.startswith(EXCEPTION_AT))
+                starts = " or ".join(k for k in self.start if not k.startswith((EXCEPTION_AT, "#")))
                 out.append(
                     DeadlineFinding(
                         f"deadline.{self.code}.not_judged",
@@ -481,7 +506,7 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
         # The procedure is complete when the session ends; when nothing was
         # opened, when the invocation ended (its envelope returned to end it,
         # or stood down).
-        start=(SESSION_ENDED, ENVELOPE_RETURNED, STOOD_DOWN),
+        start=(SESSION_CLOSED, SESSION_ENDED, ENVELOPE_RETURNED, STOOD_DOWN),
         done=(APPROVER_NOTIFIED,),
         deadline=lambda t, _inc: t + dt.timedelta(hours=1),
         applies=_mentions("approver"),
@@ -505,7 +530,7 @@ RULES: tuple[WindowRule | RotationRule | DrillRule, ...] = (
     WindowRule(
         "documentation",
         "session documentation (signed session record) within 2 hours of the session's end",
-        start=(SESSION_ENDED,),
+        start=(SESSION_CLOSED, SESSION_ENDED),
         done=("session.signed",),
         deadline=lambda t, _inc: t + dt.timedelta(hours=2),
     ),

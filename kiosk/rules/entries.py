@@ -56,6 +56,7 @@ from kiosk.rules.credential_findings import CredentialAudit
 from kiosk.rules.deadlines import Facts, check_deadlines
 from kiosk.rules.exceptions import claims_exception, exception_refusal, words
 from kiosk.rules.findings import FindingSink
+from kiosk.rules.incident_findings import IncidentFacts, incident_findings
 from kiosk.rules.kiosk_key import read_kiosk_key
 from kiosk.rules.unlock import as_attestation, check_unlock_assertion
 from kiosk.rules.webauthn import counter_increased, verify_assertion
@@ -181,6 +182,8 @@ class EntryChecker:
         self.bootstrap_open = True  # nothing but genesis and enrolments so far
         self.facts = Facts()
         self.credential_audit = CredentialAudit()
+        #: issue 19's findings (openings, sessions, approvers, times, reviews)
+        self.incident_facts = IncidentFacts()
         self.anchors = {seq: h for seq, h in anchors}
         self.first_hash: str | None = None
         self.unknown_kinds: dict[str, int] = {}
@@ -416,6 +419,9 @@ class EntryChecker:
         self.facts.observe(e.seq, e.ts, e.kind, e.data)
         signers = [str(a.get("custodian")) for a in e.attest if isinstance(a, Mapping)]
         self.credential_audit.observe(e.seq, e.kind, e.data, signers)
+        self.incident_facts.observe(e.seq, e.ts, e.kind, e.data, e.attest)
+        if e.kind == "alert.acknowledged":
+            self.incident_facts.acknowledged(e.data, e.attest)
 
     def _fold(self, e: Entry) -> None:
         d = e.data
@@ -503,6 +509,8 @@ class EntryChecker:
         if now is not None:
             for f in check_deadlines(self.facts, now):
                 self.result.find(f.code, f.message, f.seq, f.level)
+        for g in incident_findings(self.incident_facts, now):
+            self.result.find(g.code, g.message, g.seq, g.level)
 
 
 def _two_people(signers: Sequence[tuple[str, str]]) -> bool:

@@ -33,12 +33,27 @@ class Alert:
     acknowledged: bool = False
     #: why its slip did not print (a print error's code), until a later try printed it
     slip_failed: str | None = None
+    #: the incident the alert is about (``data.incident``), if any
+    incident: str | None = None
+    #: the alert's ``data.detail`` (an opening alert's serial, a deadline's key)
+    detail: dict[str, object] | None = None
+    #: when it was acknowledged (the acknowledgement's ts)
+    acknowledged_at: str | None = None
+    #: the custodian who acknowledged it (``data.by``, one of the signers)
+    acknowledged_by: str | None = None
 
 
 def apply_raised(state: State, entry: Entry) -> None:
     data = entry.data
-    state.alerts[entry.seq] = Alert(entry.seq, entry.ts, data["alert"], data["summary"])
     detail = data.get("detail")
+    state.alerts[entry.seq] = Alert(
+        entry.seq,
+        entry.ts,
+        data["alert"],
+        data["summary"],
+        incident=data.get("incident"),
+        detail=dict(detail) if isinstance(detail, dict) else None,
+    )
     if isinstance(detail, dict) and isinstance(detail.get("deadline"), str):
         state.alerted_deadlines.add(detail["deadline"])
     note_alarm(state, entry)
@@ -60,6 +75,8 @@ def check_acknowledged(state: State, entry: Entry) -> None:
 
 def apply_acknowledged(state: State, entry: Entry) -> None:
     state.alerts[entry.data["alert_seq"]].acknowledged = True
+    state.alerts[entry.data["alert_seq"]].acknowledged_at = entry.ts
+    state.alerts[entry.data["alert_seq"]].acknowledged_by = str(entry.data["by"])
     note_acknowledged(state, entry.data["alert_seq"])
 
 

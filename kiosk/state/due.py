@@ -68,6 +68,8 @@ KINDS = (
     "drill",
     "verification",
     "destroy_superseded",
+    "session_limit",
+    "opening_ack",
 )
 
 #: Deadlines that start again for the same subject (see :attr:`Deadline.key`).
@@ -83,6 +85,8 @@ LABELS = {
     "drill": "Quarterly break-glass test",
     "verification": "Reset credential verified (test retrieval)",
     "destroy_superseded": "Superseded envelope destroyed",
+    "session_limit": "Access session ended (longest session)",
+    "opening_ack": "Security acknowledged the envelope's opening",
 }
 
 
@@ -151,7 +155,17 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
     out: list[Deadline] = []
     minutes = dt.timedelta(minutes=1)
     for inc in state.incidents.by_id.values():
-        completed = inc.session_ended_at or inc.returned_at
+        # A session left open past the policy's limit starts the documentation
+        # and approver-notice clocks anyway, at the limit (issue 19).
+        ended = inc.session_ended_at
+        if inc.session_started_at is not None:
+            limit = inc.session_started_at + policy.session_max_minutes * minutes
+            out.append(
+                Deadline("session_limit", inc.id, inc.session_started_at, limit, ended, inc.test)
+            )
+            # An over-long session's clocks start at the limit, not at its late end.
+            ended = limit if ended is None else min(ended, limit)
+        completed = ended or inc.returned_at
         for name, started in inc.exceptions.items():
             if name == "approver-unreachable":
                 if completed is not None:
@@ -176,13 +190,13 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                         inc.test,
                     )
                 )
-        if inc.session_ended_at is not None:
+        if ended is not None:
             out.append(
                 Deadline(
                     "documentation",
                     inc.id,
-                    inc.session_ended_at,
-                    inc.session_ended_at + policy.documentation_minutes * minutes,
+                    ended,
+                    ended + policy.documentation_minutes * minutes,
                     inc.signed_at,
                     inc.test,
                 )
@@ -216,6 +230,7 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     inc.reviewed_at,
                 )
             )
+    out.extend(_opening_acks(state, policy))
     reset_times = _resets(state)
     for env in state.envelopes.values():
         opened = _last(env.history, "envelope.opened")
@@ -288,6 +303,27 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                     None,
                 )
             )
+    return out
+
+
+def _opening_acks(state: State, policy: Policy) -> list[Deadline]:
+    """Each opening's alert, acknowledged by security within the policy's minutes."""
+    out = []
+    for alert in state.alerts.values():
+        if alert.alert != "envelope.opened":
+            continue
+        raised = parse_ts(alert.ts)
+        inc = state.incidents.get(str(alert.incident))
+        out.append(
+            Deadline(
+                "opening_ack",
+                f"{alert.incident} (alert {alert.seq})",
+                raised,
+                raised + dt.timedelta(minutes=policy.opening_ack_minutes),
+                parse_ts(alert.acknowledged_at) if alert.acknowledged_at else None,
+                inc.test if inc is not None else False,
+            )
+        )
     return out
 
 

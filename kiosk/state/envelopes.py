@@ -90,6 +90,8 @@ class Account:
     registered_seq: int = 0
     registered_ts: str | None = None
     last_tested: str | None = None
+    #: the identity provider alerts security on this account's sign-in (issue 19)
+    idp_alerts: bool = False
     #: when an envelope of the account was opened and its credential not yet
     #: reset; only ``credential.rotated`` (the reset's last step, after the
     #: old envelope was destroyed) ends it, not a new envelope alone
@@ -158,6 +160,7 @@ def apply_account_registered(state: State, entry: Entry) -> None:
         entry.seq,
         entry.ts,
         privilege=data.get("privilege"),
+        idp_alerts=bool(data.get("idp_alerts")),
     )
 
 

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.errors import TransitionError
 from kiosk.format.entry import Entry
-from kiosk.state import alerts, credentials, custodians, envelopes, incidents, sheets, unlocks
+from kiosk.state import (
+    alerts,
+    credentials,
+    custodians,
+    envelopes,
+    incidents,
+    sessions,
+    sheets,
+    unlocks,
+)
 from kiosk.state.kinds import require_every_kind
 
 if TYPE_CHECKING:
@@ -78,9 +87,7 @@ RULES: dict[str, Rule] = {
     "envelope.opened": Rule(envelopes.check_opened, envelopes.apply_opened),
     "envelope.returned": Rule(envelopes.check_returned, envelopes.apply_returned),
     "envelope.destroyed": Rule(envelopes.check_move, envelopes.apply_move),
-    "credential.rotated": Rule(
-        envelopes.check_credential_rotated, envelopes.apply_credential_rotated
-    ),
+    "credential.rotated": Rule(sessions.check_rotated, envelopes.apply_credential_rotated),
     "credential.reset_failed": Rule(no_check, no_change),
     # credential sheets
     "sheet.printed": Rule(credentials.check_printed, sheets.apply_printed),
@@ -95,7 +102,7 @@ RULES: dict[str, Rule] = {
     "invocation.acknowledged": Rule(no_check, no_change),
     "invocation.stood_down": Rule(incidents.check_stood_down, no_change),
     "session.started": Rule(incidents.check_session_started, envelopes.apply_session_started),
-    "session.action": Rule(no_check, no_change),
+    "session.action": Rule(sessions.check_action, no_change),
     "access.problem": Rule(no_check, no_change),
     "session.ended": Rule(incidents.check_session_ended, no_change),
     "session.signed": Rule(no_check, no_change),
@@ -118,7 +125,7 @@ RULES: dict[str, Rule] = {
     "alert.raised": Rule(no_check, alerts.apply_raised),
     "alert.slip_failed": Rule(alerts.check_slip_failed, alerts.apply_slip_failed),
     "alert.slip_printed": Rule(alerts.check_slip_printed, alerts.apply_slip_printed),
-    "alert.acknowledged": Rule(alerts.check_acknowledged, alerts.apply_acknowledged),
+    "alert.acknowledged": Rule(sessions.check_acknowledged, alerts.apply_acknowledged),
     # the terminal itself
     "terminal.unlocked": Rule(unlocks.check_unlocked, unlocks.apply_unlocked),
 }

@@ -103,6 +103,23 @@ def _export_rule(state: State, kind: str, data: Mapping[str, Any], role: str) ->
     return Eligibility(duty="auditor" if role == "auditor" else "custodian")
 
 
+def _ack_rule(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    """An envelope opening's alert is acknowledged by security (issue 19); others by a
+    custodian. Who exactly (not one of the incident's people) is the state's rule
+    (:func:`kiosk.state.sessions.check_acknowledged`)."""
+    alert = state.alerts.get(data.get("alert_seq"))  # type: ignore[arg-type]
+    if alert is not None and alert.alert == "envelope.opened":
+        return Eligibility(duty="security")
+    return Eligibility(duty="custodian")
+
+
+def _review_rule(state: State, kind: str, data: Mapping[str, Any], role: str) -> Eligibility:
+    """A review is signed by security (role ``security``) and by the invokers."""
+    if role == "security":
+        return Eligibility(duty="security")
+    return Eligibility(duty="custodian")
+
+
 #: kind -> rule; kinds not listed need a custodian-duty approver.
 ELIGIBILITY: dict[str, Rule] = {
     "export.approved": _export_rule,
@@ -119,6 +136,8 @@ ELIGIBILITY: dict[str, Rule] = {
     "custodian.enrolled": _custodian_rule,
     "custodian.revoked": _custodian_rule,
     "account.registered": _custodian_rule,
+    "alert.acknowledged": _ack_rule,
+    "review.completed": _review_rule,
 }
 
 

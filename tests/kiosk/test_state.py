@@ -412,4 +412,8 @@ def test_an_incident_has_one_access_session_that_ends_once(b: Builder) -> None:
         "outcome": "done",
         "outside_reason": False,
     }
+    # ... but a live action after the logout is refused (issue 19)
+    with pytest.raises(TransitionError, match="after the logout"):
+        b.state.check(b.entry("session.action", action, ()))
+    action["source"] = "audit-log"
     b.add("session.action", action, ())

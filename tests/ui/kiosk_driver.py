@@ -312,6 +312,8 @@ SOLO_DETAILS: dict[str, Any] = {
     "declared_by": "dana",
     "declared_by_role": "IT Director",
     "solo_urgent": True,
+    "solo_unavailable_reason": "Sam is on a flight until tonight.",
+    "solo_urgency_reason": "No one can sign in to the domain; it cannot wait.",
     "witness": dict(WITNESS),
     "system": "Domain Controller",
     "system_purpose": "Local administrator of the domain controllers",
@@ -329,15 +331,16 @@ CHECKLIST = {
     "no_tears_or_holes": True,
     "no_steaming": True,
 }
-APPROVER = "Dana Whitfield"
+#: Independent of the incident's people (issue 19): not Dana or Sam, who declare.
+APPROVER = "Priya Raman"
 #: Every designated approver must be tried before the emergency exception.
-APPROVERS = ("Dana Whitfield", "Sam Okafor")
+APPROVERS = ("Dana Whitfield", "Sam Okafor", "Priya Raman")
 #: answers of the post-incident review of the driven emergency
 REVIEW = {
     "participants": [
         {"name": "Dana Whitfield", "role": "Custodian", "capacity": "invoker"},
         {"name": "Sam Okafor", "role": "Custodian", "capacity": "invoker"},
-        {"name": "Dana Whitfield", "role": "Approver", "capacity": "approver"},
+        {"name": "Priya Raman", "role": "Approver", "capacity": "approver"},
         {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
         {"name": "Ari Novak", "role": "System owner", "capacity": "system-owner"},
     ],
@@ -351,6 +354,8 @@ REVIEW = {
     "root_cause": "configuration-error",
     "violations": False,
     "unexplained_actions": False,
+    "security_reviewer": "lee",
+    "ticket_ref": "SNOW INC0012345",
 }
 
 
@@ -414,6 +419,7 @@ def declare(
                 "approver": APPROVER,
                 "channel": "phone",
                 "conditions": "Revert the policy only.",
+                "followup_ref": "E-mail from Priya Raman, 09:12",
             },
         )
     submit(qtbot, w)
@@ -503,17 +509,18 @@ def retrieve(
     return serial
 
 
+#: the answers of a login to entra-01 (its provider alerts security on sign-in)
+SIGNED_IN_SCREEN: dict[str, Any] = {
+    "outcome": "established",
+    "baseline_ref": "baseline.json",
+    "provider_session_ref": "6f1c2e9a-4b7d",
+    "idp_alert_received": True,
+}
+
+
 def access_session(qtbot: QtBot, w: MainWindow, clock: FakeClock) -> None:
     cont(qtbot, w, "start")
-    fill(
-        qtbot,
-        w,
-        {
-            "outcome": "established",
-            "baseline_ref": "baseline.json",
-            "provider_session_ref": "6f1c2e9a-4b7d",
-        },
-    )
+    fill(qtbot, w, SIGNED_IN_SCREEN)
     submit(qtbot, w)
     wait_step(qtbot, w, "action")
     clock.advance(minutes=3)
@@ -543,6 +550,15 @@ def document(qtbot: QtBot, w: MainWindow, solo: bool = False) -> None:
     fill(qtbot, w, {"confirm": True})
     submit(qtbot, w)
     both(qtbot, w, solo)
+    wait_step(qtbot, w, None)
+
+
+def review(qtbot: QtBot, w: MainWindow, values: dict[str, Any] | None = None) -> None:
+    """The review, signed by security (Lee) and the invokers (Dana, Sam) with their keys."""
+    fill(qtbot, w, values or REVIEW)
+    submit(qtbot, w)
+    for who in ("lee", "dana", "sam"):
+        approve(qtbot, w, who)
     wait_step(qtbot, w, None)
 
 

@@ -15,23 +15,21 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.kiosk_driver import (
-    REVIEW,
     access_session,
     acknowledge,
     cont,
     declare,
     document,
-    fill,
     finish_verification,
     incident,
     make_window,
     open_envelope,
     reset,
     retrieve,
+    review,
     scan,
     submit,
     take_out,
-    wait_step,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -74,9 +72,7 @@ def test_a_complete_emergency_by_clicks_typing_and_scans(qtbot: QtBot, root: Pat
     # -- post-incident review: the participants are a table, one row each
     clock.advance(days=2)
     cont(qtbot, w, "review")
-    fill(qtbot, w, REVIEW)
-    submit(qtbot, w)
-    wait_step(qtbot, w, None)
+    review(qtbot, w)
     assert w.journal.state.incidents.get(iid).reviewed_at is not None  # type: ignore[union-attr]
 
     # -- verification after reset: the new envelope out, checked, back in a fresh bag

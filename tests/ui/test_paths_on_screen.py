@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE
@@ -81,35 +82,54 @@ def test_an_unreachable_approver_opens_the_exception_and_is_notified_after(
     assert "Documentation" in w.flow_screen.continue_button.text()
 
 
-def test_solo_access_needs_the_executive_sign_off_and_one_key(qtbot: QtBot, root: Path) -> None:
+def test_solo_access_proceeds_and_the_executive_comes_from_the_policy(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Issue 19: the reasons are required, the retrieval proceeds while the 1-hour
+    sign-off runs, and the executive is chosen from the policy's list."""
     w, clock, sc = make_window(qtbot, root)
     unlock(qtbot, w)
+    no_reasons = {
+        k: v
+        for k, v in SOLO_DETAILS.items()
+        if k not in ("solo_unavailable_reason", "solo_urgency_reason")
+    }
+    d = w.dashboard
+    qtbot.mouseClick(d.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    fill(qtbot, w, no_reasons)
+    submit(qtbot, w)
+    why = editor(w, "solo_unavailable_reason")
+    qtbot.waitUntil(lambda: why.error.isVisible(), timeout=T)
+    assert "both reasons" in why.error.text()
+    w.flow_screen.close_button.click()
     declare(qtbot, w, details=SOLO_DETAILS)
     acknowledge(qtbot, w, solo=True)
     inc = incident(w)
     assert inc.solo
     assert w.flow_screen.signed_log[-1] == "✓ Custodian — Dana Whitfield approved"
-    clock.advance(minutes=25)
+    # The retrieval proceeds at once (sign-off first is a policy option, off by default).
+    cont(qtbot, w, "checkout")
+    retrieve(qtbot, w, sc, root, account="dc-local", solo=True)
+    assert incident(w).sheet_confirmed
+    assert len(incident(w).people) == 1
+    access_session(qtbot, w, clock)
+    assert "Executive sign-off" in w.flow_screen.continue_button.text()
     cont(qtbot, w, "sign_off")
-    fill(qtbot, w, {"by": {"name": "Morgan Reyes", "role": "Chief Executive"}, "method": "phone"})
-    submit(qtbot, w)
-    # Only one of the policy's named approvers signs off solo access: refused, with why.
     by = editor(w, "by")
-    qtbot.waitUntil(lambda: by.error.isVisible(), timeout=T)
-    assert "not one of the emergency approvers" in by.error.text()
-    assert "Sam Okafor" in by.error.text()
-    by.name_edit.clear()
-    by.role_edit.clear()
-    fill(qtbot, w, {"by": {"name": "Sam Okafor", "role": "Chief Operating Officer"}})
+    offered = (
+        list(by.option_buttons)
+        if hasattr(by, "option_buttons")
+        else [by.combo.itemData(i) for i in range(by.combo.count()) if by.combo.itemData(i)]
+    )
+    assert offered == [a.name for a in w.ctx.policy.approvers]  # chosen, never typed
+    fill(qtbot, w, {"by": "Sam Okafor", "method": "phone"})
     submit(qtbot, w)
     approve(qtbot, w, "dana")  # recorded with the key of the custodian present
     wait_step(qtbot, w, None)
     (signed_off,) = kinds(w, "exception.signed_off")
     assert [a["custodian"] for a in signed_off.attest] == ["dana"]
-    cont(qtbot, w, "checkout")
-    retrieve(qtbot, w, sc, root, account="dc-local", solo=True)
-    assert incident(w).sheet_confirmed
-    assert len(incident(w).people) == 1
+    assert signed_off.data["by"] == {"name": "Sam Okafor", "role": "Chief Operating Officer"}
 
 
 def test_a_drill_goes_from_the_reset_to_its_verification_without_review(

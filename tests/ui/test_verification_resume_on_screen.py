@@ -17,11 +17,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.procedures.navigation import next_flow
 from tests.ui.kiosk_driver import (
-    REVIEW,
     cont,
     document,
     editor,
-    fill,
     finish_verification,
     idle_lock,
     incident,
@@ -30,6 +28,7 @@ from tests.ui.kiosk_driver import (
     open_envelope,
     press,
     reset,
+    review,
     scan,
     submit,
     take_out,
@@ -55,9 +54,7 @@ def test_locked_after_opening_the_verification_envelope_it_continues_at_the_shee
     bag, qr = reset(qtbot, w, sc, opened)
     clock.advance(days=2)
     cont(qtbot, w, "review")
-    fill(qtbot, w, REVIEW)
-    submit(qtbot, w)
-    wait_step(qtbot, w, None)
+    review(qtbot, w)
     others = sorted(
         e.serial for e in the_state(w).envelopes_for("entra-01", "sealed") if e.serial != bag
     )

@@ -49,6 +49,7 @@ from ui.app_context import AppContext
 from ui.screens.account_rows import fill_accounts
 from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
+from ui.screens.judged import judged_text
 from ui.widgets import Banner, big_button, body, heading
 
 
@@ -393,7 +394,7 @@ class DashboardScreen(QWidget):
                     lambda c, f=paused: f,
                 )
             elif state is not None:
-                nxt = next_flow(state, inc)
+                nxt = next_flow(state, inc, self.ctx.policy.solo_signoff_first)
                 if nxt is not None:
                     text_, factory = nxt
                     self.incident_buttons[inc.id] = self._flow_button(
@@ -443,6 +444,9 @@ class DashboardScreen(QWidget):
         except SealroomError as exc:
             self.deadlines_box.addWidget(body(exc.user_message()))
             return
+        self.judged_label = body(judged_text(self.ctx.extras.get("procedures")))
+        self.judged_label.setObjectName("deadlines_judged")
+        self.deadlines_box.addWidget(self.judged_label)
         if not open_:
             self.deadlines_box.addWidget(body(self.tr("Nothing due.")))
         for d in sorted(open_, key=lambda d: d.due)[:12]:

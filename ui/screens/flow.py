@@ -320,7 +320,9 @@ class FlowScreen(QWidget):
         if self.session is not None and isinstance(incident, str):
             inc = flow.ctx.journal.state.incidents.get(incident)
             if inc is not None:
-                self.continuation = next_flow(flow.ctx.journal.state, inc)
+                self.continuation = next_flow(
+                    flow.ctx.journal.state, inc, flow.ctx.policy.solo_signoff_first
+                )
         if self.continuation is not None and outcome != "no-alternative":
             label = self.tr("Continue: {next}").format(next=self.continuation[0])
             self.continue_button.setText(label)

@@ -26,6 +26,7 @@ from kiosk.errors.messages import (
     credentials,
     export,
     general,
+    incident_rules,
     integrity,
     journal,
     keys,
@@ -65,6 +66,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "usbguard": usbguard.MESSAGES,
     "sticks": sticks.MESSAGES,
     "credentials": credentials.MESSAGES,
+    "incident_rules": incident_rules.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)

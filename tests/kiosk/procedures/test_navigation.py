@@ -73,15 +73,27 @@ def test_a_drill_ends_with_its_reset_verified(sim: Simulation) -> None:
     assert inc.verified_at is not None
 
 
-def test_solo_access_is_signed_off_first_and_the_account_signs_the_reset(
+def test_solo_access_proceeds_and_is_signed_off_after_the_session(
     sim: Simulation,
 ) -> None:
+    """The procedure lets the retrieval proceed while the 1-hour sign-off runs (issue 19)."""
     people = People("dc-local", "dana", "kim", solo=True)
     iid = declared(sim, people)
     inc = incident(sim, iid)
     assert inc.people == ["dana"]  # one person declared: the account's two sign
     assert signers(sim.journal.state, inc) == ["dana", "kim"]
-    assert follow(sim, iid, people) == ["Executive sign-off (solo access)", *EMERGENCY]
+    assert follow(sim, iid, people) == [
+        *EMERGENCY[:2],
+        "Executive sign-off (solo access)",
+        *EMERGENCY[2:],
+    ]
+
+
+def test_solo_access_signed_off_first_when_the_policy_says_so(sim: Simulation) -> None:
+    people = People("dc-local", "dana", "kim", solo=True)
+    iid = declared(sim, people)
+    nxt = next_flow(sim.journal.state, incident(sim, iid), signoff_first=True)
+    assert nxt is not None and nxt.label == "Executive sign-off (solo access)"
 
 
 def test_an_unreachable_approver_is_notified_after_the_session(sim: Simulation) -> None:
@@ -107,7 +119,12 @@ def test_a_declaration_left_unacknowledged_is_acknowledged_first(sim: Simulation
             "evidence": "Screenshots EV-1",
             "witness": {"name": "Robin Hale", "role": "Facilities Manager"},
         },
-        {"outcome": "approved", "approver": "Dana Whitfield", "channel": "phone"},
+        {
+            "outcome": "approved",
+            "approver": "Priya Raman",
+            "channel": "phone",
+            "followup_ref": "MAIL-1",
+        },
         {"confirm": True},
     ]
     for values in answers:
@@ -169,7 +186,7 @@ def test_an_escalated_review_names_its_escalation_before_the_verification(
         "participants": [
             {"name": "Dana Whitfield", "role": "IT Director", "capacity": "invoker"},
             {"name": "Sam Okafor", "role": "COO", "capacity": "invoker"},
-            {"name": "Dana Whitfield", "role": "IT Director", "capacity": "approver"},
+            {"name": "Priya Raman", "role": "Deputy IT Director", "capacity": "approver"},
             {"name": "Lee Park", "role": "Security Lead", "capacity": "security"},
             {"name": "Ari Novak", "role": "Owner", "capacity": "system-owner"},
         ],
@@ -183,6 +200,8 @@ def test_an_escalated_review_names_its_escalation_before_the_verification(
         "root_cause": "idp-outage",
         "violations": False,
         "unexplained_actions": True,
+        "security_reviewer": "lee",
+        "ticket_ref": "SNOW INC0012345",
     }
     assert review.submit(findings).ok  # recorded; then the terminal locked
     inc = incident(sim, iid)

@@ -44,7 +44,16 @@ def test_a_stopped_print_of_the_invocation_record_is_printed_again_not_recorded_
 ) -> None:
     flow = InvocationFlow(sim.ctx)
     ok(flow.submit(details(sim)))
-    ok(flow.submit({"outcome": "approved", "approver": "Dana Whitfield", "channel": "phone"}))
+    ok(
+        flow.submit(
+            {
+                "outcome": "approved",
+                "approver": "Priya Raman",
+                "channel": "phone",
+                "followup_ref": "MAIL-1",
+            }
+        )
+    )
     sim.printer.fail_next = ["print.paper_out"]
     result = flow.submit({"confirm": True})
     assert not result.ok and result.codes[FORM] == "print.paper_out"

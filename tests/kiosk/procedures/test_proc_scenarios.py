@@ -23,8 +23,8 @@ def verified(sim: Simulation) -> collections.Counter[str]:
     return collections.Counter(e.kind for e in j.entries())
 
 
-#: ``stale`` leaves its incidents unfinished on purpose (tests/kiosk/procedures/test_credentials.py)
-@pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s != "stale"])
+#: ``stale`` and ``careless`` leave their incidents unfinished on purpose (their own tests)
+@pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s not in ("stale", "careless")])
 def test_named_scenario_end_to_end(sim: Simulation, scenario: str) -> None:
     incident = run(sim, scenario)
     kinds = verified(sim)
@@ -36,7 +36,8 @@ def test_named_scenario_end_to_end(sim: Simulation, scenario: str) -> None:
         assert all(
             e.data.get("test") is True
             for e in sim.journal.entries()
-            if e.data.get("incident") == incident
+            # alerts are the terminal's own, about the drill, not steps of it
+            if e.data.get("incident") == incident and not e.kind.startswith("alert.")
         )
     else:
         assert inc.reviewed_at is not None and inc.verified_at is not None
