@@ -26,6 +26,7 @@ from kiosk.procedures import (
     RetrievalFlow,
     SessionFlow,
 )
+from kiosk.procedures.navigation import reset_signers
 
 if TYPE_CHECKING:
     from hardware.sim.simulation import Simulation
@@ -99,7 +100,12 @@ def careless(sim: Simulation, account: str = "entra-01") -> str:
     )
     sim.step(ses, {"post_change_ref": "after.json"})
     answer(sim, DocumentationFlow(sim.ctx, incident), people)
-    answer(sim, ResetFlow(sim.ctx, account, ["dana", "sam"], incident=incident), people)
+    # the reset as the screens start it: one of the incident's people and security staff
+    # from outside it (issue 18's separation of duties)
+    inc = sim.journal.state.incidents.get(incident)
+    assert inc is not None  # noqa: S101 - the incident this scenario just declared
+    by = reset_signers(sim.journal.state, inc)
+    answer(sim, ResetFlow(sim.ctx, account, by, incident=incident), people)
     _insider(sim, incident)
     sim.incidents.append(("careless", incident))
     return incident

@@ -35,6 +35,7 @@ from kiosk.procedures import (
     inventory_rows,
 )
 from kiosk.procedures.framework import Result
+from kiosk.procedures.navigation import reset_signers
 from kiosk.state import due as deadlines
 from kiosk.terminal.approvals import Approval
 
@@ -823,7 +824,8 @@ def reset_done(sim: Simulation, incident: str) -> None:
     assert inc is not None and inc.envelope_opened is not None
     people = People(str(inc.account), "dana", "sam")
     people.opened = inc.envelope_opened
-    answer(sim, ResetFlow(sim.ctx, str(inc.account), ["dana", "sam"], incident=incident), people)
+    by = reset_signers(sim.journal.state, inc)  # with security staff from outside it
+    answer(sim, ResetFlow(sim.ctx, str(inc.account), by, incident=incident), people)
 
 
 def test_review_rules_and_escalation(sim: Simulation) -> None:
