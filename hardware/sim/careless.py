@@ -103,8 +103,7 @@ def careless(sim: Simulation, account: str = "entra-01") -> str:
     # the reset as the screens start it: one of the incident's people and security staff
     # from outside it (issue 18's separation of duties)
     inc = sim.journal.state.incidents.get(incident)
-    assert inc is not None  # noqa: S101 - the incident this scenario just declared
-    by = reset_signers(sim.journal.state, inc)
+    by = ["dana", "sam"] if inc is None else reset_signers(sim.journal.state, inc)
     answer(sim, ResetFlow(sim.ctx, account, by, incident=incident), people)
     _insider(sim, incident)
     sim.incidents.append(("careless", incident))
