@@ -49,6 +49,7 @@ from typing import Any, NoReturn
 
 from kiosk.errors import SealroomError
 from kiosk.format.entry import Entry
+from kiosk.journal.intents import for_journal
 from kiosk.paper.documents import CredentialSheet
 from kiosk.paper.documents import Person as DocPerson
 from kiosk.paper.passwords import generate_password
@@ -67,6 +68,7 @@ from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
 from kiosk.scan import encode_qr
 from kiosk.state import Envelope, State
 from kiosk.state.incidents import Incident
+from kiosk.terminal.repair import sheet_intent
 
 RESET_CAUSES = ("complexity", "admin-rights", "account-policy", "other")
 
@@ -257,22 +259,40 @@ class CredentialFlow(Flow):
         return "print_sheet"
 
     def _print_sheet(self, v: dict[str, Any]) -> str:
+        """Print the sheet; ``sheet.printed`` is written once the printer has the job done.
+
+        The sheet's QR names its ``sheet.printed`` entry, so that entry's seq
+        and hash must be known before printing: the entry is *reserved*
+        (:meth:`kiosk.journal.store.Journal.begin`, which fixes seq, ts and
+        hash, and lets nothing else be appended meanwhile) and written only
+        when the printer reports the job completed. An intent
+        (:mod:`kiosk.journal.intents`) is on disk from before the print until
+        the outcome is durable, so that a crash while printing is recorded at
+        the next unlock (:mod:`kiosk.terminal.repair`): never a sheet that came
+        out with no trace, nor a ``sheet.printed`` for a sheet that did not.
+        """
         state = self.ctx.journal.state
         account = state.accounts[self.account]
         serial = str(self.serial)
         n = 1 + state.kinds_seen.get("sheet.printed", 0)
-        printed = self.ctx.append(
-            "sheet.printed",
-            self._tag(
-                {
-                    "account": self.account,
-                    "serial": serial,
-                    "sheet_ref": f"SHEET-{n:05d}",
-                    "purpose": "rotation" if self.rotate else "provision",
-                }
-            ),
+        data = self._tag(
+            {
+                "account": self.account,
+                "serial": serial,
+                "sheet_ref": f"SHEET-{n:05d}",
+                "purpose": "rotation" if self.rotate else "provision",
+            }
         )
         self.sheet_hash = None  # set only once this sheet has printed
+        pending = self.ctx.journal.begin("sheet.printed", data)
+        printed = pending.draft()  # its seq and hash, as it will be written
+        intents = for_journal(self.ctx.journal)
+        name = f"sheet-{printed.seq}"
+        try:
+            intents.write(name, "sheet", sheet_intent(printed, "printing"))
+        except BaseException:
+            pending.abandon()
+            raise
         qr = encode_qr(
             "sheet",
             {
@@ -288,6 +308,13 @@ class CredentialFlow(Flow):
             for c in self.by
             if c in state.custodians
         )
+
+        def settle_failed(exc: SealroomError) -> None:
+            """The print failed: say so in the intent, then write the reserved entry."""
+            if not pending.closed:
+                intents.write(name, "sheet", sheet_intent(printed, "failed", exc.code))
+                pending.commit()
+
         try:
             with generate_password(self.ctx.policy) as secret:
                 sheet = CredentialSheet(
@@ -303,24 +330,31 @@ class CredentialFlow(Flow):
                     issued_by=issuers or (DocPerson("security staff", ""),),
                     sheet_ref=f"SHEET-{n:05d}",
                 )
-                self.ctx.print(sheet, sensitive=True)
+                self.ctx.print(sheet, sensitive=True, before_alert=settle_failed)
         except SealroomError as exc:
-            self._sheet_did_not_print(printed, exc)
-        self.sheet_hash = printed.hash
-        self.info["sheet_seq"] = printed.seq
+            settle_failed(exc)
+            self._sheet_did_not_print(printed, exc)  # then the intent goes
+        except BaseException:
+            if not pending.closed:
+                pending.abandon()  # the intent stays: the next unlock records it
+            raise
+        written = pending.commit()
+        intents.done(name)
+        self.sheet_hash = written.hash
+        self.info["sheet_seq"] = written.seq
         self.info["qr"] = qr  # identifiers and a MAC only: never the password
         return "test_login"
 
     def _sheet_did_not_print(self, printed: Entry, exc: SealroomError) -> NoReturn:
         """Record that the sheet ``printed`` names is void, then say what to do.
 
-        Its ``sheet.printed`` entry is already durable (the sheet's QR names
-        that entry's hash, so it is written first). Left alone, the journal
-        would show a sheet printed and never sealed or destroyed: an
-        unaccounted credential. So the failure is recorded against it, the
-        state refuses to seal it, and the people at the terminal are told to
-        shred whatever came out before printing a new one (its password was
-        wiped and is never printed again).
+        Its ``sheet.printed`` entry is written even so (the sheet's QR names
+        that entry's hash, and part of the sheet may have come out). Left
+        alone, the journal would show a sheet printed and never sealed or
+        destroyed: an unaccounted credential. So the failure is recorded
+        against it, the state refuses to seal it, and the people at the
+        terminal are told to shred whatever came out before printing a new
+        one (its password was wiped and is never printed again).
         """
         data = printed.data
         self.ctx.append(
@@ -335,6 +369,7 @@ class CredentialFlow(Flow):
                 }
             ),
         )
+        for_journal(self.ctx.journal).done(f"sheet-{printed.seq}")
         raise ProcedureError(
             "procedure.sheet_not_printed", sheet_ref=data["sheet_ref"], problem=exc.user_message()
         ) from exc

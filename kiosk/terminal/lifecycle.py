@@ -147,9 +147,17 @@ def unlock_with_passphrase(
     db_key = slots.open_with_passphrase(passphrase)
     journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness)
     _recorded(journal, lambda: reconcile_slots(journal))
+    _after_crash(journal)
     _recorded(journal, lambda: record_passphrase_unlock(journal))
     event(log, "unlock", "unlocked with the recovery passphrase", how="passphrase")
     return journal
+
+
+def _after_crash(journal: Journal) -> None:
+    """Record what a crash interrupted (``kiosk/terminal/repair.py``; never fails the unlock)."""
+    from kiosk.terminal.repair import repair_after_crash
+
+    repair_after_crash(journal)
 
 
 def _recorded(journal: Journal, record: Callable[[], object]) -> None:
@@ -219,6 +227,7 @@ def unlock_with_key(
         code = "approval.revoked_custodian" if owner.revoked else "approval.revoked_credential"
         raise ApprovalError(code, name=owner.name)
     reconcile_slots(journal)
+    _after_crash(journal)
     unlock = KeyUnlock(owner.id, cred.id, nonce, answer)
     _recorded(journal, lambda: record_key_unlock(journal, unlock, counter_margin))
     event(

@@ -23,6 +23,7 @@ from kiosk.errors.messages import (
     alerts,
     appliance,
     clock_and_disk,
+    continuity,
     export,
     general,
     integrity,
@@ -63,6 +64,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "clock_and_disk": clock_and_disk.MESSAGES,
     "usbguard": usbguard.MESSAGES,
     "sticks": sticks.MESSAGES,
+    "continuity": continuity.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
