@@ -726,79 +726,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/export.py" line="34" />
+      <location filename="../../ui/screens/export.py" line="38" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="38" />
+      <location filename="../../ui/screens/export.py" line="42" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="45" />
+      <location filename="../../ui/screens/export.py" line="49" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="47" />
+      <location filename="../../ui/screens/export.py" line="51" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="47" />
+      <location filename="../../ui/screens/export.py" line="51" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="56" />
-      <location filename="../../ui/screens/export.py" line="61" />
+      <location filename="../../ui/screens/export.py" line="60" />
+      <location filename="../../ui/screens/export.py" line="65" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="59" />
-      <location filename="../../ui/screens/export.py" line="62" />
+      <location filename="../../ui/screens/export.py" line="63" />
+      <location filename="../../ui/screens/export.py" line="66" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="68" />
+      <location filename="../../ui/screens/export.py" line="72" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="73" />
+      <location filename="../../ui/screens/export.py" line="77" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="73" />
+      <location filename="../../ui/screens/export.py" line="77" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="76" />
+      <location filename="../../ui/screens/export.py" line="80" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="76" />
+      <location filename="../../ui/screens/export.py" line="80" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="112" />
+      <location filename="../../ui/screens/export.py" line="118" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="129" />
+      <location filename="../../ui/screens/export.py" line="138" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="166" />
+      <location filename="../../ui/screens/export.py" line="172" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1398,6 +1398,21 @@
       <source>the unlocking of the terminal</source>
       <translation>the unlocking of the terminal</translation>
     </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="96" />
+      <source>the registration of the backup medium</source>
+      <translation>the registration of the backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="98" />
+      <source>the sealed backup</source>
+      <translation>the sealed backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="100" />
+      <source>the restore of the terminal from a backup</source>
+      <translation>the restore of the terminal from a backup</translation>
+    </message>
   </context>
   <context>
     <name>LockNote</name>
@@ -1482,12 +1497,12 @@
       <translation>Preparing {title}…</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="173" />
+      <location filename="../../ui/procedure_devices.py" line="175" />
       <source>This document holds a password: shred any part of it that came out of the printer.</source>
       <translation>This document holds a password: shred any part of it that came out of the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/procedure_devices.py" line="177" />
+      <location filename="../../ui/procedure_devices.py" line="179" />
       <source>Last printer state: {state}</source>
       <translation>Last printer state: {state}</translation>
     </message>

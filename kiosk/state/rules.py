@@ -114,6 +114,10 @@ RULES: dict[str, Rule] = {
     "alert.acknowledged": Rule(alerts.check_acknowledged, alerts.apply_acknowledged),
     # the terminal itself
     "terminal.unlocked": Rule(unlocks.check_unlocked, unlocks.apply_unlocked),
+    # continuity (issue 21)
+    "backup.medium_registered": Rule(no_check, no_change),
+    "backup.written": Rule(no_check, no_change),
+    "terminal.restored": Rule(no_check, no_change),
 }
 
 require_every_kind(RULES, "the state's rules")

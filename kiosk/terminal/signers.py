@@ -118,6 +118,8 @@ ELIGIBILITY: dict[str, Rule] = {
     "clock.confirmed": _custodian_rule,
     "custodian.enrolled": _custodian_rule,
     "custodian.revoked": _custodian_rule,
+    "backup.medium_registered": _custodian_rule,
+    "terminal.restored": _custodian_rule,
     "account.registered": _custodian_rule,
 }
 

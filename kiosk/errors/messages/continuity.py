@@ -11,4 +11,39 @@ MESSAGES: dict[str, Message] = {
         "security team in person and press Print slip again once the printer works.",
         True,
     ),
+    "backup.unreadable": Message(
+        "{path} is not a Sealroom backup, or it is damaged.",
+        "Use the backup stick registered for this terminal (kept in the safe), then try again.",
+    ),
+    "backup.damaged": Message(
+        "The backup {path} does not open: it was changed or damaged after it was written.",
+        "Do not use it. Try the backup before it, or call the security team.",
+    ),
+    "backup.none": Message(
+        "No Sealroom backup was found on {path}.",
+        "Insert the backup stick registered for this terminal (kept in the safe), then try again.",
+        True,
+    ),
+    "backup.unregistered_medium": Message(
+        "The medium {medium} is not the backup medium registered for this terminal.",
+        "Use the registered backup stick, or register this one first with two custodians "
+        "(sealroom backup --register).",
+    ),
+    "restore.anchor_required": Message(
+        "A restore needs the head printed on the newest record in the safe.",
+        "Take the newest printed record (slip, sheet or session record) out of the safe and "
+        "scan its QR code or type the head printed on it (for example 40 · 3fa2b19c0d11).",
+    ),
+    "restore.bad_anchor": Message(
+        "'{value}' is not a journal head as printed on a record.",
+        "Type the entry number and at least the first 8 characters of its hash, as printed "
+        "(for example 40 · 3fa2b19c0d11).",
+        True,
+    ),
+    "restore.anchor_mismatch": Message(
+        "The backup does not match the record from the safe: entry {seq} is {found} in the "
+        "backup but {hash} on paper.",
+        "Do not use this backup: it is not this terminal's history. Check that the record "
+        "and the backup are of this terminal, then call the security team.",
+    ),
 }
