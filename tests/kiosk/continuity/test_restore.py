@@ -84,6 +84,10 @@ def test_disk_loss_restore_names_the_lost_entries(sim: Simulation, tmp_path: Pat
     assert result.ok, result.first_error
     lines = (bundle / "journal.jsonl").read_text().splitlines()
     assert any('"kind":"terminal.restored"' in line for line in lines)
+    found = [f for f in result.findings if f.code == "journal.restored"]
+    assert (
+        len(found) == 1 and f"{head.seq - header.seq} entries known to be lost" in found[0].message
+    )
 
 
 def test_a_restore_without_the_anchor_or_with_another_history_is_refused(
