@@ -123,8 +123,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
             )
             entry = _sign(approval, keys, args.by)
             print(f"Backup medium {args.medium} registered (entry {entry.seq})")
-        entry = make_backup(journal, Path(args.medium_dir), args.medium, "manual")
-        print(f"Sealed backup written: {entry.data['file']} (head {entry.data['seq']})")
+        written = make_backup(journal, Path(args.medium_dir), args.medium, "manual")
+        if written is not None:
+            print(f"Sealed backup written: {written.data['file']} (head {written.data['seq']})")
     finally:
         journal.close()
     return 0

@@ -96,6 +96,8 @@ PHRASES: dict[str, str] = {
         QT_TRANSLATE_NOOP("KindNames", "the registration of the backup medium")
     ),
     "backup.written": str(QT_TRANSLATE_NOOP("KindNames", "the sealed backup")),
+    "terminal.moved": str(QT_TRANSLATE_NOOP("KindNames", "the move to new hardware")),
+    "terminal.retired": str(QT_TRANSLATE_NOOP("KindNames", "the retirement of the terminal")),
     "terminal.restored": str(
         QT_TRANSLATE_NOOP("KindNames", "the restore of the terminal from a backup")
     ),

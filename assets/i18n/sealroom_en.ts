@@ -1409,7 +1409,17 @@
       <translation>the sealed backup</translation>
     </message>
     <message>
+      <location filename="../../ui/kind_names.py" line="99" />
+      <source>the move to new hardware</source>
+      <translation>the move to new hardware</translation>
+    </message>
+    <message>
       <location filename="../../ui/kind_names.py" line="100" />
+      <source>the retirement of the terminal</source>
+      <translation>the retirement of the terminal</translation>
+    </message>
+    <message>
+      <location filename="../../ui/kind_names.py" line="102" />
       <source>the restore of the terminal from a backup</source>
       <translation>the restore of the terminal from a backup</translation>
     </message>

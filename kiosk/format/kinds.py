@@ -561,6 +561,18 @@ KINDS: dict[str, Kind] = {
         "known from the paper anchor or the newest export, are lost; the seqs after the "
         "backup's head are reused from here on.",
     ),
+    "terminal.moved": Kind(
+        {"to": R(TEXT), "reason": R(TEXT)},
+        dual=True,
+        doc="Two custodians moved the terminal to new hardware (``to``): a sealed backup "
+        "follows, restored there; this copy refuses to run from here on.",
+    ),
+    "terminal.retired": Kind(
+        {"reason": R(TEXT)},
+        dual=True,
+        doc="Two custodians retired the terminal: a final export follows, then its key "
+        "material is destroyed and a retirement certificate with the final head is printed.",
+    ),
 }
 
 

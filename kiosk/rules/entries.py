@@ -214,6 +214,16 @@ class EntryChecker:
             problem = self._unlock(e, j)
         if problem is None and e.kind == "terminal.restored":
             j.findings.append(_restored(e))
+        if problem is None and e.kind in ("terminal.moved", "terminal.retired"):
+            what = "moved to new hardware" if e.kind == "terminal.moved" else "retired"
+            j.findings.append(
+                (
+                    e.kind.replace("terminal.", "journal."),
+                    f"entry {e.seq}: the terminal was {what} "
+                    f"({str(e.data.get('reason', ''))[:200]})",
+                    "note",
+                )
+            )
         if problem is None:
             self._pending = j
         return problem

@@ -374,6 +374,8 @@ STEPS: dict[str, Step] = {
     "backup.medium_registered": not_a_step,
     "backup.written": not_a_step,
     "terminal.restored": not_a_step,
+    "terminal.moved": not_a_step,
+    "terminal.retired": not_a_step,
 }
 
 require_every_kind(STEPS, "incident steps", set(KINDS) - {"invocation.declared"})

@@ -118,6 +118,8 @@ RULES: dict[str, Rule] = {
     "backup.medium_registered": Rule(no_check, no_change),
     "backup.written": Rule(no_check, no_change),
     "terminal.restored": Rule(no_check, no_change),
+    "terminal.moved": Rule(no_check, no_change),
+    "terminal.retired": Rule(no_check, no_change),
 }
 
 require_every_kind(RULES, "the state's rules")

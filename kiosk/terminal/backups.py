@@ -55,12 +55,22 @@ def registered_medium(journal: Journal) -> str | None:
     return found
 
 
-def make_backup(journal: Journal, directory: Path, medium: str, reason: str = "manual") -> Entry:
-    """Write a sealed backup of ``journal`` to the registered ``medium``, then record it."""
+def make_backup(
+    journal: Journal, directory: Path, medium: str, reason: str = "manual"
+) -> Entry | None:
+    """Write a sealed backup of ``journal`` to the registered ``medium``, then record it.
+
+    With ``reason`` ``"move"`` nothing is appended: the backup carries the
+    ``terminal.moved`` entry as its head, the new machine's
+    ``terminal.restored`` names it, and an entry written here would be the
+    one thing the move loses.
+    """
     if registered_medium(journal) != medium:
         raise JournalError("backup.unregistered_medium", medium=medium[:80])
     created_at = format_ts(journal.clock.now())
     header = write_backup(journal, directory, created_at)
+    if reason == "move":
+        return None
     return journal.append(
         "backup.written",
         {

@@ -120,6 +120,8 @@ ELIGIBILITY: dict[str, Rule] = {
     "custodian.revoked": _custodian_rule,
     "backup.medium_registered": _custodian_rule,
     "terminal.restored": _custodian_rule,
+    "terminal.moved": _custodian_rule,
+    "terminal.retired": _custodian_rule,
     "account.registered": _custodian_rule,
 }
 

@@ -132,6 +132,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "hash": "ab" * 32,
         "reason": "schedule",
     },
+    "terminal.moved": {"to": "terminal T2, Safe room B", "reason": "hardware refresh"},
+    "terminal.retired": {"reason": "the safe room is closed"},
     "terminal.restored": {
         "backup_file": "kiosk-00000040.sealroom-backup",
         "backup_seq": 40,

@@ -46,4 +46,18 @@ MESSAGES: dict[str, Message] = {
         "Do not use this backup: it is not this terminal's history. Check that the record "
         "and the backup are of this terminal, then call the security team.",
     ),
+    "terminal.has_moved": Message(
+        "This terminal was moved to new hardware (entry {seq}: {to}); this copy must not run.",
+        "Use the terminal on its new hardware. Keep this machine's disk for the security "
+        "team; nothing was changed.",
+    ),
+    "terminal.is_retired": Message(
+        "This terminal was retired (entry {seq}); its key material was destroyed.",
+        "Its journal is in the final audit export, checked with 'sealroom verify' against the "
+        "head on the retirement certificate. Nothing was changed.",
+    ),
+    "terminal.not_retired": Message(
+        "The terminal's key material is destroyed only after its retirement is recorded.",
+        "Record the retirement with two custodians and make the final export first.",
+    ),
 }

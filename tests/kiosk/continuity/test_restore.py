@@ -52,6 +52,7 @@ def test_disk_loss_restore_names_the_lost_entries(sim: Simulation, tmp_path: Pat
     register(sim)
     alerts(sim, 6, "first half-year")
     backup = make_backup(sim.journal, medium, MEDIUM, "schedule")
+    assert backup is not None
     status = backup_status(sim.journal)
     assert status.last_seq == backup.data["seq"] and status.reason == "schedule"
     alerts(sim, 5, "after the backup")
