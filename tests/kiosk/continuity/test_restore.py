@@ -130,3 +130,35 @@ def test_a_backup_opens_only_with_the_terminals_secrets(sim: Simulation, tmp_pat
         unpack_backup(medium, target, lambda s: s.open_with_passphrase("WRONG-" * 6), sim.clock)
     assert getattr(wrong.value, "code", "") == "keyslot.wrong_passphrase"
     assert not (target / "journal.db").exists()  # nothing half-restored is left
+
+
+def test_a_copied_data_directory_started_elsewhere_is_alerted(
+    sim: Simulation, tmp_path: Path
+) -> None:
+    """No restore, no ``terminal.restored``: the keys' counters give the copy away."""
+    from kiosk.terminal.lifecycle import unlock_with_key
+
+    t = sim.terminal
+    t.close()
+    copy = tmp_path / "second-machine"
+    shutil.copytree(sim.data_dir / "data", copy)  # taken while the terminal is off
+    t.unlock_with_key("dana")
+    for n in range(3):  # the original goes on: dana signs, her key's counter moves on
+        t.dual(
+            "alert.raised",
+            {"alert": "drill.due", "summary": f"after the copy #{n}"},
+            ["dana", "sam"],
+        )
+    t.close()
+    t.plug("dana")
+    journal = unlock_with_key(copy, t.security_keys, sim.clock, counter_margin=2)
+    try:
+        raised = [
+            e.data["alert"]
+            for e in journal.entries(journal.head.seq - 2)
+            if e.kind == "alert.raised"
+        ]
+        assert "key.counter_ahead" in raised
+    finally:
+        journal.close()
+        t.journal = unlock_with_key(sim.data_dir / "data", t.security_keys, sim.clock)
