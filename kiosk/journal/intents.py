@@ -119,17 +119,21 @@ class Intents:
         obj = json.loads(body)
         return Intent(str(obj["name"]), str(obj["what"]), dict(obj["data"]))
 
-    def pending(self) -> Iterator[Intent | Path]:
+    def pending(self, *, clean: bool = False) -> Iterator[Intent | Path]:
         """Every intent left on disk, in name order; a file that does not open is its path.
 
-        Temporary files a writer killed mid-write left behind are removed first
-        (the intent they were to become was never written, so its step never began).
+        With ``clean`` (at unlock, before anything else writes here),
+        temporary files a writer killed mid-write left behind are removed
+        first: the intent they were to become was never written, so its step
+        never began. Never while the terminal runs: another thread's write
+        may be between its temporary file and its rename.
         """
         if not self.dir.is_dir():
             return
-        for stale in self.dir.glob(".*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        if clean:
+            for stale in self.dir.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
         for path in sorted(self.dir.glob("*.intent")):
             try:
                 yield self.read(path)

@@ -98,7 +98,7 @@ def repair_after_crash(journal: Journal) -> list[Entry]:
     written: list[Entry] = []
     intents = for_journal(journal)
     start = journal.state.seq  # the repair's own alerts print as usual
-    for item in list(intents.pending()):
+    for item in list(intents.pending(clean=True)):
         try:
             if isinstance(item, Path):
                 written += _unreadable(journal, item)
