@@ -40,6 +40,7 @@ without an entry is removed by ``reconcile_slots`` at every unlock.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,7 +237,10 @@ def close_open_exports(journal: Journal) -> list[Entry]:
     if not journal.state.kinds_seen.get("export.approved"):
         return []
     open_: dict[int, Entry] = {}
-    for e in journal.entries():
+    for line in journal.lines():
+        if b'"kind":"export.' not in line:  # parse only the export entries (canonical JSON)
+            continue
+        e = Entry.from_json(json.loads(line))
         if e.kind == "export.approved":
             open_[e.seq] = e
         elif e.kind in ("export.created", "export.failed"):

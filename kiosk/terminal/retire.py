@@ -57,6 +57,9 @@ def start_retirement(
 
 def refuse_if_gone(journal: Journal) -> None:
     """Refuse to run a copy that moved away (no restore after its move) or was retired."""
+    seen = journal.state.kinds_seen
+    if not seen.get("terminal.moved") and not seen.get("terminal.retired"):
+        return  # the usual case: no walk over the journal at unlock
     moved: Entry | None = None
     for e in journal.entries():
         if e.kind == "terminal.moved":
