@@ -31,6 +31,8 @@ DEFAULT_CLOCK_TOLERANCE_MINUTES = 10
 MAX_CLOCK_TOLERANCE_MINUTES = 24 * 60
 #: The counter witness's margin when the policy sets none (see ``assets/policy.toml``).
 DEFAULT_COUNTER_MARGIN = 256
+#: ``[backup] every_days`` when absent
+DEFAULT_BACKUP_EVERY_DAYS = 7
 
 
 def _is_symbol(c: str) -> bool:
@@ -131,6 +133,11 @@ class Policy:
     #: how far a key's signature counter may be ahead of its last journaled use at
     #: unlock before the counter witness alerts (``[approval] counter_margin``)
     counter_margin: int = DEFAULT_COUNTER_MARGIN
+    #: ``[backup] medium``: the label of the backup medium (a stick in the safe, or a
+    #: second disk); sealed backups go only to this medium once registered (issue 21)
+    backup_medium: str | None = None
+    #: ``[backup] every_days``: a backup is due at least this often (issue 21)
+    backup_every_days: int = DEFAULT_BACKUP_EVERY_DAYS
 
     @property
     def serial_regex(self) -> CompiledPattern:

@@ -1,13 +1,15 @@
 """When and where the terminal writes its sealed backups, and what the dashboard says about them.
 
 * The medium is registered under dual control (``backup.medium_registered``,
-  :func:`start_medium_registration`); a backup is written only to the
+  :func:`start_medium_registration`), and must be the one the policy names
+  (``[backup] medium``) when it names one; a backup is written only to the
   medium last registered (``backup.unregistered_medium`` otherwise).
 * :func:`make_backup` writes one sealed backup (``kiosk/journal/backup.py``)
   and records it (``backup.written``): every backup is a journal entry.
 * :func:`backup_status` says when the last backup was written and by when
   the next is due: at once after an incident closed, a key was enrolled or
-  revoked since the last backup; otherwise ``every_days`` after it.
+  revoked since the last backup; otherwise ``every_days`` (the policy's
+  ``[backup] every_days``) after it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,12 @@ def start_medium_registration(
     medium: str,
     description: str,
 ) -> DualApproval:
-    """Reserve the dual ``backup.medium_registered`` entry (two custodians sign it)."""
+    """Reserve the dual ``backup.medium_registered`` entry (two custodians sign it).
+
+    A policy that names its medium (``[backup] medium``) takes only that one.
+    """
+    if policy.backup_medium is not None and policy.backup_medium != medium:
+        raise JournalError("backup.not_in_policy", medium=medium[:80])
     data = {"medium": medium[:200], "description": description[:500]}
     return DualApproval(journal, policy, security_keys, "backup.medium_registered", data)
 

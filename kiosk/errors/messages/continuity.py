@@ -60,4 +60,9 @@ MESSAGES: dict[str, Message] = {
         "The terminal's key material is destroyed only after its retirement is recorded.",
         "Record the retirement with two custodians and make the final export first.",
     ),
+    "backup.not_in_policy": Message(
+        "The medium {medium} is not the backup medium the policy names.",
+        "Register the medium named in the policy's [backup] section, or change the policy "
+        "first (with two custodians).",
+    ),
 }

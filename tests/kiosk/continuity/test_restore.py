@@ -162,3 +162,32 @@ def test_a_copied_data_directory_started_elsewhere_is_alerted(
     finally:
         journal.close()
         t.journal = unlock_with_key(sim.data_dir / "data", t.security_keys, sim.clock)
+
+
+def test_the_policy_names_the_medium_and_the_interval(sim: Simulation) -> None:
+    import dataclasses
+
+    from kiosk.policy import load_policy
+    from kiosk.policy.load import parse_policy
+
+    text = Path(str(load_policy().source)).read_text("utf-8")
+    policy = parse_policy(
+        (text + '\n[backup]\nmedium = "SEALROOM-BACKUP"\nevery_days = 3\n').encode(), "p.toml"
+    )
+    assert policy.backup_medium == MEDIUM and policy.backup_every_days == 3
+    with pytest.raises(Exception) as bad:
+        parse_policy((text + "\n[backup]\nevery_days = 0\n").encode(), "p.toml")
+    assert "every_days" in str(bad.value.params)  # type: ignore[attr-defined]
+    t = sim.terminal
+    other = dataclasses.replace(t.policy, backup_medium="ANOTHER-STICK")
+    with pytest.raises(JournalError) as exc:
+        start_medium_registration(sim.journal, other, t.security_keys, MEDIUM, "Safe A")
+    assert exc.value.code == "backup.not_in_policy"
+    register(sim)  # the default policy names no medium: any registered one
+    sim.later(days=4)
+    make_backup(sim.journal, sim.data_dir.parent, MEDIUM, "manual")
+    status = backup_status(sim.journal, policy.backup_every_days)
+    assert status.due_by > status.last_ts  # type: ignore[operator]
+    assert not status.overdue(sim.clock.now())
+    sim.later(days=3, minutes=1)
+    assert status.overdue(sim.clock.now())
