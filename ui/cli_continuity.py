@@ -6,6 +6,9 @@
   (``--by``) or the recovery passphrase (``--passphrase-fd``). With
   ``--register "where it is kept"`` it first registers the medium, signed
   by the two custodians named with ``--by``.
+* ``sealroom move --data D --medium-dir M --medium LABEL --to WHERE --by A
+  --by B`` records ``terminal.moved`` and writes the backup the new machine
+  restores; this copy refuses to run from then on (``kiosk/terminal/retire.py``).
 * ``sealroom restore --data D --medium-dir M --anchor "SEQ · HASH" --by A
   --by B`` restores the newest backup on ``M`` into the empty data
   directory ``D`` (``kiosk/terminal/restore.py``): opened with the first
@@ -46,6 +49,13 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--export", metavar="BUNDLE", help="the newest audit export, to compare")
     p.add_argument("--reason", default="restored from the newest sealed backup")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("move", help="move the terminal to new hardware (two custodians)")
+    _common(p)
+    p.add_argument("--medium", required=True, help="the registered backup medium's label")
+    p.add_argument("--to", required=True, help="the new machine (where it stands, its name)")
+    p.add_argument("--reason", default="moved to new hardware")
+    p.set_defaults(func=cmd_move)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -184,4 +194,33 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"Lost: entries {entry.data['lost_from']} to {entry.data['lost_to']} ({lost})")
     else:
         print("Nothing lost: the backup holds the head of the newest record.")
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    """``terminal.moved`` signed by two custodians, then the backup the new machine restores."""
+    from kiosk.procedures.fields import ProcedureError
+    from kiosk.terminal.backups import make_backup
+    from kiosk.terminal.lifecycle import unlock_with_key
+    from kiosk.terminal.retire import start_move
+    from ui.cli import _policy, _witness
+
+    if len(set(args.by)) < 2:
+        raise ProcedureError("procedure.two_people")
+    policy = _policy(args.policy)
+    keys = _Keys(args)
+    keys.plug(args.by[0])
+    journal = unlock_with_key(
+        Path(args.data), keys.keys, SystemClock(), witness=_witness(args, policy)
+    )
+    try:
+        approval = start_move(journal, policy, keys.keys, args.to, args.reason)
+        moved = _sign(approval, keys, args.by)
+        make_backup(journal, Path(args.medium_dir), args.medium, "move")
+        head = journal.head
+    finally:
+        journal.close()
+    print(f"Moved (entry {moved.seq}); backup written with head {head.seq} · {head.hash[:12]}")
+    print(f"On the new machine: sealroom restore --anchor '{head.seq} · {head.hash[:12]}' …")
+    print("This copy refuses to run from now on.")
     return 0
