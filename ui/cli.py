@@ -26,6 +26,7 @@ from kiosk.journal.witness import Witness
 from kiosk.policy import Policy, load_policy
 from kiosk.verify.cli import add_arguments as add_verify_arguments
 from kiosk.verify.cli import run as run_verify
+from ui import cli_continuity as continuity
 
 log = logging.getLogger("sealroom.cli")
 TPM_HELP = (
@@ -555,6 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", nargs="?", help="policy file (default: the one in assets/)")
     p.set_defaults(func=cmd_usbguard_rules)
+    continuity.add_commands(sub)  # backup, restore (issue 21)
     return parser
 
 

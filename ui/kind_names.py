@@ -102,6 +102,15 @@ PHRASES: dict[str, str] = {
     "alert.raised": str(QT_TRANSLATE_NOOP("KindNames", "the alert")),
     "alert.acknowledged": str(QT_TRANSLATE_NOOP("KindNames", "the acknowledgement of an alert")),
     "terminal.unlocked": str(QT_TRANSLATE_NOOP("KindNames", "the unlocking of the terminal")),
+    "backup.medium_registered": str(
+        QT_TRANSLATE_NOOP("KindNames", "the registration of the backup medium")
+    ),
+    "backup.written": str(QT_TRANSLATE_NOOP("KindNames", "the sealed backup")),
+    "terminal.moved": str(QT_TRANSLATE_NOOP("KindNames", "the move to new hardware")),
+    "terminal.retired": str(QT_TRANSLATE_NOOP("KindNames", "the retirement of the terminal")),
+    "terminal.restored": str(
+        QT_TRANSLATE_NOOP("KindNames", "the restore of the terminal from a backup")
+    ),
 }
 
 

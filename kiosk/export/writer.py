@@ -20,6 +20,12 @@ Invariants:
 * every attempt is recorded: ``export.created`` or ``export.failed`` (with a
   reason in words, never a raw exception text); a failed attempt does not use
   up the approval, so the next attempt works;
+* a crash (power cut, SIGKILL) during an export is recorded: an intent
+  (:mod:`kiosk.journal.intents`) is on disk from before the medium is
+  touched until ``export.created`` or ``export.failed`` is durable, and the
+  next unlock records ``export.failed`` for it (:mod:`kiosk.terminal.repair`);
+  an approval left without either outcome is closed the same way, so every
+  ``export.approved`` is followed by one;
 * the bundle holds the whole journal from seq 1 up to the head at the start
   of the export (the ``export.created`` entry itself is in the next bundle).
 """
@@ -39,6 +45,7 @@ from kiosk.export.directory import DirectoryWriter
 from kiosk.format.canonical import H
 from kiosk.format.clock import format_ts
 from kiosk.format.entry import Entry
+from kiosk.journal.intents import for_journal
 from kiosk.journal.store import Journal
 from kiosk.paper.documents import AuditReport
 from kiosk.policy import Policy
@@ -165,10 +172,14 @@ def export_bundle(
     volume = writer.label[:500]
     base: dict[str, Any] = {"bundle": name, "volume": volume, "approved_seq": approval.seq}
     entries, head = state.seq, state.head
+    intents = for_journal(journal)
+    intent = f"export-{approval.seq}"
+    intents.write(intent, "export", dict(base))  # a crash from here is recorded at next unlock
     try:
         files = _build(journal, state, name, created_at, render_report, timezone)
     except SealroomError as exc:
         _record_failure(journal, base, exc.code, "the bundle could not be prepared")
+        intents.done(intent)
         raise
     total = sum(len(b) for b in files.values())
     written = 0
@@ -203,6 +214,7 @@ def export_bundle(
         if created_dir:
             writer.remove_bundle(name)
         _record_failure(journal, base, err.code, None)
+        intents.done(intent)
         raise err from None
     manifest_hash = H(files["manifest.json"])
     entry = journal.append(
@@ -215,6 +227,7 @@ def export_bundle(
             "approved_seq": approval.seq,
         },
     )
+    intents.done(intent)
     return ExportResult(name, writer.root / name, manifest_hash, entries, head, written, entry)
 
 

@@ -590,6 +590,56 @@ KINDS: dict[str, Kind] = {
         "``nonce``: its signature counter is the key's hardware witness) or with the recovery "
         "passphrase (``method`` passphrase, raising an ``unlock.passphrase`` alert).",
     ),
+    # continuity (issue 21)
+    "backup.medium_registered": Kind(
+        {"medium": R(text(200)), "description": R(TEXT)},
+        dual=True,
+        doc="A backup medium (a stick kept in the safe, or a second disk) was registered "
+        "under dual control; sealed backups are written only to a registered medium.",
+    ),
+    "backup.written": Kind(
+        {
+            "medium": R(text(200)),
+            "file": R(text(200)),
+            "seq": R(whole_number(1)),
+            "hash": R(hex64),
+            "reason": R(one_of("incident", "enrolment", "revocation", "schedule", "manual")),
+        },
+        doc="A sealed backup of the journal (up to entry ``seq`` with ``hash``) and its key "
+        "slots was written to the registered medium ``medium``.",
+    ),
+    "terminal.restored": Kind(
+        {
+            "backup_file": R(text(200)),
+            "backup_seq": R(whole_number(1)),
+            "backup_hash": R(hex64),
+            "anchor_seq": O(whole_number(1)),
+            "anchor_hash": O(text(64)),
+            "anchor_source": O(one_of("qr", "typed", "none")),
+            "export_seq": O(whole_number(1)),
+            "lost_from": O(whole_number(1)),
+            "lost_to": O(whole_number(1)),
+            "lost_count": R(whole_number(0)),
+            "reason": R(TEXT),
+        },
+        dual=True,
+        doc="The journal was restored from a sealed backup under two custodians. Entries "
+        "``lost_from`` to ``lost_to`` (``lost_count`` of them), recorded after the backup and "
+        "known from the paper anchor or the newest export, are lost; the seqs after the "
+        "backup's head are reused from here on.",
+    ),
+    "terminal.moved": Kind(
+        {"to": R(TEXT), "reason": R(TEXT)},
+        dual=True,
+        doc="Two custodians moved the terminal to new hardware (``to``): a sealed backup "
+        "follows, restored there; this copy refuses to run from here on.",
+    ),
+    "terminal.retired": Kind(
+        {"reason": R(TEXT)},
+        dual=True,
+        doc="Two custodians retired the terminal: a final export follows, then its key "
+        "material is destroyed and a retirement certificate with the final head is printed.",
+    ),
 }
 
 

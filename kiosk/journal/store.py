@@ -312,6 +312,23 @@ class Journal:
             return None
         return Entry.from_json(json.loads(bytes(row[0])))
 
+    def snapshot(self) -> tuple[dict[str, bytes], list[bytes], KeySlots]:
+        """Meta rows, every line and the key slots, read at one head (for a sealed backup).
+
+        Read under the write lock with no entry reserved, so the three agree:
+        the key-slot file records exactly the head of the lines
+        (``kiosk/journal/backup.py``).
+        """
+        with self._lock:
+            if self._pending is not None:
+                raise JournalBusyError(seq=self._pending.seq)
+            rows = self._conn.execute("SELECT name, value FROM meta ORDER BY name").fetchall()
+            return (
+                {str(n): bytes(v) for n, v in rows},
+                list(self.lines()),
+                self._head_keeper().slots.copy(),
+            )
+
     def _walk(self) -> WalkResult:
         """:func:`kiosk.journal.walk.walk` over every row, the lock held (no append interleaves).
 

@@ -223,6 +223,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             "airgap",
             "tamper",
             "incident",
+            "backup",
         }:
             raise r.fail(top, None, f"[{top}] is not a known section")
 
@@ -460,6 +461,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         ),
         verification_hours=DEFAULT_VERIFICATION_HOURS if verification is None else verification,
         **incident_settings(r, "incident" in data),
+        **_backup(r, data),
     )
 
 
@@ -470,6 +472,27 @@ def _methods(v: list[Any]) -> str | None:
     if len(set(v)) != len(v):
         return "names a method twice"
     return None
+
+
+def _backup(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``[backup]``: optional; the medium's label and the longest interval (issue 21)."""
+    if "backup" not in data:
+        return {}
+    r.unknown_keys("backup", {"medium", "every_days"})
+    medium = r.get(
+        "backup",
+        "medium",
+        str,
+        lambda v: None if 1 <= len(v.strip()) <= 200 else "must be 1 to 200 characters",
+        optional=True,
+    )
+    every = r.get("backup", "every_days", int, _range(1, 90), optional=True)
+    out: dict[str, Any] = {}
+    if medium is not None:
+        out["backup_medium"] = str(medium).strip()
+    if every is not None:
+        out["backup_every_days"] = int(every)
+    return out
 
 
 def _counter_margin(r: _Reader) -> int:

@@ -56,6 +56,8 @@ DEFAULT_ENVELOPE_COPIES = 2
 DEFAULT_DESTRUCTION_METHODS = ("cross-cut shredder", "pulping", "incineration")
 DEFAULT_SUPERSEDED_DESTROY_DAYS = 7
 DEFAULT_VERIFICATION_HOURS = 72
+#: ``[backup] every_days`` when absent
+DEFAULT_BACKUP_EVERY_DAYS = 7
 
 
 def _is_symbol(c: str) -> bool:
@@ -173,6 +175,11 @@ class Policy:
     #: ``[incident] solo_signoff_first``: solo access waits for the executive's
     #: sign-off before the check-out (the procedure lets retrieval proceed)
     solo_signoff_first: bool = False
+    #: ``[backup] medium``: the label of the backup medium (a stick in the safe, or a
+    #: second disk); sealed backups go only to this medium once registered (issue 21)
+    backup_medium: str | None = None
+    #: ``[backup] every_days``: a backup is due at least this often (issue 21)
+    backup_every_days: int = DEFAULT_BACKUP_EVERY_DAYS
 
     @property
     def serial_regex(self) -> CompiledPattern:

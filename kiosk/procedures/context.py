@@ -17,7 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,6 +35,7 @@ from kiosk.scan.qr import QrPayload
 from kiosk.terminal import overdue as alerts
 from kiosk.terminal.acknowledge import start_acknowledgement
 from kiosk.terminal.approvals import Approval, DualApproval, SecurityKeys, SoloApproval
+from kiosk.terminal.repair import INTERRUPTED, settle_slip
 
 log = logging.getLogger("sealroom.terminal")
 
@@ -142,7 +143,12 @@ class Context:
         )
 
     def print(
-        self, doc: Document, sensitive: bool = False, *, ask_again: bool = True
+        self,
+        doc: Document,
+        sensitive: bool = False,
+        *,
+        ask_again: bool = True,
+        before_alert: Callable[[SealroomError], None] | None = None,
     ) -> PrintResult:
         """Print ``doc``; a copy of a sensitive one possibly left behind is an alert.
 
@@ -150,10 +156,15 @@ class Context:
         remains in the print system (``print.spool_left``), the alert
         ``print.copy_left`` is journaled (and printed as a slip) before the
         error stops the step: the credential must be treated as exposed.
+        ``before_alert`` runs first when the print fails: a caller holding a
+        reserved entry (the credential sheet's) writes it there, since the
+        journal takes nothing else while an entry is reserved.
         """
         try:
             result = self.paper.print_document(doc, sensitive, ask_again=ask_again)
         except SealroomError as exc:
+            if before_alert is not None:
+                before_alert(exc)
             event(
                 log,
                 "print",
@@ -254,8 +265,19 @@ class Context:
             raise
 
     def print_waiting_slips(self) -> None:
-        """Print the slips of alerts raised before this context listened (at unlock)."""
+        """Print the slips of alerts raised before this context listened (at unlock).
+
+        Then try once more each slip a crash interrupted (recorded at unlock by
+        :mod:`kiosk.terminal.repair` as ``alert.slip_failed`` with reason
+        ``print.interrupted``): the alarm is paper, so it is retried without
+        waiting for someone to press "Print slip again". A retry that fails is
+        journaled again and left to the dashboard.
+        """
         self.journal.deliver()
+        for alert in self.journal.state.slips_to_reprint():
+            if alert.slip_failed == INTERRUPTED:
+                with contextlib.suppress(SealroomError):
+                    self.reprint_slip(alert.seq)
 
     def check_deadlines(self) -> list[Entry]:
         """Alert every overdue deadline not yet alerted (once each).
@@ -308,11 +330,22 @@ class Context:
         return self.append("alert.slip_printed", {"alert_seq": alert_seq})
 
     def _print_slip(self, raised: Entry) -> None:
-        """Print the slip of ``raised`` once; if it does not print, journal that and raise."""
+        """Print the slip of ``raised`` once; if it does not print, journal that and raise.
+
+        Once the outcome is known (printed, or ``alert.slip_failed`` durable),
+        the alert is *settled*: the slips watermark beside the journal
+        (:func:`kiosk.terminal.repair.settle_slip`) moves to it. An alert
+        after the watermark at the next unlock is one whose slip a crash
+        interrupted (even between the alert's entry and its delivery here):
+        it is recorded as a slip that did not print, then printed again
+        (:meth:`print_waiting_slips`).
+        """
         try:
             self.print(
                 alert_slip(raised, self.policy.kiosk_id, self.policy.timezone), ask_again=False
             )
         except SealroomError as exc:
             self.append("alert.slip_failed", {"alert_seq": raised.seq, "reason": exc.code})
+            settle_slip(self.journal, raised.seq)
             raise
+        settle_slip(self.journal, raised.seq)

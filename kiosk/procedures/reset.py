@@ -55,11 +55,12 @@ Rules (each with a test):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from kiosk.errors import SealroomError
 from kiosk.format.entry import Entry
+from kiosk.journal.intents import for_journal
 from kiosk.paper.documents import CredentialSheet
 from kiosk.paper.documents import Person as DocPerson
 from kiosk.paper.passwords import generate_password
@@ -80,6 +81,7 @@ from kiosk.state import State
 from kiosk.state.credentials import TO_DESTROY
 from kiosk.state.incidents import Incident
 from kiosk.state.sessions import open_session
+from kiosk.terminal.repair import sheet_intent
 
 RESET_CAUSES = ("complexity", "admin-rights", "account-policy", "other")
 
@@ -352,7 +354,8 @@ class CredentialFlow(Flow):
         The approval (``credential.approved``, dual) comes first: generating
         and printing a password exposes a secret. Every sheet's QR names its
         own ``sheet.printed`` entry; the password exists only in memory while
-        the sheets print and is wiped after.
+        the sheets print and is wiped after. Each sheet's entry is written
+        once the printer has the job done (:meth:`_print_one`).
         """
         state = self.ctx.journal.state
         account = state.accounts[self.account]
@@ -378,34 +381,21 @@ class CredentialFlow(Flow):
         with generate_password(self.ctx.policy) as secret:
             for copy, serial in enumerate(self.serials, start=1):
                 ref = f"SHEET-{1 + state.kinds_seen.get('sheet.printed', 0):05d}"
-                entry = self.ctx.append(
-                    "sheet.printed",
-                    self._tag(
-                        {
-                            "account": self.account,
-                            "serial": serial,
-                            "sheet_ref": ref,
-                            "purpose": "rotation" if self.rotate else "provision",
-                            "credential": credential,
-                            "approved_seq": approved.seq,
-                            "copy": copy,
-                            "copies": len(self.serials),
-                        }
-                    ),
-                )
-                printed.append(entry)
-                qr = encode_qr(
-                    "sheet",
+                data = self._tag(
                     {
                         "account": self.account,
                         "serial": serial,
-                        "seq": entry.seq,
-                        "hash": entry.hash[:32],
-                    },
-                    self.ctx.journal.terminal_mac_key(),
+                        "sheet_ref": ref,
+                        "purpose": "rotation" if self.rotate else "provision",
+                        "credential": credential,
+                        "approved_seq": approved.seq,
+                        "copy": copy,
+                        "copies": len(self.serials),
+                    }
                 )
-                try:
-                    sheet = CredentialSheet(
+
+                def sheet(qr: str, serial: str = serial, ref: str = ref) -> CredentialSheet:
+                    return CredentialSheet(
                         meta=self.ctx.meta(),
                         account=self.account,
                         system=account.system,
@@ -418,24 +408,82 @@ class CredentialFlow(Flow):
                         issued_by=issuers or (DocPerson("security staff", ""),),
                         sheet_ref=ref,
                     )
-                    self.ctx.print(sheet, sensitive=True)
-                except SealroomError as exc:
-                    self._sheet_did_not_print(printed, exc)
+
+                entry, qr = self._print_one(data, sheet, printed)
+                printed.append(entry)
                 self.info.setdefault("qr_by_serial", {})[serial] = qr
                 self.info["qr"] = qr  # identifiers and a MAC only: never the password
         self.sheets = {e.data["serial"]: e.hash for e in printed}
         self.info["sheet_seq"] = printed[-1].seq
         return "test_login"
 
+    def _print_one(
+        self,
+        data: dict[str, Any],
+        sheet: Callable[[str], CredentialSheet],
+        printed: Sequence[Entry],
+    ) -> tuple[Entry, str]:
+        """Print one sheet; its ``sheet.printed`` is written once the printer has the job done.
+
+        The sheet's QR names its ``sheet.printed`` entry, so that entry's seq
+        and hash must be known before printing: the entry is *reserved*
+        (:meth:`kiosk.journal.store.Journal.begin`, which fixes seq, ts and
+        hash, and lets nothing else be appended meanwhile) and written only
+        when the printer reports the job completed. An intent
+        (:mod:`kiosk.journal.intents`) is on disk from before the print until
+        the outcome is durable, so that a crash while printing is recorded at
+        the next unlock (:mod:`kiosk.terminal.repair`): never a sheet that came
+        out with no trace, nor a ``sheet.printed`` for a sheet that did not.
+        """
+        pending = self.ctx.journal.begin("sheet.printed", data)
+        draft = pending.draft()  # its seq and hash, as it will be written
+        intents = for_journal(self.ctx.journal)
+        name = f"sheet-{draft.seq}"
+        try:
+            intents.write(name, "sheet", sheet_intent(draft, "printing"))
+        except BaseException:
+            pending.abandon()
+            raise
+        qr = encode_qr(
+            "sheet",
+            {
+                "account": data["account"],
+                "serial": data["serial"],
+                "seq": draft.seq,
+                "hash": draft.hash[:32],
+            },
+            self.ctx.journal.terminal_mac_key(),
+        )
+
+        def settle_failed(exc: SealroomError) -> None:
+            """The print failed: say so in the intent, then write the reserved entry."""
+            if not pending.closed:
+                intents.write(name, "sheet", sheet_intent(draft, "failed", exc.code))
+                pending.commit()
+
+        try:
+            self.ctx.print(sheet(qr), sensitive=True, before_alert=settle_failed)
+        except SealroomError as exc:
+            settle_failed(exc)
+            self._sheet_did_not_print([*printed, draft], exc)  # then the intents go
+        except BaseException:
+            if not pending.closed:
+                pending.abandon()  # the intent stays: the next unlock records it
+            raise
+        written = pending.commit()
+        intents.done(name)
+        return written, qr
+
     def _sheet_did_not_print(self, printed: Sequence[Entry], exc: SealroomError) -> NoReturn:
         """Record that every sheet of this sealing is void, then say what to do.
 
-        Their ``sheet.printed`` entries are already durable (each QR names
-        its entry's hash, so it is written first). One sheet that did not
-        print leaves the sealing short of its copies, and its password is
-        wiped: the sheets that did print hold a password that will never be
-        set, so all are void, the people shred whatever came out, and
-        printing again is a new approval and a new password.
+        Their ``sheet.printed`` entries are written even for the sheet that
+        failed (its QR names that entry's hash, and part of it may have come
+        out). One sheet that did not print leaves the sealing short of its
+        copies, and its password is wiped: the sheets that did print hold a
+        password that will never be set, so all are void, the people shred
+        whatever came out, and printing again is a new approval and a new
+        password.
         """
         for entry in printed:
             data = entry.data
@@ -451,6 +499,7 @@ class CredentialFlow(Flow):
                     }
                 ),
             )
+            for_journal(self.ctx.journal).done(f"sheet-{entry.seq}")
         last = printed[-1].data
         raise ProcedureError(
             "procedure.sheet_not_printed", sheet_ref=last["sheet_ref"], problem=exc.user_message()

@@ -217,6 +217,18 @@ class EntryChecker:
         problem = self._attestations(e, j)
         if problem is None and e.kind == "terminal.unlocked":
             problem = self._unlock(e, j)
+        if problem is None and e.kind == "terminal.restored":
+            j.findings.append(_restored(e))
+        if problem is None and e.kind in ("terminal.moved", "terminal.retired"):
+            what = "moved to new hardware" if e.kind == "terminal.moved" else "retired"
+            j.findings.append(
+                (
+                    e.kind.replace("terminal.", "journal."),
+                    f"entry {e.seq}: the terminal was {what} "
+                    f"({str(e.data.get('reason', ''))[:200]})",
+                    "note",
+                )
+            )
         if problem is None:
             self._pending = j
         return problem
@@ -511,6 +523,24 @@ class EntryChecker:
                 self.result.find(f.code, f.message, f.seq, f.level)
         for g in incident_findings(self.incident_facts, now):
             self.result.find(g.code, g.message, g.seq, g.level)
+
+
+def _restored(e: Entry) -> tuple[str, str, str]:
+    """A restore from a backup is reported to auditors, with what it says was lost (issue 21)."""
+    d = e.data
+    lost = d.get("lost_count") or 0
+    gone = (
+        f"{lost} entr{'y' if lost == 1 else 'ies'} known to be lost (seq {d.get('lost_from')} "
+        f"to {d.get('lost_to')}, those seqs reused from here on)"
+        if lost
+        else "nothing known to be lost"
+    )
+    return (
+        "journal.restored",
+        f"entry {e.seq}: the terminal was restored from a sealed backup holding entries up to "
+        f"{d.get('backup_seq')}; {gone}",
+        "review",
+    )
 
 
 def _two_people(signers: Sequence[tuple[str, str]]) -> bool:

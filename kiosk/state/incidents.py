@@ -406,6 +406,11 @@ STEPS: dict[str, Step] = {
     "alert.slip_printed": not_a_step,
     "alert.acknowledged": not_a_step,
     "terminal.unlocked": not_a_step,
+    "backup.medium_registered": not_a_step,
+    "backup.written": not_a_step,
+    "terminal.restored": not_a_step,
+    "terminal.moved": not_a_step,
+    "terminal.retired": not_a_step,
 }
 
 require_every_kind(STEPS, "incident steps", set(KINDS) - {"invocation.declared"})

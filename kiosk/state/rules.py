@@ -128,6 +128,12 @@ RULES: dict[str, Rule] = {
     "alert.acknowledged": Rule(sessions.check_acknowledged, alerts.apply_acknowledged),
     # the terminal itself
     "terminal.unlocked": Rule(unlocks.check_unlocked, unlocks.apply_unlocked),
+    # continuity (issue 21)
+    "backup.medium_registered": Rule(no_check, no_change),
+    "backup.written": Rule(no_check, no_change),
+    "terminal.restored": Rule(no_check, no_change),
+    "terminal.moved": Rule(no_check, no_change),
+    "terminal.retired": Rule(no_check, no_change),
 }
 
 require_every_kind(RULES, "the state's rules")

@@ -9,24 +9,30 @@ Invariants:
   custodians through :class:`kiosk.terminal.approvals.DualApproval`.
 * Every enrolled credential gets exactly one ``fido2-hmac-secret`` key slot
   wrapping the database key (UV is required for the secret), so one
-  custodian's touch + PIN unlocks and losing a key loses nothing; a slot is
-  added only *after* its enrolment is durable in the journal, and a revoked
-  or replaced credential's slot is removed after the revocation is durable.
-  If the terminal stops between the two, :func:`reconcile_slots` (run at
-  every unlock) removes slots of credentials the journal does not list as
-  active, so the journal stays the truth.
+  custodian's touch + PIN unlocks and losing a key loses nothing. The slot
+  is added once every approval is collected, just *before* the enrolment
+  entry is written, and a revoked or replaced credential's slot is removed
+  after the revocation is durable. A crash between the slot and the entry
+  leaves a slot for a credential the journal does not list: that key cannot
+  unlock (the journal refuses an unknown credential) and
+  :func:`reconcile_slots` (run at every unlock) removes its slot. The other
+  order lost a key: an enrolment durable in the journal whose slot was never
+  written, its hmac-secret gone with the process (issue 21). A failed write
+  removes the slot at once. So the journal stays the truth, and an enrolled
+  key can always unlock.
 * Nothing secret is written to the journal: the credential's public key,
   algorithm, rp id and AAGUID only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kiosk.errors import ApprovalError
+from kiosk.errors import ApprovalError, SealroomError
 from kiosk.format.canonical import b64u, b64u_decode
 from kiosk.format.entry import Entry
 from kiosk.journal.keyslots import KeySlots
@@ -114,14 +120,33 @@ def enrol_first_custodian(
             approval.digest, cid, cred["rp_id"], salt, cancel
         )
         approval.add({**answer, "role": SELF_ROLE, "custodian": person.id})
-        entry = approval.commit()
+        _add_slot(journal, (cid, cred["rp_id"], salt, secret))
+        entry = _commit_with_slot(journal, approval.commit)
     except BaseException:
         if not approval.pending.closed:
             approval.abandon()
         raise
-    db_key = journal.database_key()
-    journal.update_slots(lambda slots: slots.add_fido2(db_key, cid, cred["rp_id"], salt, secret))
     return entry
+
+
+Slot = tuple[bytes, str, bytes, bytes]
+
+
+def _add_slot(journal: Journal, slot: Slot) -> None:
+    """Add a credential's key slot, before its enrolment entry is written."""
+    cid, rp_id, salt, secret = slot
+    db_key = journal.database_key()
+    journal.update_slots(lambda slots: slots.add_fido2(db_key, cid, rp_id, salt, secret))
+
+
+def _commit_with_slot(journal: Journal, commit: Callable[[], Entry]) -> Entry:
+    """Write the enrolment whose slot is already added; if it is not written, drop the slot."""
+    try:
+        return commit()
+    except BaseException:
+        with contextlib.suppress(SealroomError, OSError):  # else the next unlock removes it
+            reconcile_slots(journal)
+        raise
 
 
 class KeyEnrolment:
@@ -130,8 +155,9 @@ class KeyEnrolment:
     1. :meth:`register_key` — the new key makes its credential and derives its
        slot secret (two touches + PIN by the person being enrolled);
     2. :attr:`approval` — two other custodians approve (``sign`` twice);
-    3. :meth:`commit` — the entry is written, then the slot is added (and a
-       replaced key's slot removed).
+    3. :meth:`commit` — the slot is added, then the entry is written (and a
+       replaced key's slot removed); see the module's invariants for why in
+       this order.
     """
 
     def __init__(
@@ -188,9 +214,15 @@ class KeyEnrolment:
         return self.approval
 
     def commit(self) -> Entry:
-        if self.approval is None:
+        approval = self.approval
+        if approval is None or self._slot is None:
             raise ApprovalError("approval.incomplete", missing="the new key")
-        return self.approval.commit()
+        missing = approval.next_role
+        if missing is not None:  # no slot for an enrolment that cannot be written yet
+            raise ApprovalError("approval.incomplete", missing=missing)
+        slot, self._slot = self._slot, None  # added here, not again by _install
+        _add_slot(self.journal, slot)
+        return _commit_with_slot(self.journal, approval.commit)
 
     def abandon(self) -> None:
         if self.approval is not None and not self.approval.pending.closed:
@@ -198,14 +230,16 @@ class KeyEnrolment:
         self._slot = None
 
     def _install(self, entry: Entry) -> None:
-        if self._slot is None:
-            return
-        cid, rp_id, salt, secret = self._slot
-        db_key = self.journal.database_key()
-        self.journal.update_slots(lambda slots: slots.add_fido2(db_key, cid, rp_id, salt, secret))
-        self._slot = None
+        """After the entry: a replaced key's slot goes (the entry revoked it).
+
+        A caller that committed :attr:`approval` itself, not through
+        :meth:`commit`, gets its slot here, after the entry (the older order).
+        """
+        if self._slot is not None:
+            _add_slot(self.journal, self._slot)
+            self._slot = None
         if self.replaces:
-            reconcile_slots(self.journal)  # the replaced key is revoked by the entry
+            reconcile_slots(self.journal)
 
 
 def start_revocation(

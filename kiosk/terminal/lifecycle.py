@@ -143,13 +143,32 @@ def unlock_with_passphrase(
     """
     from kiosk.terminal.enrolment import reconcile_slots
 
+    _not_retired(data_dir)
     slots = load_slots(data_dir)
     db_key = slots.open_with_passphrase(passphrase)
     journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness)
     _recorded(journal, lambda: reconcile_slots(journal))
+    _after_crash(journal)
     _recorded(journal, lambda: record_passphrase_unlock(journal))
     event(log, "unlock", "unlocked with the recovery passphrase", how="passphrase")
     return journal
+
+
+def _after_crash(journal: Journal) -> None:
+    """Refuse a copy that moved away or was retired (``kiosk/terminal/retire.py``), then
+    record what a crash interrupted (``kiosk/terminal/repair.py``; never fails the unlock)."""
+    from kiosk.terminal.repair import repair_after_crash
+    from kiosk.terminal.retire import refuse_if_gone
+
+    _recorded(journal, lambda: refuse_if_gone(journal))
+    repair_after_crash(journal)
+
+
+def _not_retired(data_dir: Path) -> None:
+    """A retired terminal's directory says so (its key-slot file was destroyed)."""
+    from kiosk.terminal.retire import refuse_if_destroyed
+
+    refuse_if_destroyed(data_dir)
 
 
 def _recorded(journal: Journal, record: Callable[[], object]) -> None:
@@ -190,6 +209,7 @@ def unlock_with_key(
     from kiosk.terminal.enrolment import reconcile_slots
 
     cancel = cancel or threading.Event()
+    _not_retired(data_dir)
     slots = load_slots(data_dir)
     by_rp: dict[str, dict[bytes, bytes]] = {}
     for cid, salt in slots.fido2_credentials():
@@ -219,6 +239,7 @@ def unlock_with_key(
         code = "approval.revoked_custodian" if owner.revoked else "approval.revoked_credential"
         raise ApprovalError(code, name=owner.name)
     reconcile_slots(journal)
+    _after_crash(journal)
     unlock = KeyUnlock(owner.id, cred.id, nonce, answer)
     _recorded(journal, lambda: record_key_unlock(journal, unlock, counter_margin))
     event(

@@ -124,6 +124,23 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "alert.slip_failed": {"alert_seq": 3, "reason": "print.paper_out"},
     "alert.slip_printed": {"alert_seq": 3},
     "terminal.unlocked": {"method": "passphrase"},
+    "backup.medium_registered": {"medium": "SEALROOM-BACKUP", "description": "Safe A, shelf 2"},
+    "backup.written": {
+        "medium": "SEALROOM-BACKUP",
+        "file": "kiosk-00000040.sealroom-backup",
+        "seq": 40,
+        "hash": "ab" * 32,
+        "reason": "schedule",
+    },
+    "terminal.moved": {"to": "terminal T2, Safe room B", "reason": "hardware refresh"},
+    "terminal.retired": {"reason": "the safe room is closed"},
+    "terminal.restored": {
+        "backup_file": "kiosk-00000040.sealroom-backup",
+        "backup_seq": 40,
+        "backup_hash": "ab" * 32,
+        "lost_count": 0,
+        "reason": "disk failure",
+    },
     "invocation.acknowledged": {
         "incident": "i1",
         "acknowledged_by": ["c1", "c2"],

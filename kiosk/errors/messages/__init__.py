@@ -23,6 +23,7 @@ from kiosk.errors.messages import (
     alerts,
     appliance,
     clock_and_disk,
+    continuity,
     credentials,
     export,
     general,
@@ -67,6 +68,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "sticks": sticks.MESSAGES,
     "credentials": credentials.MESSAGES,
     "incident_rules": incident_rules.MESSAGES,
+    "continuity": continuity.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)

@@ -24,7 +24,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "journal.corrupt": Message(
         "The journal database file is damaged ({reason}).",
-        "Do not use this terminal. Call security and restore from the last audit export.",
+        "Do not use this terminal. Call security: two custodians restore it from its newest "
+        "sealed backup with the newest record in the safe ('sealroom restore'; README, "
+        "'When a terminal fails').",
     ),
     "journal.integrity": Message(
         "The journal does not verify: entry {seq} {reason}.",
@@ -67,11 +69,15 @@ MESSAGES: dict[str, Message] = {
     "keyslot.missing": Message(
         "The key-slot file {path} is missing.",
         "Call security: the journal cannot be opened without it, and an older copy of it is "
-        "refused (it could bring back a revoked key).",
+        "refused (it could bring back a revoked key). Two custodians restore the terminal from "
+        "its newest sealed backup, which holds the key-slot file with the journal "
+        "('sealroom restore').",
     ),
     "keyslot.damaged": Message(
         "The key-slot file is damaged ({reason}).",
-        "Nothing was changed. Call security: an older copy of the key-slot file is refused.",
+        "Nothing was changed. Call security: an older copy of the key-slot file is refused; "
+        "two custodians restore the terminal from its newest sealed backup ('sealroom "
+        "restore').",
     ),
     "keyslot.wrong_passphrase": Message(
         "That recovery passphrase is not correct.",

@@ -1,0 +1,91 @@
+"""``sealroom backup`` and ``sealroom restore`` end to end, with simulated keys (issue 21)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from hardware.sim.simulation import setup
+from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE
+from kiosk.format.clock import UTC
+from ui.cli import main
+
+MEDIUM = "SEALROOM-BACKUP"
+
+
+def _fd(text: str) -> int:
+    r, w = os.pipe()
+    os.write(w, text.encode())
+    os.close(w)
+    return r
+
+
+def test_backup_then_restore_from_the_command_line(tmp_path: Path, capsys: object) -> None:
+    # A terminal whose last entry is a minute old (the command runs on the real clock).
+    start = dt.datetime.now(UTC) - dt.timedelta(hours=2, minutes=3)
+    sim = setup(tmp_path / "sim", start=start)
+    head_before = sim.journal.head.seq
+    sim.terminal.close()
+    data, keys = tmp_path / "sim" / "data", tmp_path / "sim" / "keys"
+    medium = tmp_path / "stick"
+    medium.mkdir()
+    common = ["--data", str(data), "--medium-dir", str(medium), "--simulated-keys", str(keys)]
+    pins = _fd(f"{DEFAULT_PIN}\n" * 3)
+    args = ["backup", *common, "--medium", MEDIUM, "--register", "Safe A, shelf 2"]
+    assert main([*args, "--by", "dana", "--by", "sam", "--pin-fd", str(pins)]) == 0
+    backups = list(medium.glob("*.sealroom-backup"))
+    assert len(backups) == 1
+    shutil.rmtree(data)  # the disk fails
+    phrase = _fd(TEST_PASSPHRASE + "\n")
+    pins = _fd(f"{DEFAULT_PIN}\n" * 2)
+    anchor = "999 · 0123456789ab"  # the newest record in the safe is ahead of the backup
+    status = main(
+        [
+            "restore",
+            *common,
+            "--anchor",
+            anchor,
+            "--by",
+            "dana",
+            "--by",
+            "sam",
+            "--passphrase-fd",
+            str(phrase),
+            "--pin-fd",
+            str(pins),
+        ]
+    )
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert status == 0, out
+    assert "terminal.restored" in out and "Lost: entries" in out and "to 999" in out
+    assert (data / "journal.db").exists() and head_before > 0
+
+
+def test_move_from_the_command_line(tmp_path: Path, capsys: object) -> None:
+    start = dt.datetime.now(UTC) - dt.timedelta(hours=2, minutes=3)
+    sim = setup(tmp_path / "sim", start=start)
+    sim.terminal.close()
+    data, keys = tmp_path / "sim" / "data", tmp_path / "sim" / "keys"
+    medium = tmp_path / "stick"
+    medium.mkdir()
+    common = ["--data", str(data), "--medium-dir", str(medium), "--simulated-keys", str(keys)]
+    by = ["--by", "dana", "--by", "sam"]
+    pins = _fd(f"{DEFAULT_PIN}\n" * 3)
+    args = ["backup", *common, "--medium", MEDIUM, "--register", "Safe A", *by]
+    assert main([*args, "--pin-fd", str(pins)]) == 0
+    pins = _fd(f"{DEFAULT_PIN}\n" * 3)
+    args = ["move", *common, "--medium", MEDIUM, "--to", "T2, room B", *by]
+    assert main([*args, "--pin-fd", str(pins)]) == 0
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    anchor = out.split("--anchor '")[1].split("'")[0]
+    pins = _fd(f"{DEFAULT_PIN}\n")
+    refused = main(["backup", *common, "--medium", MEDIUM, "--by", "dana", "--pin-fd", str(pins)])
+    assert refused != 0  # this copy no longer runs
+    new = tmp_path / "new-machine"
+    pins = _fd(f"{DEFAULT_PIN}\n" * 3)
+    restore = ["restore", "--data", str(new), "--medium-dir", str(medium), "--simulated-keys"]
+    args = [*restore, str(keys), "--anchor", anchor, *by, "--pin-fd", str(pins)]
+    assert main(args) == 0
+    assert "Nothing lost" in capsys.readouterr().out  # type: ignore[attr-defined]
