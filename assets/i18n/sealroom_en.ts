@@ -1457,27 +1457,27 @@
       <translation>the unlocking of the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="96" />
+      <location filename="../../ui/kind_names.py" line="106" />
       <source>the registration of the backup medium</source>
       <translation>the registration of the backup medium</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="98" />
+      <location filename="../../ui/kind_names.py" line="108" />
       <source>the sealed backup</source>
       <translation>the sealed backup</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="99" />
+      <location filename="../../ui/kind_names.py" line="109" />
       <source>the move to new hardware</source>
       <translation>the move to new hardware</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="100" />
+      <location filename="../../ui/kind_names.py" line="110" />
       <source>the retirement of the terminal</source>
       <translation>the retirement of the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="102" />
+      <location filename="../../ui/kind_names.py" line="112" />
       <source>the restore of the terminal from a backup</source>
       <translation>the restore of the terminal from a backup</translation>
     </message>
