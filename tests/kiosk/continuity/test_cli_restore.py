@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from hardware.sim.simulation import setup
+from hardware.sim.simulation import Simulation, setup
 from hardware.sim.terminal import DEFAULT_PIN, TEST_PASSPHRASE
 from kiosk.format.clock import UTC
 from ui.cli import main
@@ -22,10 +22,24 @@ def _fd(text: str) -> int:
     return r
 
 
+def _terminal_ending_now(tmp_path: Path) -> Simulation:
+    """A simulated terminal whose last entry was written a moment ago.
+
+    The commands run on the real clock, and a program that starts long after
+    the last entry asks two custodians to confirm its clock first
+    (kiosk/journal/clockwatch.py). So the simulation starts hours ago,
+    however long its set-up takes, and time then passes (no jump) up to now,
+    when new bags are received.
+    """
+    sim = setup(tmp_path / "sim", start=dt.datetime.now(UTC) - dt.timedelta(hours=8))
+    sim.clock.set(dt.datetime.now(UTC))
+    sim.receive_bags(2)
+    return sim
+
+
 def test_backup_then_restore_from_the_command_line(tmp_path: Path, capsys: object) -> None:
     # A terminal whose last entry is a minute old (the command runs on the real clock).
-    start = dt.datetime.now(UTC) - dt.timedelta(hours=2, minutes=3)
-    sim = setup(tmp_path / "sim", start=start)
+    sim = _terminal_ending_now(tmp_path)
     head_before = sim.journal.head.seq
     sim.terminal.close()
     data, keys = tmp_path / "sim" / "data", tmp_path / "sim" / "keys"
@@ -64,8 +78,7 @@ def test_backup_then_restore_from_the_command_line(tmp_path: Path, capsys: objec
 
 
 def test_move_from_the_command_line(tmp_path: Path, capsys: object) -> None:
-    start = dt.datetime.now(UTC) - dt.timedelta(hours=2, minutes=3)
-    sim = setup(tmp_path / "sim", start=start)
+    sim = _terminal_ending_now(tmp_path)
     sim.terminal.close()
     data, keys = tmp_path / "sim" / "data", tmp_path / "sim" / "keys"
     medium = tmp_path / "stick"
