@@ -233,7 +233,7 @@ def _contents_and_step(d: CredentialSheet) -> tuple[str, str]:
         )
         return (
             f"This sheet, and {key}. The policy seals the security key in with the sheet.",
-            f"{put} together with the security key named under In this envelope. "
+            f'{put} together with the security key named under "In this envelope". '
             "Nothing else goes in the envelope.",
         )
     if serials:
@@ -337,10 +337,13 @@ def credential_sheet_layout(d: CredentialSheet) -> tuple[bytes, SheetLayout]:
     st = styles()
     boxes: list[Box] = []
     bottom, top = third_boxes(BAND)[1]
-    panel = _secret_panel(d, st, top - bottom - 1)
+    room = top - bottom - 1
+    panel = _secret_panel(d, st, room)
+    # Centred in its third: as far from each fold as it can be.
+    margin = max(0.0, (room - panel.wrap(CONTENT_W, room)[1]) / 2)
     pdf = build_folded(
         d,
-        [_top_third(d, st), [Located(panel, boxes)], _bottom_third(d, st)],
+        [_top_third(d, st), [Spacer(1, margin), Located(panel, boxes)], _bottom_third(d, st)],
         band=BAND,
     )
     if len(boxes) != 1:  # drawn once, on the one page
