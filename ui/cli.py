@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hardware.doctor import command as doctor_command
+from hardware.printing import identity_command
 from kiosk.errors import ApprovalError, DeviceError, PolicyError, SealroomError
 from kiosk.errors.oplog import error_fields, event
 from kiosk.format.clock import SystemClock
@@ -239,6 +240,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         undo_commission(Path(args.data))
         raise
     try:
+        identity_printed = args.print_sheet and identity_command.at_commissioning(
+            done.journal, policy, args.data
+        )
         print(f"Journal created in {args.data}")
         for line in enrolled:
             print(line)
@@ -248,6 +252,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"Public key file:    {done.public_key_path}")
         if args.print_sheet:
             print("Commissioning sheet printed: seal it in the safe with the recovery passphrase.")
+            if identity_printed:
+                print("Terminal identity sheet printed: give it to the auditors with kiosk.pub.")
         elif passphrase is None:
             print()
             print("RECOVERY PASSPHRASE — write it on the commissioning sheet, seal it in the safe:")
@@ -473,7 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--print-sheet",
         action="store_true",
         help="print the commissioning sheet (key fingerprint, genesis hash, recovery "
-        "passphrase) on the policy's CUPS queue; nothing is kept if printing fails",
+        "passphrase) on the policy's CUPS queue, then the terminal identity sheet for the "
+        "auditors; nothing is kept if the commissioning sheet does not print",
     )
     p.add_argument(
         "--show-recovery-passphrase",
@@ -488,6 +495,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dir", help="directory for the PDFs")
     p.set_defaults(func=cmd_render_samples)
+
+    p = sub.add_parser(
+        "identity-sheet",
+        help="print the terminal identity sheet for the auditors (fingerprint, genesis, kiosk.pub)",
+        description=identity_command.DESCRIPTION,
+    )
+    identity_command.add_arguments(p)
+    p.set_defaults(func=lambda args: identity_command.run(args, _policy))
 
     p = sub.add_parser("run", help="run the kiosk on a commissioned terminal")
     p.add_argument("--data", required=True, help="the terminal's data directory")

@@ -301,7 +301,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
     if problem:
         raise r.fail("calendar", "country", problem)
 
-    r.unknown_keys("envelopes", {"serial_pattern", "check_digit"})
+    r.unknown_keys("envelopes", {"serial_pattern", "check_digit", "token_in_envelope"})
     pattern = r.get("envelopes", "serial_pattern", str, pattern_problem)
     check_digit = r.get(
         "envelopes",
@@ -309,6 +309,8 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         str,
         lambda v: None if v in CHECK_DIGITS else f"must be one of {', '.join(CHECK_DIGITS)}",
     )
+    # Optional: a policy written before the setting keeps its meaning (and its hash).
+    token_in_envelope = r.get("envelopes", "token_in_envelope", bool, optional=True) is True
 
     r.unknown_keys("passwords", {"length", "alphabet", "classes"})
     length = r.get("passwords", "length", int, _range(20, 128))
@@ -433,6 +435,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         airgap_on_network=on_network,
         tamper_tpm=tpm,
         counter_margin=counter_margin,
+        token_in_envelope=token_in_envelope,
     )
 
 

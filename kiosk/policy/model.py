@@ -131,6 +131,11 @@ class Policy:
     #: how far a key's signature counter may be ahead of its last journaled use at
     #: unlock before the counter witness alerts (``[approval] counter_margin``)
     counter_margin: int = DEFAULT_COUNTER_MARGIN
+    #: ``[envelopes] token_in_envelope``: whether an account's FIDO2 security key
+    #: (its second factor) is sealed in the envelope with the credential sheet;
+    #: the sheet's contents line and its sealing steps say the same
+    #: (``hardware/printing/credentials.py``)
+    token_in_envelope: bool = False
 
     @property
     def serial_regex(self) -> CompiledPattern:

@@ -302,6 +302,7 @@ class CredentialFlow(Flow):
                     issued_at=self.ctx.now(),
                     issued_by=issuers or (DocPerson("security staff", ""),),
                     sheet_ref=f"SHEET-{n:05d}",
+                    token_in_envelope=self.ctx.policy.token_in_envelope,
                 )
                 self.ctx.print(sheet, sensitive=True)
         except SealroomError as exc:

@@ -28,6 +28,7 @@ from kiosk.errors.messages import (
     integrity,
     journal,
     keys,
+    paper_hand,
     policy,
     printing,
     procedure,
@@ -63,6 +64,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "clock_and_disk": clock_and_disk.MESSAGES,
     "usbguard": usbguard.MESSAGES,
     "sticks": sticks.MESSAGES,
+    "paper_hand": paper_hand.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
