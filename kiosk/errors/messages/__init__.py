@@ -37,6 +37,7 @@ from kiosk.errors.messages import (
     secrets_left,
     ui,
     usbguard,
+    verdict,
 )
 from kiosk.errors.messages.message import Message, one_table
 
@@ -61,6 +62,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "appliance": appliance.MESSAGES,
     "clock_and_disk": clock_and_disk.MESSAGES,
     "usbguard": usbguard.MESSAGES,
+    "verdict": verdict.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
