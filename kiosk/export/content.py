@@ -138,68 +138,155 @@ def events_csv(lines: Sequence[bytes], entries: Sequence[Entry] = ()) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+#: The Python of README.txt's step 4, run as written by tests/kiosk/export/test_readme.py.
+CHAIN_CHECK = """\
+import hashlib, json
+def canon(o):
+    return json.dumps(o, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+manifest = json.load(open("manifest.json", "rb"))
+prev, ts, n = "0" * 64, "", 0
+for n, line in enumerate(open("journal.jsonl", "rb"), start=1):
+    raw = line.rstrip(b"\\n"); e = json.loads(raw)
+    assert line.endswith(b"\\n") and canon(e) == raw, f"entry {n}: not canonical"
+    assert e["seq"] == n and e["prev"] == prev, f"entry {n}: seq or prev wrong"
+    assert e["ts"] >= ts, f"entry {n}: time goes backwards"
+    body = {k: e[k] for k in ("seq", "ts", "kind", "data", "prev", "attest")}
+    assert hashlib.sha256(canon(body)).hexdigest() == e["hash"], f"entry {n}: hash"
+    if n == 1:
+        assert e["kind"] == "journal.genesis" and e["hash"] == manifest["genesis"]
+        assert e["data"]["kiosk_key"] == manifest["kiosk_key"], "another key"
+    prev, ts = e["hash"], e["ts"]
+assert manifest["entries"] == n, "manifest.json counts other entries"
+assert manifest["head"] == {"seq": n, "hash": prev}, "manifest.json: other head"
+print("chain OK: head", n, prev)
+"""
+
+#: README.txt's command lines (steps 1-3), in order; ``{kiosk_id}`` filled in.
+SHELL_LINES = (
+    """python3 -c 'import json; print(json.load(open("manifest.json"))["kiosk_key"])' """
+    "> bundle-key.pub",
+    "ssh-keygen -l -f bundle-key.pub",
+    'echo "{kiosk_id} $(cat bundle-key.pub)" > allowed_signers',
+    "ssh-keygen -Y verify -f allowed_signers -I {kiosk_id} -n sealroom-export "
+    "-s manifest.json.sig < manifest.json",
+    "sha256sum journal.jsonl report.pdf events.csv README.txt",
+    """python3 -c 'import json; [print(h + "  " + n) for n, h in """
+    """sorted(json.load(open("manifest.json"))["files"].items())]' | sha256sum -c""",
+)
+
+
+def _indented(text: str, pad: str = "     ") -> str:
+    return "\n".join(pad + line if line else "" for line in text.splitlines())
+
+
 def readme_text(kiosk_id: str, bundle: str, fingerprint: str, entries: int, head: str) -> bytes:
-    """How to verify this bundle by hand (spec section 6 plus the chain rules)."""
+    """How to verify this bundle by hand, with nothing but what the auditor has.
+
+    Why so complete: an auditor may have only this directory, OpenSSH,
+    ``sha256sum``, Python 3 and the terminal identity sheet (the key's
+    fingerprint) — not the project's documents nor ``kiosk.pub``. Every
+    command is written out for this bundle (its terminal id filled in), and
+    the tests run them, and the chain check, against a real bundle
+    (``tests/kiosk/export/test_readme.py``). The key the commands use is the
+    one the manifest names; what makes it trusted is comparing its
+    fingerprint with the sheet, which the README says first, since this
+    file itself came with the bundle and proves nothing.
+    """
+    sh = [_indented(line.format(kiosk_id=kiosk_id)) for line in SHELL_LINES]
     return f"""Sealroom audit export — {bundle}
 
-Terminal {kiosk_id}; {entries} journal entries; head {entries}:{head}
-Terminal key fingerprint (compare with the commissioning sheet): {fingerprint}
+Terminal {kiosk_id}; {entries} journal entries (seq 1 to {entries});
+head {entries}:{head}
 
-This directory is a sealroom-export/1 bundle (see the project's
-export-format.md). The files:
+You can check this bundle by hand, in this directory, with OpenSSH's
+ssh-keygen, sha256sum and Python 3 — or with `sealroom verify` (step 5).
+This README came with the bundle: it says how to check, but nothing it says
+is evidence by itself. A directory without manifest.json.sig is an
+unfinished export: do not trust it.
+
+The files:
 
   journal.jsonl      every journal entry, seq 1..{entries}, one canonical JSON line each
-  manifest.json      what the bundle holds, with the SHA-256 of each file
-  manifest.json.sig  OpenSSH signature (sshsig) of manifest.json by the terminal key
-  report.pdf         the human-readable audit report
-  events.csv         one row per entry, for spreadsheets (cells a spreadsheet would
-                     run as formulas start with an apostrophe; journal.jsonl is exact)
+  manifest.json      what the bundle holds: terminal, key, entries, head, SHA-256 of each file
+  manifest.json.sig  OpenSSH signature (sshsig) of manifest.json by the terminal's key
+  report.pdf         the audit report, for people: incidents, deadlines, findings
+  events.csv         one row per entry in plain words, for spreadsheets (cells a
+                     spreadsheet would run as formulas start with an apostrophe;
+                     journal.jsonl is the exact record)
   README.txt         this file
 
-A directory without manifest.json.sig is an unfinished export: do not trust it.
+0. Where the trusted key comes from
 
-1. Check the signature with the terminal's public key from the commissioning
-   sheet (kiosk.pub), NOT the key inside manifest.json:
+   The terminal's key fingerprint (SHA256: and 43 characters) is printed on
+   the terminal identity sheet kept in the auditors' file (and on the
+   commissioning sheet in the safe). That sheet, not this bundle, is what
+   makes the key trusted. This bundle's key has the fingerprint
+     {fingerprint}
+   but compare the sheet with what ssh-keygen prints, never with this line.
+   If you hold the terminal's kiosk.pub from commissioning, you may use it
+   in place of bundle-key.pub below.
 
-     echo "{kiosk_id} $(cat kiosk.pub)" > allowed_signers
-     ssh-keygen -Y verify -f allowed_signers -I {kiosk_id} -n sealroom-export \\
-         -s manifest.json.sig < manifest.json
+1. Take the key manifest.json names, and compare its fingerprint with the sheet:
 
-   Check that the key's fingerprint (ssh-keygen -l -f kiosk.pub) is
-   {fingerprint}.
+{sh[0]}
+{sh[1]}
 
-2. Check every file against manifest.json:
+   The SHA256:... it prints must be the one on the identity sheet. If it is
+   not, stop: this bundle was not signed by that terminal.
 
-     sha256sum journal.jsonl report.pdf events.csv README.txt
+2. Check the signature of manifest.json with that key:
 
-   and compare with the "files" object of manifest.json.
+{sh[2]}
+{sh[3]}
 
-3. Check the chain (a few lines of Python; any language will do):
+   It must print: Good "sealroom-export" signature for {kiosk_id} with
+   ED25519 key SHA256:... (the same fingerprint as in step 1).
 
-     import hashlib, json
-     def canon(o):
-         return json.dumps(o, sort_keys=True, separators=(",", ":"),
-                           ensure_ascii=False).encode("utf-8")
-     prev = "0" * 64
-     for n, line in enumerate(open("journal.jsonl", "rb"), start=1):
-         raw = line.rstrip(b"\\n"); e = json.loads(raw)
-         assert canon(e) == raw and e["seq"] == n and e["prev"] == prev
-         body = {{k: e[k] for k in ("seq", "ts", "kind", "data", "prev", "attest")}}
-         assert hashlib.sha256(canon(body)).hexdigest() == e["hash"]
-         prev = e["hash"]
-     print("head", n, prev)
+3. Check every file against the SHA-256 that manifest.json (signed) lists:
 
-   The head printed must equal manifest.json's "head" and the head on the
-   last paper record from the safe (anchor). Timestamps never go backwards.
+{sh[4]}
 
-4. For the attestations (security-key signatures) and the findings
-   (exceptions, counters, deadlines, tampered envelopes), run
+   and compare each with the "files" object of manifest.json; or compare
+   them mechanically (every line must end in OK):
+
+{sh[5]}
+
+4. Check the hash chain: save these lines as chain.py in this directory and
+   run `python3 chain.py` (any language will do: this is all the rule is):
+
+{_indented(CHAIN_CHECK)}
+
+   It must print "chain OK" and the head {entries}:{head}.
+   Compare that head with the head on the last paper record from the safe
+   (an anchor): the journal must pass through every head printed earlier,
+   or it was rolled back or rewritten. Each entry's "hash" covers its
+   attestations, and the next entry's "prev" is that hash.
+
+5. The attestations (security-key signatures) and the findings. Each
+   element of an entry's "attest" is a WebAuthn assertion by a custodian's
+   security key over the entry's digest, SHA-256 of canon({{seq, ts, kind,
+   data, prev}}): client_data_json (base64url) holds type "webauthn.get"
+   and challenge = base64url(digest); authenticator_data starts with
+   SHA-256(rp_id) and has User Present set (and User Verified where
+   uv_required); signature verifies with the public_key of the earlier
+   custodian.enrolled entry for that custodian and credential_id (not
+   revoked since) over authenticator_data || SHA-256(client_data_json);
+   the counter (bytes 33-36) goes up. Dual entries need two different
+   custodians with two different keys, unless an exception declared with
+   the incident covers them. The Sealroom verifier checks all of this and
+   lists deadlines, exceptions and tampered envelopes (run it from the
+   directory that holds this bundle):
 
      sealroom verify --kiosk-key kiosk.pub --anchor SEQ:HASH {bundle}
 
-   or `python -m kiosk.verify` from the Sealroom source: it needs only
-   Python 3.11+ and cryptography (with the holidays package, it
-   also skips the terminal calendar's public holidays in business days).
+   or, having compared the fingerprint in step 1 yourself,
+
+     sealroom verify --trust-bundle-key --anchor SEQ:HASH {bundle}
+
+   (without either it says NOT AUTHENTICATED). `python -m kiosk.verify`
+   from the Sealroom source does the same with only Python 3.11+ and the
+   cryptography package.
 """.encode()
 
 
