@@ -332,6 +332,7 @@ def report_model(
     created_at: str,
     timezone: str = "UTC",
     keep: list[Entry] | None = None,
+    rotation_hours: int | None = None,
 ) -> AuditReport:
     """The audit report of the journal ``lines`` (state = the journal's projection).
 

@@ -154,7 +154,7 @@ class ExportScreen(ApprovalScreen):
                 writer,
                 entry,
                 render,
-                timezone=policy.timezone,
+                policy=policy,
                 cancel=cancel,
                 progress=lambda p: progress(f"{p.done}/{p.total}"),
             )
