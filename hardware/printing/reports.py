@@ -214,11 +214,11 @@ def _incident_rows(d: AuditReport) -> list[_Row]:
         rows.append(
             (
                 (
-                    (2, SANS_BOLD, 7.6, INK, _fit(f"Incident {inc.incident}", 38 * mm, 7.6)),
-                    (40 * mm, SANS, _LIST_SIZE, MUTED, "test drill" if inc.test else "incident"),
-                    (62 * mm, SANS, _LIST_SIZE, MUTED, f"{len(inc.phases)} phases"),
+                    (2, SANS_BOLD, 7.6, INK, _fit(f"Incident {inc.incident}", 50 * mm, 7.6)),
+                    (52 * mm, SANS, _LIST_SIZE, MUTED, "test drill" if inc.test else "incident"),
+                    (72 * mm, SANS, _LIST_SIZE, MUTED, f"{len(inc.phases)} phases"),
                     (
-                        90 * mm,
+                        94 * mm,
                         SANS_BOLD if missed else SANS,
                         _LIST_SIZE,
                         ALERT if missed else INK,
@@ -284,7 +284,9 @@ def _envelope_rows(d: AuditReport) -> list[_Row]:
 _SECTION_ROOM = 32 * mm
 
 
-def _section(title: str, intro: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _section(
+    title: str, intro: str, st: dict[str, ParagraphStyle], room: float = _SECTION_ROOM
+) -> list[Flowable]:
     """A heading that never stands alone at a page foot, and its one-line introduction.
 
     ``CondPageBreak`` starts a new page when less than :data:`_SECTION_ROOM`
@@ -296,7 +298,13 @@ def _section(title: str, intro: str, st: dict[str, ParagraphStyle]) -> list[Flow
     """
     heading = para(title, st["h2"])
     heading.keepWithNext = 1
-    return [CondPageBreak(_SECTION_ROOM), heading, para(intro, st["small"])]
+    return [CondPageBreak(room), heading, para(intro, st["small"])]
+
+
+def _first_block(rows: Sequence[_Row]) -> float:
+    """The height of a listing's first block (up to the next row that opens one)."""
+    n = next((i for i, (_segs, opens) in enumerate(rows) if opens and i > 0), len(rows))
+    return n * _LIST_LEADING
 
 
 def audit_report(d: AuditReport) -> bytes:
@@ -374,11 +382,15 @@ def audit_report(d: AuditReport) -> bytes:
         drills = sum(1 for inc in d.incidents if inc.test)
         missed = sum(1 for inc in d.incidents for x in inc.deadlines if x.status == "missed")
         rules = sorted({x.label for inc in d.incidents for x in inc.deadlines})
+        listing = _incident_rows(d)
+        # The heading, its introduction, the explanation and rules, and the first incident.
+        room = _SECTION_ROOM + (4 + len(rules)) * 9.5 + min(_first_block(listing), 60 * mm)
         story += _section(
             "Incidents",
             f"{_count(len(d.incidents) - drills, 'incident')} and "
             f"{_count(drills, 'test drill')}; {_count(missed, 'deadline')} missed.",
             st,
+            room,
         )
         story.append(
             para(
@@ -393,7 +405,7 @@ def audit_report(d: AuditReport) -> bytes:
         for rule in rules:
             story.append(para(f"• {rule}", st["small"]))
         story.append(Spacer(1, 1.5 * mm))
-        story.append(_Listing(_incident_rows(d)))
+        story.append(_Listing(listing))
     story += _section(
         "Envelopes",
         f"{_count(len(d.envelopes), 'envelope')}, each with its account and its state at export."
