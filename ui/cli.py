@@ -408,7 +408,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     sim = simulate(Path(args.data), args.scenario, args.years, seed=args.seed)
     try:
         head = sim.journal.head
-        print(f"Simulated terminal in {args.data}: {head.seq} entries, head {head.short}")
+        print(f"Simulated terminal in {args.data}: {head.seq} entries, head {head.seq}:{head.hash}")
         print(
             f"Incidents: {len(sim.journal.state.incidents.by_id)}; "
             f"documents printed: {len(sim.printer.jobs)}; "
@@ -416,10 +416,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
         print(f"Terminal public key: {Path(args.data) / 'kiosk.pub'}")
         if args.export:
-            from hardware.sim.export import export_simulation
+            from hardware.sim.export import export_lines, export_simulation
 
-            bundle = export_simulation(sim, Path(args.export))
-            print(f"Audit bundle written: {bundle}")
+            print(*export_lines(sim, export_simulation(sim, Path(args.export)), head), sep="\n")
     finally:
         sim.terminal.close()
     return 0

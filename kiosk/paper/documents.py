@@ -465,12 +465,17 @@ class AuditIncident:
     test: bool
     phases: tuple[tuple[str, str], ...]  # (phase, "ts · entry N")
     deadlines: tuple[AuditDeadline, ...]
+    #: (what, in words): account and system, custodians, witness, approver, reason, envelopes
+    details: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         _text("audit report", "incident", self.incident)
         for phase, when in self.phases:
             _text("audit report", "phase", phase)
             _text("audit report", "phase time", when)
+        for label, value in self.details:
+            _text("audit report", "incident detail", label)
+            _text("audit report", label, value)
 
 
 @dataclass(frozen=True)

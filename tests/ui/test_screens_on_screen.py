@@ -101,8 +101,9 @@ def test_an_auditor_is_enrolled_then_exports_a_bundle_that_verifies(
     # progress came live from the worker, not only at the end
     assert export.progress_seen and export.progress_seen[-1] == 100
     assert any(0 < p < 100 for p in export.progress_seen), export.progress_seen
-    result = verify_bundle(export.result_path)
-    assert result.ok, result
+    kiosk_pub = (root / "data" / "kiosk.pub").read_text()
+    result = verify_bundle(export.result_path, trusted_keys=[kiosk_pub])
+    assert result.ok and result.authenticated, result
     assert export.result_path.parent == stick
 
 

@@ -39,6 +39,7 @@ from kiosk.errors.messages import (
     sticks,
     ui,
     usbguard,
+    verdict,
 )
 from kiosk.errors.messages.message import Message, one_table
 
@@ -65,6 +66,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "usbguard": usbguard.MESSAGES,
     "sticks": sticks.MESSAGES,
     "paper_hand": paper_hand.MESSAGES,
+    "verdict": verdict.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
