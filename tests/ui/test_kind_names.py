@@ -113,6 +113,11 @@ def test_the_banner_and_the_journal_browser_say_it_plainly(qtbot: QtBot, root: P
     qtbot.waitUntil(lambda: bool(screen.rows), timeout=T)  # type: ignore[attr-defined]
     type_into(qtbot, w, screen.search, "invocation.declared")  # type: ignore[attr-defined]
     shown = [screen.list.item(i).text() for i in range(screen.list.count())]  # type: ignore[attr-defined]
-    assert len(shown) == 1 and "the emergency declaration [invocation.declared]" in shown[0]
+    assert len(shown) == 1 and "The emergency declaration" in shown[0]
+    assert "invocation.declared" not in shown[0]  # the journal's name only in the detail view
+    screen.list.setCurrentRow(0)  # type: ignore[attr-defined]
+    assert "kind invocation.declared" in screen.detail.text()  # type: ignore[attr-defined]
+    assert "Dana Whitfield (dana)" in screen.detail.text()  # type: ignore[attr-defined]
+    assert "1 of " in screen.banner.text()  # type: ignore[attr-defined]
     retype(qtbot, w, screen.search, "emergency declaration")  # type: ignore[attr-defined]
     assert screen.list.count() == 1  # type: ignore[attr-defined]
