@@ -320,6 +320,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # Qt first: a display or platform plugin Qt cannot use aborts the process (qFatal),
+    # past any ``finally`` — started after the throw-away folder, it left that folder
+    # and its simulated keys behind (issue 22). run() reuses this application.
+    from ui.app import make_app
+
+    make_app()
     root = Path(tempfile.mkdtemp(prefix="sealroom-demo-"))
     try:
         people = {

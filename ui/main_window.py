@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QStackedWidget, QWidget
 
 from hardware.printing.cups import CupsPrinter
 from kiosk.errors import SealroomError, oplog
@@ -88,6 +88,8 @@ class MainWindow(QWidget):
             self.demo_panel = DemoPanel(ctx.keys, self)
             row.addWidget(self.demo_panel)
         self.session: Session | None = None
+        #: asked before the windowed terminal closes mid-procedure (tests replace it)
+        self.confirm_close: Callable[[], bool] = self.ask_before_closing
         #: set once the process is stopping: nothing is unlocked any more
         self.stopping = False
         self.unlock_screen = UnlockScreen(ctx, self)
@@ -284,9 +286,36 @@ class MainWindow(QWidget):
             return
         super().keyPressEvent(event)
 
+    def in_procedure(self) -> bool:
+        """Whether closing now would leave a procedure, or an approval, half-way."""
+        flow = self.flow_screen.flow
+        if flow is not None and not flow.done:
+            return True
+        if any(not f.done for f in self.flow_screen.paused.values()):
+            return True
+        return any(getattr(x, "busy", False) for x in self.screens.values())
+
+    def ask_before_closing(self) -> bool:
+        """Ask whoever closes the windowed terminal mid-procedure; True: close."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Close Sealroom?"),
+            self.tr(
+                "A procedure is in progress. Closing locks the terminal: the steps "
+                "already recorded are kept, the answers not yet recorded are lost. Close now?"
+            ),
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Close
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.ctx.windowed:
             event.ignore()  # a kiosk is not closed from its keyboard
+            return
+        # The windowed demo closed at once mid-procedure (issue 22): ask first.
+        if not self.stopping and self.in_procedure() and not self.confirm_close():
+            event.ignore()
             return
         self.lock("window closed")
         self.release_filters()
