@@ -127,8 +127,9 @@ class ApprovalScreen(QWidget):
         if self.session is not None:
             self.session.signatures.retry(True)
 
-    def _pin(self, _attempts_left: object) -> None:
+    def _pin(self, attempts_left: object) -> None:
         if self.isVisible():
+            self.keys.pin_asked(attempts_left)
             self.keys.show_pin(True)
 
     def _new_pin(self) -> None:
@@ -141,6 +142,7 @@ class ApprovalScreen(QWidget):
 
     def _touch(self) -> None:
         if self.isVisible():
+            self.keys.pin_accepted()
             self.keys.show_pin(False)
             self.keys.prompt.setText(self.tr("Touch your security key now — it is blinking."))
 

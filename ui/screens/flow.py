@@ -503,6 +503,7 @@ class FlowScreen(QWidget):
 
     def _ask_pin(self, attempts_left: object) -> None:
         self.keys.show()
+        self.keys.pin_asked(attempts_left)
         left = (
             self.tr(" ({n} attempts left)").format(n=attempts_left)
             if isinstance(attempts_left, int)
@@ -514,6 +515,7 @@ class FlowScreen(QWidget):
         self.keys.show_pin(True)
 
     def _ask_touch(self) -> None:
+        self.keys.pin_accepted()
         self.keys.show_pin(False)
         self.keys.prompt.setText(
             self.tr("{who}: touch your security key now — it is blinking.").format(

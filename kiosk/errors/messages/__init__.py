@@ -24,6 +24,7 @@ from kiosk.errors.messages import (
     appliance,
     clock_and_disk,
     export,
+    feedback,
     general,
     integrity,
     journal,
@@ -67,6 +68,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "sticks": sticks.MESSAGES,
     "paper_hand": paper_hand.MESSAGES,
     "verdict": verdict.MESSAGES,
+    "feedback": feedback.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
