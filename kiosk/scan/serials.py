@@ -47,7 +47,6 @@ stdnum would otherwise accept Unicode digits such as '٣').
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Collection
 
 from stdnum import luhn
