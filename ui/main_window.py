@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from hardware.printing.cups import CupsPrinter
 from kiosk.errors import SealroomError, oplog
@@ -36,6 +36,7 @@ from ui.screens.journal_browser import JournalScreen
 from ui.screens.troubleshooting import TroubleshootingScreen
 from ui.screens.unlock import UnlockScreen
 from ui.terminal_session import Session
+from ui.widgets import Banner
 
 log = logging.getLogger("sealroom.lock")
 
@@ -50,26 +51,77 @@ SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
 
 
 class IdleWatch(QObject):
-    """Locks the terminal after the policy's idle time without input.
+    """Locks the terminal after the policy's idle time without input, warning first.
 
     It is not an event filter of its own: the key filter on the windows
-    (:class:`ui.scanning.ScanFilter`) already sees every input event and
-    calls :meth:`poke`.
+    (:class:`ui.scanning.ScanFilter`) already sees every input event (keys,
+    clicks, touches) and calls :meth:`poke`, which starts the idle time
+    again and takes the warning down.
+
+    The lock used to come without warning while custodians were on the
+    phone to an approver (issue 22): for the last :data:`WARN_SECONDS` (a
+    third of a short idle time) ``on_warn`` is called every second with the
+    seconds left, so the screen can count down.
     """
 
+    #: how long before the lock the warning shows (at most a third of the idle time)
+    WARN_SECONDS = 60
+
     def __init__(
-        self, seconds: int, on_idle: Callable[[], None], parent: QObject | None = None
+        self,
+        seconds: int,
+        on_idle: Callable[[], None],
+        parent: QObject | None = None,
+        on_warn: Callable[[int], None] | None = None,
+        on_clear: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(seconds * 1000)
         self.timer.timeout.connect(on_idle)
+        self.timer.timeout.connect(self._stop_warning)
+        self.on_warn = on_warn
+        self.on_clear = on_clear
+        self.warn_seconds = min(self.WARN_SECONDS, max(seconds // 3, 1))
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self._tick)
+        self.warning = False
+
+    def start(self) -> None:
+        """Unlocked: the idle time starts."""
+        self.timer.start()
+        self.countdown.start()
+
+    def stop(self) -> None:
+        """Locked: no idle time, no warning."""
+        self.timer.stop()
+        self._stop_warning()
+        self.countdown.stop()
 
     def poke(self) -> None:
-        """Input arrived: the idle time starts again (only while unlocked)."""
+        """Input arrived: the idle time starts again (only while unlocked); the warning goes."""
         if self.timer.isActive():
             self.timer.start()
+            self._stop_warning()
+
+    def seconds_left(self) -> int:
+        return max(0, (self.timer.remainingTime() + 999) // 1000)
+
+    def _tick(self) -> None:
+        if not self.timer.isActive():
+            return
+        left = self.seconds_left()
+        if left <= self.warn_seconds:
+            self.warning = True
+            if self.on_warn is not None:
+                self.on_warn(left)
+
+    def _stop_warning(self) -> None:
+        if self.warning and self.on_clear is not None:
+            self.on_clear()
+        self.warning = False
 
 
 class MainWindow(QWidget):
@@ -82,7 +134,15 @@ class MainWindow(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.stack, 1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        # Above every screen: the idle lock's countdown (any input takes it down).
+        self.idle_banner = Banner(self)
+        self.idle_banner.setAccessibleName(self.tr("The terminal is about to lock"))
+        column.addWidget(self.idle_banner)
+        column.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
         self.demo_panel: DemoPanel | None = None
         if ctx.keys.simulated:
             self.demo_panel = DemoPanel(ctx.keys, self)
@@ -111,7 +171,13 @@ class MainWindow(QWidget):
         self.dashboard.acknowledge.connect(self.acknowledge_alert)
         self.screens: dict[str, QWidget] = {}
         self.alerts = Alerts(ctx, self.dashboard, self)
-        self.idle = IdleWatch(ctx.policy.idle_lock_seconds, lambda: self.lock("idle"), self)
+        self.idle = IdleWatch(
+            ctx.policy.idle_lock_seconds,
+            lambda: self.lock("idle"),
+            self,
+            on_warn=self._idle_warning,
+            on_clear=self.idle_banner.clear_message,
+        )
         self._unlocked_at: float | None = None
         self._unlocked_with = ""
         # Scanners type like keyboards: one filter on the application's windows
@@ -123,6 +189,11 @@ class MainWindow(QWidget):
         if not ctx.windowed:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+
+    def _idle_warning(self, seconds: int) -> None:
+        self.idle_banner.show_message(
+            render("feedback.idle_warning", {"seconds": seconds}), "error"
+        )
 
     def _refresh_if_shown(self) -> None:
         """A flow finished: the dashboard is rebuilt when it is next shown (show_dashboard).
@@ -154,7 +225,7 @@ class MainWindow(QWidget):
             self.dashboard.banner.show_message(self.flow_screen.lock_note, "info")
             self.flow_screen.lock_note = None
         self.stack.setCurrentWidget(self.dashboard)
-        self.idle.timer.start()
+        self.idle.start()
         self.alerts.start(self.session)
         if journal.state.halted:
             self.show_alarm()
@@ -202,7 +273,7 @@ class MainWindow(QWidget):
                 unlocked_with=self._unlocked_with,
             )
             self._unlocked_at = None
-        self.idle.timer.stop()
+        self.idle.stop()
         self.alerts.stop()
         self.flow_screen.detach()
         for screen in self.screens.values():

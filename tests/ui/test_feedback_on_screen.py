@@ -16,6 +16,7 @@ from hardware.sim.terminal import DEFAULT_PIN
 from tests.ui.kiosk_driver import (
     OWNERS,
     T,
+    approve,
     declare,
     fill,
     make_window,
@@ -57,5 +58,35 @@ def test_a_wrong_pin_is_said_in_red_with_the_tries_left_and_what_happens_at_zero
         qtbot.keyClick(panel.pin, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: "touch" in panel.prompt.text().lower(), timeout=T)
         assert not panel.pin_error.isVisible()  # no longer true: gone
+        assert w.demo_panel is not None
+        qtbot.mouseClick(w.demo_panel.touch_buttons["dana"], Qt.MouseButton.LeftButton)
+        approve(qtbot, w, "sam")
+        wait_step(qtbot, w, None)
     finally:
         w.lock()  # a failure must not leave a worker waiting for a PIN
+
+
+def test_the_idle_lock_warns_with_a_countdown_and_any_input_extends(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Issue 22: the lock came after 3 minutes with no warning, mid-call to an approver."""
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    idle = w.idle
+    assert idle.warn_seconds == 60  # the policy's 180 s: the last minute counts down
+    idle.timer.setInterval(2500)  # shortened for the test
+    idle.warn_seconds = 2
+    idle.countdown.setInterval(100)
+    idle.start()
+    qtbot.waitUntil(lambda: w.idle_banner.isVisible(), timeout=T)
+    said = w.idle_banner.text()
+    assert "it locks in" in said and "press any key to keep working" in said
+    assert not w.locked
+    window = w.windowHandle()
+    assert window is not None
+    qtbot.keyClick(window, Qt.Key.Key_Shift)  # any input
+    w.scans.flush()
+    assert not w.idle_banner.isVisible() and idle.seconds_left() > 2
+    qtbot.waitUntil(lambda: w.idle_banner.isVisible(), timeout=T)  # it comes back…
+    qtbot.waitUntil(lambda: w.locked, timeout=T)  # …and the lock follows
+    assert not w.idle_banner.isVisible()
