@@ -18,13 +18,21 @@ Invariants:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.format.kind_words import CONTEXT, PHRASES
 
-__all__ = ["CONTEXT", "PHRASES", "kind_phrase", "recorded_phrase"]
+__all__ = [
+    "CONTEXT",
+    "PHRASES",
+    "entry_phrase",
+    "kind_phrase",
+    "recorded_entries_phrase",
+    "recorded_phrase",
+]
 
 
 def kind_phrase(kind: str) -> str:
@@ -33,6 +41,38 @@ def kind_phrase(kind: str) -> str:
     if source is None:
         return kind
     return QCoreApplication.translate(CONTEXT, source)
+
+
+def entry_phrase(kind: str, data: Mapping[str, Any]) -> str:
+    """What one entry records, named for what it is, not only for its kind.
+
+    ``approver.contacted`` is both an approval and a failed attempt: "Approved"
+    was confirmed as "the attempt to contact the approver" (issue 22). Its
+    outcome says which.
+    """
+    if kind == "approver.contacted":
+        who = str(data.get("approver", ""))
+        if data.get("outcome") == "approved":
+            return QCoreApplication.translate(CONTEXT, "the approval by {approver}").format(
+                approver=who
+            )
+        return QCoreApplication.translate(
+            CONTEXT, "an attempt to reach the approver {approver} ({outcome})"
+        ).format(approver=who, outcome=str(data.get("outcome", "")).replace("-", " "))
+    return kind_phrase(kind)
+
+
+def recorded_entries_phrase(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> str:
+    """:func:`recorded_phrase` for entries ``(kind, data)``, each named by :func:`entry_phrase`."""
+    counts = Counter(entry_phrase(kind, data) for kind, data in entries)
+    parts = []
+    for phrase, n in counts.items():
+        if n > 1:
+            phrase = QCoreApplication.translate(CONTEXT, "{phrase} (×{n})").format(
+                phrase=phrase, n=n
+            )
+        parts.append(phrase)
+    return ", ".join(parts)
 
 
 def recorded_phrase(kinds: Iterable[str]) -> str:

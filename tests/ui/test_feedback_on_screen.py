@@ -14,6 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from hardware.sim.terminal import DEFAULT_PIN
 from tests.ui.kiosk_driver import (
+    APPROVER,
+    APPROVERS,
+    DETAILS,
+    DRILL_REASON,
     OWNERS,
     T,
     approve,
@@ -90,3 +94,49 @@ def test_the_idle_lock_warns_with_a_countdown_and_any_input_extends(
     qtbot.waitUntil(lambda: w.idle_banner.isVisible(), timeout=T)  # it comes back…
     qtbot.waitUntil(lambda: w.locked, timeout=T)  # …and the lock follows
     assert not w.idle_banner.isVisible()
+
+
+def test_an_approval_is_confirmed_as_an_approval_and_an_attempt_as_an_attempt(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Issue 22: "Approved" was confirmed as "Recorded: the attempt to contact the approver"."""
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    said = w.flow_screen.banner.text()
+    assert f"Recorded: the approval by {APPROVER}" in said and "attempt" not in said
+    w.flow_screen.close_button.click()
+    w.show_dashboard()
+    w.dashboard.journal_button.click()
+    screen = w.screens["journal"]
+    qtbot.waitUntil(lambda: bool(screen.rows), timeout=T)  # type: ignore[attr-defined]
+    assert any(
+        f"The approval by {APPROVER}" in r.line
+        for r in screen.rows  # type: ignore[attr-defined]
+    )
+
+
+def test_an_attempt_to_reach_the_approver_is_confirmed_as_an_attempt(
+    qtbot: QtBot, root: Path
+) -> None:
+    w2, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w2)
+    qtbot.mouseClick(w2.dashboard.drill_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w2, "details")
+    fill(qtbot, w2, dict(DETAILS, reason=DRILL_REASON))
+    submit(qtbot, w2)
+    wait_step(qtbot, w2, "approver")
+    fill(
+        qtbot,
+        w2,
+        {
+            "outcome": "attempt",
+            "approver": APPROVERS[0],
+            "channel": "phone",
+            "attempt_outcome": "no-answer",
+        },
+    )
+    submit(qtbot, w2)
+    wait_step(qtbot, w2, "approver")
+    said = w2.flow_screen.banner.text()
+    assert f"Recorded: an attempt to reach the approver {APPROVERS[0]} (no answer)" in said

@@ -45,7 +45,7 @@ from kiosk.procedures.navigation import next_flow
 from kiosk.scan import validate_serial
 from kiosk.state import due as deadlines
 from ui.app_context import AppContext
-from ui.kind_names import recorded_phrase
+from ui.kind_names import recorded_entries_phrase
 from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
 from ui.screens.key_panel import KeyPanel
@@ -430,7 +430,8 @@ class FlowScreen(QWidget):
                 bad.focus_target().setFocus()
                 self.scroller.ensureWidgetVisible(bad)
             return
-        kinds = recorded_phrase(e.kind for e in result.entries)  # plain words, not kind names
+        # plain words, each entry named for what it is (an approval is not "an attempt")
+        kinds = recorded_entries_phrase((e.kind, e.data) for e in result.entries)
         self.render_step()
         titles = self.session.paper.titles if self.session is not None else []
         printed = titles[getattr(self, "_titles_before", len(titles)) :]

@@ -127,6 +127,17 @@ class JournalScreen(QWidget):
         self.session = session
         journal = session.journal
         names = {k: kind_phrase(k) for k in KINDS}
+        # translated here, in the GUI thread: the worker only fills them in
+        approved = self.tr("the approval by {approver}")
+        attempt = self.tr("an attempt to reach the approver {approver} ({outcome})")
+
+        def approver_phrase(data: dict[str, object]) -> str:
+            who = str(data.get("approver", ""))
+            if data.get("outcome") == "approved":
+                return approved.format(approver=who)
+            outcome = str(data.get("outcome", "")).replace("-", " ")
+            return attempt.format(approver=who, outcome=outcome)
+
         approved_by = self.tr("Approved with their keys by {people}")
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> list[Row]:
@@ -136,7 +147,11 @@ class JournalScreen(QWidget):
                 if cancel.is_set():
                     break
                 people.observe(e.kind, e.data)
-                what = names.get(e.kind, e.kind)
+                what = (
+                    approver_phrase(e.data)
+                    if e.kind == "approver.contacted"
+                    else names.get(e.kind, e.kind)
+                )
                 what = what[:1].upper() + what[1:]
                 signers = people.signers(e.attest) if e.attest else ""
                 own = {k: e.data[k] for k in ("incident", "account", "serial") if k in e.data}
