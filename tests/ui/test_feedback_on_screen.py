@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from hardware.sim.terminal import DEFAULT_PIN
@@ -140,3 +141,23 @@ def test_an_attempt_to_reach_the_approver_is_confirmed_as_an_attempt(
     wait_step(qtbot, w2, "approver")
     said = w2.flow_screen.banner.text()
     assert f"Recorded: an attempt to reach the approver {APPROVERS[0]} (no answer)" in said
+
+
+def test_the_record_is_shown_before_it_is_confirmed_complete_and_correct(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Issue 22: "The record is complete and correct" was asked without showing the record."""
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)  # stops at the "declare" step
+    shown = [
+        x
+        for x in w.flow_screen.form_host.findChildren(QLabel)
+        if x.accessibleName() == "The record to be confirmed" and x.isVisible()
+    ]
+    assert len(shown) == 1
+    said = shown[0].accessibleDescription()
+    for value in (OWNERS["dana"], str(DETAILS["system"]), str(DETAILS["reason"]), APPROVER):
+        assert value in said, value
+    box = w.flow_screen.editors["confirm"]
+    assert shown[0].y() < box.y()  # above the box that confirms it

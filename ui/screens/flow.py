@@ -50,6 +50,7 @@ from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
+from ui.screens.record_preview import record_box
 from ui.terminal_session import Session
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
@@ -273,6 +274,10 @@ class FlowScreen(QWidget):
         self.step_help.setText(step.help)
         self.step_help.setVisible(bool(step.help))
         state = flow.ctx.journal.state
+        preview = getattr(flow, "record_preview", None)
+        if step.name == "declare" and callable(preview):
+            # "The record is complete and correct" was asked without showing it (issue 22).
+            self.form.addWidget(record_box(preview(), self.form_host))
         for spec in step.fields:
             editor = FieldEditor(
                 spec, state, self.app.policy.timezone, self.form_host, now=self._now
