@@ -21,10 +21,13 @@ from tests.ui.kiosk_driver import (
     DRILL_REASON,
     OWNERS,
     T,
+    acknowledge,
     approve,
+    cont,
     declare,
     fill,
     make_window,
+    retrieve,
     submit,
     type_into,
     unlock,
@@ -161,3 +164,23 @@ def test_the_record_is_shown_before_it_is_confirmed_complete_and_correct(
         assert value in said, value
     box = w.flow_screen.editors["confirm"]
     assert shown[0].y() < box.y()  # above the box that confirms it
+
+
+def test_elapsed_counts_from_the_declaration_and_the_next_deadline_is_the_nearest(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Issue 22: "Elapsed" restarted on every screen; "Next deadline" was not the nearest."""
+    w, clock, sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    acknowledge(qtbot, w)
+    clock.advance(minutes=7)
+    cont(qtbot, w, "checkout")  # a new screen: the time still counts from the declaration
+    w.flow_screen.tick()
+    assert "Elapsed 7 min" in w.flow_screen.bar.times.text()
+    retrieve(qtbot, w, sc, root)
+    cont(qtbot, w, "start")
+    w.flow_screen.tick()
+    said = w.flow_screen.bar.times.text()
+    # the envelope is open: the credential reset (24 h) comes before the review (days)
+    assert "Next deadline: Credential rotated" in said, said

@@ -304,7 +304,8 @@ class DashboardScreen(QWidget):
         """
         # From the screen's own width (the scroll area is resized after this event):
         # its margins, the page's right margin, the vertical scroll bar.
-        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
         sides = margins.left() + margins.right() if margins is not None else 0
         room = (
             self.width() - sides - 12 - self.scroll_area.verticalScrollBar().sizeHint().width() - 4

@@ -356,7 +356,16 @@ class FlowScreen(QWidget):
             open_ = deadlines.pending(deadlines.compute(state, self.app.policy))
         except SealroomError:
             return
-        mine = [d for d in open_ if subject is None or d.subject == subject]
+        # An incident's deadlines include its account's and its envelopes' (the
+        # credential rotation within 24 h is the opened envelope's): "Next deadline"
+        # showed the review in 7 days before the rotation in 23 h (issue 22).
+        subjects = {subject}
+        inc = state.incidents.get(subject) if isinstance(subject, str) else None
+        if inc is not None:
+            subjects.update((inc.account, inc.envelope_opened, *inc.envelopes_checked_out))
+            # "Elapsed" counts from the declaration, not from this screen
+            self.started_at = inc.declared_at
+        mine = [d for d in open_ if subject is None or d.subject in subjects]
         if mine:
             d = min(mine, key=lambda d: d.due)
             self.next_due = (d.label, d.due)
