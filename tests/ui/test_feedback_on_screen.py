@@ -184,3 +184,12 @@ def test_elapsed_counts_from_the_declaration_and_the_next_deadline_is_the_neares
     said = w.flow_screen.bar.times.text()
     # the envelope is open: the credential reset (24 h) comes before the review (days)
     assert "Next deadline: Credential rotated" in said, said
+
+
+def test_the_declaring_custodian_is_whoever_unlocked(qtbot: QtBot, root: Path) -> None:
+    """Issue 22: forms know what the terminal knows."""
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w, "sam")
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    assert w.flow_screen.editors["declared_by"].combo.currentData() == "sam"

@@ -51,7 +51,7 @@ from ui.screens.fields import FieldEditor
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
 from ui.screens.record_preview import record_box
-from ui.terminal_session import Session
+from ui.terminal_session import Session, last_unlocked_by
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
 
@@ -276,7 +276,6 @@ class FlowScreen(QWidget):
         state = flow.ctx.journal.state
         preview = getattr(flow, "record_preview", None)
         if step.name == "declare" and callable(preview):
-            # "The record is complete and correct" was asked without showing it (issue 22).
             self.form.addWidget(record_box(preview(), self.form_host))
         for spec in step.fields:
             editor = FieldEditor(
@@ -285,6 +284,7 @@ class FlowScreen(QWidget):
             self.form.addWidget(editor)
             editor.show()  # now, not at the next event-loop turn: a scan may come at once
             self.editors[spec.name] = editor
+        self._prefill_declarer()
         self.form.addStretch(1)
         self.submit_button.show()
         self.continue_button.hide()
@@ -292,6 +292,16 @@ class FlowScreen(QWidget):
         first = next(iter(self.editors.values()), None)
         (first.focus_target() if first is not None else self.submit_button).setFocus()
         self.scroller.verticalScrollBar().setValue(0)  # a new step shows its first question
+
+    def _prefill_declarer(self) -> None:
+        """The declaring custodian is, to begin with, whoever unlocked with their key."""
+        editor = self.editors.get("declared_by")
+        if editor is None or self.flow is None or not hasattr(editor, "combo"):
+            return
+        who = last_unlocked_by(self.flow.ctx.journal)
+        index = editor.combo.findData(who) if who is not None else -1
+        if index > 0 and editor.combo.currentIndex() <= 0:
+            editor.combo.setCurrentIndex(index)
 
     def _show_done(self) -> None:
         flow = self.flow
