@@ -43,11 +43,13 @@ class DemoPanel(QFrame):
         plug = QCheckBox(self.tr("{name}'s key plugged in").format(name=key.label), row)
         plug.setAccessibleName(self.tr("Plug in {name}'s key").format(name=key.label))
         plug.setChecked(key.plugged)
-        plug.toggled.connect(lambda on, k=key: setattr(k, "plugged", on))
         touch = QPushButton(self.tr("Touch {name}'s key").format(name=key.label), row)
         touch.setObjectName("secondary")
         touch.setAccessibleName(self.tr("Touch {name}'s key").format(name=key.label))
-        touch.clicked.connect(key.button.press)
+        # An unplugged key cannot be touched (issue 22): a press is never kept for a
+        # key that is not in the terminal (the demo plugs the key asked for itself).
+        touch.clicked.connect(lambda _=False, k=key: self.touch(k))
+        plug.toggled.connect(lambda on, k=key: setattr(k, "plugged", on))
         line = QHBoxLayout()
         line.addWidget(touch)
         h.addWidget(plug)
@@ -55,6 +57,12 @@ class DemoPanel(QFrame):
         self.touch_buttons[key.owner] = touch
         self.plug_boxes[key.owner] = plug
         return row
+
+    @staticmethod
+    def touch(key: SimKey) -> None:
+        """Touch ``key``: only a key plugged into the terminal feels it."""
+        if key.plugged:
+            key.button.press()
 
     def sync(self) -> None:
         """Show the desk as it is: keys added since (a new key being enrolled), plugs."""

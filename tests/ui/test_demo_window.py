@@ -71,3 +71,20 @@ def test_a_demo_that_qt_cannot_start_leaves_no_throwaway_folder(tmp_path: Path) 
     )
     assert run.returncode != 0
     assert list(tmp.iterdir()) == []
+
+
+def test_an_unplugged_simulated_key_cannot_be_touched(qtbot: QtBot, root: Path) -> None:
+    """Issue 22: touching an unplugged simulated key must not work (nor count later)."""
+    w, _clock, _sc = make_window(qtbot, root, auto_plug=False)
+    panel = w.demo_panel
+    assert panel is not None
+    key = next(k for k in w.ctx.keys.simulated if k.owner == "dana")
+    key.plugged = False
+    panel.sync()
+    button = panel.touch_buttons["dana"]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not key.button._pressed.is_set()  # not felt, and not kept for later
+    qtbot.mouseClick(panel.plug_boxes["dana"], Qt.MouseButton.LeftButton)
+    assert key.plugged
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert key.button._pressed.is_set()
