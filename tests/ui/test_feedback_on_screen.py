@@ -193,3 +193,16 @@ def test_the_declaring_custodian_is_whoever_unlocked(qtbot: QtBot, root: Path) -
     qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
     wait_step(qtbot, w, "details")
     assert w.flow_screen.editors["declared_by"].combo.currentData() == "sam"
+
+
+def test_a_field_message_goes_when_the_field_is_answered(qtbot: QtBot, root: Path) -> None:
+    """Issue 22: "…is required" stayed on screen after the field was filled."""
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    submit(qtbot, w)
+    reason = w.flow_screen.editors["reason"]
+    qtbot.waitUntil(reason.error.isVisible, timeout=T)
+    type_into(qtbot, w, reason.focus_target(), "Tenant locked out")
+    assert not reason.error.isVisible()
