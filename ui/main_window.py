@@ -146,6 +146,8 @@ class MainWindow(QWidget):
         self.demo_panel: DemoPanel | None = None
         if ctx.keys.simulated:
             self.demo_panel = DemoPanel(ctx.keys, self)
+            self.demo_panel.codes = self.demo_codes
+            self.demo_panel.scanned.connect(lambda code: self.on_scan(code, True))
             row.addWidget(self.demo_panel)
         self.session: Session | None = None
         #: asked before the windowed terminal closes mid-procedure (tests replace it)
@@ -190,6 +192,30 @@ class MainWindow(QWidget):
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
+    def demo_codes(self) -> list[tuple[str, str]]:
+        """The demo scanner's desk: envelopes in the safe, blank bags, the sheet just printed."""
+        if self.journal is None:
+            return []
+        state = self.journal.state
+        out: list[tuple[str, str]] = []
+        flow = self.flow_screen.flow
+        qr = flow.info.get("qr") if flow is not None else None
+        if isinstance(qr, str):
+            out.append((self.tr("The sheet just printed (its QR code)"), qr))
+        for env in sorted(state.envelopes.values(), key=lambda e: e.serial):
+            if env.state in ("sealed", "checked_out"):
+                out.append(
+                    (
+                        self.tr("Envelope {serial} ({account})").format(
+                            serial=env.serial, account=env.account
+                        ),
+                        env.serial,
+                    )
+                )
+            elif env.state == "blank_stock":
+                out.append((self.tr("Blank bag {serial}").format(serial=env.serial), env.serial))
+        return out
+
     def _idle_warning(self, seconds: int) -> None:
         self.idle_banner.show_message(
             render("feedback.idle_warning", {"seconds": seconds}), "error"
@@ -225,6 +251,8 @@ class MainWindow(QWidget):
             self.dashboard.banner.show_message(self.flow_screen.lock_note, "info")
             self.flow_screen.lock_note = None
         self.stack.setCurrentWidget(self.dashboard)
+        if self.demo_panel is not None:
+            self.demo_panel.refresh_codes()
         self.idle.start()
         self.alerts.start(self.session)
         if journal.state.halted:

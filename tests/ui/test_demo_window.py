@@ -88,3 +88,24 @@ def test_an_unplugged_simulated_key_cannot_be_touched(qtbot: QtBot, root: Path) 
     assert key.plugged
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert key.button._pressed.is_set()
+
+
+def test_the_demo_scanner_scans_what_lies_on_the_desk(qtbot: QtBot, root: Path) -> None:
+    """Issue 22: the demo had no scanner; its panel now scans envelopes, bags and sheets."""
+    from tests.ui.kiosk_driver import acknowledge, cont, declare, editor, the_state
+
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    acknowledge(qtbot, w)
+    cont(qtbot, w, "checkout")
+    panel = w.demo_panel
+    assert panel is not None
+    panel.refresh_codes()
+    serial = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))[0]
+    labels = [panel.to_scan.itemText(i) for i in range(panel.to_scan.count())]
+    assert any(serial in x and "entra-01" in x for x in labels)
+    assert any(x.startswith("Blank bag") for x in labels)
+    panel.to_scan.setCurrentIndex(panel.to_scan.findData(serial))
+    qtbot.mouseClick(panel.scan_button, Qt.MouseButton.LeftButton)
+    assert editor(w, "serial").value() == serial
