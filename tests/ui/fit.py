@@ -28,7 +28,12 @@ def _scroll_parent(x: QWidget) -> QAbstractScrollArea | None:
 
 def misfits(window: QWidget, size: tuple[int, int]) -> list[str]:
     """What does not fit ``window`` at ``size`` (empty: everything fits)."""
-    QApplication.processEvents()
+    for _ in range(3):  # widgets just rebuilt (a dashboard refresh) get their geometry
+        for w in [window, *window.findChildren(QWidget)]:
+            layout = w.layout()
+            if layout is not None:
+                layout.activate()
+        QApplication.processEvents()
     width, height = size
     found: list[str] = []
     if (window.width(), window.height()) != size:
