@@ -140,108 +140,113 @@ class TroubleshootingScreen(QWidget):
 
     def device_entries(self) -> list[Help]:
         """The terminal's devices: what people meet at the printer, the keys, scanner, stick."""
-        tr = self.tr
         return [
             Help(
-                tr("The printer does not print"),
-                tr("It is off, out of paper, jammed, or its queue is stopped."),
-                tr(
+                self.tr("The printer does not print"),
+                self.tr("It is off, out of paper, jammed, or its queue is stopped."),
+                self.tr(
                     "Check power, paper and cable; clear a jam. The screen says what the printer "
                     "reported. Press “Print again” on the step: nothing is recorded until the "
                     "paper is out."
                 ),
-                tr("Any step that prints; the message is above the step's questions."),
+                self.tr("Any step that prints; the message is above the step's questions."),
             ),
             Help(
-                tr("A sheet printed wrongly or half a sheet came out"),
-                tr("A paper jam or the printer stopped mid-page."),
-                tr(
+                self.tr("A sheet printed wrongly or half a sheet came out"),
+                self.tr("A paper jam or the printer stopped mid-page."),
+                self.tr(
                     "Do not keep a half-printed credential sheet: shred it at once, then print "
                     "again — a new sheet gets a new password."
                 ),
-                tr("The step that printed it."),
+                self.tr("The step that printed it."),
             ),
             Help(
-                tr("“No security key was found”"),
-                tr("The key is not plugged in, or not fully in."),
-                tr(
+                self.tr("“No security key was found”"),
+                self.tr("The key is not plugged in, or not fully in."),
+                self.tr(
                     "Plug the key into the terminal's front port and wait two seconds, then "
                     "press “Try again”. Only the key asked for works."
                 ),
-                tr("The lock screen, or any step that asks for keys."),
+                self.tr("The lock screen, or any step that asks for keys."),
             ),
             Help(
-                tr("The PIN is refused"),
-                tr("A wrong PIN. Each key allows 8 tries; at zero the key is blocked for good."),
-                tr(
+                self.tr("The PIN is refused"),
+                self.tr(
+                    "A wrong PIN. Each key allows 8 tries; at zero the key is blocked for good."
+                ),
+                self.tr(
                     "Type the PIN again slowly; the screen says how many tries are left. With "
                     "one or two left, stop and find the written PIN. A blocked key must be "
                     "replaced: another custodian approves, and a new key is enrolled under "
                     "Custodians and keys."
                 ),
-                tr("The PIN box under “Security key”."),
+                self.tr("The PIN box under “Security key”."),
             ),
             Help(
-                tr("The key is refused as “not the key asked for”"),
-                tr(
+                self.tr("The key is refused as “not the key asked for”"),
+                self.tr(
                     "It is another custodian's key, or the key that already approved this step "
                     "(the same person twice)."
                 ),
-                tr(
+                self.tr(
                     "Each approval needs the named custodian's own key. Hand the terminal to "
                     "that person, or choose another custodian on the step."
                 ),
-                tr("Any step that asks for two keys."),
+                self.tr("Any step that asks for two keys."),
             ),
             Help(
-                tr("Touching the key does nothing"),
-                tr("The key was not asked for yet, or the time to touch it ran out."),
-                tr(
+                self.tr("Touching the key does nothing"),
+                self.tr("The key was not asked for yet, or the time to touch it ran out."),
+                self.tr(
                     "Touch it only when the screen says “Touch your key now” and its light "
                     "blinks. If the time ran out, press “Try again”."
                 ),
-                tr("Any step that asks for keys."),
+                self.tr("Any step that asks for keys."),
             ),
             Help(
-                tr("The scanner does nothing, or the code appears as typed text"),
-                tr("The scanner is unplugged, set to another keyboard layout, or too slow."),
-                tr(
+                self.tr("The scanner does nothing, or the code appears as typed text"),
+                self.tr("The scanner is unplugged, set to another keyboard layout, or too slow."),
+                self.tr(
                     "Plug the scanner in and scan again with the code flat under the light. "
                     "If the code lands in a field as text, check it and press Enter, or type "
                     "the serial printed under the barcode."
                 ),
-                tr("Steps that ask for an envelope, bag or sheet to be scanned."),
+                self.tr("Steps that ask for an envelope, bag or sheet to be scanned."),
             ),
             Help(
-                tr("The envelope serial is refused"),
-                tr("The code read is not a Sealroom serial (SR and 8 digits), or a typing slip."),
-                tr(
+                self.tr("The envelope serial is refused"),
+                self.tr(
+                    "The code read is not a Sealroom serial (SR and 8 digits), or a typing slip."
+                ),
+                self.tr(
                     "Read the serial under the barcode (SR then 8 digits, e.g. SR00012347) and "
                     "type it, or scan the barcode again."
                 ),
-                tr("Steps that ask for a serial."),
+                self.tr("Steps that ask for a serial."),
             ),
             Help(
-                tr("The USB stick is not offered for the export"),
-                tr(
+                self.tr("The USB stick is not offered for the export"),
+                self.tr(
                     "It is not plugged in, is read-only, is a fixed disk, or USBGuard has not "
                     "allowed it."
                 ),
-                tr(
+                self.tr(
                     "Plug the stick in, wait five seconds and press “Look for USB sticks "
                     "again”. Use a plain FAT or exFAT stick, write-enabled. A stick the "
                     "terminal refuses says why on the screen."
                 ),
-                tr("Audit export."),
+                self.tr("Audit export."),
             ),
             Help(
-                tr("The terminal locked while we were working"),
-                tr("Nobody touched it for the idle time; a warning with a countdown comes first."),
-                tr(
+                self.tr("The terminal locked while we were working"),
+                self.tr(
+                    "Nobody touched it for the idle time; a warning with a countdown comes first."
+                ),
+                self.tr(
                     "Unlock again: the incident and the steps already recorded are kept, and the "
                     "dashboard's Continue button goes back to the step."
                 ),
-                tr("The lock screen, then the dashboard."),
+                self.tr("The lock screen, then the dashboard."),
             ),
         ]
 
