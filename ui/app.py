@@ -52,7 +52,10 @@ def load_theme(path: Path) -> str:
     no error and no traceback.
     """
     try:
-        return path.read_text(encoding="utf-8")
+        # The sheet names its images relative to the project ("assets/tick.svg"); Qt
+        # resolves a url() against the working directory, so they are made absolute.
+        text = path.read_text(encoding="utf-8")
+        return text.replace("url(assets/", f"url({path.parent.as_posix()}/")
     except FileNotFoundError:
         log.warning("no theme at %s: starting with the plain style", path)
     except (OSError, UnicodeError) as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hardware.doctor import command as doctor_command
+from hardware.printing import identity_command
 from kiosk.errors import ApprovalError, DeviceError, PolicyError, SealroomError
 from kiosk.errors.oplog import error_fields, event
 from kiosk.format.clock import SystemClock
@@ -240,6 +241,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         undo_commission(Path(args.data))
         raise
     try:
+        identity_printed = args.print_sheet and identity_command.at_commissioning(
+            done.journal, policy, args.data
+        )
         print(f"Journal created in {args.data}")
         for line in enrolled:
             print(line)
@@ -249,6 +253,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"Public key file:    {done.public_key_path}")
         if args.print_sheet:
             print("Commissioning sheet printed: seal it in the safe with the recovery passphrase.")
+            if identity_printed:
+                print("Terminal identity sheet printed: give it to the auditors with kiosk.pub.")
         elif passphrase is None:
             print()
             print("RECOVERY PASSPHRASE — write it on the commissioning sheet, seal it in the safe:")
@@ -314,6 +320,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # Qt first: a display or platform plugin Qt cannot use aborts the process (qFatal),
+    # past any ``finally`` — started after the throw-away folder, it left that folder
+    # and its simulated keys behind (issue 22). run() reuses this application.
+    from ui.app import make_app
+
+    make_app()
     root = Path(tempfile.mkdtemp(prefix="sealroom-demo-"))
     try:
         people = {
@@ -402,7 +414,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     sim = simulate(Path(args.data), args.scenario, args.years, seed=args.seed)
     try:
         head = sim.journal.head
-        print(f"Simulated terminal in {args.data}: {head.seq} entries, head {head.short}")
+        print(f"Simulated terminal in {args.data}: {head.seq} entries, head {head.seq}:{head.hash}")
         print(
             f"Incidents: {len(sim.journal.state.incidents.by_id)}; "
             f"documents printed: {len(sim.printer.jobs)}; "
@@ -416,10 +428,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         for note in sim.notes:
             print(note)
         if args.export:
-            from hardware.sim.export import export_simulation
+            from hardware.sim.export import export_lines, export_simulation
 
-            bundle = export_simulation(sim, Path(args.export))
-            print(f"Audit bundle written: {bundle}")
+            print(*export_lines(sim, export_simulation(sim, Path(args.export)), head), sep="\n")
     finally:
         sim.terminal.close()
     return 0
@@ -479,7 +490,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--print-sheet",
         action="store_true",
         help="print the commissioning sheet (key fingerprint, genesis hash, recovery "
-        "passphrase) on the policy's CUPS queue; nothing is kept if printing fails",
+        "passphrase) on the policy's CUPS queue, then the terminal identity sheet for the "
+        "auditors; nothing is kept if the commissioning sheet does not print",
     )
     p.add_argument(
         "--show-recovery-passphrase",
@@ -494,6 +506,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dir", help="directory for the PDFs")
     p.set_defaults(func=cmd_render_samples)
+
+    p = sub.add_parser(
+        "identity-sheet",
+        help="print the terminal identity sheet for the auditors (fingerprint, genesis, kiosk.pub)",
+        description=identity_command.DESCRIPTION,
+    )
+    identity_command.add_arguments(p)
+    p.set_defaults(func=lambda args: identity_command.run(args, _policy))
 
     p = sub.add_parser("run", help="run the kiosk on a commissioned terminal")
     p.add_argument("--data", required=True, help="the terminal's data directory")

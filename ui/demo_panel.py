@@ -6,8 +6,12 @@ hand. Each row is one custodian's simulated key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -20,6 +24,9 @@ from ui.devices import KeyDesk, SimKey
 
 
 class DemoPanel(QFrame):
+    #: the demo's scanner read this code (as a wedge scanner types it, then Enter)
+    scanned = Signal(str)
+
     def __init__(self, desk: KeyDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -34,6 +41,29 @@ class DemoPanel(QFrame):
         self.rows = layout
         for key in desk.simulated:
             layout.addWidget(self._row(key))
+        # The demo's barcode scanner: what can be scanned now (envelopes in the safe,
+        # blank bags, the sheet just printed), and a button that scans the one chosen.
+        scanner = QLabel(self.tr("Scanner (demo)"), self)
+        scanner.setObjectName("h2")
+        layout.addWidget(scanner)
+        #: (label, code) of what lies on the desk to scan; the window supplies it
+        self.codes: Callable[[], list[tuple[str, str]]] = lambda: []
+        self.to_scan = QComboBox(self)
+        self.to_scan.setAccessibleName(self.tr("What to scan"))
+        self.to_scan.setMinimumHeight(44)
+        layout.addWidget(self.to_scan)
+        line = QHBoxLayout()
+        refresh = QPushButton(self.tr("Look again"), self)
+        refresh.setObjectName("secondary")
+        refresh.setAccessibleName(self.tr("Look again for what can be scanned"))
+        refresh.clicked.connect(self.refresh_codes)
+        self.scan_button = QPushButton(self.tr("Scan it"), self)
+        self.scan_button.setObjectName("secondary")
+        self.scan_button.setAccessibleName(self.tr("Scan the chosen code"))
+        self.scan_button.clicked.connect(self._scan)
+        line.addWidget(refresh)
+        line.addWidget(self.scan_button)
+        layout.addLayout(line)
         layout.addStretch(1)
 
     def _row(self, key: SimKey) -> QWidget:
@@ -43,11 +73,13 @@ class DemoPanel(QFrame):
         plug = QCheckBox(self.tr("{name}'s key plugged in").format(name=key.label), row)
         plug.setAccessibleName(self.tr("Plug in {name}'s key").format(name=key.label))
         plug.setChecked(key.plugged)
-        plug.toggled.connect(lambda on, k=key: setattr(k, "plugged", on))
         touch = QPushButton(self.tr("Touch {name}'s key").format(name=key.label), row)
         touch.setObjectName("secondary")
         touch.setAccessibleName(self.tr("Touch {name}'s key").format(name=key.label))
-        touch.clicked.connect(key.button.press)
+        # An unplugged key cannot be touched (issue 22): a press is never kept for a
+        # key that is not in the terminal (the demo plugs the key asked for itself).
+        touch.clicked.connect(lambda _=False, k=key: self.touch(k))
+        plug.toggled.connect(lambda on, k=key: setattr(k, "plugged", on))
         line = QHBoxLayout()
         line.addWidget(touch)
         h.addWidget(plug)
@@ -55,6 +87,23 @@ class DemoPanel(QFrame):
         self.touch_buttons[key.owner] = touch
         self.plug_boxes[key.owner] = plug
         return row
+
+    def refresh_codes(self) -> None:
+        """List what can be scanned now."""
+        self.to_scan.clear()
+        for label, code in self.codes():
+            self.to_scan.addItem(label, code)
+
+    def _scan(self) -> None:
+        code = self.to_scan.currentData()
+        if isinstance(code, str) and code:
+            self.scanned.emit(code)
+
+    @staticmethod
+    def touch(key: SimKey) -> None:
+        """Touch ``key``: only a key plugged into the terminal feels it."""
+        if key.plugged:
+            key.button.press()
 
     def sync(self) -> None:
         """Show the desk as it is: keys added since (a new key being enrolled), plugs."""

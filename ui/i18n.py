@@ -22,7 +22,8 @@ Updating the catalogue (developers, after changing user text)::
 
     .venv/bin/python -m ui.i18n
 
-runs ``pyside6-lupdate`` over ``ui/`` into ``assets/i18n/sealroom_en.ts``,
+runs ``pyside6-lupdate`` over ``ui/`` (and the core's plain words for
+journal kinds, ``kiosk/format/kind_words.py``) into ``assets/i18n/sealroom_en.ts``,
 fills every English translation with its source text (so nothing stays
 "unfinished") and compiles it with ``pyside6-lrelease``. Translators open
 ``sealroom_<lang>.ts`` in Qt Linguist (``pyside6-linguist``).
@@ -135,6 +136,8 @@ def update_catalogue(directory: Path = I18N_DIR) -> Path:
     ts_file = directory / f"{PREFIX}_{SOURCE_LANGUAGE}.ts"
     qm_file = ts_file.with_suffix(".qm")
     sources = sorted(str(p) for p in (ROOT / "ui").rglob("*.py"))
+    # The core's plain words for journal kinds, marked for translation there.
+    sources.append(str(ROOT / "kiosk" / "format" / "kind_words.py"))
     subprocess.run(  # noqa: S603 - fixed tool, argument list, no shell
         [_tool("pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts_file)],
         check=True,

@@ -1,18 +1,16 @@
-"""Journal kinds in plain words: the one table the screens use to name what was recorded.
+"""Journal kinds in plain words, in the terminal's language: what the screens say was recorded.
 
 Operators see "Recorded: the emergency declaration", not the journal's
-machine name ``invocation.declared``. The kind names stay the contract of
-the journal and the export (auditors search by them, and the journal browser
-keeps them visible beside these words); this table only says them plainly.
+machine name ``invocation.declared``. The table itself is the core's
+(:mod:`kiosk.format.kind_words`), so the audit export's ``events.csv`` and
+``report.pdf`` say the same words; this module translates them.
 
 Invariants:
 
-* every kind of :data:`kiosk.format.kinds.KINDS` has a phrase here (a test
-  compares the two tables, so a new kind cannot be forgotten);
-* the phrases are translatable: each is marked with ``QT_TRANSLATE_NOOP``
-  under the context :data:`CONTEXT` (pyside6-lupdate extracts only literal
-  calls) and translated when asked for, never at import — the translator is
-  installed after this module is imported;
+* the phrases are translated when asked for, never at import — the
+  translator is installed after this module is imported; they are
+  extracted for translators from ``kiosk/format/kind_words.py``
+  (``python -m ui.i18n`` runs ``pyside6-lupdate`` over it as well as ``ui/``);
 * an unknown kind (a journal written by a newer release) is shown as its
   raw name, never an error: naming what was recorded must not fail.
 """
@@ -20,98 +18,21 @@ Invariants:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
-CONTEXT = "KindNames"
+from kiosk.format.kind_words import CONTEXT, PHRASES
 
-# journal kind -> what it records, in words an operator would use (English source)
-PHRASES: dict[str, str] = {
-    "journal.genesis": str(QT_TRANSLATE_NOOP("KindNames", "the creation of the journal")),
-    "policy.changed": str(QT_TRANSLATE_NOOP("KindNames", "the policy change")),
-    "clock.confirmed": str(QT_TRANSLATE_NOOP("KindNames", "the clock confirmation")),
-    "custodian.enrolled": str(
-        QT_TRANSLATE_NOOP("KindNames", "the enrolment of a person's security key")
-    ),
-    "custodian.revoked": str(QT_TRANSLATE_NOOP("KindNames", "the revocation of a person")),
-    "account.registered": str(
-        QT_TRANSLATE_NOOP("KindNames", "the registration of a break-glass account")
-    ),
-    "envelope.stock_received": str(
-        QT_TRANSLATE_NOOP("KindNames", "the bags received from the supplier")
-    ),
-    "envelope.registered": str(QT_TRANSLATE_NOOP("KindNames", "the envelope sealed into the safe")),
-    "envelope.checked_out": str(QT_TRANSLATE_NOOP("KindNames", "the envelope check-out")),
-    "envelope.inspected": str(QT_TRANSLATE_NOOP("KindNames", "the envelope inspection")),
-    "envelope.opened": str(QT_TRANSLATE_NOOP("KindNames", "the opening of the envelope")),
-    "envelope.returned": str(QT_TRANSLATE_NOOP("KindNames", "the envelope returned to the safe")),
-    "envelope.destroyed": str(QT_TRANSLATE_NOOP("KindNames", "the destruction of the envelope")),
-    "credential.rotated": str(QT_TRANSLATE_NOOP("KindNames", "the credential reset")),
-    "invocation.declared": str(QT_TRANSLATE_NOOP("KindNames", "the emergency declaration")),
-    "approver.contacted": str(
-        QT_TRANSLATE_NOOP("KindNames", "the attempt to contact the approver")
-    ),
-    "exception.opened": str(QT_TRANSLATE_NOOP("KindNames", "the exception to the procedure")),
-    "exception.signed_off": str(
-        QT_TRANSLATE_NOOP("KindNames", "the executive sign-off of the exception")
-    ),
-    "approver.notified": str(QT_TRANSLATE_NOOP("KindNames", "the notification of the approver")),
-    "session.started": str(QT_TRANSLATE_NOOP("KindNames", "the start of the access session")),
-    "session.action": str(QT_TRANSLATE_NOOP("KindNames", "the action taken")),
-    "session.ended": str(QT_TRANSLATE_NOOP("KindNames", "the end of the access session")),
-    "review.completed": str(QT_TRANSLATE_NOOP("KindNames", "the post-incident review")),
-    "session.signed": str(
-        QT_TRANSLATE_NOOP("KindNames", "the session record signed by both persons")
-    ),
-    "invocation.acknowledged": str(
-        QT_TRANSLATE_NOOP("KindNames", "the acknowledgement of the declaration")
-    ),
-    "invocation.stood_down": str(
-        QT_TRANSLATE_NOOP("KindNames", "the invocation stood down with nothing opened")
-    ),
-    "sheet.printed": str(QT_TRANSLATE_NOOP("KindNames", "the credential sheet printed")),
-    "alert.slip_failed": str(QT_TRANSLATE_NOOP("KindNames", "the alert slip that did not print")),
-    "alert.slip_printed": str(QT_TRANSLATE_NOOP("KindNames", "the alert slip printed again")),
-    "sheet.print_failed": str(
-        QT_TRANSLATE_NOOP("KindNames", "the credential sheet that did not print")
-    ),
-    "sheet.confirmed": str(QT_TRANSLATE_NOOP("KindNames", "the credential sheet confirmed")),
-    "access.problem": str(QT_TRANSLATE_NOOP("KindNames", "the login problem")),
-    "documentation.discrepancy": str(
-        QT_TRANSLATE_NOOP("KindNames", "the discrepancy with the audit log")
-    ),
-    "credential.reset_failed": str(QT_TRANSLATE_NOOP("KindNames", "the failed credential reset")),
-    "review.escalated": str(QT_TRANSLATE_NOOP("KindNames", "the escalation of the review")),
-    "verification.completed": str(
-        QT_TRANSLATE_NOOP("KindNames", "the verification after the reset")
-    ),
-    "verification.failed": str(
-        QT_TRANSLATE_NOOP("KindNames", "the failed verification of the reset")
-    ),
-    "credential.approved": str(
-        QT_TRANSLATE_NOOP("KindNames", "the approval of a new password and its sheets")
-    ),
-    "account.updated": str(QT_TRANSLATE_NOOP("KindNames", "the change of a break-glass account")),
-    "account.retired": str(
-        QT_TRANSLATE_NOOP("KindNames", "the retirement of a break-glass account")
-    ),
-    "export.approved": str(QT_TRANSLATE_NOOP("KindNames", "the approval of the audit export")),
-    "export.created": str(QT_TRANSLATE_NOOP("KindNames", "the audit export written")),
-    "export.failed": str(QT_TRANSLATE_NOOP("KindNames", "the failed audit export")),
-    "alert.raised": str(QT_TRANSLATE_NOOP("KindNames", "the alert")),
-    "alert.acknowledged": str(QT_TRANSLATE_NOOP("KindNames", "the acknowledgement of an alert")),
-    "terminal.unlocked": str(QT_TRANSLATE_NOOP("KindNames", "the unlocking of the terminal")),
-    "backup.medium_registered": str(
-        QT_TRANSLATE_NOOP("KindNames", "the registration of the backup medium")
-    ),
-    "backup.written": str(QT_TRANSLATE_NOOP("KindNames", "the sealed backup")),
-    "terminal.moved": str(QT_TRANSLATE_NOOP("KindNames", "the move to new hardware")),
-    "terminal.retired": str(QT_TRANSLATE_NOOP("KindNames", "the retirement of the terminal")),
-    "terminal.restored": str(
-        QT_TRANSLATE_NOOP("KindNames", "the restore of the terminal from a backup")
-    ),
-}
+__all__ = [
+    "CONTEXT",
+    "PHRASES",
+    "entry_phrase",
+    "kind_phrase",
+    "recorded_entries_phrase",
+    "recorded_phrase",
+]
 
 
 def kind_phrase(kind: str) -> str:
@@ -120,6 +41,38 @@ def kind_phrase(kind: str) -> str:
     if source is None:
         return kind
     return QCoreApplication.translate(CONTEXT, source)
+
+
+def entry_phrase(kind: str, data: Mapping[str, Any]) -> str:
+    """What one entry records, named for what it is, not only for its kind.
+
+    ``approver.contacted`` is both an approval and a failed attempt: "Approved"
+    was confirmed as "the attempt to contact the approver" (issue 22). Its
+    outcome says which.
+    """
+    if kind == "approver.contacted":
+        who = str(data.get("approver", ""))
+        if data.get("outcome") == "approved":
+            return QCoreApplication.translate(CONTEXT, "the approval by {approver}").format(
+                approver=who
+            )
+        return QCoreApplication.translate(
+            CONTEXT, "an attempt to reach the approver {approver} ({outcome})"
+        ).format(approver=who, outcome=str(data.get("outcome", "")).replace("-", " "))
+    return kind_phrase(kind)
+
+
+def recorded_entries_phrase(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> str:
+    """:func:`recorded_phrase` for entries ``(kind, data)``, each named by :func:`entry_phrase`."""
+    counts = Counter(entry_phrase(kind, data) for kind, data in entries)
+    parts = []
+    for phrase, n in counts.items():
+        if n > 1:
+            phrase = QCoreApplication.translate(CONTEXT, "{phrase} (×{n})").format(
+                phrase=phrase, n=n
+            )
+        parts.append(phrase)
+    return ", ".join(parts)
 
 
 def recorded_phrase(kinds: Iterable[str]) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from hardware.printing.cups import CupsPrinter
 from kiosk.errors import SealroomError, oplog
@@ -36,6 +36,7 @@ from ui.screens.journal_browser import JournalScreen
 from ui.screens.troubleshooting import TroubleshootingScreen
 from ui.screens.unlock import UnlockScreen
 from ui.terminal_session import Session
+from ui.widgets import Banner
 
 log = logging.getLogger("sealroom.lock")
 
@@ -50,26 +51,77 @@ SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
 
 
 class IdleWatch(QObject):
-    """Locks the terminal after the policy's idle time without input.
+    """Locks the terminal after the policy's idle time without input, warning first.
 
     It is not an event filter of its own: the key filter on the windows
-    (:class:`ui.scanning.ScanFilter`) already sees every input event and
-    calls :meth:`poke`.
+    (:class:`ui.scanning.ScanFilter`) already sees every input event (keys,
+    clicks, touches) and calls :meth:`poke`, which starts the idle time
+    again and takes the warning down.
+
+    The lock used to come without warning while custodians were on the
+    phone to an approver (issue 22): for the last :data:`WARN_SECONDS` (a
+    third of a short idle time) ``on_warn`` is called every second with the
+    seconds left, so the screen can count down.
     """
 
+    #: how long before the lock the warning shows (at most a third of the idle time)
+    WARN_SECONDS = 60
+
     def __init__(
-        self, seconds: int, on_idle: Callable[[], None], parent: QObject | None = None
+        self,
+        seconds: int,
+        on_idle: Callable[[], None],
+        parent: QObject | None = None,
+        on_warn: Callable[[int], None] | None = None,
+        on_clear: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(seconds * 1000)
         self.timer.timeout.connect(on_idle)
+        self.timer.timeout.connect(self._stop_warning)
+        self.on_warn = on_warn
+        self.on_clear = on_clear
+        self.warn_seconds = min(self.WARN_SECONDS, max(seconds // 3, 1))
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self._tick)
+        self.warning = False
+
+    def start(self) -> None:
+        """Unlocked: the idle time starts."""
+        self.timer.start()
+        self.countdown.start()
+
+    def stop(self) -> None:
+        """Locked: no idle time, no warning."""
+        self.timer.stop()
+        self._stop_warning()
+        self.countdown.stop()
 
     def poke(self) -> None:
-        """Input arrived: the idle time starts again (only while unlocked)."""
+        """Input arrived: the idle time starts again (only while unlocked); the warning goes."""
         if self.timer.isActive():
             self.timer.start()
+            self._stop_warning()
+
+    def seconds_left(self) -> int:
+        return max(0, (self.timer.remainingTime() + 999) // 1000)
+
+    def _tick(self) -> None:
+        if not self.timer.isActive():
+            return
+        left = self.seconds_left()
+        if left <= self.warn_seconds:
+            self.warning = True
+            if self.on_warn is not None:
+                self.on_warn(left)
+
+    def _stop_warning(self) -> None:
+        if self.warning and self.on_clear is not None:
+            self.on_clear()
+        self.warning = False
 
 
 class MainWindow(QWidget):
@@ -82,12 +134,24 @@ class MainWindow(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.stack, 1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        # Above every screen: the idle lock's countdown (any input takes it down).
+        self.idle_banner = Banner(self)
+        self.idle_banner.setAccessibleName(self.tr("The terminal is about to lock"))
+        column.addWidget(self.idle_banner)
+        column.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
         self.demo_panel: DemoPanel | None = None
         if ctx.keys.simulated:
             self.demo_panel = DemoPanel(ctx.keys, self)
+            self.demo_panel.codes = self.demo_codes
+            self.demo_panel.scanned.connect(lambda code: self.on_scan(code, True))
             row.addWidget(self.demo_panel)
         self.session: Session | None = None
+        #: asked before the windowed terminal closes mid-procedure (tests replace it)
+        self.confirm_close: Callable[[], bool] = self.ask_before_closing
         #: set once the process is stopping: nothing is unlocked any more
         self.stopping = False
         self.unlock_screen = UnlockScreen(ctx, self)
@@ -109,7 +173,13 @@ class MainWindow(QWidget):
         self.dashboard.acknowledge.connect(self.acknowledge_alert)
         self.screens: dict[str, QWidget] = {}
         self.alerts = Alerts(ctx, self.dashboard, self)
-        self.idle = IdleWatch(ctx.policy.idle_lock_seconds, lambda: self.lock("idle"), self)
+        self.idle = IdleWatch(
+            ctx.policy.idle_lock_seconds,
+            lambda: self.lock("idle"),
+            self,
+            on_warn=self._idle_warning,
+            on_clear=self.idle_banner.clear_message,
+        )
         self._unlocked_at: float | None = None
         self._unlocked_with = ""
         # Scanners type like keyboards: one filter on the application's windows
@@ -121,6 +191,35 @@ class MainWindow(QWidget):
         if not ctx.windowed:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+
+    def demo_codes(self) -> list[tuple[str, str]]:
+        """The demo scanner's desk: envelopes in the safe, blank bags, the sheet just printed."""
+        if self.journal is None:
+            return []
+        state = self.journal.state
+        out: list[tuple[str, str]] = []
+        flow = self.flow_screen.flow
+        qr = flow.info.get("qr") if flow is not None else None
+        if isinstance(qr, str):
+            out.append((self.tr("The sheet just printed (its QR code)"), qr))
+        for env in sorted(state.envelopes.values(), key=lambda e: e.serial):
+            if env.state in ("sealed", "checked_out"):
+                out.append(
+                    (
+                        self.tr("Envelope {serial} ({account})").format(
+                            serial=env.serial, account=env.account
+                        ),
+                        env.serial,
+                    )
+                )
+            elif env.state == "blank_stock":
+                out.append((self.tr("Blank bag {serial}").format(serial=env.serial), env.serial))
+        return out
+
+    def _idle_warning(self, seconds: int) -> None:
+        self.idle_banner.show_message(
+            render("feedback.idle_warning", {"seconds": seconds}), "error"
+        )
 
     def _refresh_if_shown(self) -> None:
         """A flow finished: the dashboard is rebuilt when it is next shown (show_dashboard).
@@ -153,7 +252,9 @@ class MainWindow(QWidget):
             self.dashboard.banner.show_message(self.flow_screen.lock_note, "info")
             self.flow_screen.lock_note = None
         self.stack.setCurrentWidget(self.dashboard)
-        self.idle.timer.start()
+        if self.demo_panel is not None:
+            self.demo_panel.refresh_codes()
+        self.idle.start()
         self.alerts.start(self.session)
         if journal.state.halted:
             self.show_alarm()
@@ -201,7 +302,7 @@ class MainWindow(QWidget):
                 unlocked_with=self._unlocked_with,
             )
             self._unlocked_at = None
-        self.idle.timer.stop()
+        self.idle.stop()
         self.alerts.stop()
         self.flow_screen.detach()
         for screen in self.screens.values():
@@ -285,9 +386,36 @@ class MainWindow(QWidget):
             return
         super().keyPressEvent(event)
 
+    def in_procedure(self) -> bool:
+        """Whether closing now would leave a procedure, or an approval, half-way."""
+        flow = self.flow_screen.flow
+        if flow is not None and not flow.done:
+            return True
+        if any(not f.done for f in self.flow_screen.paused.values()):
+            return True
+        return any(getattr(x, "busy", False) for x in self.screens.values())
+
+    def ask_before_closing(self) -> bool:
+        """Ask whoever closes the windowed terminal mid-procedure; True: close."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Close Sealroom?"),
+            self.tr(
+                "A procedure is in progress. Closing locks the terminal: the steps "
+                "already recorded are kept, the answers not yet recorded are lost. Close now?"
+            ),
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Close
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.ctx.windowed:
             event.ignore()  # a kiosk is not closed from its keyboard
+            return
+        # The windowed demo closed at once mid-procedure (issue 22): ask first.
+        if not self.stopping and self.in_procedure() and not self.confirm_close():
+            event.ignore()
             return
         self.lock("window closed")
         self.release_filters()

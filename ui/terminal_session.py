@@ -43,3 +43,13 @@ class Session:
         paper = QtPaper(printer)
         ctx = Context(journal, app.policy, security_keys, signatures, paper)
         return Session(journal, prompts, signatures, paper, ctx)
+
+
+def last_unlocked_by(journal: Journal) -> str | None:
+    """The custodian of the latest unlock with a key (``terminal.unlocked``), if recent."""
+    who = None
+    for e in journal.entries(max(1, journal.state.seq - 50)):
+        if e.kind == "terminal.unlocked":
+            custodian = e.data.get("custodian")
+            who = custodian if isinstance(custodian, str) else None
+    return who

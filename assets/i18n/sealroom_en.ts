@@ -115,37 +115,37 @@
   <context>
     <name>ApprovalScreen</name>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="48" />
+      <location filename="../../ui/screens/approval_screen.py" line="61" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="48" />
+      <location filename="../../ui/screens/approval_screen.py" line="61" />
       <source>Leave this screen</source>
       <translation>Leave this screen</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="59" />
+      <location filename="../../ui/screens/approval_screen.py" line="72" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="59" />
+      <location filename="../../ui/screens/approval_screen.py" line="72" />
       <source>Cancel the approval in progress</source>
       <translation>Cancel the approval in progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="125" />
+      <location filename="../../ui/screens/approval_screen.py" line="139" />
       <source>The new key has no PIN yet: its holder chooses one now and presses OK.</source>
       <translation>The new key has no PIN yet: its holder chooses one now and presses OK.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="132" />
+      <location filename="../../ui/screens/approval_screen.py" line="147" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="138" />
+      <location filename="../../ui/screens/approval_screen.py" line="153" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
@@ -222,82 +222,107 @@
       <translation>For a new custodian, auditor or security officer, or an extra key of someone enrolled: the holder plugs in the new key, chooses its PIN and touches it twice; then two other custodians approve with their keys.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="73" />
+      <location filename="../../ui/screens/custodians.py" line="80" />
       <source>Full name</source>
       <translation>Full name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="73" />
+      <location filename="../../ui/screens/custodians.py" line="74" />
       <source>Name of the key holder</source>
       <translation>Name of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="74" />
+      <location filename="../../ui/screens/custodians.py" line="81" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="74" />
+      <location filename="../../ui/screens/custodians.py" line="76" />
       <source>Role of the key holder</source>
       <translation>Role of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="78" />
+      <location filename="../../ui/screens/custodians.py" line="48" />
+      <source>e.g. key lost</source>
+      <translation>e.g. key lost</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/custodians.py" line="73" />
+      <source>e.g. audrey</source>
+      <translation>e.g. audrey</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/custodians.py" line="74" />
+      <source>e.g. Audrey Kim</source>
+      <translation>e.g. Audrey Kim</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/custodians.py" line="76" />
+      <source>e.g. Internal Auditor</source>
+      <translation>e.g. Internal Auditor</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/custodians.py" line="79" />
+      <source>Short id</source>
+      <translation>Short id</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/custodians.py" line="85" />
       <source>Duty of the key holder</source>
       <translation>Duty of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="80" />
+      <location filename="../../ui/screens/custodians.py" line="87" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="81" />
+      <location filename="../../ui/screens/custodians.py" line="88" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="82" />
+      <location filename="../../ui/screens/custodians.py" line="89" />
       <source>Security staff</source>
       <translation>Security staff</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="86" />
+      <location filename="../../ui/screens/custodians.py" line="93" />
       <source>Enrolment approved by custodian {n}</source>
       <translation>Enrolment approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="90" />
+      <location filename="../../ui/screens/custodians.py" line="97" />
       <source>Enrol the key</source>
       <translation>Enrol the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="90" />
+      <location filename="../../ui/screens/custodians.py" line="97" />
       <source>Enrol the new key</source>
       <translation>Enrol the new key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="124" />
+      <location filename="../../ui/screens/custodians.py" line="131" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="186" />
+      <location filename="../../ui/screens/custodians.py" line="193" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="219" />
+      <location filename="../../ui/screens/custodians.py" line="226" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="227" />
+      <location filename="../../ui/screens/custodians.py" line="234" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="129" />
+      <location filename="../../ui/screens/custodians.py" line="136" />
       <source>revoked</source>
       <translation>revoked</translation>
     </message>
@@ -307,37 +332,27 @@
       <translation>Reason</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="48" />
-      <source>e.g. left the company, key lost</source>
-      <translation>e.g. left the company, key lost</translation>
-    </message>
-    <message>
       <location filename="../../ui/screens/custodians.py" line="52" />
       <source>Approved by custodian {n}</source>
       <translation>Approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="72" />
-      <source>Id, e.g. audrey</source>
-      <translation>Id, e.g. audrey</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/custodians.py" line="72" />
+      <location filename="../../ui/screens/custodians.py" line="73" />
       <source>Short id of the key holder</source>
       <translation>Short id of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="129" />
+      <location filename="../../ui/screens/custodians.py" line="136" />
       <source>{n} key(s)</source>
       <translation>{n} key(s)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="145" />
+      <location filename="../../ui/screens/custodians.py" line="152" />
       <source>Choose who, why, and the two approvers.</source>
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="168" />
+      <location filename="../../ui/screens/custodians.py" line="175" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -358,311 +373,311 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="125" />
+      <location filename="../../ui/screens/dashboard.py" line="159" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="126" />
+      <location filename="../../ui/screens/dashboard.py" line="160" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="126" />
+      <location filename="../../ui/screens/dashboard.py" line="160" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="141" />
+      <location filename="../../ui/screens/dashboard.py" line="175" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="142" />
+      <location filename="../../ui/screens/dashboard.py" line="176" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="154" />
+      <location filename="../../ui/screens/dashboard.py" line="188" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="168" />
+      <location filename="../../ui/screens/dashboard.py" line="204" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="169" />
+      <location filename="../../ui/screens/dashboard.py" line="205" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="170" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="171" />
-      <location filename="../../ui/screens/dashboard.py" line="242" />
-      <location filename="../../ui/screens/dashboard.py" line="353" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
+      <location filename="../../ui/screens/dashboard.py" line="274" />
+      <location filename="../../ui/screens/dashboard.py" line="379" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="172" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="173" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="174" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="185" />
+      <location filename="../../ui/screens/dashboard.py" line="221" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="185" />
+      <location filename="../../ui/screens/dashboard.py" line="221" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="228" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="228" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="198" />
+      <location filename="../../ui/screens/dashboard.py" line="234" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="198" />
+      <location filename="../../ui/screens/dashboard.py" line="234" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="202" />
+      <location filename="../../ui/screens/dashboard.py" line="238" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="202" />
+      <location filename="../../ui/screens/dashboard.py" line="238" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="242" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="242" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="246" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="246" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="250" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="250" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="218" />
+      <location filename="../../ui/screens/dashboard.py" line="254" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="218" />
+      <location filename="../../ui/screens/dashboard.py" line="254" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="244" />
-      <location filename="../../ui/screens/dashboard.py" line="438" />
+      <location filename="../../ui/screens/dashboard.py" line="278" />
+      <location filename="../../ui/screens/dashboard.py" line="466" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="246" />
-      <location filename="../../ui/screens/dashboard.py" line="475" />
+      <location filename="../../ui/screens/dashboard.py" line="276" />
+      <location filename="../../ui/screens/dashboard.py" line="503" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="41" />
-      <location filename="../../ui/screens/dashboard.py" line="248" />
+      <location filename="../../ui/screens/dashboard.py" line="280" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="250" />
-      <location filename="../../ui/screens/dashboard.py" line="545" />
-      <location filename="../../ui/screens/dashboard.py" line="557" />
+      <location filename="../../ui/screens/dashboard.py" line="282" />
+      <location filename="../../ui/screens/dashboard.py" line="573" />
+      <location filename="../../ui/screens/dashboard.py" line="585" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="255" />
+      <location filename="../../ui/screens/dashboard.py" line="285" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="314" />
+      <location filename="../../ui/screens/dashboard.py" line="340" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="324" />
+      <location filename="../../ui/screens/dashboard.py" line="350" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="336" />
+      <location filename="../../ui/screens/dashboard.py" line="362" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="337" />
+      <location filename="../../ui/screens/dashboard.py" line="363" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="359" />
-      <location filename="../../ui/screens/dashboard.py" line="482" />
+      <location filename="../../ui/screens/dashboard.py" line="385" />
+      <location filename="../../ui/screens/dashboard.py" line="510" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="363" />
-      <location filename="../../ui/screens/dashboard.py" line="387" />
+      <location filename="../../ui/screens/dashboard.py" line="388" />
+      <location filename="../../ui/screens/dashboard.py" line="414" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="366" />
-      <source>{id} — not yet declared</source>
-      <translation>{id} — not yet declared</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="378" />
+      <location filename="../../ui/screens/dashboard.py" line="405" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="378" />
+      <location filename="../../ui/screens/dashboard.py" line="405" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="380" />
+      <location filename="../../ui/screens/dashboard.py" line="407" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="368" />
-      <location filename="../../ui/screens/dashboard.py" line="392" />
-      <location filename="../../ui/screens/dashboard.py" line="402" />
+      <location filename="../../ui/screens/dashboard.py" line="396" />
+      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="430" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="369" />
       <location filename="../../ui/screens/dashboard.py" line="393" />
-      <location filename="../../ui/screens/dashboard.py" line="403" />
+      <source>{id} — not yet declared: {next}</source>
+      <translation>{id} — not yet declared: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="397" />
+      <location filename="../../ui/screens/dashboard.py" line="421" />
+      <location filename="../../ui/screens/dashboard.py" line="431" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="439" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="412" />
+      <location filename="../../ui/screens/dashboard.py" line="440" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="419" />
+      <location filename="../../ui/screens/dashboard.py" line="447" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="448" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="451" />
+      <location filename="../../ui/screens/dashboard.py" line="479" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="486" />
+      <location filename="../../ui/screens/dashboard.py" line="514" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="491" />
+      <location filename="../../ui/screens/dashboard.py" line="519" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="500" />
+      <location filename="../../ui/screens/dashboard.py" line="528" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="508" />
+      <location filename="../../ui/screens/dashboard.py" line="536" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="509" />
+      <location filename="../../ui/screens/dashboard.py" line="537" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="514" />
+      <location filename="../../ui/screens/dashboard.py" line="542" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="514" />
+      <location filename="../../ui/screens/dashboard.py" line="542" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
@@ -717,17 +732,17 @@
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="547" />
+      <location filename="../../ui/screens/dashboard.py" line="575" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="549" />
+      <location filename="../../ui/screens/dashboard.py" line="577" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="549" />
+      <location filename="../../ui/screens/dashboard.py" line="577" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -735,23 +750,55 @@
   <context>
     <name>DemoPanel</name>
     <message>
-      <location filename="../../ui/demo_panel.py" line="29" />
+      <location filename="../../ui/demo_panel.py" line="36" />
       <source>Simulated devices (demo)</source>
+      <extracomment>the demo's scanner read this code (as a wedge scanner types it, then Enter)</extracomment>
       <translation>Simulated devices (demo)</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="43" />
+      <location filename="../../ui/demo_panel.py" line="46" />
+      <source>Scanner (demo)</source>
+      <translation>Scanner (demo)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel.py" line="52" />
+      <source>What to scan</source>
+      <extracomment>(label, code) of what lies on the desk to scan; the window supplies it</extracomment>
+      <translation>What to scan</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel.py" line="56" />
+      <source>Look again</source>
+      <translation>Look again</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel.py" line="58" />
+      <source>Look again for what can be scanned</source>
+      <translation>Look again for what can be scanned</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel.py" line="60" />
+      <source>Scan it</source>
+      <translation>Scan it</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel.py" line="62" />
+      <source>Scan the chosen code</source>
+      <translation>Scan the chosen code</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel.py" line="73" />
       <source>{name}'s key plugged in</source>
       <translation>{name}'s key plugged in</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="44" />
+      <location filename="../../ui/demo_panel.py" line="74" />
       <source>Plug in {name}'s key</source>
       <translation>Plug in {name}'s key</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="47" />
-      <location filename="../../ui/demo_panel.py" line="49" />
+      <location filename="../../ui/demo_panel.py" line="76" />
+      <location filename="../../ui/demo_panel.py" line="78" />
       <source>Touch {name}'s key</source>
       <translation>Touch {name}'s key</translation>
     </message>
@@ -839,136 +886,136 @@
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ui/screens/fields.py" line="100" />
+      <location filename="../../ui/screens/fields.py" line="101" />
       <source>Now</source>
       <extracomment>the one translation context of this module's strings. pyside6-lupdate only extracts literal ``QCoreApplication.translate("FieldEditor", "...")`` calls (a helper ``tr(text)`` outside a class is extracted under an empty context that never matches at run time), so every string below is written that way, and words chosen at run time are marked with ``QT_TRANSLATE_NOOP``.</extracomment>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="104" />
+      <location filename="../../ui/screens/fields.py" line="105" />
       <source>{field}: set to now</source>
       <translation>{field}: set to now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="122" />
+      <location filename="../../ui/screens/fields.py" line="123" />
       <source>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</source>
       <translation>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="142" />
+      <location filename="../../ui/screens/fields.py" line="143" />
       <source>Time</source>
       <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="143" />
+      <location filename="../../ui/screens/fields.py" line="144" />
       <source>Action</source>
       <translation>Action</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="144" />
+      <location filename="../../ui/screens/fields.py" line="145" />
       <source>Outcome</source>
       <translation>Outcome</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="145" />
+      <location filename="../../ui/screens/fields.py" line="146" />
       <source>Outside the stated reason</source>
       <translation>Outside the stated reason</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="146" />
+      <location filename="../../ui/screens/fields.py" line="147" />
       <source>Justification</source>
       <translation>Justification</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="147" />
-      <location filename="../../ui/screens/fields.py" line="410" />
+      <location filename="../../ui/screens/fields.py" line="148" />
+      <location filename="../../ui/screens/fields.py" line="419" />
       <source>Name</source>
       <translation>Name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="148" />
-      <location filename="../../ui/screens/fields.py" line="416" />
+      <location filename="../../ui/screens/fields.py" line="149" />
+      <location filename="../../ui/screens/fields.py" line="425" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="149" />
+      <location filename="../../ui/screens/fields.py" line="150" />
       <source>Capacity</source>
       <translation>Capacity</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="169" />
+      <location filename="../../ui/screens/fields.py" line="170" />
       <source>Add row</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="173" />
+      <location filename="../../ui/screens/fields.py" line="174" />
       <source>{field}: add a row</source>
       <translation>{field}: add a row</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="200" />
+      <location filename="../../ui/screens/fields.py" line="201" />
       <source>— {what} —</source>
       <translation>— {what} —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="217" />
+      <location filename="../../ui/screens/fields.py" line="218" />
       <source>Remove</source>
       <translation>Remove</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="220" />
+      <location filename="../../ui/screens/fields.py" line="221" />
       <source>{field}: remove row {n}</source>
       <translation>{field}: remove row {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="295" />
+      <location filename="../../ui/screens/fields.py" line="296" />
       <source> (if it applies)</source>
       <translation> (if it applies)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="315" />
+      <location filename="../../ui/screens/fields.py" line="316" />
       <source>Problem with {field}</source>
       <translation>Problem with {field}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="368" />
+      <location filename="../../ui/screens/fields.py" line="377" />
       <source>Yes</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="369" />
+      <location filename="../../ui/screens/fields.py" line="378" />
       <source>No</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="379" />
-      <location filename="../../ui/screens/fields.py" line="387" />
+      <location filename="../../ui/screens/fields.py" line="388" />
+      <location filename="../../ui/screens/fields.py" line="396" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="411" />
+      <location filename="../../ui/screens/fields.py" line="420" />
       <source>{field}: name</source>
       <translation>{field}: name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="417" />
+      <location filename="../../ui/screens/fields.py" line="426" />
       <source>{field}: role</source>
       <translation>{field}: role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="436" />
+      <location filename="../../ui/screens/fields.py" line="445" />
       <source>Scan it — or type it</source>
       <translation>Scan it — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="442" />
+      <location filename="../../ui/screens/fields.py" line="451" />
       <source>One per line</source>
       <translation>One per line</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="443" />
+      <location filename="../../ui/screens/fields.py" line="452" />
       <source>Scan each bag; one serial per line</source>
       <translation>Scan each bag; one serial per line</translation>
     </message>
@@ -976,138 +1023,138 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="148" />
+      <location filename="../../ui/screens/flow.py" line="149" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="148" />
+      <location filename="../../ui/screens/flow.py" line="149" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="163" />
+      <location filename="../../ui/screens/flow.py" line="164" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="183" />
+      <location filename="../../ui/screens/flow.py" line="184" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="187" />
+      <location filename="../../ui/screens/flow.py" line="188" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="187" />
+      <location filename="../../ui/screens/flow.py" line="188" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="190" />
+      <location filename="../../ui/screens/flow.py" line="191" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="211" />
+      <location filename="../../ui/screens/flow.py" line="212" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="295" />
+      <location filename="../../ui/screens/flow.py" line="310" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="300" />
+      <location filename="../../ui/screens/flow.py" line="315" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="305" />
+      <location filename="../../ui/screens/flow.py" line="320" />
       <source>Alternative break-glass accounts of the same system: {others}.</source>
       <translation>Alternative break-glass accounts of the same system: {others}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="310" />
+      <location filename="../../ui/screens/flow.py" line="325" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="327" />
+      <location filename="../../ui/screens/flow.py" line="342" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="371" />
+      <location filename="../../ui/screens/flow.py" line="395" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="374" />
+      <location filename="../../ui/screens/flow.py" line="398" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="401" />
+      <location filename="../../ui/screens/flow.py" line="425" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="432" />
+      <location filename="../../ui/screens/flow.py" line="456" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="445" />
+      <location filename="../../ui/screens/flow.py" line="470" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="451" />
+      <location filename="../../ui/screens/flow.py" line="476" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="454" />
+      <location filename="../../ui/screens/flow.py" line="479" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="489" />
+      <location filename="../../ui/screens/flow.py" line="514" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="513" />
+      <location filename="../../ui/screens/flow.py" line="539" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="518" />
+      <location filename="../../ui/screens/flow.py" line="544" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="525" />
+      <location filename="../../ui/screens/flow.py" line="552" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="534" />
+      <location filename="../../ui/screens/flow.py" line="561" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="541" />
+      <location filename="../../ui/screens/flow.py" line="568" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="566" />
+      <location filename="../../ui/screens/flow.py" line="593" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1115,111 +1162,159 @@
   <context>
     <name>JournalScreen</name>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="47" />
+      <location filename="../../ui/screens/journal_browser.py" line="85" />
       <source>Journal (read-only)</source>
+      <extracomment>rows shown at most (the newest first); the search reaches the rest</extracomment>
       <translation>Journal (read-only)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="49" />
+      <location filename="../../ui/screens/journal_browser.py" line="93" />
+      <source>Search: words, incident, serial, name…</source>
+      <translation>Search: words, incident, serial, name…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="98" />
       <source>Check the whole chain</source>
       <translation>Check the whole chain</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="50" />
+      <location filename="../../ui/screens/journal_browser.py" line="99" />
       <source>Check every journal entry from number 1</source>
       <translation>Check every journal entry from number 1</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="55" />
+      <location filename="../../ui/screens/journal_browser.py" line="86" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="55" />
+      <location filename="../../ui/screens/journal_browser.py" line="86" />
       <source>Leave the journal</source>
       <translation>Leave the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="61" />
-      <source>Search: kind, incident, serial, name…</source>
-      <translation>Search: kind, incident, serial, name…</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/journal_browser.py" line="62" />
+      <location filename="../../ui/screens/journal_browser.py" line="94" />
       <source>Search the journal</source>
       <translation>Search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="73" />
+      <location filename="../../ui/screens/journal_browser.py" line="113" />
       <source>Journal entries</source>
       <translation>Journal entries</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="91" />
+      <location filename="../../ui/screens/journal_browser.py" line="121" />
+      <location filename="../../ui/screens/journal_browser.py" line="215" />
+      <source>Choose an entry to see all of it here.</source>
+      <translation>Choose an entry to see all of it here.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="122" />
+      <source>The chosen entry</source>
+      <translation>The chosen entry</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="131" />
+      <source>the approval by {approver}</source>
+      <translation>the approval by {approver}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="132" />
+      <source>an attempt to reach the approver {approver} ({outcome})</source>
+      <translation>an attempt to reach the approver {approver} ({outcome})</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="141" />
+      <source>Approved with their keys by {people}</source>
+      <translation>Approved with their keys by {people}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="174" />
       <source>Reading the journal…</source>
       <translation>Reading the journal…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="107" />
+      <location filename="../../ui/screens/journal_browser.py" line="190" />
       <source>Checking every entry from #1…</source>
       <translation>Checking every entry from #1…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="117" />
+      <location filename="../../ui/screens/journal_browser.py" line="200" />
       <source>The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). Compare the head with the last paper record from the safe.</source>
       <translation>The whole chain checks: entries 1 to {n}, head {head}… ({s:.1f} s). Compare the head with the last paper record from the safe.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/journal_browser.py" line="135" />
-      <source>{n} entries</source>
-      <translation>{n} entries</translation>
+      <location filename="../../ui/screens/journal_browser.py" line="235" />
+      <source>{n} entries, the newest first</source>
+      <translation>{n} entries, the newest first</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="237" />
+      <source>{k} of {n} entries match; the newest {m} are shown</source>
+      <translation>{k} of {n} entries match; the newest {m} are shown</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="241" />
+      <source>{k} of {n} entries match</source>
+      <translation>{k} of {n} entries match</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/journal_browser.py" line="258" />
+      <source>In the journal: entry {seq}, kind {kind}, hash {hash}</source>
+      <translation>In the journal: entry {seq}, kind {kind}, hash {hash}</translation>
     </message>
   </context>
   <context>
     <name>KeyPanel</name>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="28" />
+      <location filename="../../ui/screens/key_panel.py" line="38" />
       <source>Approvals so far</source>
       <translation>Approvals so far</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="33" />
+      <location filename="../../ui/screens/key_panel.py" line="43" />
       <source>What the key needs now</source>
       <translation>What the key needs now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="38" />
-      <location filename="../../ui/screens/key_panel.py" line="39" />
+      <location filename="../../ui/screens/key_panel.py" line="48" />
+      <source>What went wrong with the PIN</source>
+      <translation>What went wrong with the PIN</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/key_panel.py" line="55" />
+      <location filename="../../ui/screens/key_panel.py" line="56" />
       <source>Security key PIN</source>
+      <extracomment>a PIN was sent to the key and not yet answered by a touch request</extracomment>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="42" />
+      <location filename="../../ui/screens/key_panel.py" line="59" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="42" />
+      <location filename="../../ui/screens/key_panel.py" line="59" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="46" />
+      <location filename="../../ui/screens/key_panel.py" line="63" />
       <source>Try again</source>
       <translation>Try again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="46" />
+      <location filename="../../ui/screens/key_panel.py" line="63" />
       <source>Try the key again</source>
       <translation>Try the key again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="67" />
+      <location filename="../../ui/screens/key_panel.py" line="88" />
       <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
       <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="73" />
+      <location filename="../../ui/screens/key_panel.py" line="94" />
       <source>✓ {role} — {name} approved</source>
       <translation>✓ {role} — {name} approved</translation>
     </message>
@@ -1227,257 +1322,257 @@
   <context>
     <name>KindNames</name>
     <message>
-      <location filename="../../ui/kind_names.py" line="31" />
+      <location filename="../../kiosk/format/kind_words.py" line="37" />
       <source>the creation of the journal</source>
       <translation>the creation of the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="32" />
+      <location filename="../../kiosk/format/kind_words.py" line="38" />
       <source>the policy change</source>
       <translation>the policy change</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="33" />
+      <location filename="../../kiosk/format/kind_words.py" line="39" />
       <source>the clock confirmation</source>
       <translation>the clock confirmation</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="35" />
+      <location filename="../../kiosk/format/kind_words.py" line="41" />
       <source>the enrolment of a person's security key</source>
       <translation>the enrolment of a person's security key</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="37" />
+      <location filename="../../kiosk/format/kind_words.py" line="43" />
       <source>the revocation of a person</source>
       <translation>the revocation of a person</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="39" />
+      <location filename="../../kiosk/format/kind_words.py" line="45" />
       <source>the registration of a break-glass account</source>
       <translation>the registration of a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="42" />
+      <location filename="../../kiosk/format/kind_words.py" line="48" />
       <source>the bags received from the supplier</source>
       <translation>the bags received from the supplier</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="44" />
+      <location filename="../../kiosk/format/kind_words.py" line="50" />
       <source>the envelope sealed into the safe</source>
       <translation>the envelope sealed into the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="45" />
+      <location filename="../../kiosk/format/kind_words.py" line="51" />
       <source>the envelope check-out</source>
       <translation>the envelope check-out</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="46" />
+      <location filename="../../kiosk/format/kind_words.py" line="52" />
       <source>the envelope inspection</source>
       <translation>the envelope inspection</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="47" />
+      <location filename="../../kiosk/format/kind_words.py" line="53" />
       <source>the opening of the envelope</source>
       <translation>the opening of the envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="48" />
+      <location filename="../../kiosk/format/kind_words.py" line="54" />
       <source>the envelope returned to the safe</source>
       <translation>the envelope returned to the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="49" />
+      <location filename="../../kiosk/format/kind_words.py" line="55" />
       <source>the destruction of the envelope</source>
       <translation>the destruction of the envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="50" />
+      <location filename="../../kiosk/format/kind_words.py" line="56" />
       <source>the credential reset</source>
       <translation>the credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="51" />
+      <location filename="../../kiosk/format/kind_words.py" line="57" />
       <source>the emergency declaration</source>
       <translation>the emergency declaration</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="53" />
+      <location filename="../../kiosk/format/kind_words.py" line="59" />
       <source>the attempt to contact the approver</source>
       <translation>the attempt to contact the approver</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="55" />
+      <location filename="../../kiosk/format/kind_words.py" line="61" />
       <source>the exception to the procedure</source>
       <translation>the exception to the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="57" />
+      <location filename="../../kiosk/format/kind_words.py" line="63" />
       <source>the executive sign-off of the exception</source>
       <translation>the executive sign-off of the exception</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="59" />
+      <location filename="../../kiosk/format/kind_words.py" line="65" />
       <source>the notification of the approver</source>
       <translation>the notification of the approver</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="60" />
+      <location filename="../../kiosk/format/kind_words.py" line="66" />
       <source>the start of the access session</source>
       <translation>the start of the access session</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="61" />
+      <location filename="../../kiosk/format/kind_words.py" line="67" />
       <source>the action taken</source>
       <translation>the action taken</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="62" />
+      <location filename="../../kiosk/format/kind_words.py" line="68" />
       <source>the end of the access session</source>
       <translation>the end of the access session</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="63" />
+      <location filename="../../kiosk/format/kind_words.py" line="69" />
       <source>the post-incident review</source>
       <translation>the post-incident review</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="65" />
+      <location filename="../../kiosk/format/kind_words.py" line="71" />
       <source>the session record signed by both persons</source>
       <translation>the session record signed by both persons</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="68" />
+      <location filename="../../kiosk/format/kind_words.py" line="74" />
       <source>the acknowledgement of the declaration</source>
       <translation>the acknowledgement of the declaration</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="71" />
+      <location filename="../../kiosk/format/kind_words.py" line="77" />
       <source>the invocation stood down with nothing opened</source>
       <translation>the invocation stood down with nothing opened</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="73" />
+      <location filename="../../kiosk/format/kind_words.py" line="79" />
       <source>the credential sheet printed</source>
       <translation>the credential sheet printed</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="74" />
+      <location filename="../../kiosk/format/kind_words.py" line="80" />
       <source>the alert slip that did not print</source>
       <translation>the alert slip that did not print</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="75" />
+      <location filename="../../kiosk/format/kind_words.py" line="81" />
       <source>the alert slip printed again</source>
       <translation>the alert slip printed again</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="77" />
+      <location filename="../../kiosk/format/kind_words.py" line="83" />
       <source>the credential sheet that did not print</source>
       <translation>the credential sheet that did not print</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="79" />
+      <location filename="../../kiosk/format/kind_words.py" line="85" />
       <source>the credential sheet confirmed</source>
       <translation>the credential sheet confirmed</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="80" />
+      <location filename="../../kiosk/format/kind_words.py" line="86" />
       <source>the login problem</source>
       <translation>the login problem</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="82" />
+      <location filename="../../kiosk/format/kind_words.py" line="88" />
       <source>the discrepancy with the audit log</source>
       <translation>the discrepancy with the audit log</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="84" />
+      <location filename="../../kiosk/format/kind_words.py" line="90" />
       <source>the failed credential reset</source>
       <translation>the failed credential reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="85" />
+      <location filename="../../kiosk/format/kind_words.py" line="91" />
       <source>the escalation of the review</source>
       <translation>the escalation of the review</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="87" />
+      <location filename="../../kiosk/format/kind_words.py" line="93" />
       <source>the verification after the reset</source>
       <translation>the verification after the reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="90" />
+      <location filename="../../kiosk/format/kind_words.py" line="102" />
       <source>the failed verification of the reset</source>
       <translation>the failed verification of the reset</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="93" />
+      <location filename="../../kiosk/format/kind_words.py" line="105" />
       <source>the approval of a new password and its sheets</source>
       <translation>the approval of a new password and its sheets</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="95" />
+      <location filename="../../kiosk/format/kind_words.py" line="107" />
       <source>the change of a break-glass account</source>
       <translation>the change of a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="97" />
+      <location filename="../../kiosk/format/kind_words.py" line="109" />
       <source>the retirement of a break-glass account</source>
       <translation>the retirement of a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="99" />
+      <location filename="../../kiosk/format/kind_words.py" line="95" />
       <source>the approval of the audit export</source>
       <translation>the approval of the audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="100" />
+      <location filename="../../kiosk/format/kind_words.py" line="96" />
       <source>the audit export written</source>
       <translation>the audit export written</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="101" />
+      <location filename="../../kiosk/format/kind_words.py" line="97" />
       <source>the failed audit export</source>
       <translation>the failed audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="102" />
+      <location filename="../../kiosk/format/kind_words.py" line="98" />
       <source>the alert</source>
       <translation>the alert</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="103" />
+      <location filename="../../kiosk/format/kind_words.py" line="99" />
       <source>the acknowledgement of an alert</source>
       <translation>the acknowledgement of an alert</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="104" />
+      <location filename="../../kiosk/format/kind_words.py" line="100" />
       <source>the unlocking of the terminal</source>
       <translation>the unlocking of the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="106" />
+      <location filename="../../kiosk/format/kind_words.py" line="112" />
       <source>the registration of the backup medium</source>
       <translation>the registration of the backup medium</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="108" />
+      <location filename="../../kiosk/format/kind_words.py" line="114" />
       <source>the sealed backup</source>
       <translation>the sealed backup</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="109" />
+      <location filename="../../kiosk/format/kind_words.py" line="115" />
       <source>the move to new hardware</source>
       <translation>the move to new hardware</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="110" />
+      <location filename="../../kiosk/format/kind_words.py" line="116" />
       <source>the retirement of the terminal</source>
       <translation>the retirement of the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/kind_names.py" line="112" />
+      <location filename="../../kiosk/format/kind_words.py" line="118" />
       <source>the restore of the terminal from a backup</source>
       <translation>the restore of the terminal from a backup</translation>
     </message>
@@ -1508,10 +1603,41 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="80" />
+      <location filename="../../ui/main_window.py" line="132" />
       <source>Sealroom — {kiosk}</source>
-      <extracomment>The screens the dashboard opens by name.</extracomment>
+      <extracomment>The screens the dashboard opens by name. how long before the lock the warning shows (at most a third of the idle time)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="142" />
+      <source>The terminal is about to lock</source>
+      <translation>The terminal is about to lock</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="204" />
+      <source>The sheet just printed (its QR code)</source>
+      <extracomment>asked before the windowed terminal closes mid-procedure (tests replace it) set once the process is stopping: nothing is unlocked any more</extracomment>
+      <translation>The sheet just printed (its QR code)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="209" />
+      <source>Envelope {serial} ({account})</source>
+      <translation>Envelope {serial} ({account})</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="216" />
+      <source>Blank bag {serial}</source>
+      <translation>Blank bag {serial}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="402" />
+      <source>Close Sealroom?</source>
+      <translation>Close Sealroom?</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="404" />
+      <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
+      <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
     </message>
   </context>
   <context>
@@ -1578,22 +1704,22 @@
   <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="87" />
+      <location filename="../../ui/screens/flow.py" line="88" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="91" />
+      <location filename="../../ui/screens/flow.py" line="92" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="104" />
+      <location filename="../../ui/screens/flow.py" line="105" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="107" />
+      <location filename="../../ui/screens/flow.py" line="108" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>
@@ -1601,73 +1727,302 @@
   <context>
     <name>TroubleshootingScreen</name>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="23" />
-      <source>Troubleshooting</source>
-      <translation>Troubleshooting</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="53" />
+      <source>When something goes wrong</source>
+      <translation>When something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="24" />
+      <location filename="../../ui/screens/troubleshooting.py" line="54" />
       <source>Back to the dashboard</source>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="24" />
+      <location filename="../../ui/screens/troubleshooting.py" line="54" />
       <source>Leave troubleshooting</source>
       <translation>Leave troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="29" />
-      <source>Declare an emergency</source>
-      <translation>Declare an emergency</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="60" />
+      <source>Search: printer, PIN, key, scanner, stick, login…</source>
+      <translation>Search: printer, PIN, key, scanner, stick, login…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="30" />
-      <source>Continue: Check out and open the envelope</source>
-      <translation>Continue: Check out and open the envelope</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="61" />
+      <source>Search the problems</source>
+      <translation>Search the problems</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="31" />
-      <source>Continue: Access session log</source>
-      <translation>Continue: Access session log</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="75" />
+      <source>&lt;b&gt;{problem}&lt;/b&gt;&lt;br&gt;Why: {cause}&lt;br&gt;What to do: {what}&lt;br&gt;Where: {where}</source>
+      <translation>&lt;b&gt;{problem}&lt;/b&gt;&lt;br&gt;Why: {cause}&lt;br&gt;What to do: {what}&lt;br&gt;Where: {where}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="32" />
-      <source>Continue: Documentation and signing</source>
-      <translation>Continue: Documentation and signing</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="100" />
+      <source>Declare an emergency, at the step “Emergency approver”: record each attempt, then “no approver reached”.</source>
+      <translation>Declare an emergency, at the step “Emergency approver”: record each attempt, then “no approver reached”.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="33" />
-      <source>Continue: Credential reset</source>
-      <translation>Continue: Credential reset</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="104" />
+      <source>Declare an emergency, at the first step “Incident details”.</source>
+      <translation>Declare an emergency, at the first step “Incident details”.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="34" />
-      <source>Continue: Post-incident review</source>
-      <translation>Continue: Post-incident review</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="107" />
+      <source>Continue: Check out and open the envelope, at the step “Inspect the envelope”: answer that it is damaged.</source>
+      <translation>Continue: Check out and open the envelope, at the step “Inspect the envelope”: answer that it is damaged.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="35" />
-      <source>Continue: Notify the approver</source>
-      <translation>Continue: Notify the approver</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="111" />
+      <source>Continue: Access session log, at its first step: record that the login failed or the MFA method is unavailable.</source>
+      <translation>Continue: Access session log, at its first step: record that the login failed or the MFA method is unavailable.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="36" />
-      <source>Continue: Executive sign-off</source>
-      <translation>Continue: Executive sign-off</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="115" />
+      <source>Continue: Documentation and signing, at the step about actions not documented.</source>
+      <translation>Continue: Documentation and signing, at the step about actions not documented.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="46" />
-      <source>{symptom}
-Cause: {cause}
-What to do: {resolution}
-Where: {where}</source>
-      <translation>{symptom}
-Cause: {cause}
-What to do: {resolution}
-Where: {where}</translation>
+      <location filename="../../ui/screens/troubleshooting.py" line="118" />
+      <source>Continue: Credential reset: answer that the reset failed; the terminal asks why and keeps the incident open.</source>
+      <translation>Continue: Credential reset: answer that the reset failed; the terminal asks why and keeps the incident open.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/troubleshooting.py" line="62" />
+      <location filename="../../ui/screens/troubleshooting.py" line="122" />
+      <source>Continue: Post-incident review, at the step “Escalate”.</source>
+      <translation>Continue: Post-incident review, at the step “Escalate”.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="125" />
+      <source>Continue: Notify the approver (on the dashboard, beside the incident).</source>
+      <translation>Continue: Notify the approver (on the dashboard, beside the incident).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="128" />
+      <source>Continue: Executive sign-off (on the dashboard, beside the incident).</source>
+      <translation>Continue: Executive sign-off (on the dashboard, beside the incident).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="136" />
+      <source>On the dashboard, beside the incident.</source>
+      <translation>On the dashboard, beside the incident.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="145" />
+      <source>The printer does not print</source>
+      <translation>The printer does not print</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="146" />
+      <source>It is off, out of paper, jammed, or its queue is stopped.</source>
+      <translation>It is off, out of paper, jammed, or its queue is stopped.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="148" />
+      <source>Check power, paper and cable; clear a jam. The screen says what the printer reported. Press “Print again” on the step: nothing is recorded until the paper is out.</source>
+      <translation>Check power, paper and cable; clear a jam. The screen says what the printer reported. Press “Print again” on the step: nothing is recorded until the paper is out.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="152" />
+      <source>Any step that prints; the message is above the step's questions.</source>
+      <translation>Any step that prints; the message is above the step's questions.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="155" />
+      <source>A sheet printed wrongly or half a sheet came out</source>
+      <translation>A sheet printed wrongly or half a sheet came out</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="156" />
+      <source>A paper jam or the printer stopped mid-page.</source>
+      <translation>A paper jam or the printer stopped mid-page.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="158" />
+      <source>Do not keep a half-printed credential sheet: shred it at once, then print again — a new sheet gets a new password.</source>
+      <translation>Do not keep a half-printed credential sheet: shred it at once, then print again — a new sheet gets a new password.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="161" />
+      <source>The step that printed it.</source>
+      <translation>The step that printed it.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="164" />
+      <source>“No security key was found”</source>
+      <translation>“No security key was found”</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="165" />
+      <source>The key is not plugged in, or not fully in.</source>
+      <translation>The key is not plugged in, or not fully in.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="167" />
+      <source>Plug the key into the terminal's front port and wait two seconds, then press “Try again”. Only the key asked for works.</source>
+      <translation>Plug the key into the terminal's front port and wait two seconds, then press “Try again”. Only the key asked for works.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="170" />
+      <source>The lock screen, or any step that asks for keys.</source>
+      <translation>The lock screen, or any step that asks for keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="173" />
+      <source>The PIN is refused</source>
+      <translation>The PIN is refused</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="175" />
+      <source>A wrong PIN. Each key allows 8 tries; at zero the key is blocked for good.</source>
+      <translation>A wrong PIN. Each key allows 8 tries; at zero the key is blocked for good.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="178" />
+      <source>Type the PIN again slowly; the screen says how many tries are left. With one or two left, stop and find the written PIN. A blocked key must be replaced: another custodian approves, and a new key is enrolled under Custodians and keys.</source>
+      <translation>Type the PIN again slowly; the screen says how many tries are left. With one or two left, stop and find the written PIN. A blocked key must be replaced: another custodian approves, and a new key is enrolled under Custodians and keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="183" />
+      <source>The PIN box under “Security key”.</source>
+      <translation>The PIN box under “Security key”.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="186" />
+      <source>The key is refused as “not the key asked for”</source>
+      <translation>The key is refused as “not the key asked for”</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="188" />
+      <source>It is another custodian's key, or the key that already approved this step (the same person twice).</source>
+      <translation>It is another custodian's key, or the key that already approved this step (the same person twice).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="192" />
+      <source>Each approval needs the named custodian's own key. Hand the terminal to that person, or choose another custodian on the step.</source>
+      <translation>Each approval needs the named custodian's own key. Hand the terminal to that person, or choose another custodian on the step.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="195" />
+      <source>Any step that asks for two keys.</source>
+      <translation>Any step that asks for two keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="198" />
+      <source>Touching the key does nothing</source>
+      <translation>Touching the key does nothing</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="199" />
+      <source>The key was not asked for yet, or the time to touch it ran out.</source>
+      <translation>The key was not asked for yet, or the time to touch it ran out.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="201" />
+      <source>Touch it only when the screen says “Touch your key now” and its light blinks. If the time ran out, press “Try again”.</source>
+      <translation>Touch it only when the screen says “Touch your key now” and its light blinks. If the time ran out, press “Try again”.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="204" />
+      <source>Any step that asks for keys.</source>
+      <translation>Any step that asks for keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="207" />
+      <source>The scanner does nothing, or the code appears as typed text</source>
+      <translation>The scanner does nothing, or the code appears as typed text</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="208" />
+      <source>The scanner is unplugged, set to another keyboard layout, or too slow.</source>
+      <translation>The scanner is unplugged, set to another keyboard layout, or too slow.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="210" />
+      <source>Plug the scanner in and scan again with the code flat under the light. If the code lands in a field as text, check it and press Enter, or type the serial printed under the barcode.</source>
+      <translation>Plug the scanner in and scan again with the code flat under the light. If the code lands in a field as text, check it and press Enter, or type the serial printed under the barcode.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="214" />
+      <source>Steps that ask for an envelope, bag or sheet to be scanned.</source>
+      <translation>Steps that ask for an envelope, bag or sheet to be scanned.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="217" />
+      <source>The envelope serial is refused</source>
+      <translation>The envelope serial is refused</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="219" />
+      <source>The code read is not a Sealroom serial (SR and 8 digits), or a typing slip.</source>
+      <translation>The code read is not a Sealroom serial (SR and 8 digits), or a typing slip.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="222" />
+      <source>Read the serial under the barcode (SR then 8 digits, e.g. SR00012347) and type it, or scan the barcode again.</source>
+      <translation>Read the serial under the barcode (SR then 8 digits, e.g. SR00012347) and type it, or scan the barcode again.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="225" />
+      <source>Steps that ask for a serial.</source>
+      <translation>Steps that ask for a serial.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="228" />
+      <source>The USB stick is not offered for the export</source>
+      <translation>The USB stick is not offered for the export</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="230" />
+      <source>It is not plugged in, is read-only, is a fixed disk, or USBGuard has not allowed it.</source>
+      <translation>It is not plugged in, is read-only, is a fixed disk, or USBGuard has not allowed it.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="234" />
+      <source>Plug the stick in, wait five seconds and press “Look for USB sticks again”. Use a plain FAT or exFAT stick, write-enabled. A stick the terminal refuses says why on the screen.</source>
+      <translation>Plug the stick in, wait five seconds and press “Look for USB sticks again”. Use a plain FAT or exFAT stick, write-enabled. A stick the terminal refuses says why on the screen.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="238" />
+      <source>Audit export.</source>
+      <translation>Audit export.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="241" />
+      <source>The terminal locked while we were working</source>
+      <translation>The terminal locked while we were working</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="243" />
+      <source>Nobody touched it for the idle time; a warning with a countdown comes first.</source>
+      <translation>Nobody touched it for the idle time; a warning with a countdown comes first.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="246" />
+      <source>Unlock again: the incident and the steps already recorded are kept, and the dashboard's Continue button goes back to the step.</source>
+      <translation>Unlock again: the incident and the steps already recorded are kept, and the dashboard's Continue button goes back to the step.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="249" />
+      <source>The lock screen, then the dashboard.</source>
+      <translation>The lock screen, then the dashboard.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="264" />
+      <source>{n} problems, each with what to do. Type to search.</source>
+      <translation>{n} problems, each with what to do. Type to search.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="270" />
+      <source>{k} of {n} problems match.</source>
+      <translation>{k} of {n} problems match.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="274" />
+      <source>No problem matches “{words}”. Try one word, e.g. printer or key.</source>
+      <translation>No problem matches “{words}”. Try one word, e.g. printer or key.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/troubleshooting.py" line="92" />
       <source>Troubleshooting table</source>
       <translation>Troubleshooting table</translation>
     </message>
@@ -1675,117 +2030,117 @@ Where: {where}</translation>
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="59" />
+      <location filename="../../ui/screens/unlock.py" line="61" />
       <source>Sealroom is locked</source>
       <extracomment>how the last unlock was made: "security key" or "recovery passphrase"</extracomment>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="63" />
+      <location filename="../../ui/screens/unlock.py" line="65" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="70" />
-      <location filename="../../ui/screens/unlock.py" line="71" />
+      <location filename="../../ui/screens/unlock.py" line="72" />
+      <location filename="../../ui/screens/unlock.py" line="73" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="90" />
-      <location filename="../../ui/screens/unlock.py" line="91" />
+      <location filename="../../ui/screens/unlock.py" line="92" />
+      <location filename="../../ui/screens/unlock.py" line="93" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="95" />
+      <location filename="../../ui/screens/unlock.py" line="97" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="95" />
+      <location filename="../../ui/screens/unlock.py" line="97" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="100" />
+      <location filename="../../ui/screens/unlock.py" line="102" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="100" />
+      <location filename="../../ui/screens/unlock.py" line="102" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="111" />
-      <location filename="../../ui/screens/unlock.py" line="114" />
+      <location filename="../../ui/screens/unlock.py" line="113" />
+      <location filename="../../ui/screens/unlock.py" line="116" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="122" />
-      <location filename="../../ui/screens/unlock.py" line="123" />
+      <location filename="../../ui/screens/unlock.py" line="124" />
+      <location filename="../../ui/screens/unlock.py" line="125" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="128" />
+      <location filename="../../ui/screens/unlock.py" line="130" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="128" />
+      <location filename="../../ui/screens/unlock.py" line="130" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="138" />
+      <location filename="../../ui/screens/unlock.py" line="140" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="196" />
+      <location filename="../../ui/screens/unlock.py" line="198" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="228" />
+      <location filename="../../ui/screens/unlock.py" line="230" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="231" />
+      <location filename="../../ui/screens/unlock.py" line="233" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="239" />
+      <location filename="../../ui/screens/unlock.py" line="248" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="253" />
+      <location filename="../../ui/screens/unlock.py" line="262" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="255" />
+      <location filename="../../ui/screens/unlock.py" line="264" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="277" />
+      <location filename="../../ui/screens/unlock.py" line="287" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="284" />
+      <location filename="../../ui/screens/unlock.py" line="294" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="333" />
+      <location filename="../../ui/screens/unlock.py" line="343" />
       <source>The alarm slip did not print ({why}): tell security in person.</source>
       <translation>The alarm slip did not print ({why}): tell security in person.</translation>
     </message>

@@ -99,7 +99,15 @@ def main() -> None:
         drv.submit(bot, w)  # type: ignore[arg-type]
         drv.wait_step(bot, w, None)  # type: ignore[arg-type]
         drv.cont(bot, w, "start")  # type: ignore[arg-type]
-        drv.fill(bot, w, {"outcome": "established", "baseline_ref": "baseline.json"})  # type: ignore[arg-type]
+        drv.fill(
+            bot,  # type: ignore[arg-type]
+            w,
+            {
+                "outcome": "established",
+                "baseline_ref": "baseline.json",
+                "provider_session_ref": "6f1c2e9a-4b7d",
+            },
+        )
         drv.submit(bot, w)  # type: ignore[arg-type]
         drv.wait_step(bot, w, "action")  # type: ignore[arg-type]
         clock.advance(minutes=3)
@@ -114,6 +122,7 @@ def main() -> None:
         shot("06-session-log")
         drv.submit(bot, w)  # type: ignore[arg-type]
         drv.wait_step(bot, w, "logout")  # type: ignore[arg-type]
+        drv.fill(bot, w, {"post_change_ref": "after.json"})  # type: ignore[arg-type]
         drv.submit(bot, w)  # type: ignore[arg-type]
         drv.wait_step(bot, w, None)  # type: ignore[arg-type]
         clock.advance(minutes=40)

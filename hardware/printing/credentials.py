@@ -7,15 +7,26 @@ this sheet was issued for this envelope.
 
 Invariants:
 
+* The sheet is folded in three to go into its envelope
+  (:func:`hardware.printing.layout.build_folded`): everything secret — the
+  privileged username, the password, the recovery codes — is in one panel,
+  alone in the middle third, which no fold crosses and which both other
+  thirds cover once folded printed side in. Nothing secret is printed
+  anywhere else on the sheet.
 * The password is drawn in DejaVu Sans Mono Bold, grouped in fours, each
   group with its phonetic spelling under it, so 0/O and 1/l/I cannot be
   confused when it is typed. It is never put into a PDF outline, title or
   metadata field.
-* The sheet carries a "CONFIDENTIAL" band and fold marks for the envelope.
+* The sheet's "In this envelope" line and its sealing steps say the same
+  thing about the account's security key, from the policy's
+  ``[envelopes] token_in_envelope``.
+* The label names the account by its id and its system, in type shrunk to
+  fit and wrapped only between words; it never carries the username.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -23,176 +34,350 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from hardware.printing.codes import QRFlowable, code128
-from hardware.printing.fonts import MONO_BOLD
+from hardware.printing.fonts import MONO_BOLD, SANS_BOLD, register_fonts
 from hardware.printing.layout import (
+    ALERT,
     CONTENT_W,
+    FILL,
+    FOLD_YS,
     NAVY,
+    RULE,
+    Located,
     Story,
     blanks,
     box,
     build,
+    build_folded,
+    fitted,
     kv_table,
     local_time,
     names,
     para,
     styles,
+    third_boxes,
 )
 from kiosk.paper.documents import CredentialSheet, EnvelopeLabel
 from kiosk.paper.passwords import SecretText, phonetic
 
+Box = tuple[float, float, float, float]
+BAND = "CONFIDENTIAL — BREAK-GLASS CREDENTIAL · seal at once · never copy or photograph"
 
-def _password_block(secret: SecretText, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """The password: groups of four in mono bold, each with its phonetic spelling below."""
+
+#: How much of the password's help fits the secret panel, most first: the
+#: group numbers and the phonetic spelling; the spelling alone; the groups
+#: alone (the policy's alphabet has no look-alike characters, and the mono
+#: font tells the rest apart). :func:`_secret_panel` takes the first that
+#: fits the panel's third unshrunk.
+PASSWORD_MODES = ("full", "spelled", "bare")
+
+
+def _password_block(
+    secret: SecretText, st: dict[str, ParagraphStyle], width: float, mode: str
+) -> list[Flowable]:
+    """The password in groups of four, six a row, in mono bold; with ``mode``'s help under them."""
     groups = secret.groups(4)
     per_row = 6
+    size = 21 if mode == "full" else 19
     big = ParagraphStyle(
-        "pw", parent=st["base"], fontName=MONO_BOLD, fontSize=21, leading=25, alignment=TA_CENTER
+        "pw",
+        parent=st["base"],
+        fontName=MONO_BOLD,
+        fontSize=size,
+        leading=size + 4,
+        alignment=TA_CENTER,
     )
     idx = ParagraphStyle("idx", parent=st["small"], alignment=TA_CENTER, fontSize=6)
-    col_w = (CONTENT_W - 18) / per_row
+    phon = st["phon"] if mode == "full" else ParagraphStyle("ph2", parent=st["phon"], leading=7.2)
+    col_w = width / per_row
     out: list[Flowable] = []
     for start in range(0, len(groups), per_row):
         chunk = groups[start : start + per_row]
-        row_idx = [para(f"group {start + i + 1}", idx) for i in range(len(chunk))]
-        row_pw = [para(g, big) for g in chunk]
-        row_ph: list[Flowable] = []
-        for g in chunk:
-            lines = [
-                f"<font name='{MONO_BOLD}'>{escape(ch)}</font>&nbsp;{escape(name)}"
-                for ch, name in zip(g, phonetic(g), strict=True)
-            ]
-            row_ph.append(Paragraph("<br/>".join(lines), st["phon"]))
         pad = per_row - len(chunk)
-        t = Table(
-            [row_idx + blanks(pad), row_pw + blanks(pad), row_ph + blanks(pad)],
-            colWidths=[col_w] * per_row,
-        )
+        rows: list[list[Flowable]] = []
+        if mode == "full":
+            rows.append([para(f"group {start + i + 1}", idx) for i in range(len(chunk))])
+        rows.append([para(g, big) for g in chunk])
+        if mode != "bare":
+            row_ph: list[Flowable] = []
+            for g in chunk:
+                lines = [
+                    f"<font name='{MONO_BOLD}'>{escape(ch)}</font>&nbsp;{escape(name)}"
+                    for ch, name in zip(g, phonetic(g), strict=True)
+                ]
+                row_ph.append(Paragraph("<br/>".join(lines), phon))
+            rows.append(row_ph)
+        pw_row = 1 if mode == "full" else 0
+        t = Table([r + blanks(pad) for r in rows], colWidths=[col_w] * per_row)
         style: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ("LEFTPADDING", (0, 2), (-1, 2), 4),
-            ("RIGHTPADDING", (0, 2), (-1, 2), 1),
+            ("LEFTPADDING", (0, pw_row + 1), (-1, -1), 4),
+            ("RIGHTPADDING", (0, pw_row + 1), (-1, -1), 1),
         ]
         for i in range(len(chunk)):
             style += [
-                ("BOX", (i, 1), (i, 1), 0.9, NAVY),
-                ("BACKGROUND", (i, 1), (i, 1), colors.white),
+                ("BOX", (i, pw_row), (i, pw_row), 0.9, NAVY),
+                ("BACKGROUND", (i, pw_row), (i, pw_row), colors.white),
             ]
         t.setStyle(TableStyle(style))
         out.append(t)
     return out
 
 
-def credential_sheet(d: CredentialSheet) -> bytes:
-    """The sheet sealed in the envelope: the account, its password, the binding codes."""
-    st = styles()
-    tz = d.meta.timezone
-    story: Story = [
-        para(d.account, st["h1"]),
-        para(d.system, st["sub"]),
-        Spacer(1, 3 * mm),
-        kv_table(
-            [
-                ("Account", d.account),
-                ("System", d.system),
-                ("Access URL", para(d.access_url, st["mono"])),
-                ("Username", para(d.username, ParagraphStyle("u", parent=st["mono"], fontSize=11))),
-            ],
-            st,
-        ),
-        Spacer(1, 4 * mm),
-    ]
-    n = len(d.password)
-    pw_head = para(
-        f"PASSWORD — {n} characters in groups of four. Type it without the spaces; "
-        "the spelling under each group removes any doubt.",
-        st["label"],
-    )
-    story.append(box([pw_head, Spacer(1, 2 * mm), *_password_block(d.password, st)]))
-    extra: list[tuple[str, Flowable | str]] = []
-    if d.recovery_codes:
-        extra.append(("Recovery codes", para("   ".join(d.recovery_codes), st["mono"])))
-    if d.token_serials:
-        extra.append(("Token serials", para(", ".join(d.token_serials), st["mono"])))
-    if d.notes:
-        extra.append(("Notes", d.notes))
-    if extra:
-        story += [Spacer(1, 2 * mm), kv_table(extra, st)]
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where a credential sheet's folds and secret panel ended up on the page (in points).
 
-    # Binding: envelope barcode + QR.
-    bc = code128(d.envelope_serial)
-    serial = ParagraphStyle("ser", parent=st["mono"], fontName=MONO_BOLD, fontSize=15, leading=18)
-    left: list[Flowable] = [
-        para("ENVELOPE SERIAL", st["label"]),
-        Spacer(1, 1.5 * mm),
-        bc,
-        Spacer(1, 1 * mm),
-        para(d.envelope_serial, serial),
-        Spacer(1, 2.5 * mm),
-        para(
-            "This sheet belongs in this envelope only. When the envelope is opened, scan the "
-            "QR code at the terminal: it proves this is the sheet issued for this envelope and "
-            "names the journal entry that recorded it.",
-            st["small"],
-        ),
-        Spacer(1, 1.5 * mm),
-        para(f"Sheet reference {d.sheet_ref}", st["small"]),
-    ]
-    qr = QRFlowable(d.qr_payload, 38 * mm)
-    binding = Table([[left, qr]], colWidths=[CONTENT_W - 44 * mm, 44 * mm])
-    binding.setStyle(
+    ``folds`` are heights from the foot of the page; ``secret`` is the
+    panel's ``(x0, y0, x1, y1)`` as drawn, after any shrinking.
+    """
+
+    folds: tuple[float, ...]
+    secret: Box
+
+
+def _secret_panel(d: CredentialSheet, st: dict[str, ParagraphStyle], height: float) -> Table:
+    """Everything secret, in one framed panel: username, password, recovery codes.
+
+    With the most help for the password that fits ``height`` (the panel's
+    third); what is still too tall is shrunk by the third's frame, never
+    moved across a fold.
+    """
+    panel = box([])
+    for mode in PASSWORD_MODES:
+        panel = _panel(d, st, mode)
+        if panel.wrap(CONTENT_W, height)[1] <= height:
+            break
+    return panel
+
+
+def _panel(d: CredentialSheet, st: dict[str, ParagraphStyle], mode: str) -> Table:
+    inner_w = CONTENT_W - 18
+    red = ParagraphStyle("sec", parent=st["label"], textColor=ALERT, fontSize=8.5, leading=11)
+    user = ParagraphStyle("user", parent=st["mono"], fontName=MONO_BOLD)
+    n = len(d.password)
+    help_text = {
+        "full": "the spelling under each group removes any doubt.",
+        "spelled": "the spelling under each group removes any doubt.",
+        "bare": "it has no look-alike characters (no 0, O, 1, l or I).",
+    }[mode]
+    label_w = 24 * mm
+    username = Table(
+        [[para("USERNAME", st["label"]), fitted(d.username, user, inner_w - label_w, 14, 10)]],
+        colWidths=[label_w, inner_w - label_w],
+    )
+    username.setStyle(
         TableStyle(
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
-    story += [Spacer(1, 4 * mm), binding, Spacer(1, 3 * mm)]
-    story.append(
+    content: list[Flowable] = [
+        para(
+            "SECRET — everything you type to sign in. Read it only where no one else can see.",
+            red,
+        ),
+        Spacer(1, 2 * mm),
+        username,
+        Spacer(1, 2.5 * mm),
+        para(
+            f"PASSWORD — {n} characters in groups of four. Type it without the spaces; "
+            + help_text,
+            st["label"],
+        ),
+        Spacer(1, 1 * mm),
+        *_password_block(d.password, st, inner_w, mode),
+    ]
+    if d.recovery_codes:
+        codes = ParagraphStyle(
+            "codes",
+            parent=st["mono"],
+            fontName=MONO_BOLD,
+            fontSize=11,
+            leading=14,
+            splitLongWords=0,
+        )
+        content += [
+            Spacer(1, 2 * mm),
+            para("RECOVERY CODES — each works once", st["label"]),
+            Spacer(1, 0.5 * mm),
+            Paragraph("&nbsp;&nbsp; ".join(escape(c) for c in d.recovery_codes), codes),
+        ]
+    return box(content, fill=FILL, border=ALERT)
+
+
+def _contents_and_step(d: CredentialSheet) -> tuple[str, str]:
+    """The "In this envelope" text and the sealing step, from the one policy setting.
+
+    Both are derived here, together, so they can never disagree.
+    """
+    serials = ", ".join(d.token_serials)
+    put = (
+        f"Fold this sheet in three along the fold marks, printed side inwards, and place it "
+        f"in envelope {d.envelope_serial}"
+    )
+    if d.token_in_envelope:
+        key = (
+            f"the account's FIDO2 security key, serial {serials}"
+            if serials
+            else "the account's FIDO2 security key, if it has one (serial: ______________)"
+        )
+        return (
+            f"This sheet, and {key}. The policy seals the security key in with the sheet.",
+            f'{put} together with the security key named under "In this envelope". '
+            "Nothing else goes in the envelope.",
+        )
+    if serials:
+        return (
+            f"This sheet only. The account's FIDO2 security key ({serials}) is kept outside "
+            "this envelope, as the policy requires.",
+            f"{put}. Nothing else goes in the envelope: the security key stays outside it.",
+        )
+    return "This sheet only.", f"{put}. Nothing else goes in the envelope."
+
+
+def _top_third(d: CredentialSheet, st: dict[str, ParagraphStyle]) -> Story:
+    """What the sheet is for: account id, system, where to sign in, who issued it; the QR."""
+    tz = d.meta.timezone
+    left_w = CONTENT_W - 46 * mm
+    left: list[Flowable] = [
+        para("ACCOUNT", st["label"]),
+        fitted(d.account, st["h1"], left_w, 17, 11),
+        fitted(d.system, st["sub"], left_w, 11, 9),
+        Spacer(1, 2 * mm),
         kv_table(
             [
-                ("Issued at", local_time(d.issued_at, tz)),
+                ("Access URL", para(d.access_url, st["mono"])),
+                ("Issued", local_time(d.issued_at, tz)),
                 ("Issued by", names(d.issued_by)),
+                ("Sheet reference", d.sheet_ref),
             ],
             st,
+            label_w=32 * mm,
+            width=left_w,
+        ),
+    ]
+    right: list[Flowable] = [
+        QRFlowable(d.qr_payload, 36 * mm),
+        para(
+            "When the envelope is opened, scan this at the terminal: it proves this sheet was "
+            "issued for this envelope.",
+            ParagraphStyle("qrn", parent=st["small"], fontSize=6.5, leading=8),
+        ),
+    ]
+    t = Table([[left, right]], colWidths=[left_w, 46 * mm])
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 6),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+            ]
+        )
+    )
+    return [t]
+
+
+def _bottom_third(d: CredentialSheet, st: dict[str, ParagraphStyle]) -> Story:
+    """Sealing: the envelope this sheet belongs in, what goes in it, the steps."""
+    serial = ParagraphStyle("ser", parent=st["mono"], fontName=MONO_BOLD, fontSize=15, leading=18)
+    contents, fold_step = _contents_and_step(d)
+    left: list[Flowable] = [
+        para("ENVELOPE SERIAL", st["label"]),
+        Spacer(1, 1 * mm),
+        code128(d.envelope_serial, height=11 * mm),
+        Spacer(1, 0.5 * mm),
+        para(d.envelope_serial, serial),
+    ]
+    right: list[Flowable] = [
+        para("IN THIS ENVELOPE", st["label"]),
+        Spacer(1, 1 * mm),
+        para(contents, st["base"]),
+    ]
+    if d.notes:
+        right += [Spacer(1, 1 * mm), para(d.notes, st["small"])]
+    top = Table([[left, right]], colWidths=[62 * mm, CONTENT_W - 62 * mm])
+    top.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.4, RULE),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+            ]
         )
     )
     steps = [
         "Log in once with this password and log out at once, to prove it works.",
-        f"Fold this sheet in three along the marks, printed side inwards, and place it in "
-        f"envelope {d.envelope_serial}. Nothing else goes in the envelope.",
+        fold_step,
         "Seal the envelope; both custodians sign across the seal with the date.",
         "Scan the envelope serial at the terminal to register it, then put it in the safe.",
     ]
-    guide = [para("BEFORE YOU SEAL", st["label"]), Spacer(1, 1 * mm)]
-    guide += [para(f"{i}.  {s}", st["base"]) for i, s in enumerate(steps, start=1)]
-    story += [Spacer(1, 3 * mm), KeepTogether(box(guide))]
-    return build(
+    step = ParagraphStyle("step", parent=st["base"], fontSize=9, leading=11.5)
+    guide: list[Flowable] = [para("BEFORE YOU SEAL", st["label"]), Spacer(1, 1 * mm)]
+    guide += [para(f"{i}.  {s}", step) for i, s in enumerate(steps, start=1)]
+    return [top, Spacer(1, 3 * mm), box(guide)]
+
+
+def credential_sheet_layout(d: CredentialSheet) -> tuple[bytes, SheetLayout]:
+    """The sheet's PDF, and where its folds and secret panel are (for the fold checks)."""
+    register_fonts()  # also called directly, not only through render()
+    st = styles()
+    boxes: list[Box] = []
+    bottom, top = third_boxes(BAND)[1]
+    room = top - bottom - 1
+    panel = _secret_panel(d, st, room)
+    # Centred in its third: as far from each fold as it can be.
+    margin = max(0.0, (room - panel.wrap(CONTENT_W, room)[1]) / 2)
+    pdf = build_folded(
         d,
-        story,
-        band="CONFIDENTIAL — BREAK-GLASS CREDENTIAL · seal at once · never copy or photograph",
-        fold_marks=True,
+        [_top_third(d, st), [Spacer(1, margin), Located(panel, boxes)], _bottom_third(d, st)],
+        band=BAND,
     )
+    if len(boxes) != 1:  # drawn once, on the one page
+        raise RuntimeError("the secret panel was not laid out exactly once")
+    return pdf, SheetLayout(FOLD_YS, boxes[0])
+
+
+def credential_sheet(d: CredentialSheet) -> bytes:
+    """The sheet sealed in the envelope: the account, its secret panel, the binding codes."""
+    return credential_sheet_layout(d)[0]
 
 
 def envelope_label(d: EnvelopeLabel) -> bytes:
-    """The label stuck on the sealed envelope: what is inside, where it is stored."""
+    """The label stuck on the sealed envelope: which account, which system, where it is kept.
+
+    The account id and the system are each set as large as the label allows
+    and wrapped only between words; the username is not on the label at all.
+    """
     st = styles()
     tz = d.meta.timezone
-    serial = ParagraphStyle("ser", parent=st["mono"], fontName=MONO_BOLD, fontSize=22, leading=26)
-    inner: list[Flowable] = [
+    inner_w = CONTENT_W - 20
+    ident = ParagraphStyle("id", parent=st["h1"], fontName=SANS_BOLD, textColor=colors.black)
+    system = ParagraphStyle("sys", parent=st["sub"], fontName=SANS_BOLD, textColor=NAVY)
+    serial = ParagraphStyle("ser", parent=st["mono"], fontName=MONO_BOLD, fontSize=20, leading=24)
+    head: list[Flowable] = [
         para("BREAK-GLASS CREDENTIAL — TAMPER-EVIDENT ENVELOPE", st["label"]),
-        Spacer(1, 1 * mm),
-        para(d.account, st["h1"]),
-        para(d.system, st["sub"]),
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
+        para("ACCOUNT", st["label"]),
+        fitted(d.account_id, ident, inner_w, 26, 16),
+        Spacer(1, 1.5 * mm),
+        para("SYSTEM", st["label"]),
+        fitted(d.system, system, inner_w, 15, 10),
+    ]
+    left: list[Flowable] = [
         code128(d.envelope_serial, height=15 * mm, bar=0.42 * mm),
         para(d.envelope_serial, serial),
         Spacer(1, 2 * mm),
@@ -206,19 +391,32 @@ def envelope_label(d: EnvelopeLabel) -> bytes:
             ],
             st,
             label_w=24 * mm,
-            width=CONTENT_W - 60 * mm,
+            width=inner_w - 48 * mm,
         ),
     ]
     right: list[Flowable] = []
     if d.qr_payload:
         right = [QRFlowable(d.qr_payload, 36 * mm), para("Scan at the terminal", st["small"])]
-    label = Table([[inner, right]], colWidths=[CONTENT_W - 50 * mm, 50 * mm])
+    codes = Table([[left, right]], colWidths=[inner_w - 46 * mm, 46 * mm])
+    codes.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (1, 0), (1, 0), 6),
+            ]
+        )
+    )
+    label = Table([[head], [codes]], colWidths=[CONTENT_W])
     label.setStyle(
         TableStyle(
             [
                 ("BOX", (0, 0), (-1, -1), 1.4, NAVY),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("TOPPADDING", (0, 0), (-1, -1), 9),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
             ]

@@ -39,11 +39,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    FrameBreak,
+    KeepInFrame,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -69,8 +72,19 @@ RULE = colors.HexColor("#A7B0BC")
 FILL = colors.HexColor("#F1F3F6")
 ALERT = colors.HexColor("#9B1C1C")
 ALERT_FILL = colors.HexColor("#FBEAEA")
+#: The band of a paper that is public by design (the terminal identity sheet).
+PUBLIC = colors.HexColor("#1F6F5C")
 
 Story = list[Flowable]
+
+#: The credential sheet is folded in three (a letter fold) to go into its
+#: envelope: the two folds, as heights from the foot of the page (reportlab's
+#: y). The marks in the margins show them; nothing of the sheet's body is laid
+#: out closer than :data:`FOLD_CLEARANCE` to either, so a crease never runs
+#: through what must be read (:func:`build_folded`).
+FOLD_YS = (PAGE_H * 2 / 3, PAGE_H / 3)
+#: A hand fold lands a few millimetres off the mark: keep this much paper clear.
+FOLD_CLEARANCE = 7 * mm
 
 
 # ---------------------------------------------------------------------------
@@ -135,10 +149,13 @@ def local_time(when: dt.datetime, tz: str) -> str:
 class _Chrome:
     """What every page of one document shows around its content."""
 
-    def __init__(self, doc: Document, band: str | None, fold_marks: bool) -> None:
+    def __init__(
+        self, doc: Document, band: str | None, fold_marks: bool, band_fill: colors.Color = ALERT
+    ) -> None:
         self.meta: DocumentMeta = doc.meta
         self.title = doc.title
         self.band = band
+        self.band_fill = band_fill
         self.fold_marks = fold_marks
 
     def page(self, c: Canvas, _doc: Any) -> None:
@@ -168,7 +185,7 @@ class _Chrome:
         )
         c.drawRightString(PAGE_W - MARGIN, top + 3.5 * mm, meta.head.label)
         if self.band:
-            c.setFillColor(ALERT)
+            c.setFillColor(self.band_fill)
             c.rect(0, top - BAND_H, PAGE_W, BAND_H, stroke=0, fill=1)
             c.setFillColor(colors.white)
             c.setFont(SANS_BOLD, 9.5)
@@ -178,8 +195,7 @@ class _Chrome:
             c.setLineWidth(0.5)
             c.setFont(SANS, 5.5)
             c.setFillColor(MUTED)
-            for frac in (1 / 3, 2 / 3):
-                y = PAGE_H * (1 - frac)
+            for y in FOLD_YS:
                 c.line(0, y, 7 * mm, y)
                 c.line(PAGE_W - 7 * mm, y, PAGE_W, y)
                 c.drawString(1 * mm, y + 1 * mm, "fold")
@@ -228,11 +244,17 @@ def _canvas_maker(chrome: _Chrome) -> Callable[..., Canvas]:
     return _NumberedCanvas
 
 
-def build(doc: Document, story: Story, band: str | None = None, fold_marks: bool = False) -> bytes:
-    """The PDF of ``story`` in the page frame; ``band`` is a red warning strip under the header."""
-    chrome = _Chrome(doc, band, fold_marks)
+def build(
+    doc: Document,
+    story: Story,
+    band: str | None = None,
+    fold_marks: bool = False,
+    band_fill: colors.Color = ALERT,
+) -> bytes:
+    """The PDF of ``story`` in the page frame; ``band``: a strip under the header (red: warning)."""
+    chrome = _Chrome(doc, band, fold_marks, band_fill)
     buf = io.BytesIO()
-    top = HEADER_H + (BAND_H if band else 0) + 5 * mm
+    top = _top(band)
     template = BaseDocTemplate(
         buf,
         pagesize=A4,
@@ -260,6 +282,153 @@ def build(doc: Document, story: Story, band: str | None = None, fold_marks: bool
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=chrome.page)])
     template.build(story, canvasmaker=_canvas_maker(chrome))
     return buf.getvalue()
+
+
+def _top(band: str | None) -> float:
+    """Height from the top of the page to where the body starts."""
+    return float(HEADER_H + (BAND_H if band else 0) + 5 * mm)
+
+
+def third_boxes(band: str | None) -> list[tuple[float, float]]:
+    """``(bottom, top)`` of each third of a folded sheet's body, top third first.
+
+    Each third ends :data:`FOLD_CLEARANCE` short of its folds; the top third
+    starts under the header (and band), the bottom third above the footer.
+    """
+    edges = [PAGE_H - _top(band), *FOLD_YS, FOOTER_H + 3 * mm]
+    boxes = []
+    for i in range(3):
+        top = edges[i] - (FOLD_CLEARANCE if i > 0 else 0)
+        bottom = edges[i + 1] + (FOLD_CLEARANCE if i < 2 else 0)
+        boxes.append((bottom, top))
+    return boxes
+
+
+def build_folded(doc: Document, thirds: Sequence[Story], band: str | None = None) -> bytes:
+    """One page folded in three: each story in its own third, shrunk if it must be, never moved.
+
+    Why frames and not one flowing story: with one story, anything taller
+    than planned pushes the rest down across a fold. Here each third is its
+    own frame and its story is wrapped in a shrink-to-fit ``KeepInFrame``,
+    so whatever the content's length (a 128-character password, many
+    recovery codes) each third stays between its folds, with the fold marks
+    drawn in the margins.
+    """
+    if len(thirds) != 3:
+        raise ValueError("a folded sheet has three thirds")
+    chrome = _Chrome(doc, band, fold_marks=True)
+    buf = io.BytesIO()
+    template = BaseDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=_top(band),
+        bottomMargin=FOOTER_H + 3 * mm,
+        title=doc.title,
+        author=f"Sealroom terminal {doc.meta.terminal_id}",
+        subject=doc.meta.head.label,
+        creator="Sealroom",
+        invariant=1,
+    )
+    frames = []
+    story: Story = []
+    for i, ((bottom, top), content) in enumerate(zip(third_boxes(band), thirds, strict=True)):
+        height = top - bottom
+        frames.append(
+            Frame(
+                MARGIN,
+                bottom,
+                CONTENT_W,
+                height,
+                id=f"third{i + 1}",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+        )
+        # A hair less than the frame, so rounding never pushes it to a next page.
+        story.append(KeepInFrame(CONTENT_W, height - 1, list(content), mode="shrink"))
+        if i < 2:
+            story.append(FrameBreak())
+    template.addPageTemplates([PageTemplate(id="folded", frames=frames, onPage=chrome.page)])
+    template.build(story, canvasmaker=_canvas_maker(chrome))
+    return buf.getvalue()
+
+
+class Located(Flowable):  # type: ignore[misc]
+    """A flowable that records where on the page it was drawn (after any shrinking).
+
+    ``boxes`` receives ``(x0, y0, x1, y1)`` in page points (origin at the
+    page's foot) each time it is drawn: the credential sheet hands its
+    secret panel's box to the checks that no fold crosses it.
+    """
+
+    def __init__(self, inner: Flowable, boxes: list[tuple[float, float, float, float]]) -> None:
+        super().__init__()
+        self.inner = inner
+        self.boxes = boxes
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrapOn(self.canv, avail_w, avail_h)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x0, y0 = self.canv.absolutePosition(0, 0)
+        x1, y1 = self.canv.absolutePosition(self.width, self.height)
+        self.boxes.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+        self.inner.drawOn(self.canv, 0, 0)
+
+
+def fit_lines(
+    text: str, font: str, width: float, largest: float, smallest: float
+) -> tuple[float, list[str]]:
+    """The font size and lines of ``text`` in ``width``: shrink first, then wrap between words.
+
+    Largest size that holds the text on one line, down to ``smallest``;
+    below that, ``smallest`` with the words wrapped at spaces only; and if a
+    single word is wider than ``width`` even then, a smaller size still, so
+    that no word is ever broken (an account id cut at a hyphen reads as two).
+    """
+    words = text.split()
+    if not words:
+        return largest, [""]
+    line = " ".join(words)
+    whole = stringWidth(line, font, 1)
+    if whole * largest <= width:
+        return largest, [line]
+    if whole * smallest <= width:
+        return width / whole * 0.99, [line]
+    longest = max(stringWidth(w, font, 1) for w in words)
+    size = min(smallest, width / longest * 0.99)
+    lines: list[str] = []
+    for word in words:
+        if lines and stringWidth(lines[-1] + " " + word, font, size) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return size, lines
+
+
+def fitted(
+    text: str,
+    style: ParagraphStyle,
+    width: float,
+    largest: float,
+    smallest: float,
+    leading: float = 1.2,
+) -> Paragraph:
+    """``text`` sized and wrapped by :func:`fit_lines`: never broken inside a word."""
+    size, lines = fit_lines(text, style.fontName, width, largest, smallest)
+    st = ParagraphStyle(
+        style.name + "-fit",
+        parent=style,
+        fontSize=size,
+        leading=size * leading,
+        splitLongWords=0,
+    )
+    return Paragraph("<br/>".join(escape(x) for x in lines), st)
 
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ built from the shared :mod:`hardware.printing.layout`:
 
 * :mod:`hardware.printing.credentials`: the credential sheet and its envelope label;
 * :mod:`hardware.printing.records`: the invocation and session records;
-* :mod:`hardware.printing.terminal_papers`: the commissioning sheet and alert slips;
+* :mod:`hardware.printing.terminal_papers`: the commissioning and identity sheets, alert slips;
 * :mod:`hardware.printing.reports`: the inventory and audit reports.
 
 Invariant: :func:`render` returns ``bytes`` and never writes a file (a
@@ -27,7 +27,7 @@ from hardware.printing.credentials import credential_sheet, envelope_label
 from hardware.printing.fonts import register_fonts
 from hardware.printing.records import invocation_record, session_record
 from hardware.printing.reports import audit_report, inventory_report
-from hardware.printing.terminal_papers import alert_slip, commissioning_sheet
+from hardware.printing.terminal_papers import alert_slip, commissioning_sheet, identity_sheet
 from kiosk.errors import SealroomError
 from kiosk.paper.documents import (
     AlertSlip,
@@ -36,6 +36,7 @@ from kiosk.paper.documents import (
     CredentialSheet,
     Document,
     EnvelopeLabel,
+    IdentitySheet,
     InventoryReport,
     InvocationRecord,
     SessionRecord,
@@ -47,6 +48,7 @@ _RENDERERS: dict[type[Document], Callable[[Any], bytes]] = {
     InvocationRecord: invocation_record,
     SessionRecord: session_record,
     CommissioningSheet: commissioning_sheet,
+    IdentitySheet: identity_sheet,
     InventoryReport: inventory_report,
     AlertSlip: alert_slip,
     AuditReport: audit_report,

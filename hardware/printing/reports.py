@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
 from hardware.printing.fonts import SANS, SANS_BOLD
@@ -232,8 +233,21 @@ def _short_rule(label: str) -> str:
     return " ".join("".join(out).split())
 
 
+def _detail_rows(label: str, value: str) -> list[_Row]:
+    """One of an incident's details: its label, and its value wrapped to the column."""
+    x = 34 * mm  # the phases' time column
+    lines = simpleSplit(value, SANS, _LIST_SIZE, CONTENT_W - x - 4) or [""]
+    rows: list[_Row] = []
+    for i, line in enumerate(lines):
+        segs: list[_Seg] = [(x, SANS, _LIST_SIZE, INK, line)]
+        if i == 0:
+            segs.insert(0, (4, SANS, _LIST_SIZE, MUTED, _fit(label, x - 6)))
+        rows.append((tuple(segs), False))
+    return rows
+
+
 def _incident_rows(d: AuditReport) -> list[_Row]:
-    """Every incident: a title row, its phases in two columns, then each deadline."""
+    """Every incident: a title row, who/what/why, its phases in two columns, each deadline."""
     half = CONTENT_W / 2
     label_w = 34 * mm
     rows: list[_Row] = []
@@ -247,11 +261,11 @@ def _incident_rows(d: AuditReport) -> list[_Row]:
         rows.append(
             (
                 (
-                    (2, SANS_BOLD, 7.6, INK, _fit(f"Incident {inc.incident}", 38 * mm, 7.6)),
-                    (40 * mm, SANS, _LIST_SIZE, MUTED, "test drill" if inc.test else "incident"),
-                    (62 * mm, SANS, _LIST_SIZE, MUTED, f"{len(inc.phases)} phases"),
+                    (2, SANS_BOLD, 7.6, INK, _fit(f"Incident {inc.incident}", 50 * mm, 7.6)),
+                    (52 * mm, SANS, _LIST_SIZE, MUTED, "test drill" if inc.test else "incident"),
+                    (72 * mm, SANS, _LIST_SIZE, MUTED, f"{len(inc.phases)} phases"),
                     (
-                        90 * mm,
+                        94 * mm,
                         SANS_BOLD if missed else SANS,
                         _LIST_SIZE,
                         ALERT if missed else INK,
@@ -261,6 +275,8 @@ def _incident_rows(d: AuditReport) -> list[_Row]:
                 True,
             )
         )
+        for label, value in inc.details:
+            rows.extend(_detail_rows(label, value))
         phases = list(inc.phases)
         for i in range(0, len(phases), 2):
             segs: list[_Seg] = []
@@ -310,6 +326,34 @@ def _envelope_rows(d: AuditReport) -> list[_Row]:
     return rows
 
 
+#: Room a section needs below its heading before the heading may start a page's last
+#: part: the heading, its one-line introduction and a few rows of what follows.
+_SECTION_ROOM = 32 * mm
+
+
+def _section(
+    title: str, intro: str, st: dict[str, ParagraphStyle], room: float = _SECTION_ROOM
+) -> list[Flowable]:
+    """A heading that never stands alone at a page foot, and its one-line introduction.
+
+    ``CondPageBreak`` starts a new page when less than :data:`_SECTION_ROOM`
+    is left, and the heading is kept with its introduction (``keepWithNext``),
+    so a heading is always followed on its page by what it introduces. The
+    introduction is a short paragraph, not the long table or listing after
+    it: keeping a heading with a whole listing would push every long
+    listing to a new page.
+    """
+    heading = para(title, st["h2"])
+    heading.keepWithNext = 1
+    return [CondPageBreak(room), heading, para(intro, st["small"])]
+
+
+def _first_block(rows: Sequence[_Row]) -> float:
+    """The height of a listing's first block (up to the next row that opens one)."""
+    n = next((i for i, (_segs, opens) in enumerate(rows) if opens and i > 0), len(rows))
+    return n * _LIST_LEADING
+
+
 def audit_report(d: AuditReport) -> bytes:
     """The auditor's report of an export bundle: what to compare, what to look at.
 
@@ -338,57 +382,85 @@ def audit_report(d: AuditReport) -> bytes:
             st,
         ),
         para(
-            "Compare the terminal key with the commissioning sheet and the head with the last "
-            "paper record before trusting this bundle; README.txt says how.",
+            "Compare the terminal key with the terminal identity sheet (or the commissioning "
+            "sheet) and the head with the last paper record before trusting this bundle; "
+            "README.txt in the bundle says how, step by step.",
             st["small"],
         ),
-        para("Findings", st["h2"]),
     ]
     reviews = [f for f in d.findings if f.level == "review"]
     notes = [f for f in d.findings if f.level != "review"]
+    story += _section(
+        "Findings",
+        f"{_count(len(reviews), 'finding')} a reviewer must look at, then "
+        f"{_count(len(notes), 'note')}: what sealroom verify reports for this journal.",
+        st,
+    )
     if not d.findings:
         story.append(para("None.", st["value"]))
     for f in reviews:
         story.append(para(f"• {f.text}", st["value"]))
     for f in notes:
         story.append(para(f"• (note) {f.text}", st["small"]))
-    story += [
-        para("Custodians", st["h2"]),
+    story += _section(
+        "Custodians",
+        f"{len(d.custodians)} {'person' if len(d.custodians) == 1 else 'people'} enrolled, "
+        "by name and by the id the journal names them with.",
+        st,
+    )
+    story.append(
         grid_table(
             ["Id", "Name", "Status"],
             [[a, b, c] for a, b, c in d.custodians] or [["—", "", ""]],
             [36 * mm, 90 * mm, CONTENT_W - 126 * mm],
             st,
-        ),
-        para("Accounts", st["h2"]),
-        _accounts_grid(d.accounts, "Authorised", st),
-        *_credentials_grid(d.credentials, st),
-        para("Incidents", st["h2"]),
-    ]
+        )
+    )
+    story += _section(
+        "Accounts",
+        f"{_count(len(d.accounts), 'break-glass account')}, the system each opens and who may "
+        "use it.",
+        st,
+    )
+    story.append(_accounts_grid(d.accounts, "Authorised", st))
+    story += _credentials_grid(d.credentials, st)
     if not d.incidents:
-        story.append(para("No incidents in the journal.", st["value"]))
+        story += _section("Incidents", "No incidents in the journal.", st)
     else:
         drills = sum(1 for inc in d.incidents if inc.test)
         missed = sum(1 for inc in d.incidents for x in inc.deadlines if x.status == "missed")
         rules = sorted({x.label for inc in d.incidents for x in inc.deadlines})
+        listing = _incident_rows(d)
+        # The heading, its introduction, the explanation and rules, and the first incident.
+        room = _SECTION_ROOM + (4 + len(rules)) * 9.5 + min(_first_block(listing), 60 * mm)
+        story += _section(
+            "Incidents",
+            f"{_count(len(d.incidents) - drills, 'incident')} and "
+            f"{_count(drills, 'test drill')}; {_count(missed, 'deadline')} missed.",
+            st,
+            room,
+        )
         story.append(
             para(
-                f"{_count(len(d.incidents) - drills, 'incident')} and "
-                f"{_count(drills, 'test drill')}; {_count(missed, 'deadline')} missed. "
-                "Each incident lists "
-                "its phases (when, which journal entry) and each deadline that applies: MET, "
+                "Each incident lists its account and system, who declared it and with whom, "
+                "the approver, the reason and the envelopes; then its phases (when, which "
+                "journal entry) and each deadline that applies, with its window: MET, "
                 "MISSED, OPEN (not yet due) or NOT JUDGED (the journal lacks its start); "
-                "times are UTC. "
-                "The deadline rules in full:",
+                "times are UTC. The deadline rules in full:",
                 st["small"],
             )
         )
         for rule in rules:
             story.append(para(f"• {rule}", st["small"]))
         story.append(Spacer(1, 1.5 * mm))
-        story.append(_Listing(_incident_rows(d)))
-    story += [
-        para("Envelopes", st["h2"]),
-        _Listing(_envelope_rows(d)) if d.envelopes else para("No envelopes.", st["value"]),
-    ]
+        story.append(_Listing(listing))
+    story += _section(
+        "Envelopes",
+        f"{_count(len(d.envelopes), 'envelope')}, each with its account and its state at export."
+        if d.envelopes
+        else "No envelopes.",
+        st,
+    )
+    if d.envelopes:
+        story.append(_Listing(_envelope_rows(d)))
     return build(d, story)

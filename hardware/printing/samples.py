@@ -31,6 +31,7 @@ from kiosk.paper.documents import (
     Document,
     DocumentMeta,
     EnvelopeLabel,
+    IdentitySheet,
     InventoryAccount,
     InventoryCredential,
     InventoryEnvelope,
@@ -67,9 +68,12 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
     serial = "SR00012347"
     sheet_ref = "CS-2026-0042"
     qr = f"SR1:sheet:{sheet_ref}:env:{serial}:seq:1235:mac:Qm9ndXNTYW1wbGVNQUM"
+    # The account as the terminal knows it: its inventory id, and the username
+    # that only the sealed sheet carries (never the label outside the bag).
+    account_id = "entra-bg-01"
     cred = CredentialSheet(
         meta=meta,
-        account=account,
+        account=account_id,
         system=system,
         access_url="https://login.microsoftonline.com",
         username=account,
@@ -79,13 +83,14 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
         issued_at=t0 + dt.timedelta(hours=3),
         issued_by=(priya, lee),
         sheet_ref=sheet_ref,
+        token_in_envelope=pol.token_in_envelope,
         recovery_codes=("7HQK-4M9C", "XW3P-FN6T", "R4JD-K9VA", "C6YM-3TQE"),
-        token_serials=("FIDO2 key YK5-23981144 (in envelope)",),
+        token_serials=("YK5-23981144",),
     )
     label = EnvelopeLabel(
         meta=meta,
         envelope_serial=serial,
-        account=account,
+        account_id=account_id,
         system=system,
         storage_location="Safe A, shelf 2",
         sealed_at=t0 + dt.timedelta(hours=3, minutes=10),
@@ -157,7 +162,10 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
         witness=lee,
     )
     raw_key = hashlib.sha256(b"sample-kiosk-key").digest()
-    fp = "SHA256:" + base64.b64encode(hashlib.sha256(raw_key).digest()).decode().rstrip("=")
+    blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00 " + raw_key
+    public_key = f"ssh-ed25519 {base64.b64encode(blob).decode()} {pol.kiosk_id}"
+    # As ssh-keygen -l prints it: SHA-256 of the key blob.
+    fp = "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
     # Same shape as kiosk.journal.keyslots.generate_passphrase: 8 groups of 4.
     groups = ["".join(secrets.choice(_PASSPHRASE_ALPHABET) for _ in range(4)) for _ in range(8)]
     comm = CommissioningSheet(
@@ -166,14 +174,20 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
         ),
         kiosk_id=pol.kiosk_id,
         key_fingerprint=fp,
-        public_key="ssh-ed25519 "
-        + base64.b64encode(b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00 " + raw_key).decode()
-        + f" {pol.kiosk_id}",
+        public_key=public_key,
         genesis_hash=_h("genesis"),
         policy_hash=pol.sha256,
         recovery_passphrase=SecretText("-".join(groups)),
         commissioned_at=t0 - dt.timedelta(days=90),
         custodians=(dana, priya),
+    )
+    identity = IdentitySheet(
+        meta=comm.meta,
+        kiosk_id=comm.kiosk_id,
+        key_fingerprint=comm.key_fingerprint,
+        public_key=comm.public_key,
+        genesis_hash=comm.genesis_hash,
+        commissioned_at=comm.commissioned_at,
     )
     d0 = dt.date(2026, 1, 12)
     invent = InventoryReport(
@@ -304,7 +318,7 @@ def sample_documents(policy: Policy | None = None) -> list[Document]:
             AuditFinding("note", "2 entries of kind 'drill.note', unknown to this verifier"),
         ),
     )
-    return [cred, label, inv, sess, comm, invent, alert, audit]
+    return [cred, label, inv, sess, comm, identity, invent, alert, audit]
 
 
 _PASSPHRASE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # noqa: S105 - an alphabet, not a secret

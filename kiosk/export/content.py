@@ -18,9 +18,10 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from kiosk.export.plain import Names, approval, details, what
 from kiosk.format.canonical import H, canon, canon_unchecked
 from kiosk.format.clock import format_ts, parse_ts
 from kiosk.format.entry import Entry
@@ -37,21 +38,25 @@ from kiosk.paper.documents import (
 )
 from kiosk.rules.deadlines import Facts, incident_deadlines
 from kiosk.state import STATE_WORDS, State
+from kiosk.state.incidents import Incident
 from kiosk.state.inventory import credential_inventory
 from kiosk.verify.bundle import audit_journal
 from kiosk.verify.manifest import FORMAT
 
+#: events.csv's columns: plain words first, the exact payload last.
 CSV_COLUMNS = (
     "seq",
-    "ts",
+    "time (UTC)",
     "kind",
+    "what",
     "incident",
     "account",
-    "serial",
-    "custodians",
-    "attestations",
-    "hash",
-    "data",
+    "system",
+    "envelope",
+    "approved with keys by",
+    "details",
+    "entry hash",
+    "data (JSON, exact)",
 )
 
 PHASES = (
@@ -103,105 +108,193 @@ def _cell(value: Any) -> str:
 
 
 def events_csv(lines: Sequence[bytes], entries: Sequence[Entry] = ()) -> bytes:
-    """The CSV of the journal ``lines``.
+    """The CSV of the journal ``lines``: one row per entry, in words a reader can follow.
 
     ``entries``, when it holds every line already parsed (the export's audit
     pass keeps them), is used instead of parsing each line again; the rows
-    are the same either way.
+    are the same either way. People are named, accounts carry their system,
+    the kind is said in plain words beside its name, and the payload is
+    written as ``field: value`` sentences (:mod:`kiosk.export.plain`); the
+    exact payload stays in the last column, as canonical JSON.
     """
+    if len(entries) != len(lines):
+        entries = [Entry.from_json(json.loads(raw)) for raw in lines]
+    # Entries that passed check_chain came from canonical lines: no re-check.
+    encode: Callable[[Any], bytes] = canon_unchecked
+    names = Names.of(entries)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
-    rows: Iterable[tuple[Any, str, str, dict[str, Any], Sequence[Any], str]]
-    # Entries that passed check_chain came from canonical lines: no re-check.
-    encode: Callable[[Any], bytes] = canon
-    if len(entries) == len(lines):
-        rows = ((e.seq, e.ts, e.kind, e.data, e.attest, e.hash) for e in entries)
-        encode = canon_unchecked
-    else:
-        parsed = (json.loads(raw) for raw in lines)
-        rows = ((e["seq"], e["ts"], e["kind"], e["data"], e["attest"], e["hash"]) for e in parsed)
-    for seq, ts, kind, d, attest, digest in rows:
-        custodians = ";".join(str(a.get("custodian", "")) for a in attest)
+    for e in entries:
+        d = e.data
         w.writerow(
             [
-                _cell(seq),
-                _cell(ts),
-                _cell(kind),
+                _cell(e.seq),
+                _cell(f"{e.ts[:10]} {e.ts[11:23]}"),
+                _cell(e.kind),
+                _cell(what(e.kind, d)),
                 _cell(d.get("incident")),
-                _cell(d.get("account")),
-                _cell(d.get("serial")),
-                _cell(custodians),
-                _cell(len(attest)),
-                _cell(digest),
+                _cell(names.account_of(d)),
+                _cell(names.system(d)),
+                _cell(d.get("serial") if isinstance(d.get("serial"), str) else None),
+                _cell(names.signers(e.attest)),
+                _cell(details(e.kind, d, names)),
+                _cell(e.hash),
                 _cell(encode(d).decode("utf-8")),
             ]
         )
     return buf.getvalue().encode("utf-8")
 
 
+#: The Python of README.txt's step 4, run as written by tests/kiosk/export/test_readme.py.
+CHAIN_CHECK = """\
+import hashlib, json
+def canon(o):
+    return json.dumps(o, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+manifest = json.load(open("manifest.json", "rb"))
+prev, ts, n = "0" * 64, "", 0
+for n, line in enumerate(open("journal.jsonl", "rb"), start=1):
+    raw = line.rstrip(b"\\n"); e = json.loads(raw)
+    assert line.endswith(b"\\n") and canon(e) == raw, f"entry {n}: not canonical"
+    assert e["seq"] == n and e["prev"] == prev, f"entry {n}: seq or prev wrong"
+    assert e["ts"] >= ts, f"entry {n}: time goes backwards"
+    body = {k: e[k] for k in ("seq", "ts", "kind", "data", "prev", "attest")}
+    assert hashlib.sha256(canon(body)).hexdigest() == e["hash"], f"entry {n}: hash"
+    if n == 1:
+        assert e["kind"] == "journal.genesis" and e["hash"] == manifest["genesis"]
+        assert e["data"]["kiosk_key"] == manifest["kiosk_key"], "another key"
+    prev, ts = e["hash"], e["ts"]
+assert manifest["entries"] == n, "manifest.json counts other entries"
+assert manifest["head"] == {"seq": n, "hash": prev}, "manifest.json: other head"
+print("chain OK: head", n, prev)
+"""
+
+#: README.txt's command lines (steps 1-3), in order; ``{kiosk_id}`` filled in.
+SHELL_LINES = (
+    """python3 -c 'import json; print(json.load(open("manifest.json"))["kiosk_key"])' """
+    "> bundle-key.pub",
+    "ssh-keygen -l -f bundle-key.pub",
+    'echo "{kiosk_id} $(cat bundle-key.pub)" > allowed_signers',
+    "ssh-keygen -Y verify -f allowed_signers -I {kiosk_id} -n sealroom-export "
+    "-s manifest.json.sig < manifest.json",
+    "sha256sum journal.jsonl report.pdf events.csv README.txt",
+    """python3 -c 'import json; [print(h + "  " + n) for n, h in """
+    """sorted(json.load(open("manifest.json"))["files"].items())]' | sha256sum -c""",
+)
+
+
+def _indented(text: str, pad: str = "     ") -> str:
+    return "\n".join(pad + line if line else "" for line in text.splitlines())
+
+
 def readme_text(kiosk_id: str, bundle: str, fingerprint: str, entries: int, head: str) -> bytes:
-    """How to verify this bundle by hand (spec section 6 plus the chain rules)."""
+    """How to verify this bundle by hand, with nothing but what the auditor has.
+
+    Why so complete: an auditor may have only this directory, OpenSSH,
+    ``sha256sum``, Python 3 and the terminal identity sheet (the key's
+    fingerprint) — not the project's documents nor ``kiosk.pub``. Every
+    command is written out for this bundle (its terminal id filled in), and
+    the tests run them, and the chain check, against a real bundle
+    (``tests/kiosk/export/test_readme.py``). The key the commands use is the
+    one the manifest names; what makes it trusted is comparing its
+    fingerprint with the sheet, which the README says first, since this
+    file itself came with the bundle and proves nothing.
+    """
+    sh = [_indented(line.format(kiosk_id=kiosk_id)) for line in SHELL_LINES]
     return f"""Sealroom audit export — {bundle}
 
-Terminal {kiosk_id}; {entries} journal entries; head {entries}:{head}
-Terminal key fingerprint (compare with the commissioning sheet): {fingerprint}
+Terminal {kiosk_id}; {entries} journal entries (seq 1 to {entries});
+head {entries}:{head}
 
-This directory is a sealroom-export/1 bundle (see the project's
-export-format.md). The files:
+You can check this bundle by hand, in this directory, with OpenSSH's
+ssh-keygen, sha256sum and Python 3 — or with `sealroom verify` (step 5).
+This README came with the bundle: it says how to check, but nothing it says
+is evidence by itself. A directory without manifest.json.sig is an
+unfinished export: do not trust it.
+
+The files:
 
   journal.jsonl      every journal entry, seq 1..{entries}, one canonical JSON line each
-  manifest.json      what the bundle holds, with the SHA-256 of each file
-  manifest.json.sig  OpenSSH signature (sshsig) of manifest.json by the terminal key
-  report.pdf         the human-readable audit report
-  events.csv         one row per entry, for spreadsheets (cells a spreadsheet would
-                     run as formulas start with an apostrophe; journal.jsonl is exact)
+  manifest.json      what the bundle holds: terminal, key, entries, head, SHA-256 of each file
+  manifest.json.sig  OpenSSH signature (sshsig) of manifest.json by the terminal's key
+  report.pdf         the audit report, for people: incidents, deadlines, findings
+  events.csv         one row per entry in plain words, for spreadsheets (cells a
+                     spreadsheet would run as formulas start with an apostrophe;
+                     journal.jsonl is the exact record)
   README.txt         this file
 
-A directory without manifest.json.sig is an unfinished export: do not trust it.
+0. Where the trusted key comes from
 
-1. Check the signature with the terminal's public key from the commissioning
-   sheet (kiosk.pub), NOT the key inside manifest.json:
+   The terminal's key fingerprint (SHA256: and 43 characters) is printed on
+   the terminal identity sheet kept in the auditors' file (and on the
+   commissioning sheet in the safe). That sheet, not this bundle, is what
+   makes the key trusted. This bundle's key has the fingerprint
+     {fingerprint}
+   but compare the sheet with what ssh-keygen prints, never with this line.
+   If you hold the terminal's kiosk.pub from commissioning, you may use it
+   in place of bundle-key.pub below.
 
-     echo "{kiosk_id} $(cat kiosk.pub)" > allowed_signers
-     ssh-keygen -Y verify -f allowed_signers -I {kiosk_id} -n sealroom-export \\
-         -s manifest.json.sig < manifest.json
+1. Take the key manifest.json names, and compare its fingerprint with the sheet:
 
-   Check that the key's fingerprint (ssh-keygen -l -f kiosk.pub) is
-   {fingerprint}.
+{sh[0]}
+{sh[1]}
 
-2. Check every file against manifest.json:
+   The SHA256:... it prints must be the one on the identity sheet. If it is
+   not, stop: this bundle was not signed by that terminal.
 
-     sha256sum journal.jsonl report.pdf events.csv README.txt
+2. Check the signature of manifest.json with that key:
 
-   and compare with the "files" object of manifest.json.
+{sh[2]}
+{sh[3]}
 
-3. Check the chain (a few lines of Python; any language will do):
+   It must print: Good "sealroom-export" signature for {kiosk_id} with
+   ED25519 key SHA256:... (the same fingerprint as in step 1).
 
-     import hashlib, json
-     def canon(o):
-         return json.dumps(o, sort_keys=True, separators=(",", ":"),
-                           ensure_ascii=False).encode("utf-8")
-     prev = "0" * 64
-     for n, line in enumerate(open("journal.jsonl", "rb"), start=1):
-         raw = line.rstrip(b"\\n"); e = json.loads(raw)
-         assert canon(e) == raw and e["seq"] == n and e["prev"] == prev
-         body = {{k: e[k] for k in ("seq", "ts", "kind", "data", "prev", "attest")}}
-         assert hashlib.sha256(canon(body)).hexdigest() == e["hash"]
-         prev = e["hash"]
-     print("head", n, prev)
+3. Check every file against the SHA-256 that manifest.json (signed) lists:
 
-   The head printed must equal manifest.json's "head" and the head on the
-   last paper record from the safe (anchor). Timestamps never go backwards.
+{sh[4]}
 
-4. For the attestations (security-key signatures) and the findings
-   (exceptions, counters, deadlines, tampered envelopes), run
+   and compare each with the "files" object of manifest.json; or compare
+   them mechanically (every line must end in OK):
+
+{sh[5]}
+
+4. Check the hash chain: save these lines as chain.py in this directory and
+   run `python3 chain.py` (any language will do: this is all the rule is):
+
+{_indented(CHAIN_CHECK)}
+
+   It must print "chain OK" and the head {entries}:{head}.
+   Compare that head with the head on the last paper record from the safe
+   (an anchor): the journal must pass through every head printed earlier,
+   or it was rolled back or rewritten. Each entry's "hash" covers its
+   attestations, and the next entry's "prev" is that hash.
+
+5. The attestations (security-key signatures) and the findings. Each
+   element of an entry's "attest" is a WebAuthn assertion by a custodian's
+   security key over the entry's digest, SHA-256 of canon({{seq, ts, kind,
+   data, prev}}): client_data_json (base64url) holds type "webauthn.get"
+   and challenge = base64url(digest); authenticator_data starts with
+   SHA-256(rp_id) and has User Present set (and User Verified where
+   uv_required); signature verifies with the public_key of the earlier
+   custodian.enrolled entry for that custodian and credential_id (not
+   revoked since) over authenticator_data || SHA-256(client_data_json);
+   the counter (bytes 33-36) goes up. Dual entries need two different
+   custodians with two different keys, unless an exception declared with
+   the incident covers them. The Sealroom verifier checks all of this and
+   lists deadlines, exceptions and tampered envelopes (run it from the
+   directory that holds this bundle):
 
      sealroom verify --kiosk-key kiosk.pub --anchor SEQ:HASH {bundle}
 
-   or `python -m kiosk.verify` from the Sealroom source: it needs only
-   Python 3.11+ and cryptography (with the holidays package, it
-   also skips the terminal calendar's public holidays in business days).
+   or, having compared the fingerprint in step 1 yourself,
+
+     sealroom verify --trust-bundle-key --anchor SEQ:HASH {bundle}
+
+   (without either it says NOT AUTHENTICATED). `python -m kiosk.verify`
+   from the Sealroom source does the same with only Python 3.11+ and the
+   cryptography package.
 """.encode()
 
 
@@ -214,7 +307,9 @@ def _when(ts: str, seq: int) -> str:
     return f"{ts[:10]} {ts[11:16]} UTC · entry {seq}"
 
 
-def _incidents(facts: Facts, now: dt.datetime) -> tuple[AuditIncident, ...]:
+def _incidents(
+    facts: Facts, now: dt.datetime, state: State, names: Names, rotation_hours: int | None
+) -> tuple[AuditIncident, ...]:
     deadlines = incident_deadlines(facts, now)
     out = []
     for inc in facts.incidents.values():
@@ -234,8 +329,114 @@ def _incidents(facts: Facts, now: dt.datetime) -> tuple[AuditIncident, ...]:
             else:
                 detail = "the journal does not record when it started"
             rows.append(AuditDeadline(st.rule.label, st.state, detail))
-        out.append(AuditIncident(inc.id, inc.test, phases or (("—", "—"),), tuple(rows)))
+        known = state.incidents.get(inc.id)
+        if known is not None:
+            rotation = _rotation(known, now, rotation_hours)
+            if rotation is not None:
+                rows.append(rotation)
+        out.append(
+            AuditIncident(
+                inc.id,
+                inc.test,
+                phases or (("—", "—"),),
+                tuple(rows),
+                incident_details(known, names) if known is not None else (),
+            )
+        )
     return tuple(out)
+
+
+def _rotation(inc: Incident, now: dt.datetime, hours: int | None) -> AuditDeadline | None:
+    """The credential reset after an opening, in the terminal policy's window.
+
+    The spec fixes no window for it (the verifier reports a reset still
+    outstanding at export); the terminal's policy does (``rotation_hours``,
+    24 by default), and its dashboard and alerts count it, so the report
+    shows it with that window. Without the policy, the window is not known
+    here and the row says so.
+    """
+    if inc.opened_at is None:
+        return None
+    done = _minute(format_ts(inc.rotated_at)) if inc.rotated_at else "not done"
+    if hours is None:
+        label = "credential reset after the envelope was opened (window: the terminal's policy)"
+        state = "met" if inc.rotated_at else "open"
+        return AuditDeadline(label, state, f"done {done}" if inc.rotated_at else "not done yet")
+    label = (
+        f"credential reset within {hours} hours of opening the envelope "
+        "(the terminal's policy; the spec fixes no window)"
+    )
+    due_at = inc.opened_at + dt.timedelta(hours=hours)
+    due = _minute(format_ts(due_at))
+    if inc.rotated_at is not None:
+        state = "met" if inc.rotated_at <= due_at else "missed"
+        return AuditDeadline(label, state, f"done {done} · due {due}")
+    return AuditDeadline(label, "missed" if now > due_at else "open", f"due {due} · not done")
+
+
+def incident_details(inc: Incident, names: Names) -> tuple[tuple[str, str], ...]:
+    """Who, what and why of an incident, in words, from its invocation record and entries."""
+    record = inc.record
+    rows: list[tuple[str, str]] = []
+
+    def add(label: str, value: object) -> None:
+        text = " ".join(str(value).split()) if value else ""
+        if text:
+            rows.append((label, text[:3900]))
+
+    if inc.account:
+        add("Account", names.account(inc.account))
+    add("Declared by", names.someone(record.get("declared_by")) if record else "")
+    second = record.get("second_person")
+    if second is None and inc.solo:
+        add("Second person", "none: solo access (policy exception)")
+    elif record:
+        add("Second person", names.someone(second))
+    witness = record.get("witness")
+    if isinstance(witness, dict):
+        present = (
+            ""
+            if inc.witness_present is None
+            else " (present)"
+            if inc.witness_present
+            else " (not present)"
+        )
+        add("Witness", names.someone(witness) + present)
+    approver = record.get("approver")
+    if isinstance(approver, dict):
+        add("Approver", approval(approver))
+    elif inc.approver_attempts:
+        tried = ", ".join(channel for _at, channel, _outcome in inc.approver_attempts)
+        notified = (
+            f"; notified afterwards {_minute(format_ts(inc.approver_notified_at))} UTC"
+            if inc.approver_notified_at
+            else "; not notified afterwards"
+        )
+        add(
+            "Approver",
+            f"not reached after {len(inc.approver_attempts)} attempts ({tried}): "
+            f"emergency exception{notified}",
+        )
+    add("Reason", record.get("reason"))
+    add("Evidence", record.get("evidence"))
+    envelopes = []
+    for serial in inc.envelopes_checked_out:
+        if serial in inc.tampered:
+            envelopes.append(f"{serial} tampered (not opened)")
+        elif serial == inc.envelope_opened:
+            envelopes.append(f"{serial} opened")
+        else:
+            envelopes.append(f"{serial} returned unopened")
+    add("Envelopes", ", ".join(envelopes))
+    if inc.exceptions:
+        add("Exceptions", ", ".join(sorted(inc.exceptions)))
+    if inc.session_started_at is not None:
+        add(
+            "Session",
+            f"{inc.actions} action(s) recorded, {inc.actions_outside_reason} outside the "
+            "stated reason",
+        )
+    return tuple(rows)
 
 
 def report_model(
@@ -247,13 +448,16 @@ def report_model(
     created_at: str,
     timezone: str = "UTC",
     keep: list[Entry] | None = None,
+    rotation_hours: int | None = None,
 ) -> AuditReport:
     """The audit report of the journal ``lines`` (state = the journal's projection).
 
     ``keep`` receives the parsed entries of the audit pass (for :func:`events_csv`).
     """
     now = parse_ts(created_at)
-    result, facts = audit_journal(lines, now, check_signatures=False, keep=keep)
+    kept: list[Entry] = [] if keep is None else keep
+    result, facts = audit_journal(lines, now, check_signatures=False, keep=kept)
+    names = Names.of(kept)
     findings = tuple(AuditFinding(f.level, f.message) for f in result.findings)
     findings += tuple(AuditFinding("review", "ERROR: " + p.message) for p in result.errors)
     head = JournalHead(result.entries, str((result.head or {}).get("hash")))
@@ -263,7 +467,7 @@ def report_model(
             a.id,
             a.system,
             a.storage_location,
-            tuple(a.authorised),
+            tuple(names.person(p) for p in a.authorised),
             parse_ts(a.last_tested).date() if a.last_tested else None,
             "rotation due" if a.rotation_due_since else "ready",
         )
@@ -312,7 +516,7 @@ def report_model(
         custodians=custodians,
         accounts=accounts,
         envelopes=envelopes,
-        incidents=_incidents(facts, now),
+        incidents=_incidents(facts, now, state, names, rotation_hours),
         findings=findings,
         credentials=credentials,
     )

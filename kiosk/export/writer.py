@@ -159,10 +159,18 @@ def export_bundle(
     *,
     progress: Callable[[ExportProgress], None] | None = None,
     cancel: threading.Event | None = None,
-    timezone: str = "UTC",
+    timezone: str | None = None,
+    policy: Policy | None = None,
 ) -> ExportResult:
-    """Write one bundle to ``writer``'s volume; see the module invariants."""
+    """Write one bundle to ``writer``'s volume; see the module invariants.
+
+    ``policy`` (the terminal's) gives the report its time zone, unless
+    ``timezone`` is given, and the credential-reset window of each incident
+    (``rotation_hours``), which the journal does not record.
+    """
     check_approval(journal, approval)
+    tz = timezone or (policy.timezone if policy is not None else "UTC")
+    rotation_hours = policy.rotation_hours if policy is not None else None
     state = journal.state
     kiosk_id = state.kiosk_id
     created_at = format_ts(journal.clock.now())
@@ -176,7 +184,7 @@ def export_bundle(
     intent = f"export-{approval.seq}"
     intents.write(intent, "export", dict(base))  # a crash from here is recorded at next unlock
     try:
-        files = _build(journal, state, name, created_at, render_report, timezone)
+        files = _build(journal, state, name, created_at, render_report, tz, rotation_hours)
     except SealroomError as exc:
         _record_failure(journal, base, exc.code, "the bundle could not be prepared")
         intents.done(intent)
@@ -243,6 +251,7 @@ def _build(
     created_at: str,
     render_report: ReportRenderer,
     timezone: str,
+    rotation_hours: int | None,
 ) -> dict[str, bytes]:
     """Every file of the bundle, in memory (nothing touches the medium here)."""
     lines = list(journal.lines())
@@ -261,6 +270,7 @@ def _build(
             created_at=created_at,
             timezone=timezone,
             keep=parsed,
+            rotation_hours=rotation_hours,
         )
     )
     files = {

@@ -24,118 +24,42 @@ Invariants:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from kiosk.errors import SealroomError
+from kiosk.paper.base import HEAD_PREFIX as HEAD_PREFIX
+from kiosk.paper.base import Document as Document
+from kiosk.paper.base import DocumentMeta as DocumentMeta
+from kiosk.paper.base import JournalHead as JournalHead
+from kiosk.paper.base import Person as Person
+from kiosk.paper.base import check_aware as _aware
+from kiosk.paper.base import check_hash as _hash
+from kiosk.paper.base import check_text as _text
+from kiosk.paper.base import invalid as _invalid
 from kiosk.paper.passwords import SecretText
-
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-HEAD_PREFIX = 12
-
-
-def _invalid(doc: str, name: str, reason: str) -> SealroomError:
-    return SealroomError("document.invalid", document=doc, field=name, reason=reason)
-
-
-def _text(
-    doc: str, name: str, value: object, *, required: bool = True, multiline: bool = False
-) -> None:
-    if not isinstance(value, str):
-        raise _invalid(doc, name, "must be text")
-    if required and not value.strip():
-        raise _invalid(doc, name, "is empty")
-    if _CTRL.search(value) or (not multiline and ("\n" in value or "\t" in value)):
-        raise _invalid(doc, name, "contains control characters")
-    if len(value) > 4000:
-        raise _invalid(doc, name, "is too long")
-
-
-def _hash(doc: str, name: str, value: object) -> None:
-    if not isinstance(value, str) or not _HEX64.match(value):
-        raise _invalid(doc, name, "must be 64 lower-case hex digits")
-
-
-def _aware(doc: str, name: str, value: object) -> None:
-    if not isinstance(value, dt.datetime) or value.tzinfo is None:
-        raise _invalid(doc, name, "must be a time with a time zone")
-
-
-@dataclass(frozen=True)
-class JournalHead:
-    """The last journal entry at print time."""
-
-    seq: int
-    hash: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.seq, int) or self.seq < 1:
-            raise _invalid("journal head", "seq", "must be a positive entry number")
-        _hash("journal head", "hash", self.hash)
-
-    @property
-    def label(self) -> str:
-        """``Journal head 1234 · 3f9a1c2b7d4e…`` as printed in every footer."""
-        return f"Journal head {self.seq} · {self.hash[:HEAD_PREFIX]}…"
-
-
-@dataclass(frozen=True)
-class DocumentMeta:
-    """Facts every page carries."""
-
-    terminal_id: str
-    head: JournalHead
-    printed_at: dt.datetime
-    timezone: str = "UTC"
-    sample: bool = False
-
-    def __post_init__(self) -> None:
-        _text("document", "terminal_id", self.terminal_id)
-        _aware("document", "printed_at", self.printed_at)
-        _text("document", "timezone", self.timezone)
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    role: str
-
-    def __post_init__(self) -> None:
-        _text("person", "name", self.name)
-        _text("person", "role", self.role, required=False)
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.role})" if self.role else self.name
-
-
-class Document:
-    """Base: a title, a meta block, and field checks run by ``__post_init__``."""
-
-    title: ClassVar[str] = "Document"
-    slug: ClassVar[str] = "document"
-    meta: DocumentMeta
-
-    def _check(self) -> None:
-        """Subclasses validate their own fields here."""
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.meta, DocumentMeta):
-            raise _invalid(self.title, "meta", "is missing")
-        self._check()
 
 
 @dataclass(frozen=True)
 class CredentialSheet(Document):
-    """The sheet sealed in an envelope: everything needed to log in, once."""
+    """The sheet sealed in an envelope: everything needed to log in, once.
+
+    What is secret (printed only inside the sheet's secret panel, which no
+    fold crosses): the ``username`` of the privileged account, the
+    ``password`` and the ``recovery_codes``. The account id, system, access
+    URL and the security key's serial are not: they name the account, not
+    the way in.
+    """
 
     title: ClassVar[str] = "Break-glass credential sheet"
     slug: ClassVar[str] = "credential-sheet"
 
     meta: DocumentMeta
+    #: the account's id in the terminal's inventory (``entra-bg-01``), not its username
     account: str
     system: str
     access_url: str
@@ -146,7 +70,12 @@ class CredentialSheet(Document):
     issued_at: dt.datetime
     issued_by: tuple[Person, ...]
     sheet_ref: str
+    #: the policy's ``[envelopes] token_in_envelope``: whether the account's
+    #: security key is sealed in with the sheet (its contents line and steps follow it)
+    token_in_envelope: bool
     recovery_codes: tuple[str, ...] = ()
+    #: serials of the account's FIDO2 security keys (``YK5-23981144``), without
+    #: where they are kept: the sheet says that, from ``token_in_envelope``
     token_serials: tuple[str, ...] = ()
     notes: str = ""
 
@@ -170,20 +99,30 @@ class CredentialSheet(Document):
             raise SealroomError("document.secret_in_code", document=d)
         for i, code in enumerate(self.recovery_codes):
             _text(d, f"recovery_codes[{i}]", code)
+        if not isinstance(self.token_in_envelope, bool):
+            raise _invalid(d, "token_in_envelope", "must be true or false")
         for i, serial in enumerate(self.token_serials):
             _text(d, f"token_serials[{i}]", serial)
+            if len(serial) > 64 or "envelope" in serial.lower():
+                raise _invalid(d, f"token_serials[{i}]", "must be only the key's serial")
 
 
 @dataclass(frozen=True)
 class EnvelopeLabel(Document):
-    """The label stuck on a sealed bag: serial, account, what is inside; never the secret."""
+    """The label stuck on a sealed bag: serial, account id, system; never a secret.
+
+    It names the account by the id the terminal asks for (``entra-bg-01``)
+    and has no field for the privileged username: the outside of the bag
+    must not tell a passer-by which account to attack.
+    """
 
     title: ClassVar[str] = "Envelope label"
     slug: ClassVar[str] = "envelope-label"
 
     meta: DocumentMeta
     envelope_serial: str
-    account: str
+    #: the account's id in the terminal's inventory, as the terminal asks for it
+    account_id: str
     system: str
     storage_location: str
     sealed_at: dt.datetime
@@ -193,7 +132,7 @@ class EnvelopeLabel(Document):
 
     def _check(self) -> None:
         d = self.title
-        for name in ("envelope_serial", "account", "system", "storage_location", "sheet_ref"):
+        for name in ("envelope_serial", "account_id", "system", "storage_location", "sheet_ref"):
             _text(d, name, getattr(self, name))
         _text(d, "qr_payload", self.qr_payload, required=False)
         if not self.envelope_serial.isascii():
@@ -384,6 +323,54 @@ class CommissioningSheet(Document):
             raise _invalid(d, "recovery_passphrase", "is missing or already wiped")
 
 
+def ssh_key_fingerprint(public_line: str) -> str | None:
+    """``SHA256:…`` of an OpenSSH key line, as ``ssh-keygen -l`` prints it (None: malformed)."""
+    parts = public_line.split()
+    try:
+        blob = base64.b64decode(parts[1], validate=True) if len(parts) >= 2 else b""
+    except ValueError:
+        return None
+    if not blob:
+        return None
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class IdentitySheet(Document):
+    """The terminal's public identity, for the auditors' file: nothing on it is secret.
+
+    Why apart from the commissioning sheet: that one holds the recovery
+    passphrase and is sealed in the safe, so auditors could not keep or
+    consult the key fingerprint they must compare. ``public_key`` is the
+    line of ``kiosk.pub`` (its QR code decodes to the file's exact bytes: the
+    line and its newline), and the model refuses a fingerprint that is not
+    that key's.
+    """
+
+    title: ClassVar[str] = "Terminal identity sheet"
+    slug: ClassVar[str] = "identity-sheet"
+
+    meta: DocumentMeta
+    kiosk_id: str
+    key_fingerprint: str
+    public_key: str
+    genesis_hash: str
+    commissioned_at: dt.datetime
+    #: printed on request after commissioning, from the terminal's files
+    reprint: bool = False
+
+    def _check(self) -> None:
+        d = self.title
+        _text(d, "kiosk_id", self.kiosk_id)
+        _text(d, "public_key", self.public_key)
+        if len(self.public_key) > 600:
+            raise _invalid(d, "public_key", "is too long for a printable QR code")
+        if ssh_key_fingerprint(self.public_key) != self.key_fingerprint:
+            raise _invalid(d, "key_fingerprint", "is not the fingerprint of the public key")
+        _hash(d, "genesis_hash", self.genesis_hash)
+        _aware(d, "commissioned_at", self.commissioned_at)
+
+
 @dataclass(frozen=True)
 class InventoryAccount:
     """One row of the procedure's inventory table."""
@@ -498,12 +485,17 @@ class AuditIncident:
     test: bool
     phases: tuple[tuple[str, str], ...]  # (phase, "ts · entry N")
     deadlines: tuple[AuditDeadline, ...]
+    #: (what, in words): account and system, custodians, witness, approver, reason, envelopes
+    details: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         _text("audit report", "incident", self.incident)
         for phase, when in self.phases:
             _text("audit report", "phase", phase)
             _text("audit report", "phase time", when)
+        for label, value in self.details:
+            _text("audit report", "incident detail", label)
+            _text("audit report", label, value)
 
 
 @dataclass(frozen=True)
@@ -557,6 +549,7 @@ ALL_DOCUMENTS: tuple[type[Document], ...] = (
     InvocationRecord,
     SessionRecord,
     CommissioningSheet,
+    IdentitySheet,
     InventoryReport,
     AlertSlip,
     AuditReport,

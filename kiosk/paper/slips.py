@@ -1,4 +1,4 @@
-"""Paper the terminal prints on its own: the alert slip, and the commissioning sheet.
+"""Paper the terminal prints on its own: the alert slip, the commissioning and identity sheets.
 
 The terminal has no network; its alarm is a printed slip. Every
 ``alert.raised`` entry is turned into an :class:`~kiosk.paper.documents.AlertSlip`
@@ -22,7 +22,14 @@ from typing import Any
 from kiosk.errors.messages import lookup
 from kiosk.format.clock import parse_ts
 from kiosk.format.entry import Entry
-from kiosk.paper.documents import AlertSlip, Document, DocumentMeta, JournalHead
+from kiosk.paper.documents import (
+    AlertSlip,
+    Document,
+    DocumentMeta,
+    IdentitySheet,
+    JournalHead,
+    ssh_key_fingerprint,
+)
 
 #: What to do beyond the message table's "next step", per alert (in the procedure's words).
 EXTRA_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -138,4 +145,35 @@ def commissioning_sheet(
         recovery_passphrase=SecretText(recovery_passphrase),
         commissioned_at=now,
         custodians=people,
+    )
+
+
+def identity_sheet(
+    *,
+    kiosk_id: str,
+    public_key: str,
+    genesis_hash: str,
+    commissioned_at: dt.datetime,
+    head: JournalHead,
+    printed_at: dt.datetime,
+    timezone: str,
+    reprint: bool = False,
+) -> IdentitySheet:
+    """The terminal identity sheet for the auditors' file: public anchors only.
+
+    Printed at commissioning with the commissioning sheet (``reprint``
+    False), and again on request from the terminal's public files
+    (:mod:`kiosk.terminal.identity`). The fingerprint is computed here from
+    the key line, never taken from elsewhere, so it cannot disagree with the
+    QR code of ``kiosk.pub`` printed beside it.
+    """
+    fingerprint = ssh_key_fingerprint(public_key) or ""
+    return IdentitySheet(
+        meta=DocumentMeta(kiosk_id, head, printed_at, timezone),
+        kiosk_id=kiosk_id,
+        key_fingerprint=fingerprint,
+        public_key=public_key,
+        genesis_hash=genesis_hash,
+        commissioned_at=commissioned_at,
+        reprint=reprint,
     )

@@ -317,6 +317,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
             "copies",
             "destruction_methods",
             "superseded_destroy_days",
+            "token_in_envelope",
         },
     )
     copies = r.get("envelopes", "copies", int, _range(1, 10), optional=True)
@@ -330,6 +331,8 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         str,
         lambda v: None if v in CHECK_DIGITS else f"must be one of {', '.join(CHECK_DIGITS)}",
     )
+    # Optional: a policy written before the setting keeps its meaning (and its hash).
+    token_in_envelope = r.get("envelopes", "token_in_envelope", bool, optional=True) is True
 
     r.unknown_keys("passwords", {"length", "alphabet", "classes"})
     length = r.get("passwords", "length", int, _range(20, 128))
@@ -462,6 +465,7 @@ def _parse(raw: bytes, text: str, path: str) -> Policy:
         verification_hours=DEFAULT_VERIFICATION_HOURS if verification is None else verification,
         **incident_settings(r, "incident" in data),
         **_backup(r, data),
+        token_in_envelope=token_in_envelope,
     )
 
 

@@ -180,6 +180,11 @@ class Policy:
     backup_medium: str | None = None
     #: ``[backup] every_days``: a backup is due at least this often (issue 21)
     backup_every_days: int = DEFAULT_BACKUP_EVERY_DAYS
+    #: ``[envelopes] token_in_envelope``: whether an account's FIDO2 security key
+    #: (its second factor) is sealed in the envelope with the credential sheet;
+    #: the sheet's contents line and its sealing steps say the same
+    #: (``hardware/printing/credentials.py``)
+    token_in_envelope: bool = False
 
     @property
     def serial_regex(self) -> CompiledPattern:

@@ -450,6 +450,10 @@ class InvocationFlow(Flow):
         self.exception_opened = True
         return "declare"
 
+    def record_preview(self) -> dict[str, Any]:
+        """The record the ``declare`` step will write, to show before it is confirmed."""
+        return self._record()
+
     def _record(self) -> dict[str, Any]:
         d = self.info["details"]
         state = self.ctx.journal.state

@@ -407,6 +407,7 @@ class CredentialFlow(Flow):
                         issued_at=self.ctx.now(),
                         issued_by=issuers or (DocPerson("security staff", ""),),
                         sheet_ref=ref,
+                        token_in_envelope=self.ctx.policy.token_in_envelope,
                     )
 
                 entry, qr = self._print_one(data, sheet, printed)

@@ -46,6 +46,7 @@ stdnum would otherwise accept Unicode digits such as '٣').
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 
 from stdnum import luhn
@@ -132,6 +133,28 @@ def make_serial(number: int, *, prefix: str = "SR", digits: int = 8, scheme: str
     return body + check_digit_for(body, scheme)
 
 
+_SIMPLE = re.compile(r"\^?([A-Z]*)\[0-9\]\{(\d{1,2})\}\$?")
+
+
+def looks_like(pattern: str) -> str:
+    """What a serial of ``pattern`` looks like, in words: never the regular expression.
+
+    People read the message (issue 22: a bad serial showed ``^SR[0-9]{8}$``);
+    a pattern of letters then digits is said so, with an example, and any
+    other pattern as the serial printed under the bag's barcode.
+    """
+    m = _SIMPLE.fullmatch(pattern)
+    if m is None:
+        return "the serial printed under the bag's barcode"
+    prefix, digits = m.group(1), int(m.group(2))
+    example = (
+        make_serial(1234, prefix=prefix, digits=digits) if digits >= 5 else prefix + "1" * digits
+    )
+    if prefix:
+        return f"{prefix} then {digits} digits, e.g. {example}"
+    return f"{digits} digits, e.g. {example}"
+
+
 def has_valid_check(serial: str, scheme: str) -> bool:
     """True when the check character(s) of ``serial`` are right for ``scheme``."""
     covered = covered_chars(serial, scheme)
@@ -153,7 +176,9 @@ def check_serial(text: object, *, pattern: str, scheme: str) -> str:
     _require_scheme(scheme)
     serial = screen(text, limit=MAX_SERIAL_CHARS)
     if not full_match(pattern, serial):
-        raise ScanError("scan.wrong_pattern", serial=serial, pattern=pattern)
+        raise ScanError(
+            "scan.wrong_pattern", serial=serial, pattern=pattern, looks_like=looks_like(pattern)
+        )
     if not has_valid_check(serial, scheme):
         raise ScanError("scan.bad_check_digit", serial=serial, scheme=_SCHEME_WORDS[scheme])
     return serial

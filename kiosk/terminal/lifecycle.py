@@ -3,7 +3,9 @@
 Commissioning creates, in an empty data directory: a random database key,
 the key-slot file (recovery passphrase slot first), the encrypted journal
 with the terminal's Ed25519 signing key inside it and the genesis entry, and
-``kiosk.pub`` (the terminal's OpenSSH public key, for auditors).
+``kiosk.pub`` (the terminal's OpenSSH public key, for auditors) with
+``identity.json`` (its public anchors, for the identity sheet:
+:mod:`kiosk.terminal.identity`).
 
 Unlocking opens the key-slot file, unwraps the database key (with the
 recovery passphrase, or with one enrolled custodian's security key:
@@ -48,6 +50,7 @@ from kiosk.journal.witness import Witness
 from kiosk.policy import DEFAULT_COUNTER_MARGIN, Policy
 from kiosk.rules.unlock import unlock_challenge
 from kiosk.terminal.approvals import SecurityKeys
+from kiosk.terminal.identity import IDENTITY_NAME, identity_of, write_identity
 from kiosk.terminal.signers import journal_check
 from kiosk.terminal.witness import (
     KeyUnlock,
@@ -118,12 +121,14 @@ def commission(
         raise
     line = journal.kiosk_public_line()
     pub = write_public_key(data_dir, line)
+    write_identity(data_dir, identity_of(journal))  # public anchors, for the identity sheet
     return Commissioned(journal, phrase, ssh_fingerprint(line), pub, db_key)
 
 
 def undo_commission(data_dir: Path) -> None:
     """Leave no half-commissioned terminal behind (the journal must be closed first)."""
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SLOTS_NAME, PUBKEY_NAME):
+    names = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SLOTS_NAME, PUBKEY_NAME, IDENTITY_NAME)
+    for name in names:
         (data_dir / name).unlink(missing_ok=True)
 
 

@@ -73,6 +73,8 @@ def check_agreement(witnesses: Sequence[Witness]) -> None:
             groups.setdefault(w.kiosk_id, []).append(w)
     for group in groups.values():
         for a, b in combinations(group, 2):
+            a.result.checked.compared_with.append(b.label)
+            b.result.checked.compared_with.append(a.label)
             _fork(a, b)
             _rollback(a, b)
 

@@ -67,7 +67,7 @@ from kiosk.verify.reading import (
     Unreadable,
     read_small,
 )
-from kiosk.verify.result import VerifyResult
+from kiosk.verify.result import AnchorCheck, VerifyResult
 
 
 def verify_files(
@@ -140,6 +140,7 @@ def verify_source(
     listed_hash = None if manifest is None else manifest["files"].get(JOURNAL)
     if chain is not None and chain.problem is None and JOURNAL in matched:
         _same_as_hashed(chain, r, w.journal_hash, listed_hash)
+    _anchors_met(checker, chain)
 
     # The signature, with the trusted key (or the journal's own).
     genesis_key: bytes | None = None
@@ -165,6 +166,19 @@ def verify_source(
         w.kiosk_id, w.created_at = manifest["kiosk_id"], manifest["created_at"]
         w.head_seq = manifest["head"]["seq"]
     return w
+
+
+def _anchors_met(checker: EntryChecker, chain: ChainResult | None) -> None:
+    """How each anchor was met, for the verdict (a mismatch is already an error)."""
+    walked_all = chain is not None and chain.problem is None
+    for seq, h in sorted(checker.anchors.items()):
+        if seq in checker.anchor_met:
+            status = "matched" if checker.anchor_met[seq] else "differs"
+        elif walked_all and chain is not None and seq > chain.entries:
+            status = "beyond"
+        else:
+            status = "not reached"
+        checker.result.checked.anchors.append(AnchorCheck(seq, h, status))
 
 
 def _same_as_hashed(

@@ -17,11 +17,16 @@ Invariants:
   does not cover it.
 * The manifest and the signature are read up to 1 MiB each, and a manifest
   nested deeper than 64 levels is refused before it is parsed.
-* Which key signs: the trusted key given (the commissioning sheet's) or,
-  without one, the journal's own (genesis ``data.kiosk_key``, reported as a
-  note). Either way the key the journal's genesis names must be the one that
-  signed, and the one the manifest names: a journal re-signed by another
-  key is refused.
+* Which key signs: the trusted key given (the terminal identity sheet's or
+  commissioning sheet's) or, without one, the journal's own (genesis
+  ``data.kiosk_key``, reported as a note; such a bundle is not
+  authenticated). Either way the key the journal's genesis names must be the
+  one that signed, and the one the manifest names: a journal re-signed by
+  another key is refused.
+* The verdict names both keys apart: the auditor's (``trusted_keys``) and
+  the bundle's own (``key_fingerprint``), and which of them made the
+  signature (``signed_by``), so a wrong key is never shown as the trusted
+  one.
 """
 
 from __future__ import annotations
@@ -163,6 +168,7 @@ def check_files(source: Source, manifest: dict[str, Any], r: VerifyResult) -> se
             )
         else:
             matched.add(name)
+            r.checked.files[name] = actual
     for name in source.names():
         if name not in listed and name not in (MANIFEST, SIGNATURE):
             r.find(
@@ -183,17 +189,68 @@ def check_signature(
 ) -> bool:
     """``manifest.json.sig`` made by the key that must sign (see :func:`signing_key`).
 
-    True only when the signature was checked and verifies.
+    True only when the signature was checked and verifies. Either way the
+    result records which of the keys known here made it (``signed_by``): the
+    auditor's, the bundle's own, or neither.
     """
     signer = signing_key(r, trusted_keys, genesis_key, manifest)
-    if signer is None or signed.signature is None or signed.manifest is None:
+    if signed.signature is None or signed.manifest is None:
+        return False
+    if signer is None:
+        r.signed_by = _who_signed(signed, _known_keys(trusted_keys, genesis_key, manifest))
         return False
     try:
         sshsig.verify(signed.signature, signed.manifest, NAMESPACE, signer)
     except sshsig.SshSigError as exc:
         r.error("signature", f"manifest.json.sig: {exc}", file=SIGNATURE)
+        r.signed_by = _who_signed(signed, _known_keys(trusted_keys, genesis_key, manifest))
         return False
+    r.signed_by = fingerprint(signer)
+    r.checked.signature = True
     return True
+
+
+def _parsed(lines: Sequence[str]) -> list[bytes]:
+    keys = []
+    for line in lines:
+        try:
+            keys.append(sshsig.parse_public_key(line))
+        except sshsig.SshSigError:
+            continue
+    return keys
+
+
+def _manifest_key(manifest: dict[str, Any] | None) -> bytes | None:
+    if manifest is None:
+        return None
+    try:
+        return sshsig.parse_public_key(manifest["kiosk_key"])
+    except sshsig.SshSigError:
+        return None
+
+
+def _known_keys(
+    trusted_keys: Sequence[str], genesis_key: bytes | None, manifest: dict[str, Any] | None
+) -> list[bytes]:
+    """Every key this bundle's verdict can name: the auditor's, the journal's, the manifest's."""
+    keys = _parsed(trusted_keys)
+    for k in (genesis_key, _manifest_key(manifest)):
+        if k is not None and k not in keys:
+            keys.append(k)
+    return keys
+
+
+def _who_signed(signed: Signed, keys: Sequence[bytes]) -> str | None:
+    """The fingerprint of whichever of ``keys`` made the signature, or None (none did)."""
+    if signed.signature is None or signed.manifest is None:
+        return None
+    for key in keys:
+        try:
+            sshsig.verify(signed.signature, signed.manifest, NAMESPACE, key)
+        except sshsig.SshSigError:
+            continue
+        return fingerprint(key)
+    return None
 
 
 def signing_key(
@@ -204,52 +261,49 @@ def signing_key(
 ) -> bytes | None:
     """The key the signature must be made with, or None (an error was recorded).
 
-    Also records which key that is (``key_fingerprint``, ``key_source``).
+    Also records the keys the verdict names: the bundle's own
+    (``key_fingerprint``: the journal's genesis key, else the manifest's),
+    the auditor's (``trusted_keys``), and whether the bundle's is one of
+    them (``key_source``).
     """
+    own = genesis_key if genesis_key is not None else _manifest_key(manifest)
+    if own is not None:
+        r.key_fingerprint = fingerprint(own)
     if trusted_keys:
-        trusted = []
-        for line in trusted_keys:
-            try:
-                trusted.append(sshsig.parse_public_key(line))
-            except sshsig.SshSigError:
-                continue
-        r.key_source = "trusted"
+        trusted = _parsed(trusted_keys)
+        r.trusted_keys = [fingerprint(k) for k in trusted]
         if genesis_key is not None:
             if genesis_key not in trusted:
-                r.key_fingerprint = fingerprint(genesis_key)
+                r.key_source = "untrusted"
+                given = ", ".join(r.trusted_keys)
                 r.error(
                     "signature",
-                    f"the journal's genesis names kiosk key {fingerprint(genesis_key)}, which is "
-                    "not the trusted key given: this is not the commissioned terminal's journal",
+                    f"the journal's genesis names kiosk key {fingerprint(genesis_key)}, but the "
+                    f"trusted key given (--kiosk-key) is {given}: this is not the commissioned "
+                    "terminal's journal",
                     seq=1,
                 )
                 return None
-            r.key_fingerprint = fingerprint(genesis_key)
+            r.key_source = "trusted"
             return genesis_key
         if len(trusted) == 1:
-            r.key_fingerprint = fingerprint(trusted[0])
+            r.key_source = "trusted"
             return trusted[0]
         r.error("signature", "the journal's own key is unknown, so the signature cannot be checked")
         return None
     r.key_source = "journal"
-    key = genesis_key
-    if key is None and manifest is not None:
-        try:
-            key = sshsig.parse_public_key(manifest["kiosk_key"])
-        except sshsig.SshSigError:
-            key = None
-    if key is None:
+    if own is None:
         r.error("signature", "no kiosk key to check the signature with")
         return None
-    r.key_fingerprint = fingerprint(key)
     r.find(
         "key.untrusted",
-        f"no --kiosk-key given: the signature was checked with the journal's own key "
-        f"{r.key_fingerprint}. Compare it with the commissioning sheet.",
+        f"no --kiosk-key given: the signature was checked only with the bundle's own key "
+        f"{r.key_fingerprint}. Compare it with the terminal identity sheet (or the "
+        "commissioning sheet).",
         None,
         "note",
     )
-    return key
+    return own
 
 
 def check_describes(

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.kiosk_driver import build_template
-from ui.app import ASSETS
+from ui.app import ASSETS, load_theme
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def themed() -> Iterator[None]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     before = app.styleSheet()
-    app.setStyleSheet((ASSETS / "theme.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(load_theme(ASSETS / "theme.qss"))
     yield
     app.setStyleSheet(before)
 

@@ -1,9 +1,9 @@
 """Operators read what was recorded in plain, translatable words, not journal kind names.
 
-The table in ``ui/kind_names.py`` must cover every kind of the journal's
-schema (a new kind cannot be forgotten), its phrases must reach the
-translators' catalogue under the context the code translates with, a
-translated catalogue must change the words, and the flow screen's banner
+The table (``kiosk/format/kind_words.py``, translated by ``ui/kind_names.py``)
+must cover every kind of the journal's schema (a new kind cannot be forgotten),
+its phrases must reach the translators' catalogue under the context the code
+translates with, a translated catalogue must change the words, and the flow screen's banner
 and the journal browser must use them — the browser keeping the raw kind
 beside them, since auditors search by it.
 """
@@ -19,6 +19,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.format import kind_words
 from kiosk.format.kinds import KINDS
 from tests.ui.kiosk_driver import (
     T,
@@ -76,7 +77,7 @@ def test_the_banner_words_count_repeats_and_never_fail_on_an_unknown_kind(
 def test_lupdate_extracts_every_phrase_and_the_shipped_catalogue_has_them(tmp_path: Path) -> None:
     ts = tmp_path / "kinds.ts"
     subprocess.run(
-        [i18n._tool("pyside6-lupdate"), kind_names.__file__, "-ts", str(ts)],
+        [i18n._tool("pyside6-lupdate"), kind_words.__file__, "-ts", str(ts)],
         check=True,
         capture_output=True,
     )
@@ -112,6 +113,11 @@ def test_the_banner_and_the_journal_browser_say_it_plainly(qtbot: QtBot, root: P
     qtbot.waitUntil(lambda: bool(screen.rows), timeout=T)  # type: ignore[attr-defined]
     type_into(qtbot, w, screen.search, "invocation.declared")  # type: ignore[attr-defined]
     shown = [screen.list.item(i).text() for i in range(screen.list.count())]  # type: ignore[attr-defined]
-    assert len(shown) == 1 and "the emergency declaration [invocation.declared]" in shown[0]
+    assert len(shown) == 1 and "The emergency declaration" in shown[0]
+    assert "invocation.declared" not in shown[0]  # the journal's name only in the detail view
+    screen.list.setCurrentRow(0)  # type: ignore[attr-defined]
+    assert "kind invocation.declared" in screen.detail.text()  # type: ignore[attr-defined]
+    assert "Dana Whitfield (dana)" in screen.detail.text()  # type: ignore[attr-defined]
+    assert "1 of " in screen.banner.text()  # type: ignore[attr-defined]
     retype(qtbot, w, screen.search, "emergency declaration")  # type: ignore[attr-defined]
     assert screen.list.count() == 1  # type: ignore[attr-defined]

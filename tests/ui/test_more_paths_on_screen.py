@@ -41,6 +41,7 @@ from tests.ui.kiosk_driver import (
     submit,
     take_out,
     the_state,
+    type_into,
     unlock,
     up_to_documentation,
     wait_step,
@@ -555,10 +556,19 @@ def test_troubleshooting_gives_each_problem_its_cause_what_to_do_and_where(
     shown = w.screen_named("troubleshooting")
     qtbot.waitUntil(shown.isVisible)
     rows = {label.accessibleName(): label.text() for label in shown.rows}
-    assert list(rows) == [t.symptom for t in TROUBLESHOOTING]
+    assert list(rows)[: len(TROUBLESHOOTING)] == [t.symptom for t in TROUBLESHOOTING]
     login = rows["Break-glass account login fails"]
-    assert "Cause: Password incorrect, account disabled, or expired" in login
+    assert "Why: Password incorrect, account disabled, or expired" in login
     assert "What to do: Verify account status in admin portal using another admin account" in login
-    assert "Continue: Access session log (start)" in login
+    assert "Continue: Access session log, at its first step" in login
+    # where each problem is handled is said in words, never as a flow's internal id
+    assert not any("reset_failed" in text or "(start)" in text for text in rows.values())
+    # the devices the README promises have their entries; the search finds them and counts
+    for device in ("printer", "PIN", "scanner", "USB stick"):
+        assert any(device in name for name in rows), device
+    type_into(qtbot, w, shown.search, "printer")  # type: ignore[attr-defined]
+    visible = [label.accessibleName() for label in shown.rows if label.isVisible()]
+    assert visible and all("print" in rows[n].casefold() for n in visible)
+    assert f"{len(visible)} of {len(rows)} problems match" in shown.banner.text()  # type: ignore[attr-defined]
     tamper = rows["Physical envelope shows signs of tampering"]
     assert "Do not open; photograph the condition; escalate to security immediately" in tamper

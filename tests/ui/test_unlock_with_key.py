@@ -84,6 +84,15 @@ def test_wrong_pin_shows_remaining_attempts_and_cancel_leaves_it_locked(
         timeout=10000,
     )
     assert "7 attempts left" in u.key_prompt.text()
+    # issue 22: said in red, with the tries left and what happens at zero
+    said = u.status.text()
+    assert "That PIN was wrong. 7 tries left" in said and "At 0 the key locks itself" in said
+    assert u.status.isVisible() and u.status.property("tone") == "error"
+    qtbot.keyClicks(u.pin, DEFAULT_PIN)
+    window.scans.flush()
+    qtbot.keyClick(u.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Touch your security key" in u.key_prompt.text(), timeout=10000)
+    assert not u.status.isVisible()  # no longer true: gone
     qtbot.mouseClick(u.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not u.busy, timeout=10000)
     assert window.locked

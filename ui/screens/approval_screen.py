@@ -16,8 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.errors import CancelledError, SealroomError
 from ui.app_context import AppContext
@@ -40,7 +40,20 @@ class ApprovalScreen(QWidget):
         self.session: Session | None = None
         self._handle: Handle | None = None
         self._wired: set[int] = set()
-        self.v = QVBoxLayout(self)
+        # The screen's content scrolls down inside the window, never sideways: laid
+        # out straight on the screen, its height became the window's minimum and
+        # the window grew past an 800-pixel screen, for good (issue 22).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setAccessibleName(title)
+        page = QWidget(self.scroll_area)
+        self.scroll_area.setWidget(page)
+        outer.addWidget(self.scroll_area)
+        self.v = QVBoxLayout(page)
         self.v.setContentsMargins(40, 24, 40, 24)
         self.v.setSpacing(14)
         top = QHBoxLayout()
@@ -114,8 +127,9 @@ class ApprovalScreen(QWidget):
         if self.session is not None:
             self.session.signatures.retry(True)
 
-    def _pin(self, _attempts_left: object) -> None:
+    def _pin(self, attempts_left: object) -> None:
         if self.isVisible():
+            self.keys.pin_asked(attempts_left)
             self.keys.show_pin(True)
 
     def _new_pin(self) -> None:
@@ -128,6 +142,7 @@ class ApprovalScreen(QWidget):
 
     def _touch(self) -> None:
         if self.isVisible():
+            self.keys.pin_accepted()
             self.keys.show_pin(False)
             self.keys.prompt.setText(self.tr("Touch your security key now — it is blinking."))
 

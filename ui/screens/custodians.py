@@ -45,7 +45,7 @@ class CustodiansScreen(ApprovalScreen):
         left.addWidget(QLabel(self.tr("Reason"), self))
         self.reason = QLineEdit(self)
         self.reason.setMinimumHeight(52)
-        self.reason.setPlaceholderText(self.tr("e.g. left the company, key lost"))
+        self.reason.setPlaceholderText(self.tr("e.g. key lost"))
         self.reason.setAccessibleName(self.tr("Reason for the revocation"))
         left.addWidget(self.reason)
         self.approvers = [
@@ -68,13 +68,20 @@ class CustodiansScreen(ApprovalScreen):
                 )
             )
         )
-        row = QHBoxLayout()
-        self.new_id = self._line(self.tr("Id, e.g. audrey"), self.tr("Short id of the key holder"))
-        self.new_name = self._line(self.tr("Full name"), self.tr("Name of the key holder"))
-        self.new_role = self._line(self.tr("Role"), self.tr("Role of the key holder"))
-        for e in (self.new_id, self.new_name, self.new_role):
-            row.addWidget(e, 1)
-        right.addLayout(row)
+        # One labelled field per line: three side by side clipped their placeholders
+        # to "Id, …" and "Full…" at 1024 pixels (issue 22).
+        self.new_id = self._line(self.tr("e.g. audrey"), self.tr("Short id of the key holder"))
+        self.new_name = self._line(self.tr("e.g. Audrey Kim"), self.tr("Name of the key holder"))
+        self.new_role = self._line(
+            self.tr("e.g. Internal Auditor"), self.tr("Role of the key holder")
+        )
+        for label, e in (
+            (self.tr("Short id"), self.new_id),
+            (self.tr("Full name"), self.new_name),
+            (self.tr("Role"), self.new_role),
+        ):
+            right.addWidget(QLabel(label, self))
+            right.addWidget(e)
         self.duty = self._combo(right, self.tr("Duty of the key holder"))
         for duty, words in (
             ("custodian", self.tr("Custodian")),

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -82,7 +83,8 @@ def _section(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
     return frame, v
 
 
-def _clear(layout: QVBoxLayout) -> None:
+def _clear(layout: QLayout) -> None:
+    """Take everything out of ``layout``, nested layouts too, and delete its widgets."""
     while layout.count():
         item = layout.takeAt(0)
         if item is None:
@@ -92,11 +94,43 @@ def _clear(layout: QVBoxLayout) -> None:
             w.deleteLater()
             continue
         sub = item.layout()
-        while sub is not None and sub.count():
-            it = sub.takeAt(0)
-            child = it.widget() if it is not None else None
-            if child is not None:
-                child.deleteLater()
+        if sub is not None:
+            _clear(sub)
+
+
+def _row(box: QVBoxLayout, label: QWidget) -> QHBoxLayout:
+    """An entry of a section: its words on one line, its buttons on the line below.
+
+    Words and buttons side by side made a row as wide as both, which pushed
+    the dashboard sideways past the screen (issue 22).
+    """
+    entry = QVBoxLayout()
+    entry.setSpacing(6)
+    entry.addWidget(label)
+    buttons = QHBoxLayout()
+    buttons.setSpacing(8)
+    entry.addLayout(buttons)
+    box.addLayout(entry)
+    return buttons
+
+
+def _reflow(grid: QGridLayout, items: list[QWidget], columns: int, room: int) -> int:
+    """Lay ``items`` out in as many columns (4, 3, 2 or 1) as fit ``room``; the columns used."""
+    spacing = grid.horizontalSpacing()
+    widths = [b.minimumSizeHint().width() for b in items]
+    fit = 1
+    for n in (4, 3, 2):
+        need = sum(max(widths[c::n]) for c in range(n)) + spacing * (n - 1)
+        if need <= room:
+            fit = n
+            break
+    if fit == columns:
+        return columns
+    for b in items:
+        grid.removeWidget(b)
+    for i, b in enumerate(items):
+        grid.addWidget(b, i // fit, i % fit)
+    return fit
 
 
 class DashboardScreen(QWidget):
@@ -155,6 +189,8 @@ class DashboardScreen(QWidget):
         self.scroll_area = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Down, never sideways: what is to the right of a sideways scroll is not seen.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         host = QWidget()
         page = QVBoxLayout(host)
         page.setContentsMargins(0, 0, 12, 0)
@@ -177,7 +213,7 @@ class DashboardScreen(QWidget):
         for i, tile in enumerate(self.tiles.values()):
             grid.addWidget(tile, i // 4, i % 4)
         page.addLayout(grid)
-        self.tile_grid = grid
+        self.tile_grid, self.tile_columns = grid, 4
 
         actions = QGridLayout()
         actions.setSpacing(12)
@@ -233,24 +269,18 @@ class DashboardScreen(QWidget):
         page.addLayout(actions)
         self.action_grid, self.action_buttons, self.action_columns = actions, buttons, 4
 
-        cols = QHBoxLayout()
-        cols.setSpacing(16)
-        left, right = QVBoxLayout(), QVBoxLayout()
-        cols.addLayout(left, 1)
-        cols.addLayout(right, 1)
-        page.addLayout(cols)
+        # One column, most urgent first: two columns side by side were wider than a
+        # 1024-pixel screen as soon as an incident row had its buttons (issue 22).
         frame, self.incidents_box = _section(self.tr("Open incidents"), host)
-        left.addWidget(frame)
-        frame, self.deadlines_box = _section(self.tr("Deadlines"), host)
-        left.addWidget(frame)
+        page.addWidget(frame)
         frame, self.alerts_box = _section(self.tr("Alerts not yet acknowledged"), host)
-        right.addWidget(frame)
+        page.addWidget(frame)
+        frame, self.deadlines_box = _section(self.tr("Deadlines"), host)
+        page.addWidget(frame)
         frame, self.accounts_box = _section(self.tr("Accounts and envelopes"), host)
-        right.addWidget(frame)
+        page.addWidget(frame)
         frame, self.devices_box = _section(self.tr("Attached USB devices"), host)
-        right.addWidget(frame)
-        left.addStretch(1)
-        right.addStretch(1)
+        page.addWidget(frame)
         self.envelopes = body("")
         self.envelopes.setAccessibleName(self.tr("Envelopes by state"))
         page.addWidget(self.envelopes)
@@ -272,24 +302,20 @@ class DashboardScreen(QWidget):
         are wider than the page; a fixed grid made the whole dashboard
         scroll sideways.
         """
+        # From the screen's own width (the scroll area is resized after this event):
+        # its margins, the page's right margin, the vertical scroll bar.
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        sides = margins.left() + margins.right() if margins is not None else 0
         room = (
-            self.scroll_area.width() - self.scroll_area.verticalScrollBar().sizeHint().width() - 16
+            self.width() - sides - 12 - self.scroll_area.verticalScrollBar().sizeHint().width() - 4
         )
-        spacing = self.action_grid.horizontalSpacing()
-        widths = [b.minimumSizeHint().width() for b in self.action_buttons]
-        columns = 2
-        for n in (4, 3):
-            need = sum(max(widths[c::n]) for c in range(n)) + spacing * (n - 1)
-            if need <= room:
-                columns = n
-                break
-        if columns == self.action_columns:
-            return
-        self.action_columns = columns
-        for b in self.action_buttons:
-            self.action_grid.removeWidget(b)
-        for i, b in enumerate(self.action_buttons):
-            self.action_grid.addWidget(b, i // columns, i % columns)
+        self.action_columns = _reflow(
+            self.action_grid, list(self.action_buttons), self.action_columns, room
+        )
+        self.tile_columns = _reflow(
+            self.tile_grid, list(self.tiles.values()), self.tile_columns, room
+        )
 
     # ------------------------------------------------------------- data
     def show_journal(self, journal: Journal) -> None:
@@ -359,37 +385,39 @@ class DashboardScreen(QWidget):
             self.incidents_box.addWidget(body(self.tr("None.")))
         for iid, flow in sorted(waiting.items()):
             # a declaration left half-way: the incident opens only when it is acknowledged
-            row = QHBoxLayout()
             text_ = self.tr("{title}, at step: {step}").format(
                 title=flow.title, step=flow.step.title
             )
-            row.addWidget(body(self.tr("{id} — not yet declared").format(id=iid)), 1)
+            row = _row(
+                self.incidents_box,
+                body(self.tr("{id} — not yet declared: {next}").format(id=iid, next=text_)),
+            )
             b = big_button(
-                self.tr("Continue: {next}").format(next=text_),
+                self.tr("Continue: {next}").format(next=flow.step.title),
                 self.tr("Continue {id}: {next}").format(id=iid, next=text_),
             )
             b.clicked.connect(lambda _=False, f=flow: self.start_flow.emit(lambda c: f))
             row.addWidget(b)
+            row.addStretch(1)
             self.incident_buttons[iid] = b
-            self.incidents_box.addLayout(row)
         state = self.journal.state if self.journal is not None else None
         for inc in sorted(incidents, key=lambda i: i.declared_at):
-            row = QHBoxLayout()
             kind = self.tr("drill") if inc.test else self.tr("emergency")
             label = body(
                 self.tr("{id} ({kind}) — {account}, phase: {phase}").format(
                     id=inc.id, kind=kind, account=inc.account, phase=inc.phase
                 )
             )
-            row.addWidget(label, 1)
+            row = _row(self.incidents_box, label)
             paused = self.paused.get(inc.id)
             if paused is not None and not paused.done:
                 text_ = self.tr("{title}, at step: {step}").format(
                     title=paused.title, step=paused.step.title
                 )
+                label.setText(label.text() + " — " + text_)
                 self.incident_buttons[inc.id] = self._flow_button(
                     row,
-                    self.tr("Continue: {next}").format(next=text_),
+                    self.tr("Continue: {next}").format(next=paused.step.title),
                     self.tr("Continue {id}: {next}").format(id=inc.id, next=text_),
                     lambda c, f=paused: f,
                 )
@@ -422,7 +450,7 @@ class DashboardScreen(QWidget):
                     ),
                     lambda c, i=inc.id: StandDownFlow(c, i),
                 )
-            self.incidents_box.addLayout(row)
+            row.addStretch(1)
 
     def _flow_button(
         self, row: QHBoxLayout, text: str, name: str, factory: Callable[..., Any]

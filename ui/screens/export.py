@@ -160,7 +160,7 @@ class ExportScreen(ApprovalScreen):
                     writer,
                     entry,
                     render,
-                    timezone=policy.timezone,
+                    policy=policy,
                     cancel=cancel,
                     progress=lambda p: progress(f"{p.done}/{p.total}"),
                 )

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -318,6 +319,14 @@ class FieldEditor(QWidget):
         )
         self.error.hide()
         box.addWidget(self.error)
+        # "… is required" stayed under a field after it was filled (issue 22): any
+        # change to the answer takes the field's message down; submitting checks again.
+        for edit in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            edit.textChanged.connect(self._answer_changed)
+        for combo in self.findChildren(QComboBox):
+            combo.currentIndexChanged.connect(self._answer_changed)
+        for button in self.findChildren(QAbstractButton):
+            button.toggled.connect(self._answer_changed)
 
     # ------------------------------------------------------------ widgets
     def _line(self, placeholder: str = "", name: str | None = None) -> QLineEdit:
@@ -504,6 +513,10 @@ class FieldEditor(QWidget):
 
     def is_empty(self) -> bool:
         return self.value() is None
+
+    def _answer_changed(self, *_: object) -> None:
+        if self.error.isVisible() or self.property("invalid"):
+            self.set_error(None)
 
     def set_error(self, message: str | None) -> None:
         if message:

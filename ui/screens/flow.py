@@ -45,12 +45,13 @@ from kiosk.procedures.navigation import next_flow
 from kiosk.scan import validate_serial
 from kiosk.state import due as deadlines
 from ui.app_context import AppContext
-from ui.kind_names import recorded_phrase
+from ui.kind_names import recorded_entries_phrase
 from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
-from ui.terminal_session import Session
+from ui.screens.record_preview import record_box
+from ui.terminal_session import Session, last_unlocked_by
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
 
@@ -273,6 +274,9 @@ class FlowScreen(QWidget):
         self.step_help.setText(step.help)
         self.step_help.setVisible(bool(step.help))
         state = flow.ctx.journal.state
+        preview = getattr(flow, "record_preview", None)
+        if step.name == "declare" and callable(preview):
+            self.form.addWidget(record_box(preview(), self.form_host))
         for spec in step.fields:
             editor = FieldEditor(
                 spec, state, self.app.policy.timezone, self.form_host, now=self._now
@@ -280,6 +284,7 @@ class FlowScreen(QWidget):
             self.form.addWidget(editor)
             editor.show()  # now, not at the next event-loop turn: a scan may come at once
             self.editors[spec.name] = editor
+        self._prefill_declarer()
         self.form.addStretch(1)
         self.submit_button.show()
         self.continue_button.hide()
@@ -287,6 +292,16 @@ class FlowScreen(QWidget):
         first = next(iter(self.editors.values()), None)
         (first.focus_target() if first is not None else self.submit_button).setFocus()
         self.scroller.verticalScrollBar().setValue(0)  # a new step shows its first question
+
+    def _prefill_declarer(self) -> None:
+        """The declaring custodian is, to begin with, whoever unlocked with their key."""
+        editor = self.editors.get("declared_by")
+        if editor is None or self.flow is None or not hasattr(editor, "combo"):
+            return
+        who = last_unlocked_by(self.flow.ctx.journal)
+        index = editor.combo.findData(who) if who is not None else -1
+        if index > 0 and editor.combo.currentIndex() <= 0:
+            editor.combo.setCurrentIndex(index)
 
     def _show_done(self) -> None:
         flow = self.flow
@@ -357,7 +372,16 @@ class FlowScreen(QWidget):
             open_ = deadlines.pending(deadlines.compute(state, self.app.policy))
         except SealroomError:
             return
-        mine = [d for d in open_ if subject is None or d.subject == subject]
+        # An incident's deadlines include its account's and its envelopes' (the
+        # credential rotation within 24 h is the opened envelope's): "Next deadline"
+        # showed the review in 7 days before the rotation in 23 h (issue 22).
+        subjects = {subject}
+        inc = state.incidents.get(subject) if isinstance(subject, str) else None
+        if inc is not None:
+            subjects.update((inc.account, inc.envelope_opened, *inc.envelopes_checked_out))
+            # "Elapsed" counts from the declaration, not from this screen
+            self.started_at = inc.declared_at
+        mine = [d for d in open_ if subject is None or d.subject in subjects]
         if mine:
             d = min(mine, key=lambda d: d.due)
             self.next_due = (d.label, d.due)
@@ -436,7 +460,8 @@ class FlowScreen(QWidget):
                 bad.focus_target().setFocus()
                 self.scroller.ensureWidgetVisible(bad)
             return
-        kinds = recorded_phrase(e.kind for e in result.entries)  # plain words, not kind names
+        # plain words, each entry named for what it is (an approval is not "an attempt")
+        kinds = recorded_entries_phrase((e.kind, e.data) for e in result.entries)
         self.render_step()
         titles = self.session.paper.titles if self.session is not None else []
         printed = titles[getattr(self, "_titles_before", len(titles)) :]
@@ -509,6 +534,7 @@ class FlowScreen(QWidget):
 
     def _ask_pin(self, attempts_left: object) -> None:
         self.keys.show()
+        self.keys.pin_asked(attempts_left)
         left = (
             self.tr(" ({n} attempts left)").format(n=attempts_left)
             if isinstance(attempts_left, int)
@@ -520,6 +546,7 @@ class FlowScreen(QWidget):
         self.keys.show_pin(True)
 
     def _ask_touch(self) -> None:
+        self.keys.pin_accepted()
         self.keys.show_pin(False)
         self.keys.prompt.setText(
             self.tr("{who}: touch your security key now — it is blinking.").format(

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ui.widgets import big_button
+from kiosk.errors.messages import render
+from ui.widgets import Banner, big_button
+
+
+def wrong_pin(attempts_left: object) -> str:
+    """That the PIN was wrong, the tries left and what happens at zero (the message table's)."""
+    if attempts_left == 1:
+        return render("feedback.pin_wrong_last", {})
+    if not isinstance(attempts_left, int):
+        return render("feedback.pin_wrong_unknown", {})
+    return render("feedback.pin_wrong", {"left": attempts_left})
 
 
 class KeyPanel(QFrame):
@@ -32,6 +42,13 @@ class KeyPanel(QFrame):
         self.prompt.setWordWrap(True)
         self.prompt.setAccessibleName(self.tr("What the key needs now"))
         v.addWidget(self.prompt)
+        # Beside the PIN field, in red: that the PIN was wrong, the tries left, what
+        # happens at zero (a wrong PIN used to change only a counter: issue 22).
+        self.pin_error = Banner(self)
+        self.pin_error.setAccessibleName(self.tr("What went wrong with the PIN"))
+        v.addWidget(self.pin_error)
+        #: a PIN was sent to the key and not yet answered by a touch request
+        self.pin_sent = False
         row = QHBoxLayout()
         self.pin = QLineEdit(self)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -50,6 +67,8 @@ class KeyPanel(QFrame):
         self.lines: list[str] = []
 
     def reset(self) -> None:
+        self.pin_sent = False
+        self.pin_error.clear_message()
         self.lines = []
         self.signed.clear()
         self.prompt.clear()
@@ -62,6 +81,8 @@ class KeyPanel(QFrame):
         """Name whose key is needed now (dual control is visible: role and person)."""
         self.show()
         self.again.hide()
+        self.pin_sent = False
+        self.pin_error.clear_message()
         self.prompt.setText(
             self.tr(
                 "{role} — {name}: plug in your security key and touch it when it blinks."
@@ -86,7 +107,19 @@ class KeyPanel(QFrame):
         """The typed PIN, cleared from the field at once (no secret stays in a widget)."""
         pin = self.pin.text()
         self.pin.clear()
+        self.pin_sent = bool(pin)
         return pin
+
+    def pin_asked(self, attempts_left: object) -> None:
+        """The key asks for a PIN: after one was sent, that PIN was wrong — say so in red."""
+        if self.pin_sent:
+            self.pin_error.show_message(wrong_pin(attempts_left), "error")
+        self.pin_sent = False
+
+    def pin_accepted(self) -> None:
+        """The key asks for a touch: the PIN was right; a wrong-PIN message is no longer true."""
+        self.pin_sent = False
+        self.pin_error.clear_message()
 
     def who(self) -> str:
         """The person the prompt names ("Custodian A — Dana Whitfield"), for the next prompt."""

@@ -34,6 +34,7 @@ from kiosk.terminal.airgap import unlock_refusal
 from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
 from ui.app_context import AppContext
 from ui.prompts import QtPrompts
+from ui.screens.key_panel import wrong_pin
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
 
@@ -50,6 +51,7 @@ class UnlockScreen(QWidget):
         self.setObjectName("unlock")
         self._handle: Handle | None = None
         self._prompts: QtPrompts | None = None
+        self._pin_sent = False  # a PIN went to the key; asked again means it was wrong
         self._painted = False
         #: how the last unlock was made: "security key" or "recovery passphrase"
         self.last_way = ""
@@ -229,10 +231,17 @@ class UnlockScreen(QWidget):
             )
         else:
             self.key_prompt.setText(self.tr("Enter your key's PIN"))
-        self.status.clear_message()
+        if self._pin_sent:  # asked again after a PIN: that PIN was wrong (issue 22)
+            self.status.show_message(wrong_pin(attempts_left), "error")
+        else:
+            self.status.clear_message()
+        self._pin_sent = False
         self.pin.setFocus()
 
     def _ask_touch(self) -> None:
+        # The PIN was right: "Type the key's PIN first" or a wrong-PIN message is stale now.
+        self._pin_sent = False
+        self.status.clear_message()
         self.key_panel.show()
         self.pin.hide()
         self.pin_ok.hide()
@@ -253,6 +262,7 @@ class UnlockScreen(QWidget):
             self.status.show_message(self.tr("Type the key's PIN first."), "error")
             return
         self.key_prompt.setText(self.tr("Checking the PIN…"))
+        self._pin_sent = True
         self._prompts.answer(pin)
         del pin
 

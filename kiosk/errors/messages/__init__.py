@@ -26,11 +26,13 @@ from kiosk.errors.messages import (
     continuity,
     credentials,
     export,
+    feedback,
     general,
     incident_rules,
     integrity,
     journal,
     keys,
+    paper_hand,
     policy,
     printing,
     procedure,
@@ -41,6 +43,7 @@ from kiosk.errors.messages import (
     sticks,
     ui,
     usbguard,
+    verdict,
 )
 from kiosk.errors.messages.message import Message, one_table
 
@@ -69,6 +72,9 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "credentials": credentials.MESSAGES,
     "incident_rules": incident_rules.MESSAGES,
     "continuity": continuity.MESSAGES,
+    "paper_hand": paper_hand.MESSAGES,
+    "verdict": verdict.MESSAGES,
+    "feedback": feedback.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)

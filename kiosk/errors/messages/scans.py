@@ -36,7 +36,7 @@ MESSAGES: dict[str, Message] = {
         True,
     ),
     "scan.wrong_pattern": Message(
-        "'{serial}' is not an envelope serial (serials look like {pattern}).",
+        "'{serial}' is not an envelope serial (serials are {looks_like}).",
         "Scan the serial barcode on the envelope's seal strip, not another code.",
         True,
     ),

@@ -45,6 +45,7 @@ def test_scanning_the_printed_sheet_proves_which_envelope_and_entry_it_belongs_t
         issued_at=dt.datetime.now(UTC),
         issued_by=(Person("Dana Whitfield", "IT Director"), Person("Lee Park", "Security Lead")),
         sheet_ref=f"{serial}/{entry.seq}",
+        token_in_envelope=policy.token_in_envelope,
     )
     pdf = pdftools.write(render(sheet), "sheet")
     codes = dict((fmt, text) for fmt, text in pdftools.decode(pdf))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tests.bundle_tools import ssh_verify
 def test_simulated_scenario_exports_a_bundle_that_verifies(tmp_path: Path, scenario: str) -> None:
     sim = simulate(tmp_path / "sim", scenario)
     try:
-        bundle = export_simulation(sim, tmp_path / "stick")
+        bundle = export_simulation(sim, tmp_path / "stick").path
         created = sim.journal.state.kinds_seen.get("export.created", 0)
     finally:
         sim.terminal.close()
@@ -33,7 +34,8 @@ def test_simulated_scenario_exports_a_bundle_that_verifies(tmp_path: Path, scena
     assert b"Good" in out.stdout
 
 
-def test_cli_simulate_with_export(tmp_path: Path) -> None:
+def test_cli_simulate_with_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The head printed is the bundle's (an auditor's anchor), and the terminal's is told apart."""
     from ui.cli import main
 
     rc = main(
@@ -50,4 +52,13 @@ def test_cli_simulate_with_export(tmp_path: Path) -> None:
     assert rc == 0
     bundles = list((tmp_path / "usb").glob("sealroom-export-safe-room-1-*"))
     assert len(bundles) == 1 and (bundles[0] / "manifest.json.sig").exists()
+    head = json.loads((bundles[0] / "manifest.json").read_bytes())["head"]
+    out = capsys.readouterr().out
+    assert f"It holds entries 1 to {head['seq']}, head {head['seq']}:{head['hash']}" in out
+    assert "export recorded custodian.enrolled, export.approved before writing it" in out
+    n = head["seq"] + 1
+    assert f"The terminal's journal now ends at entry {n}, head {n}:" in out
+    assert "export.created is recorded after the bundle is written" in out
+    scenario = out.splitlines()[0]  # the scenario's own head, before the export's entries
+    assert scenario.startswith(f"Simulated terminal in {tmp_path / 's'}: {head['seq'] - 2} entries")
     assert main(["verify", str(bundles[0]), "--kiosk-key", str(tmp_path / "s" / "kiosk.pub")]) == 0

@@ -12,6 +12,7 @@ from kiosk.paper.documents import (
     AlertSlip,
     CredentialSheet,
     DocumentMeta,
+    EnvelopeLabel,
     JournalHead,
     Person,
     SessionAction,
@@ -39,6 +40,7 @@ def sheet(**kw: object) -> CredentialSheet:
         issued_at=T,
         issued_by=(Person("Priya Raman", "Security Lead"),),
         sheet_ref="CS-1",
+        token_in_envelope=False,
     )
     base.update(kw)
     return CredentialSheet(**base)  # type: ignore[arg-type]
@@ -118,3 +120,25 @@ def test_session_times_and_duration() -> None:
     with pytest.raises(SealroomError) as info:
         dataclasses.replace(rec, terminated=T - dt.timedelta(minutes=1))
     assert info.value.params["field"] == "terminated"
+
+
+def test_the_policy_decides_where_the_security_key_goes() -> None:
+    """The sheet must be told the policy's token setting, and a serial is only a serial."""
+    base = {f.name for f in dataclasses.fields(CredentialSheet) if f.name != "token_in_envelope"}
+    kw = {name: getattr(sheet(), name) for name in base}
+    with pytest.raises(TypeError):
+        CredentialSheet(**kw)  # no default: every sheet says where the key goes
+    with pytest.raises(SealroomError) as info:
+        sheet(token_in_envelope="yes")
+    assert info.value.params["field"] == "token_in_envelope"
+    with pytest.raises(SealroomError) as info:
+        sheet(token_serials=("FIDO2 key YK5-23981144 (in envelope)",))
+    assert info.value.params["field"] == "token_serials[0]"
+    assert sheet(token_serials=("YK5-23981144",)).token_serials == ("YK5-23981144",)
+
+
+def test_the_label_has_no_place_for_the_username() -> None:
+    """The outside of the bag names the account by its id; the model cannot carry more."""
+    names = {f.name for f in dataclasses.fields(EnvelopeLabel)}
+    assert "account_id" in names and "system" in names
+    assert not names & {"username", "account", "password", "access_url"}

@@ -101,11 +101,17 @@ def test_wrong_pattern(text: str) -> None:
     assert code_of(text) == "scan.wrong_pattern"
 
 
-def test_wrong_pattern_message_names_the_scan_and_the_pattern() -> None:
+def test_wrong_pattern_message_names_the_scan_and_says_the_pattern_in_words() -> None:
+    """Issue 22: a bad serial showed the raw pattern ``^SR[0-9]{8}$``; people read words."""
     with pytest.raises(ScanError) as info:
         check_serial("SR1234", pattern=DEFAULT, scheme="luhn")
     msg = info.value.user_message()
-    assert "SR1234" in msg and DEFAULT in msg
+    assert "SR1234" in msg and "SR then 8 digits, e.g. SR00012344" in msg
+    assert DEFAULT not in msg and "[0-9]" not in msg and "^" not in msg
+    with pytest.raises(ScanError) as info:
+        check_serial("SR1234", pattern="^(AB|CD)-[0-9]{6}$", scheme="none")
+    msg = info.value.user_message()
+    assert "the serial printed under the bag's barcode" in msg and "[0-9]" not in msg
 
 
 @pytest.mark.parametrize("digit", [d for d in "0123456789" if d != "4"])

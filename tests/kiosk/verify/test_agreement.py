@@ -63,6 +63,9 @@ def test_bundles_that_agree_verify_together(tools: Any, tmp_path: Path, capsys: 
     code, doc = _verify(str(early), str(late), "--kiosk-key", pub, capsys=capsys)
     assert code == 0, doc
     assert [x["verified"] for x in doc["bundles"]] == [True, True]
+    # Each says it was compared with the other.
+    assert doc["bundles"][0]["checked"]["compared_with"] == [late.name]
+    assert doc["bundles"][1]["checked"]["compared_with"] == [early.name]
 
 
 def test_two_bundles_that_fork_are_both_not_verified(
@@ -160,8 +163,9 @@ def test_bundles_of_different_terminals_are_not_compared(
     c = _history(tools, tmp_path / "c", "kiosk-c", n=1)
     c.now = a.now + dt.timedelta(days=1)
     a_dir, c_dir = a.write(tmp_path / "sa"), c.write(tmp_path / "sc")
-    code, _doc = _verify(str(a_dir), str(c_dir), capsys=capsys)
+    code, doc = _verify(str(a_dir), str(c_dir), "--trust-bundle-key", capsys=capsys)
     assert code == 0
+    assert [x["checked"]["compared_with"] for x in doc["bundles"]] == [[], []]
 
 
 def _witness(name: str, hashes: list[str], created_at: str, head: int) -> Witness:

@@ -28,10 +28,11 @@ def test_minimal_handbuilt_bundle_verifies_and_ssh_keygen_agrees(
     r = verify_bundle(d, trusted_keys=[b.public_line()])
     assert r.ok, r.errors
     assert r.entries == 4
-    assert r.key_source == "trusted"
-    # Without the trusted key: still verifies, but says whose key was used.
+    assert r.key_source == "trusted" and r.authenticated and r.verdict == "verified"
+    # Without the trusted key: intact, but not authenticated, and it says whose key was used.
     r2 = verify_bundle(d)
     assert r2.ok and "key.untrusted" in codes(r2)
+    assert not r2.authenticated and not r2.accepted and r2.verdict == "not_authenticated"
 
 
 def _rich(b: Any) -> None:

@@ -1,0 +1,81 @@
+"""Every screen fits 1280x800 and 1024x768, in kiosk and windowed mode, and never grows the window.
+
+Issue 22: with an incident open the dashboard scrolled sideways and cut off
+its buttons; after *Custodians and keys* the window grew to 1285x904 on an
+800-pixel screen and stayed so. Each screen is shown at each size and
+checked with :func:`tests.ui.fit.misfits`: the window's size is unchanged,
+nothing scrolls sideways, every visible control is inside the window (or
+within its scroll area's width).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.fit import SIZES, misfits
+from tests.ui.kiosk_driver import DETAILS, fill, make_window, submit, unlock, wait_step
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def check(w: MainWindow, size: tuple[int, int], where: str, found: dict[str, list[str]]) -> None:
+    bad = misfits(w, size)
+    if bad:
+        found[where] = bad
+        w.resize(*size)  # each screen is judged on its own, not on the last one's growth
+
+
+BUTTONS = {
+    "custodians": "custodians_button",
+    "journal": "journal_button",
+    "export": "export_button",
+    "troubleshooting": "help_button",
+}
+
+
+def visit(qtbot: QtBot, w: MainWindow, name: str) -> None:
+    qtbot.mouseClick(getattr(w.dashboard, BUTTONS[name]), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.screens[name], timeout=5000)
+
+
+@pytest.mark.parametrize("windowed", [True, False], ids=["windowed", "kiosk"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{a}x{b}" for a, b in SIZES])
+def test_every_screen_fits_and_the_window_never_grows(
+    qtbot: QtBot, root: Path, themed: None, size: tuple[int, int], windowed: bool
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root, windowed=windowed)
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    found: dict[str, list[str]] = {}
+    check(w, size, "lock screen", found)
+    w.ctx.keys.plug_only("dana")
+    qtbot.mouseClick(w.unlock_screen.key_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.unlock_screen.pin.isVisible(), timeout=5000)
+    check(w, size, "lock screen, PIN asked", found)
+    w.unlock_screen.reset()
+    unlock(qtbot, w)
+    check(w, size, "dashboard", found)
+    for name in ("custodians", "journal", "export", "troubleshooting"):
+        visit(qtbot, w, name)
+        check(w, size, name, found)
+        w.show_dashboard()
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    check(w, size, "emergency: details", found)
+    fill(qtbot, w, DETAILS)
+    submit(qtbot, w)
+    wait_step(qtbot, w, "approver")
+    check(w, size, "emergency: approver", found)
+    qtbot.mouseClick(w.flow_screen.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.dashboard, timeout=5000)
+    check(w, size, "dashboard with an incident open", found)
+    for name in ("custodians", "journal", "export", "troubleshooting"):
+        visit(qtbot, w, name)
+        check(w, size, f"{name} during an incident", found)
+        w.show_dashboard()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
