@@ -39,7 +39,17 @@ BLOBS = frozenset(
 )
 #: Fields whose values are custodian ids (a string or a list of them).
 PERSON_FIELDS = frozenset(
-    {"custodian", "custodians", "acknowledged_by", "auditor", "signers", "people", "by"}
+    {
+        "custodian",
+        "custodians",
+        "acknowledged_by",
+        "auditor",
+        "signers",
+        "people",
+        "by",
+        "authorised",
+        "security",  # review.completed: the security reviewer (issue 19)
+    }
 )
 #: Words for a few field names the plain rule (underscores to spaces) says badly.
 FIELD_WORDS = {

@@ -29,7 +29,7 @@ def _codes(bundle: Path) -> set[str]:
 
 
 def test_move_to_new_hardware(sim: Simulation, tmp_path: Path) -> None:
-    before = export_simulation(sim, tmp_path / "stick-before")
+    before = export_simulation(sim, tmp_path / "stick-before").path
     assert "journal.moved" not in _codes(before)
     medium = tmp_path / "backup-stick"
     medium.mkdir()
@@ -59,7 +59,7 @@ def test_move_to_new_hardware(sim: Simulation, tmp_path: Path) -> None:
     assert exc.value.code == "terminal.has_moved" and exc.value.params["seq"] == moved.seq
     there = resume(new)
     try:
-        after = export_simulation(there, tmp_path / "stick-after")
+        after = export_simulation(there, tmp_path / "stick-after").path
     finally:
         there.terminal.close()
     assert {"journal.moved", "journal.restored"} <= _codes(after)
@@ -73,7 +73,7 @@ def test_retire(sim: Simulation, tmp_path: Path) -> None:
     retired = approval.commit()
     with pytest.raises(JournalError):  # the key material goes only with the journal's word
         destroy_key_material(sim.journal, sim.journal.entry(retired.seq - 1))  # type: ignore[arg-type]
-    final = export_simulation(sim, tmp_path / "final-stick")
+    final = export_simulation(sim, tmp_path / "final-stick").path
     assert "journal.retired" in _codes(final)
     head = sim.journal.head
     lines = certificate_lines(t.policy.kiosk_id, retired, head.seq, head.hash)

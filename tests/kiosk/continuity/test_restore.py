@@ -78,7 +78,7 @@ def test_disk_loss_restore_names_the_lost_entries(sim: Simulation, tmp_path: Pat
     try:
         later = [e for e in again.journal.entries(restored.seq + 1) if e.kind == "alert.raised"]
         assert not [e for e in later if e.data["alert"] == "key.counter_ahead"]
-        bundle = export_simulation(again, tmp_path / "stick")
+        bundle = export_simulation(again, tmp_path / "stick").path
     finally:
         again.terminal.close()
     result = verify_bundle(bundle)

@@ -71,7 +71,7 @@ def test_the_incident_block_says_who_what_why_and_the_reset_window(
     assert "Second person Sam Okafor (sam), Chief Operating Officer" in text
     assert "Witness Robin Hale, Facilities Manager (present)" in text
     assert (
-        "Approver Dana Whitfield, IT Director: approved by phone at 2026-01-08 11:22:00 UTC; "
+        "Priya Raman, Deputy IT Director: approved by phone at 2026-01-08 10:22:00 UTC; "
         "conditions: Revert the policy only; no other changes." in text
     )
     assert "Reason Conditional access change locked every administrator out" in text
@@ -79,15 +79,15 @@ def test_the_incident_block_says_who_what_why_and_the_reset_window(
     # The policy's 24-hour reset deadline, with its window and when it was met.
     assert re.search(
         r"MET credential reset within 24 hours of opening the envelope "
-        r"done 2026-01-08 14:29 · due 2026-01-09 11:32",
+        r"done 2026-01-08 13:37 · due 2026-01-09 10:32",
         text,
     ), text
     assert "credential reset within 24 hours of opening the envelope (the terminal's policy" in text
 
     unreachable = _flat(_pdftotext(bundles["unreachable-approver"] / "report.pdf"))
     assert (
-        "Approver not reached after 3 attempts (phone, messaging, email): emergency exception; "
-        "notified afterwards 2026-01-08 12:06 UTC" in unreachable
+        "not reached after 3 attempts (phone, messaging, email): emergency exception; "
+        "notified afterwards 2026-01-08 11:11 UTC" in unreachable
     )
     assert "Exceptions approver-unreachable" in unreachable
     solo = _flat(_pdftotext(bundles["solo"] / "report.pdf"))

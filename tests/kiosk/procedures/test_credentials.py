@@ -197,7 +197,7 @@ def test_the_stale_scenario_leaves_each_finding_for_the_verifier(tmp_path: Path)
     sim = simulate(tmp_path / "sim", "stale")
     try:
         notes = list(sim.notes)
-        bundle = export_simulation(sim, tmp_path / "stick")
+        bundle = export_simulation(sim, tmp_path / "stick").path
     finally:
         sim.terminal.close()
     assert any("envelope.superseded" in n for n in notes)

@@ -363,7 +363,7 @@ def test_the_careless_scenario_is_reported_finding_by_finding(
     sim: Simulation, tmp_path: Path
 ) -> None:
     careless(sim)
-    bundle = export_simulation(sim, tmp_path / "stick")
+    bundle = export_simulation(sim, tmp_path / "stick").path
     result = verify_bundle(bundle)
     assert result.ok, result.errors
     codes = {f.code for f in result.findings}
@@ -383,7 +383,7 @@ def test_the_emergency_scenario_has_none_of_these_findings(sim: Simulation, tmp_
     emergency(sim)
     opened = [a for a in sim.journal.state.alerts.values() if a.alert == "envelope.opened"]
     assert opened and all(a.acknowledged_by == "lee" for a in opened)
-    result = verify_bundle(export_simulation(sim, tmp_path / "stick"))
+    result = verify_bundle(export_simulation(sim, tmp_path / "stick").path)
     mine = {
         "opening.unacknowledged",
         "session.too_long",

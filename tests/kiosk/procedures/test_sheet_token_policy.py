@@ -45,10 +45,14 @@ def test_the_printed_sheet_follows_the_policy(sim: Simulation, inside: bool) -> 
     paper = ReadingPaper(sim.ctx.paper)
     sim.ctx.paper = paper
     flow = SealNewEnvelopeFlow(sim.ctx, "entra-01", ["dana", "sam"])
-    assert flow.submit({"serial": sim.blank()}).ok
+    copies = sim.ctx.policy.envelope_copies
+    bags: list[str] = []
+    for _ in range(copies):  # one bag per copy of the one password
+        bags.append(sim.blank(exclude=bags))
+        assert flow.submit({"serial": bags[-1]}).ok
     result = flow.submit({"confirm": True})
     assert result.ok, result.errors
-    assert [token for token, _text in paper.sheets] == [inside]
+    assert [token for token, _text in paper.sheets] == [inside] * copies
     text = paper.sheets[0][1]
     assert ("together with the security key" in text) is inside
     assert ("This sheet only." in text) is not inside
