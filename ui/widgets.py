@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 def heading(text: str, parent: QWidget | None = None, level: int = 1) -> QLabel:
@@ -53,3 +53,19 @@ class Banner(QLabel):
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
+
+
+def entry_row(box: QVBoxLayout, label: QWidget) -> QHBoxLayout:
+    """An entry of a section: its words on one line, its buttons on the line below.
+
+    Words and buttons side by side made a row as wide as both, which pushed
+    the dashboard sideways past the screen (issue 22).
+    """
+    entry = QVBoxLayout()
+    entry.setSpacing(6)
+    entry.addWidget(label)
+    buttons = QHBoxLayout()
+    buttons.setSpacing(8)
+    entry.addLayout(buttons)
+    box.addLayout(entry)
+    return buttons

@@ -373,376 +373,396 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="159" />
+      <location filename="../../ui/screens/dashboard.py" line="144" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="160" />
+      <location filename="../../ui/screens/dashboard.py" line="145" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="160" />
+      <location filename="../../ui/screens/dashboard.py" line="145" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="175" />
+      <location filename="../../ui/screens/dashboard.py" line="160" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="176" />
+      <location filename="../../ui/screens/dashboard.py" line="161" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="188" />
+      <location filename="../../ui/screens/dashboard.py" line="173" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="204" />
+      <location filename="../../ui/screens/dashboard.py" line="189" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="205" />
+      <location filename="../../ui/screens/dashboard.py" line="190" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="191" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="207" />
-      <location filename="../../ui/screens/dashboard.py" line="274" />
-      <location filename="../../ui/screens/dashboard.py" line="379" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="259" />
+      <location filename="../../ui/screens/dashboard.py" line="364" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
+      <location filename="../../ui/screens/dashboard.py" line="193" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="194" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="195" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="211" />
+      <location filename="../../ui/screens/dashboard.py" line="196" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="221" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="221" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="228" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="228" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="234" />
+      <location filename="../../ui/screens/dashboard.py" line="219" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="234" />
+      <location filename="../../ui/screens/dashboard.py" line="219" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="238" />
+      <location filename="../../ui/screens/dashboard.py" line="223" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="238" />
+      <location filename="../../ui/screens/dashboard.py" line="223" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="242" />
+      <location filename="../../ui/screens/dashboard.py" line="227" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="242" />
+      <location filename="../../ui/screens/dashboard.py" line="227" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="246" />
+      <location filename="../../ui/screens/dashboard.py" line="231" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="246" />
+      <location filename="../../ui/screens/dashboard.py" line="231" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="250" />
+      <location filename="../../ui/screens/dashboard.py" line="235" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="250" />
+      <location filename="../../ui/screens/dashboard.py" line="235" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="254" />
+      <location filename="../../ui/screens/dashboard.py" line="239" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="254" />
+      <location filename="../../ui/screens/dashboard.py" line="239" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="278" />
-      <location filename="../../ui/screens/dashboard.py" line="466" />
+      <location filename="../../ui/screens/dashboard.py" line="263" />
+      <location filename="../../ui/screens/dashboard.py" line="451" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="276" />
-      <location filename="../../ui/screens/dashboard.py" line="503" />
+      <location filename="../../ui/screens/dashboard.py" line="261" />
+      <location filename="../../ui/screens/dashboard.py" line="488" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="41" />
-      <location filename="../../ui/screens/dashboard.py" line="280" />
+      <location filename="../../ui/screens/account_rows.py" line="42" />
+      <location filename="../../ui/screens/dashboard.py" line="265" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="282" />
-      <location filename="../../ui/screens/dashboard.py" line="573" />
-      <location filename="../../ui/screens/dashboard.py" line="585" />
+      <location filename="../../ui/screens/dashboard.py" line="267" />
+      <location filename="../../ui/screens/dashboard.py" line="558" />
+      <location filename="../../ui/screens/dashboard.py" line="570" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="285" />
+      <location filename="../../ui/screens/dashboard.py" line="270" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="340" />
+      <location filename="../../ui/screens/dashboard.py" line="325" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="350" />
+      <location filename="../../ui/screens/dashboard.py" line="335" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="362" />
+      <location filename="../../ui/screens/dashboard.py" line="347" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="363" />
+      <location filename="../../ui/screens/dashboard.py" line="348" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="385" />
-      <location filename="../../ui/screens/dashboard.py" line="510" />
+      <location filename="../../ui/screens/dashboard.py" line="370" />
+      <location filename="../../ui/screens/dashboard.py" line="495" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="388" />
-      <location filename="../../ui/screens/dashboard.py" line="414" />
+      <location filename="../../ui/screens/dashboard.py" line="373" />
+      <location filename="../../ui/screens/dashboard.py" line="399" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="405" />
+      <location filename="../../ui/screens/dashboard.py" line="390" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="405" />
+      <location filename="../../ui/screens/dashboard.py" line="390" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="407" />
+      <location filename="../../ui/screens/dashboard.py" line="392" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="396" />
-      <location filename="../../ui/screens/dashboard.py" line="420" />
-      <location filename="../../ui/screens/dashboard.py" line="430" />
+      <location filename="../../ui/screens/dashboard.py" line="381" />
+      <location filename="../../ui/screens/dashboard.py" line="405" />
+      <location filename="../../ui/screens/dashboard.py" line="415" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="393" />
+      <location filename="../../ui/screens/dashboard.py" line="378" />
       <source>{id} — not yet declared: {next}</source>
       <translation>{id} — not yet declared: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="397" />
-      <location filename="../../ui/screens/dashboard.py" line="421" />
-      <location filename="../../ui/screens/dashboard.py" line="431" />
+      <location filename="../../ui/screens/dashboard.py" line="382" />
+      <location filename="../../ui/screens/dashboard.py" line="406" />
+      <location filename="../../ui/screens/dashboard.py" line="416" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="439" />
+      <location filename="../../ui/screens/dashboard.py" line="424" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="440" />
+      <location filename="../../ui/screens/dashboard.py" line="425" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="447" />
+      <location filename="../../ui/screens/dashboard.py" line="432" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="448" />
+      <location filename="../../ui/screens/dashboard.py" line="433" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="479" />
+      <location filename="../../ui/screens/dashboard.py" line="464" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="514" />
+      <location filename="../../ui/screens/dashboard.py" line="499" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="519" />
+      <location filename="../../ui/screens/dashboard.py" line="504" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="528" />
+      <location filename="../../ui/screens/dashboard.py" line="513" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="536" />
+      <location filename="../../ui/screens/dashboard.py" line="521" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="537" />
+      <location filename="../../ui/screens/dashboard.py" line="522" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="542" />
+      <location filename="../../ui/screens/dashboard.py" line="527" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="542" />
+      <location filename="../../ui/screens/dashboard.py" line="527" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="51" />
+      <location filename="../../ui/screens/account_rows.py" line="52" />
       <source>{id} ({system}): {n} sealed</source>
       <translation>{id} ({system}): {n} sealed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="55" />
+      <location filename="../../ui/screens/account_rows.py" line="56" />
       <source> — {n} superseded, destroy by {when}</source>
       <translation> — {n} superseded, destroy by {when}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="62" />
+      <location filename="../../ui/screens/account_rows.py" line="63" />
       <source> — retired</source>
       <translation> — retired</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="65" />
+      <location filename="../../ui/screens/account_rows.py" line="66" />
       <source> — ROTATION DUE</source>
       <translation> — ROTATION DUE</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="73" />
+      <location filename="../../ui/screens/account_rows.py" line="74" />
       <source>Rotate</source>
       <translation>Rotate</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="74" />
+      <location filename="../../ui/screens/account_rows.py" line="75" />
       <source>Rotate {id}</source>
       <translation>Rotate {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="82" />
+      <location filename="../../ui/screens/account_rows.py" line="83" />
       <source>Destroy superseded</source>
       <translation>Destroy superseded</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="83" />
+      <location filename="../../ui/screens/account_rows.py" line="84" />
       <source>Destroy the superseded envelopes of {id}</source>
       <translation>Destroy the superseded envelopes of {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="92" />
+      <location filename="../../ui/screens/account_rows.py" line="93" />
       <source>Seal a new envelope</source>
       <translation>Seal a new envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/account_rows.py" line="93" />
+      <location filename="../../ui/screens/account_rows.py" line="94" />
       <source>Seal a new envelope for {id}</source>
       <translation>Seal a new envelope for {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="575" />
+      <location filename="../../ui/screens/account_rows.py" line="109" />
+      <source>Update</source>
+      <translation>Update</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/account_rows.py" line="110" />
+      <source>Update account {id}</source>
+      <translation>Update account {id}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/account_rows.py" line="116" />
+      <source>Retire</source>
+      <translation>Retire</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/account_rows.py" line="117" />
+      <source>Retire account {id}</source>
+      <translation>Retire account {id}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="560" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="577" />
+      <location filename="../../ui/screens/dashboard.py" line="562" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="577" />
+      <location filename="../../ui/screens/dashboard.py" line="562" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>

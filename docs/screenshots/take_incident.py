@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +37,8 @@ def main() -> None:
         drv.build_template(template)
         root = Path(tmp) / "r"
         shutil.copytree(template, root)
-        w, clock, sc = drv.make_window(bot, root)  # type: ignore[arg-type]
+        # kiosk mode, as in the safe room (no demo panel beside the screen)
+        w, clock, sc = drv.make_window(bot, root, windowed=False)  # type: ignore[arg-type]
         w.resize(1280, 800)
 
         def shot(name: str) -> None:
@@ -44,8 +46,10 @@ def main() -> None:
             if panel is not None:
                 panel.hide()
             w.resize(1280, 800)
-            for _ in range(10):
+            end = time.monotonic() + 0.5  # the dashboard's tiles re-flow after a resize
+            while time.monotonic() < end:
                 app.processEvents()
+                time.sleep(0.02)
             w.grab(QRect(0, 0, 1280, 800)).save(str(OUT / f"{name}.png"))
             if panel is not None:
                 panel.show()

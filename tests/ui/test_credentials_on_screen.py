@@ -15,6 +15,10 @@ from hardware.sim.simulation import resume, save
 from tests.ui.kiosk_driver import (
     T,
     access_session,
+    both,
+    fill,
+    press,
+    wait_step,
     acknowledge,
     cont,
     declare,
@@ -96,3 +100,41 @@ def test_a_tampered_envelope_makes_rotation_due_and_the_reset_destroys_it(
     destroyed = {e.data["serial"]: e.data for e in kinds(w, "envelope.destroyed")}
     assert destroyed[first]["reason"].startswith("tampered envelope")
     assert incident(w).rotated_at is not None
+
+
+def test_an_account_is_updated_then_retired_from_the_dashboard_with_two_keys(
+    qtbot: QtBot, root: Path
+) -> None:
+    """Accounts change (issue 18): each change is a dual entry started from the account's row;
+    a retired account offers no new sealing and no further change."""
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    d = w.dashboard
+    update, retire = d.account_change_buttons["entra-02"]
+    assert update.accessibleName() == "Update account entra-02"
+    press(qtbot, update)
+    wait_step(qtbot, w, "details")
+    fill(qtbot, w, {"reason": "Moved to the new safe", "storage_location": "Safe B"})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    (updated,) = kinds(w, "account.updated")
+    assert updated.data["storage_location"] == "Safe B" and len(updated.attest) == 2
+    assert the_state(w).accounts["entra-02"].storage_location == "Safe B"
+    press(qtbot, w.flow_screen.close_button)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is d, timeout=T)
+    _update, retire = d.account_change_buttons["entra-02"]
+    press(qtbot, retire)
+    wait_step(qtbot, w, "retire")
+    fill(qtbot, w, {"reason": "The tenant was decommissioned"})
+    submit(qtbot, w)
+    both(qtbot, w)
+    wait_step(qtbot, w, None)
+    (retired,) = kinds(w, "account.retired")
+    assert len(retired.attest) == 2 and the_state(w).accounts["entra-02"].retired
+    press(qtbot, w.flow_screen.close_button)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is d, timeout=T)
+    assert "entra-02" not in d.account_change_buttons
+    assert not d.account_buttons["entra-02"].isEnabled() or "uperseded" in (
+        d.account_buttons["entra-02"].text()
+    )

@@ -79,3 +79,34 @@ def test_every_screen_fits_and_the_window_never_grows(
         check(w, size, f"{name} during an incident", found)
         w.show_dashboard()
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{a}x{b}" for a, b in SIZES])
+def test_the_dashboard_with_alerts_to_acknowledge_fits(
+    qtbot: QtBot, root: Path, themed: None, size: tuple[int, int]
+) -> None:
+    """Every opening leaves an alert for security on the dashboard (issue 19), with the
+    chooser of who acknowledges it: the row must fit as the rest does."""
+    w, _clock, _sc = make_window(qtbot, root, windowed=False)
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    unlock(qtbot, w)
+    assert w.journal is not None
+    for n in range(2):
+        w.journal.append(
+            "alert.raised",
+            {
+                "alert": "usb.refused",
+                "summary": f"A USB device not on the allow-list was connected ({n}): "
+                "Realtek USB 10/100/1000 LAN adapter, vendor 0bda, product 8153",
+            },
+        )
+    w.dashboard.refresh()
+    qtbot.waitUntil(lambda: len(w.dashboard.alert_buttons) == 2, timeout=5000)
+    # the rebuilt rows are laid out on the next turns of the event loop
+    qtbot.waitUntil(
+        lambda: all(b.height() < 480 for b in w.dashboard.account_buttons.values()), timeout=5000
+    )
+    found: dict[str, list[str]] = {}
+    check(w, size, "dashboard with alerts", found)
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())

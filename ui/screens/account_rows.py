@@ -17,10 +17,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.procedures import DestroyFlow, SealNewEnvelopeFlow, credential_inventory
+from kiosk.procedures.credentials import AccountUpdateFlow, RetireAccountFlow
 from kiosk.procedures.navigation import reset_signers
 from kiosk.procedures.reset import ResetFlow
 from kiosk.state import State
-from ui.widgets import big_button, body, heading
+from ui.widgets import big_button, body, entry_row, heading
 
 if TYPE_CHECKING:
     from ui.screens.dashboard import DashboardScreen
@@ -41,13 +42,13 @@ def fill_accounts(d: DashboardScreen) -> None:
         heading(QCoreApplication.translate("DashboardScreen", "Accounts and envelopes"), None, 2)
     )
     d.account_buttons = {}
+    d.account_change_buttons = {}
     if d.journal is None:
         return
     s = d.journal.state
     rows = {r.account: r for r in credential_inventory(s, d.ctx.policy.superseded_destroy_days)}
     for a in sorted(s.accounts.values(), key=lambda a: a.id):
         row = rows[a.id]
-        line = QHBoxLayout()
         words = QCoreApplication.translate("DashboardScreen", "{id} ({system}): {n} sealed").format(
             id=a.id, system=a.system, n=len(row.live)
         )
@@ -65,7 +66,7 @@ def fill_accounts(d: DashboardScreen) -> None:
             label.setText(words + QCoreApplication.translate("DashboardScreen", " — ROTATION DUE"))
         if a.rotation_due_since or row.superseded:
             label.setStyleSheet("color:#b3261e;font-weight:700")
-        line.addWidget(label, 1)
+        line = entry_row(d.accounts_box, label)
         acc = a.id
         by = list(a.authorised[:2])
         if a.rotation_due_since:
@@ -103,4 +104,28 @@ def fill_accounts(d: DashboardScreen) -> None:
             b.setEnabled(False)
         line.addWidget(b)
         d.account_buttons[acc] = b
-        d.accounts_box.addLayout(line)
+        if not a.retired:  # issue 18: accounts change, each change a dual entry
+            update = big_button(
+                QCoreApplication.translate("DashboardScreen", "Update"),
+                QCoreApplication.translate("DashboardScreen", "Update account {id}").format(id=acc),
+            )
+            update.clicked.connect(
+                lambda _=False, x=acc, p=by: d.start_flow.emit(lambda c: AccountUpdateFlow(c, x, p))
+            )
+            retire = big_button(
+                QCoreApplication.translate("DashboardScreen", "Retire"),
+                QCoreApplication.translate("DashboardScreen", "Retire account {id}").format(id=acc),
+            )
+            retire.clicked.connect(
+                lambda _=False, x=acc, p=by: d.start_flow.emit(lambda c: RetireAccountFlow(c, x, p))
+            )
+            # on a line of their own: beside the main action they made the row too wide
+            # for the 1024-pixel screen with the demo panel (tests/ui/test_screens_fit.py)
+            changes = QHBoxLayout()
+            changes.setSpacing(8)
+            changes.addWidget(update)
+            changes.addWidget(retire)
+            changes.addStretch(1)
+            d.accounts_box.addLayout(changes)
+            d.account_change_buttons[acc] = (update, retire)
+        line.addStretch(1)

@@ -51,7 +51,7 @@ from ui.screens.account_rows import fill_accounts
 from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
 from ui.screens.judged import judged_text
-from ui.widgets import Banner, big_button, body, heading
+from ui.widgets import Banner, big_button, body, entry_row, heading
 
 
 class Tile(QLabel):
@@ -98,22 +98,6 @@ def _clear(layout: QLayout) -> None:
             _clear(sub)
 
 
-def _row(box: QVBoxLayout, label: QWidget) -> QHBoxLayout:
-    """An entry of a section: its words on one line, its buttons on the line below.
-
-    Words and buttons side by side made a row as wide as both, which pushed
-    the dashboard sideways past the screen (issue 22).
-    """
-    entry = QVBoxLayout()
-    entry.setSpacing(6)
-    entry.addWidget(label)
-    buttons = QHBoxLayout()
-    buttons.setSpacing(8)
-    entry.addLayout(buttons)
-    box.addLayout(entry)
-    return buttons
-
-
 def _reflow(grid: QGridLayout, items: list[QWidget], columns: int, room: int) -> int:
     """Lay ``items`` out in as many columns (4, 3, 2 or 1) as fit ``room``; the columns used."""
     spacing = grid.horizontalSpacing()
@@ -150,6 +134,7 @@ class DashboardScreen(QWidget):
         self.alert_buttons: dict[int, Any] = {}
         self.slip_buttons: dict[int, Any] = {}  # alerts whose slip did not print
         self.account_buttons: dict[str, Any] = {}
+        self.account_change_buttons: dict[str, Any] = {}
         #: flows left half-way, by incident (the flow screen's ``paused``, set by the window)
         self.paused: dict[str, Any] = {}
         outer = QVBoxLayout(self)
@@ -388,7 +373,7 @@ class DashboardScreen(QWidget):
             text_ = self.tr("{title}, at step: {step}").format(
                 title=flow.title, step=flow.step.title
             )
-            row = _row(
+            row = entry_row(
                 self.incidents_box,
                 body(self.tr("{id} — not yet declared: {next}").format(id=iid, next=text_)),
             )
@@ -408,7 +393,7 @@ class DashboardScreen(QWidget):
                     id=inc.id, kind=kind, account=inc.account, phase=inc.phase
                 )
             )
-            row = _row(self.incidents_box, label)
+            row = entry_row(self.incidents_box, label)
             paused = self.paused.get(inc.id)
             if paused is not None and not paused.done:
                 text_ = self.tr("{title}, at step: {step}").format(
