@@ -15,24 +15,24 @@ from hardware.sim.simulation import resume, save
 from tests.ui.kiosk_driver import (
     T,
     access_session,
-    both,
-    fill,
-    press,
-    wait_step,
     acknowledge,
+    both,
     cont,
     declare,
     document,
     editor,
+    fill,
     incident,
     kinds,
     make_window,
+    press,
     reset,
     retrieve,
     scan,
     submit,
     the_state,
     unlock,
+    wait_step,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
