@@ -110,3 +110,17 @@ def test_the_dashboard_with_alerts_to_acknowledge_fits(
     found: dict[str, list[str]] = {}
     check(w, size, "dashboard with alerts", found)
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_a_long_deadline_line_never_widens_the_flow_screen(qtbot: QtBot) -> None:
+    """After a retrieval the step bar names the next deadline at length; unwrapped, it made
+    the flow screen (and with it the window) 1,171 pixels wide."""
+    from ui.screens.flow import StepBar
+
+    bar = StepBar()
+    qtbot.addWidget(bar)
+    bar.times.setText(
+        "Elapsed 0:45 since the declaration · next deadline: the credential reset within 24 "
+        "hours of opening the envelope, due 2026-01-09 10:32 UTC (in 23 hours 47 minutes)"
+    )
+    assert bar.minimumSizeHint().width() < 600

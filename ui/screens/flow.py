@@ -89,6 +89,9 @@ class StepBar(QFrame):
         v.addWidget(self.steps)
         self.times = QLabel(self)
         self.times.setObjectName("times")
+        # wrapped: a long "next deadline" on one line made the flow screen (and so the
+        # window) wider than the screen after a retrieval (issue 22: never grow the window)
+        self.times.setWordWrap(True)
         self.times.setAccessibleName(self.tr("Elapsed time and next deadline"))
         v.addWidget(self.times)
 
