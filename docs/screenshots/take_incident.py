@@ -11,6 +11,7 @@ security with a key, and a session left open past its limit.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 import sys
 import tempfile
 import time
@@ -19,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QRect  # noqa: E402
-from PySide6.QtWidgets import QScrollArea  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QRect  # noqa: E402
+from PySide6.QtWidgets import QScrollArea, QWidget  # noqa: E402
 
 from benchmarks.ui import Bot  # noqa: E402
 from tests.ui import kiosk_driver as drv  # noqa: E402
@@ -41,15 +42,25 @@ def main() -> None:
         w, clock, sc = drv.make_window(bot, root, windowed=False)  # type: ignore[arg-type]
         w.resize(1280, 800)
 
-        def shot(name: str) -> None:
+        def settle() -> None:
+            end = time.monotonic() + 0.5  # the dashboard's tiles re-flow after a resize
+            while time.monotonic() < end:
+                app.processEvents()
+                # rows the dashboard rebuilt are deleted later: outside a running event loop
+                # that is now, or the grab paints them under the new ones
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+                time.sleep(0.02)
+
+        def shot(name: str, focus: Callable[[], QWidget] | None = None) -> None:
             panel = w.demo_panel
             if panel is not None:
                 panel.hide()
             w.resize(1280, 800)
-            end = time.monotonic() + 0.5  # the dashboard's tiles re-flow after a resize
-            while time.monotonic() < end:
-                app.processEvents()
-                time.sleep(0.02)
+            settle()
+            if focus is not None:  # scrolled to what the picture is about, once laid out
+                area = w.dashboard.findChild(QScrollArea)
+                area.ensureWidgetVisible(focus(), 50, 150)
+                settle()
             w.grab(QRect(0, 0, 1280, 800)).save(str(OUT / f"{name}.png"))
             if panel is not None:
                 panel.show()
@@ -68,7 +79,7 @@ def main() -> None:
         (first,) = d.alert_buttons.values()
         app.processEvents()
         area.ensureWidgetVisible(first, 50, 200)
-        shot("05-opening-alert")
+        shot("05-opening-alert", lambda: list(d.alert_buttons.values())[0])
         (alert,) = [a for a in drv.the_state(w).open_alerts() if a.alert == "envelope.opened"]
         d.ack_by.setCurrentIndex(d.ack_by.findData("lee"))
         drv.press(bot, d.alert_buttons[alert.seq])  # type: ignore[arg-type]
@@ -97,7 +108,7 @@ def main() -> None:
         area = d.findChild(QScrollArea)
         area.ensureWidgetVisible(d.judged_label, 50, 50)
         area.ensureWidgetVisible(list(d.alert_buttons.values())[-1], 50, 100)
-        shot("06-session-limit")
+        shot("06-session-limit", lambda: list(d.alert_buttons.values())[-1])
         w.lock()
         w.release_filters()
 
