@@ -13,7 +13,6 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from kiosk.policy import Policy, load_policy
 from kiosk.verify.cli import add_arguments as add_verify_arguments
 from kiosk.verify.cli import run as run_verify
 from ui import cli_continuity as continuity
+from ui import cli_simulation as simulation
 
 log = logging.getLogger("sealroom.cli")
 TPM_HELP = (
@@ -302,140 +302,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(ctx)
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    _no_core_dumps()
-    policy = _policy(args.policy)  # before any window, as in cmd_run
-    from hardware.sim.terminal import DEFAULT_PIN, make_terminal
-    from kiosk.scan.serials import make_serial
-    from kiosk.terminal.lifecycle import remove_terminal
-    from ui.app import have_display, run
-    from ui.app_context import AppContext, DemoInfo
-    from ui.devices import KeyDesk
-    from ui.workers import ThreadRunner
-
-    if not have_display():
-        print(
-            "sealroom demo: no display to open a window on (DISPLAY is not set). "
-            "Run it in a desktop session, or under Xvfb with DISPLAY set.",
-            file=sys.stderr,
-        )
-        return 2
-    # Qt first: a display or platform plugin Qt cannot use aborts the process (qFatal),
-    # past any ``finally`` — started after the throw-away folder, it left that folder
-    # and its simulated keys behind (issue 22). run() reuses this application.
-    from ui.app import make_app
-
-    make_app()
-    root = Path(tempfile.mkdtemp(prefix="sealroom-demo-"))
-    try:
-        people = {
-            "dana": "Dana Whitfield:IT Director",
-            "sam": "Sam Okafor:Chief Operating Officer",
-            "lee": "Lee Park:Security Lead",
-        }
-        t = make_terminal(
-            root,
-            custodians=[f"{k}:{v}" for k, v in people.items()],
-            accounts=[
-                {
-                    "account": "entra-bg-01",
-                    "username": "emergency-admin-01@contoso.onmicrosoft.com",
-                    "system": "Microsoft Entra ID",
-                    "purpose": "Cloud identity provider, global administrator",
-                    "access_url": "https://login.microsoftonline.com",
-                    "idp": "Microsoft Entra ID",
-                    "authorised": ["dana", "sam", "lee"],
-                },
-                {
-                    "account": "dc-local-admin",
-                    "username": "local-admin-breakglass",
-                    "system": "Domain controller DC01",
-                    "purpose": "On-premises directory recovery",
-                    "authorised": ["dana", "lee"],
-                },
-            ],
-            clock=SystemClock(),
-            policy=policy,
-            keys_dir=root / "keys",
-        )
-        serials = [make_serial(n) for n in (4100001, 4100002, 4100003, 4100004, 4100005)]
-        t.journal.append("envelope.stock_received", {"serials": serials, "supplier": "demo"})
-        homes = ["entra-bg-01", "entra-bg-01", "dc-local-admin"]
-        for serial, account in zip(serials[:3], homes, strict=True):
-            t.dual(
-                "envelope.registered",
-                {"serial": serial, "account": account, "signed_across_seal": True},
-                by=("dana", "lee"),
-            )
-        passphrase = t.passphrase
-        t.close()
-        data_dir = t.data_dir
-        print(f"Demo terminal in {root} (deleted on exit).")
-        keys = KeyDesk.from_state_files(
-            root / "keys", {k: v.split(":")[0] for k, v in people.items()}
-        )
-        keys.auto_plug = True  # the named custodian's key is plugged in; the touch is a click
-        from hardware.printing.sim import SimulatedPrinter
-
-        ctx = AppContext(
-            policy,
-            data_dir,
-            SystemClock(),
-            ThreadRunner(),
-            windowed=True,
-            demo=DemoInfo(passphrase, data_dir, DEFAULT_PIN),
-            keys=keys,
-            printer=SimulatedPrinter(delay_seconds=0.5),
-        )
-        return run(ctx)
-    finally:
-        if not args.keep:
-            remove_terminal(root)
-
-
-def cmd_simulate(args: argparse.Namespace) -> int:
-    """Drive the real procedure flows with simulated keys, scanner and printer."""
-    _no_core_dumps()
-    import time
-
-    from hardware.sim.scenarios import SCENARIOS, simulate
-
-    if (args.scenario is None) == (args.years is None):
-        print("sealroom simulate: give --scenario NAME or --years N.", file=sys.stderr)
-        return 2
-    if args.scenario is not None and args.scenario not in SCENARIOS:
-        print(
-            f"sealroom simulate: unknown scenario {args.scenario!r}; "
-            f"one of {', '.join(SCENARIOS)}.",
-            file=sys.stderr,
-        )
-        return 2
-    started = time.monotonic()
-    sim = simulate(Path(args.data), args.scenario, args.years, seed=args.seed)
-    try:
-        head = sim.journal.head
-        print(f"Simulated terminal in {args.data}: {head.seq} entries, head {head.seq}:{head.hash}")
-        print(
-            f"Incidents: {len(sim.journal.state.incidents.by_id)}; "
-            f"documents printed: {len(sim.printer.jobs)}; "
-            f"{time.monotonic() - started:.1f} s"
-        )
-        from hardware.sim.openings import opening_lines
-
-        for line in opening_lines(sim.journal.state):
-            print(line)
-        print(f"Terminal public key: {Path(args.data) / 'kiosk.pub'}")
-        for note in sim.notes:
-            print(note)
-        if args.export:
-            from hardware.sim.export import export_lines, export_simulation
-
-            print(*export_lines(sim, export_simulation(sim, Path(args.export)), head), sep="\n")
-    finally:
-        sim.terminal.close()
-    return 0
-
-
 def cmd_check_policy(args: argparse.Namespace) -> int:
     policy = _policy(args.file)
     print(f"{policy.source}: valid (sha256 {policy.sha256})")
@@ -528,10 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tpm", metavar="TCTI", help=TPM_HELP)
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("demo", help="the kiosk with simulated devices and a throw-away journal")
-    p.add_argument("--policy", help="policy file (default: the one in assets/)")
-    p.add_argument("--keep", action="store_true", help="keep the throw-away journal on exit")
-    p.set_defaults(func=cmd_demo)
+    simulation.add_commands(sub)  # demo, simulate
 
     p = sub.add_parser(
         "verify",
@@ -540,23 +403,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_verify_arguments(p)
     p.set_defaults(func=cmd_verify)
-
-    p = sub.add_parser(
-        "simulate", help="a headless terminal driven through the procedure by simulated people"
-    )
-    p.add_argument("--data", required=True, help="new directory for the simulated terminal")
-    p.add_argument(
-        "--scenario",
-        help="emergency, tampered, unreachable-approver, solo, drill, stale or careless",
-    )
-    p.add_argument("--years", type=int, help="a realistic history of this many years")
-    p.add_argument("--seed", type=int, default=5, help="random seed of the history")
-    p.add_argument(
-        "--export",
-        metavar="DIR",
-        help="then export an audit bundle into DIR (as onto a stick), approved by simulated keys",
-    )
-    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser(
         "doctor",
