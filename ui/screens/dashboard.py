@@ -48,6 +48,7 @@ from kiosk.state import STATE_WORDS
 from kiosk.state import due as deadlines
 from ui.app_context import AppContext
 from ui.screens.account_rows import fill_accounts
+from ui.screens.backup_row import backup_line, fill_backup
 from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
 from ui.screens.judged import judged_text
@@ -262,6 +263,8 @@ class DashboardScreen(QWidget):
         page.addWidget(frame)
         frame, self.deadlines_box = _section(self.tr("Deadlines"), host)
         page.addWidget(frame)
+        self.backup_label = backup_line()  # ui/screens/backup_row.py (issue 21)
+        page.addWidget(self.backup_label)
         frame, self.accounts_box = _section(self.tr("Accounts and envelopes"), host)
         page.addWidget(frame)
         frame, self.devices_box = _section(self.tr("Attached USB devices"), host)
@@ -356,6 +359,7 @@ class DashboardScreen(QWidget):
         ]
         self._incidents(incidents + unverified)
         self._deadlines(policy)
+        fill_backup(self)
         self._alerts()
         self._accounts()
 

@@ -1,0 +1,82 @@
+"""The dashboard's "Backup" line (issue 21): last backup, deadline (red when overdue), what to do.
+
+A simulated terminal with two custodians registers a medium (dual) and
+writes a real sealed backup (``kiosk/terminal/backups.py``); the dashboard
+is shown on it at 1280x800.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from hardware.sim.terminal import SimulatedTerminal, make_terminal
+from kiosk.format.clock import FakeClock
+from kiosk.terminal.backups import make_backup, start_medium_registration
+from tests.ui.kiosk_driver import ScanClock
+from ui.app_context import AppContext
+from ui.screens.dashboard import DashboardScreen
+from ui.workers import InlineRunner
+
+MEDIUM = "SEALROOM-BACKUP"
+
+
+@pytest.fixture
+def sim(tmp_path: Path) -> Iterator[SimulatedTerminal]:
+    t = make_terminal(tmp_path, clock=FakeClock())
+    yield t
+    t.close()
+
+
+def _dashboard(qtbot: QtBot, t: SimulatedTerminal) -> DashboardScreen:
+    ctx = AppContext(t.policy, t.data_dir, t.clock, InlineRunner(), scan_clock_ms=ScanClock())  # type: ignore[arg-type]
+    d = DashboardScreen(ctx)
+    qtbot.addWidget(d)
+    d.resize(1280, 800)
+    d.show()
+    d.show_journal(t.journal)
+    return d
+
+
+def _register(t: SimulatedTerminal) -> None:
+    approval = start_medium_registration(t.journal, t.policy, t.security_keys, MEDIUM, "Safe A")
+    t.sign(approval, "dana")
+    t.sign(approval, "sam")
+    approval.commit()
+
+
+def test_no_backup_yet_is_said_in_red_with_what_to_do(qtbot: QtBot, sim: SimulatedTerminal) -> None:
+    d = _dashboard(qtbot, sim)
+    text = d.backup_label.text()
+    assert "no backup yet" in text and "OVERDUE" in text
+    assert "No backup medium is registered" in text and "--register" in text
+    assert d.backup_label.property("overdue") is True
+    assert "b3261e" in d.backup_label.styleSheet()
+    assert d.backup_label.isVisible()
+
+
+def test_last_backup_and_deadline_then_overdue_after_every_days(
+    qtbot: QtBot, sim: SimulatedTerminal, tmp_path: Path
+) -> None:
+    medium = tmp_path / "stick"
+    medium.mkdir()
+    _register(sim)
+    written = make_backup(sim.journal, medium, MEDIUM, "manual")
+    assert written is not None
+    d = _dashboard(qtbot, sim)
+    text = d.backup_label.text()
+    assert "last written" in text and f"to {MEDIUM} (entry {written.data['seq']})" in text
+    every = sim.policy.backup_every_days
+    assert "Next due by" in text and f"every {every} days" in text
+    assert f"--medium {MEDIUM} --by A" in text
+    assert d.backup_label.property("overdue") is False
+    assert d.backup_label.styleSheet() == ""
+    assert isinstance(sim.clock, FakeClock)
+    sim.clock.advance(days=every, minutes=1)
+    d.refresh()
+    assert "OVERDUE since" in d.backup_label.text()
+    assert d.backup_label.property("overdue") is True
+    assert "b3261e" in d.backup_label.styleSheet()
