@@ -373,311 +373,311 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="144" />
+      <location filename="../../ui/screens/dashboard.py" line="145" />
       <source>Safe room — {kiosk}</source>
       <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="145" />
+      <location filename="../../ui/screens/dashboard.py" line="146" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="145" />
+      <location filename="../../ui/screens/dashboard.py" line="146" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="160" />
+      <location filename="../../ui/screens/dashboard.py" line="161" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="161" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="173" />
+      <location filename="../../ui/screens/dashboard.py" line="174" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="189" />
+      <location filename="../../ui/screens/dashboard.py" line="190" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="190" />
+      <location filename="../../ui/screens/dashboard.py" line="191" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="191" />
+      <location filename="../../ui/screens/dashboard.py" line="192" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
-      <location filename="../../ui/screens/dashboard.py" line="259" />
-      <location filename="../../ui/screens/dashboard.py" line="364" />
+      <location filename="../../ui/screens/dashboard.py" line="193" />
+      <location filename="../../ui/screens/dashboard.py" line="260" />
+      <location filename="../../ui/screens/dashboard.py" line="368" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="193" />
+      <location filename="../../ui/screens/dashboard.py" line="194" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="194" />
+      <location filename="../../ui/screens/dashboard.py" line="195" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="195" />
+      <location filename="../../ui/screens/dashboard.py" line="196" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="196" />
+      <location filename="../../ui/screens/dashboard.py" line="197" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="219" />
+      <location filename="../../ui/screens/dashboard.py" line="220" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="219" />
+      <location filename="../../ui/screens/dashboard.py" line="220" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="223" />
+      <location filename="../../ui/screens/dashboard.py" line="224" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="223" />
+      <location filename="../../ui/screens/dashboard.py" line="224" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="227" />
+      <location filename="../../ui/screens/dashboard.py" line="228" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="227" />
+      <location filename="../../ui/screens/dashboard.py" line="228" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="231" />
+      <location filename="../../ui/screens/dashboard.py" line="232" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="231" />
+      <location filename="../../ui/screens/dashboard.py" line="232" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="235" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="235" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="239" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="239" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="263" />
-      <location filename="../../ui/screens/dashboard.py" line="451" />
+      <location filename="../../ui/screens/dashboard.py" line="264" />
+      <location filename="../../ui/screens/dashboard.py" line="455" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="261" />
-      <location filename="../../ui/screens/dashboard.py" line="488" />
+      <location filename="../../ui/screens/dashboard.py" line="262" />
+      <location filename="../../ui/screens/dashboard.py" line="492" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="42" />
-      <location filename="../../ui/screens/dashboard.py" line="265" />
+      <location filename="../../ui/screens/dashboard.py" line="268" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="267" />
-      <location filename="../../ui/screens/dashboard.py" line="558" />
-      <location filename="../../ui/screens/dashboard.py" line="570" />
+      <location filename="../../ui/screens/dashboard.py" line="270" />
+      <location filename="../../ui/screens/dashboard.py" line="562" />
+      <location filename="../../ui/screens/dashboard.py" line="574" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="270" />
+      <location filename="../../ui/screens/dashboard.py" line="273" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="325" />
+      <location filename="../../ui/screens/dashboard.py" line="328" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="335" />
+      <location filename="../../ui/screens/dashboard.py" line="338" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="347" />
+      <location filename="../../ui/screens/dashboard.py" line="350" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="348" />
+      <location filename="../../ui/screens/dashboard.py" line="351" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="370" />
-      <location filename="../../ui/screens/dashboard.py" line="495" />
+      <location filename="../../ui/screens/dashboard.py" line="374" />
+      <location filename="../../ui/screens/dashboard.py" line="499" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="373" />
-      <location filename="../../ui/screens/dashboard.py" line="399" />
+      <location filename="../../ui/screens/dashboard.py" line="377" />
+      <location filename="../../ui/screens/dashboard.py" line="403" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="390" />
+      <location filename="../../ui/screens/dashboard.py" line="394" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="390" />
+      <location filename="../../ui/screens/dashboard.py" line="394" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="392" />
+      <location filename="../../ui/screens/dashboard.py" line="396" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="381" />
-      <location filename="../../ui/screens/dashboard.py" line="405" />
-      <location filename="../../ui/screens/dashboard.py" line="415" />
+      <location filename="../../ui/screens/dashboard.py" line="385" />
+      <location filename="../../ui/screens/dashboard.py" line="409" />
+      <location filename="../../ui/screens/dashboard.py" line="419" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="378" />
+      <location filename="../../ui/screens/dashboard.py" line="382" />
       <source>{id} — not yet declared: {next}</source>
       <translation>{id} — not yet declared: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="382" />
-      <location filename="../../ui/screens/dashboard.py" line="406" />
-      <location filename="../../ui/screens/dashboard.py" line="416" />
+      <location filename="../../ui/screens/dashboard.py" line="386" />
+      <location filename="../../ui/screens/dashboard.py" line="410" />
+      <location filename="../../ui/screens/dashboard.py" line="420" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="424" />
+      <location filename="../../ui/screens/dashboard.py" line="428" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="425" />
+      <location filename="../../ui/screens/dashboard.py" line="429" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="432" />
+      <location filename="../../ui/screens/dashboard.py" line="436" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="433" />
+      <location filename="../../ui/screens/dashboard.py" line="437" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="464" />
+      <location filename="../../ui/screens/dashboard.py" line="468" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="499" />
+      <location filename="../../ui/screens/dashboard.py" line="503" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="504" />
+      <location filename="../../ui/screens/dashboard.py" line="508" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="513" />
+      <location filename="../../ui/screens/dashboard.py" line="517" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="521" />
+      <location filename="../../ui/screens/dashboard.py" line="525" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="522" />
+      <location filename="../../ui/screens/dashboard.py" line="526" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="527" />
+      <location filename="../../ui/screens/dashboard.py" line="531" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="527" />
+      <location filename="../../ui/screens/dashboard.py" line="531" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
@@ -752,17 +752,17 @@
       <translation>Retire account {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="560" />
+      <location filename="../../ui/screens/dashboard.py" line="564" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="562" />
+      <location filename="../../ui/screens/dashboard.py" line="566" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="562" />
+      <location filename="../../ui/screens/dashboard.py" line="566" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -1043,138 +1043,138 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="149" />
+      <location filename="../../ui/screens/flow.py" line="152" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="149" />
+      <location filename="../../ui/screens/flow.py" line="152" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="164" />
+      <location filename="../../ui/screens/flow.py" line="167" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="184" />
+      <location filename="../../ui/screens/flow.py" line="187" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="188" />
+      <location filename="../../ui/screens/flow.py" line="191" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="188" />
+      <location filename="../../ui/screens/flow.py" line="191" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="191" />
+      <location filename="../../ui/screens/flow.py" line="194" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="212" />
+      <location filename="../../ui/screens/flow.py" line="215" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="310" />
+      <location filename="../../ui/screens/flow.py" line="313" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="315" />
+      <location filename="../../ui/screens/flow.py" line="318" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="320" />
+      <location filename="../../ui/screens/flow.py" line="323" />
       <source>Alternative break-glass accounts of the same system: {others}.</source>
       <translation>Alternative break-glass accounts of the same system: {others}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="325" />
+      <location filename="../../ui/screens/flow.py" line="328" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="342" />
+      <location filename="../../ui/screens/flow.py" line="345" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="395" />
+      <location filename="../../ui/screens/flow.py" line="398" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="398" />
+      <location filename="../../ui/screens/flow.py" line="401" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="425" />
+      <location filename="../../ui/screens/flow.py" line="428" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="456" />
+      <location filename="../../ui/screens/flow.py" line="459" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="470" />
+      <location filename="../../ui/screens/flow.py" line="473" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="476" />
+      <location filename="../../ui/screens/flow.py" line="479" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="479" />
+      <location filename="../../ui/screens/flow.py" line="482" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="514" />
+      <location filename="../../ui/screens/flow.py" line="517" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="539" />
+      <location filename="../../ui/screens/flow.py" line="542" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="544" />
+      <location filename="../../ui/screens/flow.py" line="547" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="552" />
+      <location filename="../../ui/screens/flow.py" line="555" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="561" />
+      <location filename="../../ui/screens/flow.py" line="564" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="568" />
+      <location filename="../../ui/screens/flow.py" line="571" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="593" />
+      <location filename="../../ui/screens/flow.py" line="596" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1729,17 +1729,17 @@
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="92" />
+      <location filename="../../ui/screens/flow.py" line="95" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="105" />
+      <location filename="../../ui/screens/flow.py" line="108" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="108" />
+      <location filename="../../ui/screens/flow.py" line="111" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>

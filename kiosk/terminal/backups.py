@@ -103,24 +103,51 @@ class BackupStatus:
         return format_ts(now) >= self.due_by
 
 
+class BackupLedger:
+    """What the journal says about backups, read once: each update reads only new entries.
+
+    Why: the dashboard asks at every refresh, on the GUI thread; reading a
+    ten-year journal whole each time would stall the screen. The journal
+    only grows, so what was read stays true.
+    """
+
+    def __init__(self) -> None:
+        self.seen = 0  #: the last seq read
+        self.last: Entry | None = None  #: the newest ``backup.written``
+        self.trigger: Entry | None = None  #: the first trigger after it
+        self.medium: str | None = None  #: the registered medium's label
+        self.last_medium: str | None = None  #: the medium of the newest backup
+
+    def update(self, journal: Journal) -> BackupLedger:
+        for e in journal.entries(self.seen + 1):
+            self.seen = e.seq
+            if e.kind == "backup.written":
+                self.last, self.trigger = e, None
+                self.last_medium = str(e.data["medium"])
+            elif e.kind == "backup.medium_registered":
+                self.medium = str(e.data["medium"])
+            elif e.kind in TRIGGERS and self.trigger is None:
+                self.trigger = e
+        return self
+
+    def status(self, journal: Journal, every_days: int = DEFAULT_EVERY_DAYS) -> BackupStatus:
+        last, trigger = self.last, self.trigger
+        if last is None:
+            return BackupStatus(None, None, journal.state.last_ts, "never")
+        if trigger is not None:
+            return BackupStatus(last.ts, int(last.data["seq"]), trigger.ts, TRIGGERS[trigger.kind])
+        due = format_ts(parse_ts(last.ts) + dt.timedelta(days=every_days))
+        return BackupStatus(last.ts, int(last.data["seq"]), due, "schedule")
+
+
 def backup_status(journal: Journal, every_days: int = DEFAULT_EVERY_DAYS) -> BackupStatus:
-    last: Entry | None = None
-    trigger: Entry | None = None
-    for e in journal.entries():
-        if e.kind == "backup.written":
-            last, trigger = e, None
-        elif e.kind in TRIGGERS and trigger is None:
-            trigger = e
-    if last is None:
-        return BackupStatus(None, None, journal.state.last_ts, "never")
-    if trigger is not None:
-        return BackupStatus(last.ts, int(last.data["seq"]), trigger.ts, TRIGGERS[trigger.kind])
-    due = format_ts(parse_ts(last.ts) + dt.timedelta(days=every_days))
-    return BackupStatus(last.ts, int(last.data["seq"]), due, "schedule")
+    """The last backup and the next deadline, from the whole journal."""
+    return BackupLedger().update(journal).status(journal, every_days)
 
 
 __all__ = [
     "DEFAULT_EVERY_DAYS",
+    "BackupLedger",
     "BackupStatus",
     "backup_status",
     "make_backup",

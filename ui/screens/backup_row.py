@@ -17,8 +17,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
 from kiosk.format.clock import parse_ts
-from kiosk.terminal.backups import backup_status
-from ui.widgets import body
+from kiosk.journal.store import Journal
+from kiosk.terminal.backups import BackupLedger
 
 if TYPE_CHECKING:
     from ui.screens.dashboard import DashboardScreen
@@ -34,9 +34,19 @@ def _when(ts: str) -> str:
     return parse_ts(ts).strftime("%Y-%m-%d %H:%M")
 
 
-def backup_line() -> QLabel:
+class BackupLine(QLabel):
+    """The line, and what it has read of the journal it shows (``BackupLedger``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.journal: Journal | None = None
+        self.ledger = BackupLedger()
+
+
+def backup_line() -> BackupLine:
     """The empty line, filled by :func:`fill_backup` at every refresh."""
-    label = body("")
+    label = BackupLine()
     label.setObjectName("backup")
     label.setAccessibleName(_tr("Backup"))
     return label
@@ -50,13 +60,11 @@ def fill_backup(d: DashboardScreen) -> None:
         return
     journal = d.journal
     every = d.ctx.policy.backup_every_days
-    status = backup_status(journal, every)
-    medium = last_medium = None
-    for e in journal.entries():
-        if e.kind == "backup.medium_registered":
-            medium = str(e.data["medium"])
-        elif e.kind == "backup.written":
-            last_medium = str(e.data["medium"])
+    if label.journal is not journal:  # a journal opened since: read it once, then what it adds
+        label.journal, label.ledger = journal, BackupLedger()
+    status = label.ledger.update(journal).status(journal, every)
+    ledger = label.ledger
+    medium, last_medium = ledger.medium, ledger.last_medium
     if status.last_ts is None:
         last = _tr("Backup: no backup yet.")
     else:
