@@ -11,7 +11,8 @@ Invariants:
   :func:`~kiosk.terminal.signers.check_attestation` passed; the journal runs
   the same check again at commit.
 * A key that cannot approve (already approved, revoked, not authorised,
-  unknown) is refused with its reason before any touch is asked for.
+  unknown) is refused with its reason before any touch is asked for; when a
+  named custodian's key is asked for, the refusal names whose key was found.
 * A counter that did not increase is a possible cloned key: the pending entry
   is abandoned, an ``alert.raised`` entry (``key.counter_not_increased``) is
   written, and the approval must start again (:meth:`Approval.restart`).
@@ -231,6 +232,8 @@ class Approval:
         present = self.security_keys.present(rp_id, known)
         usable = [c for c in present if c in allow]
         if not usable:
+            if custodian is not None:
+                raise self._not_theirs(custodian, present) or self._why_not(role, present)
             raise self._why_not(role, present)
         uv = state.uv_required or bool(self.policy and self.policy.uv_required)
         answer = self.security_keys.approve(self.digest, usable, rp_id, uv, cancel)
@@ -313,6 +316,30 @@ class Approval:
         if self.policy is not None:
             return self.policy.rp_id
         return rp_ids[0] if rp_ids else ""
+
+    def _not_theirs(self, custodian: str, present: Sequence[bytes]) -> ApprovalError | None:
+        """Whose key is plugged in when ``custodian``'s was asked for (before any touch).
+
+        Names both people, so "the same key twice" or "another custodian's key"
+        is refused at once with the real reason (issue 22). ``None`` when the
+        plugged-in key is the asked custodian's own (then :meth:`_why_not` says why).
+        """
+        state = self.journal.state
+        person = state.custodians.get(custodian)
+        expected = person.name if person is not None else custodian
+        if not present:
+            return ApprovalError("key_turn.unknown_key", expected=expected)
+        signed = {s.credential_id for s in self._signers} | {s.custodian for s in self._signers}
+        for raw in present:
+            cred = state.credentials[b64u(raw)]
+            if cred.custodian == custodian:
+                return None
+            found = state.custodians[cred.custodian].name
+            if cred.id in signed or cred.custodian in signed:
+                return ApprovalError("key_turn.already_approved", found=found, expected=expected)
+        owner = state.credentials[b64u(present[0])].custodian
+        found = state.custodians[owner].name
+        return ApprovalError("key_turn.someone_else", found=found, expected=expected)
 
     def _why_not(self, role: str, present: Sequence[bytes]) -> ApprovalError:
         """The reason none of the plugged-in keys may approve (before any touch)."""

@@ -164,13 +164,22 @@ def test_the_same_key_twice_is_refused_then_the_right_key_approves(
     submit(qtbot, w)
     approve(qtbot, w, "dana")
     f = w.flow_screen
-    # Sam's turn, but only Dana's key is plugged in: refused before any touch, with the reason
+    # Sam's turn, but only Dana's key is plugged in: refused before any touch, naming
+    # whose key it is and whose is expected (issue 22: it waited ~80 s for a touch).
     qtbot.waitUntil(f.keys.again.isVisible, timeout=T)
     assert "Custodian B — Sam Okafor" in f.keys.prompt.text()
     assert f.banner.text().startswith(
-        "This security key (Dana Whitfield) has already approved this step."
+        "This is Dana Whitfield's key, which already approved this step: Sam Okafor must "
+        "use their own key."
     ), f.banner.text()
     qtbot.mouseClick(panel.plug_boxes["dana"], Qt.MouseButton.LeftButton)  # out
+    # Another custodian's key (Lee's): refused at once too, both named.
+    qtbot.mouseClick(panel.plug_boxes["lee"], Qt.MouseButton.LeftButton)  # Lee's in
+    qtbot.mouseClick(f.keys.again, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Lee Park" in f.banner.text(), timeout=T)
+    assert f.banner.text().startswith("This is Lee Park's key, not Sam Okafor's"), f.banner.text()
+    qtbot.waitUntil(f.keys.again.isVisible, timeout=T)
+    qtbot.mouseClick(panel.plug_boxes["lee"], Qt.MouseButton.LeftButton)  # out
     qtbot.mouseClick(panel.plug_boxes["sam"], Qt.MouseButton.LeftButton)  # Sam's in
     qtbot.mouseClick(f.keys.again, Qt.MouseButton.LeftButton)
     approve(qtbot, w, "sam")

@@ -31,6 +31,7 @@ from kiosk.errors.messages import (
     incident_rules,
     integrity,
     journal,
+    key_turn,
     keys,
     paper_hand,
     policy,
@@ -75,6 +76,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "paper_hand": paper_hand.MESSAGES,
     "verdict": verdict.MESSAGES,
     "feedback": feedback.MESSAGES,
+    "key_turn": key_turn.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)

@@ -233,6 +233,40 @@ def test_same_key_twice_refused_before_touch(term: SimulatedTerminal) -> None:
     approval.abandon()
 
 
+def test_a_key_other_than_the_named_custodians_is_refused_at_once_naming_both(
+    term: SimulatedTerminal,
+) -> None:
+    """Issue 22: Sam's key is asked for; Dana's (already signed), Lee's or a blank key
+    is plugged in. Each is refused before any touch (no wait for a touch that cannot
+    count), naming whose key it is and whose is expected; then Sam's key approves."""
+    stock(term)
+    approval = term.dual_approval("envelope.registered", register_data())
+    term.sign(approval, "dana")
+    keys = [term.key(c) for c in ("dana", "sam", "lee")]
+    blank = term.new_key("blank")
+    before = [touches(k) for k in (*keys, blank)]
+
+    term.plug("dana")
+    e = refused("key_turn.already_approved", approval.sign, custodian="sam")
+    assert e.user_message().startswith(
+        "This is Dana Whitfield's key, which already approved this step: Sam Okafor must "
+        "use their own key."
+    ), e.user_message()
+    term.plug("lee")
+    e = refused("key_turn.someone_else", approval.sign, custodian="sam")
+    lee = term.journal.state.custodians["lee"].name
+    assert f"This is {lee}'s key, not Sam Okafor's" in e.user_message(), e.user_message()
+    term.plug(extra=[blank])
+    e = refused("key_turn.unknown_key", approval.sign, custodian="sam")
+    assert "Sam Okafor" in e.user_message()
+    assert [touches(k) for k in (*keys, blank)] == before  # no touch was asked for
+    assert len(approval.pending.attestations) == 1
+
+    term.plug("sam")
+    assert approval.sign(custodian="sam").name == "Sam Okafor"
+    approval.commit()
+
+
 def test_same_person_with_second_key_refused(term: SimulatedTerminal) -> None:
     # Dana gets a second key (dual: Sam and Lee approve).
     spare = term.new_key("dana-2")
