@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QWidget
+from shiboken6 import isValid
 
 from hardware.media import ExportTarget, export_targets
 from hardware.printing.render import render
@@ -109,6 +110,8 @@ class ExportScreen(ApprovalScreen):
             return export_targets()
 
         def done(volumes: Any) -> None:
+            if not isValid(self.volume):  # the screen went (the terminal locked) meanwhile
+                return
             self.volume.clear()
             self.targets = list(volumes)
             for i, v in enumerate(self.targets):
