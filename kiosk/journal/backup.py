@@ -37,13 +37,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.errors import JournalError
 from kiosk.format.canonical import b64u, b64u_decode, canon
 from kiosk.journal.durable import atomic_write
+from kiosk.journal.keyslots import derive_key
 
 if TYPE_CHECKING:
     from kiosk.journal.store import Journal
@@ -54,12 +53,7 @@ SUFFIX = ".sealroom-backup"
 
 def backup_key(db_key: bytes, journal_id: str) -> bytes:
     """The key that seals a backup's journal: derived, never the database key itself."""
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=None,
-        info=b"sealroom backup|" + journal_id.encode(),
-    ).derive(db_key)
+    return derive_key(db_key, "backup", journal_id)
 
 
 @dataclass(frozen=True)

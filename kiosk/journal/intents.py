@@ -37,12 +37,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.format.canonical import b64u, b64u_decode, canon
 from kiosk.journal.durable import atomic_write, fsync_dir
+from kiosk.journal.keyslots import derive_key
 
 if TYPE_CHECKING:
     from kiosk.journal.store import Journal
@@ -53,12 +52,7 @@ FORMAT = "sealroom-intent/1"
 
 def intent_key(db_key: bytes, journal_id: str) -> bytes:
     """The key that seals intents: derived, never the database key itself."""
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=None,
-        info=b"sealroom intents|" + journal_id.encode(),
-    ).derive(db_key)
+    return derive_key(db_key, "intents", journal_id)
 
 
 @dataclass(frozen=True)

@@ -112,13 +112,24 @@ def _argon(params: Argon2Params, salt: bytes, passphrase: bytes) -> bytes:
     ).derive(passphrase)
 
 
-def _hkdf(secret: bytes, slot_id: str) -> bytes:
+def derive_key(secret: bytes, purpose: str, bound_to: str) -> bytes:
+    """A 256-bit key for one purpose, derived from ``secret`` and bound to ``bound_to``.
+
+    HKDF-SHA256 with the info ``sealroom <purpose>|<bound_to>``: every key the
+    journal's files use (slot wrapping, the key-slot file's MAC, backups,
+    intents) comes from here, so no two purposes can ever share a key and
+    none is the database key itself.
+    """
     return HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=None,
-        info=b"sealroom keyslot|" + slot_id.encode(),
+        info=f"sealroom {purpose}|".encode() + bound_to.encode(),
     ).derive(secret)
+
+
+def _hkdf(secret: bytes, slot_id: str) -> bytes:
+    return derive_key(secret, "keyslot", slot_id)
 
 
 def _aad(journal_id: str, header: Mapping[str, Any]) -> bytes:
@@ -132,12 +143,7 @@ def mac_key(db_key: bytes, journal_id: str) -> bytes:
     database key; bound to the journal id, so a file from another terminal
     (even one keyed alike) does not verify.
     """
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=None,
-        info=b"sealroom keyslots mac|" + journal_id.encode(),
-    ).derive(db_key)
+    return derive_key(db_key, "keyslots mac", journal_id)
 
 
 def _mac(key: bytes, body: Mapping[str, Any]) -> str:
