@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 from kiosk.errors import CancelledError, SealroomError
 from kiosk.errors.oplog import error_fields, event
@@ -68,7 +69,13 @@ class Handle:
 
 class Runner(Protocol):
     def submit(
-        self, job: Job, on_done: Done, on_error: Failed, on_progress: Progress | None = None
+        self,
+        job: Job,
+        on_done: Done,
+        on_error: Failed,
+        on_progress: Progress | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> Handle: ...
 
 
@@ -93,15 +100,39 @@ class _Task(QRunnable):
             self.signals.done.emit(result)
 
 
+def _owner_gone(callback: Callable[..., Any], owner: QObject | None) -> bool:
+    """True when the job's screen (``owner``, else the callback's object) was deleted.
+
+    A job outlives its screen when the terminal locks (or the person goes
+    back) while it runs; its result must then be dropped, not written into
+    widgets Qt has already deleted ("Internal C++ object already deleted").
+    A closure names its screen with ``owner=``; a bound method needs nothing.
+    """
+    for obj in (owner, getattr(callback, "__self__", None)):
+        if isinstance(obj, QObject) and not isValid(obj):
+            return True
+    return False
+
+
 class ThreadRunner:
-    """Runs jobs on a QThreadPool; results arrive on the GUI thread."""
+    """Runs jobs on a QThreadPool; results arrive on the GUI thread.
+
+    A result or error whose callback belongs to a deleted widget is dropped
+    (and the job's cancel event set), so no screen needs its own guard.
+    """
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self.pool = pool or QThreadPool.globalInstance()
         self._live: set[_Signals] = set()
 
     def submit(
-        self, job: Job, on_done: Done, on_error: Failed, on_progress: Progress | None = None
+        self,
+        job: Job,
+        on_done: Done,
+        on_error: Failed,
+        on_progress: Progress | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> Handle:
         handle = Handle()
         signals = _Signals()
@@ -113,16 +144,25 @@ class ThreadRunner:
 
         def done(result: object) -> None:
             finish()
-            on_done(result)
+            if not _owner_gone(on_done, owner):
+                on_done(result)
 
         def failed(error: SealroomError) -> None:
             finish()
-            on_error(error)
+            if not _owner_gone(on_error, owner):
+                on_error(error)
+
+        def progress(message: str) -> None:
+            if on_progress is None:
+                return
+            if _owner_gone(on_progress, owner):
+                handle.cancel()  # nobody is left to show it to
+            else:
+                on_progress(message)
 
         signals.done.connect(done)
         signals.failed.connect(failed)
-        if on_progress is not None:
-            signals.progress.connect(on_progress)
+        signals.progress.connect(progress)
         self.pool.start(_Task(job, handle, signals))
         return handle
 
@@ -137,7 +177,13 @@ class InlineRunner:
         self.jobs = 0
 
     def submit(
-        self, job: Job, on_done: Done, on_error: Failed, on_progress: Progress | None = None
+        self,
+        job: Job,
+        on_done: Done,
+        on_error: Failed,
+        on_progress: Progress | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> Handle:
         self.jobs += 1
         handle = Handle()

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QWidget
-from shiboken6 import isValid
 
 from hardware.media import ExportTarget, export_targets
 from hardware.printing.render import render
@@ -110,8 +109,6 @@ class ExportScreen(ApprovalScreen):
             return export_targets()
 
         def done(volumes: Any) -> None:
-            if not isValid(self.volume):  # the screen went (the terminal locked) meanwhile
-                return
             self.volume.clear()
             self.targets = list(volumes)
             for i, v in enumerate(self.targets):
@@ -124,7 +121,7 @@ class ExportScreen(ApprovalScreen):
             else:
                 self.banner.clear_message()
 
-        self.app.runner.submit(job, done, self._failed)
+        self.app.runner.submit(job, done, self._failed, owner=self)
 
     def export(self) -> None:
         session = self.session
