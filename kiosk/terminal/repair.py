@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,13 @@ def _not_now(what: object, exc: BaseException) -> None:
     )
 
 
+#: the watermark's read-compare-write is one step: a reprinted slip settling
+#: on a worker while the delivery thread settles a newer one must not write
+#: its older number last (the mark would move back; a duplicate slip after a
+#: crash). One process holds the journal, so a lock in it is enough.
+_SETTLING = threading.Lock()
+
+
 def settle_slip(journal: Journal, alert_seq: int) -> None:
     """The slip of ``alert_seq`` printed, or its failure is durable: move the watermark.
 
@@ -155,9 +163,10 @@ def settle_slip(journal: Journal, alert_seq: int) -> None:
     have a known slip outcome; never moved back.
     """
     intents = for_journal(journal)
-    known = _watermark(intents)
-    if known is None or alert_seq > known:
-        intents.write(SLIPS, SLIPS, {"settled": alert_seq})
+    with _SETTLING:
+        known = _watermark(intents)
+        if known is None or alert_seq > known:
+            intents.write(SLIPS, SLIPS, {"settled": alert_seq})
 
 
 def _watermark(intents: Intents) -> int | None:
