@@ -28,6 +28,7 @@ from ui.app_context import AppContext
 from ui.demo_panel import DemoPanel
 from ui.scanning import ScanFilter
 from ui.screens.acknowledge import AcknowledgeScreen
+from ui.screens.backup import BackupScreen
 from ui.screens.custodians import CustodiansScreen
 from ui.screens.dashboard import DashboardScreen
 from ui.screens.export import ExportScreen
@@ -47,6 +48,7 @@ SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
     "custodians": CustodiansScreen,
     "troubleshooting": TroubleshootingScreen,
     "acknowledge": AcknowledgeScreen,
+    "backup": BackupScreen,
 }
 
 

@@ -151,6 +151,136 @@
     </message>
   </context>
   <context>
+    <name>BackupScreen</name>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="51" />
+      <source>Backups</source>
+      <translation>Backups</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="53" />
+      <source>Last backup and next deadline</source>
+      <translation>Last backup and next deadline</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="56" />
+      <source>Registered backup medium</source>
+      <translation>Registered backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="60" />
+      <source>Write a backup now</source>
+      <translation>Write a backup now</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="61" />
+      <source>Write a sealed backup to the registered medium</source>
+      <translation>Write a sealed backup to the registered medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="68" />
+      <source>Backup progress</source>
+      <translation>Backup progress</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="73" />
+      <source>What the terminal is doing</source>
+      <translation>What the terminal is doing</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="77" />
+      <source>Register a backup medium</source>
+      <translation>Register a backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="80" />
+      <location filename="../../ui/screens/backup.py" line="106" />
+      <source>Register this medium</source>
+      <translation>Register this medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="84" />
+      <source>Plug in the stick that will be kept in the safe for backups (its label identifies it). Two custodians approve with their keys.</source>
+      <translation>Plug in the stick that will be kept in the safe for backups (its label identifies it). Two custodians approve with their keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="90" />
+      <source>Where it is kept</source>
+      <translation>Where it is kept</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="93" />
+      <source>e.g. safe A, second shelf</source>
+      <translation>e.g. safe A, second shelf</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="94" />
+      <source>Where the backup medium is kept</source>
+      <translation>Where the backup medium is kept</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="100" />
+      <source>Registration approved by custodian {n}</source>
+      <translation>Registration approved by custodian {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="107" />
+      <source>Register the stick plugged in as the backup medium</source>
+      <translation>Register the stick plugged in as the backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="132" />
+      <source>— choose —</source>
+      <extracomment>the last outcome shown (tests, diagnostics): the entry written, or None</extracomment>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="154" />
+      <source>No backup medium is registered yet: register one below before the first backup.</source>
+      <translation>No backup medium is registered yet: register one below before the first backup.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="161" />
+      <source>Registered backup medium: {medium}. Take it from the safe and plug it in to write a backup.</source>
+      <translation>Registered backup medium: {medium}. Take it from the safe and plug it in to write a backup.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="181" />
+      <source>Looking for the backup medium…</source>
+      <translation>Looking for the backup medium…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="182" />
+      <source>Writing the sealed backup…</source>
+      <translation>Writing the sealed backup…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="208" />
+      <source>Backup written to {medium} ({file}), entry #{seq}. The stick is closed: you may remove it and return it to the safe.</source>
+      <translation>Backup written to {medium} ({file}), entry #{seq}. The stick is closed: you may remove it and return it to the safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="212" />
+      <source>Backup written to {medium} ({file}), entry #{seq}.</source>
+      <translation>Backup written to {medium} ({file}), entry #{seq}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="230" />
+      <source>Say where the medium is kept and choose the two custodians.</source>
+      <translation>Say where the medium is kept and choose the two custodians.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="234" />
+      <source>Choose two different custodians.</source>
+      <translation>Choose two different custodians.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="256" />
+      <source>Backup medium {medium} registered (entry #{seq}). Now write the first backup.</source>
+      <translation>Backup medium {medium} registered (entry #{seq}). Now write the first backup.</translation>
+    </message>
+  </context>
+  <context>
     <name>ClockRow</name>
     <message>
       <location filename="../../ui/screens/clock_row.py" line="34" />
@@ -421,7 +551,7 @@
     <message>
       <location filename="../../ui/screens/dashboard.py" line="193" />
       <location filename="../../ui/screens/dashboard.py" line="260" />
-      <location filename="../../ui/screens/dashboard.py" line="368" />
+      <location filename="../../ui/screens/dashboard.py" line="369" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
@@ -527,157 +657,157 @@
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="264" />
-      <location filename="../../ui/screens/dashboard.py" line="455" />
+      <location filename="../../ui/screens/dashboard.py" line="456" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="262" />
-      <location filename="../../ui/screens/dashboard.py" line="492" />
+      <location filename="../../ui/screens/dashboard.py" line="493" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="42" />
-      <location filename="../../ui/screens/dashboard.py" line="268" />
+      <location filename="../../ui/screens/dashboard.py" line="269" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="270" />
-      <location filename="../../ui/screens/dashboard.py" line="562" />
-      <location filename="../../ui/screens/dashboard.py" line="574" />
+      <location filename="../../ui/screens/dashboard.py" line="271" />
+      <location filename="../../ui/screens/dashboard.py" line="563" />
+      <location filename="../../ui/screens/dashboard.py" line="575" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="273" />
+      <location filename="../../ui/screens/dashboard.py" line="274" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="328" />
+      <location filename="../../ui/screens/dashboard.py" line="329" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="338" />
+      <location filename="../../ui/screens/dashboard.py" line="339" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="350" />
+      <location filename="../../ui/screens/dashboard.py" line="351" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="351" />
+      <location filename="../../ui/screens/dashboard.py" line="352" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="374" />
-      <location filename="../../ui/screens/dashboard.py" line="499" />
+      <location filename="../../ui/screens/dashboard.py" line="375" />
+      <location filename="../../ui/screens/dashboard.py" line="500" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="377" />
-      <location filename="../../ui/screens/dashboard.py" line="403" />
+      <location filename="../../ui/screens/dashboard.py" line="378" />
+      <location filename="../../ui/screens/dashboard.py" line="404" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="395" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="395" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="396" />
+      <location filename="../../ui/screens/dashboard.py" line="397" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="385" />
-      <location filename="../../ui/screens/dashboard.py" line="409" />
-      <location filename="../../ui/screens/dashboard.py" line="419" />
-      <source>Continue: {next}</source>
-      <translation>Continue: {next}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="382" />
-      <source>{id} — not yet declared: {next}</source>
-      <translation>{id} — not yet declared: {next}</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="386" />
       <location filename="../../ui/screens/dashboard.py" line="410" />
       <location filename="../../ui/screens/dashboard.py" line="420" />
+      <source>Continue: {next}</source>
+      <translation>Continue: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="383" />
+      <source>{id} — not yet declared: {next}</source>
+      <translation>{id} — not yet declared: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="387" />
+      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="421" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="428" />
+      <location filename="../../ui/screens/dashboard.py" line="429" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="429" />
+      <location filename="../../ui/screens/dashboard.py" line="430" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="436" />
+      <location filename="../../ui/screens/dashboard.py" line="437" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="437" />
+      <location filename="../../ui/screens/dashboard.py" line="438" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="468" />
+      <location filename="../../ui/screens/dashboard.py" line="469" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="503" />
+      <location filename="../../ui/screens/dashboard.py" line="504" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="508" />
+      <location filename="../../ui/screens/dashboard.py" line="509" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="517" />
+      <location filename="../../ui/screens/dashboard.py" line="518" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="525" />
+      <location filename="../../ui/screens/dashboard.py" line="526" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="526" />
+      <location filename="../../ui/screens/dashboard.py" line="527" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="531" />
+      <location filename="../../ui/screens/dashboard.py" line="532" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="531" />
+      <location filename="../../ui/screens/dashboard.py" line="532" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
@@ -752,17 +882,17 @@
       <translation>Retire account {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="564" />
+      <location filename="../../ui/screens/dashboard.py" line="565" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="566" />
+      <location filename="../../ui/screens/dashboard.py" line="567" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="566" />
+      <location filename="../../ui/screens/dashboard.py" line="567" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -826,79 +956,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/export.py" line="38" />
+      <location filename="../../ui/screens/export.py" line="39" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="42" />
+      <location filename="../../ui/screens/export.py" line="43" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="49" />
+      <location filename="../../ui/screens/export.py" line="50" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="60" />
-      <location filename="../../ui/screens/export.py" line="65" />
+      <location filename="../../ui/screens/export.py" line="61" />
+      <location filename="../../ui/screens/export.py" line="66" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="63" />
-      <location filename="../../ui/screens/export.py" line="66" />
+      <location filename="../../ui/screens/export.py" line="64" />
+      <location filename="../../ui/screens/export.py" line="67" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="72" />
+      <location filename="../../ui/screens/export.py" line="73" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="118" />
+      <location filename="../../ui/screens/export.py" line="121" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="138" />
+      <location filename="../../ui/screens/export.py" line="141" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="172" />
+      <location filename="../../ui/screens/export.py" line="175" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1623,39 +1753,39 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="132" />
+      <location filename="../../ui/main_window.py" line="134" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name. how long before the lock the warning shows (at most a third of the idle time)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="142" />
+      <location filename="../../ui/main_window.py" line="144" />
       <source>The terminal is about to lock</source>
       <translation>The terminal is about to lock</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="204" />
+      <location filename="../../ui/main_window.py" line="206" />
       <source>The sheet just printed (its QR code)</source>
       <extracomment>asked before the windowed terminal closes mid-procedure (tests replace it) set once the process is stopping: nothing is unlocked any more</extracomment>
       <translation>The sheet just printed (its QR code)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="209" />
+      <location filename="../../ui/main_window.py" line="211" />
       <source>Envelope {serial} ({account})</source>
       <translation>Envelope {serial} ({account})</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="216" />
+      <location filename="../../ui/main_window.py" line="218" />
       <source>Blank bag {serial}</source>
       <translation>Blank bag {serial}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="402" />
+      <location filename="../../ui/main_window.py" line="404" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="404" />
+      <location filename="../../ui/main_window.py" line="406" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
     </message>

@@ -35,6 +35,7 @@ BUTTONS = {
     "journal": "journal_button",
     "export": "export_button",
     "troubleshooting": "help_button",
+    "backup": "backup_button",
 }
 
 
@@ -60,7 +61,7 @@ def test_every_screen_fits_and_the_window_never_grows(
     w.unlock_screen.reset()
     unlock(qtbot, w)
     check(w, size, "dashboard", found)
-    for name in ("custodians", "journal", "export", "troubleshooting"):
+    for name in ("custodians", "journal", "export", "troubleshooting", "backup"):
         visit(qtbot, w, name)
         check(w, size, name, found)
         w.show_dashboard()
