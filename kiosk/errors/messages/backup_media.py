@@ -50,6 +50,11 @@ MESSAGES: dict[str, Message] = {
         "machine.",
         "Unlock the terminal as usual. Nothing was changed.",
     ),
+    "restore.not_opened": Message(
+        "The backup is not open yet.",
+        "Open it first with a custodian's key or the recovery passphrase.",
+        True,
+    ),
     "restore.one_person": Message(
         "The restore is signed by two different custodians.",
         "Choose two different custodians.",
