@@ -1753,39 +1753,39 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="134" />
+      <location filename="../../ui/main_window.py" line="135" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name. how long before the lock the warning shows (at most a third of the idle time)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="144" />
+      <location filename="../../ui/main_window.py" line="145" />
       <source>The terminal is about to lock</source>
       <translation>The terminal is about to lock</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="206" />
+      <location filename="../../ui/main_window.py" line="208" />
       <source>The sheet just printed (its QR code)</source>
       <extracomment>asked before the windowed terminal closes mid-procedure (tests replace it) set once the process is stopping: nothing is unlocked any more</extracomment>
       <translation>The sheet just printed (its QR code)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="211" />
+      <location filename="../../ui/main_window.py" line="213" />
       <source>Envelope {serial} ({account})</source>
       <translation>Envelope {serial} ({account})</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="218" />
+      <location filename="../../ui/main_window.py" line="220" />
       <source>Blank bag {serial}</source>
       <translation>Blank bag {serial}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="404" />
+      <location filename="../../ui/main_window.py" line="418" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="406" />
+      <location filename="../../ui/main_window.py" line="420" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
     </message>
@@ -1849,6 +1849,250 @@
       <location filename="../../ui/procedure_devices.py" line="179" />
       <source>Last printer state: {state}</source>
       <translation>Last printer state: {state}</translation>
+    </message>
+  </context>
+  <context>
+    <name>RestoreScreen</name>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="54" />
+      <source>Restore this terminal from a backup</source>
+      <translation>Restore this terminal from a backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="55" />
+      <source>Back to the lock screen</source>
+      <translation>Back to the lock screen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="56" />
+      <source>Give the restore up and go back to the lock screen</source>
+      <translation>Give the restore up and go back to the lock screen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="64" />
+      <source>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</source>
+      <translation>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="73" />
+      <source>1. The backup medium</source>
+      <translation>1. The backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="75" />
+      <source>Look for the backup</source>
+      <translation>Look for the backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="76" />
+      <source>Look for the newest backup on the medium plugged in</source>
+      <translation>Look for the newest backup on the medium plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="81" />
+      <location filename="../../ui/screens/restore.py" line="212" />
+      <source>Plug in the backup stick from the safe.</source>
+      <translation>Plug in the backup stick from the safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="82" />
+      <source>The backup found</source>
+      <translation>The backup found</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="85" />
+      <source>2. Open it</source>
+      <translation>2. Open it</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="87" />
+      <source>Open with my security key</source>
+      <translation>Open with my security key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="88" />
+      <source>Open the backup with a custodian's security key</source>
+      <translation>Open the backup with a custodian's security key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="95" />
+      <source>or the recovery passphrase</source>
+      <translation>or the recovery passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="96" />
+      <source>Recovery passphrase</source>
+      <translation>Recovery passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="99" />
+      <source>Open with the passphrase</source>
+      <translation>Open with the passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="100" />
+      <source>Open the backup with the recovery passphrase</source>
+      <translation>Open the backup with the recovery passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="109" />
+      <source>Checking the backup</source>
+      <translation>Checking the backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="113" />
+      <source>The check of the backup</source>
+      <translation>The check of the backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="116" />
+      <source>3. The newest record in the safe</source>
+      <translation>3. The newest record in the safe</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="120" />
+      <source>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</source>
+      <translation>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="122" />
+      <source>The head printed on the newest record</source>
+      <translation>The head printed on the newest record</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="125" />
+      <source>Compare</source>
+      <translation>Compare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="125" />
+      <source>Compare the backup with the record</source>
+      <translation>Compare the backup with the record</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="130" />
+      <source>4. The newest audit export (optional)</source>
+      <translation>4. The newest audit export (optional)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="132" />
+      <source>Read the export from a stick</source>
+      <translation>Read the export from a stick</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="133" />
+      <source>Compare with the newest audit export on a stick plugged in</source>
+      <translation>Compare with the newest audit export on a stick plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="138" />
+      <source>The audit export compared</source>
+      <translation>The audit export compared</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="141" />
+      <source>5. What was lost, and the signatures</source>
+      <translation>5. What was lost, and the signatures</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="143" />
+      <source>What is known to be lost</source>
+      <translation>What is known to be lost</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="149" />
+      <source>Restore signed by custodian {n}</source>
+      <translation>Restore signed by custodian {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="155" />
+      <source>Sign the restore</source>
+      <translation>Sign the restore</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="156" />
+      <source>Both custodians sign the restore with their keys</source>
+      <translation>Both custodians sign the restore with their keys</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="238" />
+      <source>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</source>
+      <translation>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="246" />
+      <source>Now open it with a custodian's key or the recovery passphrase.</source>
+      <translation>Now open it with a custodian's key or the recovery passphrase.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="263" />
+      <source>Plug in your security key; it is asked for shortly.</source>
+      <translation>Plug in your security key; it is asked for shortly.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="271" />
+      <source>Type the recovery passphrase first.</source>
+      <translation>Type the recovery passphrase first.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="292" />
+      <source>Checking the chain and every signature of {n} entries…</source>
+      <translation>Checking the chain and every signature of {n} entries…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="305" />
+      <source>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</source>
+      <translation>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="313" />
+      <source>Now scan the QR code of the newest record in the safe, or type its head.</source>
+      <translation>Now scan the QR code of the newest record in the safe, or type its head.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="327" />
+      <source>— choose —</source>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="364" />
+      <source>No audit export found on the sticks plugged in.</source>
+      <translation>No audit export found on the sticks plugged in.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="367" />
+      <source>Newest audit export: head {seq} · {hash}.</source>
+      <translation>Newest audit export: head {seq} · {hash}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="380" />
+      <source>Nothing is lost: the backup holds the head of the newest record.</source>
+      <translation>Nothing is lost: the backup holds the head of the newest record.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="383" />
+      <source>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</source>
+      <translation>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="390" />
+      <source>Two custodians now sign the restore with their keys.</source>
+      <translation>Two custodians now sign the restore with their keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="398" />
+      <source>Choose the two custodians who sign.</source>
+      <translation>Choose the two custodians who sign.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="420" />
+      <source>Restored (entry #{seq}).</source>
+      <translation>Restored (entry #{seq}).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="460" />
+      <source>Checking the PIN…</source>
+      <translation>Checking the PIN…</translation>
     </message>
   </context>
   <context>
@@ -2180,117 +2424,128 @@
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="61" />
+      <location filename="../../ui/screens/unlock.py" line="68" />
       <source>Sealroom is locked</source>
       <extracomment>how the last unlock was made: "security key" or "recovery passphrase"</extracomment>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="65" />
+      <location filename="../../ui/screens/unlock.py" line="72" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="72" />
-      <location filename="../../ui/screens/unlock.py" line="73" />
+      <location filename="../../ui/screens/unlock.py" line="79" />
+      <location filename="../../ui/screens/unlock.py" line="80" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="92" />
-      <location filename="../../ui/screens/unlock.py" line="93" />
+      <location filename="../../ui/screens/unlock.py" line="99" />
+      <location filename="../../ui/screens/unlock.py" line="100" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="97" />
+      <location filename="../../ui/screens/unlock.py" line="104" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="97" />
+      <location filename="../../ui/screens/unlock.py" line="104" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="102" />
+      <location filename="../../ui/screens/unlock.py" line="109" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="102" />
+      <location filename="../../ui/screens/unlock.py" line="109" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="113" />
-      <location filename="../../ui/screens/unlock.py" line="116" />
+      <location filename="../../ui/screens/unlock.py" line="120" />
+      <location filename="../../ui/screens/unlock.py" line="123" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="124" />
-      <location filename="../../ui/screens/unlock.py" line="125" />
+      <location filename="../../ui/screens/unlock.py" line="131" />
+      <location filename="../../ui/screens/unlock.py" line="132" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="130" />
+      <location filename="../../ui/screens/unlock.py" line="137" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="130" />
+      <location filename="../../ui/screens/unlock.py" line="137" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="140" />
+      <location filename="../../ui/screens/unlock.py" line="147" />
+      <source>This terminal holds no journal: a new or repaired machine. Restore it from its newest backup (two custodians, the backup stick and the newest record from the safe), or commission a new terminal (sealroom commission).</source>
+      <translation>This terminal holds no journal: a new or repaired machine. Restore it from its newest backup (two custodians, the backup stick and the newest record from the safe), or commission a new terminal (sealroom commission).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/unlock.py" line="155" />
+      <location filename="../../ui/screens/unlock.py" line="156" />
+      <source>Restore this terminal from a backup</source>
+      <translation>Restore this terminal from a backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/unlock.py" line="166" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="198" />
+      <location filename="../../ui/screens/unlock.py" line="224" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="230" />
+      <location filename="../../ui/screens/unlock.py" line="256" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="233" />
+      <location filename="../../ui/screens/unlock.py" line="259" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="248" />
+      <location filename="../../ui/screens/unlock.py" line="274" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="262" />
+      <location filename="../../ui/screens/unlock.py" line="288" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="264" />
+      <location filename="../../ui/screens/unlock.py" line="290" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="287" />
+      <location filename="../../ui/screens/unlock.py" line="313" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="294" />
+      <location filename="../../ui/screens/unlock.py" line="320" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="343" />
+      <location filename="../../ui/screens/unlock.py" line="369" />
       <source>The alarm slip did not print ({why}): tell security in person.</source>
       <translation>The alarm slip did not print ({why}): tell security in person.</translation>
     </message>

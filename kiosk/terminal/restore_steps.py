@@ -95,13 +95,17 @@ class RestoreSteps:
         self.header = newest_backup(medium, self.kiosk_id)
         return self.header
 
-    def open(self, opener: Opener) -> Journal:
-        """Step 2: open the backup found (key or passphrase); the whole chain is checked."""
+    def open(self, opener: Opener, medium: Path | None = None) -> Journal:
+        """Step 2: open the backup found (key or passphrase); the whole chain is checked.
+
+        ``medium``: where the medium is mounted now (a stick is unmounted
+        between the steps, and may come back elsewhere); by default where it
+        was found.
+        """
         if self.header is None:
             raise JournalError("backup.none", path="?")
-        medium = self.header.path.parent
         journal, header = unpack_backup(
-            medium,
+            medium if medium is not None else self.header.path.parent,
             self.data_dir,
             opener,
             self.clock,
