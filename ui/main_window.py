@@ -333,6 +333,9 @@ class MainWindow(QWidget):
             screen.closed.connect(lambda: self.stack.setCurrentWidget(self.unlock_screen))
             screen.closed.connect(self.unlock_screen.reset)
             screen.restored.connect(self.on_unlocked)
+            screen.restored.connect(
+                lambda _j: self.dashboard.banner.show_message(screen.outcome, "ok")
+            )
             self.stack.addWidget(screen)
             self.screens["restore"] = screen
         self.stack.setCurrentWidget(self.screens["restore"])

@@ -1780,12 +1780,12 @@
       <translation>Blank bag {serial}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="418" />
+      <location filename="../../ui/main_window.py" line="421" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="420" />
+      <location filename="../../ui/main_window.py" line="423" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
     </message>
@@ -1854,243 +1854,254 @@
   <context>
     <name>RestoreScreen</name>
     <message>
-      <location filename="../../ui/screens/restore.py" line="54" />
+      <location filename="../../ui/screens/restore.py" line="55" />
       <source>Restore this terminal from a backup</source>
       <translation>Restore this terminal from a backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="55" />
+      <location filename="../../ui/screens/restore.py" line="56" />
       <source>Back to the lock screen</source>
       <translation>Back to the lock screen</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="56" />
+      <location filename="../../ui/screens/restore.py" line="57" />
       <source>Give the restore up and go back to the lock screen</source>
       <translation>Give the restore up and go back to the lock screen</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="64" />
+      <location filename="../../ui/screens/restore.py" line="67" />
       <source>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</source>
+      <extracomment>what the restore ended with, for the dashboard's banner</extracomment>
       <translation>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="73" />
+      <location filename="../../ui/screens/restore.py" line="76" />
       <source>1. The backup medium</source>
       <translation>1. The backup medium</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="75" />
+      <location filename="../../ui/screens/restore.py" line="78" />
       <source>Look for the backup</source>
       <translation>Look for the backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="76" />
+      <location filename="../../ui/screens/restore.py" line="79" />
       <source>Look for the newest backup on the medium plugged in</source>
       <translation>Look for the newest backup on the medium plugged in</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="81" />
-      <location filename="../../ui/screens/restore.py" line="212" />
+      <location filename="../../ui/screens/restore.py" line="84" />
+      <location filename="../../ui/screens/restore.py" line="216" />
       <source>Plug in the backup stick from the safe.</source>
       <translation>Plug in the backup stick from the safe.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="82" />
+      <location filename="../../ui/screens/restore.py" line="85" />
       <source>The backup found</source>
       <translation>The backup found</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="85" />
+      <location filename="../../ui/screens/restore.py" line="88" />
       <source>2. Open it</source>
       <translation>2. Open it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="87" />
+      <location filename="../../ui/screens/restore.py" line="90" />
       <source>Open with my security key</source>
       <translation>Open with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="88" />
+      <location filename="../../ui/screens/restore.py" line="91" />
       <source>Open the backup with a custodian's security key</source>
       <translation>Open the backup with a custodian's security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="95" />
+      <location filename="../../ui/screens/restore.py" line="98" />
       <source>or the recovery passphrase</source>
       <translation>or the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="96" />
+      <location filename="../../ui/screens/restore.py" line="99" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="99" />
+      <location filename="../../ui/screens/restore.py" line="102" />
       <source>Open with the passphrase</source>
       <translation>Open with the passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="100" />
+      <location filename="../../ui/screens/restore.py" line="103" />
       <source>Open the backup with the recovery passphrase</source>
       <translation>Open the backup with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="109" />
+      <location filename="../../ui/screens/restore.py" line="112" />
       <source>Checking the backup</source>
       <translation>Checking the backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="113" />
+      <location filename="../../ui/screens/restore.py" line="116" />
       <source>The check of the backup</source>
       <translation>The check of the backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="116" />
+      <location filename="../../ui/screens/restore.py" line="119" />
       <source>3. The newest record in the safe</source>
       <translation>3. The newest record in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="120" />
+      <location filename="../../ui/screens/restore.py" line="123" />
       <source>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</source>
       <translation>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="122" />
+      <location filename="../../ui/screens/restore.py" line="125" />
       <source>The head printed on the newest record</source>
       <translation>The head printed on the newest record</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="125" />
+      <location filename="../../ui/screens/restore.py" line="128" />
       <source>Compare</source>
       <translation>Compare</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="125" />
+      <location filename="../../ui/screens/restore.py" line="128" />
       <source>Compare the backup with the record</source>
       <translation>Compare the backup with the record</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="130" />
+      <location filename="../../ui/screens/restore.py" line="133" />
       <source>4. The newest audit export (optional)</source>
       <translation>4. The newest audit export (optional)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="132" />
+      <location filename="../../ui/screens/restore.py" line="135" />
       <source>Read the export from a stick</source>
       <translation>Read the export from a stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="133" />
+      <location filename="../../ui/screens/restore.py" line="136" />
       <source>Compare with the newest audit export on a stick plugged in</source>
       <translation>Compare with the newest audit export on a stick plugged in</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="138" />
+      <location filename="../../ui/screens/restore.py" line="141" />
       <source>The audit export compared</source>
       <translation>The audit export compared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="141" />
+      <location filename="../../ui/screens/restore.py" line="144" />
       <source>5. What was lost, and the signatures</source>
       <translation>5. What was lost, and the signatures</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="143" />
+      <location filename="../../ui/screens/restore.py" line="146" />
       <source>What is known to be lost</source>
       <translation>What is known to be lost</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="149" />
+      <location filename="../../ui/screens/restore.py" line="152" />
       <source>Restore signed by custodian {n}</source>
       <translation>Restore signed by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="155" />
+      <location filename="../../ui/screens/restore.py" line="158" />
       <source>Sign the restore</source>
       <translation>Sign the restore</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="156" />
+      <location filename="../../ui/screens/restore.py" line="159" />
       <source>Both custodians sign the restore with their keys</source>
       <translation>Both custodians sign the restore with their keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="238" />
+      <location filename="../../ui/screens/restore.py" line="242" />
       <source>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</source>
       <translation>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="246" />
+      <location filename="../../ui/screens/restore.py" line="250" />
       <source>Now open it with a custodian's key or the recovery passphrase.</source>
       <translation>Now open it with a custodian's key or the recovery passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="263" />
+      <location filename="../../ui/screens/restore.py" line="267" />
       <source>Plug in your security key; it is asked for shortly.</source>
       <translation>Plug in your security key; it is asked for shortly.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="271" />
+      <location filename="../../ui/screens/restore.py" line="275" />
+      <source>Enter your key's PIN to open the backup.</source>
+      <translation>Enter your key's PIN to open the backup.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="287" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="292" />
+      <location filename="../../ui/screens/restore.py" line="304" />
       <source>Checking the chain and every signature of {n} entries…</source>
       <translation>Checking the chain and every signature of {n} entries…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="305" />
+      <location filename="../../ui/screens/restore.py" line="331" />
       <source>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</source>
       <translation>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="313" />
+      <location filename="../../ui/screens/restore.py" line="339" />
       <source>Now scan the QR code of the newest record in the safe, or type its head.</source>
       <translation>Now scan the QR code of the newest record in the safe, or type its head.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="327" />
+      <location filename="../../ui/screens/restore.py" line="354" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="364" />
+      <location filename="../../ui/screens/restore.py" line="391" />
       <source>No audit export found on the sticks plugged in.</source>
       <translation>No audit export found on the sticks plugged in.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="367" />
+      <location filename="../../ui/screens/restore.py" line="394" />
       <source>Newest audit export: head {seq} · {hash}.</source>
       <translation>Newest audit export: head {seq} · {hash}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="380" />
+      <location filename="../../ui/screens/restore.py" line="407" />
       <source>Nothing is lost: the backup holds the head of the newest record.</source>
       <translation>Nothing is lost: the backup holds the head of the newest record.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="383" />
+      <location filename="../../ui/screens/restore.py" line="410" />
       <source>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</source>
       <translation>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="390" />
+      <location filename="../../ui/screens/restore.py" line="418" />
       <source>Two custodians now sign the restore with their keys.</source>
       <translation>Two custodians now sign the restore with their keys.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="398" />
+      <location filename="../../ui/screens/restore.py" line="427" />
       <source>Choose the two custodians who sign.</source>
       <translation>Choose the two custodians who sign.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="420" />
-      <source>Restored (entry #{seq}).</source>
-      <translation>Restored (entry #{seq}).</translation>
+      <location filename="../../ui/screens/restore.py" line="450" />
+      <source>Terminal restored (entry #{seq}). Entries {first} to {last} are recorded as lost: tell the security team.</source>
+      <translation>Terminal restored (entry #{seq}). Entries {first} to {last} are recorded as lost: tell the security team.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="460" />
+      <location filename="../../ui/screens/restore.py" line="454" />
+      <source>Terminal restored (entry #{seq}); nothing was lost.</source>
+      <translation>Terminal restored (entry #{seq}); nothing was lost.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="497" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
@@ -2430,72 +2441,72 @@
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="72" />
+      <location filename="../../ui/screens/unlock.py" line="71" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
+      <location filename="../../ui/screens/unlock.py" line="78" />
       <location filename="../../ui/screens/unlock.py" line="79" />
-      <location filename="../../ui/screens/unlock.py" line="80" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
+      <location filename="../../ui/screens/unlock.py" line="98" />
       <location filename="../../ui/screens/unlock.py" line="99" />
-      <location filename="../../ui/screens/unlock.py" line="100" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="104" />
+      <location filename="../../ui/screens/unlock.py" line="103" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="104" />
+      <location filename="../../ui/screens/unlock.py" line="103" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="109" />
+      <location filename="../../ui/screens/unlock.py" line="108" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="109" />
+      <location filename="../../ui/screens/unlock.py" line="108" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="120" />
-      <location filename="../../ui/screens/unlock.py" line="123" />
+      <location filename="../../ui/screens/unlock.py" line="119" />
+      <location filename="../../ui/screens/unlock.py" line="122" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
+      <location filename="../../ui/screens/unlock.py" line="130" />
       <location filename="../../ui/screens/unlock.py" line="131" />
-      <location filename="../../ui/screens/unlock.py" line="132" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="137" />
+      <location filename="../../ui/screens/unlock.py" line="136" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="137" />
+      <location filename="../../ui/screens/unlock.py" line="136" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="147" />
+      <location filename="../../ui/screens/unlock.py" line="146" />
       <source>This terminal holds no journal: a new or repaired machine. Restore it from its newest backup (two custodians, the backup stick and the newest record from the safe), or commission a new terminal (sealroom commission).</source>
       <translation>This terminal holds no journal: a new or repaired machine. Restore it from its newest backup (two custodians, the backup stick and the newest record from the safe), or commission a new terminal (sealroom commission).</translation>
     </message>
     <message>
+      <location filename="../../ui/screens/unlock.py" line="154" />
       <location filename="../../ui/screens/unlock.py" line="155" />
-      <location filename="../../ui/screens/unlock.py" line="156" />
       <source>Restore this terminal from a backup</source>
       <translation>Restore this terminal from a backup</translation>
     </message>

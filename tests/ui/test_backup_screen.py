@@ -64,11 +64,11 @@ def test_register_the_stick_with_two_keys_then_write_a_backup(
     media = SimulatedBackupMedia(tmp_path / "ports")
     w, screen = _open(qtbot, root, media)
     assert "no backup yet" in screen.status.text() and "OVERDUE" in screen.status.text()
-    assert screen.register_box.isVisible() and not screen.write_button.isEnabled()
+    assert screen.register_box.isVisible() and not screen.write_button.isVisible()
     media.plug(LABEL)
     _register(qtbot, w, screen)
     assert f"Backup medium {LABEL} registered" in screen.banner.text(), screen.banner.text()
-    assert not screen.register_box.isVisible() and screen.write_button.isEnabled()
+    assert not screen.register_box.isVisible() and screen.write_button.isVisible()
     text = _write(qtbot, screen)
     assert f"Backup written to {LABEL}" in text and "you may remove it" in text, text
     entry = screen.written

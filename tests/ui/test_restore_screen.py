@@ -71,6 +71,7 @@ def _disk_lost(
 
 def _restore_screen(qtbot: QtBot, w: MainWindow) -> RestoreScreen:
     assert w.unlock_screen.restore_button.isVisible()
+    assert not w.unlock_screen.key_button.isVisible()  # nothing to unlock on this machine
     qtbot.mouseClick(w.unlock_screen.restore_button, Qt.MouseButton.LeftButton)
     screen = w.screens["restore"]
     assert isinstance(screen, RestoreScreen) and w.stack.currentWidget() is screen
@@ -103,6 +104,8 @@ def test_a_lost_disk_is_restored_on_screen_and_the_loss_is_named(
     qtbot.mouseClick(screen.sign_button, Qt.MouseButton.LeftButton)
     serve_keys(qtbot, w, screen.keys, lambda: not w.locked)
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.dashboard, timeout=T)
+    said = w.dashboard.banner.text()
+    assert f"Entries {lost_from} to {lost_to} are recorded as lost" in said, said
     assert w.journal is not None
     restored = [e for e in w.journal.entries() if e.kind == "terminal.restored"]
     assert len(restored) == 1

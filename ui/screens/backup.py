@@ -162,7 +162,7 @@ class BackupScreen(ApprovalScreen):
                     "to write a backup."
                 ).format(medium=medium)
             )
-        self.write_button.setEnabled(medium is not None)
+        self.write_button.setVisible(medium is not None)  # registration comes first
         self.register_box.setVisible(medium is None)
 
     # ---------------------------------------------------------------- actions

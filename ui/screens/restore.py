@@ -41,6 +41,7 @@ from kiosk.terminal.restore_steps import RestoreSteps, newest_export
 from ui.app_context import AppContext
 from ui.prompts import QtPrompts
 from ui.screens.approval_screen import ApprovalScreen
+from ui.screens.backup_row import RED
 from ui.terminal_session import Session
 from ui.widgets import big_button, body, heading
 
@@ -58,6 +59,8 @@ class RestoreScreen(ApprovalScreen):
         self.steps = RestoreSteps(app.data_dir, app.clock, app.policy.kiosk_id, app.witness)
         self._medium: BackupMedium | None = None
         self._prompts: QtPrompts | None = None
+        #: what the restore ended with, for the dashboard's banner
+        self.outcome = ""
         self.v.addWidget(
             body(
                 self.tr(
@@ -209,6 +212,7 @@ class RestoreScreen(ApprovalScreen):
             self.session = None
             for w in (self.checked, self.export_line, self.loss_line):
                 w.setText("")
+            self.loss_line.setStyleSheet("")
             self.found.setText(self.tr("Plug in the backup stick from the safe."))
             self.anchor.clear()
             self.banner.clear_message()
@@ -251,8 +255,8 @@ class RestoreScreen(ApprovalScreen):
 
     def open_with_key(self) -> None:
         prompts = QtPrompts()
-        prompts.pin_requested.connect(self._pin)
-        prompts.touch_requested.connect(self._touch)
+        prompts.pin_requested.connect(self._open_pin)
+        prompts.touch_requested.connect(self._open_touch)
         self._prompts = prompts
         desk = self.app.keys
 
@@ -262,7 +266,19 @@ class RestoreScreen(ApprovalScreen):
 
         self.keys.prompt.setText(self.tr("Plug in your security key; it is asked for shortly."))
         self.keys.show()
-        self._open(opener_for)
+        self._open(opener_for, checking_now=False)
+
+    def _open_pin(self, attempts_left: object) -> None:
+        self.keys.show()
+        self.keys.pin_asked(attempts_left)
+        self.keys.show_pin(True)
+        self.keys.prompt.setText(self.tr("Enter your key's PIN to open the backup."))
+        self.keys.pin.setFocus()
+
+    def _open_touch(self) -> None:
+        """Touched: the key gives the backup's key, and the check of every entry begins."""
+        self._touch()
+        self._checking()
 
     def open_with_passphrase(self) -> None:
         held = [self.passphrase.text()]
@@ -281,16 +297,26 @@ class RestoreScreen(ApprovalScreen):
 
         self._open(opener_for)
 
-    def _open(self, opener_for: Callable[[threading.Event], Callable[[KeySlots], bytes]]) -> None:
-        """Step 2, in a worker: mount the medium again, rebuild the journal, check it all."""
-        steps, medium = self.steps, self._medium
-        header = steps.header
-        if medium is None or header is None:
-            return
+    def _checking(self) -> None:
+        header = self.steps.header
         self.progress.show()
         self.checked.setText(
-            self.tr("Checking the chain and every signature of {n} entries…").format(n=header.seq)
+            self.tr("Checking the chain and every signature of {n} entries…").format(
+                n=header.seq if header is not None else "?"
+            )
         )
+
+    def _open(
+        self,
+        opener_for: Callable[[threading.Event], Callable[[KeySlots], bytes]],
+        checking_now: bool = True,
+    ) -> None:
+        """Step 2, in a worker: mount the medium again, rebuild the journal, check it all."""
+        steps, medium = self.steps, self._medium
+        if medium is None or steps.header is None:
+            return
+        if checking_now:  # the passphrase: the check starts at once (a key: once touched)
+            self._checking()
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Any:
             opener = opener_for(cancel)
@@ -315,6 +341,7 @@ class RestoreScreen(ApprovalScreen):
             )
             self._enable()
             self.anchor.setFocus()
+            self.scroll_area.ensureWidgetVisible(self.anchor_button)
 
         self._run(job, done)
 
@@ -386,9 +413,11 @@ class RestoreScreen(ApprovalScreen):
                 first=loss.first, last=loss.last, n=loss.count, seq=header.seq if header else "?"
             )
         self.loss_line.setText(text)
+        self.loss_line.setStyleSheet(RED if loss.count else "")
         self.banner.show_message(
             self.tr("Two custodians now sign the restore with their keys."), "info"
         )
+        self.scroll_area.ensureWidgetVisible(self.sign_button)
 
     def sign(self) -> None:
         """Step 5: both custodians sign ``terminal.restored``; then the terminal is unlocked."""
@@ -416,9 +445,17 @@ class RestoreScreen(ApprovalScreen):
 
         def done(entry: Any) -> None:
             journal = self.steps.journal
-            self.banner.show_message(
-                self.tr("Restored (entry #{seq}).").format(seq=entry.seq), "ok"
-            )
+            if entry.data["lost_count"]:
+                text = self.tr(
+                    "Terminal restored (entry #{seq}). Entries {first} to {last} are recorded "
+                    "as lost: tell the security team."
+                ).format(seq=entry.seq, first=entry.data["lost_from"], last=entry.data["lost_to"])
+            else:
+                text = self.tr("Terminal restored (entry #{seq}); nothing was lost.").format(
+                    seq=entry.seq
+                )
+            self.outcome = text
+            self.banner.show_message(text, "ok")
             self.restored.emit(journal)
 
         self.run_approved(job, done)

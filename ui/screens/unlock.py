@@ -66,14 +66,13 @@ class UnlockScreen(QWidget):
         outer.setContentsMargins(80, 60, 80, 60)
         outer.setSpacing(22)
         outer.addWidget(heading(self.tr("Sealroom is locked")))
-        outer.addWidget(
-            body(
-                self.tr(
-                    "Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in "
-                    "your security key, press the button, then enter the key's PIN and touch it."
-                ).format(kiosk=ctx.policy.kiosk_id)
-            )
+        self.intro = body(
+            self.tr(
+                "Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in "
+                "your security key, press the button, then enter the key's PIN and touch it."
+            ).format(kiosk=ctx.policy.kiosk_id)
         )
+        outer.addWidget(self.intro)
         row = QHBoxLayout()
         self.key_button = big_button(
             self.tr("Unlock with my security key"),
@@ -155,6 +154,7 @@ class UnlockScreen(QWidget):
             self.tr("Restore this terminal from a backup"),
             self.tr("Restore this terminal from a backup"),
             self,
+            True,
         )
         self.restore_button.clicked.connect(self.restore_requested.emit)
         outer.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -379,12 +379,16 @@ class UnlockScreen(QWidget):
         empty = needs_restore(self.ctx.data_dir)
         self.restore_note.setVisible(empty)
         self.restore_button.setVisible(empty)
+        # nothing to unlock here: the restore is the way on, not a key that cannot work
+        self.key_button.setVisible(not empty)
+        self.recovery_link.setVisible(not empty)
+        self.intro.setVisible(not empty)
 
     def reset(self) -> None:
-        self.show_restore()
         self.passphrase.clear()
         self.pin.clear()
         self.status.clear_message()
         self.recovery.hide()
         self.recovery_link.show()
+        self.show_restore()
         self.key_button.setFocus()
