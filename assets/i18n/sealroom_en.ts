@@ -183,99 +183,109 @@
       <translation>Backup progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="73" />
+      <location filename="../../ui/screens/backup.py" line="76" />
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="76" />
+      <source>Cancel the backup before it is written</source>
+      <translation>Cancel the backup before it is written</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="82" />
       <source>What the terminal is doing</source>
       <translation>What the terminal is doing</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="77" />
+      <location filename="../../ui/screens/backup.py" line="86" />
       <source>Register a backup medium</source>
       <translation>Register a backup medium</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="80" />
-      <location filename="../../ui/screens/backup.py" line="106" />
+      <location filename="../../ui/screens/backup.py" line="89" />
+      <location filename="../../ui/screens/backup.py" line="115" />
       <source>Register this medium</source>
       <translation>Register this medium</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="84" />
+      <location filename="../../ui/screens/backup.py" line="93" />
       <source>Plug in the stick that will be kept in the safe for backups (its label identifies it). Two custodians approve with their keys.</source>
       <translation>Plug in the stick that will be kept in the safe for backups (its label identifies it). Two custodians approve with their keys.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="90" />
+      <location filename="../../ui/screens/backup.py" line="99" />
       <source>Where it is kept</source>
       <translation>Where it is kept</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="93" />
+      <location filename="../../ui/screens/backup.py" line="102" />
       <source>e.g. safe A, second shelf</source>
       <translation>e.g. safe A, second shelf</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="94" />
+      <location filename="../../ui/screens/backup.py" line="103" />
       <source>Where the backup medium is kept</source>
       <translation>Where the backup medium is kept</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="100" />
+      <location filename="../../ui/screens/backup.py" line="109" />
       <source>Registration approved by custodian {n}</source>
       <translation>Registration approved by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="107" />
+      <location filename="../../ui/screens/backup.py" line="116" />
       <source>Register the stick plugged in as the backup medium</source>
       <translation>Register the stick plugged in as the backup medium</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="132" />
+      <location filename="../../ui/screens/backup.py" line="141" />
       <source>— choose —</source>
       <extracomment>the last outcome shown (tests, diagnostics): the entry written, or None</extracomment>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="154" />
+      <location filename="../../ui/screens/backup.py" line="163" />
       <source>No backup medium is registered yet: register one below before the first backup.</source>
       <translation>No backup medium is registered yet: register one below before the first backup.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="161" />
+      <location filename="../../ui/screens/backup.py" line="170" />
       <source>Registered backup medium: {medium}. Take it from the safe and plug it in to write a backup.</source>
       <translation>Registered backup medium: {medium}. Take it from the safe and plug it in to write a backup.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="181" />
+      <location filename="../../ui/screens/backup.py" line="190" />
       <source>Looking for the backup medium…</source>
       <translation>Looking for the backup medium…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="182" />
+      <location filename="../../ui/screens/backup.py" line="191" />
       <source>Writing the sealed backup…</source>
       <translation>Writing the sealed backup…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="208" />
+      <location filename="../../ui/screens/backup.py" line="221" />
       <source>Backup written to {medium} ({file}), entry #{seq}. The stick is closed: you may remove it and return it to the safe.</source>
       <translation>Backup written to {medium} ({file}), entry #{seq}. The stick is closed: you may remove it and return it to the safe.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="212" />
+      <location filename="../../ui/screens/backup.py" line="225" />
       <source>Backup written to {medium} ({file}), entry #{seq}.</source>
       <translation>Backup written to {medium} ({file}), entry #{seq}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="230" />
+      <location filename="../../ui/screens/backup.py" line="243" />
       <source>Say where the medium is kept and choose the two custodians.</source>
       <translation>Say where the medium is kept and choose the two custodians.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="234" />
+      <location filename="../../ui/screens/backup.py" line="247" />
       <source>Choose two different custodians.</source>
       <translation>Choose two different custodians.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="256" />
+      <location filename="../../ui/screens/backup.py" line="269" />
       <source>Backup medium {medium} registered (entry #{seq}). Now write the first backup.</source>
       <translation>Backup medium {medium} registered (entry #{seq}). Now write the first backup.</translation>
     </message>

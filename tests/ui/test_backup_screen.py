@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 import kiosk.journal.durable as durable
-from hardware.backup_media import SimulatedBackupMedia
+from hardware.backup_media import DirectoryBackupMedia, SimulatedBackupMedia
 from kiosk.journal.backup import SUFFIX, newest_backup
 from tests.ui.kiosk_driver import T, choose, make_window, serve_keys, type_into, unlock
 from ui.main_window import MainWindow
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 LABEL = "SEALBACKUP"
 
 
-def _open(qtbot: QtBot, root: Path, media: SimulatedBackupMedia) -> tuple[MainWindow, BackupScreen]:
+def _open(qtbot: QtBot, root: Path, media: Any) -> tuple[MainWindow, BackupScreen]:
     w, _clock, _sc = make_window(qtbot, root, backup_media=media)
     unlock(qtbot, w)
     assert "press Backups" in w.dashboard.backup_label.text()
@@ -129,3 +131,48 @@ def test_a_full_stick_or_one_pulled_out_mid_write_leaves_no_backup(
     assert not list((tmp_path / "ports" / LABEL).glob(f"*{SUFFIX}"))  # nothing taken for one
     assert _kinds(w, "backup.written") == 0 and screen.written is None
     assert "no backup yet" in screen.status.text()
+
+
+class _SlowStick:
+    """The stick takes its time to appear (udisks2 may wait a minute): the worker waits here."""
+
+    def __init__(self, media: SimulatedBackupMedia) -> None:
+        self.media = media
+        self.looking, self.go = threading.Event(), threading.Event()
+
+    def present(self) -> list[Any]:
+        self.looking.set()
+        assert self.go.wait(10)
+        return self.media.present()
+
+
+def test_cancel_before_the_write_leaves_no_backup(qtbot: QtBot, root: Path, tmp_path: Path) -> None:
+    media = SimulatedBackupMedia(tmp_path / "ports")
+    w, screen = _open(qtbot, root, media)
+    media.plug(LABEL)
+    _register(qtbot, w, screen)
+    slow = _SlowStick(media)
+    w.ctx.backup_media = slow
+    qtbot.mouseClick(screen.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(slow.looking.is_set, timeout=T)
+    assert screen.stop_write.isVisible()  # Cancel is offered while it looks
+    qtbot.mouseClick(screen.stop_write, Qt.MouseButton.LeftButton)
+    slow.go.set()
+    qtbot.waitUntil(lambda: not screen.busy, timeout=T)
+    text = screen.banner.text()
+    assert "cancelled" in text and "Nothing was recorded" in text, text
+    assert not list((tmp_path / "ports" / LABEL).glob(f"*{SUFFIX}"))
+    assert _kinds(w, "backup.written") == 0 and not screen.stop_write.isVisible()
+
+
+def test_a_second_disk_named_by_path_is_written_without_a_stick(
+    qtbot: QtBot, root: Path, tmp_path: Path
+) -> None:
+    disk = tmp_path / "second-disk"
+    disk.mkdir()
+    w, screen = _open(qtbot, root, DirectoryBackupMedia(disk))
+    _register(qtbot, w, screen)
+    assert f"Backup medium {disk} registered" in screen.banner.text(), screen.banner.text()
+    text = _write(qtbot, screen)
+    assert f"Backup written to {disk}" in text and "remove" not in text, text
+    assert newest_backup(disk).seq == screen.written.data["seq"]

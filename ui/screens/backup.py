@@ -69,6 +69,15 @@ class BackupScreen(ApprovalScreen):
         self.progress.setRange(0, 0)  # one file: busy, not a percentage
         self.progress.hide()
         self.v.addWidget(self.progress)
+        # Finding and mounting a stick can take a while (udisks2 waits up to a minute):
+        # Cancel stops before the write starts; the write itself is one file, renamed
+        # into place only when complete, so it is let finish.
+        self.stop_write = big_button(
+            self.tr("Cancel"), self.tr("Cancel the backup before it is written"), self
+        )
+        self.stop_write.clicked.connect(self.cancel)
+        self.stop_write.hide()
+        self.v.addWidget(self.stop_write)
         self.step = body("", self)
         self.step.setAccessibleName(self.tr("What the terminal is doing"))
         self.v.addWidget(self.step)
@@ -184,6 +193,7 @@ class BackupScreen(ApprovalScreen):
         self.written = None
         self.banner.clear_message()
         self.progress.show()
+        self.stop_write.show()
 
         def job(cancel: threading.Event, progress: Callable[[str], None]) -> Any:
             medium_label = registered_medium(journal)
@@ -193,14 +203,17 @@ class BackupScreen(ApprovalScreen):
             medium = choose(media, medium_label)
             if cancel.is_set():
                 raise CancelledError("cancelled")
-            progress(steps["write"])
             with medium.open() as where:
+                if cancel.is_set():  # mounted meanwhile: unmounted again, nothing written
+                    raise CancelledError("cancelled")
+                progress(steps["write"])
                 entry = make_backup(journal, where, medium_label, "manual")
             return medium, entry
 
         def done(result: Any) -> None:
             medium, entry = result
             self.progress.hide()
+            self.stop_write.hide()
             self.step.setText("")
             self.written = entry
             if medium.removable:
@@ -265,4 +278,5 @@ class BackupScreen(ApprovalScreen):
         super()._failed(error)
         if isValid(self.progress):
             self.progress.hide()
+            self.stop_write.hide()
             self.step.setText("")
