@@ -99,7 +99,13 @@ def test_a_lost_disk_is_restored_on_screen_and_the_loss_is_named(
     assert f"LOST: entries {lost_from} to {lost_to} ({lost_to - backup_seq})" in (
         screen.loss_line.text()
     )
+    qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)  # optional: none here
+    qtbot.waitUntil(lambda: not screen.busy, timeout=T)
+    assert "No audit export found" in screen.export_line.text(), screen.banner.text()
     choose(screen.approvers[0], "dana")
+    choose(screen.approvers[1], "dana")
+    qtbot.mouseClick(screen.sign_button, Qt.MouseButton.LeftButton)
+    assert "two different custodians" in screen.banner.text()
     choose(screen.approvers[1], "sam")
     qtbot.mouseClick(screen.sign_button, Qt.MouseButton.LeftButton)
     serve_keys(qtbot, w, screen.keys, lambda: not w.locked)
