@@ -112,6 +112,8 @@ class Stick:
     bus: str  # its drive's connection bus ("usb", "sdio", "" ...)
     read_only: bool
     mount_points: tuple[Path, ...] = ()
+    #: the file system's own label (udisks2's IdLabel): how a backup medium is recognised
+    fs_label: str = ""
 
     def describe(self) -> str:
         return f"{self.label} ({self.device})"
@@ -183,6 +185,7 @@ class UDisks:
                     mount_points=tuple(
                         Path(_text(m)) for m in _prop(fs, "MountPoints", []) if _text(m)
                     ),
+                    fs_label=str(_prop(block, "IdLabel", "")),
                 )
             )
         return found

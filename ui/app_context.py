@@ -15,6 +15,7 @@ from ui.devices import KeyDesk
 from ui.workers import Runner
 
 if TYPE_CHECKING:
+    from hardware.backup_media import BackupMedia
     from hardware.media import Volume
     from hardware.usb_devices import UsbBus
     from kiosk.paper.printer import Printer
@@ -42,6 +43,10 @@ class AppContext:
     printer: Printer | None = None
     #: where the export screen looks for USB sticks (``None``: the system's own)
     volumes: Callable[[], list[Volume]] | None = None
+    #: where the backup and restore screens look for the backup medium (``None``: the
+    #: policy's ``[backup] medium`` directory, or udisks2's sticks); the demo and tests
+    #: give ``hardware.backup_media.SimulatedBackupMedia``
+    backup_media: BackupMedia | None = None
     #: the USB bus the dashboard lists (``None``: the real one via pyusb)
     usb_bus: UsbBus | None = None
     #: milliseconds clock of the scanner filter (tests; ``None``: the key events' own)

@@ -119,8 +119,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             root / "keys", {k: v.split(":")[0] for k, v in people.items()}
         )
         keys.auto_plug = True  # the named custodian's key is plugged in; the touch is a click
+        from hardware.backup_media import SimulatedBackupMedia
         from hardware.printing.sim import SimulatedPrinter
 
+        # The demo's backup stick: always plugged in (a folder in the demo directory).
+        backup_media = SimulatedBackupMedia(root / "usb-ports")
+        backup_media.plug("SEALBACKUP")
         ctx = AppContext(
             policy,
             data_dir,
@@ -130,6 +134,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             demo=DemoInfo(passphrase, data_dir, DEFAULT_PIN),
             keys=keys,
             printer=SimulatedPrinter(delay_seconds=0.5),
+            backup_media=backup_media,
         )
         return run(ctx)
     finally:

@@ -28,11 +28,13 @@ from ui.app_context import AppContext
 from ui.demo_panel import DemoPanel
 from ui.scanning import ScanFilter
 from ui.screens.acknowledge import AcknowledgeScreen
+from ui.screens.backup import BackupScreen
 from ui.screens.custodians import CustodiansScreen
 from ui.screens.dashboard import DashboardScreen
 from ui.screens.export import ExportScreen
 from ui.screens.flow import FlowScreen
 from ui.screens.journal_browser import JournalScreen
+from ui.screens.restore import RestoreScreen
 from ui.screens.troubleshooting import TroubleshootingScreen
 from ui.screens.unlock import UnlockScreen
 from ui.terminal_session import Session
@@ -47,6 +49,7 @@ SCREENS: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
     "custodians": CustodiansScreen,
     "troubleshooting": TroubleshootingScreen,
     "acknowledge": AcknowledgeScreen,
+    "backup": BackupScreen,
 }
 
 
@@ -157,6 +160,7 @@ class MainWindow(QWidget):
         self.unlock_screen = UnlockScreen(ctx, self)
         self.stack.addWidget(self.unlock_screen)
         self.unlock_screen.unlocked.connect(self.on_unlocked)
+        self.unlock_screen.restore_requested.connect(self.show_restore)
         # The flow screen and the dashboard share the flows left half-way (FlowScreen.paused).
         paused: dict[str, Flow] = {}
         self.flow_screen = FlowScreen(ctx, self)
@@ -321,6 +325,21 @@ class MainWindow(QWidget):
         self.stack.setCurrentWidget(self.unlock_screen)
 
     # ------------------------------------------------------------ screens
+    def show_restore(self) -> None:
+        """No journal here: the restore's steps (``ui/screens/restore.py``), then the dashboard."""
+        if "restore" not in self.screens:
+            screen = RestoreScreen(self.ctx, self)
+            screen.printer = self._printer
+            screen.closed.connect(lambda: self.stack.setCurrentWidget(self.unlock_screen))
+            screen.closed.connect(self.unlock_screen.reset)
+            screen.restored.connect(self.on_unlocked)
+            screen.restored.connect(
+                lambda _j: self.dashboard.banner.show_message(screen.outcome, "ok")
+            )
+            self.stack.addWidget(screen)
+            self.screens["restore"] = screen
+        self.stack.setCurrentWidget(self.screens["restore"])
+
     def show_dashboard(self) -> None:
         if self.journal is None:
             return

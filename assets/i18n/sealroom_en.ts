@@ -151,6 +151,146 @@
     </message>
   </context>
   <context>
+    <name>BackupScreen</name>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="51" />
+      <source>Backups</source>
+      <translation>Backups</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="53" />
+      <source>Last backup and next deadline</source>
+      <translation>Last backup and next deadline</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="56" />
+      <source>Registered backup medium</source>
+      <translation>Registered backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="60" />
+      <source>Write a backup now</source>
+      <translation>Write a backup now</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="61" />
+      <source>Write a sealed backup to the registered medium</source>
+      <translation>Write a sealed backup to the registered medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="68" />
+      <source>Backup progress</source>
+      <translation>Backup progress</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="76" />
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="76" />
+      <source>Cancel the backup before it is written</source>
+      <translation>Cancel the backup before it is written</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="82" />
+      <source>What the terminal is doing</source>
+      <translation>What the terminal is doing</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="86" />
+      <source>Register a backup medium</source>
+      <translation>Register a backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="89" />
+      <location filename="../../ui/screens/backup.py" line="115" />
+      <source>Register this medium</source>
+      <translation>Register this medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="93" />
+      <source>Plug in the stick that will be kept in the safe for backups (its label identifies it). Two custodians approve with their keys.</source>
+      <translation>Plug in the stick that will be kept in the safe for backups (its label identifies it). Two custodians approve with their keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="99" />
+      <source>Where it is kept</source>
+      <translation>Where it is kept</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="102" />
+      <source>e.g. safe A, second shelf</source>
+      <translation>e.g. safe A, second shelf</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="103" />
+      <source>Where the backup medium is kept</source>
+      <translation>Where the backup medium is kept</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="109" />
+      <source>Registration approved by custodian {n}</source>
+      <translation>Registration approved by custodian {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="116" />
+      <source>Register the stick plugged in as the backup medium</source>
+      <translation>Register the stick plugged in as the backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="141" />
+      <source>— choose —</source>
+      <extracomment>the last outcome shown (tests, diagnostics): the entry written, or None</extracomment>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="163" />
+      <source>No backup medium is registered yet: register one below before the first backup.</source>
+      <translation>No backup medium is registered yet: register one below before the first backup.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="170" />
+      <source>Registered backup medium: {medium}. Take it from the safe and plug it in to write a backup.</source>
+      <translation>Registered backup medium: {medium}. Take it from the safe and plug it in to write a backup.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="190" />
+      <source>Looking for the backup medium…</source>
+      <translation>Looking for the backup medium…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="191" />
+      <source>Writing the sealed backup…</source>
+      <translation>Writing the sealed backup…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="221" />
+      <source>Backup written to {medium} ({file}), entry #{seq}. The stick is closed: you may remove it and return it to the safe.</source>
+      <translation>Backup written to {medium} ({file}), entry #{seq}. The stick is closed: you may remove it and return it to the safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="225" />
+      <source>Backup written to {medium} ({file}), entry #{seq}.</source>
+      <translation>Backup written to {medium} ({file}), entry #{seq}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="243" />
+      <source>Say where the medium is kept and choose the two custodians.</source>
+      <translation>Say where the medium is kept and choose the two custodians.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="247" />
+      <source>Choose two different custodians.</source>
+      <translation>Choose two different custodians.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/backup.py" line="269" />
+      <source>Backup medium {medium} registered (entry #{seq}). Now write the first backup.</source>
+      <translation>Backup medium {medium} registered (entry #{seq}). Now write the first backup.</translation>
+    </message>
+  </context>
+  <context>
     <name>ClockRow</name>
     <message>
       <location filename="../../ui/screens/clock_row.py" line="34" />
@@ -421,7 +561,7 @@
     <message>
       <location filename="../../ui/screens/dashboard.py" line="193" />
       <location filename="../../ui/screens/dashboard.py" line="260" />
-      <location filename="../../ui/screens/dashboard.py" line="368" />
+      <location filename="../../ui/screens/dashboard.py" line="369" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
@@ -527,157 +667,157 @@
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="264" />
-      <location filename="../../ui/screens/dashboard.py" line="455" />
+      <location filename="../../ui/screens/dashboard.py" line="456" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="262" />
-      <location filename="../../ui/screens/dashboard.py" line="492" />
+      <location filename="../../ui/screens/dashboard.py" line="493" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="42" />
-      <location filename="../../ui/screens/dashboard.py" line="268" />
+      <location filename="../../ui/screens/dashboard.py" line="269" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="270" />
-      <location filename="../../ui/screens/dashboard.py" line="562" />
-      <location filename="../../ui/screens/dashboard.py" line="574" />
+      <location filename="../../ui/screens/dashboard.py" line="271" />
+      <location filename="../../ui/screens/dashboard.py" line="563" />
+      <location filename="../../ui/screens/dashboard.py" line="575" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="273" />
+      <location filename="../../ui/screens/dashboard.py" line="274" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="328" />
+      <location filename="../../ui/screens/dashboard.py" line="329" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="338" />
+      <location filename="../../ui/screens/dashboard.py" line="339" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="350" />
+      <location filename="../../ui/screens/dashboard.py" line="351" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="351" />
+      <location filename="../../ui/screens/dashboard.py" line="352" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="374" />
-      <location filename="../../ui/screens/dashboard.py" line="499" />
+      <location filename="../../ui/screens/dashboard.py" line="375" />
+      <location filename="../../ui/screens/dashboard.py" line="500" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="377" />
-      <location filename="../../ui/screens/dashboard.py" line="403" />
+      <location filename="../../ui/screens/dashboard.py" line="378" />
+      <location filename="../../ui/screens/dashboard.py" line="404" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="395" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="395" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="396" />
+      <location filename="../../ui/screens/dashboard.py" line="397" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="385" />
-      <location filename="../../ui/screens/dashboard.py" line="409" />
-      <location filename="../../ui/screens/dashboard.py" line="419" />
-      <source>Continue: {next}</source>
-      <translation>Continue: {next}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="382" />
-      <source>{id} — not yet declared: {next}</source>
-      <translation>{id} — not yet declared: {next}</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="386" />
       <location filename="../../ui/screens/dashboard.py" line="410" />
       <location filename="../../ui/screens/dashboard.py" line="420" />
+      <source>Continue: {next}</source>
+      <translation>Continue: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="383" />
+      <source>{id} — not yet declared: {next}</source>
+      <translation>{id} — not yet declared: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="387" />
+      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="421" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="428" />
+      <location filename="../../ui/screens/dashboard.py" line="429" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="429" />
+      <location filename="../../ui/screens/dashboard.py" line="430" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="436" />
+      <location filename="../../ui/screens/dashboard.py" line="437" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="437" />
+      <location filename="../../ui/screens/dashboard.py" line="438" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="468" />
+      <location filename="../../ui/screens/dashboard.py" line="469" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="503" />
+      <location filename="../../ui/screens/dashboard.py" line="504" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="508" />
+      <location filename="../../ui/screens/dashboard.py" line="509" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="517" />
+      <location filename="../../ui/screens/dashboard.py" line="518" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="525" />
+      <location filename="../../ui/screens/dashboard.py" line="526" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="526" />
+      <location filename="../../ui/screens/dashboard.py" line="527" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="531" />
+      <location filename="../../ui/screens/dashboard.py" line="532" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="531" />
+      <location filename="../../ui/screens/dashboard.py" line="532" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
@@ -752,17 +892,17 @@
       <translation>Retire account {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="564" />
+      <location filename="../../ui/screens/dashboard.py" line="565" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="566" />
+      <location filename="../../ui/screens/dashboard.py" line="567" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="566" />
+      <location filename="../../ui/screens/dashboard.py" line="567" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -826,79 +966,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/export.py" line="38" />
+      <location filename="../../ui/screens/export.py" line="39" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="42" />
+      <location filename="../../ui/screens/export.py" line="43" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="49" />
+      <location filename="../../ui/screens/export.py" line="50" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="60" />
-      <location filename="../../ui/screens/export.py" line="65" />
+      <location filename="../../ui/screens/export.py" line="61" />
+      <location filename="../../ui/screens/export.py" line="66" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="63" />
-      <location filename="../../ui/screens/export.py" line="66" />
+      <location filename="../../ui/screens/export.py" line="64" />
+      <location filename="../../ui/screens/export.py" line="67" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="72" />
+      <location filename="../../ui/screens/export.py" line="73" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="118" />
+      <location filename="../../ui/screens/export.py" line="121" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="138" />
+      <location filename="../../ui/screens/export.py" line="141" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="172" />
+      <location filename="../../ui/screens/export.py" line="175" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1623,39 +1763,39 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="132" />
+      <location filename="../../ui/main_window.py" line="135" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name. how long before the lock the warning shows (at most a third of the idle time)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="142" />
+      <location filename="../../ui/main_window.py" line="145" />
       <source>The terminal is about to lock</source>
       <translation>The terminal is about to lock</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="204" />
+      <location filename="../../ui/main_window.py" line="208" />
       <source>The sheet just printed (its QR code)</source>
       <extracomment>asked before the windowed terminal closes mid-procedure (tests replace it) set once the process is stopping: nothing is unlocked any more</extracomment>
       <translation>The sheet just printed (its QR code)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="209" />
+      <location filename="../../ui/main_window.py" line="213" />
       <source>Envelope {serial} ({account})</source>
       <translation>Envelope {serial} ({account})</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="216" />
+      <location filename="../../ui/main_window.py" line="220" />
       <source>Blank bag {serial}</source>
       <translation>Blank bag {serial}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="402" />
+      <location filename="../../ui/main_window.py" line="421" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="404" />
+      <location filename="../../ui/main_window.py" line="423" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
     </message>
@@ -1719,6 +1859,261 @@
       <location filename="../../ui/procedure_devices.py" line="179" />
       <source>Last printer state: {state}</source>
       <translation>Last printer state: {state}</translation>
+    </message>
+  </context>
+  <context>
+    <name>RestoreScreen</name>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="55" />
+      <source>Restore this terminal from a backup</source>
+      <translation>Restore this terminal from a backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="56" />
+      <source>Back to the lock screen</source>
+      <translation>Back to the lock screen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="57" />
+      <source>Give the restore up and go back to the lock screen</source>
+      <translation>Give the restore up and go back to the lock screen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="67" />
+      <source>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</source>
+      <extracomment>what the restore ended with, for the dashboard's banner</extracomment>
+      <translation>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="76" />
+      <source>1. The backup medium</source>
+      <translation>1. The backup medium</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="78" />
+      <source>Look for the backup</source>
+      <translation>Look for the backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="79" />
+      <source>Look for the newest backup on the medium plugged in</source>
+      <translation>Look for the newest backup on the medium plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="84" />
+      <location filename="../../ui/screens/restore.py" line="216" />
+      <source>Plug in the backup stick from the safe.</source>
+      <translation>Plug in the backup stick from the safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="85" />
+      <source>The backup found</source>
+      <translation>The backup found</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="88" />
+      <source>2. Open it</source>
+      <translation>2. Open it</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="90" />
+      <source>Open with my security key</source>
+      <translation>Open with my security key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="91" />
+      <source>Open the backup with a custodian's security key</source>
+      <translation>Open the backup with a custodian's security key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="98" />
+      <source>or the recovery passphrase</source>
+      <translation>or the recovery passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="99" />
+      <source>Recovery passphrase</source>
+      <translation>Recovery passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="102" />
+      <source>Open with the passphrase</source>
+      <translation>Open with the passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="103" />
+      <source>Open the backup with the recovery passphrase</source>
+      <translation>Open the backup with the recovery passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="112" />
+      <source>Checking the backup</source>
+      <translation>Checking the backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="116" />
+      <source>The check of the backup</source>
+      <translation>The check of the backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="119" />
+      <source>3. The newest record in the safe</source>
+      <translation>3. The newest record in the safe</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="123" />
+      <source>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</source>
+      <translation>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="125" />
+      <source>The head printed on the newest record</source>
+      <translation>The head printed on the newest record</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="128" />
+      <source>Compare</source>
+      <translation>Compare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="128" />
+      <source>Compare the backup with the record</source>
+      <translation>Compare the backup with the record</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="133" />
+      <source>4. The newest audit export (optional)</source>
+      <translation>4. The newest audit export (optional)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="135" />
+      <source>Read the export from a stick</source>
+      <translation>Read the export from a stick</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="136" />
+      <source>Compare with the newest audit export on a stick plugged in</source>
+      <translation>Compare with the newest audit export on a stick plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="141" />
+      <source>The audit export compared</source>
+      <translation>The audit export compared</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="144" />
+      <source>5. What was lost, and the signatures</source>
+      <translation>5. What was lost, and the signatures</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="146" />
+      <source>What is known to be lost</source>
+      <translation>What is known to be lost</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="152" />
+      <source>Restore signed by custodian {n}</source>
+      <translation>Restore signed by custodian {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="158" />
+      <source>Sign the restore</source>
+      <translation>Sign the restore</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="159" />
+      <source>Both custodians sign the restore with their keys</source>
+      <translation>Both custodians sign the restore with their keys</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="242" />
+      <source>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</source>
+      <translation>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="250" />
+      <source>Now open it with a custodian's key or the recovery passphrase.</source>
+      <translation>Now open it with a custodian's key or the recovery passphrase.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="267" />
+      <source>Plug in your security key; it is asked for shortly.</source>
+      <translation>Plug in your security key; it is asked for shortly.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="275" />
+      <source>Enter your key's PIN to open the backup.</source>
+      <translation>Enter your key's PIN to open the backup.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="287" />
+      <source>Type the recovery passphrase first.</source>
+      <translation>Type the recovery passphrase first.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="304" />
+      <source>Checking the chain and every signature of {n} entries…</source>
+      <translation>Checking the chain and every signature of {n} entries…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="331" />
+      <source>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</source>
+      <translation>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="339" />
+      <source>Now scan the QR code of the newest record in the safe, or type its head.</source>
+      <translation>Now scan the QR code of the newest record in the safe, or type its head.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="354" />
+      <source>— choose —</source>
+      <translation>— choose —</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="391" />
+      <source>No audit export found on the sticks plugged in.</source>
+      <translation>No audit export found on the sticks plugged in.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="394" />
+      <source>Newest audit export: head {seq} · {hash}.</source>
+      <translation>Newest audit export: head {seq} · {hash}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="407" />
+      <source>Nothing is lost: the backup holds the head of the newest record.</source>
+      <translation>Nothing is lost: the backup holds the head of the newest record.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="410" />
+      <source>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</source>
+      <translation>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="418" />
+      <source>Two custodians now sign the restore with their keys.</source>
+      <translation>Two custodians now sign the restore with their keys.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="427" />
+      <source>Choose the two custodians who sign.</source>
+      <translation>Choose the two custodians who sign.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="450" />
+      <source>Terminal restored (entry #{seq}). Entries {first} to {last} are recorded as lost: tell the security team.</source>
+      <translation>Terminal restored (entry #{seq}). Entries {first} to {last} are recorded as lost: tell the security team.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="454" />
+      <source>Terminal restored (entry #{seq}); nothing was lost.</source>
+      <translation>Terminal restored (entry #{seq}); nothing was lost.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/restore.py" line="497" />
+      <source>Checking the PIN…</source>
+      <translation>Checking the PIN…</translation>
     </message>
   </context>
   <context>
@@ -2050,117 +2445,128 @@
   <context>
     <name>UnlockScreen</name>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="61" />
+      <location filename="../../ui/screens/unlock.py" line="68" />
       <source>Sealroom is locked</source>
       <extracomment>how the last unlock was made: "security key" or "recovery passphrase"</extracomment>
       <translation>Sealroom is locked</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="65" />
+      <location filename="../../ui/screens/unlock.py" line="71" />
       <source>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</source>
       <translation>Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in your security key, press the button, then enter the key's PIN and touch it.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="72" />
-      <location filename="../../ui/screens/unlock.py" line="73" />
+      <location filename="../../ui/screens/unlock.py" line="78" />
+      <location filename="../../ui/screens/unlock.py" line="79" />
       <source>Unlock with my security key</source>
       <translation>Unlock with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="92" />
-      <location filename="../../ui/screens/unlock.py" line="93" />
+      <location filename="../../ui/screens/unlock.py" line="98" />
+      <location filename="../../ui/screens/unlock.py" line="99" />
       <source>Security key PIN</source>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="97" />
+      <location filename="../../ui/screens/unlock.py" line="103" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="97" />
+      <location filename="../../ui/screens/unlock.py" line="103" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="102" />
+      <location filename="../../ui/screens/unlock.py" line="108" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="102" />
+      <location filename="../../ui/screens/unlock.py" line="108" />
       <source>Cancel unlocking</source>
       <translation>Cancel unlocking</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="113" />
-      <location filename="../../ui/screens/unlock.py" line="116" />
+      <location filename="../../ui/screens/unlock.py" line="119" />
+      <location filename="../../ui/screens/unlock.py" line="122" />
       <source>Use the recovery passphrase instead</source>
       <translation>Use the recovery passphrase instead</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="124" />
-      <location filename="../../ui/screens/unlock.py" line="125" />
+      <location filename="../../ui/screens/unlock.py" line="130" />
+      <location filename="../../ui/screens/unlock.py" line="131" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="130" />
+      <location filename="../../ui/screens/unlock.py" line="136" />
       <source>Unlock</source>
       <translation>Unlock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="130" />
+      <location filename="../../ui/screens/unlock.py" line="136" />
       <source>Unlock with the recovery passphrase</source>
       <translation>Unlock with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="140" />
+      <location filename="../../ui/screens/unlock.py" line="146" />
+      <source>This terminal holds no journal: a new or repaired machine. Restore it from its newest backup (two custodians, the backup stick and the newest record from the safe), or commission a new terminal (sealroom commission).</source>
+      <translation>This terminal holds no journal: a new or repaired machine. Restore it from its newest backup (two custodians, the backup stick and the newest record from the safe), or commission a new terminal (sealroom commission).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/unlock.py" line="154" />
+      <location filename="../../ui/screens/unlock.py" line="155" />
+      <source>Restore this terminal from a backup</source>
+      <translation>Restore this terminal from a backup</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/unlock.py" line="166" />
       <source>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</source>
       <translation>Demo terminal: plug in a simulated key on the right, unlock, and touch it there. Key PIN {pin}. Recovery passphrase: {p}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="198" />
+      <location filename="../../ui/screens/unlock.py" line="224" />
       <source>Looking for your security key…</source>
       <translation>Looking for your security key…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="230" />
+      <location filename="../../ui/screens/unlock.py" line="256" />
       <source>Enter your key's PIN ({n} attempts left)</source>
       <translation>Enter your key's PIN ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="233" />
+      <location filename="../../ui/screens/unlock.py" line="259" />
       <source>Enter your key's PIN</source>
       <translation>Enter your key's PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="248" />
+      <location filename="../../ui/screens/unlock.py" line="274" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="262" />
+      <location filename="../../ui/screens/unlock.py" line="288" />
       <source>Type the key's PIN first.</source>
       <translation>Type the key's PIN first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="264" />
+      <location filename="../../ui/screens/unlock.py" line="290" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="287" />
+      <location filename="../../ui/screens/unlock.py" line="313" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="294" />
+      <location filename="../../ui/screens/unlock.py" line="320" />
       <source>Checking the passphrase and verifying the journal…</source>
       <translation>Checking the passphrase and verifying the journal…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/unlock.py" line="343" />
+      <location filename="../../ui/screens/unlock.py" line="369" />
       <source>The alarm slip did not print ({why}): tell security in person.</source>
       <translation>The alarm slip did not print ({why}): tell security in person.</translation>
     </message>

@@ -52,7 +52,7 @@ def test_no_backup_yet_is_said_in_red_with_what_to_do(qtbot: QtBot, sim: Simulat
     d = _dashboard(qtbot, sim)
     text = d.backup_label.text()
     assert "no backup yet" in text and "OVERDUE" in text
-    assert "No backup medium is registered" in text and "--register" in text
+    assert "No backup medium is registered" in text and "press Backups and register" in text
     assert d.backup_label.property("overdue") is True
     assert "b3261e" in d.backup_label.styleSheet()
     assert d.backup_label.isVisible()
@@ -71,7 +71,7 @@ def test_last_backup_and_deadline_then_overdue_after_every_days(
     assert "last written" in text and f"to {MEDIUM} (entry {written.data['seq']})" in text
     every = sim.policy.backup_every_days
     assert "Next due by" in text and f"every {every} days" in text
-    assert f"--medium {MEDIUM} --by A" in text
+    assert f"take the medium {MEDIUM} from the safe, plug it in and press Backups" in text
     assert d.backup_label.property("overdue") is False
     assert d.backup_label.styleSheet() == ""
     assert isinstance(sim.clock, FakeClock)

@@ -35,6 +35,7 @@ BUTTONS = {
     "journal": "journal_button",
     "export": "export_button",
     "troubleshooting": "help_button",
+    "backup": "backup_button",
 }
 
 
@@ -60,7 +61,7 @@ def test_every_screen_fits_and_the_window_never_grows(
     w.unlock_screen.reset()
     unlock(qtbot, w)
     check(w, size, "dashboard", found)
-    for name in ("custodians", "journal", "export", "troubleshooting"):
+    for name in ("custodians", "journal", "export", "troubleshooting", "backup"):
         visit(qtbot, w, name)
         check(w, size, name, found)
         w.show_dashboard()
@@ -124,3 +125,23 @@ def test_a_long_deadline_line_never_widens_the_flow_screen(qtbot: QtBot) -> None
         "hours of opening the envelope, due 2026-01-09 10:32 UTC (in 23 hours 47 minutes)"
     )
     assert bar.minimumSizeHint().width() < 600
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{a}x{b}" for a, b in SIZES])
+def test_the_lock_screen_with_no_journal_and_the_restore_screen_fit(
+    qtbot: QtBot, root: Path, themed: None, size: tuple[int, int]
+) -> None:
+    """Issue 21: a machine with no journal offers the restore; its steps fit as the rest do."""
+    import shutil
+
+    shutil.rmtree(root / "data")
+    w, _clock, _sc = make_window(qtbot, root, windowed=False)
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    w.unlock_screen.reset()
+    found: dict[str, list[str]] = {}
+    assert w.unlock_screen.restore_button.isVisible()
+    check(w, size, "lock screen, no journal", found)
+    qtbot.mouseClick(w.unlock_screen.restore_button, Qt.MouseButton.LeftButton)
+    check(w, size, "restore", found)
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())

@@ -3,22 +3,24 @@
 Why a module of its own: the dashboard is near its size limit, and this line
 only reads :func:`kiosk.terminal.backups.backup_status` (the rule: at once
 after an incident's review, an enrolment or a revocation, else every
-``[backup] every_days``) — no rule lives here. There is no screen flow for
-writing a backup yet, so the line says what to run (``sealroom backup``, as
-README "When a terminal fails" says) and who to call. The words are the
+``[backup] every_days``) — no rule lives here. Its *Backups* button opens
+the backup screen (``ui/screens/backup.py``), where the medium is
+registered and backups are written. The words are the
 dashboard's (translated in its context, ``DashboardScreen``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from kiosk.format.clock import parse_ts
 from kiosk.journal.store import Journal
 from kiosk.terminal.backups import BackupLedger
+from ui.widgets import big_button
 
 if TYPE_CHECKING:
     from ui.screens.dashboard import DashboardScreen
@@ -52,24 +54,17 @@ def backup_line() -> BackupLine:
     return label
 
 
-def fill_backup(d: DashboardScreen) -> None:
-    """Say when the last backup was written, by when the next is due (red when overdue), and how."""
-    label = d.backup_label
-    if d.journal is None:
-        label.setText("")
-        return
-    journal = d.journal
-    every = d.ctx.policy.backup_every_days
-    if label.journal is not journal:  # a journal opened since: read it once, then what it adds
-        label.journal, label.ledger = journal, BackupLedger()
-    status = label.ledger.update(journal).status(journal, every)
-    ledger = label.ledger
-    medium, last_medium = ledger.medium, ledger.last_medium
+def describe(journal: Journal, ledger: BackupLedger, every: int) -> tuple[str, str, bool]:
+    """The last backup, by when the next is due and why, and whether it is overdue.
+
+    Shared by the dashboard's line and the backup screen (``ui/screens/backup.py``).
+    """
+    status = ledger.update(journal).status(journal, every)
     if status.last_ts is None:
         last = _tr("Backup: no backup yet.")
     else:
         last = _tr("Backup: last written {when} to {medium} (entry {seq}).").format(
-            when=_when(status.last_ts), medium=last_medium or "?", seq=status.last_seq
+            when=_when(status.last_ts), medium=ledger.last_medium or "?", seq=status.last_seq
         )
     why = {
         "schedule": _tr("every {n} days").format(n=every),
@@ -84,16 +79,41 @@ def fill_backup(d: DashboardScreen) -> None:
         due = _tr("OVERDUE since {when} ({why}).").format(when=_when(status.due_by), why=why)
     else:
         due = _tr("Next due by {when} ({why}).").format(when=_when(status.due_by), why=why)
+    return last, due, overdue
+
+
+def backup_row(open_screen: Callable[[str], None]) -> tuple[BackupLine, QPushButton, QHBoxLayout]:
+    """The line and its *Backups* button, which opens the backup screen."""
+    row = QHBoxLayout()
+    label = backup_line()
+    button = big_button(_tr("Backups"), _tr("Write a backup or register the backup medium"))
+    button.setObjectName("backup_button")
+    button.clicked.connect(lambda: open_screen("backup"))
+    row.addWidget(label, 1)
+    row.addWidget(button)
+    return label, button, row
+
+
+def fill_backup(d: DashboardScreen) -> None:
+    """Say when the last backup was written, by when the next is due (red when overdue), and how."""
+    label = d.backup_label
+    if d.journal is None:
+        label.setText("")
+        return
+    journal = d.journal
+    every = d.ctx.policy.backup_every_days
+    if label.journal is not journal:  # a journal opened since: read it once, then what it adds
+        label.journal, label.ledger = journal, BackupLedger()
+    last, due, overdue = describe(journal, label.ledger, every)
+    medium = label.ledger.medium
     if medium is None:
         todo = _tr(
-            "No backup medium is registered: call the administrator to register one with "
-            'two custodians (sealroom backup … --register "where it is kept" --by A --by B).'
+            "No backup medium is registered: press Backups and register one with two custodians."
         )
     else:
         todo = _tr(
-            "To write one: take the medium {medium} from the safe and ask the administrator "
-            "to run sealroom backup --data … --medium-dir … --medium {medium} --by A "
-            "(one custodian's key)."
+            "To write one: take the medium {medium} from the safe, plug it in and press "
+            "Backups (one custodian's session is enough)."
         ).format(medium=medium)
     label.setText(f"{last} {due} {todo}")
     label.setStyleSheet(RED if overdue else "")

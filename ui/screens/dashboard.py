@@ -48,7 +48,7 @@ from kiosk.state import STATE_WORDS
 from kiosk.state import due as deadlines
 from ui.app_context import AppContext
 from ui.screens.account_rows import fill_accounts
-from ui.screens.backup_row import backup_line, fill_backup
+from ui.screens.backup_row import backup_row, fill_backup
 from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
 from ui.screens.judged import judged_text
@@ -263,8 +263,9 @@ class DashboardScreen(QWidget):
         page.addWidget(frame)
         frame, self.deadlines_box = _section(self.tr("Deadlines"), host)
         page.addWidget(frame)
-        self.backup_label = backup_line()  # ui/screens/backup_row.py (issue 21)
-        page.addWidget(self.backup_label)
+        # ui/screens/backup_row.py (issue 21): the line and its button to the backup screen
+        self.backup_label, self.backup_button, row = backup_row(self.open_screen.emit)
+        page.addLayout(row)
         frame, self.accounts_box = _section(self.tr("Accounts and envelopes"), host)
         page.addWidget(frame)
         frame, self.devices_box = _section(self.tr("Attached USB devices"), host)

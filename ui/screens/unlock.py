@@ -8,6 +8,11 @@ the key asks for its PIN and touch through :class:`ui.prompts.QtPrompts`,
 answered here on the GUI thread. Secrets leave the widgets the moment they
 are submitted.
 
+On a machine whose data directory holds no journal (a new or repaired one)
+the screen also offers *Restore this terminal from a backup*
+(``restore_requested``: the window shows ``ui/screens/restore.py``),
+beside commissioning, which is done with ``sealroom commission``.
+
 ``painted`` fires once, after the first paint: the start's milestone
 (:func:`ui.app.run` logs it).
 """
@@ -32,6 +37,7 @@ from kiosk.journal.store import Journal
 from kiosk.paper.slips import refusal_slip
 from kiosk.terminal.airgap import unlock_refusal
 from kiosk.terminal.lifecycle import unlock_with_key, unlock_with_passphrase
+from kiosk.terminal.restore_steps import needs_restore
 from ui.app_context import AppContext
 from ui.prompts import QtPrompts
 from ui.screens.key_panel import wrong_pin
@@ -43,6 +49,7 @@ log = logging.getLogger("sealroom.unlock")
 
 class UnlockScreen(QWidget):
     unlocked = Signal(object)  # Journal
+    restore_requested = Signal()  # no journal here: restore it from its backup
     painted = Signal()  # once, after the first paint
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -59,14 +66,13 @@ class UnlockScreen(QWidget):
         outer.setContentsMargins(80, 60, 80, 60)
         outer.setSpacing(22)
         outer.addWidget(heading(self.tr("Sealroom is locked")))
-        outer.addWidget(
-            body(
-                self.tr(
-                    "Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in "
-                    "your security key, press the button, then enter the key's PIN and touch it."
-                ).format(kiosk=ctx.policy.kiosk_id)
-            )
+        self.intro = body(
+            self.tr(
+                "Break-glass credential terminal {kiosk}. A custodian unlocks it: plug in "
+                "your security key, press the button, then enter the key's PIN and touch it."
+            ).format(kiosk=ctx.policy.kiosk_id)
         )
+        outer.addWidget(self.intro)
         row = QHBoxLayout()
         self.key_button = big_button(
             self.tr("Unlock with my security key"),
@@ -133,6 +139,26 @@ class UnlockScreen(QWidget):
         rp.addWidget(self.unlock_button)
         self.recovery.hide()
         outer.addWidget(self.recovery)
+
+        # No journal on this machine: a restore from the backup (or commissioning).
+        self.restore_note = body(
+            self.tr(
+                "This terminal holds no journal: a new or repaired machine. Restore it from "
+                "its newest backup (two custodians, the backup stick and the newest record "
+                "from the safe), or commission a new terminal (sealroom commission)."
+            ),
+            self,
+        )
+        outer.addWidget(self.restore_note)
+        self.restore_button = big_button(
+            self.tr("Restore this terminal from a backup"),
+            self.tr("Restore this terminal from a backup"),
+            self,
+            True,
+        )
+        self.restore_button.clicked.connect(self.restore_requested.emit)
+        outer.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.show_restore()
 
         if ctx.demo is not None:
             demo = body(
@@ -348,10 +374,21 @@ class UnlockScreen(QWidget):
 
         self.ctx.runner.submit(job, lambda _r: None, failed)
 
+    def show_restore(self) -> None:
+        """Offer the restore only where there is no journal (a stat of two files)."""
+        empty = needs_restore(self.ctx.data_dir)
+        self.restore_note.setVisible(empty)
+        self.restore_button.setVisible(empty)
+        # nothing to unlock here: the restore is the way on, not a key that cannot work
+        self.key_button.setVisible(not empty)
+        self.recovery_link.setVisible(not empty)
+        self.intro.setVisible(not empty)
+
     def reset(self) -> None:
         self.passphrase.clear()
         self.pin.clear()
         self.status.clear_message()
         self.recovery.hide()
         self.recovery_link.show()
+        self.show_restore()
         self.key_button.setFocus()
