@@ -1,0 +1,112 @@
+"""``sealroom retire`` end to end, with simulated keys and a folder for the stick (issue 21).
+
+One command: the final export on the stick, the dual ``terminal.retired``,
+the certificate (here into a PDF: the printed one is in
+``tests/hardware/printing/test_retirement_certificate.py``), the key
+material destroyed. ``sealroom verify`` runs on a bundle before and on the
+final bundle after, with the certificate's QR as its anchor. Then: the
+terminal refuses to run, the certificate comes again from the ``RETIRED``
+note, and a retirement stopped half-way is taken up by running it again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hardware.sim.export import AUDITOR, export_simulation
+from hardware.sim.simulation import Simulation, resume, save
+from hardware.sim.terminal import DEFAULT_PIN
+from kiosk.errors import JournalError
+from tests.hardware.printing.conftest import PdfTools
+from tests.kiosk.continuity.test_cli_restore import _fd, _terminal_ending_now
+from ui.cli import main
+
+
+def _retiring(tmp_path: Path) -> tuple[Simulation, Path, Path]:
+    """A terminal ending now, with an enrolled auditor: its data and keys directories."""
+    sim = _terminal_ending_now(tmp_path)
+    sim.terminal.enrol(AUDITOR)
+    save(sim)
+    return sim, tmp_path / "sim" / "data", tmp_path / "sim" / "keys"
+
+
+def _verify(capsys: Any, *args: str) -> str:
+    status = main(["verify", *args])
+    out = str(capsys.readouterr().out)
+    assert status == 0, out
+    return out
+
+
+def _retire(data: Path, keys: Path, stick: Path, *extra: str) -> int:
+    pins = _fd(f"{DEFAULT_PIN}\n" * 8)
+    return main(
+        [
+            "retire",
+            "--data",
+            str(data),
+            "--stick-dir",
+            str(stick),
+            "--simulated-stick",
+            "--simulated-keys",
+            str(keys),
+            "--by",
+            "dana",
+            "--by",
+            "sam",
+            "--auditor",
+            AUDITOR.id,
+            "--reason",
+            "safe room closed",
+            "--pin-fd",
+            str(pins),
+            *extra,
+        ]
+    )
+
+
+def test_retire_from_the_command_line(tmp_path: Path, capsys: Any) -> None:
+    sim, data, keys = _retiring(tmp_path)
+    before = export_simulation(sim, tmp_path / "stick-before").path
+    sim.terminal.close()
+    pub = str(data / "kiosk.pub")
+    said = _verify(capsys, str(before), "--kiosk-key", pub)
+    assert "VERIFIED" in said and "retired" not in said
+
+    stick = tmp_path / "final-stick"
+    stick.mkdir()
+    pdf = tmp_path / "certificate.pdf"
+    assert _retire(data, keys, stick, "--certificate-pdf", str(pdf)) == 0
+    out = capsys.readouterr().out
+    anchor = re.search(r"--anchor (\d+:[0-9a-f]{64})", out)
+    assert anchor is not None, out
+    bundles = list(stick.glob("sealroom-export-*"))
+    assert len(bundles) == 1
+    lines = (bundles[0] / "journal.jsonl").read_text().splitlines()
+    last = json.loads(lines[-1])
+    assert last["kind"] == "terminal.retired"  # the final bundle ends with the retirement
+    assert anchor.group(1) == f"{last['seq']}:{last['hash']}"
+
+    # The certificate: its QR is the final head, and verify takes it as the anchor.
+    tools = PdfTools(tmp_path)
+    qr = [t for f, t in tools.decode(pdf) if f == "QRCode"]
+    assert qr == [anchor.group(1)]
+    said = _verify(capsys, str(bundles[0]), "--kiosk-key", pub, "--anchor", qr[0])
+    assert "VERIFIED" in said and "retired" in said
+
+    # Key material gone; the terminal refuses to run and says why.
+    assert not (data / "keyslots.json").exists()
+    with pytest.raises(JournalError) as exc:
+        resume(tmp_path / "sim")
+    assert exc.value.code == "terminal.is_retired"
+    assert main(["backup", "--data", str(data), "--medium-dir", str(stick), "--medium", "X"]) == 1
+
+    # The certificate again, from the note, for a printer that is gone.
+    again = tmp_path / "again.pdf"
+    assert _retire(data, keys, stick, "--certificate-pdf", str(again)) == 0
+    assert [t for f, t in tools.decode(again) if f == "QRCode"] == qr
+    assert _retire(data, keys, stick, "--certificate-pdf", str(again)) == 1  # never over a file
