@@ -110,3 +110,37 @@ def test_retire_from_the_command_line(tmp_path: Path, capsys: Any) -> None:
     assert _retire(data, keys, stick, "--certificate-pdf", str(again)) == 0
     assert [t for f, t in tools.decode(again) if f == "QRCode"] == qr
     assert _retire(data, keys, stick, "--certificate-pdf", str(again)) == 1  # never over a file
+
+
+@pytest.mark.cups
+def test_the_certificate_is_printed_through_cups(tmp_path: Path, capsys: Any) -> None:
+    """Without ``--certificate-pdf`` the certificate goes to the policy's CUPS queue.
+
+    cups-pdf is the paper: the printed PDF is read back (its QR is the final
+    head) and taken away, so no sheet is left behind.
+    """
+    from tests.hardware.printing.test_identity_sheet import _cups_ready, _paper_tray
+
+    _cups_ready()
+    sim, data, keys = _retiring(tmp_path)
+    sim.terminal.close()
+    stick = tmp_path / "final-stick"
+    stick.mkdir()
+    status = _retire(data, keys, stick)
+    out = capsys.readouterr().out
+    jobs = re.findall(r"CUPS accepted job (\S+)", out)
+    papers = [p for job in jobs for p in _paper_tray().glob(f"*job_{job.split('-')[-1]}.pdf")]
+    try:
+        assert status == 0, out
+        assert len(jobs) == 1 and len(papers) == 1, out
+        assert "Retirement certificate printed" in out
+        anchor = re.search(r"--anchor (\d+:[0-9a-f]{64})", out)
+        assert anchor is not None
+        tools = PdfTools(tmp_path)
+        assert [t for f, t in tools.decode(papers[0]) if f == "QRCode"] == [anchor.group(1)]
+        text = " ".join(tools.text_pages(papers[0])[0].split())
+        assert "Terminal retirement certificate" in text and "is retired" in text
+    finally:
+        for p in papers:
+            p.unlink(missing_ok=True)
+    assert not (data / "keyslots.json").exists()
