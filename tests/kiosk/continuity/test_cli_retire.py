@@ -104,6 +104,7 @@ def test_retire_from_the_command_line(tmp_path: Path, capsys: Any) -> None:
         resume(tmp_path / "sim")
     assert exc.value.code == "terminal.is_retired"
     assert main(["backup", "--data", str(data), "--medium-dir", str(stick), "--medium", "X"]) == 1
+    assert "was retired" in capsys.readouterr().err
 
     # The certificate again, from the note, for a printer that is gone.
     again = tmp_path / "again.pdf"
@@ -144,3 +145,47 @@ def test_the_certificate_is_printed_through_cups(tmp_path: Path, capsys: Any) ->
         for p in papers:
             p.unlink(missing_ok=True)
     assert not (data / "keyslots.json").exists()
+
+
+def test_move_then_retire_on_the_new_machine(tmp_path: Path, capsys: Any) -> None:
+    """``move``, ``restore`` and ``retire``, commands only; ``sealroom verify`` before and after.
+
+    The final bundle, exported on the new machine, holds the whole story:
+    the move, the restore (nothing lost) and the retirement.
+    """
+    sim, data, keys = _retiring(tmp_path)
+    before = export_simulation(sim, tmp_path / "stick-before").path
+    sim.terminal.close()
+    pub = str(data / "kiosk.pub")
+    assert "VERIFIED" in _verify(capsys, str(before), "--kiosk-key", pub)
+    medium = tmp_path / "backup-stick"
+    medium.mkdir()
+    common = ["--medium-dir", str(medium), "--simulated-keys", str(keys), "--medium", "B"]
+    by = ["--by", "dana", "--by", "sam"]
+    pins = str(_fd(f"{DEFAULT_PIN}\n" * 3))
+    register = ["backup", "--data", str(data), *common, "--register", "Safe A", *by]
+    assert main([*register, "--pin-fd", pins]) == 0
+    pins = str(_fd(f"{DEFAULT_PIN}\n" * 3))
+    move = ["move", "--data", str(data), *common, "--to", "T2, room B", *by]
+    assert main([*move, "--pin-fd", pins]) == 0
+    anchor = capsys.readouterr().out.split("--anchor '")[1].split("'")[0]
+    new = tmp_path / "new-machine"
+    pins = str(_fd(f"{DEFAULT_PIN}\n" * 3))
+    restore = ["restore", "--data", str(new), *common[:4], "--anchor", anchor, *by]
+    assert main([*restore, "--pin-fd", pins]) == 0
+    assert "Nothing lost" in capsys.readouterr().out
+
+    stick = tmp_path / "final-stick"
+    stick.mkdir()
+    pdf = tmp_path / "certificate.pdf"
+    assert _retire(new, keys, stick, "--certificate-pdf", str(pdf)) == 0
+    final = capsys.readouterr().out.split("--anchor ")[1].split()[0]
+    (bundle,) = stick.glob("sealroom-export-*")
+    said = _verify(capsys, str(bundle), "--kiosk-key", pub, "--anchor", final)
+    assert "VERIFIED" in said
+    for what in ("moved to new hardware", "restored from a sealed backup", "was retired"):
+        assert what in said, what
+    assert not (new / "keyslots.json").exists()
+    pins = str(_fd(f"{DEFAULT_PIN}\n"))
+    assert main(["backup", "--data", str(data), *common, "--by", "dana", "--pin-fd", pins]) == 1
+    assert "was moved to new hardware" in capsys.readouterr().err  # the old copy
