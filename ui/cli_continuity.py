@@ -342,8 +342,9 @@ def _certificate_again(data: Path, policy: Any, out: Path | None) -> int:
 
     from kiosk.errors import JournalError
     from kiosk.paper.retirement import RetirementCertificate
-    from kiosk.terminal.retire import read_note
+    from kiosk.terminal.retire import finish_destruction, read_note
 
+    finish_destruction(data)  # a crash may have left it half-way
     note = read_note(data)
     facts = note.get("facts")
     if not isinstance(facts, dict):

@@ -156,6 +156,7 @@ def retirement_facts(journal: Journal, retired: Entry) -> dict[str, Any]:
 def refuse_if_destroyed(data_dir: Path) -> None:
     """A retired terminal's data directory: say so rather than "key-slot file missing"."""
     if (data_dir / RETIRED_NOTE).exists():
+        finish_destruction(data_dir)  # a crash after the note, before the key-slot file went
         note = read_note(data_dir)
         raise JournalError("terminal.is_retired", seq=int(note.get("seq", 0)))
 
@@ -174,9 +175,10 @@ def destroy_key_material(journal: Journal, retired: Entry) -> dict[str, Any]:
 
     Refused before the retirement is recorded, and before a final export
     holds it (the journal would be lost). The note is written first: a
-    crash after it leaves a directory that says it is retired, and the
-    overwrite and removal of the key-slot file follow. Returns the
-    certificate's facts (also in the note).
+    crash after it leaves a directory that says it is retired, and the next
+    attempt to unlock it finishes the overwrite and removal of the key-slot
+    file (:func:`finish_destruction`). Returns the certificate's facts (also
+    in the note).
     """
     data_dir = journal.data_dir
     head = journal.head
@@ -186,6 +188,17 @@ def destroy_key_material(journal: Journal, retired: Entry) -> dict[str, Any]:
     journal.close()
     note = {"seq": retired.seq, "head_seq": head.seq, "head_hash": head.hash, "facts": facts}
     atomic_write(data_dir / RETIRED_NOTE, json.dumps(note).encode("utf-8"))
+    finish_destruction(data_dir)
+    return facts
+
+
+def finish_destruction(data_dir: Path) -> None:
+    """Overwrite and remove the key-slot file and remove the intents (again: harmless).
+
+    Run after the ``RETIRED`` note is durable, and again by every later
+    unlock attempt and ``sealroom retire`` on that directory, so a crash
+    between the note and the removal still ends with the key material gone.
+    """
     slots = data_dir / SLOTS_NAME
     if slots.exists():
         size = slots.stat().st_size
@@ -198,7 +211,6 @@ def destroy_key_material(journal: Journal, retired: Entry) -> dict[str, Any]:
         slots.unlink()
     shutil.rmtree(data_dir / INTENTS, ignore_errors=True)
     fsync_dir(data_dir)
-    return facts
 
 
 def certificate_lines(kiosk_id: str, retired: Entry, head_seq: int, head_hash: str) -> list[str]:
@@ -217,6 +229,7 @@ __all__ = [
     "destroy_key_material",
     "final_export_after",
     "find_retirement",
+    "finish_destruction",
     "read_note",
     "refuse_if_destroyed",
     "refuse_if_gone",

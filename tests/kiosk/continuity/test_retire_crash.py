@@ -141,6 +141,25 @@ def test_killed_after_the_export_ends_retired_at_the_next_start(
     assert exc.value.code == "terminal.is_retired"
 
 
+def test_killed_between_the_note_and_the_key_slot_removal(
+    sim: Simulation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.terminal.retire as retire_module
+
+    def killed(data_dir: Path) -> None:
+        raise Killed()
+
+    with monkeypatch.context() as m:
+        m.setattr(retire_module, "finish_destruction", killed)
+        with pytest.raises(Killed):
+            retire(sim, DirectoryWriter(tmp_path))
+    slots = sim.data_dir / "data" / "keyslots.json"
+    assert slots.exists() and read_note(sim.data_dir / "data")["facts"]
+    with pytest.raises(JournalError) as exc:  # the next attempt finishes it
+        resume(sim.data_dir)
+    assert exc.value.code == "terminal.is_retired" and not slots.exists()
+
+
 def test_a_refused_retirement_changes_nothing(sim: Simulation, tmp_path: Path) -> None:
     t = sim.terminal
     with pytest.raises(ApprovalError):
