@@ -79,6 +79,14 @@ def test_retire_from_the_command_line(tmp_path: Path, capsys: Any) -> None:
 
     stick = tmp_path / "final-stick"
     stick.mkdir()
+    # Without the simulation's flag the folder must be a mounted removable volume, as for
+    # the export screen: a plain folder is refused before anything is unlocked or signed.
+    db = (data / "journal.db").read_bytes()
+    args = ["retire", "--data", str(data), "--stick-dir", str(stick), "--by", "dana"]
+    assert main([*args, "--by", "sam"]) == 1
+    assert "is not a removable volume" in capsys.readouterr().err
+    assert (data / "journal.db").read_bytes() == db and not list(stick.iterdir())
+
     pdf = tmp_path / "certificate.pdf"
     assert _retire(data, keys, stick, "--certificate-pdf", str(pdf)) == 0
     out = capsys.readouterr().out
