@@ -1,4 +1,4 @@
-"""``sealroom backup`` and ``sealroom restore``: continuity of a terminal (issue 21).
+"""``sealroom backup``, ``restore``, ``move`` and ``retire``: continuity of a terminal (issue 21).
 
 * ``sealroom backup --data D --medium-dir M --medium LABEL`` writes a sealed
   backup of the journal to the registered medium mounted at ``M``
@@ -44,7 +44,7 @@ ALERT_PLUG = "Plug in {name}'s security key (only that one), then press Enter. "
 
 
 def add_commands(sub: Any) -> None:
-    """Add ``backup`` and ``restore`` to the ``sealroom`` command's subparsers."""
+    """Add ``backup``, ``restore``, ``move`` and ``retire`` to the ``sealroom`` subparsers."""
     p = sub.add_parser("backup", help="write a sealed backup to the registered backup medium")
     _common(p)
     p.add_argument("--medium", required=True, help="the backup medium's label")
@@ -73,7 +73,11 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--policy", help="policy file (default: the one in assets/)")
     p.add_argument("--by", action="append", default=[], help="a custodian id (twice: dual)")
     p.add_argument("--auditor", help="the auditor who approves the final export")
-    p.add_argument("--reason", default="the terminal is taken out of service")
+    p.add_argument(
+        "--reason",
+        default="the terminal is taken out of service",
+        help="why, as recorded in terminal.retired and printed on the certificate",
+    )
     p.add_argument(
         "--certificate-pdf", metavar="OUT", help="write the certificate to this new PDF file"
     )
