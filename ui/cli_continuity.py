@@ -1,4 +1,4 @@
-"""``sealroom backup`` and ``sealroom restore``: continuity of a terminal (issue 21).
+"""``sealroom backup``, ``restore``, ``move`` and ``retire``: continuity of a terminal (issue 21).
 
 * ``sealroom backup --data D --medium-dir M --medium LABEL`` writes a sealed
   backup of the journal to the registered medium mounted at ``M``
@@ -15,6 +15,14 @@
   custodian's key or the recovery passphrase, the chain and every signature
   checked, the head compared with the paper anchor (and the newest export,
   ``--export BUNDLE``), then ``terminal.restored`` signed by both.
+* ``sealroom retire --data D --stick-dir S --by A --by B [--auditor X]``
+  retires the terminal in one procedure (``kiosk/export/final.py``): the
+  final export onto the stick at ``S`` (approved by an auditor and a
+  custodian), the dual ``terminal.retired``, the retirement certificate
+  printed through CUPS (or written with ``--certificate-pdf OUT`` when the
+  printer is gone), then the key material destroyed. Run again after a
+  failure, it takes up where it stopped; on a retired directory it prints
+  the certificate again from the ``RETIRED`` note.
 
 PINs come from ``--pin-fd`` (one line per key) or are asked on the
 terminal; the passphrase only from ``--passphrase-fd``: neither is ever on
@@ -36,7 +44,7 @@ ALERT_PLUG = "Plug in {name}'s security key (only that one), then press Enter. "
 
 
 def add_commands(sub: Any) -> None:
-    """Add ``backup`` and ``restore`` to the ``sealroom`` command's subparsers."""
+    """Add ``backup``, ``restore``, ``move`` and ``retire`` to the ``sealroom`` subparsers."""
     p = sub.add_parser("backup", help="write a sealed backup to the registered backup medium")
     _common(p)
     p.add_argument("--medium", required=True, help="the backup medium's label")
@@ -56,6 +64,28 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--to", required=True, help="the new machine (where it stands, its name)")
     p.add_argument("--reason", default="moved to new hardware")
     p.set_defaults(func=cmd_move)
+
+    p = sub.add_parser(
+        "retire", help="retire the terminal: final export, certificate, keys destroyed"
+    )
+    p.add_argument("--data", required=True, help="the terminal's data directory")
+    p.add_argument("--stick-dir", help="where the USB stick for the final export is mounted")
+    p.add_argument("--policy", help="policy file (default: the one in assets/)")
+    p.add_argument("--by", action="append", default=[], help="a custodian id (twice: dual)")
+    p.add_argument("--auditor", help="the auditor who approves the final export")
+    p.add_argument(
+        "--reason",
+        default="the terminal is taken out of service",
+        help="why, as recorded in terminal.retired and printed on the certificate",
+    )
+    p.add_argument(
+        "--certificate-pdf", metavar="OUT", help="write the certificate to this new PDF file"
+    )
+    p.add_argument("--pin-fd", type=int, help="read the keys' PINs from this fd, one a line")
+    p.add_argument("--simulated-keys", help=argparse.SUPPRESS)
+    p.add_argument("--simulated-stick", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--tpm", help="the TPM device (default: /dev/tpmrm0 if present)")
+    p.set_defaults(func=cmd_retire)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -223,4 +253,107 @@ def cmd_move(args: argparse.Namespace) -> int:
     print(f"Moved (entry {moved.seq}); backup written with head {head.seq} · {head.hash[:12]}")
     print(f"On the new machine: sealroom restore --anchor '{head.seq} · {head.hash[:12]}' …")
     print("This copy refuses to run from now on.")
+    return 0
+
+
+def cmd_retire(args: argparse.Namespace) -> int:
+    """Final export, ``terminal.retired``, certificate, key material destroyed (in that order)."""
+    from kiosk.export.final import retire_terminal
+    from kiosk.procedures.fields import ProcedureError
+    from kiosk.terminal.lifecycle import unlock_with_key
+    from kiosk.terminal.retire import RETIRED_NOTE
+    from ui.cli import _policy, _witness
+
+    policy = _policy(args.policy)
+    data = Path(args.data)
+    out = Path(args.certificate_pdf) if args.certificate_pdf else None
+    if out is not None and out.exists():
+        raise ProcedureError("retire.certificate_exists", path=str(out))
+    if (data / RETIRED_NOTE).exists():
+        return _certificate_again(data, policy, out)
+    if len(set(args.by)) < 2:
+        raise ProcedureError("procedure.two_people")
+    if not args.stick_dir or not Path(args.stick_dir).is_dir():
+        raise ProcedureError("retire.not_a_stick", path=str(args.stick_dir))
+    writer = _stick(Path(args.stick_dir), args.simulated_stick)
+    keys = _Keys(args)
+    keys.plug(args.by[0])
+    journal = unlock_with_key(
+        data, keys.keys, SystemClock(), witness=_witness(args, policy), retiring=True
+    )
+    from hardware.printing.render import render
+
+    try:
+        done = retire_terminal(
+            journal,
+            policy,
+            keys.keys,
+            writer,
+            args.by,
+            args.reason,
+            lambda approval, people: _sign(approval, keys, list(people)),
+            render,
+            lambda cert: _emit(cert, policy, out),
+            auditor=args.auditor,
+        )
+    finally:
+        journal.close()
+    facts = done.facts
+    if done.export is not None:
+        print(f"Final export written: {done.export.path}")
+    else:
+        print(f"Final export already written: {facts['bundle']} on {facts['volume']}")
+    final = facts["final"]
+    print(f"Retired (entry {done.retired.seq}); final head {final['seq']}:{final['hash']}")
+    print("Key material destroyed: this terminal's journal no longer opens.")
+    anchor = f"{final['seq']}:{final['hash']}"
+    print(f"Verify: sealroom verify BUNDLE --kiosk-key kiosk.pub --anchor {anchor}")
+    return 0
+
+
+def _stick(root: Path, simulated: bool) -> Any:
+    """The stick's writer: a mounted removable volume, checked as the export screen does."""
+    from kiosk.export.directory import DirectoryWriter
+
+    if simulated:  # a folder stands for the stick (tests, simulations)
+        return DirectoryWriter(root, str(root))
+    from hardware.media import open_volume
+
+    return open_volume(root)
+
+
+def _emit(cert: Any, policy: Any, out: Path | None) -> None:
+    """The certificate through CUPS (an ordinary job: nothing secret), or into a new PDF."""
+    from hardware.printing.render import render
+
+    pdf = render(cert)
+    if out is not None:
+        with out.open("xb") as fh:  # never over another file
+            fh.write(pdf)
+        print(f"Retirement certificate written to {out}")
+        return
+    from hardware.printing.cups import CupsPrinter
+
+    CupsPrinter.from_policy(policy).print_pdf(
+        pdf, "Sealroom retirement certificate", sensitive=False, progress=print
+    )
+    print("Retirement certificate printed: keep it with the final export.")
+
+
+def _certificate_again(data: Path, policy: Any, out: Path | None) -> int:
+    """A retired directory: the certificate again, from the facts in its ``RETIRED`` note."""
+    import datetime as dt
+
+    from kiosk.errors import JournalError
+    from kiosk.paper.retirement import RetirementCertificate
+    from kiosk.terminal.retire import finish_destruction, read_note
+
+    finish_destruction(data)  # a crash may have left it half-way
+    note = read_note(data)
+    facts = note.get("facts")
+    if not isinstance(facts, dict):
+        raise JournalError("retire.no_certificate")
+    cert = RetirementCertificate.from_facts(facts, dt.datetime.now(dt.UTC), policy.timezone)
+    print(f"This terminal is already retired (entry {note.get('seq')}): the certificate again.")
+    _emit(cert, policy, out)
     return 0

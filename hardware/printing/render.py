@@ -7,7 +7,8 @@ built from the shared :mod:`hardware.printing.layout`:
 * :mod:`hardware.printing.credentials`: the credential sheet and its envelope label;
 * :mod:`hardware.printing.records`: the invocation and session records;
 * :mod:`hardware.printing.terminal_papers`: the commissioning and identity sheets, alert slips;
-* :mod:`hardware.printing.reports`: the inventory and audit reports.
+* :mod:`hardware.printing.reports`: the inventory and audit reports;
+* :mod:`hardware.printing.retirement_paper`: the retirement certificate.
 
 Invariant: :func:`render` returns ``bytes`` and never writes a file (a
 credential sheet exists only in RAM and on paper); a document type without a
@@ -27,6 +28,7 @@ from hardware.printing.credentials import credential_sheet, envelope_label
 from hardware.printing.fonts import register_fonts
 from hardware.printing.records import invocation_record, session_record
 from hardware.printing.reports import audit_report, inventory_report
+from hardware.printing.retirement_paper import retirement_certificate
 from hardware.printing.terminal_papers import alert_slip, commissioning_sheet, identity_sheet
 from kiosk.errors import SealroomError
 from kiosk.paper.documents import (
@@ -41,6 +43,7 @@ from kiosk.paper.documents import (
     InvocationRecord,
     SessionRecord,
 )
+from kiosk.paper.retirement import RetirementCertificate
 
 _RENDERERS: dict[type[Document], Callable[[Any], bytes]] = {
     CredentialSheet: credential_sheet,
@@ -52,6 +55,7 @@ _RENDERERS: dict[type[Document], Callable[[Any], bytes]] = {
     InventoryReport: inventory_report,
     AlertSlip: alert_slip,
     AuditReport: audit_report,
+    RetirementCertificate: retirement_certificate,
 }
 
 

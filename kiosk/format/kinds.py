@@ -637,8 +637,9 @@ KINDS: dict[str, Kind] = {
     "terminal.retired": Kind(
         {"reason": R(TEXT)},
         dual=True,
-        doc="Two custodians retired the terminal: a final export follows, then its key "
-        "material is destroyed and a retirement certificate with the final head is printed.",
+        doc="Two custodians retired the terminal (``sealroom retire``): the final export, "
+        "approved just before, follows and ends with this entry; then the retirement "
+        "certificate with that head is printed and the key material destroyed.",
     ),
 }
 

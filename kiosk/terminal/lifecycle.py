@@ -159,13 +159,14 @@ def unlock_with_passphrase(
     return journal
 
 
-def _after_crash(journal: Journal) -> None:
+def _after_crash(journal: Journal, retiring: bool = False) -> None:
     """Refuse a copy that moved away or was retired (``kiosk/terminal/retire.py``), then
-    record what a crash interrupted (``kiosk/terminal/repair.py``; never fails the unlock)."""
+    record what a crash interrupted (``kiosk/terminal/repair.py``; never fails the unlock).
+    ``retiring``: ``sealroom retire`` taking up an unfinished retirement."""
     from kiosk.terminal.repair import repair_after_crash
     from kiosk.terminal.retire import refuse_if_gone
 
-    _recorded(journal, lambda: refuse_if_gone(journal))
+    _recorded(journal, lambda: refuse_if_gone(journal, retiring=retiring))
     repair_after_crash(journal)
 
 
@@ -193,6 +194,7 @@ def unlock_with_key(
     *,
     witness: Witness | None = None,
     counter_margin: int = DEFAULT_COUNTER_MARGIN,
+    retiring: bool = False,
 ) -> Journal:
     """Open the journal with one enrolled custodian's touch + PIN (and verify it).
 
@@ -244,7 +246,7 @@ def unlock_with_key(
         code = "approval.revoked_custodian" if owner.revoked else "approval.revoked_credential"
         raise ApprovalError(code, name=owner.name)
     reconcile_slots(journal)
-    _after_crash(journal)
+    _after_crash(journal, retiring)
     unlock = KeyUnlock(owner.id, cred.id, nonce, answer)
     _recorded(journal, lambda: record_key_unlock(journal, unlock, counter_margin))
     event(

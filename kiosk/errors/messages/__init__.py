@@ -38,6 +38,7 @@ from kiosk.errors.messages import (
     policy,
     printing,
     procedure,
+    retirement,
     rollback,
     rules,
     scans,
@@ -79,6 +80,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "verdict": verdict.MESSAGES,
     "feedback": feedback.MESSAGES,
     "key_turn": key_turn.MESSAGES,
+    "retirement": retirement.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
