@@ -213,19 +213,7 @@ def finish_destruction(data_dir: Path) -> None:
     fsync_dir(data_dir)
 
 
-def certificate_lines(kiosk_id: str, retired: Entry, head_seq: int, head_hash: str) -> list[str]:
-    """What the retirement certificate says (printed and kept with the final export)."""
-    return [
-        f"Sealroom terminal {kiosk_id} — retirement certificate",
-        f"Retired by entry {retired.seq} at {retired.ts}: {retired.data['reason']}",
-        f"Final journal head: {head_seq} · {head_hash}",
-        "Its key material was destroyed; the journal survives in the final audit export, "
-        "verified with 'sealroom verify' against this head.",
-    ]
-
-
 __all__ = [
-    "certificate_lines",
     "destroy_key_material",
     "final_export_after",
     "find_retirement",
