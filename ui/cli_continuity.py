@@ -11,7 +11,9 @@
   restores; this copy refuses to run from then on (``kiosk/terminal/retire.py``).
 * ``sealroom restore --data D --medium-dir M --anchor "SEQ · HASH" --by A
   --by B`` restores the newest backup on ``M`` into the empty data
-  directory ``D`` (``kiosk/terminal/restore.py``): opened with the first
+  directory ``D`` by the restore screen's own steps
+  (``kiosk/terminal/restore_steps.py``; ``--anchor`` is the head as printed
+  or the record's QR code as the scanner reads it): opened with the first
   custodian's key or the recovery passphrase, the chain and every signature
   checked, the head compared with the paper anchor (and the newest export,
   ``--export BUNDLE``), then ``terminal.restored`` signed by both.
@@ -53,7 +55,11 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("restore", help="restore the newest sealed backup (two custodians)")
     _common(p)
-    p.add_argument("--anchor", required=True, help="the head on the newest record in the safe")
+    p.add_argument(
+        "--anchor",
+        required=True,
+        help="the head on the newest record in the safe, as printed or as its QR code scans",
+    )
     p.add_argument("--export", metavar="BUNDLE", help="the newest audit export, to compare")
     p.add_argument("--reason", default="restored from the newest sealed backup")
     p.set_defaults(func=cmd_restore)
@@ -172,13 +178,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.terminal.restore import (
-        Anchor,
-        export_anchor,
-        key_opener,
-        start_restored,
-        unpack_backup,
-    )
+    """The restore screen's steps (``RestoreSteps``) in one command: one path, two faces."""
+    from kiosk.scan.qr import looks_like_qr
+    from kiosk.terminal.restore import Anchor, key_opener
+    from kiosk.terminal.restore_steps import RestoreSteps
     from ui.cli import _policy, _witness
 
     policy = _policy(args.policy)
@@ -186,8 +189,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
         from kiosk.procedures.fields import ProcedureError
 
         raise ProcedureError("procedure.two_people")
-    anchor = Anchor.parse(args.anchor)
-    export = export_anchor(Path(args.export)) if args.export else None
+    if not looks_like_qr(args.anchor):
+        Anchor.parse(args.anchor)  # a mistyped head is said before any key is asked for
+    steps = RestoreSteps(
+        Path(args.data), SystemClock(), kiosk_id=policy.kiosk_id, witness=_witness(args, policy)
+    )
+    header = steps.find(Path(args.medium_dir))
     keys = _Keys(args)
     phrase = _passphrase(args)
     opener: Callable[[Any], bytes]
@@ -200,24 +207,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     else:
         keys.plug(args.by[0])
         opener = key_opener(keys.keys)
-    journal, header = unpack_backup(
-        Path(args.medium_dir),
-        Path(args.data),
-        opener,
-        SystemClock(),
-        kiosk_id=policy.kiosk_id,
-        witness=_witness(args, policy),
-    )
+    journal = steps.open(opener)
     try:
-        approval = start_restored(journal, policy, keys.keys, header, anchor, export, args.reason)
-        entry = _sign(approval, keys, args.by)
+        steps.give_anchor(args.anchor)  # the record's QR as scanned, or its head as printed
+        steps.give_export(Path(args.export) if args.export else None)
+        entry = _sign(steps.start_signing(policy, keys.keys, args.reason), keys, args.by)
+        steps.signed = True
     except BaseException:
-        journal.close()
-        from kiosk.terminal.lifecycle import undo_commission
-
-        undo_commission(Path(args.data))
+        steps.abandon()
         raise
     journal.close()
+    header = steps.header or header
     lost = entry.data["lost_count"]
     print(f"Restored from {header.path.name} (head {header.seq}); terminal.restored {entry.seq}")
     if lost:

@@ -102,3 +102,34 @@ def test_move_from_the_command_line(tmp_path: Path, capsys: object) -> None:
     args = [*restore, str(keys), "--anchor", anchor, *by, "--pin-fd", str(pins)]
     assert main(args) == 0
     assert "Nothing lost" in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+def test_restore_takes_the_records_qr_as_scanned(tmp_path: Path, capsys: object) -> None:
+    """``--anchor`` takes what the scanner reads from the newest record's QR, checked with the
+    restored terminal's own QR key (the restore screen's step, shared)."""
+    sim = _terminal_ending_now(tmp_path)
+    newest_qr = sim.scan(list(sim.qr_of.values())[-1])  # as a handheld scanner types it
+    sim.terminal.close()
+    data, keys = tmp_path / "sim" / "data", tmp_path / "sim" / "keys"
+    medium = tmp_path / "stick"
+    medium.mkdir()
+    common = ["--data", str(data), "--medium-dir", str(medium), "--simulated-keys", str(keys)]
+    pins = _fd(f"{DEFAULT_PIN}\n" * 3)
+    args = ["backup", *common, "--medium", MEDIUM, "--register", "Safe A, shelf 2"]
+    assert main([*args, "--by", "dana", "--by", "sam", "--pin-fd", str(pins)]) == 0
+    shutil.rmtree(data)
+
+    def restore(anchor: str) -> int:
+        phrase = _fd(TEST_PASSPHRASE + "\n")
+        pins = _fd(f"{DEFAULT_PIN}\n" * 2)
+        by = ["--by", "dana", "--by", "sam"]
+        fds = ["--passphrase-fd", str(phrase), "--pin-fd", str(pins)]
+        return main(["restore", *common, "--anchor", anchor, *by, *fds])
+
+    forged = newest_qr[:-6] + ("A" if newest_qr[-6] != "A" else "B") + newest_qr[-5:]
+    assert restore(forged) != 0  # a code the terminal did not make is refused...
+    assert not (data / "journal.db").exists()  # ...and the machine is left empty
+    capsys.readouterr()  # type: ignore[attr-defined]
+    assert restore(newest_qr) == 0
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "terminal.restored" in out and "Nothing lost" in out
