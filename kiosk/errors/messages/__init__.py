@@ -22,6 +22,7 @@ from typing import Any
 from kiosk.errors.messages import (
     alerts,
     appliance,
+    backup_duty,
     clock_and_disk,
     continuity,
     credentials,
@@ -73,6 +74,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "credentials": credentials.MESSAGES,
     "incident_rules": incident_rules.MESSAGES,
     "continuity": continuity.MESSAGES,
+    "backup_duty": backup_duty.MESSAGES,
     "paper_hand": paper_hand.MESSAGES,
     "verdict": verdict.MESSAGES,
     "feedback": feedback.MESSAGES,
