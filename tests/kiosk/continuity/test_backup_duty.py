@@ -105,3 +105,20 @@ def test_a_stick_in_the_safe_is_never_written_by_the_terminal(
     assert len(alerted) == 1 and "from the safe" in alerted[0].data["summary"]
     assert MEDIUM in alerted[0].data["summary"]
     assert not kinds_after(sim, 1, "backup.written") and not kinds_after(sim, 1, "backup.failed")
+
+
+def test_the_policy_names_the_always_mounted_path() -> None:
+    import pytest
+
+    from kiosk.errors import PolicyError
+    from kiosk.policy import load_policy
+    from kiosk.policy.load import parse_policy
+
+    text = Path(str(load_policy().source)).read_text("utf-8")
+    assert load_policy().backup_path is None  # the default: a stick in the safe
+    policy = parse_policy((text + '\n[backup]\npath = "/srv/sealroom-backup"\n').encode(), "p")
+    assert policy.backup_path == "/srv/sealroom-backup"
+    for bad in ("backup", "/srv/../etc"):
+        with pytest.raises(PolicyError) as exc:
+            parse_policy((text + f'\n[backup]\npath = "{bad}"\n').encode(), "p")
+        assert "path" in str(exc.value.params)
