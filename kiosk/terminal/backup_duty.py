@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from pathlib import Path
 
 from kiosk.errors import JournalBusyError, JournalError, SealroomError
@@ -52,6 +53,9 @@ class BackupDuty:
     def __init__(self, journal: Journal, policy: Policy) -> None:
         self.journal = journal
         self.policy = policy
+        #: one write at a time: a step's worker and the minute's deadline check may
+        #: both find the backup due; the second gives way rather than write it twice
+        self._writing = threading.Lock()
 
     @property
     def automatic(self) -> bool:
@@ -72,19 +76,24 @@ class BackupDuty:
 
         Returns the ``backup.written`` or ``backup.failed`` entry, or ``None``
         when nothing was due, the medium is a stick, the last failure is
-        less than :data:`RETRY_AFTER` old, or a signature is pending. Never
-        raises: a failure is journaled.
+        less than :data:`RETRY_AFTER` old, a signature is pending, or another
+        thread is writing it. Never raises: a failure is journaled.
         """
-        if self.policy.backup_path is None:
+        where = self.policy.backup_path
+        if where is None or not self._writing.acquire(blocking=False):
             return None
-        now = now or self.journal.clock.now()
+        try:
+            return self._run(Path(where), now or self.journal.clock.now())
+        finally:
+            self._writing.release()
+
+    def _run(self, path: Path, now: dt.datetime) -> Entry | None:
         reason = self.owed(now)
         backup = self.journal.state.backup
         if reason is None or backup.medium is None:
             return None
         if backup.failed is not None and now - parse_ts(backup.failed.ts) < RETRY_AFTER:
             return None
-        path = Path(self.policy.backup_path)
         try:
             if not path.is_dir():
                 raise JournalError("backup.path_missing", path=str(path)[:200])

@@ -61,6 +61,10 @@ def test_written_after_an_enrolment_and_when_every_days_pass(
     register(sim)
     sim.terminal.enrol("noor:Noor Haddad:custodian")
     enrolled = sim.journal.head.seq
+    duty = sim.ctx.backup_duty
+    assert duty is not None
+    with duty._writing:  # another worker is writing it: this one gives way
+        assert sim.ctx.backup_if_due() is None
     written = sim.ctx.backup_if_due()  # what the custodians screen's job calls after the commit
     assert written is not None and written.kind == "backup.written"
     assert written.data["reason"] == "enrolment" and written.data["seq"] == enrolled
