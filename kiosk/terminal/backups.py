@@ -81,7 +81,11 @@ def make_backup(
     deadline as the terminal does (:mod:`kiosk.state.backups`).
 
     This is the function the backup screen and :class:`kiosk.terminal.backup_duty.BackupDuty`
-    call, in a worker: it reads the whole journal under its lock.
+    call, in a worker: it reads the whole journal under its lock. A screen
+    writing to the stick brought from the safe passes the medium's label
+    (``journal.state.backup.medium``), the reason the backup is due
+    (``BackupDuty(journal, policy).owed(now)``, or ``"manual"`` when none
+    is) and ``policy.backup_every_days``.
     """
     if registered_medium(journal) != medium:
         raise JournalError("backup.unregistered_medium", medium=medium[:80])
