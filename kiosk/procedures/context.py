@@ -290,7 +290,9 @@ class Context:
         Called after every flow step and, by the screens, at each unlock and
         every minute while unlocked, from different threads: the lock makes
         "what was alerted, then alert the rest" one step, so no deadline is
-        alerted twice.
+        alerted twice. A backup that is due is written first where the
+        terminal can write it (:meth:`backup_if_due`), so a backup the
+        terminal could write itself is never alerted as overdue.
         """
         if self.journal.clock_jump() is not None:
             # Deadlines judged on a clock nobody confirmed would all be wrong
