@@ -211,8 +211,7 @@ class Journal:
         """Open, verify the whole chain from seq 1 and replay the state (at every unlock).
 
         Then compare it with the key-slot file's head and the TPM (``head.py``).
-        ``restoring``: only for a backup just unpacked (``kiosk/terminal/restore.py``):
-        the TPM comparison waits for the dual ``terminal.restored``, which re-binds.
+        ``restoring`` (a backup just unpacked): the TPM check waits for ``terminal.restored``.
         """
         lock_fd = cls._take_lock(data_dir)
         try:
