@@ -307,17 +307,17 @@
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="193" />
+      <location filename="../../ui/screens/custodians.py" line="195" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="226" />
+      <location filename="../../ui/screens/custodians.py" line="230" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="234" />
+      <location filename="../../ui/screens/custodians.py" line="238" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
@@ -352,7 +352,7 @@
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="175" />
+      <location filename="../../ui/screens/custodians.py" line="177" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -826,79 +826,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/export.py" line="38" />
+      <location filename="../../ui/screens/export.py" line="39" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="42" />
+      <location filename="../../ui/screens/export.py" line="43" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="49" />
+      <location filename="../../ui/screens/export.py" line="50" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="60" />
-      <location filename="../../ui/screens/export.py" line="65" />
+      <location filename="../../ui/screens/export.py" line="61" />
+      <location filename="../../ui/screens/export.py" line="66" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="63" />
-      <location filename="../../ui/screens/export.py" line="66" />
+      <location filename="../../ui/screens/export.py" line="64" />
+      <location filename="../../ui/screens/export.py" line="67" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="72" />
+      <location filename="../../ui/screens/export.py" line="73" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="118" />
+      <location filename="../../ui/screens/export.py" line="121" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="138" />
+      <location filename="../../ui/screens/export.py" line="141" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="172" />
+      <location filename="../../ui/screens/export.py" line="175" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1583,16 +1583,21 @@
     </message>
     <message>
       <location filename="../../kiosk/format/kind_words.py" line="115" />
+      <source>the backup that could not be written</source>
+      <translation>the backup that could not be written</translation>
+    </message>
+    <message>
+      <location filename="../../kiosk/format/kind_words.py" line="116" />
       <source>the move to new hardware</source>
       <translation>the move to new hardware</translation>
     </message>
     <message>
-      <location filename="../../kiosk/format/kind_words.py" line="116" />
+      <location filename="../../kiosk/format/kind_words.py" line="117" />
       <source>the retirement of the terminal</source>
       <translation>the retirement of the terminal</translation>
     </message>
     <message>
-      <location filename="../../kiosk/format/kind_words.py" line="118" />
+      <location filename="../../kiosk/format/kind_words.py" line="119" />
       <source>the restore of the terminal from a backup</source>
       <translation>the restore of the terminal from a backup</translation>
     </message>
