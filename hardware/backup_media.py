@@ -9,9 +9,12 @@ under dual control (``backup.medium_registered``, its *label*). Two kinds:
   stick (:func:`hardware.media.open_stick`, :mod:`hardware.udisks`: one
   udisks2 client, not a second one), and unmounted when the backup or the
   restore's read ends — after which it may be pulled out;
-* **a second disk always present**: the policy's ``[backup] medium`` is an
-  absolute path (``/srv/sealroom-backup``); that directory is the medium and
-  its label is the path. Nothing is mounted or unmounted.
+* **a second disk always present**: the policy's ``[backup] path`` names
+  the directory where it is mounted (``/srv/sealroom-backup``); that
+  directory is the medium, its label the policy's ``[backup] medium`` (or
+  the path when the policy names no label). Nothing is mounted or
+  unmounted, and the terminal writes each backup itself when one is due
+  (``kiosk/terminal/backup_duty.py``).
 
 What the kiosk sees is :class:`BackupMedium` (a label, a description, whether
 it is removable, and ``open()``: a context that yields the directory) and
@@ -126,13 +129,15 @@ class UDisksBackupMedia:
 
 @dataclass(frozen=True)
 class DirectoryMedium:
-    """A directory always present (the policy's ``[backup] medium`` is a path): a second disk."""
+    """A directory always present (the policy's ``[backup] path``): a second disk."""
 
     path: Path
+    #: the label it is registered under (the policy's ``[backup] medium``), else the path
+    name: str | None = None
 
     @property
     def label(self) -> str:
-        return str(self.path)
+        return self.name or str(self.path)
 
     @property
     def removable(self) -> bool:
@@ -154,17 +159,20 @@ class DirectoryBackupMedia:
     """The policy's backup directory, present when it exists."""
 
     path: Path
+    name: str | None = None
 
     def present(self) -> list[BackupMedium]:
         if not self.path.is_dir():
             raise JournalError("backup.medium_missing_dir", medium=str(self.path)[:80])
-        return [DirectoryMedium(self.path)]
+        return [DirectoryMedium(self.path, self.name)]
 
 
-def media_for(policy_medium: str | None, udisks: UDisks | None = None) -> BackupMedia:
-    """The real media: the policy's directory if it names a path, else udisks2's sticks."""
-    if policy_medium is not None and policy_medium.startswith("/"):
-        return DirectoryBackupMedia(Path(policy_medium))
+def media_for(
+    path: str | None, medium: str | None = None, udisks: UDisks | None = None
+) -> BackupMedia:
+    """The real media: the policy's ``[backup] path`` if it names one, else udisks2's sticks."""
+    if path is not None:
+        return DirectoryBackupMedia(Path(path), medium)
     return UDisksBackupMedia(udisks if udisks is not None else UDisks())
 
 

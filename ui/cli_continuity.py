@@ -169,7 +169,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
             )
             entry = _sign(approval, keys, args.by)
             print(f"Backup medium {args.medium} registered (entry {entry.seq})")
-        written = make_backup(journal, Path(args.medium_dir), args.medium, "manual")
+        written = make_backup(
+            journal, Path(args.medium_dir), args.medium, "manual", policy.backup_every_days
+        )
         if written is not None:
             print(f"Sealed backup written: {written.data['file']} (head {written.data['seq']})")
     finally:

@@ -255,12 +255,12 @@
       <translation>Registered backup medium: {medium}. Take it from the safe and plug it in to write a backup.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="190" />
+      <location filename="../../ui/screens/backup.py" line="189" />
       <source>Looking for the backup medium…</source>
       <translation>Looking for the backup medium…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/backup.py" line="191" />
+      <location filename="../../ui/screens/backup.py" line="190" />
       <source>Writing the sealed backup…</source>
       <translation>Writing the sealed backup…</translation>
     </message>
@@ -447,17 +447,17 @@
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="193" />
+      <location filename="../../ui/screens/custodians.py" line="195" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="226" />
+      <location filename="../../ui/screens/custodians.py" line="230" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="234" />
+      <location filename="../../ui/screens/custodians.py" line="238" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
@@ -492,7 +492,7 @@
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="175" />
+      <location filename="../../ui/screens/custodians.py" line="177" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -966,79 +966,79 @@
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/export.py" line="39" />
+      <location filename="../../ui/screens/export.py" line="38" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="43" />
+      <location filename="../../ui/screens/export.py" line="42" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="50" />
+      <location filename="../../ui/screens/export.py" line="49" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="52" />
+      <location filename="../../ui/screens/export.py" line="51" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="52" />
+      <location filename="../../ui/screens/export.py" line="51" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="61" />
-      <location filename="../../ui/screens/export.py" line="66" />
+      <location filename="../../ui/screens/export.py" line="60" />
+      <location filename="../../ui/screens/export.py" line="65" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="64" />
-      <location filename="../../ui/screens/export.py" line="67" />
+      <location filename="../../ui/screens/export.py" line="63" />
+      <location filename="../../ui/screens/export.py" line="66" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="73" />
+      <location filename="../../ui/screens/export.py" line="72" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="78" />
+      <location filename="../../ui/screens/export.py" line="77" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="78" />
+      <location filename="../../ui/screens/export.py" line="77" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="81" />
+      <location filename="../../ui/screens/export.py" line="80" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="81" />
+      <location filename="../../ui/screens/export.py" line="80" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="121" />
+      <location filename="../../ui/screens/export.py" line="118" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="141" />
+      <location filename="../../ui/screens/export.py" line="138" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="175" />
+      <location filename="../../ui/screens/export.py" line="172" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1723,16 +1723,21 @@
     </message>
     <message>
       <location filename="../../kiosk/format/kind_words.py" line="115" />
+      <source>the backup that could not be written</source>
+      <translation>the backup that could not be written</translation>
+    </message>
+    <message>
+      <location filename="../../kiosk/format/kind_words.py" line="116" />
       <source>the move to new hardware</source>
       <translation>the move to new hardware</translation>
     </message>
     <message>
-      <location filename="../../kiosk/format/kind_words.py" line="116" />
+      <location filename="../../kiosk/format/kind_words.py" line="117" />
       <source>the retirement of the terminal</source>
       <translation>the retirement of the terminal</translation>
     </message>
     <message>
-      <location filename="../../kiosk/format/kind_words.py" line="118" />
+      <location filename="../../kiosk/format/kind_words.py" line="119" />
       <source>the restore of the terminal from a backup</source>
       <translation>the restore of the terminal from a backup</translation>
     </message>
@@ -1864,254 +1869,254 @@
   <context>
     <name>RestoreScreen</name>
     <message>
-      <location filename="../../ui/screens/restore.py" line="55" />
+      <location filename="../../ui/screens/restore.py" line="54" />
       <source>Restore this terminal from a backup</source>
       <translation>Restore this terminal from a backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="56" />
+      <location filename="../../ui/screens/restore.py" line="55" />
       <source>Back to the lock screen</source>
       <translation>Back to the lock screen</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="57" />
+      <location filename="../../ui/screens/restore.py" line="56" />
       <source>Give the restore up and go back to the lock screen</source>
       <translation>Give the restore up and go back to the lock screen</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="67" />
+      <location filename="../../ui/screens/restore.py" line="66" />
       <source>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</source>
       <extracomment>what the restore ended with, for the dashboard's banner</extracomment>
       <translation>For a new or repaired machine: the journal comes back from the newest sealed backup, checked entry by entry, compared with the newest record in the safe, and two custodians sign the restore. Whatever was written after the backup is named as lost, never hidden.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="76" />
+      <location filename="../../ui/screens/restore.py" line="75" />
       <source>1. The backup medium</source>
       <translation>1. The backup medium</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="78" />
+      <location filename="../../ui/screens/restore.py" line="77" />
       <source>Look for the backup</source>
       <translation>Look for the backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="79" />
+      <location filename="../../ui/screens/restore.py" line="78" />
       <source>Look for the newest backup on the medium plugged in</source>
       <translation>Look for the newest backup on the medium plugged in</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="84" />
-      <location filename="../../ui/screens/restore.py" line="216" />
+      <location filename="../../ui/screens/restore.py" line="83" />
+      <location filename="../../ui/screens/restore.py" line="215" />
       <source>Plug in the backup stick from the safe.</source>
       <translation>Plug in the backup stick from the safe.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="85" />
+      <location filename="../../ui/screens/restore.py" line="84" />
       <source>The backup found</source>
       <translation>The backup found</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="88" />
+      <location filename="../../ui/screens/restore.py" line="87" />
       <source>2. Open it</source>
       <translation>2. Open it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="90" />
+      <location filename="../../ui/screens/restore.py" line="89" />
       <source>Open with my security key</source>
       <translation>Open with my security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="91" />
+      <location filename="../../ui/screens/restore.py" line="90" />
       <source>Open the backup with a custodian's security key</source>
       <translation>Open the backup with a custodian's security key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="98" />
+      <location filename="../../ui/screens/restore.py" line="97" />
       <source>or the recovery passphrase</source>
       <translation>or the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="99" />
+      <location filename="../../ui/screens/restore.py" line="98" />
       <source>Recovery passphrase</source>
       <translation>Recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="102" />
+      <location filename="../../ui/screens/restore.py" line="101" />
       <source>Open with the passphrase</source>
       <translation>Open with the passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="103" />
+      <location filename="../../ui/screens/restore.py" line="102" />
       <source>Open the backup with the recovery passphrase</source>
       <translation>Open the backup with the recovery passphrase</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="112" />
+      <location filename="../../ui/screens/restore.py" line="111" />
       <source>Checking the backup</source>
       <translation>Checking the backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="116" />
+      <location filename="../../ui/screens/restore.py" line="115" />
       <source>The check of the backup</source>
       <translation>The check of the backup</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="119" />
+      <location filename="../../ui/screens/restore.py" line="118" />
       <source>3. The newest record in the safe</source>
       <translation>3. The newest record in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="123" />
+      <location filename="../../ui/screens/restore.py" line="122" />
       <source>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</source>
       <translation>Scan its QR code, or type the head: 40 · 3fa2b19c0d11</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="125" />
+      <location filename="../../ui/screens/restore.py" line="124" />
       <source>The head printed on the newest record</source>
       <translation>The head printed on the newest record</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="128" />
+      <location filename="../../ui/screens/restore.py" line="127" />
       <source>Compare</source>
       <translation>Compare</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="128" />
+      <location filename="../../ui/screens/restore.py" line="127" />
       <source>Compare the backup with the record</source>
       <translation>Compare the backup with the record</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="133" />
+      <location filename="../../ui/screens/restore.py" line="132" />
       <source>4. The newest audit export (optional)</source>
       <translation>4. The newest audit export (optional)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="135" />
+      <location filename="../../ui/screens/restore.py" line="134" />
       <source>Read the export from a stick</source>
       <translation>Read the export from a stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="136" />
+      <location filename="../../ui/screens/restore.py" line="135" />
       <source>Compare with the newest audit export on a stick plugged in</source>
       <translation>Compare with the newest audit export on a stick plugged in</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="141" />
+      <location filename="../../ui/screens/restore.py" line="140" />
       <source>The audit export compared</source>
       <translation>The audit export compared</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="144" />
+      <location filename="../../ui/screens/restore.py" line="143" />
       <source>5. What was lost, and the signatures</source>
       <translation>5. What was lost, and the signatures</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="146" />
+      <location filename="../../ui/screens/restore.py" line="145" />
       <source>What is known to be lost</source>
       <translation>What is known to be lost</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="152" />
+      <location filename="../../ui/screens/restore.py" line="151" />
       <source>Restore signed by custodian {n}</source>
       <translation>Restore signed by custodian {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="158" />
+      <location filename="../../ui/screens/restore.py" line="157" />
       <source>Sign the restore</source>
       <translation>Sign the restore</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="159" />
+      <location filename="../../ui/screens/restore.py" line="158" />
       <source>Both custodians sign the restore with their keys</source>
       <translation>Both custodians sign the restore with their keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="242" />
+      <location filename="../../ui/screens/restore.py" line="241" />
       <source>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</source>
       <translation>Newest backup on {medium}: entry {seq} · {hash}, written {when}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="250" />
+      <location filename="../../ui/screens/restore.py" line="249" />
       <source>Now open it with a custodian's key or the recovery passphrase.</source>
       <translation>Now open it with a custodian's key or the recovery passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="267" />
+      <location filename="../../ui/screens/restore.py" line="266" />
       <source>Plug in your security key; it is asked for shortly.</source>
       <translation>Plug in your security key; it is asked for shortly.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="275" />
+      <location filename="../../ui/screens/restore.py" line="274" />
       <source>Enter your key's PIN to open the backup.</source>
       <translation>Enter your key's PIN to open the backup.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="287" />
+      <location filename="../../ui/screens/restore.py" line="286" />
       <source>Type the recovery passphrase first.</source>
       <translation>Type the recovery passphrase first.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="304" />
+      <location filename="../../ui/screens/restore.py" line="303" />
       <source>Checking the chain and every signature of {n} entries…</source>
       <translation>Checking the chain and every signature of {n} entries…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="331" />
+      <location filename="../../ui/screens/restore.py" line="330" />
       <source>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</source>
       <translation>Opened and checked: {n} entries, every signature valid. You may unplug the backup stick and return it to the safe.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="339" />
+      <location filename="../../ui/screens/restore.py" line="338" />
       <source>Now scan the QR code of the newest record in the safe, or type its head.</source>
       <translation>Now scan the QR code of the newest record in the safe, or type its head.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="354" />
+      <location filename="../../ui/screens/restore.py" line="353" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="391" />
+      <location filename="../../ui/screens/restore.py" line="390" />
       <source>No audit export found on the sticks plugged in.</source>
       <translation>No audit export found on the sticks plugged in.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="394" />
+      <location filename="../../ui/screens/restore.py" line="393" />
       <source>Newest audit export: head {seq} · {hash}.</source>
       <translation>Newest audit export: head {seq} · {hash}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="407" />
+      <location filename="../../ui/screens/restore.py" line="406" />
       <source>Nothing is lost: the backup holds the head of the newest record.</source>
       <translation>Nothing is lost: the backup holds the head of the newest record.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="410" />
+      <location filename="../../ui/screens/restore.py" line="409" />
       <source>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</source>
       <translation>LOST: entries {first} to {last} ({n}), written after the backup (entry {seq}). They will be named in the journal as lost.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="418" />
+      <location filename="../../ui/screens/restore.py" line="417" />
       <source>Two custodians now sign the restore with their keys.</source>
       <translation>Two custodians now sign the restore with their keys.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="427" />
+      <location filename="../../ui/screens/restore.py" line="426" />
       <source>Choose the two custodians who sign.</source>
       <translation>Choose the two custodians who sign.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="450" />
+      <location filename="../../ui/screens/restore.py" line="449" />
       <source>Terminal restored (entry #{seq}). Entries {first} to {last} are recorded as lost: tell the security team.</source>
       <translation>Terminal restored (entry #{seq}). Entries {first} to {last} are recorded as lost: tell the security team.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="454" />
+      <location filename="../../ui/screens/restore.py" line="453" />
       <source>Terminal restored (entry #{seq}); nothing was lost.</source>
       <translation>Terminal restored (entry #{seq}); nothing was lost.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/restore.py" line="497" />
+      <location filename="../../ui/screens/restore.py" line="492" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>

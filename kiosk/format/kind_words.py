@@ -112,6 +112,7 @@ PHRASES: dict[str, str] = {
         QT_TRANSLATE_NOOP("KindNames", "the registration of the backup medium")
     ),
     "backup.written": str(QT_TRANSLATE_NOOP("KindNames", "the sealed backup")),
+    "backup.failed": str(QT_TRANSLATE_NOOP("KindNames", "the backup that could not be written")),
     "terminal.moved": str(QT_TRANSLATE_NOOP("KindNames", "the move to new hardware")),
     "terminal.retired": str(QT_TRANSLATE_NOOP("KindNames", "the retirement of the terminal")),
     "terminal.restored": str(

@@ -592,7 +592,12 @@ KINDS: dict[str, Kind] = {
     ),
     # continuity (issue 21)
     "backup.medium_registered": Kind(
-        {"medium": R(text(200)), "description": R(TEXT)},
+        {
+            "medium": R(text(200)),
+            "description": R(TEXT),
+            "every_days": O(whole_number(1)),
+            "path": O(text(400)),
+        },
         dual=True,
         doc="A backup medium (a stick kept in the safe, or a second disk) was registered "
         "under dual control; sealed backups are written only to a registered medium.",
@@ -604,9 +609,21 @@ KINDS: dict[str, Kind] = {
             "seq": R(whole_number(1)),
             "hash": R(hex64),
             "reason": R(one_of("incident", "enrolment", "revocation", "schedule", "manual")),
+            "every_days": O(whole_number(1)),
         },
         doc="A sealed backup of the journal (up to entry ``seq`` with ``hash``) and its key "
-        "slots was written to the registered medium ``medium``.",
+        "slots was written to the registered medium ``medium``; the next is due at once after "
+        "an incident closes, an enrolment or a revocation, else ``every_days`` after it.",
+    ),
+    "backup.failed": Kind(
+        {
+            "medium": R(text(200)),
+            "reason": R(one_of("incident", "enrolment", "revocation", "schedule", "manual")),
+            "error": R(text(80)),
+            "words": R(TEXT),
+        },
+        doc="The terminal could not write an automatic backup to the registered medium "
+        "(``error``: the failure's code, ``words``: what it means); the backup stays due.",
     ),
     "terminal.restored": Kind(
         {

@@ -38,6 +38,21 @@ step 3 or 4 fails, the entry stays written (it is durable) and the next
 write first records the head again, refusing to write if it still cannot:
 the gap never grows beyond one write.
 
+A restore (``kiosk/terminal/restore.py``) opens the backup's journal with
+``restoring`` set: the TPM comparison is put off (a new machine's counter,
+or this machine's counter ahead of the backup's head after a disk
+replacement, would refuse it like any copy), while the head is still
+checked. Writes meanwhile leave the binding as the backup recorded it.
+The dual ``terminal.restored`` entry then re-binds the key-slot file to
+this machine's counter (:meth:`HeadKeeper.before_write`, :meth:`_rebind`)
+before it is written, so the restore's own write increments it and records
+its value. A data directory put back any other way has no such entry and
+is refused by the ordinary check (``rollback.tpm_ahead``, ``tpm.behind``,
+``tpm.missing``). A crash after the re-binding and before the entry
+commits leaves a journal bound to this machine at the backup's head: it
+opens, and the custodians' keys' counters (ahead by what they signed
+since) raise ``key.counter_ahead`` at its first unlock.
+
 What it does not catch: the insider holds the database key, so they can
 write a key-slot file with a valid MAC recording any head and any counter
 value. The TPM counter stops a copy of the files from being put back; the
@@ -55,6 +70,9 @@ from kiosk.errors import DeviceError, JournalError, KeySlotError, SealroomError
 from kiosk.format.entry import Entry
 from kiosk.journal.keyslots import KeySlots, RecordedHead
 from kiosk.journal.witness import MonotonicCounter, Witness
+
+#: The dual entry of a restore: it re-binds the key-slot file to this machine's TPM counter.
+RESTORED_KIND = "terminal.restored"
 
 #: Kinds whose entry changes the key slots (a slot added, or a slot removed by
 #: a revocation or a replacement): announced in the file before they are written.
@@ -89,9 +107,11 @@ def _remove_temporaries(path: Path) -> None:
 class HeadKeeper:
     """Owns the key-slot file while the journal is open: its head, its TPM counter, its slots."""
 
-    def __init__(self, slots: KeySlots, witness: Witness) -> None:
+    def __init__(self, slots: KeySlots, witness: Witness, *, restoring: bool = False) -> None:
         self.slots = slots
         self.witness = witness
+        #: a restore is under way: the TPM binding waits for ``terminal.restored``
+        self.restoring = restoring
         #: the TPM counter's last known value (``None``: not bound)
         self._value = slots.head.counter
         #: the last write's head is not recorded yet (step 3 or 4 failed)
@@ -99,13 +119,21 @@ class HeadKeeper:
 
     # ----------------------------------------------------------- opening
     @classmethod
-    def load(cls, path: Path, db_key: bytes, witness: Witness) -> HeadKeeper:
-        """Read and authenticate the key-slot file at unlock; check its TPM binding."""
+    def load(
+        cls, path: Path, db_key: bytes, witness: Witness, *, restoring: bool = False
+    ) -> HeadKeeper:
+        """Read and authenticate the key-slot file at unlock; check its TPM binding.
+
+        ``restoring``: a backup was just unpacked (``kiosk/terminal/restore.py``);
+        its binding is another machine's, or behind this one's counter, until
+        ``terminal.restored`` re-binds it.
+        """
         _remove_temporaries(path)
         slots = KeySlots.load(path)
         slots.authenticate(db_key)
-        keeper = cls(slots, witness)
-        keeper._check_binding()
+        keeper = cls(slots, witness, restoring=restoring)
+        if not restoring:
+            keeper._check_binding()
         return keeper
 
     @classmethod
@@ -175,7 +203,7 @@ class HeadKeeper:
             if not ahead or not _one_write(ahead) or unannounced:
                 raise JournalError("rollback.slots_behind", seq=rec.seq, journal_seq=seq)
         changed = bool(ahead) or rec.pending is not None
-        if self.slots.tpm_index is not None:
+        if self.slots.tpm_index is not None and not self.restoring:
             value = self._counter().read()
             recorded = rec.counter or 0
             if value < recorded:
@@ -199,7 +227,9 @@ class HeadKeeper:
     def record(self, seq: int, hash_: str) -> None:
         """Record the head (incrementing the TPM counter first, once per write)."""
         value = None
-        if self.slots.tpm_index is not None:
+        if self.restoring:  # the backup's binding is kept as it is until terminal.restored
+            value = self.slots.head.counter
+        elif self.slots.tpm_index is not None:
             if self._value == self.slots.head.counter:
                 self._value = self._counter().increment()
             value = self._value
@@ -215,6 +245,8 @@ class HeadKeeper:
         """
         if self._stale:
             self.record(seq, hash_)
+        if self.restoring and any(e.kind == RESTORED_KIND for e in entries):
+            self._rebind()
         changes = [e for e in entries if e.kind in SLOT_KINDS]
         if changes:
             new = self.slots.copy()
@@ -223,6 +255,34 @@ class HeadKeeper:
                 rec.seq, rec.hash, rec.counter, (changes[-1].seq, changes[-1].hash)
             )
             self._save(new)
+
+    def _rebind(self) -> None:
+        """Bind the key-slot file to this machine's TPM counter (a restore's dual entry).
+
+        The counter is taken over at its current value, whatever the backup
+        recorded (a new machine's fresh counter, or this machine's ahead of
+        an older backup); the entry's own write then increments it. With no
+        TPM here the file is unbound, unless the policy requires one
+        (``tpm.required``: the entry is not written). Raises (and so nothing
+        is written) if the file cannot be saved.
+        """
+        counter = self.witness.counter
+        new = self.slots.copy()
+        rec = self.slots.head
+        if counter is None or self.witness.mode == "off":
+            if self.witness.mode == "required":
+                raise DeviceError("tpm.required", reason="this machine has no TPM")
+            new.tpm_index = None
+            new.head = RecordedHead(rec.seq, rec.hash, None, rec.pending)
+            self._save(new)
+            self._value = None
+        else:
+            value = counter.provision()
+            new.tpm_index = counter.index
+            new.head = RecordedHead(rec.seq, rec.hash, value, rec.pending)
+            self._save(new)
+            self._value = value
+        self.restoring = False
 
     def after_write(self, seq: int, hash_: str) -> None:
         """After a write: record the new head. Never raises: the entries are durable.
@@ -242,4 +302,4 @@ class HeadKeeper:
         self._save(new, "rollback.slots_not_saved")
 
 
-__all__ = ["SLOT_KINDS", "HeadKeeper"]
+__all__ = ["RESTORED_KIND", "SLOT_KINDS", "HeadKeeper"]

@@ -206,10 +206,12 @@ class Journal:
         *,
         approval_check: ApprovalCheck | None,
         witness: Witness | None = None,
+        restoring: bool = False,
     ) -> Journal:
         """Open, verify the whole chain from seq 1 and replay the state (at every unlock).
 
         Then compare it with the key-slot file's head and the TPM (``head.py``).
+        ``restoring`` (a backup just unpacked): the TPM check waits for ``terminal.restored``.
         """
         lock_fd = cls._take_lock(data_dir)
         try:
@@ -220,7 +222,9 @@ class Journal:
         j = cls(data_dir, conn, clock, lock_fd, approval_check)
         j._db_key = bytes(db_key)
         try:
-            keeper = HeadKeeper.load(data_dir / SLOTS_NAME, db_key, witness or NO_TPM)
+            keeper = HeadKeeper.load(
+                data_dir / SLOTS_NAME, db_key, witness or NO_TPM, restoring=restoring
+            )
             j.state = j._rebuild()
             keeper.check(*j._last_row(), j.entry)
             j._keeper = keeper

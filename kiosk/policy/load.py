@@ -482,7 +482,7 @@ def _backup(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
     """``[backup]``: optional; the medium's label and the longest interval (issue 21)."""
     if "backup" not in data:
         return {}
-    r.unknown_keys("backup", {"medium", "every_days"})
+    r.unknown_keys("backup", {"medium", "every_days", "path"})
     medium = r.get(
         "backup",
         "medium",
@@ -491,12 +491,23 @@ def _backup(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
         optional=True,
     )
     every = r.get("backup", "every_days", int, _range(1, 90), optional=True)
+    path = r.get("backup", "path", str, _absolute_path, optional=True)
     out: dict[str, Any] = {}
+    if path is not None:
+        out["backup_path"] = str(path).strip()
     if medium is not None:
         out["backup_medium"] = str(medium).strip()
     if every is not None:
         out["backup_every_days"] = int(every)
     return out
+
+
+def _absolute_path(v: str) -> str | None:
+    """``[backup] path``: an absolute directory, a short one (the second disk's mount point)."""
+    v = v.strip()
+    if not v.startswith("/") or len(v) > 400 or "\x00" in v or "/../" in f"{v}/":
+        return "must be an absolute directory path (up to 400 characters, no '..')"
+    return None
 
 
 def _counter_margin(r: _Reader) -> int:

@@ -180,6 +180,10 @@ class Policy:
     backup_medium: str | None = None
     #: ``[backup] every_days``: a backup is due at least this often (issue 21)
     backup_every_days: int = DEFAULT_BACKUP_EVERY_DAYS
+    #: ``[backup] path``: where the medium is always mounted (a second disk), so the
+    #: terminal writes each backup itself the moment it is due; ``None``: a stick
+    #: kept in the safe, brought out and plugged in by a person (issue 21)
+    backup_path: str | None = None
     #: ``[envelopes] token_in_envelope``: whether an account's FIDO2 security key
     #: (its second factor) is sealed in the envelope with the credential sheet;
     #: the sheet's contents line and its sealing steps say the same

@@ -35,6 +35,7 @@ from kiosk.scan.qr import QrPayload
 from kiosk.terminal import overdue as alerts
 from kiosk.terminal.acknowledge import start_acknowledgement
 from kiosk.terminal.approvals import Approval, DualApproval, SecurityKeys, SoloApproval
+from kiosk.terminal.backup_duty import BackupDuty
 from kiosk.terminal.repair import INTERRUPTED, settle_slip
 
 log = logging.getLogger("sealroom.terminal")
@@ -123,8 +124,12 @@ class Context:
     #: when the deadlines were last judged (every step, every unlock, every minute
     #: while unlocked): the dashboard shows it, so a silent check is visible
     last_judged: dt.datetime | None = None
+    #: writes the backup that is due where the medium is always mounted (issue 21)
+    backup_duty: BackupDuty | None = None
 
     def __post_init__(self) -> None:
+        if self.backup_duty is None:
+            self.backup_duty = BackupDuty(self.journal, self.policy)
         # The clock is held to this policy's tolerance (kiosk.journal.clockwatch).
         self.journal.clock.watch.set_tolerance(self.policy.clock_tolerance_minutes)
         if not self._listening:
@@ -285,7 +290,9 @@ class Context:
         Called after every flow step and, by the screens, at each unlock and
         every minute while unlocked, from different threads: the lock makes
         "what was alerted, then alert the rest" one step, so no deadline is
-        alerted twice.
+        alerted twice. A backup that is due is written first where the
+        terminal can write it (:meth:`backup_if_due`), so a backup the
+        terminal could write itself is never alerted as overdue.
         """
         if self.journal.clock_jump() is not None:
             # Deadlines judged on a clock nobody confirmed would all be wrong
@@ -293,9 +300,22 @@ class Context:
             return []
         with self._deadline_check:
             now = self.now()
+            self.backup_if_due()
             written = alerts.raise_overdue(self.journal, self.policy, now)
             self.last_judged = now
             return written
+
+    def backup_if_due(self) -> Entry | None:
+        """Write the sealed backup now if one is due and the terminal can (:mod:`.backup_duty`).
+
+        Called right after each step (an incident's review closes it), after an
+        enrolment or a revocation, and at every deadline check; never raises
+        (a failure is journaled as ``backup.failed``). Nothing is written
+        while the clock waits for its confirmation.
+        """
+        if self.backup_duty is None or self.journal.clock_jump() is not None:
+            return None
+        return self.backup_duty.run_if_due(self.now())
 
     def _on_entry(self, entry: Entry) -> None:
         """Print the slip of each ``alert.raised`` entry; journal it when it does not print.

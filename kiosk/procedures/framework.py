@@ -170,6 +170,9 @@ class Flow:
         self.current = nxt
         entries = self._since(before)
         self.recorded.extend(entries)
+        # A step that closed an incident makes a backup due at once: written now
+        # where the medium is always mounted (kiosk/terminal/backup_duty.py).
+        self.ctx.backup_if_due()
         return Result(True, entries=entries, next=nxt)
 
     def _since(self, seq: int) -> list[Entry]:

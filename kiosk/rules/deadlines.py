@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.format.clock import UTC, format_ts, is_ts, parse_ts
+from kiosk.rules.backup_findings import BackupWatch
 
 #: Project kinds (procedure engine, issue 5) that the rules below read.
 SESSION_ENDED = "session.ended"
@@ -174,9 +175,12 @@ class Facts:
     kinds: set[str] = field(default_factory=set)
     #: the business-day calendar the journal last recorded
     calendar: Calendar | None = None
+    #: sealed backups (issue 21): :mod:`kiosk.rules.backup_findings`
+    backups: BackupWatch = field(default_factory=BackupWatch)
 
     def observe(self, seq: int, ts: str, kind: str, data: dict[str, Any]) -> None:
         self.kinds.add(kind)
+        self.backups.observe(seq, ts, kind, data)
         if kind in ("journal.genesis", "policy.changed"):
             self.calendar = Calendar.of(data) or self.calendar
         test = data.get("test") is True
@@ -561,6 +565,7 @@ def check_deadlines(facts: Facts, now: dt.datetime) -> list[DeadlineFinding]:
     out: list[DeadlineFinding] = []
     for rule in RULES:
         out.extend(rule.check(facts, now))
+    out.extend(DeadlineFinding(*f) for f in facts.backups.findings(now))
     for kind, needs in NEEDED_KINDS:
         if kind not in facts.kinds and any(needs(i) for i in facts.incidents.values()):
             out.append(

@@ -17,6 +17,9 @@ verification           reset done (and, for an incident, reviewed)  ``verificati
 destroy_superseded     envelope superseded by a newer credential    ``envelope.destroyed``
 checkout               envelope checked out                         opened, returned or quarantined
 drill                  last test of the account (or registration)   a drill's login (``test``)
+backup                 an incident closed, a key enrolled or        ``backup.written``
+                       revoked (due at once); else the last backup
+                       (or the medium's registration) + every_days
 =====================  ===========================================  ===============================
 
 Business days come from the policy's ``holidays`` calendar: weekends and
@@ -70,10 +73,11 @@ KINDS = (
     "destroy_superseded",
     "session_limit",
     "opening_ack",
+    "backup",
 )
 
 #: Deadlines that start again for the same subject (see :attr:`Deadline.key`).
-RECURRING = frozenset({"drill", "checkout"})
+RECURRING = frozenset({"drill", "checkout", "backup"})
 
 LABELS = {
     "approver_notice": "Notify the emergency approver",
@@ -87,6 +91,7 @@ LABELS = {
     "destroy_superseded": "Superseded envelope destroyed",
     "session_limit": "Access session ended (longest session)",
     "opening_ack": "Security acknowledged the envelope's opening",
+    "backup": "Sealed backup written to the backup medium",
 }
 
 
@@ -231,6 +236,9 @@ def compute(state: State, policy: Policy) -> list[Deadline]:
                 )
             )
     out.extend(_opening_acks(state, policy))
+    backup = backup_deadline(state, policy)
+    if backup is not None:
+        out.append(backup)
     reset_times = _resets(state)
     for env in state.envelopes.values():
         opened = _last(env.history, "envelope.opened")
@@ -325,6 +333,26 @@ def _opening_acks(state: State, policy: Policy) -> list[Deadline]:
             )
         )
     return out
+
+
+def backup_deadline(state: State, policy: Policy) -> Deadline | None:
+    """The next sealed backup (:mod:`kiosk.state.backups`); ``None`` while no medium is registered.
+
+    Due at once after its trigger (an incident closed, a key enrolled or
+    revoked), else ``every_days`` after the last backup or, while none was
+    written, after the medium's registration. The subject is the medium's
+    label; the start is part of the key, so each occurrence is alerted once.
+    """
+    b = state.backup
+    if b.registered is None:
+        return None
+    if b.trigger is not None:
+        start = parse_ts(b.trigger.ts)
+        return Deadline("backup", b.registered.what, start, start)
+    since = b.last or b.registered
+    start = parse_ts(since.ts)
+    every = dt.timedelta(days=b.interval(policy.backup_every_days))
+    return Deadline("backup", b.registered.what, start, start + every)
 
 
 def account_registered(state: State, account: str) -> dt.datetime | None:

@@ -408,6 +408,7 @@ STEPS: dict[str, Step] = {
     "terminal.unlocked": not_a_step,
     "backup.medium_registered": not_a_step,
     "backup.written": not_a_step,
+    "backup.failed": not_a_step,
     "terminal.restored": not_a_step,
     "terminal.moved": not_a_step,
     "terminal.retired": not_a_step,

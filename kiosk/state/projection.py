@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.errors import TransitionError
 from kiosk.format.entry import Entry
 from kiosk.state.alerts import Alert
+from kiosk.state.backups import BackupFacts
 from kiosk.state.credentials import Sealing
 from kiosk.state.custodians import Credential, Custodian, check_signers, note_counters
 from kiosk.state.envelopes import Account, Envelope
@@ -53,6 +54,8 @@ class State:
     sealings: dict[str, Sealing] = field(default_factory=dict)
     #: keys of deadlines that already have their ``deadline.overdue`` alert
     alerted_deadlines: set[str] = field(default_factory=set)
+    #: the backup medium, the last backup, what made the next due (:mod:`kiosk.state.backups`)
+    backup: BackupFacts = field(default_factory=BackupFacts)
     #: entries kept as evidence but not applied (they break a rule), by seq
     #: (:mod:`kiosk.state.integrity`)
     quarantined: dict[int, Quarantined] = field(default_factory=dict)

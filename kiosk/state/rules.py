@@ -18,6 +18,7 @@ from kiosk.errors import TransitionError
 from kiosk.format.entry import Entry
 from kiosk.state import (
     alerts,
+    backups,
     credentials,
     custodians,
     envelopes,
@@ -49,6 +50,17 @@ def no_change(state: State, entry: Entry) -> None:
     """Nothing to fold beyond what every entry gets (its incident, key counters)."""
 
 
+def then_trigger(apply: Step) -> Step:
+    """``apply``, then the note that the entry makes a backup due at once (:mod:`.backups`)."""
+
+    def both(state: State, entry: Entry) -> None:
+        apply(state, entry)
+        backups.note_trigger(state, entry)
+
+    both.__doc__ = apply.__doc__
+    return both
+
+
 def apply_genesis(state: State, entry: Entry) -> None:
     data = entry.data
     state.kiosk_id = data["kiosk_id"]
@@ -74,8 +86,8 @@ RULES: dict[str, Rule] = {
     # the clock confirmed after a jump (the journal's clock watch acts on it)
     "clock.confirmed": Rule(no_check, no_change),
     # custodians and their keys
-    "custodian.enrolled": Rule(custodians.check_enrolled, custodians.apply_enrolled),
-    "custodian.revoked": Rule(custodians.check_revoked, custodians.apply_revoked),
+    "custodian.enrolled": Rule(custodians.check_enrolled, then_trigger(custodians.apply_enrolled)),
+    "custodian.revoked": Rule(custodians.check_revoked, then_trigger(custodians.apply_revoked)),
     # accounts and envelopes
     "account.registered": Rule(
         envelopes.check_account_registered, envelopes.apply_account_registered
@@ -108,8 +120,8 @@ RULES: dict[str, Rule] = {
     "session.signed": Rule(no_check, no_change),
     "documentation.discrepancy": Rule(no_check, no_change),
     "verification.completed": Rule(no_check, credentials.apply_verification_completed),
-    "review.completed": Rule(no_check, no_change),
-    "review.escalated": Rule(no_check, no_change),
+    "review.completed": Rule(no_check, backups.note_trigger),
+    "review.escalated": Rule(no_check, backups.note_trigger),
     # one credential, many copies; accounts change (kiosk.state.credentials)
     "credential.approved": Rule(credentials.check_approved, credentials.apply_approved),
     "verification.failed": Rule(
@@ -129,8 +141,9 @@ RULES: dict[str, Rule] = {
     # the terminal itself
     "terminal.unlocked": Rule(unlocks.check_unlocked, unlocks.apply_unlocked),
     # continuity (issue 21)
-    "backup.medium_registered": Rule(no_check, no_change),
-    "backup.written": Rule(no_check, no_change),
+    "backup.medium_registered": Rule(no_check, backups.apply_registered),
+    "backup.written": Rule(no_check, backups.apply_written),
+    "backup.failed": Rule(no_check, backups.apply_failed),
     "terminal.restored": Rule(no_check, no_change),
     "terminal.moved": Rule(no_check, no_change),
     "terminal.retired": Rule(no_check, no_change),

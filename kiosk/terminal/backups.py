@@ -9,7 +9,11 @@
 * :func:`backup_status` says when the last backup was written and by when
   the next is due: at once after an incident closed, a key was enrolled or
   revoked since the last backup; otherwise ``every_days`` (the policy's
-  ``[backup] every_days``) after it.
+  ``[backup] every_days``) after it. It reads the journal's state
+  (:mod:`kiosk.state.backups`), the same facts the overdue alert
+  (:mod:`kiosk.state.due`, kind ``backup``) and the auditors' verifier judge.
+* The terminal writes backups by itself where it can (a medium always
+  mounted, ``[backup] path``): :mod:`kiosk.terminal.backup_duty`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.errors import JournalError
 from kiosk.format.clock import format_ts, parse_ts
@@ -24,17 +29,11 @@ from kiosk.format.entry import Entry
 from kiosk.journal.backup import write_backup
 from kiosk.journal.store import Journal
 from kiosk.policy import Policy
+from kiosk.state.backups import TRIGGERS
 from kiosk.terminal.approvals import DualApproval, SecurityKeys
 
 #: the default interval between backups when nothing else makes one due
 DEFAULT_EVERY_DAYS = 7
-#: entries after which a backup is due at once, and the reason it records
-TRIGGERS = {
-    "review.completed": "incident",
-    "review.escalated": "incident",
-    "custodian.enrolled": "enrolment",
-    "custodian.revoked": "revocation",
-}
 
 
 def start_medium_registration(
@@ -50,27 +49,43 @@ def start_medium_registration(
     """
     if policy.backup_medium is not None and policy.backup_medium != medium:
         raise JournalError("backup.not_in_policy", medium=medium[:80])
-    data = {"medium": medium[:200], "description": description[:500]}
+    data: dict[str, Any] = {
+        "medium": medium[:200],
+        "description": description[:500],
+        "every_days": policy.backup_every_days,
+    }
+    if policy.backup_path is not None:
+        data["path"] = policy.backup_path[:400]
     return DualApproval(journal, policy, security_keys, "backup.medium_registered", data)
 
 
 def registered_medium(journal: Journal) -> str | None:
-    found = None
-    for e in journal.entries():
-        if e.kind == "backup.medium_registered":
-            found = str(e.data["medium"])
-    return found
+    """The label of the medium last registered (``None``: none yet)."""
+    return journal.state.backup.medium
 
 
 def make_backup(
-    journal: Journal, directory: Path, medium: str, reason: str = "manual"
+    journal: Journal,
+    directory: Path,
+    medium: str,
+    reason: str = "manual",
+    every_days: int | None = None,
 ) -> Entry | None:
     """Write a sealed backup of ``journal`` to the registered ``medium``, then record it.
 
     With ``reason`` ``"move"`` nothing is appended: the backup carries the
     ``terminal.moved`` entry as its head, the new machine's
     ``terminal.restored`` names it, and an entry written here would be the
-    one thing the move loses.
+    one thing the move loses. ``every_days`` (the policy's ``[backup]
+    every_days``) is recorded, so the auditors' verifier judges the next
+    deadline as the terminal does (:mod:`kiosk.state.backups`).
+
+    This is the function the backup screen and :class:`kiosk.terminal.backup_duty.BackupDuty`
+    call, in a worker: it reads the whole journal under its lock. A screen
+    writing to the stick brought from the safe passes the medium's label
+    (``journal.state.backup.medium``), the reason the backup is due
+    (``BackupDuty(journal, policy).owed(now)``, or ``"manual"`` when none
+    is) and ``policy.backup_every_days``.
     """
     if registered_medium(journal) != medium:
         raise JournalError("backup.unregistered_medium", medium=medium[:80])
@@ -78,16 +93,16 @@ def make_backup(
     header = write_backup(journal, directory, created_at)
     if reason == "move":
         return None
-    return journal.append(
-        "backup.written",
-        {
-            "medium": medium[:200],
-            "file": header.path.name[:200],
-            "seq": header.seq,
-            "hash": header.hash,
-            "reason": reason,
-        },
-    )
+    data: dict[str, Any] = {
+        "medium": medium[:200],
+        "file": header.path.name[:200],
+        "seq": header.seq,
+        "hash": header.hash,
+        "reason": reason,
+    }
+    if every_days is not None:
+        data["every_days"] = every_days
+    return journal.append("backup.written", data)
 
 
 @dataclass(frozen=True)
@@ -103,50 +118,51 @@ class BackupStatus:
         return format_ts(now) >= self.due_by
 
 
-class BackupLedger:
-    """What the journal says about backups, read once: each update reads only new entries.
+def backup_status(journal: Journal, every_days: int = DEFAULT_EVERY_DAYS) -> BackupStatus:
+    """The last backup and the next deadline, as the journal's state has them.
 
-    Why: the dashboard asks at every refresh, on the GUI thread; reading a
-    ten-year journal whole each time would stall the screen. The journal
-    only grows, so what was read stays true.
+    The deadline is :func:`kiosk.state.due.backup_deadline`'s (the one the
+    overdue alert and the auditors' verifier judge), with ``every_days`` the
+    policy's (the registration starts the schedule while none was written);
+    with no medium registered, "never" and due since the last entry.
+    """
+    state = journal.state
+    b = state.backup
+    last_ts = b.last.ts if b.last is not None else None
+    if b.registered is None:
+        return BackupStatus(last_ts, b.last_head, state.last_ts, "never")
+    if b.trigger is not None:
+        return BackupStatus(last_ts, b.last_head, b.trigger.ts, b.trigger.what)
+    since = b.last or b.registered
+    due = format_ts(parse_ts(since.ts) + dt.timedelta(days=b.interval(every_days)))
+    return BackupStatus(last_ts, b.last_head, due, "schedule")
+
+
+class BackupLedger:
+    """The dashboard's view of :func:`backup_status`: the state's facts, no pass of its own.
+
+    Kept for the dashboard's Backup line (``ui/screens/backup_row.py``): it
+    used to read the journal's entries itself; the journal's state
+    (:mod:`kiosk.state.backups`) now folds them as they are written.
     """
 
     def __init__(self) -> None:
-        self.seen = 0  #: the last seq read
-        self.last: Entry | None = None  #: the newest ``backup.written``
-        self.trigger: Entry | None = None  #: the first trigger after it
         self.medium: str | None = None  #: the registered medium's label
         self.last_medium: str | None = None  #: the medium of the newest backup
 
     def update(self, journal: Journal) -> BackupLedger:
-        for e in journal.entries(self.seen + 1):
-            self.seen = e.seq
-            if e.kind == "backup.written":
-                self.last, self.trigger = e, None
-                self.last_medium = str(e.data["medium"])
-            elif e.kind == "backup.medium_registered":
-                self.medium = str(e.data["medium"])
-            elif e.kind in TRIGGERS and self.trigger is None:
-                self.trigger = e
+        b = journal.state.backup
+        self.medium = b.medium
+        self.last_medium = b.last.what if b.last is not None else None
         return self
 
     def status(self, journal: Journal, every_days: int = DEFAULT_EVERY_DAYS) -> BackupStatus:
-        last, trigger = self.last, self.trigger
-        if last is None:
-            return BackupStatus(None, None, journal.state.last_ts, "never")
-        if trigger is not None:
-            return BackupStatus(last.ts, int(last.data["seq"]), trigger.ts, TRIGGERS[trigger.kind])
-        due = format_ts(parse_ts(last.ts) + dt.timedelta(days=every_days))
-        return BackupStatus(last.ts, int(last.data["seq"]), due, "schedule")
-
-
-def backup_status(journal: Journal, every_days: int = DEFAULT_EVERY_DAYS) -> BackupStatus:
-    """The last backup and the next deadline, from the whole journal."""
-    return BackupLedger().update(journal).status(journal, every_days)
+        return backup_status(journal, every_days)
 
 
 __all__ = [
     "DEFAULT_EVERY_DAYS",
+    "TRIGGERS",
     "BackupLedger",
     "BackupStatus",
     "backup_status",

@@ -261,9 +261,22 @@ def unlock_with_key(
 
 
 def open_journal(
-    data_dir: Path, db_key: bytes, clock: Clock, journal_id: str, witness: Witness | None = None
+    data_dir: Path,
+    db_key: bytes,
+    clock: Clock,
+    journal_id: str,
+    witness: Witness | None = None,
+    *,
+    restoring: bool = False,
 ) -> Journal:
-    journal = Journal.open(data_dir, db_key, clock, approval_check=journal_check, witness=witness)
+    journal = Journal.open(
+        data_dir,
+        db_key,
+        clock,
+        approval_check=journal_check,
+        witness=witness,
+        restoring=restoring,
+    )
     if journal.journal_id() != journal_id:
         journal.close()
         raise JournalError("journal.wrong_key")

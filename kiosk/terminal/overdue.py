@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kiosk.errors.messages import render
 from kiosk.format.entry import Entry
 from kiosk.journal.store import Journal
 from kiosk.policy import Policy
@@ -34,12 +35,15 @@ def raise_overdue(journal: Journal, policy: Policy, now: dt.datetime) -> list[En
         if d.key in done:
             continue
         minutes = int((now - d.due).total_seconds() // 60)
+        summary = f"Overdue: {d.label} ({d.subject}), {minutes} min past due."
+        if d.kind == "backup":
+            summary = backup_summary(journal, policy)
         written.append(
             journal.append(
                 "alert.raised",
                 {
                     "alert": "deadline.overdue",
-                    "summary": f"Overdue: {d.label} ({d.subject}), {minutes} min past due.",
+                    "summary": summary,
                     "detail": {
                         "deadline": d.key,
                         "kind": d.kind,
@@ -50,3 +54,24 @@ def raise_overdue(journal: Journal, policy: Policy, now: dt.datetime) -> list[En
             )
         )
     return written
+
+
+def backup_summary(journal: Journal, policy: Policy) -> str:
+    """What an overdue backup's slip says: bring the stick, or the disk could not be written.
+
+    Where the medium is a stick kept in the safe the terminal cannot write
+    by itself, so people must bring it; where it is a disk always mounted
+    (``[backup] path``) the terminal writes by itself
+    (:mod:`kiosk.terminal.backup_duty`), so an overdue backup means its
+    writes failed.
+    """
+    b = journal.state.backup
+    why = {
+        "incident": "an incident closed",
+        "enrolment": "a key was enrolled",
+        "revocation": "a key was revoked",
+    }.get(b.trigger.what if b.trigger else "", f"every {b.interval(policy.backup_every_days)} days")
+    params = {"medium": b.medium or "?", "why": why, "path": policy.backup_path or "?"}
+    if policy.backup_path is None:
+        return render("backup.bring_stick", params)
+    return render("backup.not_written", params)

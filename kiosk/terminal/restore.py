@@ -29,9 +29,17 @@ the restore itself, and the next unlock raises no ``key.counter_ahead``. A
 data directory copied back any other way (an older backup unpacked by hand,
 or a copy started on a second machine) has no such entry: its first unlock
 finds the keys' counters ahead and raises ``key.counter_ahead``, and a TPM
-bound journal refuses it (``rollback.tpm_ahead``). Restoring a TPM-bound
-terminal (re-binding to the new machine's counter) is not done here yet:
-such a restore is refused by the TPM check, as any other.
+bound journal refuses it (``rollback.tpm_ahead``, ``tpm.behind``).
+
+A TPM-bound terminal: :func:`unpack_backup` opens the backup's journal with
+the TPM comparison put off (``restoring``: the backup is bound to the old
+machine's counter, or to this machine's at an older value), and the dual
+``terminal.restored`` re-binds the key-slot file to this machine's counter
+as it is written (``kiosk/journal/head.py``, ``HeadKeeper._rebind``): onto a
+new machine (a fresh TPM) or onto the same one after its disk was replaced
+(its counter ahead of the backup's head). Until that entry is written the
+restored directory does not open the ordinary way (the TPM check refuses
+it), so a restore abandoned half-way is started again from the backup.
 """
 
 from __future__ import annotations
@@ -125,7 +133,7 @@ def unpack_backup(
             cur.execute("COMMIT")
         finally:
             conn.close()
-        journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness)
+        journal = open_journal(data_dir, db_key, clock, slots.journal_id, witness, restoring=True)
     except BaseException:
         undo_commission(data_dir)
         raise

@@ -132,6 +132,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "hash": "ab" * 32,
         "reason": "schedule",
     },
+    "backup.failed": {
+        "medium": "SEALROOM-BACKUP",
+        "reason": "incident",
+        "error": "backup.path_missing",
+        "words": "The backup disk is not mounted at /srv/backup.",
+    },
     "terminal.moved": {"to": "terminal T2, Safe room B", "reason": "hardware refresh"},
     "terminal.retired": {"reason": "the safe room is closed"},
     "terminal.restored": {

@@ -178,7 +178,7 @@ class ApprovalScreen(QWidget):
 
         self.keys.reset()
         self.back.setEnabled(False)
-        self._handle = self.app.runner.submit(wrapped, ok, self._failed, progress)
+        self._handle = self.app.runner.submit(wrapped, ok, self._failed, progress, owner=self)
 
     def _failed(self, error: SealroomError) -> None:
         self.back.setEnabled(True)

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
-from shiboken6 import isValid
 
 from hardware.backup_media import BackupMedia, choose, media_for
 from kiosk.errors import CancelledError, JournalError
+from kiosk.terminal.backup_duty import BackupDuty
 from kiosk.terminal.backups import (
     BackupLedger,
     make_backup,
@@ -131,7 +131,7 @@ class BackupScreen(ApprovalScreen):
         """The simulated media of the demo and tests, or the real ones the policy names."""
         if self.app.backup_media is not None:
             return self.app.backup_media
-        return media_for(self.app.policy.backup_medium)
+        return media_for(self.app.policy.backup_path, self.app.policy.backup_medium)
 
     def attach(self, session: Session) -> None:
         super().attach(session)
@@ -177,15 +177,14 @@ class BackupScreen(ApprovalScreen):
     # ---------------------------------------------------------------- actions
     def _say(self, text: str) -> None:
         """A step of the worker, on the GUI thread (through the runner's progress signal)."""
-        if isValid(self.step):
-            self.step.setText(text)
+        self.step.setText(text)
 
     def write(self) -> None:
         """Find the registered medium, mount it, write and record the backup, unmount it."""
         session = self.session
         if session is None or self.busy:
             return
-        journal, media = session.journal, self.media()
+        journal, policy, media = session.journal, self.app.policy, self.media()
         steps = {
             "find": self.tr("Looking for the backup medium…"),
             "write": self.tr("Writing the sealed backup…"),
@@ -199,6 +198,7 @@ class BackupScreen(ApprovalScreen):
             medium_label = registered_medium(journal)
             if medium_label is None:
                 raise JournalError("backup.unregistered_medium", medium="?")
+            reason = BackupDuty(journal, policy).owed(journal.clock.now()) or "manual"
             progress(steps["find"])
             medium = choose(media, medium_label)
             if cancel.is_set():
@@ -207,7 +207,7 @@ class BackupScreen(ApprovalScreen):
                 if cancel.is_set():  # mounted meanwhile: unmounted again, nothing written
                     raise CancelledError("cancelled")
                 progress(steps["write"])
-                entry = make_backup(journal, where, medium_label, "manual")
+                entry = make_backup(journal, where, medium_label, reason, policy.backup_every_days)
             return medium, entry
 
         def done(result: Any) -> None:
@@ -276,7 +276,6 @@ class BackupScreen(ApprovalScreen):
 
     def _failed(self, error: Any) -> None:
         super()._failed(error)
-        if isValid(self.progress):
-            self.progress.hide()
-            self.stop_write.hide()
-            self.step.setText("")
+        self.progress.hide()
+        self.stop_write.hide()
+        self.step.setText("")

@@ -164,11 +164,13 @@ class CustodiansScreen(ApprovalScreen):
             )
             try:
                 session.signatures.collect(approval, [str(b) for b in by])
-                return approval.commit()
+                entry = approval.commit()
             except BaseException:
                 if not approval.pending.closed:
                     approval.abandon()
                 raise
+            session.ctx.backup_if_due()  # a revocation: the backup is due at once (issue 21)
+            return entry
 
         def done(_entry: Any) -> None:
             self.reason.clear()
@@ -214,10 +216,12 @@ class CustodiansScreen(ApprovalScreen):
             try:
                 approval = flow.register_key(cancel)
                 signatures.collect(approval, [str(b) for b in by])
-                return flow.commit()
+                entry = flow.commit()
             except BaseException:
                 flow.abandon()
                 raise
+            session.ctx.backup_if_due()  # an enrolment: the backup is due at once (issue 21)
+            return entry
 
         def done(_entry: Any) -> None:
             for e in (self.new_id, self.new_name, self.new_role):

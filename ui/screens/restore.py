@@ -29,7 +29,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QWidget
-from shiboken6 import isValid
 
 from hardware.backup_media import BackupMedia, BackupMedium, media_for
 from kiosk.errors import JournalError, SealroomError
@@ -187,7 +186,7 @@ class RestoreScreen(ApprovalScreen):
     def media(self) -> BackupMedia:
         if self.app.backup_media is not None:
             return self.app.backup_media
-        return media_for(self.app.policy.backup_medium)
+        return media_for(self.app.policy.backup_path, self.app.policy.backup_medium)
 
     # ------------------------------------------------------ the window's side
     def attach(self, session: Session) -> None:
@@ -468,19 +467,15 @@ class RestoreScreen(ApprovalScreen):
         self.banner.clear_message()
 
         def ok(result: Any) -> None:
-            if not isValid(self.progress):
-                return
             self.progress.hide()
             self.back.setEnabled(True)
             self.keys.reset()
             done(result)
 
         self.back.setEnabled(False)
-        self._handle = self.app.runner.submit(job, ok, self._failed)
+        self._handle = self.app.runner.submit(job, ok, self._failed, owner=self)
 
     def _failed(self, error: SealroomError) -> None:
-        if not isValid(self.progress):
-            return
         super()._failed(error)
         self.progress.hide()
         self._prompts = None

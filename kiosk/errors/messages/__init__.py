@@ -22,6 +22,7 @@ from typing import Any
 from kiosk.errors.messages import (
     alerts,
     appliance,
+    backup_duty,
     backup_media,
     clock_and_disk,
     continuity,
@@ -76,6 +77,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "incident_rules": incident_rules.MESSAGES,
     "continuity": continuity.MESSAGES,
     "backup_media": backup_media.MESSAGES,
+    "backup_duty": backup_duty.MESSAGES,
     "paper_hand": paper_hand.MESSAGES,
     "verdict": verdict.MESSAGES,
     "feedback": feedback.MESSAGES,

@@ -77,7 +77,7 @@ def test_a_stick_full_mid_write_is_reported_and_still_unmounted(bus: FakeUDisks)
     assert bus.mounted() == []
 
 
-def test_a_policy_path_is_a_medium_always_present(tmp_path: Path) -> None:
+def test_a_policy_path_is_a_medium_always_present(tmp_path: Path, bus: FakeUDisks) -> None:
     disk = tmp_path / "second-disk"
     media = media_for(str(disk))
     assert isinstance(media, DirectoryBackupMedia)
@@ -89,6 +89,9 @@ def test_a_policy_path_is_a_medium_always_present(tmp_path: Path) -> None:
     assert not medium.removable
     with medium.open() as where:
         assert where == disk
+    named = choose(media_for(str(disk), "SECOND-DISK"), "SECOND-DISK")  # the policy's label
+    assert named.label == "SECOND-DISK" and not named.removable
+    assert isinstance(media_for(None, "SEALBACKUP", UDisks(bus)), UDisksBackupMedia)
 
 
 def test_the_simulator_plugs_keeps_and_pulls_out_sticks(tmp_path: Path) -> None:
