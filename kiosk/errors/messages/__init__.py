@@ -25,6 +25,7 @@ from kiosk.errors.messages import (
     clock_and_disk,
     continuity,
     credentials,
+    demo_desk,
     export,
     feedback,
     general,
@@ -77,6 +78,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "verdict": verdict.MESSAGES,
     "feedback": feedback.MESSAGES,
     "key_turn": key_turn.MESSAGES,
+    "demo_desk": demo_desk.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
