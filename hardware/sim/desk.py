@@ -64,6 +64,10 @@ class Paper:
             self._codes = [c for png in self.pages(150) for c in read_codes(png)]
         return self._codes
 
+    def bag(self) -> str | None:
+        """The serial its barcode carries (a credential sheet names its bag), if any."""
+        return next((text for kind, text in self.codes() if kind != "QRCode"), None)
+
     def qr(self) -> str | None:
         """The text of the paper's first QR code (what the procedure scans), if any."""
         return next((text for kind, text in self.codes() if kind == "QRCode"), None)
@@ -91,7 +95,10 @@ class DeskPrinter(SimulatedPrinter):
     ) -> PrintResult:
         result = super().print_pdf(pdf, title, sensitive, progress, cancel)
         if result.state == "completed":
-            self.papers.append(Paper(len(self.papers) + 1, title, sensitive, pdf))
+            paper = Paper(len(self.papers) + 1, title, sensitive, pdf)
+            if sensitive:  # a credential sheet: read now (off the GUI thread) to name its bag
+                paper.codes()
+            self.papers.append(paper)
         return result
 
 

@@ -117,6 +117,7 @@ def emergency(bot: QtBot, w: MainWindow, desk: DemoDesk, snap: Snap) -> str:
     declare(bot, w)
     snap("declare")
     acknowledge(bot, w)
+    snap("declared")
     cont(bot, w, "checkout")
     snap("checkout")
     serial = sorted(e.serial for e in the_state(w).envelopes_for("entra-01", "sealed"))[0]
@@ -246,6 +247,7 @@ def reset(bot: QtBot, w: MainWindow, desk: DemoDesk, opened: str, snap: Snap) ->
     submit(bot, w)
     reset_both(bot, w)
     wait_step(bot, w, None)
+    snap("reset-done")
     return bags
 
 

@@ -13,7 +13,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hardware.sim.desk import DemoDesk
 from kiosk.errors.messages import render
@@ -32,6 +40,7 @@ class AuditorBox(QWidget):
         v.setContentsMargins(0, 0, 0, 0)
         stick = QLabel(self.tr("Auditor's USB stick (demo)"), self)
         stick.setObjectName("h2")
+        stick.setWordWrap(True)
         v.addWidget(stick)
         self.stick_box = QCheckBox(self.tr("Stick plugged in"), self)
         self.stick_box.setAccessibleName(self.tr("Plug in the auditor's USB stick"))
@@ -39,8 +48,9 @@ class AuditorBox(QWidget):
         v.addWidget(self.stick_box)
         auditor = QLabel(self.tr("Auditor (demo)"), self)
         auditor.setObjectName("h2")
+        auditor.setWordWrap(True)
         v.addWidget(auditor)
-        self.audit_button = QPushButton(self.tr("Verify the bundle on the stick"), self)
+        self.audit_button = QPushButton(self.tr("Verify the bundle"), self)
         self.audit_button.setObjectName("secondary")
         self.audit_button.setAccessibleName(
             self.tr("The auditor runs sealroom verify on the bundle on the stick")
@@ -92,6 +102,15 @@ class AuditorBox(QWidget):
             self.verdict.show_message(render("demo.not_verified", {"code": code}), "error")
         self.report.setPlainText(report)
         self.report.show()
+        self._into_view()
+
+    def _into_view(self) -> None:
+        """Scroll the panel to the verdict: it arrives below the panel's fold."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(self.verdict)
 
     def _failed(self, error: Any) -> None:
         self.busy = False

@@ -7,7 +7,7 @@ person's simulated key; a key enrolled during the demo gets its row on
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.devices import KeyDesk, SimKey
 
@@ -26,21 +26,29 @@ class KeyRows(QWidget):
             self.v.addWidget(self._row(key))
 
     def _row(self, key: SimKey) -> QWidget:
+        """The key's owner, then "plugged in" and "Touch" on one line (the panel is narrow)."""
         row = QWidget(self)
-        h = QVBoxLayout(row)
-        h.setContentsMargins(0, 4, 0, 4)
-        plug = QCheckBox(self.tr("{name}'s key plugged in").format(name=key.label), row)
+        v = QVBoxLayout(row)
+        v.setContentsMargins(0, 2, 0, 2)
+        v.setSpacing(2)
+        name = QLabel(self.tr("{name}'s key").format(name=key.label), row)
+        name.setWordWrap(True)
+        v.addWidget(name)
+        line = QHBoxLayout()
+        plug = QCheckBox(self.tr("plugged in"), row)
         plug.setAccessibleName(self.tr("Plug in {name}'s key").format(name=key.label))
         plug.setChecked(key.plugged)
-        touch = QPushButton(self.tr("Touch {name}'s key").format(name=key.label), row)
+        touch = QPushButton(self.tr("Touch"), row)
         touch.setObjectName("secondary")
         touch.setAccessibleName(self.tr("Touch {name}'s key").format(name=key.label))
+        touch.setToolTip(touch.accessibleName())
         # An unplugged key cannot be touched (issue 22): a press is never kept for a
         # key that is not in the terminal (the demo plugs the key asked for itself).
         touch.clicked.connect(lambda _=False, k=key: self.touch(k))
         plug.toggled.connect(lambda on, k=key: setattr(k, "plugged", on))
-        h.addWidget(plug)
-        h.addWidget(touch)
+        line.addWidget(plug)
+        line.addWidget(touch, 1)
+        v.addLayout(line)
         self.touch_buttons[key.owner] = touch
         self.plug_boxes[key.owner] = plug
         return row

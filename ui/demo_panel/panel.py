@@ -107,6 +107,7 @@ class DemoPanel(QFrame):
         area.setAccessibleName(self.tr("Simulated devices (demo)"))
         inner = QWidget(area)
         layout = QVBoxLayout(inner)
+        layout.setContentsMargins(8, 8, 18, 8)  # room for the scroll bar on the right
         area.setWidget(inner)
         outer.addWidget(area)
         self.scroll_area = area
@@ -185,14 +186,16 @@ class DemoPanel(QFrame):
         if self.demo_desk is None:
             return
         for paper in reversed(self.demo_desk.printer.papers):  # the newest first
-            label = self.tr("Paper {n}: {title}").format(n=paper.number, title=paper.title)
+            bag = paper.bag() if paper.sensitive else None
+            label = (
+                self.tr("Paper {n}: credential sheet for bag {bag}").format(n=paper.number, bag=bag)
+                if bag
+                else self.tr("Paper {n}: {title}").format(n=paper.number, title=paper.title)
+            )
             self.papers.addItem(label, paper.number)
             if paper.sensitive:  # a credential sheet: its QR code is scanned in the procedure
                 self.to_scan.addItem(
-                    self.tr("QR code of paper {n}: {title}").format(
-                        n=paper.number, title=paper.title
-                    ),
-                    f"{PAPER}{paper.number}",
+                    self.tr("QR code of {paper}").format(paper=label), f"{PAPER}{paper.number}"
                 )
         for combo, data in ((self.to_scan, chosen), (self.papers, paper_chosen)):
             index = combo.findData(data)

@@ -21,13 +21,6 @@ from kiosk.errors.messages import render
 from ui.widgets import Banner
 
 
-def code_label(kind: str, text: str) -> str:
-    """How a code on a paper is named on its scan button."""
-    if kind == "QRCode":
-        return "Scan its QR code"
-    return f"Scan its barcode {text}"
-
-
 class PaperWindow(QDialog):
     """One paper's pages, and a scan button per code found on them."""
 
@@ -47,11 +40,14 @@ class PaperWindow(QDialog):
         for kind, text in paper.codes():
             if text in self.scan_buttons:
                 continue
-            button = QPushButton(self.tr(code_label(kind, text)), self)
-            button.setObjectName("secondary")
-            button.setAccessibleName(
-                self.tr("{what} with the demo's scanner").format(what=code_label(kind, text))
+            what = (
+                self.tr("Scan its QR code")
+                if kind == "QRCode"
+                else self.tr("Scan its barcode {code}").format(code=text)
             )
+            button = QPushButton(what, self)
+            button.setObjectName("secondary")
+            button.setAccessibleName(self.tr("{what} with the demo's scanner").format(what=what))
             button.clicked.connect(lambda _=False, t=text: scan(t))
             v.addWidget(button)
             self.scan_buttons[text] = button
@@ -61,7 +57,7 @@ class PaperWindow(QDialog):
         inner = QWidget(area)
         pages = QVBoxLayout(inner)
         self.page_labels: list[QLabel] = []
-        for i, png in enumerate(paper.pages(90), start=1):
+        for i, png in enumerate(paper.pages(80), start=1):
             pixmap = QPixmap()
             pixmap.loadFromData(png, "PNG")
             label = QLabel(inner)
@@ -80,4 +76,4 @@ class PaperWindow(QDialog):
         close.setAccessibleName(self.tr("Close this paper"))
         close.clicked.connect(self.close)
         v.addWidget(close)
-        self.resize(720, 700)
+        self.resize(760, 720)
