@@ -151,6 +151,44 @@
     </message>
   </context>
   <context>
+    <name>AuditorBox</name>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="41" />
+      <source>Auditor's USB stick (demo)</source>
+      <translation>Auditor's USB stick (demo)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="45" />
+      <source>Stick plugged in</source>
+      <translation>Stick plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="46" />
+      <source>Plug in the auditor's USB stick</source>
+      <translation>Plug in the auditor's USB stick</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="49" />
+      <source>Auditor (demo)</source>
+      <translation>Auditor (demo)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="53" />
+      <source>Verify the bundle</source>
+      <translation>Verify the bundle</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="56" />
+      <source>The auditor runs sealroom verify on the bundle on the stick</source>
+      <translation>The auditor runs sealroom verify on the bundle on the stick</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="64" />
+      <source>The verifier's report</source>
+      <translation>The verifier's report</translation>
+    </message>
+  </context>
+  <context>
     <name>ClockRow</name>
     <message>
       <location filename="../../ui/screens/clock_row.py" line="34" />
@@ -302,27 +340,27 @@
       <translation>Enrol the new key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="131" />
+      <location filename="../../ui/screens/custodians.py" line="133" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="193" />
+      <location filename="../../ui/screens/custodians.py" line="195" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="226" />
+      <location filename="../../ui/screens/custodians.py" line="228" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="234" />
+      <location filename="../../ui/screens/custodians.py" line="236" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="136" />
+      <location filename="../../ui/screens/custodians.py" line="138" />
       <source>revoked</source>
       <translation>revoked</translation>
     </message>
@@ -342,17 +380,17 @@
       <translation>Short id of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="136" />
+      <location filename="../../ui/screens/custodians.py" line="138" />
       <source>{n} key(s)</source>
       <translation>{n} key(s)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="152" />
+      <location filename="../../ui/screens/custodians.py" line="154" />
       <source>Choose who, why, and the two approvers.</source>
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="175" />
+      <location filename="../../ui/screens/custodians.py" line="177" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -373,311 +411,311 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="145" />
+      <location filename="../../ui/screens/dashboard.py" line="161" />
       <source>Safe room — {kiosk}</source>
-      <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
+      <extracomment>the longest button text kept on one line: at the theme's button font 40 characters are about 560 px, what the dashboard has beside the demo panel at 1024x768 flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="146" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="146" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="161" />
+      <location filename="../../ui/screens/dashboard.py" line="177" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="178" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="174" />
+      <location filename="../../ui/screens/dashboard.py" line="190" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="190" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="191" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="193" />
-      <location filename="../../ui/screens/dashboard.py" line="260" />
-      <location filename="../../ui/screens/dashboard.py" line="368" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="276" />
+      <location filename="../../ui/screens/dashboard.py" line="384" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="194" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="195" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="196" />
+      <location filename="../../ui/screens/dashboard.py" line="212" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="197" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="207" />
+      <location filename="../../ui/screens/dashboard.py" line="223" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="207" />
+      <location filename="../../ui/screens/dashboard.py" line="223" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="230" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="230" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="220" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="220" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="224" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="224" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="228" />
+      <location filename="../../ui/screens/dashboard.py" line="244" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="228" />
+      <location filename="../../ui/screens/dashboard.py" line="244" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="232" />
+      <location filename="../../ui/screens/dashboard.py" line="248" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="232" />
+      <location filename="../../ui/screens/dashboard.py" line="248" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="252" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="252" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="256" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="256" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="264" />
-      <location filename="../../ui/screens/dashboard.py" line="455" />
+      <location filename="../../ui/screens/dashboard.py" line="280" />
+      <location filename="../../ui/screens/dashboard.py" line="471" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="262" />
-      <location filename="../../ui/screens/dashboard.py" line="492" />
+      <location filename="../../ui/screens/dashboard.py" line="278" />
+      <location filename="../../ui/screens/dashboard.py" line="508" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="42" />
-      <location filename="../../ui/screens/dashboard.py" line="268" />
+      <location filename="../../ui/screens/dashboard.py" line="284" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="270" />
-      <location filename="../../ui/screens/dashboard.py" line="562" />
-      <location filename="../../ui/screens/dashboard.py" line="574" />
+      <location filename="../../ui/screens/dashboard.py" line="286" />
+      <location filename="../../ui/screens/dashboard.py" line="579" />
+      <location filename="../../ui/screens/dashboard.py" line="591" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="273" />
+      <location filename="../../ui/screens/dashboard.py" line="289" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="328" />
+      <location filename="../../ui/screens/dashboard.py" line="344" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="338" />
+      <location filename="../../ui/screens/dashboard.py" line="354" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="350" />
+      <location filename="../../ui/screens/dashboard.py" line="366" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="351" />
+      <location filename="../../ui/screens/dashboard.py" line="367" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="374" />
-      <location filename="../../ui/screens/dashboard.py" line="499" />
+      <location filename="../../ui/screens/dashboard.py" line="390" />
+      <location filename="../../ui/screens/dashboard.py" line="515" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="377" />
-      <location filename="../../ui/screens/dashboard.py" line="403" />
+      <location filename="../../ui/screens/dashboard.py" line="393" />
+      <location filename="../../ui/screens/dashboard.py" line="419" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="410" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="410" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="396" />
+      <location filename="../../ui/screens/dashboard.py" line="412" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="385" />
-      <location filename="../../ui/screens/dashboard.py" line="409" />
-      <location filename="../../ui/screens/dashboard.py" line="419" />
+      <location filename="../../ui/screens/dashboard.py" line="401" />
+      <location filename="../../ui/screens/dashboard.py" line="425" />
+      <location filename="../../ui/screens/dashboard.py" line="435" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="382" />
+      <location filename="../../ui/screens/dashboard.py" line="398" />
       <source>{id} — not yet declared: {next}</source>
       <translation>{id} — not yet declared: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="386" />
-      <location filename="../../ui/screens/dashboard.py" line="410" />
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="402" />
+      <location filename="../../ui/screens/dashboard.py" line="426" />
+      <location filename="../../ui/screens/dashboard.py" line="436" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="428" />
+      <location filename="../../ui/screens/dashboard.py" line="444" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="429" />
+      <location filename="../../ui/screens/dashboard.py" line="445" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="436" />
+      <location filename="../../ui/screens/dashboard.py" line="452" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="437" />
+      <location filename="../../ui/screens/dashboard.py" line="453" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="468" />
+      <location filename="../../ui/screens/dashboard.py" line="484" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="503" />
+      <location filename="../../ui/screens/dashboard.py" line="519" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="508" />
+      <location filename="../../ui/screens/dashboard.py" line="524" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="517" />
+      <location filename="../../ui/screens/dashboard.py" line="532" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="525" />
+      <location filename="../../ui/screens/dashboard.py" line="542" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="526" />
+      <location filename="../../ui/screens/dashboard.py" line="543" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="531" />
+      <location filename="../../ui/screens/dashboard.py" line="548" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="531" />
+      <location filename="../../ui/screens/dashboard.py" line="548" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
@@ -752,17 +790,17 @@
       <translation>Retire account {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="564" />
+      <location filename="../../ui/screens/dashboard.py" line="581" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="566" />
+      <location filename="../../ui/screens/dashboard.py" line="583" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="566" />
+      <location filename="../../ui/screens/dashboard.py" line="583" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -770,135 +808,155 @@
   <context>
     <name>DemoPanel</name>
     <message>
-      <location filename="../../ui/demo_panel.py" line="36" />
+      <location filename="../../ui/demo_panel/panel.py" line="107" />
+      <location filename="../../ui/demo_panel/panel.py" line="114" />
       <source>Simulated devices (demo)</source>
-      <extracomment>the demo's scanner read this code (as a wedge scanner types it, then Enter)</extracomment>
+      <extracomment>what the pick list's data holds for a printed paper: this prefix and the paper's number the demo's scanner read this code (as a wedge scanner types it, then Enter)</extracomment>
       <translation>Simulated devices (demo)</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="46" />
+      <location filename="../../ui/demo_panel/panel.py" line="118" />
       <source>Scanner (demo)</source>
       <translation>Scanner (demo)</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="52" />
+      <location filename="../../ui/demo_panel/panel.py" line="121" />
       <source>What to scan</source>
       <extracomment>(label, code) of what lies on the desk to scan; the window supplies it</extracomment>
       <translation>What to scan</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="56" />
+      <location filename="../../ui/demo_panel/panel.py" line="125" />
       <source>Look again</source>
       <translation>Look again</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="58" />
+      <location filename="../../ui/demo_panel/panel.py" line="127" />
       <source>Look again for what can be scanned</source>
       <translation>Look again for what can be scanned</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="60" />
+      <location filename="../../ui/demo_panel/panel.py" line="130" />
       <source>Scan it</source>
       <translation>Scan it</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="62" />
+      <location filename="../../ui/demo_panel/panel.py" line="132" />
       <source>Scan the chosen code</source>
       <translation>Scan the chosen code</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="73" />
-      <source>{name}'s key plugged in</source>
-      <translation>{name}'s key plugged in</translation>
+      <location filename="../../ui/demo_panel/panel.py" line="141" />
+      <source>Printed paper to open</source>
+      <translation>Printed paper to open</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="74" />
-      <source>Plug in {name}'s key</source>
-      <translation>Plug in {name}'s key</translation>
+      <location filename="../../ui/demo_panel/panel.py" line="143" />
+      <source>Open the paper</source>
+      <translation>Open the paper</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="76" />
-      <location filename="../../ui/demo_panel.py" line="78" />
-      <source>Touch {name}'s key</source>
-      <translation>Touch {name}'s key</translation>
+      <location filename="../../ui/demo_panel/panel.py" line="145" />
+      <source>Open the chosen printed paper</source>
+      <translation>Open the chosen printed paper</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="150" />
+      <source>Printed documents (demo)</source>
+      <translation>Printed documents (demo)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="191" />
+      <source>Paper {n}: credential sheet for bag {bag}</source>
+      <translation>Paper {n}: credential sheet for bag {bag}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="193" />
+      <source>Paper {n}: {title}</source>
+      <translation>Paper {n}: {title}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="198" />
+      <source>QR code of {paper}</source>
+      <translation>QR code of {paper}</translation>
     </message>
   </context>
   <context>
     <name>ExportScreen</name>
     <message>
-      <location filename="../../ui/screens/export.py" line="38" />
+      <location filename="../../ui/screens/export.py" line="39" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="42" />
+      <location filename="../../ui/screens/export.py" line="43" />
       <source>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</source>
       <translation>Plug in the auditor's USB stick. An auditor and a custodian each approve with their key; the journal, its report and the signature go onto the stick.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="49" />
+      <location filename="../../ui/screens/export.py" line="50" />
       <source>USB stick to write to</source>
       <translation>USB stick to write to</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks</source>
       <translation>Look for USB sticks</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="51" />
+      <location filename="../../ui/screens/export.py" line="52" />
       <source>Look for USB sticks again</source>
       <translation>Look for USB sticks again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="60" />
-      <location filename="../../ui/screens/export.py" line="65" />
+      <location filename="../../ui/screens/export.py" line="61" />
+      <location filename="../../ui/screens/export.py" line="66" />
       <source>Auditor</source>
       <translation>Auditor</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="63" />
-      <location filename="../../ui/screens/export.py" line="66" />
+      <location filename="../../ui/screens/export.py" line="64" />
+      <location filename="../../ui/screens/export.py" line="67" />
       <source>Custodian</source>
       <translation>Custodian</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="72" />
+      <location filename="../../ui/screens/export.py" line="73" />
       <source>Export progress</source>
       <translation>Export progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export</source>
       <translation>Export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="77" />
+      <location filename="../../ui/screens/export.py" line="78" />
       <source>Export to the USB stick</source>
       <translation>Export to the USB stick</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="80" />
+      <location filename="../../ui/screens/export.py" line="81" />
       <source>Cancel the export</source>
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="118" />
+      <location filename="../../ui/screens/export.py" line="121" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="138" />
+      <location filename="../../ui/screens/export.py" line="141" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="172" />
+      <location filename="../../ui/screens/export.py" line="175" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1340,6 +1398,34 @@
     </message>
   </context>
   <context>
+    <name>KeyRows</name>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="34" />
+      <source>{name}'s key</source>
+      <translation>{name}'s key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="38" />
+      <source>plugged in</source>
+      <translation>plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="39" />
+      <source>Plug in {name}'s key</source>
+      <translation>Plug in {name}'s key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="41" />
+      <source>Touch</source>
+      <translation>Touch</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="43" />
+      <source>Touch {name}'s key</source>
+      <translation>Touch {name}'s key</translation>
+    </message>
+  </context>
+  <context>
     <name>KindNames</name>
     <message>
       <location filename="../../kiosk/format/kind_words.py" line="37" />
@@ -1623,41 +1709,79 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="132" />
+      <location filename="../../ui/main_window.py" line="133" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name. how long before the lock the warning shows (at most a third of the idle time)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="142" />
+      <location filename="../../ui/main_window.py" line="143" />
       <source>The terminal is about to lock</source>
       <translation>The terminal is about to lock</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="204" />
+      <location filename="../../ui/main_window.py" line="216" />
       <source>The sheet just printed (its QR code)</source>
       <extracomment>asked before the windowed terminal closes mid-procedure (tests replace it) set once the process is stopping: nothing is unlocked any more</extracomment>
       <translation>The sheet just printed (its QR code)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="209" />
-      <source>Envelope {serial} ({account})</source>
-      <translation>Envelope {serial} ({account})</translation>
-    </message>
-    <message>
-      <location filename="../../ui/main_window.py" line="216" />
+      <location filename="../../ui/main_window.py" line="219" />
       <source>Blank bag {serial}</source>
       <translation>Blank bag {serial}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="402" />
+      <location filename="../../ui/main_window.py" line="223" />
+      <source>Envelope {serial} ({account}, {state})</source>
+      <translation>Envelope {serial} ({account}, {state})</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="416" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="404" />
+      <location filename="../../ui/main_window.py" line="418" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
+    </message>
+  </context>
+  <context>
+    <name>PaperWindow</name>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="33" />
+      <source>Printed paper {n}: {title}</source>
+      <translation>Printed paper {n}: {title}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="44" />
+      <source>Scan its QR code</source>
+      <translation>Scan its QR code</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="46" />
+      <source>Scan its barcode {code}</source>
+      <translation>Scan its barcode {code}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="50" />
+      <source>{what} with the demo's scanner</source>
+      <translation>{what} with the demo's scanner</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="65" />
+      <source>Page {n}</source>
+      <translation>Page {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="74" />
+      <source>Put the paper down</source>
+      <translation>Put the paper down</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="76" />
+      <source>Close this paper</source>
+      <translation>Close this paper</translation>
     </message>
   </context>
   <context>

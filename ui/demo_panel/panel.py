@@ -201,6 +201,9 @@ class DemoPanel(QFrame):
             index = combo.findData(data)
             if index >= 0:
                 combo.setCurrentIndex(index)
+            # the list opens as wide as its longest entry: the narrow panel cut serials off
+            view = combo.view()
+            view.setMinimumWidth(view.sizeHintForColumn(0) + 32)
 
     def _scan(self) -> None:
         code = self.to_scan.currentData()
