@@ -17,17 +17,20 @@ from ui.workers import Runner
 if TYPE_CHECKING:
     from hardware.backup_media import BackupMedia
     from hardware.media import Volume
+    from hardware.sim.desk import DemoDesk
     from hardware.usb_devices import UsbBus
     from kiosk.paper.printer import Printer
 
 
 @dataclass
 class DemoInfo:
-    """Shown in the demo only: the throw-away terminal's recovery passphrase."""
+    """Shown in the demo only: the throw-away terminal's recovery passphrase, and its desk."""
 
     recovery_passphrase: str
     data_dir: Path
     pin: str = ""
+    #: the demo's desk: printed papers, the auditor's stick, the auditor (the demo panel)
+    desk: DemoDesk | None = None
 
 
 @dataclass

@@ -13,9 +13,15 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.format.clock import SystemClock
+from kiosk.format.clock import Clock, SystemClock
+from kiosk.policy import Policy
+
+if TYPE_CHECKING:
+    from hardware.sim.desk import DemoDesk
+    from ui.app_context import AppContext
+    from ui.workers import Runner
 
 
 def add_commands(sub: Any) -> None:
@@ -43,19 +49,55 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_simulate)
 
 
+def demo_context(
+    root: Path, policy: Policy, *, runner: Runner | None = None, clock: Clock | None = None
+) -> tuple[AppContext, DemoDesk]:
+    """The demo's terminal in ``root`` and the AppContext its window runs on.
+
+    One function for ``sealroom demo`` and the test that walks the demo to
+    the end (tests/ui/test_demo_walk.py), so the test drives the demo
+    itself. The terminal is commissioned by the real procedure
+    (:func:`hardware.sim.desk.build_desk`): its envelopes hold printed
+    credential sheets, its last entry is at the real time (no clock
+    confirmation at the first unlock), an auditor is enrolled; beside it
+    lie the printed papers and the auditor's stick, which the demo panel
+    shows.
+    """
+    from hardware.backup_media import SimulatedBackupMedia
+    from hardware.sim.desk import build_desk
+    from ui.app_context import AppContext, DemoInfo
+    from ui.devices import KeyDesk
+    from ui.workers import ThreadRunner
+
+    desk = build_desk(root, policy)
+    keys = KeyDesk.from_state_files(desk.keys_dir, desk.owners)
+    keys.auto_plug = True  # the named custodian's key is plugged in; the touch is a click
+    # The demo's backup stick: always plugged in (a folder in the demo directory).
+    backup_media = SimulatedBackupMedia(root / "usb-ports")
+    backup_media.plug("SEALBACKUP")
+    ctx = AppContext(
+        policy,
+        desk.data_dir,
+        clock or SystemClock(),
+        runner or ThreadRunner(),
+        windowed=True,
+        demo=DemoInfo(desk.passphrase, desk.data_dir, desk.pin, desk=desk),
+        keys=keys,
+        printer=desk.printer,
+        volumes=desk.stick.volumes,
+        backup_media=backup_media,
+    )
+    return ctx, desk
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ui.cli import _no_core_dumps as no_core_dumps
     from ui.cli import _policy as policy_from
 
     no_core_dumps()
     policy = policy_from(args.policy)  # before any window, as in cmd_run
-    from hardware.sim.terminal import DEFAULT_PIN, make_terminal
-    from kiosk.scan.serials import make_serial
     from kiosk.terminal.lifecycle import remove_terminal
     from ui.app import have_display, run
-    from ui.app_context import AppContext, DemoInfo
-    from ui.devices import KeyDesk
-    from ui.workers import ThreadRunner
 
     if not have_display():
         print(
@@ -72,70 +114,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     make_app()
     root = Path(tempfile.mkdtemp(prefix="sealroom-demo-"))
     try:
-        people = {
-            "dana": "Dana Whitfield:IT Director",
-            "sam": "Sam Okafor:Chief Operating Officer",
-            "lee": "Lee Park:Security Lead",
-        }
-        t = make_terminal(
-            root,
-            custodians=[f"{k}:{v}" for k, v in people.items()],
-            accounts=[
-                {
-                    "account": "entra-bg-01",
-                    "username": "emergency-admin-01@contoso.onmicrosoft.com",
-                    "system": "Microsoft Entra ID",
-                    "purpose": "Cloud identity provider, global administrator",
-                    "access_url": "https://login.microsoftonline.com",
-                    "idp": "Microsoft Entra ID",
-                    "authorised": ["dana", "sam", "lee"],
-                },
-                {
-                    "account": "dc-local-admin",
-                    "username": "local-admin-breakglass",
-                    "system": "Domain controller DC01",
-                    "purpose": "On-premises directory recovery",
-                    "authorised": ["dana", "lee"],
-                },
-            ],
-            clock=SystemClock(),
-            policy=policy,
-            keys_dir=root / "keys",
-        )
-        serials = [make_serial(n) for n in (4100001, 4100002, 4100003, 4100004, 4100005)]
-        t.journal.append("envelope.stock_received", {"serials": serials, "supplier": "demo"})
-        homes = ["entra-bg-01", "entra-bg-01", "dc-local-admin"]
-        for serial, account in zip(serials[:3], homes, strict=True):
-            t.dual(
-                "envelope.registered",
-                {"serial": serial, "account": account, "signed_across_seal": True},
-                by=("dana", "lee"),
-            )
-        passphrase = t.passphrase
-        t.close()
-        data_dir = t.data_dir
+        ctx, _desk = demo_context(root, policy)
         print(f"Demo terminal in {root} (deleted on exit).")
-        keys = KeyDesk.from_state_files(
-            root / "keys", {k: v.split(":")[0] for k, v in people.items()}
-        )
-        keys.auto_plug = True  # the named custodian's key is plugged in; the touch is a click
-        from hardware.backup_media import SimulatedBackupMedia
-        from hardware.printing.sim import SimulatedPrinter
-
-        # The demo's backup stick: always plugged in (a folder in the demo directory).
-        backup_media = SimulatedBackupMedia(root / "usb-ports")
-        backup_media.plug("SEALBACKUP")
-        ctx = AppContext(
-            policy,
-            data_dir,
-            SystemClock(),
-            ThreadRunner(),
-            windowed=True,
-            demo=DemoInfo(passphrase, data_dir, DEFAULT_PIN),
-            keys=keys,
-            printer=SimulatedPrinter(delay_seconds=0.5),
-            backup_media=backup_media,
-        )
         return run(ctx)
     finally:
         if not args.keep:

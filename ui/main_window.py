@@ -23,6 +23,7 @@ from kiosk.errors.messages import render
 from kiosk.journal.store import Journal
 from kiosk.paper.printer import Printer
 from kiosk.procedures import Flow
+from kiosk.state.envelopes import STATE_WORDS
 from ui.alerts import Alerts
 from ui.app_context import AppContext
 from ui.demo_panel import DemoPanel
@@ -148,7 +149,13 @@ class MainWindow(QWidget):
         row.addLayout(column, 1)
         self.demo_panel: DemoPanel | None = None
         if ctx.keys.simulated:
-            self.demo_panel = DemoPanel(ctx.keys, self)
+            self.demo_panel = DemoPanel(
+                ctx.keys,
+                self,
+                policy=ctx.policy,
+                demo_desk=ctx.demo.desk if ctx.demo is not None else None,
+                runner=ctx.runner,
+            )
             self.demo_panel.codes = self.demo_codes
             self.demo_panel.scanned.connect(lambda code: self.on_scan(code, True))
             row.addWidget(self.demo_panel)
@@ -197,7 +204,12 @@ class MainWindow(QWidget):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
     def demo_codes(self) -> list[tuple[str, str]]:
-        """The demo scanner's desk: envelopes in the safe, blank bags, the sheet just printed."""
+        """The demo scanner's desk: envelopes not destroyed, blank bags, the sheet just printed.
+
+        An opened, quarantined or superseded envelope is still on the desk until it is
+        destroyed: the reset scans each one at its destruction (issue 22: the demo could
+        not get past it). Printed papers are added by the panel itself.
+        """
         if self.journal is None:
             return []
         state = self.journal.state
@@ -207,17 +219,19 @@ class MainWindow(QWidget):
         if isinstance(qr, str):
             out.append((self.tr("The sheet just printed (its QR code)"), qr))
         for env in sorted(state.envelopes.values(), key=lambda e: e.serial):
-            if env.state in ("sealed", "checked_out"):
+            if env.state == "blank_stock":
+                out.append((self.tr("Blank bag {serial}").format(serial=env.serial), env.serial))
+            elif env.state != "destroyed":
                 out.append(
                     (
-                        self.tr("Envelope {serial} ({account})").format(
-                            serial=env.serial, account=env.account
+                        self.tr("Envelope {serial} ({account}, {state})").format(
+                            serial=env.serial,
+                            account=env.account,
+                            state=STATE_WORDS.get(env.state, env.state),
                         ),
                         env.serial,
                     )
                 )
-            elif env.state == "blank_stock":
-                out.append((self.tr("Blank bag {serial}").format(serial=env.serial), env.serial))
         return out
 
     def _idle_warning(self, seconds: int) -> None:

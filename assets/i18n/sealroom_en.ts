@@ -151,6 +151,44 @@
     </message>
   </context>
   <context>
+    <name>AuditorBox</name>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="41" />
+      <source>Auditor's USB stick (demo)</source>
+      <translation>Auditor's USB stick (demo)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="45" />
+      <source>Stick plugged in</source>
+      <translation>Stick plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="46" />
+      <source>Plug in the auditor's USB stick</source>
+      <translation>Plug in the auditor's USB stick</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="49" />
+      <source>Auditor (demo)</source>
+      <translation>Auditor (demo)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="53" />
+      <source>Verify the bundle</source>
+      <translation>Verify the bundle</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="56" />
+      <source>The auditor runs sealroom verify on the bundle on the stick</source>
+      <translation>The auditor runs sealroom verify on the bundle on the stick</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/audit.py" line="64" />
+      <source>The verifier's report</source>
+      <translation>The verifier's report</translation>
+    </message>
+  </context>
+  <context>
     <name>BackupScreen</name>
     <message>
       <location filename="../../ui/screens/backup.py" line="51" />
@@ -442,27 +480,27 @@
       <translation>Enrol the new key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="131" />
+      <location filename="../../ui/screens/custodians.py" line="133" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="195" />
+      <location filename="../../ui/screens/custodians.py" line="197" />
       <source>Enter the id, name and role, and choose the two approvers.</source>
       <translation>Enter the id, name and role, and choose the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="230" />
+      <location filename="../../ui/screens/custodians.py" line="232" />
       <source>{name}'s key is enrolled and recorded.</source>
       <translation>{name}'s key is enrolled and recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="238" />
+      <location filename="../../ui/screens/custodians.py" line="240" />
       <source>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</source>
       <translation>{name}: plug in the new key; choose its PIN, then touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="136" />
+      <location filename="../../ui/screens/custodians.py" line="138" />
       <source>revoked</source>
       <translation>revoked</translation>
     </message>
@@ -482,17 +520,17 @@
       <translation>Short id of the key holder</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="136" />
+      <location filename="../../ui/screens/custodians.py" line="138" />
       <source>{n} key(s)</source>
       <translation>{n} key(s)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="152" />
+      <location filename="../../ui/screens/custodians.py" line="154" />
       <source>Choose who, why, and the two approvers.</source>
       <translation>Choose who, why, and the two approvers.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/custodians.py" line="177" />
+      <location filename="../../ui/screens/custodians.py" line="179" />
       <source>Revoked and recorded.</source>
       <translation>Revoked and recorded.</translation>
     </message>
@@ -513,311 +551,311 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="145" />
+      <location filename="../../ui/screens/dashboard.py" line="161" />
       <source>Safe room — {kiosk}</source>
-      <extracomment>flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
+      <extracomment>the longest button text kept on one line: at the theme's button font 40 characters are about 560 px, what the dashboard has beside the demo panel at 1024x768 flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="146" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="146" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="161" />
+      <location filename="../../ui/screens/dashboard.py" line="177" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="178" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="174" />
+      <location filename="../../ui/screens/dashboard.py" line="190" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="190" />
+      <location filename="../../ui/screens/dashboard.py" line="206" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="191" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="192" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="193" />
-      <location filename="../../ui/screens/dashboard.py" line="260" />
-      <location filename="../../ui/screens/dashboard.py" line="369" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
+      <location filename="../../ui/screens/dashboard.py" line="276" />
+      <location filename="../../ui/screens/dashboard.py" line="385" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="194" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="195" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="196" />
+      <location filename="../../ui/screens/dashboard.py" line="212" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="197" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="207" />
+      <location filename="../../ui/screens/dashboard.py" line="223" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="207" />
+      <location filename="../../ui/screens/dashboard.py" line="223" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="230" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="214" />
+      <location filename="../../ui/screens/dashboard.py" line="230" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="220" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="220" />
+      <location filename="../../ui/screens/dashboard.py" line="236" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="224" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="224" />
+      <location filename="../../ui/screens/dashboard.py" line="240" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="228" />
+      <location filename="../../ui/screens/dashboard.py" line="244" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="228" />
+      <location filename="../../ui/screens/dashboard.py" line="244" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="232" />
+      <location filename="../../ui/screens/dashboard.py" line="248" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="232" />
+      <location filename="../../ui/screens/dashboard.py" line="248" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="252" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="252" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="256" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="256" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="264" />
-      <location filename="../../ui/screens/dashboard.py" line="456" />
+      <location filename="../../ui/screens/dashboard.py" line="280" />
+      <location filename="../../ui/screens/dashboard.py" line="472" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="262" />
-      <location filename="../../ui/screens/dashboard.py" line="493" />
+      <location filename="../../ui/screens/dashboard.py" line="278" />
+      <location filename="../../ui/screens/dashboard.py" line="509" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="42" />
-      <location filename="../../ui/screens/dashboard.py" line="269" />
+      <location filename="../../ui/screens/dashboard.py" line="285" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="271" />
-      <location filename="../../ui/screens/dashboard.py" line="563" />
-      <location filename="../../ui/screens/dashboard.py" line="575" />
+      <location filename="../../ui/screens/dashboard.py" line="287" />
+      <location filename="../../ui/screens/dashboard.py" line="580" />
+      <location filename="../../ui/screens/dashboard.py" line="592" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="274" />
+      <location filename="../../ui/screens/dashboard.py" line="290" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="329" />
+      <location filename="../../ui/screens/dashboard.py" line="345" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="339" />
+      <location filename="../../ui/screens/dashboard.py" line="355" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="351" />
+      <location filename="../../ui/screens/dashboard.py" line="367" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="352" />
+      <location filename="../../ui/screens/dashboard.py" line="368" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="375" />
-      <location filename="../../ui/screens/dashboard.py" line="500" />
+      <location filename="../../ui/screens/dashboard.py" line="391" />
+      <location filename="../../ui/screens/dashboard.py" line="516" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="378" />
-      <location filename="../../ui/screens/dashboard.py" line="404" />
+      <location filename="../../ui/screens/dashboard.py" line="394" />
+      <location filename="../../ui/screens/dashboard.py" line="420" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="395" />
+      <location filename="../../ui/screens/dashboard.py" line="411" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="395" />
+      <location filename="../../ui/screens/dashboard.py" line="411" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="397" />
+      <location filename="../../ui/screens/dashboard.py" line="413" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="386" />
-      <location filename="../../ui/screens/dashboard.py" line="410" />
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="402" />
+      <location filename="../../ui/screens/dashboard.py" line="426" />
+      <location filename="../../ui/screens/dashboard.py" line="436" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="383" />
+      <location filename="../../ui/screens/dashboard.py" line="399" />
       <source>{id} — not yet declared: {next}</source>
       <translation>{id} — not yet declared: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="387" />
-      <location filename="../../ui/screens/dashboard.py" line="411" />
-      <location filename="../../ui/screens/dashboard.py" line="421" />
+      <location filename="../../ui/screens/dashboard.py" line="403" />
+      <location filename="../../ui/screens/dashboard.py" line="427" />
+      <location filename="../../ui/screens/dashboard.py" line="437" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="429" />
+      <location filename="../../ui/screens/dashboard.py" line="445" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="430" />
+      <location filename="../../ui/screens/dashboard.py" line="446" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="437" />
+      <location filename="../../ui/screens/dashboard.py" line="453" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="438" />
+      <location filename="../../ui/screens/dashboard.py" line="454" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="469" />
+      <location filename="../../ui/screens/dashboard.py" line="485" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="504" />
+      <location filename="../../ui/screens/dashboard.py" line="520" />
       <source>Who acknowledges alerts</source>
       <translation>Who acknowledges alerts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="509" />
+      <location filename="../../ui/screens/dashboard.py" line="525" />
       <source>Acknowledged by:</source>
       <translation>Acknowledged by:</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="518" />
+      <location filename="../../ui/screens/dashboard.py" line="533" />
       <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
       <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="526" />
+      <location filename="../../ui/screens/dashboard.py" line="543" />
       <source>Print slip again</source>
       <translation>Print slip again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="527" />
+      <location filename="../../ui/screens/dashboard.py" line="544" />
       <source>Print the slip of alert {n} again</source>
       <translation>Print the slip of alert {n} again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="532" />
+      <location filename="../../ui/screens/dashboard.py" line="549" />
       <source>Acknowledge</source>
       <translation>Acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="532" />
+      <location filename="../../ui/screens/dashboard.py" line="549" />
       <source>Acknowledge alert {n}</source>
       <translation>Acknowledge alert {n}</translation>
     </message>
@@ -892,17 +930,17 @@
       <translation>Retire account {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="565" />
+      <location filename="../../ui/screens/dashboard.py" line="582" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="567" />
+      <location filename="../../ui/screens/dashboard.py" line="584" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="567" />
+      <location filename="../../ui/screens/dashboard.py" line="584" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>
@@ -910,57 +948,77 @@
   <context>
     <name>DemoPanel</name>
     <message>
-      <location filename="../../ui/demo_panel.py" line="36" />
+      <location filename="../../ui/demo_panel/panel.py" line="107" />
+      <location filename="../../ui/demo_panel/panel.py" line="114" />
       <source>Simulated devices (demo)</source>
-      <extracomment>the demo's scanner read this code (as a wedge scanner types it, then Enter)</extracomment>
+      <extracomment>what the pick list's data holds for a printed paper: this prefix and the paper's number the demo's scanner read this code (as a wedge scanner types it, then Enter)</extracomment>
       <translation>Simulated devices (demo)</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="46" />
+      <location filename="../../ui/demo_panel/panel.py" line="118" />
       <source>Scanner (demo)</source>
       <translation>Scanner (demo)</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="52" />
+      <location filename="../../ui/demo_panel/panel.py" line="121" />
       <source>What to scan</source>
       <extracomment>(label, code) of what lies on the desk to scan; the window supplies it</extracomment>
       <translation>What to scan</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="56" />
+      <location filename="../../ui/demo_panel/panel.py" line="125" />
       <source>Look again</source>
       <translation>Look again</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="58" />
+      <location filename="../../ui/demo_panel/panel.py" line="127" />
       <source>Look again for what can be scanned</source>
       <translation>Look again for what can be scanned</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="60" />
+      <location filename="../../ui/demo_panel/panel.py" line="130" />
       <source>Scan it</source>
       <translation>Scan it</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="62" />
+      <location filename="../../ui/demo_panel/panel.py" line="132" />
       <source>Scan the chosen code</source>
       <translation>Scan the chosen code</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="73" />
-      <source>{name}'s key plugged in</source>
-      <translation>{name}'s key plugged in</translation>
+      <location filename="../../ui/demo_panel/panel.py" line="141" />
+      <source>Printed paper to open</source>
+      <translation>Printed paper to open</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="74" />
-      <source>Plug in {name}'s key</source>
-      <translation>Plug in {name}'s key</translation>
+      <location filename="../../ui/demo_panel/panel.py" line="143" />
+      <source>Open the paper</source>
+      <translation>Open the paper</translation>
     </message>
     <message>
-      <location filename="../../ui/demo_panel.py" line="76" />
-      <location filename="../../ui/demo_panel.py" line="78" />
-      <source>Touch {name}'s key</source>
-      <translation>Touch {name}'s key</translation>
+      <location filename="../../ui/demo_panel/panel.py" line="145" />
+      <source>Open the chosen printed paper</source>
+      <translation>Open the chosen printed paper</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="150" />
+      <source>Printed documents (demo)</source>
+      <translation>Printed documents (demo)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="191" />
+      <source>Paper {n}: credential sheet for bag {bag}</source>
+      <translation>Paper {n}: credential sheet for bag {bag}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="193" />
+      <source>Paper {n}: {title}</source>
+      <translation>Paper {n}: {title}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/panel.py" line="198" />
+      <source>QR code of {paper}</source>
+      <translation>QR code of {paper}</translation>
     </message>
   </context>
   <context>
@@ -1480,6 +1538,34 @@
     </message>
   </context>
   <context>
+    <name>KeyRows</name>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="34" />
+      <source>{name}'s key</source>
+      <translation>{name}'s key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="38" />
+      <source>plugged in</source>
+      <translation>plugged in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="39" />
+      <source>Plug in {name}'s key</source>
+      <translation>Plug in {name}'s key</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="41" />
+      <source>Touch</source>
+      <translation>Touch</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/keys.py" line="43" />
+      <source>Touch {name}'s key</source>
+      <translation>Touch {name}'s key</translation>
+    </message>
+  </context>
+  <context>
     <name>KindNames</name>
     <message>
       <location filename="../../kiosk/format/kind_words.py" line="37" />
@@ -1768,41 +1854,79 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="135" />
+      <location filename="../../ui/main_window.py" line="136" />
       <source>Sealroom — {kiosk}</source>
       <extracomment>The screens the dashboard opens by name. how long before the lock the warning shows (at most a third of the idle time)</extracomment>
       <translation>Sealroom — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="145" />
+      <location filename="../../ui/main_window.py" line="146" />
       <source>The terminal is about to lock</source>
       <translation>The terminal is about to lock</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="208" />
+      <location filename="../../ui/main_window.py" line="220" />
       <source>The sheet just printed (its QR code)</source>
       <extracomment>asked before the windowed terminal closes mid-procedure (tests replace it) set once the process is stopping: nothing is unlocked any more</extracomment>
       <translation>The sheet just printed (its QR code)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="213" />
-      <source>Envelope {serial} ({account})</source>
-      <translation>Envelope {serial} ({account})</translation>
-    </message>
-    <message>
-      <location filename="../../ui/main_window.py" line="220" />
+      <location filename="../../ui/main_window.py" line="223" />
       <source>Blank bag {serial}</source>
       <translation>Blank bag {serial}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="421" />
+      <location filename="../../ui/main_window.py" line="227" />
+      <source>Envelope {serial} ({account}, {state})</source>
+      <translation>Envelope {serial} ({account}, {state})</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="435" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="423" />
+      <location filename="../../ui/main_window.py" line="437" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
+    </message>
+  </context>
+  <context>
+    <name>PaperWindow</name>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="33" />
+      <source>Printed paper {n}: {title}</source>
+      <translation>Printed paper {n}: {title}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="44" />
+      <source>Scan its QR code</source>
+      <translation>Scan its QR code</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="46" />
+      <source>Scan its barcode {code}</source>
+      <translation>Scan its barcode {code}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="50" />
+      <source>{what} with the demo's scanner</source>
+      <translation>{what} with the demo's scanner</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="65" />
+      <source>Page {n}</source>
+      <translation>Page {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="74" />
+      <source>Put the paper down</source>
+      <translation>Put the paper down</translation>
+    </message>
+    <message>
+      <location filename="../../ui/demo_panel/papers.py" line="76" />
+      <source>Close this paper</source>
+      <translation>Close this paper</translation>
     </message>
   </context>
   <context>

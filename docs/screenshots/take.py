@@ -71,6 +71,7 @@ def main() -> None:
                 "approver": drv.APPROVER,
                 "channel": "phone",
                 "conditions": "Revert the policy only.",
+                "followup_ref": "E-mail from Priya Raman, 09:12",
             },
         )
         drv.submit(bot, w)  # type: ignore[arg-type]
@@ -99,15 +100,7 @@ def main() -> None:
         drv.submit(bot, w)  # type: ignore[arg-type]
         drv.wait_step(bot, w, None)  # type: ignore[arg-type]
         drv.cont(bot, w, "start")  # type: ignore[arg-type]
-        drv.fill(
-            bot,  # type: ignore[arg-type]
-            w,
-            {
-                "outcome": "established",
-                "baseline_ref": "baseline.json",
-                "provider_session_ref": "6f1c2e9a-4b7d",
-            },
-        )
+        drv.fill(bot, w, dict(drv.SIGNED_IN_SCREEN))  # type: ignore[arg-type]
         drv.submit(bot, w)  # type: ignore[arg-type]
         drv.wait_step(bot, w, "action")  # type: ignore[arg-type]
         clock.advance(minutes=3)
@@ -138,30 +131,7 @@ def main() -> None:
         clock.advance(hours=2)
         drv.cont(bot, w, "bag")  # type: ignore[arg-type]
         shot("08-reset")
-        bag = drv.blank_bag(w)
-        drv.scan(bot, w, sc, bag)  # type: ignore[arg-type]
-        drv.submit(bot, w)  # type: ignore[arg-type]
-        drv.wait_step(bot, w, "print_sheet")  # type: ignore[arg-type]
-        drv.fill(bot, w, {"confirm": True})  # type: ignore[arg-type]
-        drv.submit(bot, w)  # type: ignore[arg-type]
-        drv.wait_step(bot, w, "test_login")  # type: ignore[arg-type]
-        drv.fill(bot, w, {"account_updated": True, "login_ok": True})  # type: ignore[arg-type]
-        drv.submit(bot, w)  # type: ignore[arg-type]
-        drv.wait_step(bot, w, "seal")  # type: ignore[arg-type]
-        drv.fill(bot, w, {"sealed": True, "signed_across_seal": True})  # type: ignore[arg-type]
-        drv.scan(bot, w, sc, bag)  # type: ignore[arg-type]
-        drv.submit(bot, w)  # type: ignore[arg-type]
-        drv.both(bot, w)  # type: ignore[arg-type]
-        drv.wait_step(bot, w, "destroy")  # type: ignore[arg-type]
-        drv.scan(bot, w, sc, serial)  # type: ignore[arg-type]
-        drv.fill(bot, w, {"witness": dict(drv.WITNESS)})  # type: ignore[arg-type]
-        drv.submit(bot, w)  # type: ignore[arg-type]
-        drv.both(bot, w)  # type: ignore[arg-type]
-        drv.wait_step(bot, w, "inventory")  # type: ignore[arg-type]
-        drv.fill(bot, w, {"confirm": True})  # type: ignore[arg-type]
-        drv.submit(bot, w)  # type: ignore[arg-type]
-        drv.both(bot, w)  # type: ignore[arg-type]
-        drv.wait_step(bot, w, None)  # type: ignore[arg-type]
+        drv.reset(bot, w, sc, serial, start=False)  # type: ignore[arg-type]
         clock.advance(days=2)
         drv.cont(bot, w, "review")  # type: ignore[arg-type]
         drv.fill(bot, w, {"audit_log_ref": "Entra sign-in and audit logs, incident window"})  # type: ignore[arg-type]

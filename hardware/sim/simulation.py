@@ -51,7 +51,7 @@ from kiosk.errors import SealroomError
 from kiosk.format.clock import UTC, FakeClock, format_ts, parse_ts
 from kiosk.journal.durable import atomic_write
 from kiosk.journal.store import PUBKEY_NAME, Journal
-from kiosk.policy import load_policy
+from kiosk.policy import Policy, load_policy
 from kiosk.procedures import Context, Flow, SealNewEnvelopeFlow, StockFlow
 from kiosk.scan import WedgeDetector, make_serial
 from kiosk.scan.wedge import Scan
@@ -206,8 +206,20 @@ class Simulation:
         return credential(self, flow)
 
 
-def setup(data_dir: Path, *, seed: int = 5, start: dt.datetime | None = None) -> Simulation:
-    """A commissioned terminal with custodians, accounts, bag stock and two envelopes each."""
+def setup(
+    data_dir: Path,
+    *,
+    seed: int = 5,
+    start: dt.datetime | None = None,
+    policy: Policy | None = None,
+    printer: SimulatedPrinter | None = None,
+) -> Simulation:
+    """A commissioned terminal with custodians, accounts, bag stock and two envelopes each.
+
+    ``policy`` and ``printer`` are the demo's (``sealroom demo --policy``, and
+    the printer whose papers lie on its desk: :mod:`hardware.sim.desk`), so
+    its envelopes hold sheets printed by the one procedure that makes them.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("data", "keys"):
         if (data_dir / stale).exists():
@@ -215,9 +227,11 @@ def setup(data_dir: Path, *, seed: int = 5, start: dt.datetime | None = None) ->
     clock = FakeClock(start or dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
     keys = data_dir / "keys"
     keys.mkdir()
-    terminal = make_terminal(data_dir, CUSTODIANS, ACCOUNTS, clock=clock, keys_dir=keys)
+    terminal = make_terminal(
+        data_dir, CUSTODIANS, ACCOUNTS, clock=clock, keys_dir=keys, policy=policy
+    )
     shutil.copyfile(terminal.data_dir / PUBKEY_NAME, data_dir / PUBKEY_NAME)
-    sim = _wrap(data_dir, terminal, clock, seed)
+    sim = _wrap(data_dir, terminal, clock, seed, printer=printer)
     sim.receive_bags(20)
     for account in sorted(terminal.journal.state.accounts):
         sim.later(minutes=20)
@@ -293,8 +307,9 @@ def _wrap(
     clock: FakeClock,
     seed: int,
     meta: dict[str, Any] | None = None,
+    printer: SimulatedPrinter | None = None,
 ) -> Simulation:
-    printer = SimulatedPrinter()
+    printer = printer if printer is not None else SimulatedPrinter()
     ctx = Context(
         terminal.journal,
         terminal.policy,

@@ -9,7 +9,7 @@ never sideways).
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollBar, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QScrollBar, QWidget
 
 from tests.ui.kiosk_driver import controls
 
@@ -45,6 +45,14 @@ def misfits(window: QWidget, size: tuple[int, int]) -> list[str]:
     for bar in window.findChildren(QScrollBar):
         if bar.isVisible() and bar.orientation().name == "Horizontal" and bar.maximum() > 0:
             found.append(f"sideways scrolling in {type(bar.parentWidget()).__name__}")
+    for area in window.findChildren(QScrollArea):
+        inner = area.widget()
+        if area.isVisible() and inner is not None and inner.width() > area.viewport().width():
+            # wider than its column with no sideways scroll bar: the right edge is cut off
+            found.append(
+                f"the content of {area.accessibleName() or type(area.parentWidget()).__name__} "
+                f"is {inner.width()} px wide in {area.viewport().width()} px"
+            )
     for x in controls(window):
         name = x.accessibleName() or x.objectName() or type(x).__name__
         area = _scroll_parent(x)

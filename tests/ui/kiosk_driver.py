@@ -574,10 +574,15 @@ def reset_both(qtbot: QtBot, w: MainWindow) -> None:
     approve(qtbot, w, "lee")
 
 
-def reset(qtbot: QtBot, w: MainWindow, sc: ScanClock, opened: str) -> tuple[str, str]:
+def reset(
+    qtbot: QtBot, w: MainWindow, sc: ScanClock, opened: str, *, start: bool = True
+) -> tuple[str, str]:
     """Rotation: a new bag per copy, the sheets approved and printed, test login, each copy
-    sealed, every old envelope destroyed; returns (first bag, its sheet's QR)."""
-    cont(qtbot, w, "bag")
+    sealed, every old envelope destroyed; returns (first bag, its sheet's QR).
+
+    ``start=False``: the reset is already on screen at its first step (``bag``)."""
+    if start:
+        cont(qtbot, w, "bag")
     flow = w.flow_screen.flow
     if flow is None:
         raise AssertionError("no flow")

@@ -103,7 +103,9 @@ class CustodiansScreen(ApprovalScreen):
 
     def _combo(self, layout: QVBoxLayout, label: str) -> QComboBox:
         """A labelled drop-down (people lists start at "— choose —", never at someone)."""
-        layout.addWidget(QLabel(label, self))
+        words = QLabel(label, self)
+        words.setWordWrap(True)  # on one line it cut the screen's right edge at 1024 px
+        layout.addWidget(words)
         c = QComboBox(self)
         c.setMinimumHeight(52)
         c.setAccessibleName(label)

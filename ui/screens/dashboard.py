@@ -118,6 +118,22 @@ def _reflow(grid: QGridLayout, items: list[QWidget], columns: int, room: int) ->
     return fit
 
 
+#: the longest button text kept on one line: at the theme's button font 40 characters
+#: are about 560 px, what the dashboard has beside the demo panel at 1024x768
+ONE_LINE_CHARS = 40
+
+
+def two_lines(text: str) -> str:
+    """``Continue: <a long step>`` on two lines, after the colon, when it is long.
+
+    On one line "Continue: Credential reset and new envelope" made the dashboard
+    wider than its column beside the demo panel at 1024x768 (issue 22).
+    """
+    if len(text) <= ONE_LINE_CHARS or ": " not in text:
+        return text
+    return text.replace(": ", ":\n", 1)
+
+
 class DashboardScreen(QWidget):
     lock_requested = Signal()
     start_flow = Signal(object)  # Callable[[Context], Flow]
@@ -383,7 +399,7 @@ class DashboardScreen(QWidget):
                 body(self.tr("{id} — not yet declared: {next}").format(id=iid, next=text_)),
             )
             b = big_button(
-                self.tr("Continue: {next}").format(next=flow.step.title),
+                two_lines(self.tr("Continue: {next}").format(next=flow.step.title)),
                 self.tr("Continue {id}: {next}").format(id=iid, next=text_),
             )
             b.clicked.connect(lambda _=False, f=flow: self.start_flow.emit(lambda c: f))
@@ -446,7 +462,7 @@ class DashboardScreen(QWidget):
         self, row: QHBoxLayout, text: str, name: str, factory: Callable[..., Any]
     ) -> QPushButton:
         """A button in an incident's ``row`` that starts the flow ``factory`` builds."""
-        b = big_button(text, name)
+        b = big_button(two_lines(text), name)
         b.clicked.connect(lambda _=False: self.start_flow.emit(factory))
         row.addWidget(b)
         return b
@@ -510,7 +526,6 @@ class DashboardScreen(QWidget):
         row.addWidget(self.ack_by, 1)
         self.alerts_box.addLayout(row)
         for a in alerts:
-            line = QHBoxLayout()
             words = f"#{a.seq} {a.ts[:16].replace('T', ' ')} — {a.summary}"
             if a.slip_failed is not None:
                 # The terminal's alarm is paper: say plainly that this one is not on paper.
@@ -520,7 +535,9 @@ class DashboardScreen(QWidget):
                 )
             text_ = body(words)
             text_.setStyleSheet("color:#5c0b07" + (";font-weight:700" if a.slip_failed else ""))
-            line.addWidget(text_, 1)
+            # words, then the buttons below them: side by side they made the row wider
+            # than the dashboard beside the demo panel at 1024x768 (issue 22)
+            line = entry_row(self.alerts_box, text_)
             if a.slip_failed is not None:
                 again = big_button(
                     self.tr("Print slip again"),
@@ -532,8 +549,8 @@ class DashboardScreen(QWidget):
             b = big_button(self.tr("Acknowledge"), self.tr("Acknowledge alert {n}").format(n=a.seq))
             b.clicked.connect(lambda _=False, n=a.seq: self._ack(n))
             line.addWidget(b)
+            line.addStretch(1)
             self.alert_buttons[a.seq] = b
-            self.alerts_box.addLayout(line)
 
     def _ack(self, seq: int) -> None:
         who = self.ack_by.currentData() if self.ack_by is not None else None

@@ -289,8 +289,8 @@ class FlowScreen(QWidget):
             self.editors[spec.name] = editor
         self._prefill_declarer()
         self.form.addStretch(1)
+        self.continue_button.hide()  # first: both at once widened the window (issue 22)
         self.submit_button.show()
-        self.continue_button.hide()
         self._set_busy(False)
         first = next(iter(self.editors.values()), None)
         (first.focus_target() if first is not None else self.submit_button).setFocus()

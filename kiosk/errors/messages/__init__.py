@@ -27,6 +27,7 @@ from kiosk.errors.messages import (
     clock_and_disk,
     continuity,
     credentials,
+    demo_desk,
     export,
     feedback,
     general,
@@ -83,6 +84,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "feedback": feedback.MESSAGES,
     "key_turn": key_turn.MESSAGES,
     "retirement": retirement.MESSAGES,
+    "demo_desk": demo_desk.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
