@@ -80,3 +80,27 @@ def test_last_backup_and_deadline_then_overdue_after_every_days(
     assert "OVERDUE since" in d.backup_label.text()
     assert d.backup_label.property("overdue") is True
     assert "b3261e" in d.backup_label.styleSheet()
+
+
+def test_a_second_disk_is_written_by_the_terminal_and_its_failure_said(
+    qtbot: QtBot, sim: SimulatedTerminal, tmp_path: Path
+) -> None:
+    """With ``[backup] path`` nobody fetches a stick: the line says the terminal writes it, and
+    when its last try failed, when and why (the ``backup.failed`` entry's words)."""
+    import dataclasses
+
+    from kiosk.terminal.backup_duty import BackupDuty
+
+    disk = tmp_path / "second-disk"  # not mounted: the automatic write fails
+    sim.policy = dataclasses.replace(sim.policy, backup_path=str(disk))
+    _register(sim)
+    assert isinstance(sim.clock, FakeClock)
+    sim.clock.advance(days=sim.policy.backup_every_days, minutes=1)  # the first one is due
+    failed = BackupDuty(sim.journal, sim.policy).run_if_due()
+    assert failed is not None and failed.kind == "backup.failed"
+    d = _dashboard(qtbot, sim)
+    text = d.backup_label.text()
+    assert f"The terminal writes each backup itself to {disk}" in text, text
+    assert "The last try failed at" in text and f"(entry {failed.seq})" in text, text
+    assert str(failed.data["words"]) in text
+    assert "from the safe" not in text

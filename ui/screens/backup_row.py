@@ -106,10 +106,22 @@ def fill_backup(d: DashboardScreen) -> None:
         label.journal, label.ledger = journal, BackupLedger()
     last, due, overdue = describe(journal, label.ledger, every)
     medium = label.ledger.medium
+    failed = journal.state.backup.failed
     if medium is None:
         todo = _tr(
             "No backup medium is registered: press Backups and register one with two custodians."
         )
+    elif d.ctx.policy.backup_path is not None:  # a second disk: the terminal writes it itself
+        todo = _tr("The terminal writes each backup itself to {path} when it is due.").format(
+            path=d.ctx.policy.backup_path
+        )
+        if failed is not None:
+            entry = journal.entry(failed.seq)
+            words = str(entry.data.get("words", "")) if entry is not None else ""
+            todo += " " + _tr(
+                "The last try failed at {when} (entry {seq}): {words} It is tried again "
+                "an hour later; or press Backups to write it now."
+            ).format(when=_when(failed.ts), seq=failed.seq, words=words)
     else:
         todo = _tr(
             "To write one: take the medium {medium} from the safe, plug it in and press "
