@@ -551,313 +551,276 @@
   <context>
     <name>DashboardScreen</name>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="161" />
+      <location filename="../../ui/screens/dashboard.py" line="162" />
       <source>Safe room — {kiosk}</source>
       <extracomment>the longest button text kept on one line: at the theme's button font 40 characters are about 560 px, what the dashboard has beside the demo panel at 1024x768 flows left half-way, by incident (the flow screen's ``paused``, set by the window)</extracomment>
       <translation>Safe room — {kiosk}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="163" />
       <source>Lock</source>
       <translation>Lock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="162" />
+      <location filename="../../ui/screens/dashboard.py" line="163" />
       <source>Lock the terminal</source>
       <translation>Lock the terminal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="177" />
+      <location filename="../../ui/screens/dashboard.py" line="178" />
       <source>Approve the changed policy</source>
       <translation>Approve the changed policy</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="178" />
+      <location filename="../../ui/screens/dashboard.py" line="179" />
       <source>Approve the changed policy file, with two custodians</source>
       <translation>Approve the changed policy file, with two custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="190" />
+      <location filename="../../ui/screens/dashboard.py" line="191" />
       <source>Dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="206" />
+      <location filename="../../ui/screens/dashboard.py" line="207" />
       <source>Envelopes in the safe</source>
       <translation>Envelopes in the safe</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="207" />
+      <location filename="../../ui/screens/dashboard.py" line="208" />
       <source>Rotation due</source>
       <translation>Rotation due</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="208" />
+      <location filename="../../ui/screens/dashboard.py" line="209" />
       <source>Alerts to acknowledge</source>
       <translation>Alerts to acknowledge</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="209" />
-      <location filename="../../ui/screens/dashboard.py" line="276" />
-      <location filename="../../ui/screens/dashboard.py" line="385" />
+      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="277" />
+      <location filename="../../ui/screens/dashboard.py" line="386" />
       <source>Open incidents</source>
       <translation>Open incidents</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="210" />
+      <location filename="../../ui/screens/dashboard.py" line="211" />
       <source>Custodians</source>
       <translation>Custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="211" />
+      <location filename="../../ui/screens/dashboard.py" line="212" />
       <source>Break-glass accounts</source>
       <translation>Break-glass accounts</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="212" />
+      <location filename="../../ui/screens/dashboard.py" line="213" />
       <source>Journal head</source>
       <translation>Journal head</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="213" />
+      <location filename="../../ui/screens/dashboard.py" line="214" />
       <source>Blank bags in stock</source>
       <translation>Blank bags in stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="223" />
+      <location filename="../../ui/screens/dashboard.py" line="224" />
       <source>Declare an emergency</source>
       <translation>Declare an emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="223" />
+      <location filename="../../ui/screens/dashboard.py" line="224" />
       <source>Declare a break-glass emergency</source>
       <translation>Declare a break-glass emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="230" />
+      <location filename="../../ui/screens/dashboard.py" line="231" />
       <source>Quarterly drill</source>
       <translation>Quarterly drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="230" />
+      <location filename="../../ui/screens/dashboard.py" line="231" />
       <source>Start a quarterly test drill</source>
       <translation>Start a quarterly test drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="237" />
       <source>Receive bag stock</source>
       <translation>Receive bag stock</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="236" />
+      <location filename="../../ui/screens/dashboard.py" line="237" />
       <source>Receive a delivery of blank bags</source>
       <translation>Receive a delivery of blank bags</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="241" />
       <source>Register an account</source>
       <translation>Register an account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="240" />
+      <location filename="../../ui/screens/dashboard.py" line="241" />
       <source>Register a break-glass account</source>
       <translation>Register a break-glass account</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="244" />
+      <location filename="../../ui/screens/dashboard.py" line="245" />
       <source>Journal</source>
       <translation>Journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="244" />
+      <location filename="../../ui/screens/dashboard.py" line="245" />
       <source>Browse and search the journal</source>
       <translation>Browse and search the journal</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="248" />
+      <location filename="../../ui/screens/dashboard.py" line="249" />
       <source>Audit export</source>
       <translation>Audit export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="248" />
+      <location filename="../../ui/screens/dashboard.py" line="249" />
       <source>Export the journal for auditors</source>
       <translation>Export the journal for auditors</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="252" />
+      <location filename="../../ui/screens/dashboard.py" line="253" />
       <source>Custodians and keys</source>
       <translation>Custodians and keys</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="252" />
+      <location filename="../../ui/screens/dashboard.py" line="253" />
       <source>Enrol or revoke custodians</source>
       <translation>Enrol or revoke custodians</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="256" />
+      <location filename="../../ui/screens/dashboard.py" line="257" />
       <source>Troubleshooting</source>
       <translation>Troubleshooting</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="256" />
+      <location filename="../../ui/screens/dashboard.py" line="257" />
       <source>What to do when something goes wrong</source>
       <translation>What to do when something goes wrong</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="280" />
-      <location filename="../../ui/screens/dashboard.py" line="472" />
+      <location filename="../../ui/screens/dashboard.py" line="281" />
+      <location filename="../../ui/screens/dashboard.py" line="473" />
       <source>Deadlines</source>
       <translation>Deadlines</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="278" />
-      <location filename="../../ui/screens/dashboard.py" line="509" />
+      <location filename="../../ui/screens/dashboard.py" line="279" />
       <source>Alerts not yet acknowledged</source>
       <translation>Alerts not yet acknowledged</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="42" />
-      <location filename="../../ui/screens/dashboard.py" line="285" />
+      <location filename="../../ui/screens/dashboard.py" line="286" />
       <source>Accounts and envelopes</source>
       <translation>Accounts and envelopes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="287" />
-      <location filename="../../ui/screens/dashboard.py" line="580" />
-      <location filename="../../ui/screens/dashboard.py" line="592" />
+      <location filename="../../ui/screens/dashboard.py" line="288" />
+      <location filename="../../ui/screens/dashboard.py" line="537" />
+      <location filename="../../ui/screens/dashboard.py" line="549" />
       <source>Attached USB devices</source>
       <translation>Attached USB devices</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="290" />
+      <location filename="../../ui/screens/dashboard.py" line="291" />
       <source>Envelopes by state</source>
       <translation>Envelopes by state</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="345" />
+      <location filename="../../ui/screens/dashboard.py" line="346" />
       <source>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</source>
       <translation>The policy file (sha256 {new}…) is not the one the journal recorded ({old}…). Two custodians must approve it before anything else is done; if nobody meant to change it, call security.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="355" />
+      <location filename="../../ui/screens/dashboard.py" line="356" />
       <source>none</source>
       <translation>none</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="367" />
+      <location filename="../../ui/screens/dashboard.py" line="368" />
       <source>Envelopes — </source>
       <translation>Envelopes — </translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="368" />
+      <location filename="../../ui/screens/dashboard.py" line="369" />
       <source>none registered yet</source>
       <translation>none registered yet</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="391" />
-      <location filename="../../ui/screens/dashboard.py" line="516" />
+      <location filename="../../ui/screens/dashboard.py" line="392" />
       <source>None.</source>
       <translation>None.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="394" />
-      <location filename="../../ui/screens/dashboard.py" line="420" />
+      <location filename="../../ui/screens/dashboard.py" line="395" />
+      <location filename="../../ui/screens/dashboard.py" line="421" />
       <source>{title}, at step: {step}</source>
       <translation>{title}, at step: {step}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="412" />
       <source>drill</source>
       <translation>drill</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="411" />
+      <location filename="../../ui/screens/dashboard.py" line="412" />
       <source>emergency</source>
       <translation>emergency</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="413" />
+      <location filename="../../ui/screens/dashboard.py" line="414" />
       <source>{id} ({kind}) — {account}, phase: {phase}</source>
       <translation>{id} ({kind}) — {account}, phase: {phase}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="402" />
-      <location filename="../../ui/screens/dashboard.py" line="426" />
-      <location filename="../../ui/screens/dashboard.py" line="436" />
-      <source>Continue: {next}</source>
-      <translation>Continue: {next}</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="399" />
-      <source>{id} — not yet declared: {next}</source>
-      <translation>{id} — not yet declared: {next}</translation>
     </message>
     <message>
       <location filename="../../ui/screens/dashboard.py" line="403" />
       <location filename="../../ui/screens/dashboard.py" line="427" />
       <location filename="../../ui/screens/dashboard.py" line="437" />
+      <source>Continue: {next}</source>
+      <translation>Continue: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="400" />
+      <source>{id} — not yet declared: {next}</source>
+      <translation>{id} — not yet declared: {next}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/dashboard.py" line="404" />
+      <location filename="../../ui/screens/dashboard.py" line="428" />
+      <location filename="../../ui/screens/dashboard.py" line="438" />
       <source>Continue {id}: {next}</source>
       <translation>Continue {id}: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="445" />
+      <location filename="../../ui/screens/dashboard.py" line="446" />
       <source>Return envelope unopened</source>
       <translation>Return envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="446" />
+      <location filename="../../ui/screens/dashboard.py" line="447" />
       <source>Return {id}'s envelope unopened</source>
       <translation>Return {id}'s envelope unopened</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="453" />
+      <location filename="../../ui/screens/dashboard.py" line="454" />
       <source>Stand down</source>
       <translation>Stand down</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="454" />
+      <location filename="../../ui/screens/dashboard.py" line="455" />
       <source>Stand down {id}: end it without opening an envelope</source>
       <translation>Stand down {id}: end it without opening an envelope</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="485" />
+      <location filename="../../ui/screens/dashboard.py" line="486" />
       <source>Nothing due.</source>
       <translation>Nothing due.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="520" />
-      <source>Who acknowledges alerts</source>
-      <translation>Who acknowledges alerts</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="525" />
-      <source>Acknowledged by:</source>
-      <translation>Acknowledged by:</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="533" />
-      <source> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</source>
-      <translation> — ITS SLIP DID NOT PRINT: tell the security team in person, or print the slip again</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="543" />
-      <source>Print slip again</source>
-      <translation>Print slip again</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="544" />
-      <source>Print the slip of alert {n} again</source>
-      <translation>Print the slip of alert {n} again</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="549" />
-      <source>Acknowledge</source>
-      <translation>Acknowledge</translation>
-    </message>
-    <message>
-      <location filename="../../ui/screens/dashboard.py" line="549" />
-      <source>Acknowledge alert {n}</source>
-      <translation>Acknowledge alert {n}</translation>
     </message>
     <message>
       <location filename="../../ui/screens/account_rows.py" line="52" />
@@ -930,17 +893,17 @@
       <translation>Retire account {id}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="582" />
+      <location filename="../../ui/screens/dashboard.py" line="539" />
       <source>No USB devices found.</source>
       <translation>No USB devices found.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="584" />
+      <location filename="../../ui/screens/dashboard.py" line="541" />
       <source>allowed</source>
       <translation>allowed</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/dashboard.py" line="584" />
+      <location filename="../../ui/screens/dashboard.py" line="541" />
       <source>REFUSED — alert recorded</source>
       <translation>REFUSED — alert recorded</translation>
     </message>

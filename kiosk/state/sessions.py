@@ -73,14 +73,34 @@ def check_rotated(state: State, entry: Entry) -> None:
 def check_acknowledged(state: State, entry: Entry) -> None:
     """An opening's alert is acknowledged by security, from outside the incident."""
     alerts.check_acknowledged(state, entry)
-    alert = state.alerts[entry.data["alert_seq"]]
+    refusal = ack_refusal(state, int(entry.data["alert_seq"]), str(entry.data["by"]))
+    if refusal is not None:
+        raise refusal
+
+
+def ack_refusal(state: State, alert_seq: int, by: str) -> TransitionError | None:
+    """Why ``by`` may not acknowledge this alert (an opening's: security, not a party), or None."""
+    alert = state.alerts[alert_seq]
     if alert.alert != OPENING_ALERT:
-        return
-    by = str(entry.data["by"])
+        return None
     who = state.custodians.get(by)
     name = who.name if who is not None else by
     if who is None or SECURITY_DUTY not in who.duties:
-        raise TransitionError("transition.opening_ack_not_security", name=name)
+        return TransitionError("transition.opening_ack_not_security", name=name)
     inc = state.incidents.get(str(alert.incident))
     if inc is not None and by in inc.people:
-        raise TransitionError("transition.opening_ack_party", name=name, incident=inc.id)
+        return TransitionError("transition.opening_ack_party", name=name, incident=inc.id)
+    return None
+
+
+def acknowledgers(state: State, alert_seq: int) -> list[str]:
+    """Who may acknowledge this alert: enrolled, not revoked, and not refused by the rule above.
+
+    The dashboard offers these first, so the person an incident needs (security,
+    for an opening) is the one already chosen rather than whoever sorts first.
+    """
+    return [
+        cid
+        for cid, c in sorted(state.custodians.items(), key=lambda kv: kv[1].name)
+        if not c.revoked and ack_refusal(state, alert_seq, cid) is None
+    ]

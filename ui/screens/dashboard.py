@@ -48,6 +48,7 @@ from kiosk.state import STATE_WORDS
 from kiosk.state import due as deadlines
 from ui.app_context import AppContext
 from ui.screens.account_rows import fill_accounts
+from ui.screens.alert_rows import fill_alerts
 from ui.screens.backup_row import backup_row, fill_backup
 from ui.screens.clock_row import ClockRow
 from ui.screens.flow import countdown
@@ -506,51 +507,7 @@ class DashboardScreen(QWidget):
 
     def _alerts(self) -> None:
         _clear(self.alerts_box)
-        self.alerts_box.addWidget(heading(self.tr("Alerts not yet acknowledged"), None, 2))
-        self.alert_buttons = {}
-        self.slip_buttons = {}
-        if self.journal is None:
-            return
-        alerts = self.journal.state.open_alerts()
-        if not alerts:
-            self.alerts_box.addWidget(body(self.tr("None.")))
-            return
-        self.ack_by = QComboBox()
-        self.ack_by.setMinimumHeight(48)
-        self.ack_by.setAccessibleName(self.tr("Who acknowledges alerts"))
-        for c in sorted(self.journal.state.custodians.values(), key=lambda c: c.name):
-            if not c.revoked:
-                self.ack_by.addItem(c.name, c.id)
-        row = QHBoxLayout()
-        row.addWidget(body(self.tr("Acknowledged by:")))
-        row.addWidget(self.ack_by, 1)
-        self.alerts_box.addLayout(row)
-        for a in alerts:
-            words = f"#{a.seq} {a.ts[:16].replace('T', ' ')} — {a.summary}"
-            if a.slip_failed is not None:
-                # The terminal's alarm is paper: say plainly that this one is not on paper.
-                words += self.tr(
-                    " — ITS SLIP DID NOT PRINT: tell the security team in person, "
-                    "or print the slip again"
-                )
-            text_ = body(words)
-            text_.setStyleSheet("color:#5c0b07" + (";font-weight:700" if a.slip_failed else ""))
-            # words, then the buttons below them: side by side they made the row wider
-            # than the dashboard beside the demo panel at 1024x768 (issue 22)
-            line = entry_row(self.alerts_box, text_)
-            if a.slip_failed is not None:
-                again = big_button(
-                    self.tr("Print slip again"),
-                    self.tr("Print the slip of alert {n} again").format(n=a.seq),
-                )
-                again.clicked.connect(lambda _=False, n=a.seq: self.reprint_slip.emit(n))
-                line.addWidget(again)
-                self.slip_buttons[a.seq] = again
-            b = big_button(self.tr("Acknowledge"), self.tr("Acknowledge alert {n}").format(n=a.seq))
-            b.clicked.connect(lambda _=False, n=a.seq: self._ack(n))
-            line.addWidget(b)
-            line.addStretch(1)
-            self.alert_buttons[a.seq] = b
+        fill_alerts(self)  # ui/screens/alert_rows.py
 
     def _ack(self, seq: int) -> None:
         who = self.ack_by.currentData() if self.ack_by is not None else None
