@@ -63,6 +63,9 @@ def test_the_stick_is_mounted_for_the_export_and_unmounted_after_it(
     assert bus.mounted() == []  # unmounted once written
     assert [c[1] for c in bus.calls if c[1] != "GetManagedObjects"] == ["Mount", "Unmount"]
     assert verify_bundle(export.result_path).ok
+    assert not export.export_button.isEnabled()  # done: not a second export by a second press
+    export.find_volumes()  # another stick, another export: from a fresh list
+    qtbot.waitUntil(export.export_button.isEnabled, timeout=T)
 
 
 def test_a_stick_that_may_not_be_mounted_is_refused_before_anyone_approves(

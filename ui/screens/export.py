@@ -98,6 +98,7 @@ class ExportScreen(ApprovalScreen):
                 continue
             target = self.auditor if "auditor" in c.duties else self.custodian
             target.addItem(f"{c.name} — {c.role}", c.id)
+        self.export_button.setEnabled(True)
         self.find_volumes()
 
     def find_volumes(self) -> None:
@@ -110,6 +111,7 @@ class ExportScreen(ApprovalScreen):
 
         def done(volumes: Any) -> None:
             self.volume.clear()
+            self.export_button.setEnabled(True)
             self.targets = list(volumes)
             for i, v in enumerate(self.targets):
                 self.volume.addItem(v.describe(), i)
@@ -168,6 +170,9 @@ class ExportScreen(ApprovalScreen):
         def done(result: Any) -> None:
             self.progress.setValue(100)
             self.result_path = result.path
+            # done: a second press would ask for a second export of the same journal;
+            # another export starts from a fresh stick list (Look for USB sticks)
+            self.export_button.setEnabled(False)
             self.banner.show_message(
                 self.tr("Exported {n} entries to {path}. Give the stick to the auditor.").format(
                     n=result.entries, path=result.path
