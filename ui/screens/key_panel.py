@@ -36,6 +36,7 @@ class KeyPanel(QFrame):
         self.signed.setObjectName("signed")
         self.signed.setWordWrap(True)
         self.signed.setAccessibleName(self.tr("Approvals so far"))
+        self.signed.hide()  # shown with the first approval: empty, it was a blank line
         v.addWidget(self.signed)
         self.prompt = QLabel("", self)
         self.prompt.setObjectName("h2")
@@ -71,6 +72,7 @@ class KeyPanel(QFrame):
         self.pin_error.clear_message()
         self.lines = []
         self.signed.clear()
+        self.signed.hide()
         self.prompt.clear()
         self.pin.clear()
         self.show_pin(False)
@@ -94,6 +96,7 @@ class KeyPanel(QFrame):
         line = self.tr("✓ {role} — {name} approved").format(role=role, name=name)
         self.lines.append(line)
         self.signed.setText("\n".join(self.lines))
+        self.signed.show()
         return line
 
     def show_pin(self, shown: bool) -> None:
