@@ -44,7 +44,7 @@ from kiosk.procedures.credentials import (
 from kiosk.procedures.documentation import DocumentationFlow, compile_record, record_hash
 from kiosk.procedures.drill import due_drills, start_drill
 from kiosk.procedures.exceptions import TROUBLESHOOTING, ExecutiveSignOffFlow, NotifyApproverFlow
-from kiosk.procedures.fields import Field, ProcedureError
+from kiosk.procedures.fields import Field, ProcedureError, When
 from kiosk.procedures.framework import FORM, Flow, Result, Step, policy_unapproved
 from kiosk.procedures.inventory import (
     AccountFlow,
@@ -92,6 +92,7 @@ __all__ = [
     "Step",
     "StockFlow",
     "VerificationFlow",
+    "When",
     "bag_stock",
     "chain_gaps",
     "compile_record",

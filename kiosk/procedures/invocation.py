@@ -56,6 +56,7 @@ from kiosk.procedures.fields import (
     Field,
     FieldProblem,
     ProcedureError,
+    When,
     boolean,
     choice,
     person,
@@ -69,6 +70,9 @@ from kiosk.state import Account, State
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
 REQUIRED_CHANNELS = ("phone", "messaging", "email")
+#: the approver, channel and time are asked of a contact (an attempt or the approval),
+#: not of "unreachable", which only opens the exception (issue 22: shown when they apply)
+CONTACTED = When("outcome", ("attempt", "approved"))
 
 
 def match_accounts(state: State, system: str) -> list[Account]:
@@ -135,7 +139,13 @@ class InvocationFlow(Flow):
                 "Who, what and why",
                 (
                     Field("declared_by", "Declaring custodian", self._custodian, kind="custodian"),
-                    Field("declared_by_role", "Declaring custodian's role", text(120)),
+                    Field(
+                        "declared_by_role",
+                        "Declaring custodian's role",
+                        text(120),
+                        source="roles",
+                        free=True,
+                    ),
                     Field(
                         "second_person",
                         "Second authorised person",
@@ -143,30 +153,53 @@ class InvocationFlow(Flow):
                         False,
                         kind="custodian",
                     ),
-                    Field("second_person_role", "Second person's role", text(120), False),
+                    Field(
+                        "second_person_role",
+                        "Second person's role",
+                        text(120),
+                        False,
+                        source="roles",
+                        free=True,
+                        applies=When("second_person"),
+                    ),
                     Field(
                         "solo_urgent",
                         "Second person unavailable and truly urgent (solo access)",
                         boolean(),
                         False,
+                        applies=When("second_person", given=False),
                     ),
                     Field(
                         "solo_unavailable_reason",
                         "Solo access: why the second person is unavailable",
                         text(500),
                         False,
+                        applies=When("solo_urgent", (True,)),
                     ),
                     Field(
                         "solo_urgency_reason",
                         "Solo access: why access cannot wait",
                         text(500),
                         False,
+                        applies=When("solo_urgent", (True,)),
                     ),
                     Field("witness", "Witness (name and role)", person, pol.witness_required),
-                    Field("system", "System requiring access", text(120)),
+                    Field(
+                        "system",
+                        "System requiring access",
+                        text(120),
+                        source="systems",
+                        free=True,
+                    ),
                     Field("system_purpose", "Purpose of the system", text(300)),
-                    Field("account", "Break-glass account", text(64), False),
-                    Field("mapping_confirmed_by", "System owner consulted", text(120), False),
+                    Field("account", "Break-glass account", text(64), False, source="accounts"),
+                    Field(
+                        "mapping_confirmed_by",
+                        "System owner consulted",
+                        text(120),
+                        False,
+                        applies=When("account"),
+                    ),
                     Field("reason", "Reason for invocation (2-3 sentences)", sentences(2, 3)),
                     Field("evidence", "Normal access failure evidence (reference)", text(500)),
                 ),
@@ -186,21 +219,43 @@ class InvocationFlow(Flow):
                         help="'attempt' records one unanswered try; 'unreachable' opens the "
                         "emergency exception after 15 minutes of documented attempts.",
                     ),
-                    Field("approver", "Approver", choice(*approvers), False, choices=approvers),
-                    Field("channel", "Channel", choice(*CHANNELS), False, choices=CHANNELS),
-                    Field("at", "Time", when, False),
+                    Field(
+                        "approver",
+                        "Approver",
+                        choice(*approvers),
+                        False,
+                        choices=approvers,
+                        applies=CONTACTED,
+                    ),
+                    Field(
+                        "channel",
+                        "Channel",
+                        choice(*CHANNELS),
+                        False,
+                        choices=CHANNELS,
+                        applies=CONTACTED,
+                    ),
+                    Field("at", "Time", when, False, applies=CONTACTED),
                     Field(
                         "attempt_outcome",
                         "What happened",
                         choice("no-answer", "declined", "left-message"),
                         False,
+                        applies=When("outcome", ("attempt",)),
                     ),
-                    Field("conditions", "Conditions imposed", text(500), False),
+                    Field(
+                        "conditions",
+                        "Conditions imposed",
+                        text(500),
+                        False,
+                        applies=When("outcome", ("approved",)),
+                    ),
                     Field(
                         "followup_ref",
                         "Written follow-up message (reference; required for a voice approval)",
                         text(300),
                         False,
+                        applies=When("outcome", ("approved",)),
                     ),
                     Field("note", "Note", text(500), False),
                 ),

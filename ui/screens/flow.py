@@ -48,6 +48,7 @@ from ui.app_context import AppContext
 from ui.kind_names import recorded_entries_phrase
 from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
+from ui.screens.form_logic import FormLogic
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
 from ui.screens.record_preview import record_box
@@ -128,6 +129,7 @@ class FlowScreen(QWidget):
         self.session: Session | None = None
         self.flow: Flow | None = None
         self.editors: dict[str, FieldEditor] = {}
+        self.logic: FormLogic | None = None
         self._handle: Handle | None = None
         self.started_at: dt.datetime | None = None
         self.next_due: tuple[str, dt.datetime] | None = None
@@ -263,6 +265,7 @@ class FlowScreen(QWidget):
             if w is not None:
                 w.deleteLater()
         self.editors = {}
+        self.logic = None
         self.keys.reset()
         self.printing.reset()
         self.bar.show_steps(flow)
@@ -287,6 +290,7 @@ class FlowScreen(QWidget):
             self.form.addWidget(editor)
             editor.show()  # now, not at the next event-loop turn: a scan may come at once
             self.editors[spec.name] = editor
+        self.logic = FormLogic(self.editors, step.fields, state)  # what applies (issue 22)
         self._prefill_declarer()
         self.form.addStretch(1)
         self.submit_button.show()
@@ -416,7 +420,7 @@ class FlowScreen(QWidget):
             e.input.setEnabled(not busy)
 
     def values(self) -> dict[str, Any]:
-        return {n: v for n, e in self.editors.items() if (v := e.value()) is not None}
+        return self.logic.values() if self.logic is not None else {}
 
     def submit(self) -> None:
         if self.flow is None or self.session is None or self.busy or self.flow.done:

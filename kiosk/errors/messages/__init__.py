@@ -27,6 +27,7 @@ from kiosk.errors.messages import (
     credentials,
     export,
     feedback,
+    forms,
     general,
     incident_rules,
     integrity,
@@ -77,6 +78,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "verdict": verdict.MESSAGES,
     "feedback": feedback.MESSAGES,
     "key_turn": key_turn.MESSAGES,
+    "forms": forms.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
