@@ -57,6 +57,7 @@ def lock_note(
     *,
     busy: bool = False,
     paused: Iterable[Flow] = (),
+    kept: bool = False,
 ) -> str | None:
     """The sentence to show after unlocking, or ``None`` when nothing unrecorded was lost.
 
@@ -64,6 +65,9 @@ def lock_note(
     labels of its current step's answers that were filled in but not
     submitted, ``busy`` whether an approval or print was under way, and
     ``paused`` the flows left half-way with "Back to the dashboard".
+    ``kept``: the typed answers of the flow on screen were kept in the
+    journal's encrypted store (:mod:`ui.screens.form_drafts`, issue 22) and
+    come back when its step is on screen again.
     """
     parts: list[str] = []
     open_flows = [f for f in (flow, *paused) if f is not None and not f.done]
@@ -77,6 +81,14 @@ def lock_note(
                     "that step was cancelled and nothing of it was recorded.",
                 ).format(flow=flow.title, step=step)
             )
+        elif typed and kept:
+            parts.append(
+                QCoreApplication.translate(
+                    "LockNote",
+                    "The terminal locked during «{flow}», step «{step}»: what was typed "
+                    "there was kept ({fields}) and comes back when you go on with it.",
+                ).format(flow=flow.title, step=step, fields=", ".join(typed))
+            )
         elif typed:
             parts.append(
                 QCoreApplication.translate(
@@ -87,7 +99,15 @@ def lock_note(
             )
     for f in open_flows:
         redo = unrecorded_steps(f)
-        if redo:
+        if redo and kept and f is flow:
+            parts.append(
+                QCoreApplication.translate(
+                    "LockNote",
+                    "«{flow}»: these answered steps are not recorded and will be asked "
+                    "again, with the answers typed before the lock filled in: {steps}.",
+                ).format(flow=f.title, steps=", ".join(f"«{s}»" for s in redo))
+            )
+        elif redo:
             parts.append(
                 QCoreApplication.translate(
                     "LockNote",

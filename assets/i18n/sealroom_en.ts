@@ -135,17 +135,17 @@
       <translation>Cancel the approval in progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="139" />
+      <location filename="../../ui/screens/approval_screen.py" line="140" />
       <source>The new key has no PIN yet: its holder chooses one now and presses OK.</source>
       <translation>The new key has no PIN yet: its holder chooses one now and presses OK.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="147" />
+      <location filename="../../ui/screens/approval_screen.py" line="148" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="153" />
+      <location filename="../../ui/screens/approval_screen.py" line="154" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
@@ -948,13 +948,13 @@
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="136" />
-      <location filename="../../ui/screens/fields.py" line="242" />
+      <location filename="../../ui/screens/fields.py" line="243" />
       <source>Name</source>
       <translation>Name</translation>
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="137" />
-      <location filename="../../ui/screens/fields.py" line="248" />
+      <location filename="../../ui/screens/fields.py" line="249" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
@@ -989,64 +989,64 @@
       <translation>{field}: remove row {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="91" />
+      <location filename="../../ui/screens/fields.py" line="92" />
       <source> (if it applies)</source>
       <translation> (if it applies)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="112" />
+      <location filename="../../ui/screens/fields.py" line="113" />
       <source>Problem with {field}</source>
       <translation>Problem with {field}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="200" />
+      <location filename="../../ui/screens/fields.py" line="201" />
       <source>Yes</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="201" />
+      <location filename="../../ui/screens/fields.py" line="202" />
       <source>No</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="183" />
-      <location filename="../../ui/screens/fields.py" line="211" />
-      <location filename="../../ui/screens/fields.py" line="219" />
+      <location filename="../../ui/screens/fields.py" line="184" />
+      <location filename="../../ui/screens/fields.py" line="212" />
+      <location filename="../../ui/screens/fields.py" line="220" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="89" />
+      <location filename="../../ui/screens/fields.py" line="90" />
       <source> (optional)</source>
       <translation> (optional)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="178" />
+      <location filename="../../ui/screens/fields.py" line="179" />
       <source>Choose from the list — or type it</source>
       <translation>Choose from the list — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="243" />
+      <location filename="../../ui/screens/fields.py" line="244" />
       <source>{field}: name</source>
       <translation>{field}: name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="249" />
+      <location filename="../../ui/screens/fields.py" line="250" />
       <source>{field}: role</source>
       <translation>{field}: role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="268" />
+      <location filename="../../ui/screens/fields.py" line="269" />
       <source>Scan it — or type it</source>
       <translation>Scan it — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="274" />
+      <location filename="../../ui/screens/fields.py" line="275" />
       <source>One per line</source>
       <translation>One per line</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="275" />
+      <location filename="../../ui/screens/fields.py" line="276" />
       <source>Scan each bag; one serial per line</source>
       <translation>Scan each bag; one serial per line</translation>
     </message>
@@ -1054,138 +1054,138 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="154" />
+      <location filename="../../ui/screens/flow.py" line="158" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="154" />
+      <location filename="../../ui/screens/flow.py" line="158" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="169" />
+      <location filename="../../ui/screens/flow.py" line="173" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="189" />
+      <location filename="../../ui/screens/flow.py" line="193" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="193" />
+      <location filename="../../ui/screens/flow.py" line="197" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="193" />
+      <location filename="../../ui/screens/flow.py" line="197" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="196" />
+      <location filename="../../ui/screens/flow.py" line="200" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="217" />
+      <location filename="../../ui/screens/flow.py" line="221" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="317" />
+      <location filename="../../ui/screens/flow.py" line="327" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="322" />
+      <location filename="../../ui/screens/flow.py" line="332" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="327" />
+      <location filename="../../ui/screens/flow.py" line="337" />
       <source>Alternative break-glass accounts of the same system: {others}.</source>
       <translation>Alternative break-glass accounts of the same system: {others}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="332" />
+      <location filename="../../ui/screens/flow.py" line="342" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="349" />
+      <location filename="../../ui/screens/flow.py" line="359" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="402" />
+      <location filename="../../ui/screens/flow.py" line="412" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="405" />
+      <location filename="../../ui/screens/flow.py" line="415" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="432" />
+      <location filename="../../ui/screens/flow.py" line="442" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="463" />
+      <location filename="../../ui/screens/flow.py" line="473" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="477" />
+      <location filename="../../ui/screens/flow.py" line="491" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="483" />
+      <location filename="../../ui/screens/flow.py" line="497" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="486" />
+      <location filename="../../ui/screens/flow.py" line="500" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="521" />
+      <location filename="../../ui/screens/flow.py" line="537" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="546" />
+      <location filename="../../ui/screens/flow.py" line="562" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="551" />
+      <location filename="../../ui/screens/flow.py" line="567" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="559" />
+      <location filename="../../ui/screens/flow.py" line="575" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="568" />
+      <location filename="../../ui/screens/flow.py" line="584" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="575" />
+      <location filename="../../ui/screens/flow.py" line="591" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="600" />
+      <location filename="../../ui/screens/flow.py" line="616" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1611,22 +1611,32 @@
   <context>
     <name>LockNote</name>
     <message>
-      <location filename="../../ui/resume.py" line="74" />
+      <location filename="../../ui/resume.py" line="78" />
       <source>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</source>
       <translation>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="82" />
+      <location filename="../../ui/resume.py" line="86" />
+      <source>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</source>
+      <translation>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="94" />
       <source>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</source>
       <translation>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="92" />
+      <location filename="../../ui/resume.py" line="104" />
+      <source>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</source>
+      <translation>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="112" />
       <source>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</source>
       <translation>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="101" />
+      <location filename="../../ui/resume.py" line="121" />
       <source>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</source>
       <translation>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</translation>
     </message>
@@ -1661,12 +1671,12 @@
       <translation>Blank bag {serial}</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="402" />
+      <location filename="../../ui/main_window.py" line="403" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="404" />
+      <location filename="../../ui/main_window.py" line="405" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
     </message>
@@ -1735,22 +1745,22 @@
   <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="89" />
+      <location filename="../../ui/screens/flow.py" line="90" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="96" />
+      <location filename="../../ui/screens/flow.py" line="97" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="109" />
+      <location filename="../../ui/screens/flow.py" line="110" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="112" />
+      <location filename="../../ui/screens/flow.py" line="113" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>

@@ -23,12 +23,19 @@ from pytestqt.qtbot import QtBot
 
 from hardware.sim.terminal import DEFAULT_PIN
 from tests.ui.kiosk_driver import (
+    APPROVER,
+    DETAILS,
     OWNERS,
     T,
+    acknowledge,
     declare,
+    editor,
     fill,
+    idle_lock,
     make_window,
     submit,
+    the_state,
+    type_into,
     unlock,
     wait_step,
 )
@@ -107,3 +114,137 @@ def test_the_pin_focus_holds_on_a_real_x11_server() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# ------------------------------------------------------------ registered lists, what applies
+def test_accounts_systems_and_roles_are_offered_from_what_the_terminal_knows(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    state = the_state(w)
+    account = editor(w, "account")
+    assert not account.combo.isEditable()  # a closed list: chosen, never typed
+    offered = {account.combo.itemData(i) for i in range(1, account.combo.count())}
+    assert offered == {a.id for a in state.accounts.values() if not a.retired}
+    system = editor(w, "system")
+    assert system.combo.isEditable()  # other words for a system are legitimate
+    systems = {system.combo.itemText(i) for i in range(system.combo.count())}
+    assert systems == {a.system for a in state.accounts.values()}
+    # the declarer is whoever unlocked, and their role comes with them
+    assert editor(w, "declared_by").combo.currentData() == "dana"
+    assert editor(w, "declared_by_role").value() == state.custodians["dana"].role
+    fill(qtbot, w, {"second_person": "sam"})
+    assert editor(w, "second_person_role").value() == state.custodians["sam"].role
+    type_into(qtbot, w, system.edit, "Entra tenant")
+    assert system.value() == "Entra tenant"  # typed words are kept as typed
+
+
+def test_fields_show_only_when_they_apply_and_drop_their_answer_when_they_stop(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    shown = lambda name: editor(w, name).isVisible()  # noqa: E731
+    assert shown("solo_urgent") and not shown("second_person_role")
+    assert not shown("solo_unavailable_reason")
+    fill(qtbot, w, {"solo_urgent": True})
+    assert shown("solo_unavailable_reason") and shown("solo_urgency_reason")
+    fill(qtbot, w, {"solo_unavailable_reason": "Sam is on a flight."})
+    fill(qtbot, w, {"second_person": "sam"})  # a second person after all
+    assert not shown("solo_urgent") and not shown("solo_unavailable_reason")
+    assert shown("second_person_role")
+    assert "solo_unavailable_reason" not in w.flow_screen.values()
+    assert editor(w, "solo_unavailable_reason").is_empty()  # dropped, not kept hidden
+    assert "(if it applies)" not in editor(w, "second_person_role").label.text()
+    fill(qtbot, w, {k: v for k, v in DETAILS.items() if k not in ("declared_by", "second_person")})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "approver")
+    for name in ("approver", "channel", "attempt_outcome", "conditions", "followup_ref"):
+        assert not shown(name), name
+    fill(qtbot, w, {"outcome": "approved"})
+    assert shown("approver") and shown("conditions") and not shown("attempt_outcome")
+    fill(qtbot, w, {"conditions": "Revert the policy only."})
+    fill(qtbot, w, {"outcome": "attempt"})
+    assert shown("attempt_outcome") and not shown("conditions")
+    assert "conditions" not in w.flow_screen.values()
+    fill(qtbot, w, {"outcome": "approved"})
+    assert editor(w, "conditions").is_empty()  # what stopped applying was dropped
+
+
+# ------------------------------------------------------------ answers kept across a lock
+MARK = "Quokka-Zebra-4417"  # typed once; searched for in every file of the terminal
+
+
+def test_typed_answers_come_back_after_an_idle_lock_and_go_once_recorded(
+    qtbot: QtBot, root: Path
+) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    fill(qtbot, w, {**DETAILS, "evidence": f"Screenshots {MARK}"})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "approver")
+    fill(qtbot, w, {"outcome": "approved", "approver": APPROVER, "channel": "phone"})
+    fill(qtbot, w, {"conditions": f"Only the policy {MARK}"})
+    idle_lock(qtbot, w)
+    assert w.flow_screen.lock_note is not None and "was kept" in w.flow_screen.lock_note
+    # nothing typed is in any file outside the encrypted database (logs included)
+    for f in root.rglob("*"):
+        if f.is_file():
+            assert MARK.encode() not in f.read_bytes(), f"{f} holds a typed answer"
+    unlock(qtbot, w)
+    assert "was kept" in w.dashboard.banner.text()
+    qtbot.mouseClick(w.dashboard.emergency_button, Qt.MouseButton.LeftButton)
+    wait_step(qtbot, w, "details")
+    said = w.flow_screen.banner.text()
+    assert "Your answers from" in said and "were kept" in said, said
+    assert editor(w, "evidence").value() == f"Screenshots {MARK}"
+    assert editor(w, "account").value() == DETAILS["account"]
+    assert editor(w, "second_person").value() == "sam"
+    submit(qtbot, w)
+    wait_step(qtbot, w, "approver")
+    assert "were kept" in w.flow_screen.banner.text()
+    assert editor(w, "conditions").value() == f"Only the policy {MARK}"
+    assert editor(w, "approver").value() == APPROVER
+    fill(qtbot, w, {"followup_ref": "E-mail from Priya Raman, 09:12"})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "declare")
+    journal = w.journal
+    assert journal is not None
+    kept = {d.step for d in journal.drafts.all()}
+    assert "approver" not in kept  # recorded: its draft is gone
+    acknowledge(qtbot, w)
+    assert journal.drafts.all() == []  # the declaration is done: nothing is kept
+
+
+def test_a_pin_typed_in_the_key_panel_is_never_kept(qtbot: QtBot, root: Path) -> None:
+    w, _clock, _sc = make_window(qtbot, root)
+    unlock(qtbot, w)
+    declare(qtbot, w)
+    fill(qtbot, w, {"confirm": True})
+    submit(qtbot, w)
+    wait_step(qtbot, w, "acknowledge")
+    fill(qtbot, w, {"declared_by_ack": True, "witness_present": True, "second_person_ack": True})
+    submit(qtbot, w)
+    panel = w.flow_screen.keys
+    qtbot.waitUntil(lambda: panel.pin.isVisible(), timeout=T)
+    pin = "97531-86420"
+    panel.pin.setText(pin)  # typed, not yet sent, when the terminal locks
+    w.lock()
+    assert panel.pin.text() == ""
+    for f in root.rglob("*"):
+        if f.is_file():
+            assert pin.encode() not in f.read_bytes(), f"{f} holds the PIN"
+    unlock(qtbot, w)
+    journal = w.journal
+    assert journal is not None
+    drafts = journal.drafts.all()
+    assert drafts, "the acknowledgement's ticks are kept"
+    assert all(pin not in repr(d.answers) for d in drafts)
+    assert all("pin" not in name.split("_") for d in drafts for name in d.answers)

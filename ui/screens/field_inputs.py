@@ -237,6 +237,21 @@ class RowsInput(QWidget):
         skip = [c for k, c in cells.items() if k != "at"]
         return self.cell_focus(skip[0]) if skip else self.add_button
 
+    def restore(self, rows: list[Any]) -> None:
+        """Put back rows kept across a lock (the shape :meth:`value` gave)."""
+        for i, row in enumerate(r for r in rows if isinstance(r, dict)):
+            cells = self.rows[i] if i < len(self.rows) else self.add_row()
+            for col, v in row.items():
+                cell = cells.get(col)
+                if isinstance(cell, TimeInput) and isinstance(v, dt.datetime):
+                    cell.edit.setText(v.astimezone(ZoneInfo(self.timezone)).strftime(TIME_FORMAT))
+                elif isinstance(cell, QCheckBox):
+                    cell.setChecked(bool(v))
+                elif isinstance(cell, QComboBox):
+                    cell.setCurrentIndex(max(cell.findData(v), 0))
+                elif isinstance(cell, QLineEdit):
+                    cell.setText(str(v))
+
     def value(self) -> Any:
         out = []
         for cells in self.rows:

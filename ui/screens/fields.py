@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -333,6 +334,33 @@ class FieldEditor(QWidget):
             self.box.setPlainText((current + "\n" if current else "") + str(value))
         elif hasattr(self, "box"):
             self.box.setPlainText(str(value))
+
+    def restore(self, value: Any) -> None:
+        """Put back an answer kept across a lock (the same shape :meth:`value` gave)."""
+        k = self.kind
+        if isinstance(value, dt.datetime) and hasattr(self, "edit"):
+            self.edit.setText(value.astimezone(ZoneInfo(self.timezone)).strftime(TIME_FORMAT))
+        elif k == "confirm":
+            self.check.setChecked(bool(value))
+        elif hasattr(self, "option_buttons") and value in self.option_buttons:
+            self.option_buttons[value].setChecked(True)
+            self._answer_changed()
+        elif k in ("choice", "custodian") and hasattr(self, "combo"):
+            self.combo.setCurrentIndex(max(self.combo.findData(value), 0))
+        elif k == "custodians":
+            for cid, cb in self.checks.items():
+                cb.setChecked(cid in value)
+        elif k == "person" and isinstance(value, dict):
+            self.name_edit.setText(str(value.get("name", "")))
+            self.role_edit.setText(str(value.get("role", "")))
+        elif k == "rows" and isinstance(value, list):
+            self.table.restore(value)
+        elif k in ("lines", "scanlist") and isinstance(value, list):
+            self.box.setPlainText("\n".join(map(str, value)))
+        elif hasattr(self, "box"):
+            self.box.setPlainText(str(value))
+        elif hasattr(self, "edit"):
+            self.edit.setText(str(value))
 
     def is_empty(self) -> bool:
         return self.value() is None

@@ -48,6 +48,7 @@ from ui.app_context import AppContext
 from ui.kind_names import recorded_entries_phrase
 from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
+from ui.screens.form_drafts import FormDrafts
 from ui.screens.form_logic import FormLogic
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
@@ -130,6 +131,9 @@ class FlowScreen(QWidget):
         self.flow: Flow | None = None
         self.editors: dict[str, FieldEditor] = {}
         self.logic: FormLogic | None = None
+        self.drafts = FormDrafts()  # typed answers kept across a lock (issue 22)
+        self.restored_note: str | None = None
+        self._sent: dict[str, Any] = {}
         self._handle: Handle | None = None
         self.started_at: dt.datetime | None = None
         self.next_due: tuple[str, dt.datetime] | None = None
@@ -227,10 +231,12 @@ class FlowScreen(QWidget):
     def detach(self) -> None:
         """The terminal locks: drop the flow, saying what unrecorded was lost (ui.resume)."""
         typed = [e.spec.label for e in self.editors.values() if self.flow and not e.is_empty()]
+        kept = self.flow is not None and self.drafts.save(self.flow, self.values())
         self.lock_note = lock_note(
-            self.flow, typed, busy=self.busy, paused=list(self.paused.values())
+            self.flow, typed, busy=self.busy, paused=list(self.paused.values()), kept=kept
         )
         self.cancel()
+        self.keys.reset()  # a PIN typed and not sent never outlives the lock
         self.session = None
         self.flow = None
         self.paused.clear()
@@ -242,6 +248,7 @@ class FlowScreen(QWidget):
         if isinstance(incident, str):
             self.paused.pop(incident, None)
         self.flow = flow
+        self.drafts.started(flow)
         self.started_at = self._now()
         self.title.setText(self.tr(flow.title))
         self.title.setAccessibleName(self.tr(flow.title))
@@ -292,6 +299,9 @@ class FlowScreen(QWidget):
             self.editors[spec.name] = editor
         self.logic = FormLogic(self.editors, step.fields, state)  # what applies (issue 22)
         self._prefill_declarer()
+        self.restored_note = self.drafts.restore(flow, self.editors, self.app.policy.timezone)
+        if self.restored_note:
+            self.banner.show_message(self.restored_note, "info")
         self.form.addStretch(1)
         self.submit_button.show()
         self.continue_button.hide()
@@ -426,7 +436,7 @@ class FlowScreen(QWidget):
         if self.flow is None or self.session is None or self.busy or self.flow.done:
             return
         flow, session = self.flow, self.session
-        values = self.values()
+        values = self._sent = self.values()
         for e in self.editors.values():
             e.set_error(None)
         self.banner.show_message(self.tr("Recording…"))
@@ -469,6 +479,10 @@ class FlowScreen(QWidget):
             return
         # plain words, each entry named for what it is (an approval is not "an attempt")
         kinds = recorded_entries_phrase((e.kind, e.data) for e in result.entries)
+        if self.flow is not None and self.flow.history:
+            self.drafts.submitted(
+                self.flow, self.flow.history[-1], self._sent, bool(result.entries)
+            )
         self.render_step()
         titles = self.session.paper.titles if self.session is not None else []
         printed = titles[getattr(self, "_titles_before", len(titles)) :]
@@ -485,6 +499,8 @@ class FlowScreen(QWidget):
             self.banner.show_message(
                 self.tr("Answer taken — nothing is recorded until the step below."), "info"
             )
+        if self.restored_note:  # the next step's answers came back: say so too
+            self.banner.show_message(self.banner.text() + "\n" + self.restored_note, "info")
 
     def _failed(self, error: SealroomError) -> None:
         self._set_busy(False)
