@@ -1054,138 +1054,138 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="158" />
+      <location filename="../../ui/screens/flow.py" line="100" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="158" />
+      <location filename="../../ui/screens/flow.py" line="100" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="173" />
+      <location filename="../../ui/screens/flow.py" line="115" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="193" />
+      <location filename="../../ui/screens/flow.py" line="135" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="197" />
+      <location filename="../../ui/screens/flow.py" line="139" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="197" />
+      <location filename="../../ui/screens/flow.py" line="139" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="200" />
+      <location filename="../../ui/screens/flow.py" line="142" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="221" />
+      <location filename="../../ui/screens/flow.py" line="163" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="327" />
+      <location filename="../../ui/screens/flow.py" line="269" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="332" />
+      <location filename="../../ui/screens/flow.py" line="274" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="337" />
+      <location filename="../../ui/screens/flow.py" line="279" />
       <source>Alternative break-glass accounts of the same system: {others}.</source>
       <translation>Alternative break-glass accounts of the same system: {others}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="342" />
+      <location filename="../../ui/screens/flow.py" line="284" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="359" />
+      <location filename="../../ui/screens/flow.py" line="301" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="412" />
+      <location filename="../../ui/screens/flow.py" line="354" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="415" />
+      <location filename="../../ui/screens/flow.py" line="357" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="442" />
+      <location filename="../../ui/screens/flow.py" line="384" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="473" />
+      <location filename="../../ui/screens/flow.py" line="415" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="491" />
+      <location filename="../../ui/screens/flow.py" line="433" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="497" />
+      <location filename="../../ui/screens/flow.py" line="439" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="500" />
+      <location filename="../../ui/screens/flow.py" line="442" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="537" />
+      <location filename="../../ui/screens/flow.py" line="479" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="562" />
+      <location filename="../../ui/screens/flow.py" line="504" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="567" />
+      <location filename="../../ui/screens/flow.py" line="509" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="575" />
+      <location filename="../../ui/screens/flow.py" line="517" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="584" />
+      <location filename="../../ui/screens/flow.py" line="526" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="591" />
+      <location filename="../../ui/screens/flow.py" line="533" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="616" />
+      <location filename="../../ui/screens/flow.py" line="558" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1745,22 +1745,22 @@
   <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="90" />
+      <location filename="../../ui/screens/step_bar.py" line="46" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="97" />
+      <location filename="../../ui/screens/step_bar.py" line="53" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="110" />
+      <location filename="../../ui/screens/step_bar.py" line="66" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="113" />
+      <location filename="../../ui/screens/step_bar.py" line="69" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>

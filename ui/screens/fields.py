@@ -170,11 +170,13 @@ class FieldEditor(QWidget):
         if self.spec.free:
             self.combo.setEditable(True)
             self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            self.combo.setCompleter(None)  # no silent completion: what is typed is kept
+            self.combo.setCompleter(None)  # type: ignore[arg-type]  # no silent completion: what is typed is kept
             for value, words in items:
                 self.combo.addItem(words, value)
             self.combo.setCurrentIndex(-1)
             edit = self.combo.lineEdit()
+            if edit is None:  # an editable combo box always has one
+                raise RuntimeError("an editable drop-down without its line")
             edit.setPlaceholderText(
                 QCoreApplication.translate("FieldEditor", "Choose from the list — or type it")
             )
