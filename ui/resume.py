@@ -1,13 +1,14 @@
 """What a lock discards, said plainly: the note shown after unlocking.
 
-The choice (why nothing unrecorded survives a lock): the journal is the
-only record of the procedure, and the lock is a security boundary — once
-the terminal locks, whatever was on screen must be gone for the next person
-at the terminal, and a half-typed step may name people, systems or
-reconstructed admin actions. So a lock does **not** keep typed-but-unsent
-answers, an approval waiting for key touches, or steps a flow answered
-without recording anything (the documentation's "both reviewed the record",
-a bag scanned before the sheet was printed). After unlocking, the dashboard's
+The choice: the journal is the only record of the procedure, and the lock
+is a security boundary — once the terminal locks, whatever was on screen
+must be gone for the next person at the terminal. A lock does **not** keep
+an approval waiting for key touches (nor a PIN: the key panel is cleared),
+and the flow itself is dropped. Since issue 22 the *typed answers* of an
+incident's step (and of the steps before it that recorded nothing) are kept
+— not on screen, but in the journal's encrypted store, opened only by the
+next unlock (:mod:`ui.screens.form_drafts`) — and put back when the step is
+on screen again; the note then says they were kept rather than cleared. After unlocking, the dashboard's
 "Continue" starts the next flow from the journal alone (the core's
 :func:`kiosk.procedures.navigation.next_flow`), and the flows themselves
 refuse any step whose prerequisite is not recorded, so nothing can be skipped.
