@@ -8,8 +8,8 @@ and the flow itself is dropped. Since issue 22 the *typed answers* of an
 incident's step (and of the steps before it that recorded nothing) are kept
 — not on screen, but in the journal's encrypted store, opened only by the
 next unlock (:mod:`ui.screens.form_drafts`) — and put back when the step is
-on screen again; the note then says they were kept rather than cleared. After unlocking, the dashboard's
-"Continue" starts the next flow from the journal alone (the core's
+on screen again; the note then says they were kept rather than cleared.
+After unlocking, the dashboard's "Continue" starts the next flow from the journal alone (the core's
 :func:`kiosk.procedures.navigation.next_flow`), and the flows themselves
 refuse any step whose prerequisite is not recorded, so nothing can be skipped.
 

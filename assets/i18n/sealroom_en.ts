@@ -948,13 +948,13 @@
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="136" />
-      <location filename="../../ui/screens/fields.py" line="243" />
+      <location filename="../../ui/screens/fields.py" line="245" />
       <source>Name</source>
       <translation>Name</translation>
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="137" />
-      <location filename="../../ui/screens/fields.py" line="249" />
+      <location filename="../../ui/screens/fields.py" line="251" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
@@ -999,54 +999,54 @@
       <translation>Problem with {field}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="201" />
+      <location filename="../../ui/screens/fields.py" line="203" />
       <source>Yes</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="202" />
+      <location filename="../../ui/screens/fields.py" line="204" />
       <source>No</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="184" />
-      <location filename="../../ui/screens/fields.py" line="212" />
-      <location filename="../../ui/screens/fields.py" line="220" />
+      <location filename="../../ui/screens/fields.py" line="186" />
+      <location filename="../../ui/screens/fields.py" line="214" />
+      <location filename="../../ui/screens/fields.py" line="222" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
       <location filename="../../ui/screens/fields.py" line="90" />
-      <source> (optional)</source>
-      <translation> (optional)</translation>
+      <source> (if any)</source>
+      <translation> (if any)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="179" />
+      <location filename="../../ui/screens/fields.py" line="181" />
       <source>Choose from the list — or type it</source>
       <translation>Choose from the list — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="244" />
+      <location filename="../../ui/screens/fields.py" line="246" />
       <source>{field}: name</source>
       <translation>{field}: name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="250" />
+      <location filename="../../ui/screens/fields.py" line="252" />
       <source>{field}: role</source>
       <translation>{field}: role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="269" />
+      <location filename="../../ui/screens/fields.py" line="271" />
       <source>Scan it — or type it</source>
       <translation>Scan it — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="275" />
+      <location filename="../../ui/screens/fields.py" line="277" />
       <source>One per line</source>
       <translation>One per line</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="276" />
+      <location filename="../../ui/screens/fields.py" line="278" />
       <source>Scan each bag; one serial per line</source>
       <translation>Scan each bag; one serial per line</translation>
     </message>
@@ -1611,32 +1611,32 @@
   <context>
     <name>LockNote</name>
     <message>
-      <location filename="../../ui/resume.py" line="78" />
+      <location filename="../../ui/resume.py" line="79" />
       <source>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</source>
       <translation>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="86" />
+      <location filename="../../ui/resume.py" line="87" />
       <source>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</source>
       <translation>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="94" />
+      <location filename="../../ui/resume.py" line="95" />
       <source>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</source>
       <translation>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="104" />
+      <location filename="../../ui/resume.py" line="105" />
       <source>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</source>
       <translation>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="112" />
+      <location filename="../../ui/resume.py" line="113" />
       <source>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</source>
       <translation>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="121" />
+      <location filename="../../ui/resume.py" line="122" />
       <source>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</source>
       <translation>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</translation>
     </message>

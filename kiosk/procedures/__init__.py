@@ -32,6 +32,7 @@ terminal's screens and by the simulator alike.
 
 from __future__ import annotations
 
+from kiosk.procedures.accounts_lookup import match_accounts
 from kiosk.procedures.checkin import ReturnFlow, StandDownFlow, StockFlow
 from kiosk.procedures.clock import ClockConfirmFlow
 from kiosk.procedures.context import Context, Paper, Signatures
@@ -53,7 +54,7 @@ from kiosk.procedures.inventory import (
     idp_gaps,
     inventory_rows,
 )
-from kiosk.procedures.invocation import InvocationFlow, match_accounts
+from kiosk.procedures.invocation import InvocationFlow
 from kiosk.procedures.policy_change import PolicyChangeFlow
 from kiosk.procedures.reset import ResetFlow, SealNewEnvelopeFlow
 from kiosk.procedures.retrieval import RetrievalFlow

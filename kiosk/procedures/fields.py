@@ -96,7 +96,9 @@ class Field:
     nobody retypes what the terminal knows; ``free`` says typed text is
     legitimate too (a system's words, an acting role), else the list is
     closed and the flow refuses a value not in it. ``applies`` says when the
-    field applies at all (:class:`When`); ``None`` means always.
+    field applies at all (:class:`When`); ``None`` means always. A field
+    that applies only sometimes and is ``required`` is required when it
+    applies (the approver's name for an attempt or an approval).
     """
 
     name: str
@@ -110,6 +112,8 @@ class Field:
     source: str = ""
     free: bool = False
     applies: When | None = None
+    #: the code said when a required field is missing (a flow's own, clearer sentence)
+    missing: str = "procedure.field_missing"
 
 
 def applicable(fields: Sequence[Field], values: Mapping[str, Any]) -> set[str]:

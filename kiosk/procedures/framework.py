@@ -155,7 +155,7 @@ class Flow:
             raw = values.get(f.name)
             if blank(raw):
                 if f.required:
-                    err = ProcedureError("procedure.field_missing", field=f.label)
+                    err = ProcedureError(f.missing, field=f.label)
                     errors[f.name], codes[f.name] = err.user_message(), err.code
                 continue
             try:

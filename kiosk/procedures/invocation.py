@@ -51,6 +51,7 @@ from kiosk.format.clock import parse_ts
 from kiosk.format.values import CHANNELS
 from kiosk.paper.documents import ApproverAttempt, InvocationRecord
 from kiosk.paper.documents import Person as DocPerson
+from kiosk.procedures.accounts_lookup import match_accounts, new_incident_id
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import (
     Field,
@@ -66,32 +67,12 @@ from kiosk.procedures.fields import (
 )
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
 from kiosk.procedures.times import entered, mark_late
-from kiosk.state import Account, State
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
 REQUIRED_CHANNELS = ("phone", "messaging", "email")
 #: the approver, channel and time are asked of a contact (an attempt or the approval),
 #: not of "unreachable", which only opens the exception (issue 22: shown when they apply)
 CONTACTED = When("outcome", ("attempt", "approved"))
-
-
-def match_accounts(state: State, system: str) -> list[Account]:
-    """Inventory lookup: accounts whose system names ``system`` (troubleshooting row)."""
-    words = system.casefold().strip()
-    exact = [a for a in state.accounts.values() if a.system.casefold() == words]
-    if exact:
-        return exact
-    return [
-        a
-        for a in state.accounts.values()
-        if words and (words in a.system.casefold() or a.system.casefold() in words)
-    ]
-
-
-def new_incident_id(state: State, when_: dt.datetime, test: bool) -> str:
-    prefix = ("DRILL-" if test else "BG-") + when_.strftime("%Y%m%d")
-    n = 1 + sum(1 for i in state.incidents.by_id if i.startswith(prefix))
-    return f"{prefix}-{n:02d}"
 
 
 #: Channels on which an approval is given by voice: a written follow-up is required.
@@ -157,7 +138,6 @@ class InvocationFlow(Flow):
                         "second_person_role",
                         "Second person's role",
                         text(120),
-                        False,
                         source="roles",
                         free=True,
                         applies=When("second_person"),
@@ -173,14 +153,14 @@ class InvocationFlow(Flow):
                         "solo_unavailable_reason",
                         "Solo access: why the second person is unavailable",
                         text(500),
-                        False,
+                        missing="procedure.solo_reasons",
                         applies=When("solo_urgent", (True,)),
                     ),
                     Field(
                         "solo_urgency_reason",
                         "Solo access: why access cannot wait",
                         text(500),
-                        False,
+                        missing="procedure.solo_reasons",
                         applies=When("solo_urgent", (True,)),
                     ),
                     Field("witness", "Witness (name and role)", person, pol.witness_required),
@@ -223,7 +203,6 @@ class InvocationFlow(Flow):
                         "approver",
                         "Approver",
                         choice(*approvers),
-                        False,
                         choices=approvers,
                         applies=CONTACTED,
                     ),
@@ -231,7 +210,6 @@ class InvocationFlow(Flow):
                         "channel",
                         "Channel",
                         choice(*CHANNELS),
-                        False,
                         choices=CHANNELS,
                         applies=CONTACTED,
                     ),
@@ -240,7 +218,6 @@ class InvocationFlow(Flow):
                         "attempt_outcome",
                         "What happened",
                         choice("no-answer", "declined", "left-message"),
-                        False,
                         applies=When("outcome", ("attempt",)),
                     ),
                     Field(

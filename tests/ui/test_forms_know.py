@@ -161,6 +161,7 @@ def test_fields_show_only_when_they_apply_and_drop_their_answer_when_they_stop(
     assert "solo_unavailable_reason" not in w.flow_screen.values()
     assert editor(w, "solo_unavailable_reason").is_empty()  # dropped, not kept hidden
     assert "(if it applies)" not in editor(w, "second_person_role").label.text()
+    assert "(if any)" not in editor(w, "second_person_role").label.text()  # required now
     fill(qtbot, w, {k: v for k, v in DETAILS.items() if k not in ("declared_by", "second_person")})
     submit(qtbot, w)
     wait_step(qtbot, w, "approver")

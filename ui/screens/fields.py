@@ -83,11 +83,11 @@ class FieldEditor(QWidget):
         box.setContentsMargins(0, 6, 0, 6)
         box.setSpacing(6)
         # A field with a condition is shown only when it applies (issue 22): it
-        # needs no "(if it applies)"; one that is simply optional says so.
+        # needs no "(if it applies)"; shown, it is required unless it says "(if any)".
         suffix = ""
         if not spec.required:
             suffix = (
-                QCoreApplication.translate("FieldEditor", " (optional)")
+                QCoreApplication.translate("FieldEditor", " (if any)")
                 if spec.applies is not None
                 else QCoreApplication.translate("FieldEditor", " (if it applies)")
             )
@@ -181,6 +181,7 @@ class FieldEditor(QWidget):
                 QCoreApplication.translate("FieldEditor", "Choose from the list — or type it")
             )
             edit.setAccessibleName(self.spec.label)
+            edit.setMinimumHeight(56)  # a finger's width, as every input (test_touch_targets)
             self.edit = edit
         else:
             self.combo.addItem(QCoreApplication.translate("FieldEditor", "— choose —"), None)

@@ -13,7 +13,9 @@ A step's draft is forgotten once the step is recorded, every draft of a
 flow once it is done, and every draft of an incident once it ends (stood
 down, returned, closed: :meth:`kiosk.journal.drafts.Drafts.prune`). The
 PIN is never among the answers: it is typed in the key panel, not in a
-field, and the store drops any field named like a secret.
+field, and the store drops any field named like a secret. Scanned fields
+are not kept either: a scan attests that the envelope or sheet is in the
+hands of whoever is at the terminal now, so after a lock it is scanned again.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kiosk.errors.messages import render
 from kiosk.format.clock import format_ts, parse_ts
 from kiosk.journal.drafts import Draft
 from kiosk.procedures import Flow
+from kiosk.procedures.fields import field_kind
 from ui.screens.fields import FieldEditor
 
 
@@ -55,12 +58,13 @@ class FormDrafts:
             return False
         drafts = flow.ctx.journal.drafts
         saved = format_ts(flow.ctx.now())
-        answers = {flow.step.name: dict(current), **self.unrecorded}
+        answers = {**self.unrecorded, flow.step.name: dict(current)}
         kept = False
         for step, values in answers.items():
             if step == flow.step.name or step in flow.history:
-                drafts.save(flow.name, incident, step, values, saved)
-                kept = kept or bool(values)
+                typed = typed_only(flow, step, values)
+                drafts.save(flow.name, incident, step, typed, saved)
+                kept = kept or bool(typed)
         return kept
 
     def restore(self, flow: Flow, editors: Mapping[str, FieldEditor], timezone: str) -> str | None:
@@ -92,6 +96,18 @@ class FormDrafts:
             self.unrecorded = {}
         if recorded:  # a stand-down or a closing entry ends the incident's drafts too
             drafts.prune(flow.ctx.journal.state)
+
+
+#: kinds never kept: a scan attests that the envelope, bag or sheet is here now,
+#: in the hands of whoever is at the terminal — after a lock it is scanned again
+SCANNED = ("scan", "scanlist")
+
+
+def typed_only(flow: Flow, step: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the step's scanned fields (see :data:`SCANNED`)."""
+    spec = flow.steps.get(step)
+    scanned = {f.name for f in spec.fields if field_kind(f) in SCANNED} if spec else set()
+    return {k: v for k, v in values.items() if k not in scanned}
 
 
 def local_time(draft: Draft, timezone: str) -> str:

@@ -132,3 +132,14 @@ def test_a_justification_applies_only_to_an_action_outside_the_reason(sim: Simul
     assert just.applies is not None
     assert "justification" not in applicable(action.fields, {"outside_reason": False})
     assert "justification" in applicable(action.fields, {"outside_reason": True})
+
+
+def test_a_field_that_applies_is_required_only_when_it_applies(sim: Simulation) -> None:
+    """The approver and channel are asked of an attempt or an approval, not of "unreachable"."""
+    flow = InvocationFlow(sim.ctx)
+    ok(flow.submit(details(sim)))
+    missing = flow.submit({"outcome": "attempt", "attempt_outcome": "no-answer"})
+    assert missing.codes["approver"] == "procedure.field_missing"
+    assert missing.codes["channel"] == "procedure.field_missing"
+    unreachable = flow.submit({"outcome": "unreachable"})
+    assert "approver" not in unreachable.codes and "channel" not in unreachable.codes
