@@ -948,13 +948,13 @@
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="136" />
-      <location filename="../../ui/screens/fields.py" line="245" />
+      <location filename="../../ui/screens/fields.py" line="253" />
       <source>Name</source>
       <translation>Name</translation>
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="137" />
-      <location filename="../../ui/screens/fields.py" line="251" />
+      <location filename="../../ui/screens/fields.py" line="259" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
@@ -989,64 +989,64 @@
       <translation>{field}: remove row {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="92" />
+      <location filename="../../ui/screens/fields.py" line="94" />
       <source> (if it applies)</source>
       <translation> (if it applies)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="113" />
+      <location filename="../../ui/screens/fields.py" line="115" />
       <source>Problem with {field}</source>
       <translation>Problem with {field}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="203" />
+      <location filename="../../ui/screens/fields.py" line="211" />
       <source>Yes</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="204" />
+      <location filename="../../ui/screens/fields.py" line="212" />
       <source>No</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="186" />
-      <location filename="../../ui/screens/fields.py" line="214" />
+      <location filename="../../ui/screens/fields.py" line="194" />
       <location filename="../../ui/screens/fields.py" line="222" />
+      <location filename="../../ui/screens/fields.py" line="230" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="90" />
+      <location filename="../../ui/screens/fields.py" line="92" />
       <source> (if any)</source>
       <translation> (if any)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="181" />
+      <location filename="../../ui/screens/fields.py" line="185" />
       <source>Choose from the list — or type it</source>
       <translation>Choose from the list — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="246" />
+      <location filename="../../ui/screens/fields.py" line="254" />
       <source>{field}: name</source>
       <translation>{field}: name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="252" />
+      <location filename="../../ui/screens/fields.py" line="260" />
       <source>{field}: role</source>
       <translation>{field}: role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="271" />
+      <location filename="../../ui/screens/fields.py" line="279" />
       <source>Scan it — or type it</source>
       <translation>Scan it — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="277" />
+      <location filename="../../ui/screens/fields.py" line="285" />
       <source>One per line</source>
       <translation>One per line</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="278" />
+      <location filename="../../ui/screens/fields.py" line="286" />
       <source>Scan each bag; one serial per line</source>
       <translation>Scan each bag; one serial per line</translation>
     </message>

@@ -85,7 +85,9 @@ class FieldEditor(QWidget):
         # A field with a condition is shown only when it applies (issue 22): it
         # needs no "(if it applies)"; shown, it is required unless it says "(if any)".
         suffix = ""
-        if not spec.required:
+        if self.kind == "yesno" and spec.applies is not None:
+            suffix = ""  # a question shown because it applies: answered yes or no
+        elif not spec.required:
             suffix = (
                 QCoreApplication.translate("FieldEditor", " (if any)")
                 if spec.applies is not None
@@ -168,6 +170,8 @@ class FieldEditor(QWidget):
         self.combo.setAccessibleName(self.spec.label)
         items = registered(self.spec.source, state)
         if self.spec.free:
+            # named before its line exists, so the line is styled as the box (theme.qss)
+            self.combo.setObjectName("typedChoice")
             self.combo.setEditable(True)
             self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             self.combo.setCompleter(None)  # type: ignore[arg-type]  # no silent completion: what is typed is kept
@@ -181,7 +185,10 @@ class FieldEditor(QWidget):
                 QCoreApplication.translate("FieldEditor", "Choose from the list — or type it")
             )
             edit.setAccessibleName(self.spec.label)
-            edit.setMinimumHeight(56)  # a finger's width, as every input (test_touch_targets)
+            # the line is the box (no frame of its own: assets/theme.qss), a finger high
+            self.combo.setMinimumHeight(60)
+            edit.setMinimumHeight(56)
+            edit.setTextMargins(14, 0, 0, 0)  # the words where the other boxes have them
             self.edit = edit
         else:
             self.combo.addItem(QCoreApplication.translate("FieldEditor", "— choose —"), None)
