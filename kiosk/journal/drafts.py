@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.format.clock import parse_ts
 from kiosk.state import State
 
 Connection = Any  # sqlcipher3 ships no type information
@@ -147,12 +148,31 @@ class Drafts:
             for f, i, s, t, a in rows
         ]
 
-    def prune(self, state: State) -> int:
-        """Forget the drafts of incidents that ended (stood down, returned, closed)."""
+    def prune(self, state: State, now: dt.datetime | None = None) -> int:
+        """Forget the drafts of incidents that ended (stood down, returned, closed).
+
+        With ``now``, a declaration never recorded (no such incident in the
+        journal) is forgotten a day after it was kept: its form was left, and
+        names and reasons are not kept longer than the work needs them.
+        """
         gone = 0
         for d in self.all():
             inc = state.incidents.get(d.incident)
             if inc is not None and (not inc.open or inc.returned_at is not None):
                 self.clear(d.flow, d.incident)
                 gone += 1
+            elif inc is None and now is not None and _older(d.saved, now, UNDECLARED_KEPT):
+                self.clear(d.flow, d.incident, d.step)
+                gone += 1
         return gone
+
+
+#: how long the answers of a declaration never recorded are kept
+UNDECLARED_KEPT = dt.timedelta(days=1)
+
+
+def _older(saved: str, now: dt.datetime, age: dt.timedelta) -> bool:
+    try:
+        return now - parse_ts(saved) > age
+    except ValueError:
+        return True  # a time that cannot be read is not a reason to keep anything

@@ -102,3 +102,14 @@ def test_the_drafts_of_an_incident_that_ended_are_forgotten(sim: Simulation) -> 
     assert drafts.load("retrieval", incident, "checkout") is None
     # a declaration not yet recorded keeps its draft: it has no incident to end
     assert drafts.load("invocation", "BG-NOT-YET-DECLARED", "details") is not None
+
+
+def test_a_declaration_never_recorded_is_forgotten_a_day_later(sim: Simulation) -> None:
+    drafts = sim.ctx.journal.drafts
+    drafts.save(
+        "invocation", "BG-20261207-09", "details", {"note": MARK}, "2026-12-07T14:02:00.000Z"
+    )
+    state = sim.ctx.journal.state
+    assert drafts.prune(state, dt.datetime(2026, 12, 8, 13, 0, tzinfo=dt.UTC)) == 0
+    assert drafts.prune(state, dt.datetime(2026, 12, 8, 14, 3, tzinfo=dt.UTC)) == 1
+    assert drafts.all() == []
