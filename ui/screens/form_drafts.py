@@ -13,9 +13,10 @@ A step's draft is forgotten once the step is recorded, every draft of a
 flow once it is done, and every draft of an incident once it ends (stood
 down, returned, closed: :meth:`kiosk.journal.drafts.Drafts.prune`). The
 PIN is never among the answers: it is typed in the key panel, not in a
-field, and the store drops any field named like a secret. Scanned fields
-are not kept either: a scan attests that the envelope or sheet is in the
-hands of whoever is at the terminal now, so after a lock it is scanned again.
+field, and the store drops any field named like a secret. Scans and
+confirmations are not kept either: a scan attests that the envelope or
+sheet is in the hands of whoever is at the terminal now, a ticked
+confirmation that they checked — after a lock both are given again.
 """
 
 from __future__ import annotations
@@ -99,15 +100,17 @@ class FormDrafts:
 
 
 #: kinds never kept: a scan attests that the envelope, bag or sheet is here now,
-#: in the hands of whoever is at the terminal — after a lock it is scanned again
-SCANNED = ("scan", "scanlist")
+#: and a confirmation ("The record is complete and correct", "… acknowledges")
+#: that whoever is at the terminal now checked it — after a lock both are
+#: given again, by the people there then
+NOT_KEPT = ("scan", "scanlist", "confirm")
 
 
 def typed_only(flow: Flow, step: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` without the step's scanned fields (see :data:`SCANNED`)."""
+    """``values`` without the step's scans and confirmations (see :data:`NOT_KEPT`)."""
     spec = flow.steps.get(step)
-    scanned = {f.name for f in spec.fields if field_kind(f) in SCANNED} if spec else set()
-    return {k: v for k, v in values.items() if k not in scanned}
+    skip = {f.name for f in spec.fields if field_kind(f) in NOT_KEPT} if spec else set()
+    return {k: v for k, v in values.items() if k not in skip}
 
 
 def local_time(draft: Draft, timezone: str) -> str:
