@@ -96,8 +96,27 @@ class Drafts:
     def __init__(self, conn: Connection, lock: threading.RLock) -> None:
         self._conn = conn
         self._lock = lock
-        with self._lock:
-            self._conn.executescript(SCHEMA)
+        self._made = False
+
+    def _exists(self) -> bool:
+        """Whether the table is there: made at the first save, never at an unlock.
+
+        Reading needs no write: an unlock that only looks for drafts to prune
+        writes nothing (and waits on no fsync) when none was ever kept.
+        """
+        if not self._made:
+            with self._lock:
+                row = self._conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'drafts'"
+                ).fetchone()
+            self._made = row is not None
+        return self._made
+
+    def _make(self) -> None:
+        if not self._exists():
+            with self._lock:
+                self._conn.executescript(SCHEMA)
+            self._made = True
 
     def save(
         self, flow: str, incident: str, step: str, answers: Mapping[str, Any], saved: str
@@ -107,6 +126,7 @@ class Drafts:
         if not kept:
             self.clear(flow, incident, step)
             return
+        self._make()
         blob = json.dumps(_encode(kept), sort_keys=True, ensure_ascii=False).encode()
         with self._lock:
             self._conn.execute(
@@ -115,6 +135,8 @@ class Drafts:
             )
 
     def load(self, flow: str, incident: str, step: str) -> Draft | None:
+        if not self._exists():
+            return None
         with self._lock:
             row = self._conn.execute(
                 "SELECT saved, answers FROM drafts WHERE flow = ? AND incident = ? AND step = ?",
@@ -127,6 +149,8 @@ class Drafts:
 
     def clear(self, flow: str, incident: str, step: str | None = None) -> None:
         """Forget one step's draft, or (``step=None``) every draft of the flow."""
+        if not self._exists():
+            return
         with self._lock:
             if step is None:
                 self._conn.execute(
@@ -139,6 +163,8 @@ class Drafts:
                 )
 
     def all(self) -> list[Draft]:
+        if not self._exists():
+            return []
         with self._lock:
             rows = self._conn.execute(
                 "SELECT flow, incident, step, saved, answers FROM drafts ORDER BY saved"

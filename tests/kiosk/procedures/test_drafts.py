@@ -113,3 +113,14 @@ def test_a_declaration_never_recorded_is_forgotten_a_day_later(sim: Simulation) 
     assert drafts.prune(state, dt.datetime(2026, 12, 8, 13, 0, tzinfo=dt.UTC)) == 0
     assert drafts.prune(state, dt.datetime(2026, 12, 8, 14, 3, tzinfo=dt.UTC)) == 1
     assert drafts.all() == []
+
+
+def test_looking_for_drafts_writes_nothing(sim: Simulation) -> None:
+    """An unlock prunes drafts: with none ever kept that is a read, no write, no fsync."""
+    drafts = sim.ctx.journal.drafts
+    head = sim.ctx.journal.head.seq
+    assert drafts.prune(sim.ctx.journal.state) == 0 and drafts.all() == []
+    assert drafts.load("invocation", "BG-X", "details") is None
+    assert not drafts._exists()  # the table is made by the first save only
+    drafts.save("invocation", "BG-X", "details", {"note": "x"}, "t")
+    assert drafts._exists() and sim.ctx.journal.head.seq == head
