@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -56,12 +56,13 @@ class FieldEditor(QWidget):
 
     A field chosen from a registered list (``spec.source``) is a drop-down
     of what the terminal knows; where typed text is legitimate too
-    (``spec.free``) the drop-down can be typed in. ``changed`` is emitted on
-    every change of the answer (the screen shows or hides the fields that
-    depend on it, and keeps the typed answers across a lock).
+    (``spec.free``) the drop-down can be typed in. Every change of the answer
+    is told to ``listeners`` (plain callables, given the
+    field's name: the screen shows or hides the fields that depend on it). A
+    Qt signal emitted from the slot that is handed the toggled bool crashed
+    the interpreter at exit after many screens ("bool_dealloc", a refcount
+    error in PySide): the listeners are plain Python calls.
     """
-
-    changed = Signal()
 
     def __init__(
         self,
@@ -73,6 +74,7 @@ class FieldEditor(QWidget):
     ) -> None:
         super().__init__(parent)
         self.spec = spec
+        self.listeners: list[Callable[[str], None]] = []
         self.kind = field_kind(spec)
         if spec.source and not spec.free:
             self.kind = "choice"  # a closed list: chosen, never typed
@@ -378,7 +380,8 @@ class FieldEditor(QWidget):
     def _answer_changed(self, *_: object) -> None:
         if self.error.isVisible() or self.property("invalid"):
             self.set_error(None)
-        self.changed.emit()
+        for listener in list(self.listeners):
+            listener(self.spec.name)
 
     def clear(self) -> None:
         """Drop the answer (a field that stopped applying keeps nothing hidden)."""

@@ -27,8 +27,8 @@ class FormLogic:
     ) -> None:
         self.editors, self.fields, self.state = editors, tuple(fields), state
         self._busy = False
-        for name, editor in editors.items():
-            editor.changed.connect(lambda n=name: self.changed(n))
+        for editor in editors.values():
+            editor.listeners.append(self.changed)
         self.refresh()
 
     def answers(self) -> dict[str, Any]:
@@ -55,9 +55,13 @@ class FormLogic:
             applies = self.applies()
             for name, editor in self.editors.items():
                 shown = name in applies
-                if not shown and not editor.isHidden():
+                if editor.isHidden() != shown:
+                    continue  # as it is: nothing to redo at every keystroke
+                if not shown:
                     editor.clear()
-                editor.setVisible(shown)
+                    editor.hide()
+                else:
+                    editor.show()
         finally:
             self._busy = False
 
