@@ -948,13 +948,13 @@
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="136" />
-      <location filename="../../ui/screens/fields.py" line="253" />
+      <location filename="../../ui/screens/fields.py" line="255" />
       <source>Name</source>
       <translation>Name</translation>
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="137" />
-      <location filename="../../ui/screens/fields.py" line="259" />
+      <location filename="../../ui/screens/fields.py" line="261" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
@@ -989,64 +989,64 @@
       <translation>{field}: remove row {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="94" />
+      <location filename="../../ui/screens/fields.py" line="96" />
       <source> (if it applies)</source>
       <translation> (if it applies)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="115" />
+      <location filename="../../ui/screens/fields.py" line="117" />
       <source>Problem with {field}</source>
       <translation>Problem with {field}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="211" />
+      <location filename="../../ui/screens/fields.py" line="213" />
       <source>Yes</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="212" />
+      <location filename="../../ui/screens/fields.py" line="214" />
       <source>No</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="194" />
-      <location filename="../../ui/screens/fields.py" line="222" />
-      <location filename="../../ui/screens/fields.py" line="230" />
+      <location filename="../../ui/screens/fields.py" line="196" />
+      <location filename="../../ui/screens/fields.py" line="224" />
+      <location filename="../../ui/screens/fields.py" line="232" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="92" />
+      <location filename="../../ui/screens/fields.py" line="94" />
       <source> (if any)</source>
       <translation> (if any)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="185" />
+      <location filename="../../ui/screens/fields.py" line="187" />
       <source>Choose from the list — or type it</source>
       <translation>Choose from the list — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="254" />
+      <location filename="../../ui/screens/fields.py" line="256" />
       <source>{field}: name</source>
       <translation>{field}: name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="260" />
+      <location filename="../../ui/screens/fields.py" line="262" />
       <source>{field}: role</source>
       <translation>{field}: role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="279" />
+      <location filename="../../ui/screens/fields.py" line="281" />
       <source>Scan it — or type it</source>
       <translation>Scan it — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="285" />
+      <location filename="../../ui/screens/fields.py" line="287" />
       <source>One per line</source>
       <translation>One per line</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="286" />
+      <location filename="../../ui/screens/fields.py" line="288" />
       <source>Scan each bag; one serial per line</source>
       <translation>Scan each bag; one serial per line</translation>
     </message>
