@@ -260,6 +260,7 @@ class MainWindow(QWidget):
         self._unlocked_with = self.unlock_screen.last_way
         self.session = Session.open(self.ctx, journal, self._printer())
         self.flow_screen.attach(self.session)
+        journal.drafts.prune(journal.state, self.ctx.clock.now())  # ended: nothing kept
         for screen in self.screens.values():
             attach = getattr(screen, "attach", None)
             if attach is not None:

@@ -1,14 +1,15 @@
 """What a lock discards, said plainly: the note shown after unlocking.
 
-The choice (why nothing unrecorded survives a lock): the journal is the
-only record of the procedure, and the lock is a security boundary — once
-the terminal locks, whatever was on screen must be gone for the next person
-at the terminal, and a half-typed step may name people, systems or
-reconstructed admin actions. So a lock does **not** keep typed-but-unsent
-answers, an approval waiting for key touches, or steps a flow answered
-without recording anything (the documentation's "both reviewed the record",
-a bag scanned before the sheet was printed). After unlocking, the dashboard's
-"Continue" starts the next flow from the journal alone (the core's
+The choice: the journal is the only record of the procedure, and the lock
+is a security boundary — once the terminal locks, whatever was on screen
+must be gone for the next person at the terminal. A lock does **not** keep
+an approval waiting for key touches (nor a PIN: the key panel is cleared),
+and the flow itself is dropped. Since issue 22 the *typed answers* of an
+incident's step (and of the steps before it that recorded nothing) are kept
+— not on screen, but in the journal's encrypted store, opened only by the
+next unlock (:mod:`ui.screens.form_drafts`) — and put back when the step is
+on screen again; the note then says they were kept rather than cleared.
+After unlocking, the dashboard's "Continue" starts the next flow from the journal alone (the core's
 :func:`kiosk.procedures.navigation.next_flow`), and the flows themselves
 refuse any step whose prerequisite is not recorded, so nothing can be skipped.
 
@@ -57,6 +58,7 @@ def lock_note(
     *,
     busy: bool = False,
     paused: Iterable[Flow] = (),
+    kept: bool = False,
 ) -> str | None:
     """The sentence to show after unlocking, or ``None`` when nothing unrecorded was lost.
 
@@ -64,6 +66,9 @@ def lock_note(
     labels of its current step's answers that were filled in but not
     submitted, ``busy`` whether an approval or print was under way, and
     ``paused`` the flows left half-way with "Back to the dashboard".
+    ``kept``: the typed answers of the flow on screen were kept in the
+    journal's encrypted store (:mod:`ui.screens.form_drafts`, issue 22) and
+    come back when its step is on screen again.
     """
     parts: list[str] = []
     open_flows = [f for f in (flow, *paused) if f is not None and not f.done]
@@ -77,6 +82,14 @@ def lock_note(
                     "that step was cancelled and nothing of it was recorded.",
                 ).format(flow=flow.title, step=step)
             )
+        elif typed and kept:
+            parts.append(
+                QCoreApplication.translate(
+                    "LockNote",
+                    "The terminal locked during «{flow}», step «{step}»: what was typed "
+                    "there was kept ({fields}) and comes back when you go on with it.",
+                ).format(flow=flow.title, step=step, fields=", ".join(typed))
+            )
         elif typed:
             parts.append(
                 QCoreApplication.translate(
@@ -87,7 +100,15 @@ def lock_note(
             )
     for f in open_flows:
         redo = unrecorded_steps(f)
-        if redo:
+        if redo and kept and f is flow:
+            parts.append(
+                QCoreApplication.translate(
+                    "LockNote",
+                    "«{flow}»: these answered steps are not recorded and will be asked "
+                    "again, with the answers typed before the lock filled in: {steps}.",
+                ).format(flow=f.title, steps=", ".join(f"«{s}»" for s in redo))
+            )
+        elif redo:
             parts.append(
                 QCoreApplication.translate(
                     "LockNote",

@@ -135,17 +135,17 @@
       <translation>Cancel the approval in progress</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="139" />
+      <location filename="../../ui/screens/approval_screen.py" line="140" />
       <source>The new key has no PIN yet: its holder chooses one now and presses OK.</source>
       <translation>The new key has no PIN yet: its holder chooses one now and presses OK.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="147" />
+      <location filename="../../ui/screens/approval_screen.py" line="148" />
       <source>Touch your security key now — it is blinking.</source>
       <translation>Touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/approval_screen.py" line="153" />
+      <location filename="../../ui/screens/approval_screen.py" line="154" />
       <source>Checking the PIN…</source>
       <translation>Checking the PIN…</translation>
     </message>
@@ -1049,17 +1049,17 @@
       <translation>Cancel the export</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="118" />
+      <location filename="../../ui/screens/export.py" line="120" />
       <source>No USB stick found. Plug one in, then press 'Look for USB sticks'.</source>
       <translation>No USB stick found. Plug one in, then press 'Look for USB sticks'.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="138" />
+      <location filename="../../ui/screens/export.py" line="140" />
       <source>Choose a USB stick, an auditor and a custodian.</source>
       <translation>Choose a USB stick, an auditor and a custodian.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/export.py" line="172" />
+      <location filename="../../ui/screens/export.py" line="177" />
       <source>Exported {n} entries to {path}. Give the stick to the auditor.</source>
       <translation>Exported {n} entries to {path}. Give the stick to the auditor.</translation>
     </message>
@@ -1067,136 +1067,147 @@
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ui/screens/fields.py" line="101" />
+      <location filename="../../ui/screens/field_inputs.py" line="89" />
       <source>Now</source>
       <extracomment>the one translation context of this module's strings. pyside6-lupdate only extracts literal ``QCoreApplication.translate("FieldEditor", "...")`` calls (a helper ``tr(text)`` outside a class is extracted under an empty context that never matches at run time), so every string below is written that way, and words chosen at run time are marked with ``QT_TRANSLATE_NOOP``.</extracomment>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="105" />
+      <location filename="../../ui/screens/field_inputs.py" line="93" />
       <source>{field}: set to now</source>
       <translation>{field}: set to now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="123" />
+      <location filename="../../ui/screens/field_inputs.py" line="111" />
       <source>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</source>
       <translation>Now ({time}) if left empty — or type YYYY-MM-DD HH:MM</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="143" />
+      <location filename="../../ui/screens/field_inputs.py" line="131" />
       <source>Time</source>
       <translation>Time</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="144" />
+      <location filename="../../ui/screens/field_inputs.py" line="132" />
       <source>Action</source>
       <translation>Action</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="145" />
+      <location filename="../../ui/screens/field_inputs.py" line="133" />
       <source>Outcome</source>
       <translation>Outcome</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="146" />
+      <location filename="../../ui/screens/field_inputs.py" line="134" />
       <source>Outside the stated reason</source>
       <translation>Outside the stated reason</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="147" />
+      <location filename="../../ui/screens/field_inputs.py" line="135" />
       <source>Justification</source>
       <translation>Justification</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="148" />
-      <location filename="../../ui/screens/fields.py" line="419" />
+      <location filename="../../ui/screens/field_inputs.py" line="136" />
+      <location filename="../../ui/screens/fields.py" line="255" />
       <source>Name</source>
       <translation>Name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="149" />
-      <location filename="../../ui/screens/fields.py" line="425" />
+      <location filename="../../ui/screens/field_inputs.py" line="137" />
+      <location filename="../../ui/screens/fields.py" line="261" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="150" />
+      <location filename="../../ui/screens/field_inputs.py" line="138" />
       <source>Capacity</source>
       <translation>Capacity</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="170" />
+      <location filename="../../ui/screens/field_inputs.py" line="158" />
       <source>Add row</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="174" />
+      <location filename="../../ui/screens/field_inputs.py" line="162" />
       <source>{field}: add a row</source>
       <translation>{field}: add a row</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="201" />
+      <location filename="../../ui/screens/field_inputs.py" line="189" />
       <source>— {what} —</source>
       <translation>— {what} —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="218" />
+      <location filename="../../ui/screens/field_inputs.py" line="206" />
       <source>Remove</source>
       <translation>Remove</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="221" />
+      <location filename="../../ui/screens/field_inputs.py" line="209" />
       <source>{field}: remove row {n}</source>
       <translation>{field}: remove row {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="296" />
+      <location filename="../../ui/screens/fields.py" line="96" />
       <source> (if it applies)</source>
       <translation> (if it applies)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="316" />
+      <location filename="../../ui/screens/fields.py" line="117" />
       <source>Problem with {field}</source>
       <translation>Problem with {field}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="377" />
+      <location filename="../../ui/screens/fields.py" line="213" />
       <source>Yes</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="378" />
+      <location filename="../../ui/screens/fields.py" line="214" />
       <source>No</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="388" />
-      <location filename="../../ui/screens/fields.py" line="396" />
+      <location filename="../../ui/screens/fields.py" line="196" />
+      <location filename="../../ui/screens/fields.py" line="224" />
+      <location filename="../../ui/screens/fields.py" line="232" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="420" />
+      <location filename="../../ui/screens/fields.py" line="94" />
+      <source> (if any)</source>
+      <translation> (if any)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="187" />
+      <source>Choose from the list — or type it</source>
+      <translation>Choose from the list — or type it</translation>
+    </message>
+    <message>
+      <location filename="../../ui/screens/fields.py" line="256" />
       <source>{field}: name</source>
       <translation>{field}: name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="426" />
+      <location filename="../../ui/screens/fields.py" line="262" />
       <source>{field}: role</source>
       <translation>{field}: role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="445" />
+      <location filename="../../ui/screens/fields.py" line="281" />
       <source>Scan it — or type it</source>
       <translation>Scan it — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="451" />
+      <location filename="../../ui/screens/fields.py" line="287" />
       <source>One per line</source>
       <translation>One per line</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="452" />
+      <location filename="../../ui/screens/fields.py" line="288" />
       <source>Scan each bag; one serial per line</source>
       <translation>Scan each bag; one serial per line</translation>
     </message>
@@ -1204,138 +1215,138 @@
   <context>
     <name>FlowScreen</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="152" />
+      <location filename="../../ui/screens/flow.py" line="100" />
       <source>Back to the dashboard</source>
       <extracomment>incident id -&gt; its flow left half-way with "Back to the dashboard"; the dashboard's Continue resumes that same flow at its current step. Kept until the terminal locks (the flow belongs to the unlocked session). what the last lock discarded unrecorded (ui.resume.lock_note), shown after unlock</extracomment>
       <translation>Back to the dashboard</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="152" />
+      <location filename="../../ui/screens/flow.py" line="100" />
       <source>Leave this procedure</source>
       <translation>Leave this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="167" />
+      <location filename="../../ui/screens/flow.py" line="115" />
       <source>This step's questions</source>
       <translation>This step's questions</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="187" />
+      <location filename="../../ui/screens/flow.py" line="135" />
       <source>Record this step</source>
       <translation>Record this step</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="191" />
+      <location filename="../../ui/screens/flow.py" line="139" />
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="191" />
+      <location filename="../../ui/screens/flow.py" line="139" />
       <source>Cancel what is running</source>
       <translation>Cancel what is running</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="194" />
+      <location filename="../../ui/screens/flow.py" line="142" />
       <source>Continue the procedure</source>
       <translation>Continue the procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="215" />
+      <location filename="../../ui/screens/flow.py" line="163" />
       <source>This key's PIN is blocked.</source>
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="313" />
+      <location filename="../../ui/screens/flow.py" line="269" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="318" />
+      <location filename="../../ui/screens/flow.py" line="274" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="323" />
+      <location filename="../../ui/screens/flow.py" line="279" />
       <source>Alternative break-glass accounts of the same system: {others}.</source>
       <translation>Alternative break-glass accounts of the same system: {others}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="328" />
+      <location filename="../../ui/screens/flow.py" line="284" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="345" />
+      <location filename="../../ui/screens/flow.py" line="301" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="398" />
+      <location filename="../../ui/screens/flow.py" line="354" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="401" />
+      <location filename="../../ui/screens/flow.py" line="357" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="428" />
+      <location filename="../../ui/screens/flow.py" line="384" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="459" />
+      <location filename="../../ui/screens/flow.py" line="415" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="473" />
+      <location filename="../../ui/screens/flow.py" line="433" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="479" />
+      <location filename="../../ui/screens/flow.py" line="439" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="482" />
+      <location filename="../../ui/screens/flow.py" line="442" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="517" />
+      <location filename="../../ui/screens/flow.py" line="479" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="542" />
+      <location filename="../../ui/screens/flow.py" line="504" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="547" />
+      <location filename="../../ui/screens/flow.py" line="509" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="555" />
+      <location filename="../../ui/screens/flow.py" line="517" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="564" />
+      <location filename="../../ui/screens/flow.py" line="526" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="571" />
+      <location filename="../../ui/screens/flow.py" line="533" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="596" />
+      <location filename="../../ui/screens/flow.py" line="558" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1448,54 +1459,54 @@
   <context>
     <name>KeyPanel</name>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="38" />
+      <location filename="../../ui/screens/key_panel.py" line="39" />
       <source>Approvals so far</source>
       <translation>Approvals so far</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="43" />
+      <location filename="../../ui/screens/key_panel.py" line="45" />
       <source>What the key needs now</source>
       <translation>What the key needs now</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="48" />
+      <location filename="../../ui/screens/key_panel.py" line="50" />
       <source>What went wrong with the PIN</source>
       <translation>What went wrong with the PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="55" />
-      <location filename="../../ui/screens/key_panel.py" line="56" />
+      <location filename="../../ui/screens/key_panel.py" line="57" />
+      <location filename="../../ui/screens/key_panel.py" line="58" />
       <source>Security key PIN</source>
       <extracomment>a PIN was sent to the key and not yet answered by a touch request</extracomment>
       <translation>Security key PIN</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="59" />
+      <location filename="../../ui/screens/key_panel.py" line="61" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="59" />
+      <location filename="../../ui/screens/key_panel.py" line="61" />
       <source>Send the PIN to the key</source>
       <translation>Send the PIN to the key</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="63" />
+      <location filename="../../ui/screens/key_panel.py" line="65" />
       <source>Try again</source>
       <translation>Try again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="63" />
+      <location filename="../../ui/screens/key_panel.py" line="65" />
       <source>Try the key again</source>
       <translation>Try the key again</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="88" />
+      <location filename="../../ui/screens/key_panel.py" line="91" />
       <source>{role} — {name}: plug in your security key and touch it when it blinks.</source>
       <translation>{role} — {name}: plug in your security key and touch it when it blinks.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/key_panel.py" line="94" />
+      <location filename="../../ui/screens/key_panel.py" line="97" />
       <source>✓ {role} — {name} approved</source>
       <translation>✓ {role} — {name} approved</translation>
     </message>
@@ -1794,22 +1805,32 @@
   <context>
     <name>LockNote</name>
     <message>
-      <location filename="../../ui/resume.py" line="74" />
+      <location filename="../../ui/resume.py" line="79" />
       <source>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</source>
       <translation>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="82" />
+      <location filename="../../ui/resume.py" line="87" />
+      <source>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</source>
+      <translation>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="95" />
       <source>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</source>
       <translation>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="92" />
+      <location filename="../../ui/resume.py" line="105" />
+      <source>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</source>
+      <translation>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="113" />
       <source>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</source>
       <translation>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="101" />
+      <location filename="../../ui/resume.py" line="122" />
       <source>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</source>
       <translation>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</translation>
     </message>
@@ -1844,12 +1865,12 @@
       <translation>Envelope {serial} ({account}, {state})</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="435" />
+      <location filename="../../ui/main_window.py" line="436" />
       <source>Close Sealroom?</source>
       <translation>Close Sealroom?</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="437" />
+      <location filename="../../ui/main_window.py" line="438" />
       <source>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</source>
       <translation>A procedure is in progress. Closing locks the terminal: the steps already recorded are kept, the answers not yet recorded are lost. Close now?</translation>
     </message>
@@ -2211,22 +2232,22 @@
   <context>
     <name>StepBar</name>
     <message>
-      <location filename="../../ui/screens/flow.py" line="88" />
+      <location filename="../../ui/screens/step_bar.py" line="46" />
       <source>Steps of this procedure</source>
       <translation>Steps of this procedure</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="95" />
+      <location filename="../../ui/screens/step_bar.py" line="53" />
       <source>Elapsed time and next deadline</source>
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="108" />
+      <location filename="../../ui/screens/step_bar.py" line="66" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="111" />
+      <location filename="../../ui/screens/step_bar.py" line="69" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>

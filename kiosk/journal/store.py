@@ -65,6 +65,7 @@ from kiosk.journal.clockwatch import CONFIRMATION_KIND, held_stamp
 from kiosk.journal.db import Connection, open_database
 from kiosk.journal.delivery import Delivery, Listener
 from kiosk.journal.diskspace import write_failure
+from kiosk.journal.drafts import Drafts
 from kiosk.journal.head import HeadKeeper
 from kiosk.journal.integrity import carries_assertion, refuse_if_halted
 from kiosk.journal.keyslots import KeySlots
@@ -121,6 +122,7 @@ class Journal:
         self._clock_behind = False
         #: the key-slot file's owner while open (set by create/open)
         self._keeper: HeadKeeper | None = None
+        self._drafts: Drafts | None = None
 
     # ------------------------------------------------------------ opening
     @staticmethod
@@ -253,6 +255,14 @@ class Journal:
                 last_hash=result.head_hash,
             )
         return result.state
+
+    @property
+    def drafts(self) -> Drafts:
+        """Typed answers kept across a lock, beside the entries (never chained): issue 22."""
+        with self._lock:
+            if self._drafts is None:
+                self._drafts = Drafts(self._conn, self._lock)
+            return self._drafts
 
     def close(self) -> None:
         """Close the database, once every durable entry has reached the listeners.

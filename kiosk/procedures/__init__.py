@@ -32,6 +32,7 @@ terminal's screens and by the simulator alike.
 
 from __future__ import annotations
 
+from kiosk.procedures.accounts_lookup import match_accounts
 from kiosk.procedures.checkin import ReturnFlow, StandDownFlow, StockFlow
 from kiosk.procedures.clock import ClockConfirmFlow
 from kiosk.procedures.context import Context, Paper, Signatures
@@ -44,7 +45,7 @@ from kiosk.procedures.credentials import (
 from kiosk.procedures.documentation import DocumentationFlow, compile_record, record_hash
 from kiosk.procedures.drill import due_drills, start_drill
 from kiosk.procedures.exceptions import TROUBLESHOOTING, ExecutiveSignOffFlow, NotifyApproverFlow
-from kiosk.procedures.fields import Field, ProcedureError
+from kiosk.procedures.fields import Field, ProcedureError, When
 from kiosk.procedures.framework import FORM, Flow, Result, Step, policy_unapproved
 from kiosk.procedures.inventory import (
     AccountFlow,
@@ -53,7 +54,7 @@ from kiosk.procedures.inventory import (
     idp_gaps,
     inventory_rows,
 )
-from kiosk.procedures.invocation import InvocationFlow, match_accounts
+from kiosk.procedures.invocation import InvocationFlow
 from kiosk.procedures.policy_change import PolicyChangeFlow
 from kiosk.procedures.reset import ResetFlow, SealNewEnvelopeFlow
 from kiosk.procedures.retrieval import RetrievalFlow
@@ -92,6 +93,7 @@ __all__ = [
     "Step",
     "StockFlow",
     "VerificationFlow",
+    "When",
     "bag_stock",
     "chain_gaps",
     "compile_record",

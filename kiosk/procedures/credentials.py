@@ -121,7 +121,7 @@ class AccountUpdateFlow(Flow):
                 "What changes",
                 (
                     Field("reason", "Why it changes", text(500)),
-                    Field("system", "System", text(120), False),
+                    Field("system", "System", text(120), False, source="systems", free=True),
                     Field("storage_location", "Storage location", text(120), False),
                     Field(
                         "authorised",

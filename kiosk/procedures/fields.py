@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -56,6 +56,29 @@ TextParser = Callable[[Any], str]
 
 
 @dataclass(frozen=True)
+class When:
+    """When a field applies: it depends on the answer to another field of the step.
+
+    With ``among``, the field applies when that answer is one of them (the
+    approver outcome "approved", a ticked "outside the declared reason");
+    without, when that field is answered (``given=True``) or left empty
+    (``given=False``: the solo-access question only without a second person).
+    A field that does not apply is not shown, and its value is dropped:
+    never recorded hidden (issue 22).
+    """
+
+    field: str
+    among: tuple[Any, ...] = ()
+    given: bool = True
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        answer = values.get(self.field)
+        if self.among:
+            return not blank(answer) and answer in self.among
+        return (not blank(answer)) is self.given
+
+
+@dataclass(frozen=True)
 class Field:
     """One thing a step needs: a name, a label, a parser that validates it.
 
@@ -67,6 +90,15 @@ class Field:
     (``scan``, ``custodian``, ``rows``...); when empty it comes from the
     parser (see :func:`field_kind`). ``columns`` name the parts of one row of
     a ``rows`` field. Hints keep the core GUI-neutral: no widget is named here.
+
+    ``source`` names a registered list the answer is chosen from
+    (:mod:`kiosk.procedures.lists`: ``accounts``, ``systems``, ``roles``) so
+    nobody retypes what the terminal knows; ``free`` says typed text is
+    legitimate too (a system's words, an acting role), else the list is
+    closed and the flow refuses a value not in it. ``applies`` says when the
+    field applies at all (:class:`When`); ``None`` means always. A field
+    that applies only sometimes and is ``required`` is required when it
+    applies (the approver's name for an attempt or an approval).
     """
 
     name: str
@@ -77,6 +109,36 @@ class Field:
     choices: tuple[str, ...] = ()
     kind: str = ""
     columns: tuple[str, ...] = ()
+    source: str = ""
+    free: bool = False
+    applies: When | None = None
+    #: the code said when a required field is missing (a flow's own, clearer sentence)
+    missing: str = "procedure.field_missing"
+
+
+def applicable(fields: Sequence[Field], values: Mapping[str, Any]) -> set[str]:
+    """The names of the fields that apply, given the answers ``values``.
+
+    A field applies when its condition holds and the field it depends on
+    applies itself (the solo-access reasons apply only when the solo
+    question does, which applies only without a second person).
+    """
+    by_name = {f.name: f for f in fields}
+    out: set[str] = set()
+
+    def applies(f: Field, seen: frozenset[str]) -> bool:
+        cond = f.applies
+        if cond is None:
+            return True
+        parent = by_name.get(cond.field)
+        if parent is not None and (parent.name in seen or not applies(parent, seen | {f.name})):
+            return False
+        return cond.holds(values)
+
+    for f in fields:
+        if applies(f, frozenset({f.name})):
+            out.add(f.name)
+    return out
 
 
 def field_kind(f: Field) -> str:

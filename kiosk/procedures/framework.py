@@ -38,7 +38,8 @@ from kiosk.format.clock import format_ts
 from kiosk.format.entry import Entry
 from kiosk.policy import Policy
 from kiosk.procedures.context import Context
-from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, blank
+from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, applicable, blank
+from kiosk.procedures.lists import check_registered
 from kiosk.state import State
 from kiosk.state.incidents import Incident
 
@@ -141,15 +142,25 @@ class Flow:
         for name in sorted(set(values) - known):
             err = ProcedureError("procedure.unknown_field", field=name, step=step.title)
             errors[name], codes[name] = err.user_message(), err.code
+        # A field that does not apply (its condition on another answer fails) is
+        # not asked, and what it held is dropped: never recorded hidden (issue 22).
+        applies = applicable(step.fields, values)
         for f in step.fields:
+            if f.name not in applies:
+                values.pop(f.name, None)
+        state = self.ctx.journal.state
+        for f in step.fields:
+            if f.name not in applies:
+                continue
             raw = values.get(f.name)
             if blank(raw):
                 if f.required:
-                    err = ProcedureError("procedure.field_missing", field=f.label)
+                    err = ProcedureError(f.missing, field=f.label)
                     errors[f.name], codes[f.name] = err.user_message(), err.code
                 continue
             try:
                 clean[f.name] = f.parse(raw)
+                check_registered(f, clean[f.name], state)
             except SealroomError as exc:
                 errors[f.name] = f"{f.label}: {exc.user_message()}"
                 codes[f.name] = exc.code

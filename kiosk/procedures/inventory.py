@@ -126,7 +126,7 @@ class AccountFlow(Flow):
                 (
                     Field("account", "Account id", text(64)),
                     Field("username", "Username", text(200)),
-                    Field("system", "System", text(120)),
+                    Field("system", "System", text(120), source="systems", free=True),
                     Field("purpose", "Purpose", text(500)),
                     Field("storage_location", "Storage location", text(120)),
                     Field(

@@ -51,11 +51,13 @@ from kiosk.format.clock import parse_ts
 from kiosk.format.values import CHANNELS
 from kiosk.paper.documents import ApproverAttempt, InvocationRecord
 from kiosk.paper.documents import Person as DocPerson
+from kiosk.procedures.accounts_lookup import match_accounts, new_incident_id
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import (
     Field,
     FieldProblem,
     ProcedureError,
+    When,
     boolean,
     choice,
     person,
@@ -65,29 +67,12 @@ from kiosk.procedures.fields import (
 )
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, ts
 from kiosk.procedures.times import entered, mark_late
-from kiosk.state import Account, State
 from kiosk.state.incidents import EXCEPTION_APPROVER_UNREACHABLE, EXCEPTION_SOLO_ACCESS
 
 REQUIRED_CHANNELS = ("phone", "messaging", "email")
-
-
-def match_accounts(state: State, system: str) -> list[Account]:
-    """Inventory lookup: accounts whose system names ``system`` (troubleshooting row)."""
-    words = system.casefold().strip()
-    exact = [a for a in state.accounts.values() if a.system.casefold() == words]
-    if exact:
-        return exact
-    return [
-        a
-        for a in state.accounts.values()
-        if words and (words in a.system.casefold() or a.system.casefold() in words)
-    ]
-
-
-def new_incident_id(state: State, when_: dt.datetime, test: bool) -> str:
-    prefix = ("DRILL-" if test else "BG-") + when_.strftime("%Y%m%d")
-    n = 1 + sum(1 for i in state.incidents.by_id if i.startswith(prefix))
-    return f"{prefix}-{n:02d}"
+#: the approver, channel and time are asked of a contact (an attempt or the approval),
+#: not of "unreachable", which only opens the exception (issue 22: shown when they apply)
+CONTACTED = When("outcome", ("attempt", "approved"))
 
 
 #: Channels on which an approval is given by voice: a written follow-up is required.
@@ -135,7 +120,13 @@ class InvocationFlow(Flow):
                 "Who, what and why",
                 (
                     Field("declared_by", "Declaring custodian", self._custodian, kind="custodian"),
-                    Field("declared_by_role", "Declaring custodian's role", text(120)),
+                    Field(
+                        "declared_by_role",
+                        "Declaring custodian's role",
+                        text(120),
+                        source="roles",
+                        free=True,
+                    ),
                     Field(
                         "second_person",
                         "Second authorised person",
@@ -143,30 +134,52 @@ class InvocationFlow(Flow):
                         False,
                         kind="custodian",
                     ),
-                    Field("second_person_role", "Second person's role", text(120), False),
+                    Field(
+                        "second_person_role",
+                        "Second person's role",
+                        text(120),
+                        source="roles",
+                        free=True,
+                        applies=When("second_person"),
+                    ),
                     Field(
                         "solo_urgent",
                         "Second person unavailable and truly urgent (solo access)",
                         boolean(),
                         False,
+                        applies=When("second_person", given=False),
                     ),
                     Field(
                         "solo_unavailable_reason",
                         "Solo access: why the second person is unavailable",
                         text(500),
-                        False,
+                        missing="procedure.solo_reasons",
+                        applies=When("solo_urgent", (True,)),
                     ),
                     Field(
                         "solo_urgency_reason",
                         "Solo access: why access cannot wait",
                         text(500),
-                        False,
+                        missing="procedure.solo_reasons",
+                        applies=When("solo_urgent", (True,)),
                     ),
                     Field("witness", "Witness (name and role)", person, pol.witness_required),
-                    Field("system", "System requiring access", text(120)),
+                    Field(
+                        "system",
+                        "System requiring access",
+                        text(120),
+                        source="systems",
+                        free=True,
+                    ),
                     Field("system_purpose", "Purpose of the system", text(300)),
-                    Field("account", "Break-glass account", text(64), False),
-                    Field("mapping_confirmed_by", "System owner consulted", text(120), False),
+                    Field("account", "Break-glass account", text(64), False, source="accounts"),
+                    Field(
+                        "mapping_confirmed_by",
+                        "System owner consulted",
+                        text(120),
+                        False,
+                        applies=When("account"),
+                    ),
                     Field("reason", "Reason for invocation (2-3 sentences)", sentences(2, 3)),
                     Field("evidence", "Normal access failure evidence (reference)", text(500)),
                 ),
@@ -186,21 +199,40 @@ class InvocationFlow(Flow):
                         help="'attempt' records one unanswered try; 'unreachable' opens the "
                         "emergency exception after 15 minutes of documented attempts.",
                     ),
-                    Field("approver", "Approver", choice(*approvers), False, choices=approvers),
-                    Field("channel", "Channel", choice(*CHANNELS), False, choices=CHANNELS),
-                    Field("at", "Time", when, False),
+                    Field(
+                        "approver",
+                        "Approver",
+                        choice(*approvers),
+                        choices=approvers,
+                        applies=CONTACTED,
+                    ),
+                    Field(
+                        "channel",
+                        "Channel",
+                        choice(*CHANNELS),
+                        choices=CHANNELS,
+                        applies=CONTACTED,
+                    ),
+                    Field("at", "Time", when, False, applies=CONTACTED),
                     Field(
                         "attempt_outcome",
                         "What happened",
                         choice("no-answer", "declined", "left-message"),
-                        False,
+                        applies=When("outcome", ("attempt",)),
                     ),
-                    Field("conditions", "Conditions imposed", text(500), False),
+                    Field(
+                        "conditions",
+                        "Conditions imposed",
+                        text(500),
+                        False,
+                        applies=When("outcome", ("approved",)),
+                    ),
                     Field(
                         "followup_ref",
                         "Written follow-up message (reference; required for a voice approval)",
                         text(300),
                         False,
+                        applies=When("outcome", ("approved",)),
                     ),
                     Field("note", "Note", text(500), False),
                 ),

@@ -50,7 +50,16 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.procedures.context import Context
-from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, choice, text, when
+from kiosk.procedures.fields import (
+    Field,
+    FieldProblem,
+    ProcedureError,
+    When,
+    boolean,
+    choice,
+    text,
+    when,
+)
 from kiosk.procedures.framework import Flow, Step, incident_of, tagged, ts
 from kiosk.procedures.security_alerts import raise_idp_alert_missing
 from kiosk.procedures.times import entered, mark_late
@@ -61,6 +70,10 @@ MFA_RESOLUTIONS = ("backup-method", "provider-recovery")
 #: "not-obtained" concludes an attempt whose failures are recorded and that
 #: will not obtain access (troubleshooting rows: login fails, MFA unavailable).
 START_OUTCOMES = ("established", "login-failed", "mfa-unavailable", "not-obtained")
+#: which answers of the start step apply to which outcome (issue 22: shown only then)
+ESTABLISHED = When("outcome", ("established",))
+PROBLEM = When("outcome", ("login-failed", "mfa-unavailable"))
+LOGIN_FAILED = When("outcome", ("login-failed",))
 
 
 class SessionFlow(Flow):
@@ -89,29 +102,64 @@ class SessionFlow(Flow):
                     Field(
                         "at", "Time access was established (or the attempt concluded)", when, False
                     ),
-                    Field("system", "System accessed", text(120), False),
-                    Field("baseline_ref", "Baseline captured (reference)", text(500), False),
+                    Field(
+                        "system",
+                        "System accessed",
+                        text(120),
+                        False,
+                        source="systems",
+                        free=True,
+                        applies=ESTABLISHED,
+                    ),
+                    Field(
+                        "baseline_ref",
+                        "Baseline captured (reference)",
+                        text(500),
+                        False,
+                        applies=ESTABLISHED,
+                    ),
                     Field(
                         "provider_session_ref",
                         "Sign-in session ID (identity provider's audit log)",
                         text(300),
                         False,
+                        applies=ESTABLISHED,
                     ),
-                    Field("cause", "Cause", choice(*LOGIN_CAUSES, *MFA_CAUSES), False),
-                    Field("resolution", "Resolution", text(500), False),
+                    Field(
+                        "cause",
+                        "Cause",
+                        choice(*LOGIN_CAUSES, *MFA_CAUSES),
+                        False,
+                        applies=PROBLEM,
+                    ),
+                    Field("resolution", "Resolution", text(500), False, applies=PROBLEM),
                     Field(
                         "account_status_checked",
                         "Account status verified with another admin account",
                         boolean(),
                         False,
+                        applies=LOGIN_FAILED,
                     ),
-                    Field("provider_contacted", "Provider support contacted", boolean(), False),
-                    Field("reference", "Support or recovery reference", text(300), False),
+                    Field(
+                        "provider_contacted",
+                        "Provider support contacted",
+                        boolean(),
+                        False,
+                        applies=LOGIN_FAILED,
+                    ),
+                    Field(
+                        "reference",
+                        "Support or recovery reference",
+                        text(300),
+                        False,
+                        applies=PROBLEM,
+                    ),
                     Field(
                         "idp_alert_received",
                         "Security received the provider's sign-in alert",
                         boolean(),
                         False,
+                        applies=ESTABLISHED,
                     ),
                 ),
                 self._start,
@@ -129,7 +177,13 @@ class SessionFlow(Flow):
                     Field("outcome", "Outcome", text(500)),
                     Field("narrated", "Narrated to the second person or witness", boolean()),
                     Field("outside_reason", "Outside the declared reason", boolean()),
-                    Field("justification", "Why it was necessary", text(500), False),
+                    Field(
+                        "justification",
+                        "Why it was necessary",
+                        text(500),
+                        False,
+                        applies=When("outside_reason", (True,)),
+                    ),
                     Field(
                         "then", "Next", choice("another", "logout"), choices=("another", "logout")
                     ),

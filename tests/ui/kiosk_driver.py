@@ -196,7 +196,8 @@ def fill(qtbot: QtBot, w: MainWindow, values: dict[str, Any]) -> None:
             text = "\n".join(value) if isinstance(value, list) else value
             e.box.setFocus()
             e.box.setPlainText(text)  # multi-line paste; typing newlines moves focus
-        else:
+        elif e.value() != value:  # a pre-filled answer (a custodian's role) is replaced
+            e.edit.clear()
             type_into(qtbot, w, e.edit, value)
 
 

@@ -24,15 +24,17 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.test_i18n import compile_catalogue
 from ui import i18n
-from ui.screens import fields
+from ui.screens import field_inputs, fields
 
-FIELDS = Path(fields.__file__)
+#: fields.py and the inputs split from it (times, rows): one translation context
+FIELDS = (Path(fields.__file__), Path(field_inputs.__file__))
 
 
 def literal_strings() -> set[str]:
     """Every string literal passed to translate/QT_TRANSLATE_NOOP in fields.py (the source)."""
     out: set[str] = set()
-    for node in ast.walk(ast.parse(FIELDS.read_text("utf-8"))):
+    nodes = [n for f in FIELDS for n in ast.walk(ast.parse(f.read_text("utf-8")))]
+    for node in nodes:
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "attr", getattr(node.func, "id", ""))
@@ -61,7 +63,7 @@ def app(qapp: QApplication) -> Iterator[QApplication]:
 def test_lupdate_extracts_every_fields_string_under_its_runtime_context(tmp_path: Path) -> None:
     ts = tmp_path / "fields.ts"
     subprocess.run(
-        [i18n._tool("pyside6-lupdate"), str(FIELDS), "-ts", str(ts)],
+        [i18n._tool("pyside6-lupdate"), *map(str, FIELDS), "-ts", str(ts)],
         check=True,
         capture_output=True,
     )

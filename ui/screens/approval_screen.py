@@ -96,6 +96,7 @@ class ApprovalScreen(QWidget):
 
     def detach(self) -> None:
         self.cancel()
+        self.keys.pin.clear()  # a PIN typed and not sent never outlives the lock
         self.session = None
 
     def leave(self) -> None:

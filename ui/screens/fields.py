@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -37,243 +37,32 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.procedures.fields import Field, field_kind, field_options
+from kiosk.procedures.lists import registered
 from kiosk.state import State
+from ui.screens.field_inputs import (
+    CONTEXT,
+    TIME_FORMAT,
+    RowsInput,
+    TimeInput,
+    parse_local,
+    tr,
+)
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"
-
-
-#: the one translation context of this module's strings. pyside6-lupdate only
-#: extracts literal ``QCoreApplication.translate("FieldEditor", "...")`` calls
-#: (a helper ``tr(text)`` outside a class is extracted under an empty context
-#: that never matches at run time), so every string below is written that way,
-#: and words chosen at run time are marked with ``QT_TRANSLATE_NOOP``.
-CONTEXT = "FieldEditor"
-
-
-def tr(text: str) -> str:
-    """Translate ``text`` already extracted under :data:`CONTEXT` (run-time choices only)."""
-    return QCoreApplication.translate(CONTEXT, text)
-
-
-def parse_local(raw: str, timezone: str) -> Any:
-    """``YYYY-MM-DD HH:MM`` in the terminal's zone as an aware time; else the raw text.
-
-    Anything unreadable is passed on unchanged so the flow's parser says
-    what is wrong with it (editors never validate).
-    """
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        local = dt.datetime.strptime(raw, TIME_FORMAT)
-    except ValueError:
-        return raw
-    return local.replace(tzinfo=ZoneInfo(timezone))
-
-
-class TimeInput(QWidget):
-    """A local time typed as ``YYYY-MM-DD HH:MM`` with a "Now" button.
-
-    ``empty=True`` (an optional time field): left empty it means "now, when
-    the step is recorded", and the placeholder shows that time, refreshed
-    every few seconds. Otherwise (a row's time) it starts filled with now.
-    """
-
-    def __init__(
-        self,
-        label: str,
-        timezone: str,
-        now: Callable[[], dt.datetime],
-        parent: QWidget | None = None,
-        empty: bool = False,
-    ) -> None:
-        super().__init__(parent)
-        self.timezone, self.now = timezone, now
-        h = QHBoxLayout(self)
-        h.setContentsMargins(0, 0, 0, 0)
-        self.edit = QLineEdit(self)
-        self.edit.setMinimumHeight(52)
-        self.edit.setMinimumWidth(
-            self.edit.fontMetrics().horizontalAdvance("2026-12-31 23:59") + 24
-        )
-        self.edit.setAccessibleName(label)
-        h.addWidget(self.edit, 1)
-        self.now_button = QPushButton(QCoreApplication.translate("FieldEditor", "Now"), self)
-        self.now_button.setObjectName("option")
-        self.now_button.setMinimumHeight(52)
-        self.now_button.setAccessibleName(
-            QCoreApplication.translate("FieldEditor", "{field}: set to now").format(field=label)
-        )
-        self.now_button.clicked.connect(self.set_now)
-        h.addWidget(self.now_button)
-        if empty:
-            self._hint()
-            self.timer = QTimer(self)
-            self.timer.setInterval(5000)
-            self.timer.timeout.connect(self._hint)
-            self.timer.start()
-        else:
-            self.set_now()
-
-    def local_now(self) -> str:
-        return self.now().astimezone(ZoneInfo(self.timezone)).strftime(TIME_FORMAT)
-
-    def _hint(self) -> None:
-        self.edit.setPlaceholderText(
-            QCoreApplication.translate(
-                "FieldEditor", "Now ({time}) if left empty — or type YYYY-MM-DD HH:MM"
-            ).format(time=self.local_now())
-        )
-
-    def set_now(self) -> None:
-        self.edit.setText(self.local_now())
-
-    def value(self) -> Any:
-        return parse_local(self.edit.text(), self.timezone)
-
-
-class RowsInput(QWidget):
-    """A small table for a ``rows`` field: one line of inputs per row, Add and Remove.
-
-    Rows left entirely empty are ignored; ``value()`` is a list of mappings
-    keyed by the field's columns (``None`` when there is no row at all).
-    """
-
-    WORDS: ClassVar[dict[str, str]] = {
-        "at": str(QT_TRANSLATE_NOOP("FieldEditor", "Time")),
-        "action": str(QT_TRANSLATE_NOOP("FieldEditor", "Action")),
-        "outcome": str(QT_TRANSLATE_NOOP("FieldEditor", "Outcome")),
-        "outside_reason": str(QT_TRANSLATE_NOOP("FieldEditor", "Outside the stated reason")),
-        "justification": str(QT_TRANSLATE_NOOP("FieldEditor", "Justification")),
-        "name": str(QT_TRANSLATE_NOOP("FieldEditor", "Name")),
-        "role": str(QT_TRANSLATE_NOOP("FieldEditor", "Role")),
-        "capacity": str(QT_TRANSLATE_NOOP("FieldEditor", "Capacity")),
-    }
-
-    def __init__(
-        self,
-        label: str,
-        columns: tuple[str, ...],
-        choices: dict[str, tuple[str, ...]],
-        timezone: str,
-        now: Callable[[], dt.datetime],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.label, self.columns, self.choices = label, columns, choices
-        self.timezone, self.now = timezone, now
-        self.v = QVBoxLayout(self)
-        self.v.setContentsMargins(0, 0, 0, 0)
-        self.rows: list[dict[str, QWidget]] = []
-        self._lines: list[QWidget] = []
-        self.removers: list[QPushButton] = []  # each row's Remove button, in row order
-        self.add_button = QPushButton(QCoreApplication.translate("FieldEditor", "Add row"), self)
-        self.add_button.setObjectName("option")
-        self.add_button.setMinimumHeight(52)
-        self.add_button.setAccessibleName(
-            QCoreApplication.translate("FieldEditor", "{field}: add a row").format(field=label)
-        )
-        self.add_button.clicked.connect(self.add_row)
-        self.v.addWidget(self.add_button)
-        self.add_row()
-
-    def word(self, column: str) -> str:
-        return tr(self.WORDS.get(column, column.replace("_", " ").capitalize()))
-
-    def add_row(self) -> dict[str, QWidget]:
-        line = QWidget(self)
-        h = QHBoxLayout(line)
-        h.setContentsMargins(0, 0, 0, 0)
-        n = len(self.rows) + 1
-        cells: dict[str, QWidget] = {}
-        for col in self.columns:
-            name = f"{self.label}, row {n}: {self.word(col)}"
-            cell: QWidget
-            if col == "at":
-                cell = TimeInput(name, self.timezone, self.now, line)
-            elif col == "outside_reason":
-                cell = QCheckBox(self.word(col), line)
-                cell.setAccessibleName(name)
-            elif col in self.choices:
-                combo = QComboBox(line)
-                combo.setMinimumHeight(52)
-                combo.addItem(
-                    QCoreApplication.translate("FieldEditor", "— {what} —").format(
-                        what=self.word(col)
-                    ),
-                    None,
-                )
-                for o in self.choices[col]:
-                    combo.addItem(o, o)
-                combo.setAccessibleName(name)
-                cell = combo
-            else:
-                edit = QLineEdit(line)
-                edit.setMinimumHeight(52)
-                edit.setPlaceholderText(self.word(col))
-                edit.setAccessibleName(name)
-                cell = edit
-            h.addWidget(cell, 2 if col in ("action", "outcome", "justification") else 1)
-            cells[col] = cell
-        remove = QPushButton(QCoreApplication.translate("FieldEditor", "Remove"), line)
-        remove.setMinimumHeight(52)
-        remove.setAccessibleName(
-            QCoreApplication.translate("FieldEditor", "{field}: remove row {n}").format(
-                field=self.label, n=n
-            )
-        )
-        remove.clicked.connect(lambda _=False, w=line: self.remove_row(w))
-        h.addWidget(remove)
-        self.v.insertWidget(self.v.count() - 1, line)
-        self.rows.append(cells)
-        self._lines.append(line)
-        self.removers.append(remove)
-        typed = [c for k, c in cells.items() if k != "at"]
-        if len(self.rows) > 1 and typed:
-            self.cell_focus(typed[0]).setFocus()  # the time is prefilled: start with the words
-        return cells
-
-    def remove_row(self, line: QWidget) -> None:
-        i = self._lines.index(line)
-        del self._lines[i], self.rows[i], self.removers[i]
-        line.deleteLater()
-        if not self.rows:
-            self.add_row()
-
-    @staticmethod
-    def cell_focus(cell: QWidget) -> QWidget:
-        return cell.edit if isinstance(cell, TimeInput) else cell
-
-    def focus_target(self) -> QWidget:
-        cells = self.rows[0] if self.rows else {}
-        skip = [c for k, c in cells.items() if k != "at"]
-        return self.cell_focus(skip[0]) if skip else self.add_button
-
-    def value(self) -> Any:
-        out = []
-        for cells in self.rows:
-            row: dict[str, Any] = {}
-            for col, cell in cells.items():
-                if isinstance(cell, TimeInput):
-                    v = cell.value()
-                elif isinstance(cell, QCheckBox):
-                    v = cell.isChecked()
-                elif isinstance(cell, QComboBox):
-                    v = cell.currentData()
-                elif isinstance(cell, QLineEdit):
-                    v = cell.text().strip() or None
-                else:
-                    v = None
-                if v is not None:
-                    row[col] = v
-            typed = {k: x for k, x in row.items() if k != "at" and x is not False}
-            if typed:
-                out.append(row)
-        return out or None
+__all__ = ["CONTEXT", "TIME_FORMAT", "FieldEditor", "RowsInput", "TimeInput", "parse_local", "tr"]
 
 
 class FieldEditor(QWidget):
-    """Label, input and the field's error line; ``value()`` is what is submitted."""
+    """Label, input and the field's error line; ``value()`` is what is submitted.
+
+    A field chosen from a registered list (``spec.source``) is a drop-down
+    of what the terminal knows; where typed text is legitimate too
+    (``spec.free``) the drop-down can be typed in. Every change of the answer
+    is told to ``listeners`` (plain callables, given the
+    field's name: the screen shows or hides the fields that depend on it). A
+    Qt signal emitted from the slot that is handed the toggled bool crashed
+    the interpreter at exit after many screens ("bool_dealloc", a refcount
+    error in PySide): the listeners are plain Python calls.
+    """
 
     def __init__(
         self,
@@ -285,16 +74,28 @@ class FieldEditor(QWidget):
     ) -> None:
         super().__init__(parent)
         self.spec = spec
+        self.listeners: list[Callable[[str], None]] = []
         self.kind = field_kind(spec)
+        if spec.source and not spec.free:
+            self.kind = "choice"  # a closed list: chosen, never typed
         self.timezone = timezone
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.setObjectName("field")
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 6, 0, 6)
         box.setSpacing(6)
-        label_text = spec.label + (
-            "" if spec.required else QCoreApplication.translate("FieldEditor", " (if it applies)")
-        )
+        # A field with a condition is shown only when it applies (issue 22): it
+        # needs no "(if it applies)"; shown, it is required unless it says "(if any)".
+        suffix = ""
+        if self.kind == "yesno" and spec.applies is not None:
+            suffix = ""  # a question shown because it applies: answered yes or no
+        elif not spec.required:
+            suffix = (
+                QCoreApplication.translate("FieldEditor", " (if any)")
+                if spec.applies is not None
+                else QCoreApplication.translate("FieldEditor", " (if it applies)")
+            )
+        label_text = spec.label + suffix
         self.label = QLabel(label_text, self)
         self.label.setObjectName("fieldLabel")
         self.label.setWordWrap(True)
@@ -364,7 +165,42 @@ class FieldEditor(QWidget):
         h.addStretch(1)
         return row
 
+    def _registered(self, state: State) -> QWidget:
+        """A drop-down of the registered list; typed text too where the list is open."""
+        self.combo = QComboBox(self)
+        self.combo.setMinimumHeight(52)
+        self.combo.setAccessibleName(self.spec.label)
+        items = registered(self.spec.source, state)
+        if self.spec.free:
+            # named before its line exists, so the line is styled as the box (theme.qss)
+            self.combo.setObjectName("typedChoice")
+            self.combo.setEditable(True)
+            self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            self.combo.setCompleter(None)  # type: ignore[arg-type]  # no silent completion: what is typed is kept
+            for value, words in items:
+                self.combo.addItem(words, value)
+            self.combo.setCurrentIndex(-1)
+            edit = self.combo.lineEdit()
+            if edit is None:  # an editable combo box always has one
+                raise RuntimeError("an editable drop-down without its line")
+            edit.setPlaceholderText(
+                QCoreApplication.translate("FieldEditor", "Choose from the list — or type it")
+            )
+            edit.setAccessibleName(self.spec.label)
+            # the line is the box (no frame of its own: assets/theme.qss), a finger high
+            self.combo.setMinimumHeight(60)
+            edit.setMinimumHeight(56)
+            edit.setTextMargins(14, 0, 0, 0)  # the words where the other boxes have them
+            self.edit = edit
+        else:
+            self.combo.addItem(QCoreApplication.translate("FieldEditor", "— choose —"), None)
+            for value, words in items:
+                self.combo.addItem(words, value)
+        return self.combo
+
     def _build(self, state: State) -> QWidget:
+        if self.spec.source:
+            return self._registered(state)
         k = self.kind
         if k == "confirm":
             self.check = QCheckBox(self.spec.label, self)
@@ -511,12 +347,62 @@ class FieldEditor(QWidget):
         elif hasattr(self, "box"):
             self.box.setPlainText(str(value))
 
+    def restore(self, value: Any) -> None:
+        """Put back an answer kept across a lock (the same shape :meth:`value` gave)."""
+        k = self.kind
+        if isinstance(value, dt.datetime) and hasattr(self, "edit"):
+            self.edit.setText(value.astimezone(ZoneInfo(self.timezone)).strftime(TIME_FORMAT))
+        elif k == "confirm":
+            self.check.setChecked(bool(value))
+        elif hasattr(self, "option_buttons") and value in self.option_buttons:
+            self.option_buttons[value].setChecked(True)
+            self._answer_changed()
+        elif k in ("choice", "custodian") and hasattr(self, "combo"):
+            self.combo.setCurrentIndex(max(self.combo.findData(value), 0))
+        elif k == "custodians":
+            for cid, cb in self.checks.items():
+                cb.setChecked(cid in value)
+        elif k == "person" and isinstance(value, dict):
+            self.name_edit.setText(str(value.get("name", "")))
+            self.role_edit.setText(str(value.get("role", "")))
+        elif k == "rows" and isinstance(value, list):
+            self.table.restore(value)
+        elif k in ("lines", "scanlist") and isinstance(value, list):
+            self.box.setPlainText("\n".join(map(str, value)))
+        elif hasattr(self, "box"):
+            self.box.setPlainText(str(value))
+        elif hasattr(self, "edit"):
+            self.edit.setText(str(value))
+
     def is_empty(self) -> bool:
         return self.value() is None
 
     def _answer_changed(self, *_: object) -> None:
         if self.error.isVisible() or self.property("invalid"):
             self.set_error(None)
+        for listener in list(self.listeners):
+            listener(self.spec.name)
+
+    def clear(self) -> None:
+        """Drop the answer (a field that stopped applying keeps nothing hidden)."""
+        for edit in self.findChildren(QLineEdit):
+            if not (self.kind == "time" or isinstance(edit.parent(), QComboBox)):
+                edit.clear()
+        for box in self.findChildren(QPlainTextEdit):
+            box.clear()
+        for combo in self.findChildren(QComboBox):
+            combo.setCurrentIndex(-1 if combo.isEditable() else 0)
+            if combo.isEditable():
+                combo.setEditText("")
+        if hasattr(self, "group"):
+            self.group.setExclusive(False)
+            for b in self.option_buttons.values():
+                b.setChecked(False)
+            self.group.setExclusive(True)
+        for check in self.findChildren(QCheckBox):
+            check.setChecked(False)
+        if self.kind == "time":
+            self.edit.clear()
 
     def set_error(self, message: str | None) -> None:
         if message:

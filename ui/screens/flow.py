@@ -27,12 +27,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -48,72 +47,17 @@ from ui.app_context import AppContext
 from ui.kind_names import recorded_entries_phrase
 from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
+from ui.screens.form_drafts import FormDrafts
+from ui.screens.form_logic import FormLogic
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
 from ui.screens.record_preview import record_box
+from ui.screens.step_bar import StepBar, countdown
 from ui.terminal_session import Session, last_unlocked_by
 from ui.widgets import Banner, big_button, body, heading
 from ui.workers import Handle
 
-
-def countdown(delta: dt.timedelta) -> str:
-    """``2 h 05 min`` left, or ``late by 12 min``; whole minutes, calm words."""
-    seconds = int(delta.total_seconds())
-    late = seconds < 0
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        text = f"{days} d {hours} h"
-    elif hours:
-        text = f"{hours} h {minutes:02d} min"
-    else:
-        text = f"{minutes} min {secs:02d} s"
-    return f"late by {text}" if late else f"{text} left"
-
-
-class StepBar(QFrame):
-    """Every step of the flow in order, the current one marked; time and deadline."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("stepBar")
-        v = QVBoxLayout(self)
-        v.setContentsMargins(16, 10, 16, 10)
-        self.steps = QLabel(self)
-        self.steps.setObjectName("steps")
-        self.steps.setWordWrap(True)
-        self.steps.setTextFormat(Qt.TextFormat.RichText)
-        self.steps.setAccessibleName(self.tr("Steps of this procedure"))
-        v.addWidget(self.steps)
-        self.times = QLabel(self)
-        self.times.setObjectName("times")
-        # wrapped: a long "next deadline" on one line made the flow screen (and so the
-        # window) wider than the screen after a retrieval (issue 22: never grow the window)
-        self.times.setWordWrap(True)
-        self.times.setAccessibleName(self.tr("Elapsed time and next deadline"))
-        v.addWidget(self.times)
-
-    def show_steps(self, flow: Flow) -> None:
-        parts, plain = [], []
-        names = list(flow.steps)
-        for i, name in enumerate(names, 1):
-            title = flow.steps[name].title
-            if name == flow.current:
-                parts.append(
-                    f"<span style='background:#0b5cad;color:#fff;padding:4px'>"
-                    f"&nbsp;{i}. {title}&nbsp;</span>"
-                )
-                plain.append(self.tr("now: {n}. {t}").format(n=i, t=title))
-            elif name in flow.history:
-                parts.append(f"<span style='color:#1e7b34'>✓ {i}. {title}</span>")
-                plain.append(self.tr("done: {n}. {t}").format(n=i, t=title))
-            else:
-                parts.append(f"<span style='color:#3b4652'>{i}. {title}</span>")
-                plain.append(f"{i}. {title}")
-        self.steps.setText("&nbsp;&nbsp;›&nbsp;&nbsp;".join(parts))
-        self.steps.setAccessibleDescription("; ".join(plain))
+__all__ = ["FlowScreen", "StepBar", "countdown"]
 
 
 class FlowScreen(QWidget):
@@ -128,6 +72,10 @@ class FlowScreen(QWidget):
         self.session: Session | None = None
         self.flow: Flow | None = None
         self.editors: dict[str, FieldEditor] = {}
+        self.logic: FormLogic | None = None
+        self.drafts = FormDrafts()  # typed answers kept across a lock (issue 22)
+        self.restored_note: str | None = None
+        self._sent: dict[str, Any] = {}
         self._handle: Handle | None = None
         self.started_at: dt.datetime | None = None
         self.next_due: tuple[str, dt.datetime] | None = None
@@ -225,10 +173,12 @@ class FlowScreen(QWidget):
     def detach(self) -> None:
         """The terminal locks: drop the flow, saying what unrecorded was lost (ui.resume)."""
         typed = [e.spec.label for e in self.editors.values() if self.flow and not e.is_empty()]
+        kept = self.flow is not None and self.drafts.save(self.flow, self.values())
         self.lock_note = lock_note(
-            self.flow, typed, busy=self.busy, paused=list(self.paused.values())
+            self.flow, typed, busy=self.busy, paused=list(self.paused.values()), kept=kept
         )
         self.cancel()
+        self.keys.reset()  # a PIN typed and not sent never outlives the lock
         self.session = None
         self.flow = None
         self.paused.clear()
@@ -240,6 +190,7 @@ class FlowScreen(QWidget):
         if isinstance(incident, str):
             self.paused.pop(incident, None)
         self.flow = flow
+        self.drafts.started(flow)
         self.started_at = self._now()
         self.title.setText(self.tr(flow.title))
         self.title.setAccessibleName(self.tr(flow.title))
@@ -263,6 +214,7 @@ class FlowScreen(QWidget):
             if w is not None:
                 w.deleteLater()
         self.editors = {}
+        self.logic = None
         self.keys.reset()
         self.printing.reset()
         self.bar.show_steps(flow)
@@ -287,7 +239,11 @@ class FlowScreen(QWidget):
             self.form.addWidget(editor)
             editor.show()  # now, not at the next event-loop turn: a scan may come at once
             self.editors[spec.name] = editor
+        self.logic = FormLogic(self.editors, step.fields, state)  # what applies (issue 22)
         self._prefill_declarer()
+        self.restored_note = self.drafts.restore(flow, self.editors, self.app.policy.timezone)
+        if self.restored_note:
+            self.banner.show_message(self.restored_note, "info")
         self.form.addStretch(1)
         self.continue_button.hide()  # first: both at once widened the window (issue 22)
         self.submit_button.show()
@@ -416,13 +372,13 @@ class FlowScreen(QWidget):
             e.input.setEnabled(not busy)
 
     def values(self) -> dict[str, Any]:
-        return {n: v for n, e in self.editors.items() if (v := e.value()) is not None}
+        return self.logic.values() if self.logic is not None else {}
 
     def submit(self) -> None:
         if self.flow is None or self.session is None or self.busy or self.flow.done:
             return
         flow, session = self.flow, self.session
-        values = self.values()
+        values = self._sent = self.values()
         for e in self.editors.values():
             e.set_error(None)
         self.banner.show_message(self.tr("Recording…"))
@@ -465,6 +421,10 @@ class FlowScreen(QWidget):
             return
         # plain words, each entry named for what it is (an approval is not "an attempt")
         kinds = recorded_entries_phrase((e.kind, e.data) for e in result.entries)
+        if self.flow is not None and self.flow.history:
+            self.drafts.submitted(
+                self.flow, self.flow.history[-1], self._sent, bool(result.entries)
+            )
         self.render_step()
         titles = self.session.paper.titles if self.session is not None else []
         printed = titles[getattr(self, "_titles_before", len(titles)) :]
@@ -481,6 +441,8 @@ class FlowScreen(QWidget):
             self.banner.show_message(
                 self.tr("Answer taken — nothing is recorded until the step below."), "info"
             )
+        if self.restored_note:  # the next step's answers came back: say so too
+            self.banner.show_message(self.banner.text() + "\n" + self.restored_note, "info")
 
     def _failed(self, error: SealroomError) -> None:
         self._set_busy(False)

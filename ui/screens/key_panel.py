@@ -9,6 +9,7 @@ to these methods and sends the PIN on.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.errors.messages import render
@@ -100,11 +101,20 @@ class KeyPanel(QFrame):
         return line
 
     def show_pin(self, shown: bool) -> None:
-        """The PIN field and its OK button, with the focus when they appear."""
+        """The PIN field and its OK button, with the focus when they appear.
+
+        Each custodian's turn (A's first, then B's) starts with the PIN
+        typed straight in: the window is made the active one too, since the
+        last thing pressed may have been elsewhere (issue 22: B reached for
+        the mouse to find the field).
+        """
         self.pin.setVisible(shown)
         self.pin_ok.setVisible(shown)
         if shown:
-            self.pin.setFocus()
+            window = self.window()
+            if window.isVisible() and not window.isActiveWindow():
+                window.activateWindow()
+            self.pin.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def take_pin(self) -> str:
         """The typed PIN, cleared from the field at once (no secret stays in a widget)."""

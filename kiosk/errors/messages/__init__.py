@@ -30,6 +30,7 @@ from kiosk.errors.messages import (
     demo_desk,
     export,
     feedback,
+    forms,
     general,
     incident_rules,
     integrity,
@@ -85,6 +86,7 @@ AREAS: dict[str, Mapping[str, Message]] = {
     "key_turn": key_turn.MESSAGES,
     "retirement": retirement.MESSAGES,
     "demo_desk": demo_desk.MESSAGES,
+    "forms": forms.MESSAGES,
 }
 
 MESSAGES: dict[str, Message] = one_table(AREAS)
