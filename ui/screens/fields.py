@@ -58,10 +58,7 @@ class FieldEditor(QWidget):
     of what the terminal knows; where typed text is legitimate too
     (``spec.free``) the drop-down can be typed in. Every change of the answer
     is told to ``listeners`` (plain callables, given the
-    field's name: the screen shows or hides the fields that depend on it). A
-    Qt signal emitted from the slot that is handed the toggled bool crashed
-    the interpreter at exit after many screens ("bool_dealloc", a refcount
-    error in PySide): the listeners are plain Python calls.
+    field's name: the screen shows or hides the fields that depend on it).
     """
 
     def __init__(
