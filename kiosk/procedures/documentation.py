@@ -158,6 +158,7 @@ class DocumentationFlow(Flow):
                 "say what was not documented and what you found, and add each action the log "
                 "shows (time, action, outcome). They are recorded as taken from the audit log; "
                 "then the record is compiled again for both of you to review.",
+                branch=True,
             )
         )
         self.add(

@@ -63,6 +63,9 @@ class Step:
     next: tuple[str, ...] = ()
     records: tuple[str, ...] = ()
     help: str = ""
+    #: a step taken only when something goes wrong (a failed reset, a discrepancy, an
+    #: escalation): the step bar lists it once it is reached, not as a step to expect
+    branch: bool = False
 
     def field(self, name: str) -> Field:
         for f in self.fields:

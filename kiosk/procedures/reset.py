@@ -189,6 +189,7 @@ class CredentialFlow(Flow):
                 self._reset_failed,
                 ("print_sheet",),
                 ("credential.reset_failed",),
+                branch=True,
             )
         )
         self.add(

@@ -172,6 +172,7 @@ class ReviewFlow(Flow):
                 self._escalate,
                 (),
                 ("review.escalated",),
+                branch=True,
             )
         )
 

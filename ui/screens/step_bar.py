@@ -55,7 +55,12 @@ class StepBar(QFrame):
 
     def show_steps(self, flow: Flow) -> None:
         parts, plain = [], []
-        names = list(flow.steps)
+        # a branch (a failed reset, an escalation) is listed once taken, not as a step to expect
+        names = [
+            n
+            for n, step in flow.steps.items()
+            if not step.branch or n == flow.current or n in flow.history
+        ]
         for i, name in enumerate(names, 1):
             title = flow.steps[name].title
             if name == flow.current:
