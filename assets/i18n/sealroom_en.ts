@@ -1109,13 +1109,13 @@
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="136" />
-      <location filename="../../ui/screens/fields.py" line="255" />
+      <location filename="../../ui/screens/fields.py" line="277" />
       <source>Name</source>
       <translation>Name</translation>
     </message>
     <message>
       <location filename="../../ui/screens/field_inputs.py" line="137" />
-      <location filename="../../ui/screens/fields.py" line="261" />
+      <location filename="../../ui/screens/fields.py" line="283" />
       <source>Role</source>
       <translation>Role</translation>
     </message>
@@ -1150,64 +1150,64 @@
       <translation>{field}: remove row {n}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="96" />
+      <location filename="../../ui/screens/fields.py" line="113" />
       <source> (if it applies)</source>
       <translation> (if it applies)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="117" />
+      <location filename="../../ui/screens/fields.py" line="134" />
       <source>Problem with {field}</source>
       <translation>Problem with {field}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="213" />
+      <location filename="../../ui/screens/fields.py" line="235" />
       <source>Yes</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="214" />
+      <location filename="../../ui/screens/fields.py" line="236" />
       <source>No</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="196" />
-      <location filename="../../ui/screens/fields.py" line="224" />
-      <location filename="../../ui/screens/fields.py" line="232" />
+      <location filename="../../ui/screens/fields.py" line="213" />
+      <location filename="../../ui/screens/fields.py" line="246" />
+      <location filename="../../ui/screens/fields.py" line="254" />
       <source>— choose —</source>
       <translation>— choose —</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="94" />
+      <location filename="../../ui/screens/fields.py" line="111" />
       <source> (if any)</source>
       <translation> (if any)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="187" />
+      <location filename="../../ui/screens/fields.py" line="204" />
       <source>Choose from the list — or type it</source>
       <translation>Choose from the list — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="256" />
+      <location filename="../../ui/screens/fields.py" line="278" />
       <source>{field}: name</source>
       <translation>{field}: name</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="262" />
+      <location filename="../../ui/screens/fields.py" line="284" />
       <source>{field}: role</source>
       <translation>{field}: role</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="281" />
+      <location filename="../../ui/screens/fields.py" line="303" />
       <source>Scan it — or type it</source>
       <translation>Scan it — or type it</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="287" />
+      <location filename="../../ui/screens/fields.py" line="309" />
       <source>One per line</source>
       <translation>One per line</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/fields.py" line="288" />
+      <location filename="../../ui/screens/fields.py" line="310" />
       <source>Scan each bag; one serial per line</source>
       <translation>Scan each bag; one serial per line</translation>
     </message>
@@ -2242,12 +2242,12 @@
       <translation>Elapsed time and next deadline</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/step_bar.py" line="66" />
+      <location filename="../../ui/screens/step_bar.py" line="71" />
       <source>now: {n}. {t}</source>
       <translation>now: {n}. {t}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/step_bar.py" line="69" />
+      <location filename="../../ui/screens/step_bar.py" line="74" />
       <source>done: {n}. {t}</source>
       <translation>done: {n}. {t}</translation>
     </message>

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -49,6 +50,25 @@ from ui.screens.field_inputs import (
 )
 
 __all__ = ["CONTEXT", "TIME_FORMAT", "FieldEditor", "RowsInput", "TimeInput", "parse_local", "tr"]
+
+
+class CheckWords(QLabel):
+    """A confirmation's words beside its box, wrapped; touching them ticks the box.
+
+    A QCheckBox never wraps its text: "Both approve: generate the new password
+    and print its sheets now" was wider than the form beside the demo panel at
+    1024x768 and grew the window (issue 22).
+    """
+
+    def __init__(self, text: str, box: QCheckBox, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.box = box
+        self.setWordWrap(True)
+
+    def mouseReleaseEvent(self, ev: QMouseEvent) -> None:
+        if self.box.isEnabled():
+            self.box.toggle()
+        super().mouseReleaseEvent(ev)
 
 
 class FieldEditor(QWidget):
@@ -200,10 +220,15 @@ class FieldEditor(QWidget):
             return self._registered(state)
         k = self.kind
         if k == "confirm":
-            self.check = QCheckBox(self.spec.label, self)
+            row = QWidget(self)
+            h = QHBoxLayout(row)
+            h.setContentsMargins(0, 0, 0, 0)
+            self.check = QCheckBox(row)
             self.check.setAccessibleName(self.spec.label)
             self.check.setMinimumHeight(48)
-            return self.check
+            h.addWidget(self.check)
+            h.addWidget(CheckWords(self.spec.label, self.check, row), 1)
+            return row
         if k == "yesno":
             return self._buttons(
                 (
