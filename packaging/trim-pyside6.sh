@@ -34,7 +34,7 @@ for lib in Designer DesignerComponents Help Labs Lottie Qml Quick Test UiTools S
     OpenGLWidgets Concurrent PrintSupport; do
     rm -f "$q"/lib/libQt6"$lib"*.so*
 done
-for d in designer egldeviceintegrations generic networkinformation platformthemes \
+for d in designer egldeviceintegrations generic networkinformation platformthemes qmllint \
     printsupport qmltooling sqldrivers tls vectorimageformats \
     wayland-graphics-integration-server xcbglintegrations; do
     rm -rf "$q/plugins/$d"

@@ -28,7 +28,7 @@ from typing import Any
 from kiosk.procedures.context import Context
 from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, on_field, text
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, tagged
-from kiosk.procedures.retrieval import CHECK_LABELS, CHECKLIST
+from kiosk.procedures.retrieval import CHECK_LABELS, CHECKLIST, TAMPERED
 from kiosk.scan import check_new_serial, validate_serial
 
 
@@ -56,7 +56,13 @@ class ReturnFlow(Flow):
                 (
                     *tuple(Field(c, CHECK_LABELS[c], boolean()) for c in CHECKLIST),
                     Field("reason", "Why it goes back unopened", text(500)),
-                    Field("photo_ref", "Photograph reference (if tampered)", text(500), False),
+                    Field(
+                        "photo_ref",
+                        "Photograph of the damage (reference)",
+                        text(500),
+                        applies=TAMPERED,  # required once any check is answered No
+                        missing="procedure.photo_required",
+                    ),
                     Field(
                         "continue_retrieval",
                         "Another envelope will be checked out for this invocation",

@@ -70,9 +70,14 @@ class When:
     field: str
     among: tuple[Any, ...] = ()
     given: bool = True
+    #: more fields asked the same question: it holds if it holds for any of them
+    #: (the photograph of a tampered envelope: any check of the list answered No)
+    or_fields: tuple[str, ...] = ()
 
     def holds(self, values: Mapping[str, Any]) -> bool:
-        answer = values.get(self.field)
+        return any(self._holds(values.get(f)) for f in (self.field, *self.or_fields))
+
+    def _holds(self, answer: Any) -> bool:
         if self.among:
             return not blank(answer) and answer in self.among
         return (not blank(answer)) is self.given

@@ -38,7 +38,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from kiosk.procedures.context import Context
-from kiosk.procedures.fields import Field, FieldProblem, ProcedureError, boolean, on_field, text
+from kiosk.procedures.fields import (
+    Field,
+    FieldProblem,
+    ProcedureError,
+    When,
+    boolean,
+    on_field,
+    text,
+)
 from kiosk.procedures.framework import Flow, Step, dual_for, incident_of, tagged
 from kiosk.procedures.security_alerts import raise_opening_alert
 from kiosk.state.incidents import EXCEPTION_SOLO_ACCESS
@@ -50,6 +58,8 @@ CHECK_LABELS = {
     "no_tears_or_holes": "No tears or holes",
     "no_steaming": "No evidence of steaming",
 }
+#: the photograph of the damage applies once any check of the list is answered No
+TAMPERED = When(CHECKLIST[0], (False,), or_fields=CHECKLIST[1:])
 
 
 def alternatives(ctx: Context, account: str, exclude: Sequence[str] = ()) -> list[str]:
@@ -120,7 +130,13 @@ class RetrievalFlow(Flow):
                 "Check the envelope's integrity",
                 (
                     *tuple(Field(c, CHECK_LABELS[c], boolean()) for c in CHECKLIST),
-                    Field("photo_ref", "Photograph reference", text(500), False),
+                    Field(
+                        "photo_ref",
+                        "Photograph of the damage (reference)",
+                        text(500),
+                        applies=TAMPERED,  # required once any check is answered No
+                        missing="procedure.photo_required",
+                    ),
                     Field("note", "Note", text(500), False),
                 ),
                 self._inspect,

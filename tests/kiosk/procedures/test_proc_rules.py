@@ -1051,3 +1051,21 @@ def test_an_invocation_with_an_opened_envelope_cannot_stand_down(sim: Simulation
     retrieved(sim, incident)
     refused = StandDownFlow(sim.ctx, incident).submit({"reason": "done", "confirm": True})
     assert refused.codes[FORM] == "procedure.stand_down_opened"
+
+
+def test_the_photograph_applies_once_any_check_is_answered_no(sim: Simulation) -> None:
+    """The photograph of the damage is asked only of a tampered envelope (issue 22: fields
+    shown only when they apply), and one typed for an intact envelope is never recorded."""
+    from kiosk.procedures.fields import applicable
+
+    incident = acknowledged(sim)
+    flow = RetrievalFlow(sim.ctx, incident)
+    first, _alternative = sealed(sim, "entra-01")
+    ok(flow.submit({"serial": sim.scan(first)}))
+    fields = flow.step.fields
+    assert "photo_ref" not in applicable(fields, CHECK)
+    for check in CHECK:  # any one of the four answered No
+        assert "photo_ref" in applicable(fields, {**CHECK, check: False}), check
+    res = ok(flow.submit({**CHECK, "photo_ref": "PH-typed-by-mistake"}))
+    (inspected,) = [e for e in res.entries if e.kind == "envelope.inspected"]
+    assert inspected.data["result"] == "intact" and "photo_ref" not in inspected.data
