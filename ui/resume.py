@@ -59,6 +59,7 @@ def lock_note(
     busy: bool = False,
     paused: Iterable[Flow] = (),
     kept: bool = False,
+    declared: bool = True,
 ) -> str | None:
     """The sentence to show after unlocking, or ``None`` when nothing unrecorded was lost.
 
@@ -68,7 +69,9 @@ def lock_note(
     ``paused`` the flows left half-way with "Back to the dashboard".
     ``kept``: the typed answers of the flow on screen were kept in the
     journal's encrypted store (:mod:`ui.screens.form_drafts`, issue 22) and
-    come back when its step is on screen again.
+    come back when its step is on screen again. ``declared``: the incident of
+    the flow on screen exists in the journal (false for a declaration not yet
+    recorded: there is no incident to press Continue beside).
     """
     parts: list[str] = []
     open_flows = [f for f in (flow, *paused) if f is not None and not f.done]
@@ -118,11 +121,17 @@ def lock_note(
             )
     if not parts:
         return None
-    parts.append(
-        QCoreApplication.translate(
+    if declared:
+        last = QCoreApplication.translate(
             "LockNote",
             "Everything recorded before the lock is kept in the journal. "
             "Press Continue beside the incident to go on from there.",
         )
-    )
+    else:
+        last = QCoreApplication.translate(
+            "LockNote",
+            "Everything recorded before the lock is kept in the journal. The emergency is "
+            "not declared yet: press Declare an emergency to go on.",
+        )
+    parts.append(last)
     return "\n".join(parts)

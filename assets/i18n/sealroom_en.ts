@@ -1256,97 +1256,97 @@
       <translation>This key's PIN is blocked.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="269" />
+      <location filename="../../ui/screens/flow.py" line="279" />
       <source>Done — {title}</source>
       <translation>Done — {title}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="274" />
+      <location filename="../../ui/screens/flow.py" line="284" />
       <source>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</source>
       <translation>No other sealed envelope exists for this account. Escalate to the security team now with the alert slip.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="279" />
+      <location filename="../../ui/screens/flow.py" line="289" />
       <source>Alternative break-glass accounts of the same system: {others}.</source>
       <translation>Alternative break-glass accounts of the same system: {others}.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="284" />
+      <location filename="../../ui/screens/flow.py" line="294" />
       <source>Every step is recorded in the journal ({n} entries).</source>
       <translation>Every step is recorded in the journal ({n} entries).</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="301" />
+      <location filename="../../ui/screens/flow.py" line="311" />
       <source>Continue: {next}</source>
       <translation>Continue: {next}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="354" />
+      <location filename="../../ui/screens/flow.py" line="364" />
       <source>Elapsed {m} min {s:02d} s</source>
       <translation>Elapsed {m} min {s:02d} s</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="357" />
+      <location filename="../../ui/screens/flow.py" line="367" />
       <source>   ·   Next deadline: {label} — {left}</source>
       <translation>   ·   Next deadline: {label} — {left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="384" />
+      <location filename="../../ui/screens/flow.py" line="394" />
       <source>Recording…</source>
       <translation>Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="415" />
+      <location filename="../../ui/screens/flow.py" line="425" />
       <source>Some answers need attention — see the messages under them.</source>
       <translation>Some answers need attention — see the messages under them.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="433" />
+      <location filename="../../ui/screens/flow.py" line="443" />
       <source>Recorded: {kinds}. Printed: {titles} — take it from the printer.</source>
       <translation>Recorded: {kinds}. Printed: {titles} — take it from the printer.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="439" />
+      <location filename="../../ui/screens/flow.py" line="449" />
       <source>Recorded: {kinds}</source>
       <translation>Recorded: {kinds}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="442" />
+      <location filename="../../ui/screens/flow.py" line="452" />
       <source>Answer taken — nothing is recorded until the step below.</source>
       <translation>Answer taken — nothing is recorded until the step below.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="479" />
+      <location filename="../../ui/screens/flow.py" line="489" />
       <source>Approved. Recording…</source>
       <translation>Approved. Recording…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="504" />
+      <location filename="../../ui/screens/flow.py" line="514" />
       <source> ({n} attempts left)</source>
       <translation> ({n} attempts left)</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="509" />
+      <location filename="../../ui/screens/flow.py" line="519" />
       <source>{who}: enter your key's PIN{left}</source>
       <translation>{who}: enter your key's PIN{left}</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="517" />
+      <location filename="../../ui/screens/flow.py" line="527" />
       <source>{who}: touch your security key now — it is blinking.</source>
       <translation>{who}: touch your security key now — it is blinking.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="526" />
+      <location filename="../../ui/screens/flow.py" line="536" />
       <source>: checking the PIN…</source>
       <translation>: checking the PIN…</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="533" />
+      <location filename="../../ui/screens/flow.py" line="543" />
       <source>The printer needs attention (below). This step waits until it has printed.</source>
       <translation>The printer needs attention (below). This step waits until it has printed.</translation>
     </message>
     <message>
-      <location filename="../../ui/screens/flow.py" line="558" />
+      <location filename="../../ui/screens/flow.py" line="568" />
       <source>It was not added to the list.</source>
       <translation>It was not added to the list.</translation>
     </message>
@@ -1805,34 +1805,39 @@
   <context>
     <name>LockNote</name>
     <message>
-      <location filename="../../ui/resume.py" line="79" />
+      <location filename="../../ui/resume.py" line="82" />
       <source>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</source>
       <translation>The terminal locked while «{flow}» was waiting at step «{step}»: that step was cancelled and nothing of it was recorded.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="87" />
+      <location filename="../../ui/resume.py" line="90" />
       <source>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</source>
       <translation>The terminal locked during «{flow}», step «{step}»: what was typed there was kept ({fields}) and comes back when you go on with it.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="95" />
+      <location filename="../../ui/resume.py" line="98" />
       <source>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</source>
       <translation>The terminal locked during «{flow}», step «{step}»: what was typed there and not yet recorded was cleared ({fields}). Enter it again.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="105" />
+      <location filename="../../ui/resume.py" line="108" />
       <source>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</source>
       <translation>«{flow}»: these answered steps are not recorded and will be asked again, with the answers typed before the lock filled in: {steps}.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="113" />
+      <location filename="../../ui/resume.py" line="116" />
       <source>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</source>
       <translation>«{flow}»: these answered steps are not recorded and will be asked again: {steps}.</translation>
     </message>
     <message>
-      <location filename="../../ui/resume.py" line="122" />
+      <location filename="../../ui/resume.py" line="125" />
       <source>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</source>
       <translation>Everything recorded before the lock is kept in the journal. Press Continue beside the incident to go on from there.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/resume.py" line="131" />
+      <source>Everything recorded before the lock is kept in the journal. The emergency is not declared yet: press Declare an emergency to go on.</source>
+      <translation>Everything recorded before the lock is kept in the journal. The emergency is not declared yet: press Declare an emergency to go on.</translation>
     </message>
   </context>
   <context>

@@ -174,8 +174,18 @@ class FlowScreen(QWidget):
         """The terminal locks: drop the flow, saying what unrecorded was lost (ui.resume)."""
         typed = [e.spec.label for e in self.editors.values() if self.flow and not e.is_empty()]
         kept = self.flow is not None and self.drafts.save(self.flow, self.values())
+        incident = getattr(self.flow, "incident", None)
+        declared = not isinstance(incident, str) or (
+            self.flow is not None
+            and self.flow.ctx.journal.state.incidents.get(incident) is not None
+        )
         self.lock_note = lock_note(
-            self.flow, typed, busy=self.busy, paused=list(self.paused.values()), kept=kept
+            self.flow,
+            typed,
+            busy=self.busy,
+            paused=list(self.paused.values()),
+            kept=kept,
+            declared=declared,
         )
         self.cancel()
         self.keys.reset()  # a PIN typed and not sent never outlives the lock
