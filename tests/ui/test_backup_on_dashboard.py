@@ -68,7 +68,10 @@ def test_last_backup_and_deadline_then_overdue_after_every_days(
     assert written is not None
     d = _dashboard(qtbot, sim)
     text = d.backup_label.text()
-    assert "last written" in text and f"to {MEDIUM} (entry {written.data['seq']})" in text
+    assert (
+        "last written" in text
+        and f"to {MEDIUM}, holding entries 1 to {written.data['seq']}." in text
+    )
     every = sim.policy.backup_every_days
     assert "Next due by" in text and f"every {every} days" in text
     assert f"take the medium {MEDIUM} from the safe, plug it in and press Backups" in text

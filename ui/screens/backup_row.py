@@ -63,7 +63,7 @@ def describe(journal: Journal, ledger: BackupLedger, every: int) -> tuple[str, s
     if status.last_ts is None:
         last = _tr("Backup: no backup yet.")
     else:
-        last = _tr("Backup: last written {when} to {medium} (entry {seq}).").format(
+        last = _tr("Backup: last written {when} to {medium}, holding entries 1 to {seq}.").format(
             when=_when(status.last_ts), medium=ledger.last_medium or "?", seq=status.last_seq
         )
     why = {
