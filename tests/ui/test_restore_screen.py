@@ -72,6 +72,7 @@ def _disk_lost(
 def _restore_screen(qtbot: QtBot, w: MainWindow) -> RestoreScreen:
     assert w.unlock_screen.restore_button.isVisible()
     assert not w.unlock_screen.key_button.isVisible()  # nothing to unlock on this machine
+    assert not w.unlock_screen.intro.isVisible()  # nor words saying how to unlock it
     qtbot.mouseClick(w.unlock_screen.restore_button, Qt.MouseButton.LeftButton)
     screen = w.screens["restore"]
     assert isinstance(screen, RestoreScreen) and w.stack.currentWidget() is screen
