@@ -54,7 +54,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from hardware.printing.fonts import MONO, SANS, SANS_BOLD
+from hardware.printing.fonts import MONO, MONO_BOLD, SANS, SANS_BOLD
 from kiosk.paper.documents import Document, DocumentMeta, Person
 from kiosk.paper.passwords import grouped
 
@@ -102,6 +102,10 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         "value": ParagraphStyle("value", parent=base, fontSize=10.5, leading=13.5),
         "mono": ParagraphStyle("mono", parent=base, fontName=MONO, fontSize=9.5, leading=12.5),
+        # a head, hash or fingerprint a person compares character by character
+        "big_mono": ParagraphStyle(
+            "big_mono", parent=base, fontName=MONO_BOLD, fontSize=11.5, leading=15
+        ),
         "h1": ParagraphStyle(
             "h1", parent=base, fontName=SANS_BOLD, fontSize=17, leading=21, spaceAfter=1 * mm
         ),

@@ -17,7 +17,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from hardware.printing.codes import QRFlowable
-from hardware.printing.fonts import MONO_BOLD
 from hardware.printing.layout import (
     CONTENT_W,
     PUBLIC,
@@ -39,9 +38,7 @@ def retirement_certificate(d: RetirementCertificate) -> bytes:
     """The retired terminal's last paper: final head, final export, signatures."""
     st = styles()
     tz = d.meta.timezone
-    big_mono = ParagraphStyle(
-        "bm", parent=st["mono"], fontName=MONO_BOLD, fontSize=11.5, leading=15
-    )
+    big_mono = st["big_mono"]
     head = kv_table(
         [
             ("Final head entry", para(f"{d.final_seq}", big_mono)),

@@ -50,9 +50,7 @@ def commissioning_sheet(d: CommissioningSheet) -> bytes:
     """The terminal's anchors for auditors and the journal's recovery passphrase."""
     st = styles()
     tz = d.meta.timezone
-    big_mono = ParagraphStyle(
-        "bm", parent=st["mono"], fontName=MONO_BOLD, fontSize=11.5, leading=15
-    )
+    big_mono = st["big_mono"]
     phrase = d.recovery_passphrase.reveal()
     if " " in phrase.strip() or "-" in phrase:
         parts = phrase.replace("-", " ").split()
@@ -125,9 +123,7 @@ def identity_sheet(d: IdentitySheet) -> bytes:
     """The public identity for the auditors' file: fingerprint, genesis hash, kiosk.pub as QR."""
     st = styles()
     tz = d.meta.timezone
-    big_mono = ParagraphStyle(
-        "bm", parent=st["mono"], fontName=MONO_BOLD, fontSize=11.5, leading=15
-    )
+    big_mono = st["big_mono"]
     fp_style = ParagraphStyle("fp", parent=big_mono, fontSize=15, leading=19)
     key_style = ParagraphStyle("pk", parent=st["mono"], fontSize=7.5, leading=9.5)
     origin = (
