@@ -23,7 +23,6 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from hardware.sim.desk import DemoDesk, Paper
-from hardware.sim.people import WITNESS
 from kiosk.policy import Policy
 from tests.ui.kiosk_driver import (
     CHECKLIST,
@@ -42,6 +41,7 @@ from tests.ui.kiosk_driver import (
     press,
     reset_both,
     review,
+    seal_and_destroy,
     serve_keys,
     submit,
     the_state,
@@ -220,34 +220,7 @@ def reset(bot: QtBot, w: MainWindow, desk: DemoDesk, opened: str, snap: Snap) ->
         assert sheet_of(desk, bag).qr() == flow.info["qr_by_serial"][bag]
     fill(bot, w, {"account_updated": True, "login_ok": True})
     submit(bot, w)
-    for bag in bags:
-        wait_step(bot, w, "seal")
-        fill(bot, w, {"sealed": True, "signed_across_seal": True})
-        panel_scan(bot, w, bag)
-        snap("reset-seal")
-        submit(bot, w)
-        reset_both(bot, w)
-        bot.waitUntil(lambda b=bag: b in flow.sealed and not w.flow_screen.busy, timeout=T)
-    wait_step(bot, w, "destroy")
-    assert opened in flow.to_destroy()
-    while flow.current == "destroy":
-        old = flow.to_destroy()[0]
-        panel_scan(bot, w, old)
-        fill(bot, w, {"method": "cross-cut shredder", "witness": dict(WITNESS)})
-        snap("reset-destroy")
-        submit(bot, w)
-        reset_both(bot, w)
-        bot.waitUntil(
-            lambda o=old: the_state(w).envelope_state(o) == "destroyed" and not w.flow_screen.busy,
-            timeout=T,
-        )
-        bot.waitUntil(lambda: flow.current in ("destroy", "inventory"), timeout=T)
-    wait_step(bot, w, "inventory")
-    fill(bot, w, {"confirm": True})
-    submit(bot, w)
-    reset_both(bot, w)
-    wait_step(bot, w, None)
-    snap("reset-done")
+    seal_and_destroy(bot, w, flow, bags, opened, lambda code: panel_scan(bot, w, code), snap)
     return bags
 
 

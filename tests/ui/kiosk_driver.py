@@ -10,7 +10,7 @@ touch is the demo panel's button), the printer is the in-memory
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -608,10 +608,29 @@ def reset(
     qrs = dict(flow.info["qr_by_serial"])  # the codes printed on the sheets
     fill(qtbot, w, {"account_updated": True, "login_ok": True})
     submit(qtbot, w)
+    seal_and_destroy(qtbot, w, flow, bags, opened, lambda code: scan(qtbot, w, sc, code))
+    return bags[0], qrs[bags[0]]
+
+
+def seal_and_destroy(
+    qtbot: QtBot,
+    w: MainWindow,
+    flow: Any,
+    bags: list[str],
+    opened: str,
+    scan_one: Callable[[str], None],
+    snap: Callable[[str], None] = lambda _name: None,
+) -> None:
+    """The reset's end: seal each bag, destroy each superseded envelope, the inventory.
+
+    ``scan_one`` reads a code as the test's scanner does (the kiosk driver's, or
+    the demo panel's); ``snap`` is called before each step is submitted.
+    """
     for bag in bags:
         wait_step(qtbot, w, "seal")
         fill(qtbot, w, {"sealed": True, "signed_across_seal": True})
-        scan(qtbot, w, sc, bag)
+        scan_one(bag)
+        snap("reset-seal")
         submit(qtbot, w)
         reset_both(qtbot, w)
         qtbot.waitUntil(lambda b=bag: b in flow.sealed and not w.flow_screen.busy, timeout=T)
@@ -619,8 +638,9 @@ def reset(
     assert opened in flow.to_destroy()
     while flow.current == "destroy":
         old = flow.to_destroy()[0]
-        scan(qtbot, w, sc, old)
+        scan_one(old)
         fill(qtbot, w, {"method": "cross-cut shredder", "witness": dict(WITNESS)})
+        snap("reset-destroy")
         submit(qtbot, w)
         reset_both(qtbot, w)
         qtbot.waitUntil(
@@ -633,7 +653,7 @@ def reset(
     submit(qtbot, w)
     reset_both(qtbot, w)
     wait_step(qtbot, w, None)
-    return bags[0], qrs[bags[0]]
+    snap("reset-done")
 
 
 def serve_keys(qtbot: QtBot, w: MainWindow, panel: Any, done: Any, timeout: int = T) -> None:
