@@ -47,7 +47,7 @@ from ui.app_context import AppContext
 from ui.kind_names import recorded_entries_phrase
 from ui.resume import lock_note
 from ui.screens.fields import FieldEditor
-from ui.screens.form_drafts import FormDrafts
+from ui.screens.form_drafts import FormDrafts, incident_of
 from ui.screens.form_logic import FormLogic
 from ui.screens.key_panel import KeyPanel
 from ui.screens.print_panel import PrintPanel
@@ -174,10 +174,11 @@ class FlowScreen(QWidget):
         """The terminal locks: drop the flow, saying what unrecorded was lost (ui.resume)."""
         typed = [e.spec.label for e in self.editors.values() if self.flow and not e.is_empty()]
         kept = self.flow is not None and self.drafts.save(self.flow, self.values())
-        incident = getattr(self.flow, "incident", None)
-        declared = not isinstance(incident, str) or (
-            self.flow is not None
-            and self.flow.ctx.journal.state.incidents.get(incident) is not None
+        incident = incident_of(self.flow)
+        declared = (
+            incident is None
+            or self.flow is None
+            or self.flow.ctx.journal.state.incidents.get(incident) is not None
         )
         self.lock_note = lock_note(
             self.flow,
